@@ -1,0 +1,296 @@
+"""The Array object: one ``mx.array`` behind the standard's array interface."""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any
+
+import mlx.core as mx
+
+from . import _core, _indexing, _lazy
+from . import _dtypes as _d
+from . import _elementwise_functions as _ew
+from ._devices import Device, check_dtype_on_device, to_device
+
+_API_VERSIONS = ("2023.12", "2024.12", "2025.12")
+
+
+def _binary_operator(fn):
+    """``(op, rop, iop)`` for a binary elementwise function.
+
+    Unknown operand types give NotImplemented, so Python tries the other side.
+    The in-place form updates ``self`` and keeps its dtype, as the standard asks.
+    """
+    name = fn.__name__
+
+    def op(self, other):
+        if not isinstance(other, (Array, builtins.bool, int, float, complex)):
+            return NotImplemented
+        return fn(self, other)
+
+    def rop(self, other):
+        if not isinstance(other, (Array, builtins.bool, int, float, complex)):
+            return NotImplemented
+        return fn(other, self)
+
+    def iop(self, other):
+        if not isinstance(other, (Array, builtins.bool, int, float, complex)):
+            return NotImplemented
+        res = fn(self, other)
+        if res._dtype is not self._dtype:
+            raise TypeError(
+                f"in-place {name} would change the dtype of the array from "
+                f"{_core.dtype_name(self._dtype)} to {_core.dtype_name(res._dtype)}"
+            )
+        if res._array.shape != self._array.shape:
+            raise ValueError(
+                f"in-place {name}: result shape {tuple(res._array.shape)} differs from the "
+                f"array's shape {tuple(self._array.shape)}"
+            )
+        self._array = res._array
+        return self
+
+    op.__name__ = f"__{name}__"
+    return op, rop, iop
+
+
+def _unary_operator(fn):
+    def op(self):
+        return fn(self)
+
+    return op
+
+
+class Array:
+    """An array of the Array API standard over one lazily evaluated ``mx.array``.
+
+    Create arrays with the namespace's creation functions (``xp.asarray`` and
+    friends), not with this constructor. Operations build an MLX graph;
+    nothing is computed until a sync point (see ``docs/laziness.md``).
+    """
+
+    __slots__ = ("_array", "_dtype", "_device", "__weakref__")
+    _array: mx.array
+
+    def __new__(cls, *args: Any, **kwargs: Any):
+        raise TypeError("Arrays are made with tmath_array.asarray() and the other "
+                        "creation functions, not Array(...)")
+
+    # --- attributes -------------------------------------------------------
+    @property
+    def dtype(self):
+        """The array's dtype (an ``mlx.core.Dtype``)."""
+        return self._dtype
+
+    @property
+    def device(self) -> Device:
+        """The device the array lives on and its operations run on."""
+        return self._device
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(self._array.shape)
+
+    @property
+    def ndim(self) -> int:
+        return self._array.ndim
+
+    @property
+    def size(self) -> int:
+        return self._array.size
+
+    @property
+    def T(self) -> Array:  # noqa: N802 - the standard's name
+        """Transpose of a two-dimensional array."""
+        if self._array.ndim != 2:
+            raise ValueError(f"x.T requires a two-dimensional array; this one has ndim="
+                             f"{self._array.ndim} (use x.mT or permute_dims)")
+        return _core.new(mx.transpose(self._array, stream=self._device._s), self._dtype,
+                         self._device)
+
+    @property
+    def mT(self) -> Array:  # noqa: N802 - the standard's name
+        """Transpose of the last two axes (a stack of matrices)."""
+        if self._array.ndim < 2:
+            raise ValueError("x.mT requires an array with at least two dimensions")
+        return _core.new(mx.swapaxes(self._array, -1, -2, stream=self._device._s),
+                         self._dtype, self._device)
+
+    def to_device(self, device, /, *, stream=None) -> Array:
+        """The array on ``device`` (the same data; MLX memory is shared by its devices)."""
+        if stream is not None:
+            raise ValueError("to_device: the stream argument is not supported")
+        dev = to_device(device, "to_device")
+        if dev == self._device:
+            return self
+        check_dtype_on_device(self._dtype, dev, "to_device")
+        return _core.new(self._array, self._dtype, dev)
+
+    def __array_namespace__(self, /, *, api_version: str | None = None):
+        if api_version is not None and api_version not in _API_VERSIONS:
+            raise ValueError(f"api_version {api_version!r} is not supported; "
+                             f"choose one of {', '.join(_API_VERSIONS)}")
+        import tmath_array
+
+        return tmath_array
+
+    def __mlx_array__(self) -> mx.array:
+        """The underlying MLX array, so ``mx.array(x)`` and mx functions accept it."""
+        return self._array
+
+    # --- operators ----------------------------------------------------------
+    __add__, __radd__, __iadd__ = _binary_operator(_ew.add)
+    __sub__, __rsub__, __isub__ = _binary_operator(_ew.subtract)
+    __mul__, __rmul__, __imul__ = _binary_operator(_ew.multiply)
+    __truediv__, __rtruediv__, __itruediv__ = _binary_operator(_ew.divide)
+    __floordiv__, __rfloordiv__, __ifloordiv__ = _binary_operator(_ew.floor_divide)
+    __mod__, __rmod__, __imod__ = _binary_operator(_ew.remainder)
+    __pow__, __rpow__, __ipow__ = _binary_operator(_ew.pow)
+    __and__, __rand__, __iand__ = _binary_operator(_ew.bitwise_and)
+    __or__, __ror__, __ior__ = _binary_operator(_ew.bitwise_or)
+    __xor__, __rxor__, __ixor__ = _binary_operator(_ew.bitwise_xor)
+    __lshift__, __rlshift__, __ilshift__ = _binary_operator(_ew.bitwise_left_shift)
+    __rshift__, __rrshift__, __irshift__ = _binary_operator(_ew.bitwise_right_shift)
+    __lt__, _, _ = _binary_operator(_ew.less)
+    __le__, _, _ = _binary_operator(_ew.less_equal)
+    __gt__, _, _ = _binary_operator(_ew.greater)
+    __ge__, _, _ = _binary_operator(_ew.greater_equal)
+    __eq__, _, _ = _binary_operator(_ew.equal)  # type: ignore[assignment]
+    __ne__, _, _ = _binary_operator(_ew.not_equal)  # type: ignore[assignment]
+    del _
+    __hash__ = None  # type: ignore[assignment]
+
+    __neg__ = _unary_operator(_ew.negative)
+    __pos__ = _unary_operator(_ew.positive)
+    __abs__ = _unary_operator(_ew.abs)
+    __invert__ = _unary_operator(_ew.bitwise_invert)
+
+    def __matmul__(self, other):
+        if not isinstance(other, Array):
+            return NotImplemented
+        from ._linear_algebra_functions import matmul
+
+        return matmul(self, other)
+
+    def __rmatmul__(self, other):
+        if not isinstance(other, Array):
+            return NotImplemented
+        from ._linear_algebra_functions import matmul
+
+        return matmul(other, self)
+
+    def __imatmul__(self, other):
+        if not isinstance(other, Array):
+            return NotImplemented
+        from ._linear_algebra_functions import matmul
+
+        res = matmul(self, other)
+        if res.shape != self.shape or res._dtype is not self._dtype:
+            raise ValueError("in-place matmul must keep the array's shape and dtype")
+        self._array = res._array
+        return self
+
+    # --- conversion to Python (sync points) -----------------------------------
+    def _scalar(self, what: str):
+        if self._array.ndim != 0:
+            raise TypeError(f"only 0-dimensional arrays can be converted to Python "
+                            f"{what}; this one has shape {self.shape}")
+        _lazy.materialize(_lazy.CONVERSION, self._array)
+        return self._array.item()
+
+    def __bool__(self) -> bool:
+        if self._array.size != 1:
+            raise ValueError(f"the truth value of an array with {self._array.size} elements "
+                             "is ambiguous; use xp.any() or xp.all()")
+        _lazy.materialize(_lazy.CONVERSION, self._array)
+        return builtins.bool(self._array.item())
+
+    def __int__(self) -> int:
+        if self._dtype is _d.complex64:
+            raise TypeError("int() of a complex array is not defined; take real() first")
+        v = self._scalar("int")
+        return int(v)
+
+    def __float__(self) -> float:
+        if self._dtype is _d.complex64:
+            raise TypeError("float() of a complex array is not defined; take real() first")
+        return float(self._scalar("float"))
+
+    def __complex__(self) -> complex:
+        return complex(self._scalar("complex"))
+
+    def __index__(self) -> int:
+        if self._dtype not in _d.CATEGORIES["integer"]:
+            raise TypeError(f"only integer arrays can be used as an index, not "
+                            f"{_core.dtype_name(self._dtype)}")
+        return int(self._scalar("int"))
+
+    def tolist(self):
+        """The array as nested Python lists (a sync point)."""
+        _lazy.materialize(_lazy.CONVERSION, self._array)
+        return self._array.tolist()
+
+    def __array__(self, dtype=None, copy=None):
+        from ._interop import to_numpy
+
+        return to_numpy(self, dtype=dtype, copy=copy)
+
+    def __dlpack__(self, /, *, stream=None, max_version=None, dl_device=None, copy=None):
+        from ._interop import dlpack_export
+
+        return dlpack_export(self, stream=stream, max_version=max_version,
+                             dl_device=dl_device, copy=copy)
+
+    def __dlpack_device__(self) -> tuple[int, int]:
+        return self._array.__dlpack_device__()
+
+    # --- containers -------------------------------------------------------------
+    def __len__(self) -> int:
+        if self._array.ndim == 0:
+            raise TypeError("len() of a 0-dimensional array")
+        return self._array.shape[0]
+
+    def __iter__(self):
+        if self._array.ndim == 0:
+            raise TypeError("iteration over a 0-dimensional array")
+        for i in range(self._array.shape[0]):
+            yield self[i]
+
+    def __getitem__(self, key) -> Array:
+        mkey = _indexing.translate(self, key)
+        return _core.new(self._array[mkey], self._dtype, self._device)
+
+    def __setitem__(self, key, value) -> None:
+        mkey = _indexing.translate(self, key, setting=True)
+        dt = self._dtype
+        if isinstance(value, Array):
+            if value._device != self._device:
+                raise ValueError(f"value is on {value._device}, the array on {self._device}")
+            vdt = value._dtype
+            if vdt is not dt and _d.promote_types(dt, vdt, "__setitem__") is not dt:
+                raise TypeError(f"cannot assign {_core.dtype_name(vdt)} values to an array of "
+                                f"{_core.dtype_name(dt)} without losing information; "
+                                "use astype() first")
+            v = value._array if vdt is dt else value._array.astype(dt._mx, stream=self._device._s)
+        else:
+            if _core.scalar_rank(value) is None:
+                raise TypeError(f"cannot assign {type(value).__name__} to an array element")
+            if _core.scalar_dtype("__setitem__", value, dt) is not dt:
+                raise TypeError(f"cannot assign Python {type(value).__name__} to an array of "
+                                f"{_core.dtype_name(dt)}")
+            v = _core.as_mx(_core.scalar_value("__setitem__", value, dt), dt)
+        self._array[mkey] = v
+
+    # --- printing -----------------------------------------------------------------
+    def __repr__(self) -> str:
+        _lazy.materialize(_lazy.CONVERSION, self._array)
+        body = repr(self._array)
+        # MLX prints "array(..., dtype=float32)"; NumPy-like, but name our type.
+        if body.startswith("array("):
+            body = "Array(" + body[len("array("):].replace("\n      ", "\n      ")
+        return body
+
+    __str__ = __repr__
+
+
+_core.Array = Array

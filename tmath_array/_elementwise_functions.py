@@ -1,0 +1,211 @@
+"""Elementwise functions of the standard.
+
+Each function is one line made by a factory, keyed by the dtype category the
+standard names for it: ``grep "^add ="`` finds it. Functions whose MLX
+counterpart differs from the standard are written out below the factories,
+with a ``# Note:`` saying why.
+"""
+
+from __future__ import annotations
+
+import mlx.core as mx
+
+from . import _dtypes as _d
+from ._core import bad_dtype, new, prep_binary
+
+_CAT = _d.CATEGORIES
+
+
+def _out_dtypes(allowed, out_dtype) -> dict:
+    """Map each allowed input dtype to the result dtype.
+
+    ``out_dtype`` is None (same dtype), one dtype, or a dict of the exceptions.
+    """
+    if out_dtype is None:
+        return {d: d for d in allowed}
+    if isinstance(out_dtype, dict):
+        return {d: out_dtype.get(d, d) for d in allowed}
+    return {d: out_dtype for d in allowed}
+
+
+def _unary(name: str, category: str, mxfn, out_dtype=None):
+    """A unary function on arrays of ``category``; see _out_dtypes for ``out_dtype``."""
+    allowed = _CAT[category]
+    out = _out_dtypes(allowed, out_dtype)
+
+    def fn(x, /):
+        if x.__class__ is not _core.Array and not isinstance(x, _core.Array):
+            raise TypeError(f"{name}: expected an array, got {type(x).__name__}")
+        dt = x._dtype
+        if dt not in allowed:
+            bad_dtype(name, category, dt)
+        dev = x._device
+        return new(mxfn(x._array, stream=dev._s), out[dt], dev)
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"Elementwise ``{name}`` of an array of {category} dtype."
+    return fn
+
+
+def _binary(name: str, category: str, mxfn, out_dtype=None):
+    """A binary function (arrays or Python scalars) on operands of ``category``."""
+    allowed = _CAT[category]
+    out = _out_dtypes(allowed, out_dtype)
+
+    def fn(x1, x2, /):
+        a1, a2, dt, dev = prep_binary(name, x1, x2, allowed, category)
+        return new(mxfn(a1, a2, stream=dev._s), out[dt], dev)
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"Elementwise ``{name}`` of two operands of {category} dtype, broadcast together."
+    return fn
+
+
+def _binary_composite(name: str, category: str, impl, out_dtype=None):
+    """Like :func:`_binary`, for a function written as ``impl(a1, a2, dtype, stream)``."""
+    allowed = _CAT[category]
+    out = _out_dtypes(allowed, out_dtype)
+
+    def fn(x1, x2, /):
+        a1, a2, dt, dev = prep_binary(name, x1, x2, allowed, category)
+        return new(impl(a1, a2, dt, dev._s), out[dt], dev)
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = impl.__doc__
+    return fn
+
+
+from . import _core  # noqa: E402  (the Array class is looked up at call time)
+
+# --- unary ----------------------------------------------------------------------
+positive = _unary("positive", "numeric", lambda a, stream: a)
+negative = _unary("negative", "numeric", mx.negative)
+bitwise_invert = _unary("bitwise_invert", "integer or boolean", mx.bitwise_invert)
+logical_not = _unary("logical_not", "boolean", mx.logical_not)
+isnan = _unary("isnan", "numeric", mx.isnan, _d.bool)
+isinf = _unary("isinf", "numeric", mx.isinf, _d.bool)
+isfinite = _unary("isfinite", "numeric", mx.isfinite, _d.bool)
+
+
+# Note: MLX's abs of complex64 already returns the real magnitude (float32).
+abs = _unary("abs", "numeric", mx.abs, {_d.complex64: _d.float32})  # noqa: A001
+
+# Note: the standard extends real() and conj() to real-valued input (2024.12),
+# where they return the input unchanged.
+real = _unary("real", "numeric", lambda a, stream: mx.real(a, stream=stream)
+              if a.dtype == mx.complex64 else a, {_d.complex64: _d.float32})
+imag = _unary("imag", "complex floating-point", mx.imag, _d.float32)
+conj = _unary("conj", "numeric", lambda a, stream: mx.conj(a, stream=stream)
+              if a.dtype == mx.complex64 else a)
+
+# --- binary arithmetic ------------------------------------------------------
+add = _binary("add", "numeric", mx.add)
+subtract = _binary("subtract", "numeric", mx.subtract)
+multiply = _binary("multiply", "numeric", mx.multiply)
+
+
+# Note: the standard leaves division of integers implementation-defined; the
+# result is float32, the default floating dtype (as MLX and PyTorch give).
+divide = _binary("divide", "numeric", mx.divide, {d: _d.float32 for d in _d.CATEGORIES["integer"]})
+
+
+def _int_divisor(a1, a2, dt, stream):
+    """Divisor safe for integer division (no SIGFPE), with masks for 0 and -1."""
+    zero = mx.equal(a2, 0, stream=stream)
+    if dt in _d.KINDS["signed integer"]:
+        # Note: MIN // -1 traps in hardware (the process dies of SIGFPE); handle -1 apart.
+        neg1 = mx.equal(a2, -1, stream=stream)
+        bad = mx.logical_or(zero, neg1, stream=stream)
+        return mx.where(bad, 1, a2, stream=stream), zero, neg1
+    return mx.where(zero, 1, a2, stream=stream), zero, None
+
+
+def _floor_divide(a1, a2, dt, stream):
+    """Elementwise floor division; integer division by zero gives 0 (as NumPy)."""
+    if dt not in _d.CATEGORIES["integer"]:
+        return mx.floor_divide(a1, a2, stream=stream)
+    a1 = mx.array(a1, dtype=dt._mx) if not isinstance(a1, mx.array) else a1
+    d, zero, neg1 = _int_divisor(a1, a2, dt, stream)
+    q = mx.floor_divide(a1, d, stream=stream)
+    if neg1 is not None:
+        q = mx.where(neg1, mx.negative(a1, stream=stream), q, stream=stream)
+    return mx.where(zero, mx.zeros_like(q, stream=stream), q, stream=stream)
+
+
+def _remainder(a1, a2, dt, stream):
+    """Elementwise remainder with the sign of the divisor; integer ``x % 0`` gives 0."""
+    if dt not in _d.CATEGORIES["integer"]:
+        return mx.remainder(a1, a2, stream=stream)
+    a1 = mx.array(a1, dtype=dt._mx) if not isinstance(a1, mx.array) else a1
+    d, zero, neg1 = _int_divisor(a1, a2, dt, stream)
+    r = mx.remainder(a1, d, stream=stream)
+    bad = zero if neg1 is None else mx.logical_or(zero, neg1, stream=stream)
+    return mx.where(bad, mx.zeros_like(r, stream=stream), r, stream=stream)
+
+
+floor_divide = _binary_composite("floor_divide", "real-valued", _floor_divide)
+remainder = _binary_composite("remainder", "real-valued", _remainder)
+
+
+def _pow(a1, a2, dt, stream):
+    """Elementwise power; an integer base to a negative integer power truncates toward zero."""
+    p = mx.power(a1, a2, stream=stream)
+    if dt not in _d.KINDS["signed integer"]:
+        return p
+    # Note: MLX gives 0 for 1 ** -1 and (-1) ** -1; the exact truncated values are
+    # 1 and -1 (every other base truncates to 0; 0 ** -n is defined as 0).
+    a1 = mx.array(a1, dtype=dt._mx) if not isinstance(a1, mx.array) else a1
+    a2 = mx.array(a2, dtype=dt._mx) if not isinstance(a2, mx.array) else a2
+    odd = mx.equal(mx.bitwise_and(a2, 1, stream=stream), 1, stream=stream)
+    neg_one = mx.where(odd, -1, 1, stream=stream).astype(dt._mx, stream=stream)
+    one = mx.equal(a1, 1, stream=stream)
+    small = mx.where(one, 1, 0, stream=stream).astype(dt._mx, stream=stream)
+    small = mx.where(mx.equal(a1, -1, stream=stream), neg_one, small, stream=stream)
+    return mx.where(mx.less(a2, 0, stream=stream), small, p, stream=stream)
+
+
+pow = _binary_composite("pow", "numeric", _pow)  # noqa: A001
+
+# --- comparison ----------------------------------------------------------------
+equal = _binary("equal", "all", mx.equal, _d.bool)
+not_equal = _binary("not_equal", "all", mx.not_equal, _d.bool)
+less = _binary("less", "real-valued", mx.less, _d.bool)
+less_equal = _binary("less_equal", "real-valued", mx.less_equal, _d.bool)
+greater = _binary("greater", "real-valued", mx.greater, _d.bool)
+greater_equal = _binary("greater_equal", "real-valued", mx.greater_equal, _d.bool)
+
+# --- bitwise and logical -------------------------------------------------------
+bitwise_and = _binary("bitwise_and", "integer or boolean", mx.bitwise_and)
+bitwise_or = _binary("bitwise_or", "integer or boolean", mx.bitwise_or)
+bitwise_xor = _binary("bitwise_xor", "integer or boolean", mx.bitwise_xor)
+logical_and = _binary("logical_and", "boolean", mx.logical_and)
+logical_or = _binary("logical_or", "boolean", mx.logical_or)
+logical_xor = _binary("logical_xor", "boolean", mx.not_equal)
+
+
+def _shift(mxfn, fill_negative: bool):
+    def impl(a1, a2, dt, stream):
+        # Note: MLX shifts by the count modulo the register width (x86 semantics), so
+        # 1 << 40 on int32 is 256. The standard's result for counts >= the bit width
+        # is 0 (or -1 for a right shift of a negative value), as in NumPy.
+        bits = _d.INT_BITS[dt]
+        a1 = mx.array(a1, dtype=dt._mx) if not isinstance(a1, mx.array) else a1
+        a2 = mx.array(a2, dtype=dt._mx) if not isinstance(a2, mx.array) else a2
+        big = mx.logical_or(mx.greater_equal(a2, bits, stream=stream),
+                            mx.less(a2, 0, stream=stream), stream=stream)
+        safe = mx.where(big, 0, a2, stream=stream).astype(dt._mx, stream=stream)
+        out = mxfn(a1, safe, stream=stream)
+        if fill_negative and dt in _d.KINDS["signed integer"]:
+            fill = mx.where(mx.less(a1, 0, stream=stream), -1, 0, stream=stream)
+        else:
+            fill = 0
+        return mx.where(big, mx.array(fill).astype(dt._mx, stream=stream) if not isinstance(
+            fill, mx.array) else fill.astype(dt._mx, stream=stream), out, stream=stream)
+
+    return impl
+
+
+bitwise_left_shift = _binary_composite("bitwise_left_shift", "integer",
+                                       _shift(mx.left_shift, False))
+bitwise_right_shift = _binary_composite("bitwise_right_shift", "integer",
+                                        _shift(mx.right_shift, True))

@@ -1,0 +1,31 @@
+"""Searching functions."""
+
+from __future__ import annotations
+
+import mlx.core as mx
+
+from . import _core
+from . import _dtypes as _d
+
+
+def where(condition, x1, x2, /):
+    """Elements of ``x1`` where ``condition`` is true, else of ``x2``.
+
+    ``x1`` and ``x2`` may be Python scalars (one of them at least an array, or
+    both scalars taking the dtype the standard gives them).
+    """
+    _core.check_array("where", condition, "condition")
+    if condition._dtype is not _d.bool:
+        raise TypeError(f"where: condition must be a bool array, got "
+                        f"{_core.dtype_name(condition._dtype)}")
+    dev = condition._device
+    if not isinstance(x1, _core.Array) and not isinstance(x2, _core.Array):
+        from ._creation_functions import asarray
+
+        x1 = asarray(x1, device=dev)
+    a1, a2, dt, xdev = _core.prep_binary("where", x1, x2, _d.CATEGORIES["all"], "any")
+    if xdev != dev:
+        raise ValueError(f"where: condition is on {dev}, the values on {xdev}")
+    a1 = _core.as_mx(a1, dt)
+    a2 = _core.as_mx(a2, dt)
+    return _core.new(mx.where(condition._array, a1, a2, stream=dev._s), dt, dev)
