@@ -144,7 +144,7 @@ def asarray(obj, /, *, dtype=None, device=None, copy: bool | None = None):
     if isinstance(obj, (list, tuple)):
         return _core.wrap(_from_sequence(obj, dtype, dev), dev)
     if hasattr(obj, "__dlpack__"):
-        return asarray(from_dlpack(obj, device=dev, copy=copy), dtype=dtype._mx)
+        return asarray(from_dlpack(obj, device=dev, copy=copy), dtype=dtype)
     if hasattr(obj, "__array__") or hasattr(obj, "__array_interface__"):
         return _core.wrap(_interop.from_numpy(np.asarray(obj), dtype, dev), dev)
     try:

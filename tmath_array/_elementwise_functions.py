@@ -11,7 +11,7 @@ from __future__ import annotations
 import mlx.core as mx
 
 from . import _dtypes as _d
-from ._core import bad_dtype, new, prep_binary
+from ._core import as_mx, bad_dtype, new, prep_binary
 
 _CAT = _d.CATEGORIES
 
@@ -124,7 +124,7 @@ def _floor_divide(a1, a2, dt, stream):
     """Elementwise floor division; integer division by zero gives 0 (as NumPy)."""
     if dt not in _d.CATEGORIES["integer"]:
         return mx.floor_divide(a1, a2, stream=stream)
-    a1 = mx.array(a1, dtype=dt._mx) if not isinstance(a1, mx.array) else a1
+    a1 = as_mx(a1, dt)
     d, zero, neg1 = _int_divisor(a1, a2, dt, stream)
     q = mx.floor_divide(a1, d, stream=stream)
     if neg1 is not None:
@@ -136,7 +136,7 @@ def _remainder(a1, a2, dt, stream):
     """Elementwise remainder with the sign of the divisor; integer ``x % 0`` gives 0."""
     if dt not in _d.CATEGORIES["integer"]:
         return mx.remainder(a1, a2, stream=stream)
-    a1 = mx.array(a1, dtype=dt._mx) if not isinstance(a1, mx.array) else a1
+    a1 = as_mx(a1, dt)
     d, zero, neg1 = _int_divisor(a1, a2, dt, stream)
     r = mx.remainder(a1, d, stream=stream)
     bad = zero if neg1 is None else mx.logical_or(zero, neg1, stream=stream)
@@ -154,8 +154,8 @@ def _pow(a1, a2, dt, stream):
         return p
     # Note: MLX gives 0 for 1 ** -1 and (-1) ** -1; the exact truncated values are
     # 1 and -1 (every other base truncates to 0; 0 ** -n is defined as 0).
-    a1 = mx.array(a1, dtype=dt._mx) if not isinstance(a1, mx.array) else a1
-    a2 = mx.array(a2, dtype=dt._mx) if not isinstance(a2, mx.array) else a2
+    a1 = as_mx(a1, dt)
+    a2 = as_mx(a2, dt)
     odd = mx.equal(mx.bitwise_and(a2, 1, stream=stream), 1, stream=stream)
     neg_one = mx.where(odd, -1, 1, stream=stream).astype(dt._mx, stream=stream)
     one = mx.equal(a1, 1, stream=stream)
@@ -189,8 +189,8 @@ def _shift(mxfn, fill_negative: bool):
         # 1 << 40 on int32 is 256. The standard's result for counts >= the bit width
         # is 0 (or -1 for a right shift of a negative value), as in NumPy.
         bits = _d.INT_BITS[dt]
-        a1 = mx.array(a1, dtype=dt._mx) if not isinstance(a1, mx.array) else a1
-        a2 = mx.array(a2, dtype=dt._mx) if not isinstance(a2, mx.array) else a2
+        a1 = as_mx(a1, dt)
+        a2 = as_mx(a2, dt)
         big = mx.logical_or(mx.greater_equal(a2, bits, stream=stream),
                             mx.less(a2, 0, stream=stream), stream=stream)
         safe = mx.where(big, 0, a2, stream=stream).astype(dt._mx, stream=stream)
@@ -199,8 +199,7 @@ def _shift(mxfn, fill_negative: bool):
             fill = mx.where(mx.less(a1, 0, stream=stream), -1, 0, stream=stream)
         else:
             fill = 0
-        return mx.where(big, mx.array(fill).astype(dt._mx, stream=stream) if not isinstance(
-            fill, mx.array) else fill.astype(dt._mx, stream=stream), out, stream=stream)
+        return mx.where(big, as_mx(fill, dt).astype(dt._mx, stream=stream), out, stream=stream)
 
     return impl
 
