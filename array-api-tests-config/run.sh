@@ -17,7 +17,9 @@ export ARRAY_API_TESTS_MODULE="${ARRAY_API_TESTS_MODULE:-tmath_array}"
 export ARRAY_API_TESTS_VERSION="${ARRAY_API_TESTS_VERSION:-2025.12}"
 export PYTHONPATH="$repo_root${PYTHONPATH:+:$PYTHONPATH}"
 
-args=(--max-examples "${MAX_EXAMPLES:-100}"
+# The suite's own pytest.ini and rootdir: the xfails/skips paths point into this repository,
+# whose pyproject.toml configuration (filterwarnings = error) must not apply to the suite.
+args=(-c "$suite/pytest.ini" --rootdir "$suite" --max-examples "${MAX_EXAMPLES:-100}"
       --xfails-file "$here/xfails.txt" --skips-file "$here/skips.txt" -rxXfE)
 if [ -n "${HYPOTHESIS_SEED:-}" ]; then args+=(--hypothesis-seed "$HYPOTHESIS_SEED"); fi
 

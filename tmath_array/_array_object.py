@@ -22,19 +22,20 @@ def _binary_operator(fn):
     The in-place form updates ``self`` and keeps its dtype, as the standard asks.
     """
     name = fn.__name__
+    scalars = (builtins.bool, int, float, complex)
 
     def op(self, other):
-        if not isinstance(other, (Array, builtins.bool, int, float, complex)):
+        if other.__class__ is not Array and not isinstance(other, (Array, *scalars)):
             return NotImplemented
         return fn(self, other)
 
     def rop(self, other):
-        if not isinstance(other, (Array, builtins.bool, int, float, complex)):
+        if not isinstance(other, (Array, *scalars)):
             return NotImplemented
         return fn(other, self)
 
     def iop(self, other):
-        if not isinstance(other, (Array, builtins.bool, int, float, complex)):
+        if not isinstance(other, (Array, *scalars)):
             return NotImplemented
         res = fn(self, other)
         if res._dtype is not self._dtype:

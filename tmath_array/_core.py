@@ -158,7 +158,7 @@ def prep_binary(name: str, x1, x2, allowed, category: str):
     if isinstance(x1, Array):
         dev = x1._device
         if isinstance(x2, Array):
-            if x2._device != dev:
+            if x2._device is not dev and x2._device != dev:
                 raise ValueError(
                     f"{name}: arrays are on different devices ({dev} and {x2._device}); "
                     "move one with to_device()"

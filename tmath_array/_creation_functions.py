@@ -376,6 +376,7 @@ def eye(n_rows, n_cols=None, /, *, k: int = 0, dtype=None, device=None):
     n_cols = n_rows if n_cols is None else n_cols
     if n_rows < 0 or n_cols < 0:
         raise ValueError("eye: n_rows and n_cols must be non-negative")
+    k = builtins.min(builtins.max(k, -n_rows - 1), n_cols + 1)  # any k beyond the matrix
     dt = _DEFAULT_FLOAT if dtype is None else _check_dtype("eye", dtype)
     dev = _device_and_dtype("eye", device, dt)
     s = dev._s
@@ -412,6 +413,7 @@ def _tri_mask(x, k: int, lower: bool):
     if x.ndim < 2:
         raise ValueError("x must have at least two dimensions")
     n, m = x._array.shape[-2:]
+    k = builtins.min(builtins.max(k, -n - 1), m + 1)  # any k beyond the matrix acts alike
     s = x._device._s
     rows = mx.arange(n, dtype=mx.int64, stream=s)[:, None]
     cols = mx.arange(m, dtype=mx.int64, stream=s)[None, :]

@@ -53,6 +53,8 @@ class Device:
 
 CPU = Device("cpu")
 _GPU = Device("gpu")
+# Arrays hold these objects, so the hot path compares devices by identity.
+_CANONICAL = {CPU: CPU, _GPU: _GPU}
 
 
 def available_devices() -> tuple[Device, ...]:
@@ -81,6 +83,7 @@ def to_device(device, name: str = "device") -> Device:
         dev = device
     elif isinstance(device, mx.Device):
         dev = Device("cpu" if device.type == mx.cpu else "gpu", device.index)
+        dev = _CANONICAL.get(dev, dev)
     elif isinstance(device, mx.DeviceType):
         dev = CPU if device == mx.cpu else _GPU
     elif isinstance(device, str):
@@ -89,6 +92,7 @@ def to_device(device, name: str = "device") -> Device:
             dev = Device(t, int(i) if i else 0)
         except ValueError:
             raise ValueError(f"{name}: unknown device {device!r}") from None
+        dev = _CANONICAL.get(dev, dev)
     else:
         raise ValueError(f"{name}: expected a Device, got {type(device).__name__} {device!r}")
     if dev not in available_devices():

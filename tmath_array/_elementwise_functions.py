@@ -135,7 +135,13 @@ def _floor_divide(a1, a2, dt, stream):
 def _remainder(a1, a2, dt, stream):
     """Elementwise remainder with the sign of the divisor; integer ``x % 0`` gives 0."""
     if dt not in _d.CATEGORIES["integer"]:
-        return mx.remainder(a1, a2, stream=stream)
+        r = mx.remainder(a1, a2, stream=stream)
+        # Note: a zero result takes the divisor's sign (-0.0 % 1.0 is +0.0 and
+        # 0.0 % -1.0 is -0.0, as in Python); MLX keeps the dividend's.
+        a2 = as_mx(a2, dt)
+        signed_zero = mx.where(mx.less(a2, 0, stream=stream), -0.0, 0.0, stream=stream)
+        return mx.where(mx.equal(r, 0, stream=stream), signed_zero.astype(r.dtype, stream=stream),
+                        r, stream=stream)
     a1 = as_mx(a1, dt)
     d, zero, neg1 = _int_divisor(a1, a2, dt, stream)
     r = mx.remainder(a1, d, stream=stream)
