@@ -123,6 +123,8 @@ def asarray(obj, /, *, dtype=None, device=None, copy: bool | None = None):
     dev = _device_and_dtype("asarray", device, dtype)
     if isinstance(obj, mx.array):
         src = _core.CANON[obj.dtype]
+        if obj.size == 0:
+            obj = mx.zeros(obj.shape, dtype=obj.dtype)  # see _interop.from_numpy
         dt = src if dtype is None else dtype
         check_dtype_on_device(dt, dev, "asarray")
         if dt is src:

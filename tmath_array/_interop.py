@@ -89,6 +89,11 @@ def from_numpy(nd: np.ndarray, dtype, device):
         if src is _d.float64 and device != CPU:
             # Note: no float64 on the GPU; NumPy's default float64 becomes float32 there.
             dtype = _d.float32
+    if nd.size == 0:
+        # Note: MLX reductions over an empty array imported from a NumPy buffer read
+        # uninitialised memory (wrong results, or a hang); an empty array made by
+        # MLX itself behaves.
+        return mx.zeros(nd.shape, dtype=(dtype or src)._mx)
     if not nd.flags.c_contiguous:
         nd = np.ascontiguousarray(nd)
     if src is _d.bfloat16:
