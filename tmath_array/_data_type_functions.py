@@ -98,7 +98,7 @@ def finfo(type, /) -> finfo_object:  # noqa: A002
             _d.float64: np.float64}[type]
     fi = np.finfo(real)
     dt = _d.float32 if type is _d.complex64 else type
-    return finfo_object(bits=int(fi.bits) * (2 if type is _d.complex64 else 1),
+    return finfo_object(bits=int(fi.bits),
                         eps=float(fi.eps), max=float(fi.max), min=float(fi.min),
                         smallest_normal=float(fi.smallest_normal), dtype=dt)
 

@@ -78,7 +78,10 @@ def _binary_composite(name: str, category: str, impl, out_dtype=None):
 from . import _core  # noqa: E402  (the Array class is looked up at call time)
 
 # --- unary ----------------------------------------------------------------------
-positive = _unary("positive", "numeric", lambda a, stream: a)
+# Note: identity functions return a new MLX node: MLX's __setitem__ mutates the
+# array object in place, so handing back the same object would alias x.
+_copy = mx.array
+positive = _unary("positive", "numeric", lambda a, stream: _copy(a))
 negative = _unary("negative", "numeric", mx.negative)
 bitwise_invert = _unary("bitwise_invert", "integer or boolean", mx.bitwise_invert)
 logical_not = _unary("logical_not", "boolean", mx.logical_not)
@@ -93,10 +96,10 @@ abs = _unary("abs", "numeric", mx.abs, {_d.complex64: _d.float32})  # noqa: A001
 # Note: the standard extends real() and conj() to real-valued input (2024.12),
 # where they return the input unchanged.
 real = _unary("real", "numeric", lambda a, stream: mx.real(a, stream=stream)
-              if a.dtype == mx.complex64 else a, {_d.complex64: _d.float32})
+              if a.dtype == mx.complex64 else _copy(a), {_d.complex64: _d.float32})
 imag = _unary("imag", "complex floating-point", mx.imag, _d.float32)
 conj = _unary("conj", "numeric", lambda a, stream: mx.conj(a, stream=stream)
-              if a.dtype == mx.complex64 else a)
+              if a.dtype == mx.complex64 else _copy(a))
 
 # --- binary arithmetic ------------------------------------------------------
 add = _binary("add", "numeric", mx.add)
@@ -111,6 +114,7 @@ divide = _binary("divide", "numeric", mx.divide, {d: _d.float32 for d in _d.CATE
 
 def _int_divisor(a1, a2, dt, stream):
     """Divisor safe for integer division (no SIGFPE), with masks for 0 and -1."""
+    a2 = as_mx(a2, dt)
     zero = mx.equal(a2, 0, stream=stream)
     if dt in _d.KINDS["signed integer"]:
         # Note: MIN // -1 traps in hardware (the process dies of SIGFPE); handle -1 apart.

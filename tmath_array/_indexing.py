@@ -43,6 +43,26 @@ def _slice_part(v, what: str):
     return i
 
 
+def _clamp(v: int | None, lo: int, hi: int) -> int | None:
+    return None if v is None else builtins.min(builtins.max(v, lo), hi)
+
+
+def _slice(k: slice, size: int) -> slice:
+    """A slice with bounds and step clamped to what selects the same elements.
+
+    MLX takes 32-bit slice parameters only (and silently misreads some), while
+    Python and NumPy accept any int and clamp.
+    """
+    step = _slice_part(k.step, "step")
+    if step == 0:
+        raise ValueError("slice step cannot be zero")
+    start = _clamp(_slice_part(k.start, "start"), -size - 1, size + 1)
+    stop = _clamp(_slice_part(k.stop, "stop"), -size - 1, size + 1)
+    if step is not None and builtins.abs(step) > size:
+        step = size + 1 if step > 0 else -(size + 1)
+    return slice(start, stop, step)
+
+
 def translate(x, key, setting: bool = False) -> tuple:
     """Validate ``key`` against ``x`` and return the MLX key (always a tuple)."""
     if not isinstance(key, tuple):
@@ -82,10 +102,7 @@ def translate(x, key, setting: bool = False) -> tuple:
                 )
             out.append(i)
         elif isinstance(k, slice):
-            step = _slice_part(k.step, "step")
-            if step == 0:
-                raise ValueError("slice step cannot be zero")
-            out.append(slice(_slice_part(k.start, "start"), _slice_part(k.stop, "stop"), step))
+            out.append(_slice(k, size))
         elif isinstance(k, _core.Array):
             out.append(_array_index(x, k, axis, size))
         else:

@@ -75,6 +75,8 @@ def dlpack_export(x, *, stream=None, max_version=None, dl_device=None, copy=None
 
 def from_numpy(nd: np.ndarray, dtype, device):
     """An MLX array (a copy) from a NumPy array, with the dtype rules of asarray."""
+    if not nd.dtype.isnative:
+        nd = nd.astype(nd.dtype.newbyteorder("="))
     src = FROM_NUMPY.get(nd.dtype)
     if src is None:
         if nd.dtype.kind == "c":
@@ -94,8 +96,10 @@ def from_numpy(nd: np.ndarray, dtype, device):
         # uninitialised memory (wrong results, or a hang); an empty array made by
         # MLX itself behaves.
         return mx.zeros(nd.shape, dtype=(dtype or src)._mx)
-    if not nd.flags.c_contiguous:
-        nd = np.ascontiguousarray(nd)
+    # Note: MLX rejects negative strides, which NumPy can have on an array it still
+    # flags C-contiguous (a reversed view with size-1 axes).
+    if not nd.flags.c_contiguous or any(st < 0 for st in nd.strides):
+        nd = nd.copy(order="C")
     if src is _d.bfloat16:
         return mx.array(nd).astype(dtype._mx)
     # Note: MLX turns NumPy float64 into float32 unless the dtype is given.

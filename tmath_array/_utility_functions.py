@@ -55,6 +55,9 @@ def diff(x, /, *, axis: int = -1, n: int = 1, prepend=None, append=None):
     if n < 0:
         raise ValueError(f"diff: n must be non-negative, got {n}")
     ax = _core.check_axis("diff", axis, x.ndim)
+    if n == 0:
+        # As NumPy: zero differences return x, whatever prepend/append say.
+        return _core.new(mx.array(x._array), x._dtype, x._device)
     s = x._device._s
     parts = []
     dt = x._dtype
