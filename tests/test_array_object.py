@@ -1,0 +1,338 @@
+"""The Array object: attributes, conversion to Python scalars, indexing, containers,
+printing and interop (its operators are in test_array_operators.py)."""
+
+from __future__ import annotations
+
+import operator
+import sys
+
+import mlx.core as mx
+import numpy as np
+import pytest
+from conftest import assert_array_equal, elements, xp_dtype
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import tmath_array as xp
+from tmath_array import _lazy
+
+CPU = xp.__array_namespace_info__().default_device()
+
+
+# --- attributes -------------------------------------------------------------------
+
+def test_attributes():
+    x = xp.zeros((2, 3, 4), dtype=xp.int16)
+    assert x.dtype == xp.int16
+    assert x.device == CPU
+    assert isinstance(x.shape, tuple) and x.shape == (2, 3, 4)
+    assert (x.ndim, x.size) == (3, 24)
+    assert xp.asarray(1.0).shape == ()
+    assert xp.asarray(1.0).size == 1
+
+
+def test_transposes():
+    a = np.arange(6, dtype=np.float32).reshape(2, 3)
+    assert_array_equal(xp.asarray(a).T, a.T)
+    for bad in (xp.ones(3), xp.ones((2, 2, 2)), xp.asarray(1.0)):
+        with pytest.raises(ValueError):
+            bad.T  # noqa: B018
+    b = np.arange(24).reshape(2, 3, 4)
+    assert_array_equal(xp.asarray(b).mT, np.swapaxes(b, -1, -2))
+    with pytest.raises(ValueError):
+        xp.ones(3).mT  # noqa: B018
+
+
+def test_array_constructor_is_not_public():
+    with pytest.raises(TypeError):
+        xp.Array([1, 2])
+
+
+# --- conversion to Python scalars ---------------------------------------------------
+
+def test_python_scalar_conversions():
+    assert bool(xp.asarray(True)) is True
+    assert bool(xp.asarray(0.0)) is False
+    assert int(xp.asarray(-3.7)) == -3
+    assert int(xp.asarray(7, dtype=xp.uint64)) == 7
+    assert float(xp.asarray(2, dtype=xp.int8)) == 2.0
+    assert float(xp.asarray(0.1, dtype=xp.float64)) == 0.1
+    assert complex(xp.asarray(1 + 2j)) == 1 + 2j
+    assert complex(xp.asarray(1.5)) == 1.5 + 0j
+    assert operator.index(xp.asarray(3, dtype=xp.int16)) == 3
+    assert [10, 20, 30][xp.asarray(1)] == 20
+
+
+def test_python_scalar_conversion_special_values():
+    assert bool(xp.asarray(float("nan"))) is True
+    assert bool(xp.asarray(-0.0)) is False
+    with pytest.raises(ValueError):
+        int(xp.asarray(float("nan")))
+    with pytest.raises(OverflowError):
+        int(xp.asarray(float("inf")))
+    assert float(xp.asarray(float("-inf"))) == float("-inf")
+
+
+def test_python_scalar_conversion_errors():
+    many = xp.asarray([1, 2])
+    for f in (int, float, complex, operator.index):
+        with pytest.raises(TypeError):
+            f(many)
+    with pytest.raises(ValueError):
+        bool(many)
+    with pytest.raises(TypeError):
+        operator.index(xp.asarray(1.0))
+    with pytest.raises(TypeError):
+        operator.index(xp.asarray(True))
+    with pytest.raises(TypeError):
+        float(xp.asarray(1 + 1j))
+    with pytest.raises(TypeError):
+        int(xp.asarray(1 + 1j))
+
+
+def test_conversions_count_sync_points():
+    x = xp.asarray(2.5) * 2
+    assert _lazy.counts() == {}
+    assert float(x) == 5.0
+    assert _lazy.counts() == {"conversion": 1}
+    int(x), bool(x), complex(x)
+    assert _lazy.counts()["conversion"] == 4
+    xp.asarray([1, 2]).tolist()
+    assert _lazy.counts()["conversion"] == 5
+
+
+# --- __getitem__ --------------------------------------------------------------------
+
+@given(data=st.data(), shape=hnp.array_shapes(min_dims=0, max_dims=4, min_side=0, max_side=5))
+def test_getitem_basic_indices(data, shape):
+    a = np.arange(int(np.prod(shape)), dtype=np.int32).reshape(shape)
+    key = data.draw(hnp.basic_indices(shape, allow_newaxis=True, allow_ellipsis=True))
+    assert_array_equal(xp.asarray(a)[key], a[key])
+
+
+@given(data=st.data(), shape=hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=5))
+def test_getitem_integer_array(data, shape):
+    a = np.arange(int(np.prod(shape)), dtype=np.float32).reshape(shape)
+    axis = data.draw(st.integers(0, len(shape) - 1))
+    n = shape[axis]
+    idx = data.draw(hnp.arrays(np.int32, hnp.array_shapes(min_dims=0, max_dims=2, min_side=0,
+                                                          max_side=4),
+                               elements=st.integers(-n, n - 1)))
+    key = (slice(None),) * axis + (idx,)
+    assert_array_equal(xp.asarray(a)[key[:-1] + (xp.asarray(idx),)], a[key])
+    if axis == 0:
+        assert_array_equal(xp.asarray(a)[xp.asarray(idx)], a[idx])
+
+
+def small_slices(n: int):
+    """Slices with bounds near the axis (huge bounds: test_getitem_huge_slice_bounds)."""
+    bound = st.none() | st.integers(-2 * n - 2, 2 * n + 2)
+    step = st.none() | st.integers(-n - 2, n + 2).filter(bool)
+    return st.builds(slice, bound, bound, step)
+
+
+@st.composite
+def mixed_index(draw, shape):
+    """A key mixing integer arrays (one common shape) with ints, slices and None."""
+    index_shape = draw(hnp.array_shapes(min_dims=0, max_dims=2, min_side=1, max_side=3))
+    n_axes = draw(st.integers(1, len(shape)))
+    key = []
+    for n in shape[:n_axes]:
+        kinds = ["slice", "int", "array"] if n else ["slice"]
+        kind = draw(st.sampled_from(kinds))
+        if kind == "slice":
+            key.append(draw(small_slices(n)))
+        elif kind == "int":
+            key.append(draw(st.integers(-n, n - 1)))
+        else:
+            key.append(draw(hnp.arrays(st.sampled_from([np.int32, np.int64, np.int8]),
+                                       index_shape, elements=st.integers(-n, n - 1))))
+    if not any(isinstance(k, np.ndarray) for k in key):
+        key[0] = np.zeros(index_shape, dtype=np.int64)
+        assume(shape[0] > 0)
+    if draw(st.booleans()):
+        key.insert(draw(st.integers(0, len(key))), None)
+    return tuple(key)
+
+
+@given(data=st.data(), shape=hnp.array_shapes(min_dims=1, max_dims=3, min_side=0, max_side=4))
+def test_getitem_mixed_integer_arrays(data, shape):
+    a = np.arange(int(np.prod(shape)), dtype=np.int16).reshape(shape)
+    key = data.draw(mixed_index(shape))
+    xkey = tuple(xp.asarray(k) if isinstance(k, np.ndarray) else k for k in key)
+    assert_array_equal(xp.asarray(a)[xkey], a[key])
+
+
+def test_getitem_integer_array_out_of_range_is_clamped():
+    """Out-of-range integer-array indices are clamped (documented, keeps indexing lazy)."""
+    x = xp.arange(5)
+    assert x[xp.asarray([7])].tolist() == [4]
+    assert x[xp.asarray([-7])].tolist() == [0]  # counts from the end, then clamps
+    assert x[xp.asarray([-1, 5, 100, -100])].tolist() == [4, 4, 4, 0]
+    assert xp.arange(5, dtype=xp.int8)[xp.asarray([200], dtype=xp.uint8)].tolist() == [4]
+
+
+@pytest.mark.parametrize("key", [
+    slice(None, 2**40), slice(None, sys.maxsize), slice(-(2**40), None), slice(2**31, None),
+    slice(None, None, 2**31), slice(None, None, -(2**31)), slice(None, None, -(2**40)),
+], ids=str)
+def test_getitem_huge_slice_bounds(key):
+    a = np.arange(5, dtype=np.int32)
+    assert_array_equal(xp.asarray(a)[key], a[key])
+
+
+def test_getitem_errors():
+    x = xp.reshape(xp.arange(12), (3, 4))
+    with pytest.raises(IndexError):
+        x[3]
+    with pytest.raises(IndexError):
+        x[-4]
+    with pytest.raises(IndexError):
+        x[0, 4]
+    with pytest.raises(IndexError):
+        xp.asarray(1.0)[0]
+    with pytest.raises(ValueError):
+        x[::0]  # raw MLX dies of SIGFPE on this
+    with pytest.raises(ValueError):
+        x[:, 1:3:0]
+    with pytest.raises(IndexError):
+        x[0, 0, 0]
+    with pytest.raises(IndexError):
+        x[..., 0, ...]
+    with pytest.raises(IndexError):
+        x[xp.asarray([0.0])]
+    with pytest.raises(IndexError):
+        x["a"]
+
+
+# --- __setitem__ --------------------------------------------------------------------
+
+@given(data=st.data(), shape=hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4),
+       name=st.sampled_from(["int32", "float32", "uint8", "bool"]))
+def test_setitem_basic(data, shape, name):
+    a = np.zeros(shape, dtype=name)
+    key = data.draw(hnp.basic_indices(shape, allow_newaxis=True, allow_ellipsis=True))
+    target = a[key].shape
+    if data.draw(st.booleans()):
+        value = data.draw(elements(name, -100, 100))
+        xvalue = value
+    else:
+        vshape = target[data.draw(st.integers(0, len(target))):]
+        value = data.draw(hnp.arrays(np.dtype(name), vshape, elements=elements(name, -100, 100)))
+        xvalue = xp.asarray(value)
+    x = xp.asarray(a)
+    x[key] = xvalue
+    a[key] = value
+    assert_array_equal(x, a)
+
+
+@given(data=st.data(), n=st.integers(1, 6))
+def test_setitem_integer_array(data, n):
+    a = np.arange(n * 3, dtype=np.int32).reshape(n, 3)
+    idx = np.array(data.draw(st.lists(st.integers(-n, n - 1), unique_by=lambda i: i % n,
+                                      max_size=n)), dtype=np.int64)
+    value = np.arange(len(idx) * 3, dtype=np.int32).reshape(len(idx), 3) + 100
+    x = xp.asarray(a)
+    x[xp.asarray(idx)] = xp.asarray(value)
+    a[idx] = value
+    assert_array_equal(x, a)
+    x[xp.asarray(idx), 1] = -5
+    a[idx, 1] = -5
+    assert_array_equal(x, a)
+
+
+def test_setitem_on_a_filled_array():
+    x = xp.full((3,), 1)
+    x[0] = 5
+    assert x.tolist() == [5, 1, 1]
+    y = xp.zeros((2, 2))
+    y[1] = xp.asarray([1.0, 2.0])
+    assert y.tolist() == [[0.0, 0.0], [1.0, 2.0]]
+
+
+def test_setitem_errors():
+    x = xp.asarray([1, 2, 3], dtype=xp.int32)
+    with pytest.raises(TypeError):
+        x[0] = 1.5
+    with pytest.raises(TypeError):
+        x[0] = xp.asarray(1.5)
+    with pytest.raises(TypeError):
+        x[0] = "a"
+    with pytest.raises(OverflowError):
+        xp.asarray([1], dtype=xp.int8)[0] = 300
+    with pytest.raises(IndexError):
+        x[3] = 0
+    with pytest.raises(ValueError):
+        x[::0] = 0
+    assert x.tolist() == [1, 2, 3]
+
+
+# --- containers, printing, interop --------------------------------------------------
+
+def test_len_and_iter():
+    a = np.arange(6).reshape(3, 2)
+    x = xp.asarray(a)
+    assert len(x) == 3
+    rows = list(x)
+    assert len(rows) == 3
+    for r, e in zip(rows, a):
+        assert_array_equal(r, e)
+    with pytest.raises(TypeError):
+        len(xp.asarray(1))
+    with pytest.raises(TypeError):
+        iter(xp.asarray(1)).__next__()
+
+
+@pytest.mark.parametrize("name", ["bool", "int8", "uint64", "float32", "float64", "bfloat16",
+                                  "complex64"])
+def test_repr(name):
+    r = repr(xp.ones((2, 2), dtype=xp_dtype(name)))
+    assert r.startswith("Array(")
+    assert name in r
+
+
+def test_tolist():
+    a = np.arange(6, dtype=np.float32).reshape(2, 3) / 4
+    assert xp.asarray(a).tolist() == a.tolist()
+    assert xp.asarray(True).tolist() is True
+    assert xp.asarray([1 + 1j]).tolist() == [1 + 1j]
+
+
+def test_to_device():
+    x = xp.asarray([1, 2])
+    assert x.to_device(CPU) is x
+    assert x.to_device("cpu").device == CPU
+    with pytest.raises(ValueError):
+        x.to_device("nonsense")
+
+
+@pytest.mark.parametrize("name", ["bool", "int8", "int64", "uint32", "float16", "float32",
+                                  "float64", "complex64"])
+def test_numpy_and_mlx_interop(name):
+    a = (np.arange(6) - 2).astype(name).reshape(2, 3)
+    x = xp.asarray(a)
+    np.testing.assert_array_equal(np.asarray(x), a)
+    assert np.asarray(x).dtype == a.dtype
+    m = mx.array(x)  # via __mlx_array__
+    assert isinstance(m, mx.array)
+    np.testing.assert_array_equal(np.array(m), a)
+
+
+def test_float64_on_cpu():
+    x = xp.asarray([1.0, 2.0], dtype=xp.float64)
+    y = (x + 2.0**-40) * 3
+    assert y.dtype == xp.float64
+    np.testing.assert_array_equal(np.asarray(y), (np.array([1.0, 2.0]) + 2.0**-40) * 3)
+    assert float(y[0]) != 3.0
+
+
+@pytest.mark.parametrize("fn", [operator.pos, xp.positive, xp.real, xp.conj], ids=str)
+def test_identity_functions_do_not_alias(fn):
+    # MLX's __setitem__ mutates the array object in place: an identity function must
+    # hand back a new one, or writing to the result would change the input.
+    x = xp.asarray([1.0, 2.0])
+    y = fn(x)
+    y[0] = 9.0
+    assert x.tolist() == [1.0, 2.0]
+    assert y.tolist() == [9.0, 2.0]
