@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import mlx.core as mx
 import numpy as np
@@ -11,6 +12,11 @@ import numpy as np
 from . import _core
 from . import _dtypes as _d
 from ._devices import check_dtype_on_device, to_device
+
+if TYPE_CHECKING:
+    from ._array_object import Array
+    from ._devices import Device
+    from ._dtypes import DType
 
 
 def _check_dtype(name: str, dtype):
@@ -20,7 +26,8 @@ def _check_dtype(name: str, dtype):
     return dt
 
 
-def astype(x, dtype, /, *, copy: bool = True, device=None):
+def astype(x: Array, dtype: DType, /, *, copy: bool = True,
+           device: Device | None = None) -> Array:
     """``x`` converted to ``dtype`` (and moved to ``device``).
 
     Raises:
@@ -40,7 +47,7 @@ def astype(x, dtype, /, *, copy: bool = True, device=None):
     return _core.new(x._array.astype(dtype._mx, stream=dev._s), dtype, dev)
 
 
-def can_cast(from_, to, /) -> bool:
+def can_cast(from_: DType | Array, to: DType, /) -> bool:
     """Whether ``from_`` (a dtype or array) casts to ``to`` under the promotion rules."""
     if isinstance(from_, _core.Array):
         from_ = from_._dtype
@@ -114,7 +121,7 @@ def iinfo(type, /) -> iinfo_object:  # noqa: A002
     return iinfo_object(bits=_d.INT_BITS[type], max=hi, min=lo, dtype=type)
 
 
-def isdtype(dtype, kind) -> bool:
+def isdtype(dtype: DType, kind: DType | str | tuple[DType | str, ...]) -> bool:
     """Whether ``dtype`` is of ``kind``: a dtype, a kind name, or a tuple of those."""
     dtype = _check_dtype("isdtype", dtype)
     if isinstance(kind, tuple):
@@ -130,7 +137,7 @@ def isdtype(dtype, kind) -> bool:
     raise TypeError(f"isdtype: kind must be a dtype, a string or a tuple, got {kind!r}")
 
 
-def result_type(*arrays_and_dtypes):
+def result_type(*arrays_and_dtypes: Array | DType | complex) -> DType:
     """The dtype that arrays, dtypes and Python scalars promote to together.
 
     Python scalars take part as in binary operations: they adopt the dtype of the

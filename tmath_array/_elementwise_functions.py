@@ -8,10 +8,16 @@ with a ``# Note:`` saying why.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import mlx.core as mx
 
+from . import _core
 from . import _dtypes as _d
 from ._core import as_mx, bad_dtype, new, prep_binary
+
+if TYPE_CHECKING:
+    from ._array_object import Array
 
 _CAT = _d.CATEGORIES
 
@@ -33,7 +39,7 @@ def _unary(name: str, category: str, mxfn, out_dtype=None):
     allowed = _CAT[category]
     out = _out_dtypes(allowed, out_dtype)
 
-    def fn(x, /):
+    def fn(x: Array, /) -> Array:
         if x.__class__ is not _core.Array and not isinstance(x, _core.Array):
             raise TypeError(f"{name}: expected an array, got {type(x).__name__}")
         dt = x._dtype
@@ -52,7 +58,7 @@ def _binary(name: str, category: str, mxfn, out_dtype=None):
     allowed = _CAT[category]
     out = _out_dtypes(allowed, out_dtype)
 
-    def fn(x1, x2, /):
+    def fn(x1: Array | complex, x2: Array | complex, /) -> Array:
         a1, a2, dt, dev = prep_binary(name, x1, x2, allowed, category)
         return new(mxfn(a1, a2, stream=dev._s), out[dt], dev)
 
@@ -66,7 +72,7 @@ def _binary_composite(name: str, category: str, impl, out_dtype=None):
     allowed = _CAT[category]
     out = _out_dtypes(allowed, out_dtype)
 
-    def fn(x1, x2, /):
+    def fn(x1: Array | complex, x2: Array | complex, /) -> Array:
         a1, a2, dt, dev = prep_binary(name, x1, x2, allowed, category)
         return new(impl(a1, a2, dt, dev._s), out[dt], dev)
 
@@ -75,7 +81,6 @@ def _binary_composite(name: str, category: str, impl, out_dtype=None):
     return fn
 
 
-from . import _core  # noqa: E402  (the Array class is looked up at call time)
 
 # --- unary ----------------------------------------------------------------------
 # Note: identity functions return a new MLX node: MLX's __setitem__ mutates the

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import mlx.core as mx
 
 from . import _core
 from . import _dtypes as _d
 
+if TYPE_CHECKING:
+    from ._array_object import Array
+
 _NUMERIC = _d.CATEGORIES["numeric"]
 _INTEGER = _d.CATEGORIES["integer"]
 
 
-def matmul(x1, x2, /):
+def matmul(x1: Array, x2: Array, /) -> Array:
     """Matrix product with NumPy's rules for 1-D operands and batch broadcasting.
 
     Raises:
@@ -55,7 +60,7 @@ def matmul(x1, x2, /):
     return _core.new(out, dt, dev)
 
 
-def matrix_transpose(x, /):
+def matrix_transpose(x: Array, /) -> Array:
     """Transpose of the last two axes."""
     _core.check_array("matrix_transpose", x)
     if x.ndim < 2:

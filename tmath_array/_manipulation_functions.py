@@ -5,13 +5,17 @@ from __future__ import annotations
 import builtins
 import math
 import operator
+from typing import TYPE_CHECKING
 
 import mlx.core as mx
 
 from . import _core
 
+if TYPE_CHECKING:
+    from ._array_object import Array
 
-def reshape(x, /, shape, *, copy: bool | None = None):
+
+def reshape(x: Array, /, shape: tuple[int, ...], *, copy: bool | None = None) -> Array:
     """``x`` with a new shape of the same size; one dimension may be -1.
 
     ``copy=False`` returns an array sharing ``x``'s MLX buffer (no copy is ever
@@ -65,7 +69,7 @@ def broadcast_shapes(*shapes) -> tuple[int, ...]:
     return tuple(out)
 
 
-def broadcast_to(x, /, shape):
+def broadcast_to(x: Array, /, shape: tuple[int, ...]) -> Array:
     """``x`` broadcast to ``shape``.
 
     Raises:
@@ -78,7 +82,7 @@ def broadcast_to(x, /, shape):
     return _core.new(mx.broadcast_to(x._array, shape, stream=x._device._s), x._dtype, x._device)
 
 
-def broadcast_arrays(*arrays):
+def broadcast_arrays(*arrays: Array) -> tuple[Array, ...]:
     """The arrays broadcast against each other (a tuple)."""
     for a in arrays:
         _core.check_array("broadcast_arrays", a, "arrays")
@@ -96,7 +100,7 @@ def _same_device(name: str, arrays):
                                  f"{a._device})")
 
 
-def concat(arrays, /, *, axis: int | None = 0):
+def concat(arrays: tuple[Array, ...] | list[Array], /, *, axis: int | None = 0) -> Array:
     """Join arrays along an existing axis (``axis=None`` flattens them first)."""
     if not isinstance(arrays, (tuple, list)) or not arrays:
         raise ValueError("concat: expected a non-empty tuple or list of arrays")

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import mlx.core as mx
 
 from . import _core
 from . import _dtypes as _d
 
+if TYPE_CHECKING:
+    from ._array_object import Array
 
-def where(condition, x1, x2, /):
+
+def where(condition: Array, x1: Array | complex, x2: Array | complex, /) -> Array:
     """Elements of ``x1`` where ``condition`` is true, else of ``x2``.
 
     ``x1`` and ``x2`` may be Python scalars (one of them at least an array, or

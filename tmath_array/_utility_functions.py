@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import builtins
+from typing import TYPE_CHECKING
 
 import mlx.core as mx
 
 from . import _core
 from . import _dtypes as _d
+
+if TYPE_CHECKING:
+    from ._array_object import Array
 
 
 def _reduce_bool(name: str, mxfn, x, axis, keepdims: bool):
@@ -31,17 +35,20 @@ def _reduce_bool(name: str, mxfn, x, axis, keepdims: bool):
     return _core.new(out, _d.bool, x._device)
 
 
-def all(x, /, *, axis=None, keepdims: bool = False):  # noqa: A001
+def all(x: Array, /, *, axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False) -> Array:  # noqa: A001
     """Whether every element along ``axis`` is true (non-zero)."""
     return _reduce_bool("all", mx.all, x, axis, keepdims)
 
 
-def any(x, /, *, axis=None, keepdims: bool = False):  # noqa: A001
+def any(x: Array, /, *, axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False) -> Array:  # noqa: A001
     """Whether any element along ``axis`` is true (non-zero)."""
     return _reduce_bool("any", mx.any, x, axis, keepdims)
 
 
-def diff(x, /, *, axis: int = -1, n: int = 1, prepend=None, append=None):
+def diff(x: Array, /, *, axis: int = -1, n: int = 1, prepend: Array | None = None,
+         append: Array | None = None) -> Array:
     """The ``n``-th forward difference along ``axis``.
 
     Raises:
