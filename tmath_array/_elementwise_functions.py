@@ -40,7 +40,7 @@ def _unary(name: str, category: str, mxfn, out_dtype=None):
     out = _out_dtypes(allowed, out_dtype)
 
     def fn(x: Array, /) -> Array:
-        if x.__class__ is not _core.Array and not isinstance(x, _core.Array):
+        if not isinstance(x, _core.Array):
             raise TypeError(f"{name}: expected an array, got {type(x).__name__}")
         dt = x._dtype
         if dt not in allowed:
@@ -58,7 +58,28 @@ def _binary(name: str, category: str, mxfn, out_dtype=None):
     allowed = _CAT[category]
     out = _out_dtypes(allowed, out_dtype)
 
+    # Dtypes that take a Python float or int unchanged (MLX's weak scalars give the
+    # array's dtype): the fast path below skips the general promotion for them.
+    float_ok = allowed & _d.CATEGORIES["floating-point"]
+    int_range = {d: r for d, r in _d.INT_RANGE.items() if d in allowed}
+
     def fn(x1: Array | complex, x2: Array | complex, /) -> Array:
+        # Fast path: an array with an array of the same dtype and device, or with a
+        # Python float/int that keeps the array's dtype. Everything else (and every
+        # error) goes through prep_binary.
+        array_cls = _core.Array
+        if x1.__class__ is array_cls:
+            dt = x1._dtype
+            c2 = x2.__class__
+            if c2 is array_cls:
+                if dt is x2._dtype and x1._device is x2._device and dt in allowed:
+                    dev = x1._device
+                    return new(mxfn(x1._array, x2._array, stream=dev._s), out[dt], dev)
+            elif (c2 is float and dt in float_ok) or (
+                    c2 is int and dt in int_range
+                    and int_range[dt][0] <= x2 <= int_range[dt][1]):
+                dev = x1._device
+                return new(mxfn(x1._array, x2, stream=dev._s), out[dt], dev)
         a1, a2, dt, dev = prep_binary(name, x1, x2, allowed, category)
         return new(mxfn(a1, a2, stream=dev._s), out[dt], dev)
 
