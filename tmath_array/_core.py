@@ -179,31 +179,29 @@ def prep_binary(name: str, x1, x2, allowed, category: str):
             if dt is not d2:
                 a2 = a2.astype(dt._mx, stream=dev._s)
             return a1, a2, dt, dev
-        d1 = x1._dtype
-        if d1 not in allowed:
-            bad_dtype(name, category, d1)
-        dt = scalar_dtype(name, x2, d1)
-        a1 = x1._array
-        if dt is not d1:
-            if dt not in allowed:
-                bad_dtype(name, category, dt)
-            a1 = a1.astype(dt._mx, stream=dev._s)
-        return a1, scalar_value(name, x2, dt), dt, dev
+        a1, v2, dt = _with_scalar(name, x1, x2, allowed, category)
+        return a1, v2, dt, dev
     if isinstance(x2, Array):
-        d2 = x2._dtype
-        if d2 not in allowed:
-            bad_dtype(name, category, d2)
-        dt = scalar_dtype(name, x1, d2)
-        a2 = x2._array
-        if dt is not d2:
-            if dt not in allowed:
-                bad_dtype(name, category, dt)
-            a2 = a2.astype(dt._mx, stream=x2._device._s)
-        return scalar_value(name, x1, dt), a2, dt, x2._device
+        a2, v1, dt = _with_scalar(name, x2, x1, allowed, category)
+        return v1, a2, dt, x2._device
     raise TypeError(
         f"{name}: at least one argument must be an array, got "
         f"{type(x1).__name__} and {type(x2).__name__}"
     )
+
+
+def _with_scalar(name: str, x, s, allowed, category: str):
+    """An array operand and a Python scalar: ``(mx array, scalar value, dtype)``."""
+    d = x._dtype
+    if d not in allowed:
+        bad_dtype(name, category, d)
+    dt = scalar_dtype(name, s, d)
+    a = x._array
+    if dt is not d:
+        if dt not in allowed:
+            bad_dtype(name, category, dt)
+        a = a.astype(dt._mx, stream=x._device._s)
+    return a, scalar_value(name, s, dt), dt
 
 
 def as_mx(v, dtype):
