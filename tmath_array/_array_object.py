@@ -262,7 +262,7 @@ class Array:
         return _core.new(self._array[mkey], self._dtype, self._device)
 
     def __setitem__(self, key, value) -> None:
-        mkey = _indexing.translate(self, key, setting=True)
+        mkey = _indexing.translate(self, key)
         dt = self._dtype
         if isinstance(value, Array):
             if value._device != self._device:

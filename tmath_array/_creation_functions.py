@@ -194,8 +194,7 @@ def from_dlpack(x, /, *, device=None, copy: bool | None = None):
         raise BufferError("from_dlpack: MLX copies memory it does not own, so copy=False "
                           "cannot be honoured")
     nd = _interop.foreign_to_numpy(x)
-    return _core.wrap(_interop.from_numpy(nd, None if dev.type == "cpu" or nd.dtype != np.float64
-                                          else _d.float32, dev), dev)
+    return _core.wrap(_interop.from_numpy(nd, None, dev), dev)
 
 
 def _full(name: str, shape, fill_value, dtype, device):

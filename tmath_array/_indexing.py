@@ -63,7 +63,7 @@ def _slice(k: slice, size: int) -> slice:
     return slice(start, stop, step)
 
 
-def translate(x, key, setting: bool = False) -> tuple:
+def translate(x, key) -> tuple:
     """Validate ``key`` against ``x`` and return the MLX key (always a tuple)."""
     if not isinstance(key, tuple):
         key = (key,)
