@@ -71,6 +71,14 @@ def default_device() -> Device:
     return CPU if d.type == mx.cpu else _GPU
 
 
+def _mx_device_index(device: mx.Device) -> int:
+    # Note: mx.Device exposes only its type; the index shows in its repr, "Device(gpu, 1)".
+    index = getattr(device, "index", None)
+    if index is None:
+        index = int(repr(device).rstrip(")").rpartition(",")[2])
+    return index
+
+
 def to_device(device, name: str = "device") -> Device:
     """Normalise a ``device=`` argument; ``None`` means the default device.
 
@@ -82,7 +90,7 @@ def to_device(device, name: str = "device") -> Device:
     if isinstance(device, Device):
         dev = device
     elif isinstance(device, mx.Device):
-        dev = Device("cpu" if device.type == mx.cpu else "gpu", device.index)
+        dev = Device("cpu" if device.type == mx.cpu else "gpu", _mx_device_index(device))
         dev = _CANONICAL.get(dev, dev)
     elif isinstance(device, mx.DeviceType):
         dev = CPU if device == mx.cpu else _GPU
