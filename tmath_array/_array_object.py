@@ -25,17 +25,18 @@ def _binary_operator(fn):
     scalars = (builtins.bool, int, float, complex)
 
     def op(self, other):
-        if other.__class__ is not Array and not isinstance(other, (Array, *scalars)):
+        if other.__class__ is not Array and not isinstance(other, scalars) \
+                and not isinstance(other, Array):
             return NotImplemented
         return fn(self, other)
 
     def rop(self, other):
-        if not isinstance(other, (Array, *scalars)):
+        if not isinstance(other, scalars) and not isinstance(other, Array):
             return NotImplemented
         return fn(other, self)
 
     def iop(self, other):
-        if not isinstance(other, (Array, *scalars)):
+        if not isinstance(other, scalars) and not isinstance(other, Array):
             return NotImplemented
         res = fn(self, other)
         if res._dtype is not self._dtype:

@@ -23,14 +23,6 @@ def _reduce_bool(name: str, mxfn, x, axis, keepdims: bool):
         a = mx.not_equal(a, 0, stream=s)
     if axes is not None and x.ndim == 0:
         axes = None
-    if x._array.size == 0:
-        # The result is known from the shape alone (all: True, any: False); no MLX
-        # reduction runs over empty input.
-        red = range(x.ndim) if axes is None else axes
-        shape = tuple(1 if i in red else n for i, n in enumerate(x.shape)
-                      if keepdims or i not in red)
-        return _core.new(mx.full(shape, mxfn is mx.all, dtype=mx.bool_, stream=s), _d.bool,
-                         x._device)
     out = mxfn(a, axis=list(axes) if axes is not None else None, keepdims=keepdims, stream=s)
     return _core.new(out, _d.bool, x._device)
 
