@@ -91,7 +91,20 @@ from ._manipulation_functions import (
     concat,
     reshape,
 )
-from ._searching_functions import where
+from ._searching_functions import argmax, argmin, count_nonzero, nonzero, searchsorted, where
+from ._set_functions import isin, unique_all, unique_counts, unique_inverse, unique_values
+from ._sorting_functions import argsort, sort
+from ._statistical_functions import (
+    cumulative_prod,
+    cumulative_sum,
+    max,
+    mean,
+    min,
+    prod,
+    std,
+    sum,
+    var,
+)
 from ._utility_functions import all, any, diff
 
 __all__ = [
@@ -121,7 +134,13 @@ __all__ = [
     # manipulation
     "broadcast_arrays", "broadcast_shapes", "broadcast_to", "concat", "reshape",
     # searching
-    "where",
+    "argmax", "argmin", "count_nonzero", "nonzero", "searchsorted", "where",
+    # sets
+    "isin", "unique_all", "unique_counts", "unique_inverse", "unique_values",
+    # sorting
+    "argsort", "sort",
+    # statistical
+    "cumulative_prod", "cumulative_sum", "max", "mean", "min", "prod", "std", "sum", "var",
     # utility
     "all", "any", "diff",
 ]

@@ -28,7 +28,7 @@ class Info:
     def capabilities(self) -> dict:
         return {
             "boolean indexing": False,
-            "data-dependent shapes": False,
+            "data-dependent shapes": True,
             "max dimensions": None,
         }
 
