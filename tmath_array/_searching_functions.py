@@ -61,6 +61,12 @@ def _arg_extremum(name: str, mxfn, x, axis, keepdims) -> Array:
             return _core.new(mx.zeros((), dtype=mx.int32), _d.int32, x._device)
         if a.shape[ax] == 0:
             raise ValueError(f"{name}: cannot search along an empty axis {axis}")
+        if a.size == 0:
+            # Note: MLX refuses any zero-size input; the result is empty, known from the shape.
+            shape = [1 if i == ax else n for i, n in enumerate(a.shape)]
+            if not keepdims:
+                del shape[ax]
+            return _core.new(mx.zeros(shape, dtype=mx.int32), _d.int32, x._device)
         out = mxfn(a, axis=ax, keepdims=keepdims, stream=s)
     # Note: MLX returns uint32 indices; the standard wants the default index dtype (int32).
     return _core.new(out.astype(mx.int32, stream=s), _d.int32, x._device)

@@ -58,7 +58,7 @@ def _unique(name: str, x, want_index: bool, want_inverse: bool):
     if a.size == 0:
         # The shape is known without looking at the values: no sync.
         empty = mx.zeros((0,), dtype=mx.int32)
-        values = a.reshape(0)
+        values = x._array.reshape(0)
         inverse = mx.zeros(a.shape, dtype=mx.int32)
         return values, empty, inverse, empty
     out = list(_compile.run("unique", _unique_impl, dev, a,
@@ -110,11 +110,14 @@ def unique_values(x: Array, /) -> Array:
     return _core.new(values, x._dtype, x._device)
 
 
-def _isin(a1: mx.array, a2: mx.array, invert: bool) -> mx.array:
-    # Binary search of each x1 element in the sorted x2: O((n1 + n2) log n2), no n1*n2 table.
+def _isin(a1: mx.array, a2: mx.array, invert: bool, floating: bool) -> mx.array:
+    # Binary searches of each x1 element in the sorted x2: O((n1 + n2) log n2), no n1*n2
+    # table. An element is present when some x2 elements compare equal to it, i.e. the
+    # left and right insertion points differ; NaN (sorted last) equals nothing.
     table = mx.sort(a2.reshape(-1))
-    pos = mx.minimum(mx.searchsorted(table, a1), table.size - 1)
-    found = mx.take(table, pos) == a1
+    found = mx.searchsorted(table, a1, side="right") > mx.searchsorted(table, a1, side="left")
+    if floating:
+        found = mx.logical_and(found, a1 == a1)
     return mx.logical_not(found) if invert else found
 
 
@@ -140,5 +143,6 @@ def isin(x1: Array | int, x2: Array | int, /, *, invert: bool = False) -> Array:
     if a2.size == 0:
         out = mx.full(a1.shape, invert, dtype=mx.bool_, stream=s)
     else:
-        out = _compile.run("isin", _isin, dev, a1, a2, static=(invert,))
+        floating = dt in _d.CATEGORIES["floating-point"]
+        out = _compile.run("isin", _isin, dev, a1, a2, static=(invert, floating))
     return _core.new(out, _d.bool, dev)

@@ -25,14 +25,18 @@ def _check(name: str, x, axis, descending, stable) -> int:
     for flag, what in ((descending, "descending"), (stable, "stable")):
         if not isinstance(flag, builtins.bool):
             raise TypeError(f"{name}: {what} must be a bool, got {type(flag).__name__}")
+    if x.ndim == 0:
+        # As NumPy: a 0-d array has no axis to sort along (the standard's [-N, N) is empty).
+        raise IndexError(f"{name}: a 0-dimensional array has no axis to sort along")
     return _core.check_axis(name, axis, x.ndim)
 
 
-def _argsort_descending(a: mx.array, axis: int) -> mx.array:
+def _argsort_descending(a: mx.array, last: mx.array, axis: int) -> mx.array:
     # Sorting the reversed axis ascending and reversing back keeps ties in order.
-    n = a.shape[axis]
+    # ``last`` (the axis length - 1) is an input, not a constant: mx.compile writes
+    # constants into the C++ it compiles, which would mean one compile per length.
     rev = mx.argsort(mx.flip(a, axis=axis), axis=axis)
-    return (n - 1) - mx.flip(rev, axis=axis).astype(mx.int32)
+    return last - mx.flip(rev, axis=axis).astype(mx.int32)
 
 
 def _sort_descending(a: mx.array, axis: int) -> mx.array:
@@ -49,10 +53,10 @@ def argsort(x: Array, /, *, axis: int = -1, descending: bool = False,
     ax = _check("argsort", x, axis, descending, stable)
     a = x._array
     dev = x._device
-    if a.ndim == 0:
-        return _core.new(mx.zeros((), dtype=mx.int32), _d.int32, dev)
     if descending:
-        out = _compile.run("argsort_descending", _argsort_descending, dev, a, static=(ax,))
+        last = mx.array(a.shape[ax] - 1, dtype=mx.int32)
+        out = _compile.run("argsort_descending", _argsort_descending, dev, a, last,
+                           static=(ax,))
     else:
         # Note: MLX returns uint32 indices; the standard wants the default index dtype.
         out = mx.argsort(a, axis=ax, stream=dev._s).astype(mx.int32, stream=dev._s)
@@ -65,8 +69,6 @@ def sort(x: Array, /, *, axis: int = -1, descending: bool = False,
     ax = _check("sort", x, axis, descending, stable)
     a = x._array
     dev = x._device
-    if a.ndim == 0:
-        return _core.new(mx.array(a), x._dtype, dev)
     if descending:
         out = _compile.run("sort_descending", _sort_descending, dev, a, static=(ax,))
     else:

@@ -143,7 +143,8 @@ def _float_input(name: str, x, category: str):
     """Validate a mean/var/std input: its MLX array in the working dtype, and the result dtype.
 
     Integers are accepted (the standard allows it) and give the default real
-    floating dtype, float32.
+    floating dtype, float32; on the CPU they are averaged in float64 first, so that
+    large values and long sums keep their precision until the final rounding.
     """
     if not isinstance(x, _core.Array):
         raise TypeError(f"{name}: expected an array, got {type(x).__name__}")
@@ -155,6 +156,8 @@ def _float_input(name: str, x, category: str):
     else:
         _core.bad_dtype(name, f"{category} or integer", dt)
     work = _d.float32 if out in _HALF else out
+    if dt in _CAT["integer"] and x._device.type == "cpu":
+        work = _d.float64
     a = x._array
     if work is not dt:
         a = a.astype(work._mx, stream=x._device._s)
@@ -177,16 +180,18 @@ def mean(x: Array, /, *, axis: int | tuple[int, ...] | None = None,
     return _core.new(r, out, x._device)
 
 
-def _var(a: mx.array, axes, keepdims: bool, correction, root: bool) -> mx.array:
-    """Two-pass variance (or its square root) of ``a`` over ``axes`` (a tuple or None)."""
-    ax = None if axes is None else list(axes)
-    n = a.size if axes is None else math.prod(a.shape[i] for i in axes)
-    d = a - mx.mean(a, axis=ax, keepdims=True)
-    ss = mx.sum(d * d, axis=ax, keepdims=keepdims)
-    dof = n - correction
-    # Note: MLX's var takes an integer ddof and gives inf for n <= ddof; the standard
-    # takes any real correction and wants NaN when n - correction <= 0.
-    r = ss / dof if dof > 0 else ss * float("nan")
+def _var(a: mx.array, inv_n: mx.array, scale: mx.array, axes, keepdims: bool,
+         root: bool) -> mx.array:
+    """Two-pass variance (or its square root) of ``a`` over ``axes`` (a tuple or None).
+
+    ``inv_n`` (1/N) and ``scale`` (1/(N - correction), or NaN) are 0-d arrays.
+    """
+    # Note: not mx.mean and no Python scalars of N here. mx.compile on the CPU writes
+    # every constant of the graph into the C++ it generates and compiles with the system
+    # compiler (seconds on a busy machine): a size-dependent constant meant one compile
+    # per size. As inputs, the sizes leave one kernel per dtype and layout.
+    d = a - mx.sum(a, axis=axes, keepdims=True) * inv_n
+    r = mx.sum(d * d, axis=axes, keepdims=keepdims) * scale
     return mx.sqrt(r) if root else r
 
 
@@ -197,8 +202,14 @@ def _var_std(name: str, x, axis, correction, keepdims, root: bool) -> Array:
         raise TypeError(f"{name}: correction must be an int or a float, "
                         f"got {type(correction).__name__}")
     axes = _axes(name, x, axis)
-    static = (None if axes is None else tuple(axes), builtins.bool(keepdims), correction, root)
-    r = _compile.run(name, _var, x._device, a, static=static)
+    n = _reduced_size(x, axes)
+    dof = n - correction
+    # Note: MLX's var takes an integer ddof and gives inf for N <= ddof; the standard
+    # takes any real correction and wants NaN when N - correction <= 0.
+    inv_n = mx.array(1.0 / n if n else float("nan"), dtype=a.dtype)
+    scale = mx.array(1.0 / dof if dof > 0 else float("nan"), dtype=a.dtype)
+    static = (None if axes is None else tuple(axes), keepdims, root)
+    r = _compile.run(name, _var, x._device, a, inv_n, scale, static=static)
     if r.dtype != out._mx:
         r = r.astype(out._mx, stream=x._device._s)
     return _core.new(r, out, x._device)

@@ -1,0 +1,305 @@
+"""Statistical functions against NumPy: sum, prod, max, min, mean, var, std, cumulative_*."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import (
+    INT_DTYPE_NAMES,
+    assert_array_equal,
+    assert_close,
+    np_dtype,
+    to_numpy,
+    xp_dtype,
+)
+from hypothesis import given
+from hypothesis import strategies as st
+from section_helpers import ALL_NAMES, FLOAT_NAMES, REAL_NAMES, arrays, axis_strategy, to_xp
+
+import tmath_array as xp
+from tmath_array import _compile, _lazy
+
+NUMERIC_NAMES = REAL_NAMES + ("complex64",)
+
+# The standard's accumulation dtypes (default int32, so default uint32).
+ACCUMULATE = {"int8": "int32", "int16": "int32", "int32": "int32", "int64": "int64",
+              "uint8": "uint32", "uint16": "uint32", "uint32": "uint32", "uint64": "uint64"}
+
+# Relative tolerances of a reduction result, by result dtype.
+RTOL = {"float16": 2e-3, "bfloat16": 2e-2, "float32": 1e-5, "float64": 1e-12, "complex64": 1e-5}
+
+
+def _tol(name: str, n: int) -> float:
+    return RTOL[name] * max(1, n) ** 0.5
+
+
+def _np_reduce(fn, a, axis, keepdims, out_name):
+    """NumPy's reduction of ``a`` in a wide dtype, then rounded to ``out_name``."""
+    wide = np.complex128 if out_name == "complex64" else (
+        np.float64 if out_name in FLOAT_NAMES else np_dtype(out_name))
+    with np.errstate(all="ignore"):
+        return np.asarray(fn(a.astype(wide), axis=axis, keepdims=keepdims))
+
+
+# Complex values stay finite: products of complex infinities differ between libraries
+# (C99's rules in NumPy, the textbook formula in MLX), as they do for multiply itself.
+@given(case=arrays(REAL_NAMES, max_dims=3, max_side=4, lo=-4, hi=4)
+       | arrays(("complex64",), max_dims=3, max_side=4, lo=-4, hi=4, special=False),
+       data=st.data(), keepdims=st.booleans(), fn=st.sampled_from(["sum", "prod"]))
+def test_sum_prod(case, data, keepdims, fn):
+    name, a = case
+    axis = data.draw(axis_strategy(a.ndim), label="axis")
+    got = getattr(xp, fn)(to_xp(a, name), axis=axis, keepdims=keepdims)
+    out_name = ACCUMULATE.get(name, name)
+    expected = _np_reduce(getattr(np, fn), a, axis, keepdims, out_name)
+    if out_name in INT_DTYPE_NAMES:
+        # Integers wrap around in both libraries alike.
+        assert_array_equal(got, expected.astype(np_dtype(out_name)), dtype=out_name)
+    else:
+        with np.errstate(all="ignore"):
+            expected = expected.astype(np_dtype(out_name))
+        n = a.size // max(1, expected.size)
+        assert_close(got, expected, rtol=_tol(out_name, n), atol=RTOL[out_name],
+                     dtype=out_name)
+
+
+@given(case=arrays(REAL_NAMES, max_dims=2, max_side=4, lo=-4, hi=4, special=False),
+       data=st.data(), fn=st.sampled_from(["sum", "prod"]))
+def test_sum_prod_dtype_argument(case, data, fn):
+    name, a = case
+    wider = [n for n in NUMERIC_NAMES if xp.can_cast(xp_dtype(name), xp_dtype(n))]
+    out_name = data.draw(st.sampled_from(wider), label="dtype")
+    got = getattr(xp, fn)(to_xp(a, name), dtype=xp_dtype(out_name))
+    expected = _np_reduce(getattr(np, fn), a, None, False, out_name)
+    with np.errstate(all="ignore"):
+        expected = expected.astype(np_dtype(out_name))
+    if out_name in INT_DTYPE_NAMES:
+        assert_array_equal(got, expected, dtype=out_name)
+    else:
+        assert_close(got, expected, rtol=_tol(out_name, a.size), atol=RTOL[out_name],
+                     dtype=out_name)
+
+
+@pytest.mark.parametrize("name", INT_DTYPE_NAMES)
+def test_sum_prod_integer_result_dtypes(name):
+    x = xp.asarray([100, 100, 100], dtype=xp_dtype(name))
+    want = ACCUMULATE[name]
+    assert_array_equal(xp.sum(x), np.array(300, dtype=want), dtype=want)
+    assert_array_equal(xp.prod(x), np.array(10**6, dtype=want), dtype=want)
+    assert_array_equal(xp.cumulative_sum(x), np.array([100, 200, 300], dtype=want), dtype=want)
+    # An explicit dtype narrower than the default is honoured (and wraps around).
+    assert_array_equal(xp.sum(x, dtype=x.dtype), np.array([100, 100, 100], dtype=name).sum(
+        dtype=name), dtype=name)
+
+
+def test_sum_prod_empty_and_errors():
+    empty = xp.asarray([], dtype=xp.float32)
+    assert float(xp.sum(empty)) == 0.0 and float(xp.prod(empty)) == 1.0
+    assert_array_equal(xp.sum(xp.zeros((0, 3)), axis=0), np.zeros(3, dtype=np.float32))
+    assert_array_equal(xp.prod(xp.zeros((0, 3), dtype=xp.int8), axis=0),
+                       np.ones(3, dtype=np.int32), dtype="int32")
+    for fn in (xp.sum, xp.prod):
+        with pytest.raises(TypeError):
+            fn(xp.asarray([True, False]))
+        with pytest.raises(TypeError):
+            fn(xp.asarray([1.5]), dtype=xp.int32)  # drops the fraction
+        with pytest.raises(TypeError):
+            fn(xp.asarray([1j]), dtype=xp.float32)  # drops the imaginary part
+        with pytest.raises(TypeError):
+            fn(xp.asarray([1]), dtype=xp.bool)
+        with pytest.raises(TypeError):
+            fn(xp.asarray([1]), dtype="int32")
+        with pytest.raises(IndexError):
+            fn(xp.ones((2, 2)), axis=2)
+        with pytest.raises(ValueError):
+            fn(xp.ones((2, 2)), axis=(1, -1))
+        with pytest.raises(TypeError):
+            fn([1, 2])
+
+
+@given(case=arrays(REAL_NAMES, max_dims=3, max_side=4, min_side=1), data=st.data(),
+       keepdims=st.booleans(), fn=st.sampled_from(["max", "min"]))
+def test_max_min(case, data, keepdims, fn):
+    name, a = case
+    axis = data.draw(axis_strategy(a.ndim), label="axis")
+    got = getattr(xp, fn)(to_xp(a, name), axis=axis, keepdims=keepdims)
+    # NaN propagates in both.
+    expected = getattr(np, fn)(a, axis=axis, keepdims=keepdims)
+    assert_array_equal(got, np.asarray(expected), dtype=name)
+
+
+@pytest.mark.parametrize("fn", [xp.max, xp.min])
+def test_max_min_empty_and_errors(fn):
+    with pytest.raises(ValueError):
+        fn(xp.asarray([], dtype=xp.float32))
+    with pytest.raises(ValueError):
+        fn(xp.zeros((0, 3)), axis=0)
+    with pytest.raises(ValueError):
+        fn(xp.zeros((0, 0)), axis=(0, 1))
+    # Reducing a non-empty axis of an empty array is fine.
+    assert fn(xp.zeros((0, 3)), axis=1).shape == (0,)
+    with pytest.raises(TypeError):
+        fn(xp.asarray([1j]))
+    with pytest.raises(TypeError):
+        fn(xp.asarray([True]))
+    with pytest.raises(IndexError):
+        fn(xp.ones((2,)), axis=-2)
+
+
+@given(case=arrays(REAL_NAMES + ("complex64",), max_dims=3, max_side=4), data=st.data(),
+       keepdims=st.booleans())
+def test_mean(case, data, keepdims):
+    name, a = case
+    if name in INT_DTYPE_NAMES:
+        # Huge integers cancel exactly in Python, not in floating point: keep them moderate.
+        a = np.clip(a, -(10**6), 10**6).astype(a.dtype)
+    _check_mean(name, a, data, keepdims)
+
+
+def _check_mean(name, a, data, keepdims):
+    axis = data.draw(axis_strategy(a.ndim), label="axis")
+    got = xp.mean(to_xp(a, name), axis=axis, keepdims=keepdims)
+    out_name = "float32" if name in INT_DTYPE_NAMES else name
+    with np.errstate(all="ignore"), _quiet_numpy():
+        expected = _np_reduce(np.mean, a, axis, keepdims, out_name).astype(np_dtype(out_name))
+    n = a.size // max(1, expected.size)
+    assert_close(got, expected, rtol=_tol(out_name, n), atol=RTOL[out_name], dtype=out_name)
+
+
+def test_mean_empty_is_nan():
+    assert np.isnan(float(xp.mean(xp.asarray([], dtype=xp.float32))))
+    out = to_numpy(xp.mean(xp.zeros((0, 2)), axis=0))
+    assert out.shape == (2,) and np.isnan(out).all()
+    with pytest.raises(TypeError):
+        xp.mean(xp.asarray([True]))
+
+
+class _quiet_numpy:  # noqa: N801 - a context manager used like np.errstate
+    """Silence NumPy's RuntimeWarnings (means of nothing, ddof >= N) under filterwarnings=error."""
+
+    def __enter__(self):
+        import warnings
+
+        self._cm = warnings.catch_warnings()
+        self._cm.__enter__()
+        warnings.simplefilter("ignore", RuntimeWarning)
+
+    def __exit__(self, *exc):
+        return self._cm.__exit__(*exc)
+
+
+@given(case=arrays(FLOAT_NAMES + ("int16", "int32"), max_dims=3, max_side=4), data=st.data(),
+       keepdims=st.booleans(), fn=st.sampled_from(["var", "std"]))
+def test_var_std(case, data, keepdims, fn):
+    name, a = case
+    if name in INT_DTYPE_NAMES:
+        a = np.clip(a, -(10**6), 10**6).astype(a.dtype)
+    axis = data.draw(axis_strategy(a.ndim), label="axis")
+    correction = data.draw(st.sampled_from([0, 1, 0.5, 2.25, 7]) | st.floats(0, 5),
+                           label="correction")
+    got = getattr(xp, fn)(to_xp(a, name), axis=axis, correction=correction, keepdims=keepdims)
+    out_name = "float32" if name in INT_DTYPE_NAMES else name
+    with np.errstate(all="ignore"), _quiet_numpy():
+        expected = np.asarray(getattr(np, fn)(a.astype(np.float64), axis=axis, ddof=correction,
+                                              keepdims=keepdims))
+        n = a.size // max(1, expected.size)
+        # The standard: NaN when N - correction <= 0 (NumPy gives inf or NaN there).
+        if n - correction <= 0:
+            expected = np.full_like(expected, np.nan)
+        expected = expected.astype(np_dtype(out_name))
+    # A two-pass variance of moderate values: the error scales with the squared mean.
+    scale = float(np.nanmax(np.abs(a[np.isfinite(a)]), initial=1.0))
+    atol = RTOL[out_name] * scale * (scale if fn == "var" else 1.0) * max(1, n)
+    assert_close(got, expected, rtol=_tol(out_name, n), atol=atol, dtype=out_name)
+
+
+def test_var_std_special_cases_and_compile_cache():
+    x = xp.asarray([1.0, 2.0, 4.0])
+    assert float(xp.var(x, correction=1)) == pytest.approx(np.var([1, 2, 4], ddof=1))
+    assert np.isnan(float(xp.var(x, correction=3)))
+    assert np.isnan(float(xp.std(x, correction=3.5)))
+    assert np.isnan(float(xp.var(xp.asarray([1.0, float("nan")]))))
+    assert np.isnan(float(xp.var(xp.asarray([], dtype=xp.float32))))
+    # The composite is compiled once per (axes, keepdims): other sizes and corrections hit.
+    xp.var(xp.ones((3, 4)), axis=0, correction=1)
+    before = _compile.info()["hits"]
+    xp.var(xp.ones((3, 4)), axis=0, correction=0.5)
+    xp.var(xp.ones((5, 2)), axis=0, correction=2)
+    assert _compile.info()["hits"] == before + 2
+    with pytest.raises(TypeError):
+        xp.var(xp.asarray([1j, 2j]))
+    with pytest.raises(TypeError):
+        xp.std(x, correction="1")
+    with pytest.raises(TypeError):
+        xp.std(x, correction=True)
+    with pytest.raises(IndexError):
+        xp.var(x, axis=1)
+
+
+@st.composite
+def cumulative_case(draw):
+    name, a = draw(arrays(NUMERIC_NAMES, min_dims=1, max_dims=3, max_side=4, lo=-3, hi=3))
+    axis = draw(st.integers(-a.ndim, a.ndim - 1) | (st.none() if a.ndim == 1 else st.nothing()))
+    return name, a, axis
+
+
+@given(case=cumulative_case(), include_initial=st.booleans(),
+       fn=st.sampled_from(["cumulative_sum", "cumulative_prod"]))
+def test_cumulative(case, include_initial, fn):
+    name, a, axis = case
+    got = getattr(xp, fn)(to_xp(a, name), axis=axis, include_initial=include_initial)
+    out_name = ACCUMULATE.get(name, name)
+    ax = 0 if axis is None else axis
+    np_fn = np.cumsum if fn == "cumulative_sum" else np.cumprod
+    wide = a.astype(np.complex128 if name == "complex64" else np.float64
+                    if name in FLOAT_NAMES else np_dtype(out_name))
+    with np.errstate(all="ignore"):
+        expected = np_fn(wide, axis=ax)
+        if include_initial:
+            shape = list(a.shape)
+            shape[ax] = 1
+            first = np.full(shape, 0 if fn == "cumulative_sum" else 1, dtype=wide.dtype)
+            expected = np.concatenate([first, expected], axis=ax)
+        expected = expected.astype(np_dtype(out_name))
+    if out_name in INT_DTYPE_NAMES:
+        assert_array_equal(got, expected, dtype=out_name)
+    else:
+        assert_close(got, expected, rtol=_tol(out_name, a.shape[ax]), atol=RTOL[out_name],
+                     dtype=out_name)
+
+
+def test_cumulative_dtype_and_errors():
+    x = xp.asarray([1, 2, 3], dtype=xp.int8)
+    assert_array_equal(xp.cumulative_prod(x, dtype=xp.float32, include_initial=True),
+                       np.array([1, 1, 2, 6], dtype=np.float32))
+    assert_array_equal(xp.cumulative_sum(xp.zeros((2, 0)), axis=1, include_initial=True),
+                       np.zeros((2, 1), dtype=np.float32))
+    for fn in (xp.cumulative_sum, xp.cumulative_prod):
+        with pytest.raises(ValueError):
+            fn(xp.ones((2, 2)))  # axis is required beyond 1-d
+        with pytest.raises(ValueError):
+            fn(xp.asarray(1.0))
+        with pytest.raises(IndexError):
+            fn(x, axis=1)
+        with pytest.raises(TypeError):
+            fn(xp.asarray([True]))
+        with pytest.raises(TypeError):
+            fn(xp.asarray([1.5]), dtype=xp.int64)
+        with pytest.raises(TypeError):
+            fn(x, include_initial=1)
+
+
+@pytest.mark.parametrize("name", ALL_NAMES)
+def test_reductions_stay_lazy(name):
+    x = xp.ones((3, 4), dtype=xp_dtype(name))
+    _lazy.reset()
+    outs = [xp.count_nonzero(x, axis=0)]
+    if name != "bool":
+        outs += [xp.sum(x, axis=1), xp.prod(x), xp.cumulative_sum(x, axis=0)]
+    if name not in ("bool", "complex64"):
+        outs += [xp.max(x), xp.min(x, axis=(0, 1)), xp.argmax(x, axis=0), xp.sort(x)]
+    if name in FLOAT_NAMES:
+        outs += [xp.mean(x), xp.var(x, axis=0), xp.std(x, correction=1)]
+    assert _lazy.counts() == {}
+    xp.eval(*outs)
+    assert _lazy.counts() == {"explicit": 1}
