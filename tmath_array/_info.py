@@ -27,7 +27,7 @@ class Info:
 
     def capabilities(self) -> dict:
         return {
-            "boolean indexing": False,
+            "boolean indexing": True,
             "data-dependent shapes": False,
             "max dimensions": None,
         }
