@@ -182,6 +182,17 @@ def test_getitem_huge_slice_bounds(key):
     assert_array_equal(xp.asarray(a)[key], a[key])
 
 
+def test_getitem_zero_dimensional_array_as_slice_bound():
+    """Accepted as NumPy does; reading its value is a counted conversion."""
+    x = xp.arange(6)
+    assert x[xp.asarray(1):xp.asarray(5, dtype=xp.uint8):xp.asarray(2)].tolist() == [1, 3]
+    assert _lazy.counts() == {"conversion": 4}
+    with pytest.raises(IndexError):
+        x[:xp.asarray(1.0)]
+    with pytest.raises(IndexError):
+        x[:xp.asarray([1])]
+
+
 def test_getitem_errors():
     x = xp.reshape(xp.arange(12), (3, 4))
     with pytest.raises(IndexError):
