@@ -270,9 +270,12 @@ def test_setitem_mixed_integer_arrays(data, shape):
 @pytest.mark.parametrize("key", [
     (np.array([0]), slice(0, 2), None), (np.array([1, 2]), slice(None), None, 0),
     (None, np.array([[0], [3]]), slice(1, None), None), (np.array([2]), None, 1),
+    (0, slice(None), np.array([0, 1])), (np.array([1, 3]), Ellipsis, -1),
+    (1, slice(0, 2), np.array(0)),
 ], ids=str)
-def test_setitem_integer_arrays_with_none(key):
-    """Keys on which MLX's own scatter misplaces the new axis of None."""
+def test_setitem_integer_arrays_mlx_misplaces(key):
+    """Keys on which MLX's own scatter misplaces axes (None, or a slice between the
+    integer indices)."""
     a = np.arange(24, dtype=np.int32).reshape(4, 3, 2)
     value = -1 - np.arange(a[key].size, dtype=np.int32).reshape(a[key].shape)
     x = xp.asarray(a)

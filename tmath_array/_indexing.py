@@ -295,6 +295,15 @@ def set_masked(x, key, v: mx.array) -> mx.array:
     return mx.reshape(a, shape, stream=x._device._s)
 
 
+def _scatter_safe(mkey: tuple) -> bool:
+    """Whether MLX's scatter places ``mkey``'s axes as NumPy does: no None, and the
+    integer indices (ints and arrays) side by side."""
+    if builtins.any(k is None for k in mkey):
+        return False
+    advanced = [i for i, k in enumerate(mkey) if isinstance(k, (int, mx.array))]
+    return advanced[-1] - advanced[0] + 1 == len(advanced)
+
+
 def assign(a: mx.array, mkey: tuple, v: mx.array, device) -> mx.array:
     """``a`` after ``a[mkey] = v`` for a translated key (``a`` may be updated in place)."""
     if builtins.any(isinstance(k, mx.array) for k in mkey):
@@ -305,9 +314,10 @@ def assign(a: mx.array, mkey: tuple, v: mx.array, device) -> mx.array:
                 raise ValueError(f"cannot assign a value of shape {tuple(v.shape)} to a "
                                  f"selection of shape {tuple(target)}")
             return a
-        if builtins.any(k is None for k in mkey):
-            # Note: MLX's scatter misplaces the new axes of None next to integer
-            # arrays; write through the flat positions instead (getitem is right).
+        if not _scatter_safe(mkey):
+            # Note: MLX's scatter misplaces axes when None or a slice sits between
+            # the integer indices (x[0, :, idx] = v fails to broadcast); write
+            # through the flat positions of the selection instead (getitem is right).
             s = device._s
             pos = mx.arange(a.size, dtype=mx.int32, stream=s).reshape(a.shape)[mkey]
             flat = mx.reshape(a, (-1,), stream=s)
