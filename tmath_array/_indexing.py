@@ -26,7 +26,7 @@ import operator
 import mlx.core as mx
 import numpy as np
 
-from . import _core, _lazy
+from . import _compile, _core, _lazy
 from . import _dtypes as _d
 
 _INTEGER = _d.CATEGORIES["integer"]
@@ -162,8 +162,7 @@ def _array_index(k, device, axis: int, size: int) -> mx.array:
         return a.astype(mx.int32)
     # Note: MLX reads out of bounds for such indices; negative ones count from the
     # end and the rest are clamped (see the module docstring).
-    with mx.stream(device._mx):
-        return clamp_indices(a, size)
+    return _compile.run("clamp_indices", clamp_indices, device, a, static=(size,))
 
 
 # --- boolean masks --------------------------------------------------------------
