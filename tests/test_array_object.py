@@ -182,6 +182,17 @@ def test_getitem_huge_slice_bounds(key):
     assert_array_equal(xp.asarray(a)[key], a[key])
 
 
+def test_getitem_zero_dimensional_array_as_slice_bound():
+    """Accepted as NumPy does; reading its value is a counted conversion."""
+    x = xp.arange(6)
+    assert x[xp.asarray(1):xp.asarray(5, dtype=xp.uint8):xp.asarray(2)].tolist() == [1, 3]
+    assert _lazy.counts() == {"conversion": 4}
+    with pytest.raises(IndexError):
+        x[:xp.asarray(1.0)]
+    with pytest.raises(IndexError):
+        x[:xp.asarray([1])]
+
+
 def test_getitem_errors():
     x = xp.reshape(xp.arange(12), (3, 4))
     with pytest.raises(IndexError):
@@ -242,6 +253,37 @@ def test_setitem_integer_array(data, n):
     assert_array_equal(x, a)
 
 
+@given(data=st.data(), shape=hnp.array_shapes(min_dims=1, max_dims=3, min_side=0, max_side=4))
+def test_setitem_mixed_integer_arrays(data, shape):
+    """Integer arrays with ints, slices and None (MLX's own scatter misplaces None's axis)."""
+    a = np.arange(int(np.prod(shape)), dtype=np.int16).reshape(shape)
+    key = data.draw(mixed_index(shape))
+    pos = np.arange(a.size).reshape(shape)[key]
+    assume(len(np.unique(pos)) == pos.size)  # duplicates: which write wins is unspecified
+    value = -1 - np.arange(pos.size, dtype=np.int16).reshape(pos.shape)
+    x = xp.asarray(a)
+    x[tuple(xp.asarray(k) if isinstance(k, np.ndarray) else k for k in key)] = xp.asarray(value)
+    a[key] = value
+    assert_array_equal(x, a)
+
+
+@pytest.mark.parametrize("key", [
+    (np.array([0]), slice(0, 2), None), (np.array([1, 2]), slice(None), None, 0),
+    (None, np.array([[0], [3]]), slice(1, None), None), (np.array([2]), None, 1),
+    (0, slice(None), np.array([0, 1])), (np.array([1, 3]), Ellipsis, -1),
+    (1, slice(0, 2), np.array(0)),
+], ids=str)
+def test_setitem_integer_arrays_mlx_misplaces(key):
+    """Keys on which MLX's own scatter misplaces axes (None, or a slice between the
+    integer indices)."""
+    a = np.arange(24, dtype=np.int32).reshape(4, 3, 2)
+    value = -1 - np.arange(a[key].size, dtype=np.int32).reshape(a[key].shape)
+    x = xp.asarray(a)
+    x[tuple(xp.asarray(k) if isinstance(k, np.ndarray) else k for k in key)] = xp.asarray(value)
+    a[key] = value
+    assert_array_equal(x, a)
+
+
 def test_setitem_on_a_filled_array():
     x = xp.full((3,), 1)
     x[0] = 5
@@ -266,6 +308,210 @@ def test_setitem_errors():
     with pytest.raises(ValueError):
         x[::0] = 0
     assert x.tolist() == [1, 2, 3]
+
+
+def test_setitem_integer_array_out_of_range_is_clamped():
+    """Like reads, writes through out-of-range integer-array indices land on the clamped
+    element (never outside the array)."""
+    x = xp.zeros(5, dtype=xp.int32)
+    x[xp.asarray([10**8])] = 7
+    x[xp.asarray([-(10**8)])] = 3
+    assert x.tolist() == [3, 0, 0, 0, 7]
+    y = xp.zeros((2, 3), dtype=xp.int32)
+    y[xp.asarray([5]), xp.asarray([2**63 + 1], dtype=xp.uint64)] = 1
+    assert y.tolist() == [[0, 0, 0], [0, 0, 1]]
+    assert _lazy.counts() == {"conversion": 2}
+
+
+# --- boolean masks ----------------------------------------------------------------
+
+def data_dependent_syncs() -> int:
+    return _lazy.counts().get("data-dependent", 0)
+
+
+@st.composite
+def mask_key(draw, shape):
+    """A key holding one boolean mask (NumPy array) over some axes of ``shape``, mixed
+    with the other index kinds NumPy allows next to it; 0-d masks included."""
+    ndim = len(shape)
+    start = draw(st.integers(0, ndim))
+    m = draw(st.integers(0, ndim - start))
+    mask = draw(hnp.arrays(np.bool_, shape[start:start + m]))
+    before = [draw(st.sampled_from(["slice", "int", "full"]) if shape[i] else
+                   st.sampled_from(["slice", "full"])) for i in range(start)]
+    n_after = draw(st.integers(0, ndim - start - m))
+    key = []
+    for i, kind in enumerate(before):
+        n = shape[i]
+        if kind == "int":
+            key.append(draw(st.integers(-n, n - 1)))
+        elif kind == "slice":
+            key.append(draw(small_slices(n)))
+        else:
+            key.append(slice(None))
+    if before and all(k == slice(None) for k in key) and draw(st.booleans()):
+        key = [Ellipsis]  # the mask then covers the last axes
+        n_after = 0
+        mask = draw(hnp.arrays(np.bool_, shape[ndim - m:]))
+    key.append(mask)
+    axis = start + m
+    for i in range(axis, axis + n_after):
+        n = shape[i]
+        key.append(draw(st.integers(-n, n - 1)) if n and draw(st.booleans())
+                   else draw(small_slices(n)))
+    if draw(st.booleans()):
+        key.insert(draw(st.integers(0, len(key))), None)
+    return tuple(key)
+
+
+def as_tmath_key(key):
+    return tuple(xp.asarray(k) if isinstance(k, np.ndarray) else k for k in key)
+
+
+@given(data=st.data(), shape=hnp.array_shapes(min_dims=0, max_dims=4, min_side=0, max_side=4),
+       name=st.sampled_from(["bool", "int8", "uint64", "float16", "float32", "complex64"]))
+def test_getitem_boolean_mask(data, shape, name):
+    a = data.draw(hnp.arrays(np.dtype(name), shape, elements=elements(name, -50, 50)))
+    key = data.draw(mask_key(shape))
+    x = xp.asarray(a)
+    before = data_dependent_syncs()
+    out = x[as_tmath_key(key)]
+    # One sync point reads the mask; none for a mask without elements.
+    mask = next(k for k in key if isinstance(k, np.ndarray))
+    assert data_dependent_syncs() == before + (1 if mask.size else 0)
+    assert_array_equal(out, a[key])
+
+
+@given(data=st.data(), shape=hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4))
+def test_getitem_sole_mask(data, shape):
+    """The standard's case: a sole mask of the leading axes (the whole shape or fewer)."""
+    a = np.arange(int(np.prod(shape)), dtype=np.int32).reshape(shape)
+    m = data.draw(st.integers(0, len(shape)))
+    mask = data.draw(hnp.arrays(np.bool_, shape[:m]))
+    x = xp.asarray(a)
+    _lazy.reset()
+    out = x[xp.asarray(mask)]
+    syncs = {"data-dependent": 1} if mask.size else {}
+    assert _lazy.counts() == syncs
+    assert out.shape == a[mask].shape  # known without another sync
+    assert _lazy.counts() == syncs
+    assert_array_equal(out, a[mask])
+    assert_array_equal(x[bool(mask.any())], a[bool(mask.any())])  # a Python bool: no sync
+
+
+def test_getitem_masks_from_expressions():
+    x = xp.reshape(xp.arange(12, dtype=xp.float32), (3, 4))
+    _lazy.reset()
+    y = x[(x > 4) & (x < 9)] * 2  # lazy after the one sync
+    assert _lazy.counts() == {"data-dependent": 1}
+    assert y.tolist() == [10.0, 12.0, 14.0, 16.0]
+    assert x[xp.asarray(True)].shape == (1, 3, 4)
+    assert x[xp.asarray(False)].shape == (0, 3, 4)
+    assert xp.asarray(5)[xp.asarray(True)].tolist() == [5]
+
+
+@pytest.mark.parametrize("mshape, want", [((0,), (0, 4)), ((3, 0), (0,)), ((0, 4), (0,)),
+                                          ((0, 0), (0,))])
+def test_getitem_mask_with_empty_axes(mshape, want):
+    """The standard lets a mask axis have size 0 instead of the array's (NumPy does not):
+    nothing is selected, and no sync is needed."""
+    x = xp.reshape(xp.arange(12), (3, 4))
+    out = x[xp.zeros(mshape, dtype=xp.bool)]
+    assert out.shape == want
+    assert data_dependent_syncs() == 0
+
+
+def test_getitem_mask_errors():
+    x = xp.reshape(xp.arange(12), (3, 4))
+    for bad in [xp.ones((4,), dtype=xp.bool), xp.ones((3, 3), dtype=xp.bool),
+                xp.ones((3, 4, 1), dtype=xp.bool), xp.ones((2, 4), dtype=xp.bool)]:
+        with pytest.raises(IndexError):
+            x[bad]
+        with pytest.raises(IndexError):
+            x[bad] = 0
+    with pytest.raises(IndexError):
+        x[xp.ones((3,), dtype=xp.bool), 0, 0]  # too many indices
+    with pytest.raises(IndexError):
+        x[..., xp.ones((3,), dtype=xp.bool), ...]
+    assert data_dependent_syncs() == 0  # shapes are checked before any sync
+
+
+@given(data=st.data(), shape=hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4),
+       name=st.sampled_from(["bool", "int16", "uint8", "float32", "bfloat16"]))
+def test_setitem_mask_same_value_is_lazy(data, shape, name):
+    """``x[mask] = v`` with one value for every selected element is an mx.where: no sync."""
+    a = data.draw(hnp.arrays(np.dtype("float32" if name == "bfloat16" else name), shape,
+                             elements=elements("bool" if name == "bool" else "int8", 0, 9)))
+    m = data.draw(st.integers(0, len(shape)))
+    mask = data.draw(hnp.arrays(np.bool_, shape[:m]))
+    rest = shape[m:]
+    vshape = data.draw(st.sampled_from([(), (1,) * (len(rest) + 1)] + [
+        rest[i:] for i in range(len(rest))]))
+    value = data.draw(hnp.arrays(a.dtype, vshape, elements=elements(
+        "bool" if name == "bool" else "int8", 10, 20)))
+    use_scalar = vshape == () and data.draw(st.booleans())
+    x = xp.asarray(a, dtype=xp_dtype(name))
+    v = value.item() if use_scalar else xp.asarray(value, dtype=xp_dtype(name))
+    key = xp.asarray(mask) if m or data.draw(st.booleans()) else bool(mask)
+    if data.draw(st.booleans()):
+        key = (key, Ellipsis)
+    with_sync = _lazy.counts()
+    x[key] = v
+    assert _lazy.counts() == with_sync
+    a[mask] = value
+    assert_array_equal(x, a, dtype=name)
+
+
+@given(data=st.data(), shape=hnp.array_shapes(min_dims=1, max_dims=3, min_side=0, max_side=4))
+def test_setitem_mask_value_per_element(data, shape):
+    """One value per selected element: the mask is read at one counted sync point."""
+    a = np.zeros(shape, dtype=np.int32)
+    m = data.draw(st.integers(1, len(shape)))
+    mask = data.draw(hnp.arrays(np.bool_, shape[:m]))
+    k = int(mask.sum())
+    value = np.arange(k * int(np.prod(shape[m:])), dtype=np.int32).reshape(
+        (k,) + shape[m:]) + 1
+    x = xp.asarray(a)
+    before = data_dependent_syncs()
+    x[xp.asarray(mask)] = xp.asarray(value)
+    # (a single selected element takes a value of shape (1, ...) by broadcasting: lazy)
+    assert data_dependent_syncs() == before + (1 if k != 1 and mask.size else 0)
+    a[mask] = value
+    assert_array_equal(x, a)
+
+
+@given(data=st.data(), shape=hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4))
+def test_setitem_mask_mixed_key(data, shape):
+    a = np.arange(int(np.prod(shape)), dtype=np.int64).reshape(shape)
+    key = data.draw(mask_key(shape))
+    target = a[key].shape
+    value = data.draw(st.sampled_from([(), target, target[1:]]).flatmap(
+        lambda s: hnp.arrays(np.int64, s, elements=st.integers(-9, -1))))
+    x = xp.asarray(a)
+    x[as_tmath_key(key)] = xp.asarray(value)
+    a[key] = value
+    assert_array_equal(x, a)
+
+
+def test_setitem_mask_errors():
+    x = xp.asarray([1, 2, 3, 4])
+    with pytest.raises(ValueError):
+        x[x > 1] = xp.asarray([7, 8])  # three elements selected, two values
+    with pytest.raises(TypeError):
+        x[x > 1] = 1.5
+    with pytest.raises(TypeError):
+        x[x > 1] = xp.asarray(1.5)
+    with pytest.raises(ValueError):
+        x[xp.asarray([True, False, True, False], device=CPU)] = xp.asarray([[1], [2], [3]])
+    assert x.tolist() == [1, 2, 3, 4]
+
+
+def test_setitem_mask_does_not_alias():
+    x = xp.asarray([1, 2, 3])
+    y = x[xp.asarray([True, True, True])]
+    y[x > 1] = 0
+    assert x.tolist() == [1, 2, 3]
+    assert y.tolist() == [1, 0, 0]
 
 
 # --- containers, printing, interop --------------------------------------------------

@@ -81,6 +81,7 @@ from ._elementwise_functions import (
     remainder,
     subtract,
 )
+from ._indexing_functions import take, take_along_axis
 from ._info import __array_namespace_info__
 from ._lazy_api import eval
 from ._linear_algebra_functions import matmul, matrix_transpose
@@ -89,7 +90,17 @@ from ._manipulation_functions import (
     broadcast_shapes,
     broadcast_to,
     concat,
+    expand_dims,
+    flip,
+    moveaxis,
+    permute_dims,
+    repeat,
     reshape,
+    roll,
+    squeeze,
+    stack,
+    tile,
+    unstack,
 )
 from ._searching_functions import argmax, argmin, count_nonzero, nonzero, searchsorted, where
 from ._set_functions import isin, unique_all, unique_counts, unique_inverse, unique_values
@@ -131,8 +142,12 @@ __all__ = [
     "positive", "pow", "remainder", "subtract", "real", "imag", "conj",
     # linear algebra
     "matmul", "matrix_transpose",
+    # indexing
+    "take", "take_along_axis",
     # manipulation
-    "broadcast_arrays", "broadcast_shapes", "broadcast_to", "concat", "reshape",
+    "broadcast_arrays", "broadcast_shapes", "broadcast_to", "concat", "expand_dims", "flip",
+    "moveaxis", "permute_dims", "repeat", "reshape", "roll", "squeeze", "stack", "tile",
+    "unstack",
     # searching
     "argmax", "argmin", "count_nonzero", "nonzero", "searchsorted", "where",
     # sets

@@ -259,11 +259,19 @@ class Array:
             yield self[i]
 
     def __getitem__(self, key) -> Array:
-        mkey = _indexing.translate(self, key)
-        return _core.new(self._array[mkey], self._dtype, self._device)
+        if _indexing.has_mask(key):
+            # A boolean index: one counted sync point reads the mask (docs/indexing.md).
+            a, mkey = _indexing.expand_masks(self, key if isinstance(key, tuple) else (key,))
+            mkey = _indexing.translate_shape(a.shape, self._device, mkey)
+        else:
+            a = self._array
+            mkey = _indexing.translate(self, key)
+        return _core.new(a[mkey], self._dtype, self._device)
 
     def __setitem__(self, key, value) -> None:
-        mkey = _indexing.translate(self, key)
+        masked = _indexing.has_mask(key)
+        if not masked:
+            mkey = _indexing.translate(self, key)
         dt = self._dtype
         if isinstance(value, Array):
             if value._device != self._device:
@@ -281,7 +289,10 @@ class Array:
                 raise TypeError(f"cannot assign Python {type(value).__name__} to an array of "
                                 f"{_core.dtype_name(dt)}")
             v = _core.as_mx(_core.scalar_value("__setitem__", value, dt), dt)
-        self._array[mkey] = v
+        if masked:
+            self._array = _indexing.set_masked(self, key, v)
+        else:
+            self._array = _indexing.assign(self._array, mkey, v, self._device)
 
     # --- printing -----------------------------------------------------------------
     def __repr__(self) -> str:

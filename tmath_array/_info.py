@@ -27,7 +27,7 @@ class Info:
 
     def capabilities(self) -> dict:
         return {
-            "boolean indexing": False,
+            "boolean indexing": True,
             "data-dependent shapes": True,
             "max dimensions": None,
         }

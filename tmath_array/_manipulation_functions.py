@@ -8,8 +8,10 @@ import operator
 from typing import TYPE_CHECKING
 
 import mlx.core as mx
+import numpy as np
 
-from . import _core
+from . import _core, _lazy
+from . import _dtypes as _d
 
 if TYPE_CHECKING:
     from ._array_object import Array
@@ -126,3 +128,284 @@ def concat(arrays: tuple[Array, ...] | list[Array], /, *, axis: int | None = 0) 
             raise ValueError(f"concat: shapes {[t.shape for t in arrays]} differ outside "
                              f"axis {axis}")
     return _core.new(mx.concatenate(parts, axis=ax, stream=s), dt, dev)
+
+
+# --- axes -------------------------------------------------------------------
+
+def _axis(name: str, axis, ndim: int) -> int:
+    """One axis in ``[-ndim, ndim)`` (IndexError outside), as a non-negative int."""
+    if not isinstance(axis, int) or isinstance(axis, builtins.bool):
+        raise TypeError(f"{name}: axis must be an int, got {type(axis).__name__}")
+    if not -ndim <= axis < ndim:
+        raise IndexError(f"{name}: axis {axis} is out of bounds for an array of dimension "
+                         f"{ndim}")
+    return axis % ndim
+
+
+def _axes(name: str, axis, ndim: int, what: str = "axis") -> tuple[int, ...]:
+    """An int or a tuple of unique axes, normalised (ValueError for a repeated axis)."""
+    if isinstance(axis, (tuple, list)):
+        axes = tuple(_axis(name, a, ndim) for a in axis)
+    else:
+        axes = (_axis(name, axis, ndim),)
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"{name}: repeated {what} in {axis}")
+    return axes
+
+
+def _ints(name: str, values, what: str) -> tuple[int, ...]:
+    if not isinstance(values, (tuple, list)):
+        raise TypeError(f"{name}: {what} must be a tuple of ints, got {type(values).__name__}")
+    for v in values:
+        if not isinstance(v, int) or isinstance(v, builtins.bool):
+            raise TypeError(f"{name}: {what} must be a tuple of ints, got {values!r}")
+    return tuple(values)
+
+
+def _fresh(x: Array, a: mx.array) -> Array:
+    # Note: an unchanged result still gets a new MLX node: MLX's __setitem__
+    # mutates the array object in place, so sharing it would alias x.
+    return _core.new(mx.array(a) if a is x._array else a, x._dtype, x._device)
+
+
+def expand_dims(x: Array, /, axis: int | tuple[int, ...]) -> Array:
+    """``x`` with a new axis of size one at each position of ``axis``.
+
+    Positions refer to the result, which has ``x.ndim + len(axis)`` dimensions.
+
+    Raises:
+        IndexError: for a position outside ``[-M, M)``, ``M`` the result's ndim.
+        ValueError: when two positions are the same.
+    """
+    _core.check_array("expand_dims", x)
+    n_new = len(axis) if isinstance(axis, (tuple, list)) else 1
+    axes = _axes("expand_dims", axis, x.ndim + n_new)
+    if not axes:
+        return _fresh(x, x._array)
+    return _fresh(x, mx.expand_dims(x._array, sorted(axes), stream=x._device._s))
+
+
+def squeeze(x: Array, /, axis: int | tuple[int, ...]) -> Array:
+    """``x`` without the singleton axes ``axis``.
+
+    Raises:
+        ValueError: when an axis of ``axis`` does not have size one.
+    """
+    _core.check_array("squeeze", x)
+    axes = _axes("squeeze", axis, x.ndim)
+    for ax in axes:
+        if x.shape[ax] != 1:
+            raise ValueError(f"squeeze: axis {ax} has size {x.shape[ax]}, not 1")
+    if not axes:
+        return _fresh(x, x._array)
+    return _fresh(x, mx.squeeze(x._array, axes, stream=x._device._s))
+
+
+def flip(x: Array, /, *, axis: int | tuple[int, ...] | None = None) -> Array:
+    """``x`` with the order of elements reversed along ``axis`` (all axes by default)."""
+    _core.check_array("flip", x)
+    axes = tuple(range(x.ndim)) if axis is None else _axes("flip", axis, x.ndim)
+    if not axes:
+        return _fresh(x, x._array)
+    return _fresh(x, mx.flip(x._array, axes, stream=x._device._s))
+
+
+def permute_dims(x: Array, /, axes: tuple[int, ...]) -> Array:
+    """``x`` with its axes permuted: axis ``i`` of the result is axis ``axes[i]`` of ``x``.
+
+    Raises:
+        ValueError: when ``axes`` is not a permutation of the axes of ``x``.
+    """
+    _core.check_array("permute_dims", x)
+    axes = _ints("permute_dims", axes, "axes")
+    if len(axes) != x.ndim:
+        raise ValueError(f"permute_dims: axes {axes} do not match an array of dimension "
+                         f"{x.ndim}")
+    perm = _axes("permute_dims", axes, x.ndim)
+    return _fresh(x, mx.transpose(x._array, perm, stream=x._device._s))
+
+
+def moveaxis(x: Array, source: int | tuple[int, ...], destination: int | tuple[int, ...],
+             /) -> Array:
+    """``x`` with the axes ``source`` moved to positions ``destination``; others keep order.
+
+    Raises:
+        ValueError: when ``source`` and ``destination`` differ in length or repeat an axis.
+    """
+    _core.check_array("moveaxis", x)
+    src = _axes("moveaxis", source, x.ndim, "source axis")
+    dst = _axes("moveaxis", destination, x.ndim, "destination axis")
+    if len(src) != len(dst):
+        raise ValueError(f"moveaxis: source {source} and destination {destination} must have "
+                         "the same number of axes")
+    order = [n for n in range(x.ndim) if n not in src]
+    for d, s in sorted(zip(dst, src)):
+        order.insert(d, s)
+    return _fresh(x, mx.transpose(x._array, order, stream=x._device._s))
+
+
+def roll(x: Array, /, shift: int | tuple[int, ...], *,
+         axis: int | tuple[int, ...] | None = None) -> Array:
+    """``x`` with elements shifted by ``shift`` along ``axis`` (the flattened array if None).
+
+    Elements shifted beyond the last position come back at the first. A repeated
+    axis gets the sum of its shifts, as in NumPy.
+
+    Raises:
+        ValueError: when ``shift`` and ``axis`` are tuples of different lengths, or
+            ``shift`` is a tuple and ``axis`` is None.
+    """
+    _core.check_array("roll", x)
+    shifts = _ints("roll", shift, "shift") if isinstance(shift, (tuple, list)) \
+        else _ints("roll", (shift,), "shift")
+    s = x._device._s
+    if axis is None:
+        if isinstance(shift, (tuple, list)):
+            raise ValueError("roll: a tuple shift needs a tuple axis of the same length")
+        flat = mx.reshape(x._array, (-1,), stream=s)
+        n = flat.size
+        k = shifts[0] % n if n else 0
+        if k == 0:
+            return _fresh(x, x._array)
+        # Note: the shift is reduced modulo the size here; MLX takes 32-bit shifts.
+        out = mx.roll(flat, k, stream=s)
+        return _fresh(x, mx.reshape(out, x.shape, stream=s))
+    axes = tuple(_axis("roll", a, x.ndim) for a in axis) if isinstance(axis, (tuple, list)) \
+        else (_axis("roll", axis, x.ndim),)
+    if len(shifts) == 1:
+        shifts = shifts * len(axes)
+    elif len(shifts) != len(axes):
+        raise ValueError(f"roll: shift {shift} and axis {axis} must have the same length")
+    total: dict[int, int] = {}
+    for sh, ax in zip(shifts, axes):
+        total[ax] = total.get(ax, 0) + sh
+    moves = {ax: sh % x.shape[ax] for ax, sh in total.items() if x.shape[ax]}
+    moves = {ax: sh for ax, sh in moves.items() if sh}
+    if not moves:
+        return _fresh(x, x._array)
+    return _fresh(x, mx.roll(x._array, tuple(moves.values()), tuple(moves), stream=s))
+
+
+def stack(arrays: tuple[Array, ...] | list[Array], /, *, axis: int = 0) -> Array:
+    """Join arrays of one shape along a new axis ``axis`` of the result.
+
+    Raises:
+        ValueError: when the arrays differ in shape or device, or none are given.
+        IndexError: for ``axis`` outside ``[-N-1, N]``, ``N`` the arrays' ndim.
+    """
+    if not isinstance(arrays, (tuple, list)) or not arrays:
+        raise ValueError("stack: expected a non-empty tuple or list of arrays")
+    for a in arrays:
+        _core.check_array("stack", a, "arrays")
+    _same_device("stack", arrays)
+    shape = arrays[0].shape
+    if builtins.any(a.shape != shape for a in arrays[1:]):
+        raise ValueError(f"stack: arrays must have the same shape, got "
+                         f"{[a.shape for a in arrays]}")
+    ax = _axis("stack", axis, len(shape) + 1)
+    from ._data_type_functions import result_type
+
+    dt = result_type(*arrays)
+    dev = arrays[0]._device
+    s = dev._s
+    parts = [a._array if a._dtype is dt else a._array.astype(dt._mx, stream=s) for a in arrays]
+    return _core.new(mx.stack(parts, axis=ax, stream=s), dt, dev)
+
+
+def unstack(x: Array, /, *, axis: int = 0) -> tuple[Array, ...]:
+    """The slices of ``x`` along ``axis``, as a tuple of ``x.shape[axis]`` arrays."""
+    _core.check_array("unstack", x)
+    ax = _axis("unstack", axis, x.ndim)
+    if x.shape[ax] == 0:
+        return ()
+    return tuple(_core.new(a, x._dtype, x._device)
+                 for a in mx.unstack(x._array, axis=ax, stream=x._device._s))
+
+
+def tile(x: Array, repetitions: tuple[int, ...], /) -> Array:
+    """``x`` repeated ``repetitions[i]`` times along axis ``i`` (shapes aligned right).
+
+    Raises:
+        ValueError: for a negative repetition count.
+    """
+    _core.check_array("tile", x)
+    reps = _ints("tile", repetitions, "repetitions")
+    if builtins.any(r < 0 for r in reps):
+        raise ValueError(f"tile: repetitions must be non-negative, got {reps}")
+    ndim = builtins.max(x.ndim, len(reps))
+    shape = (1,) * (ndim - x.ndim) + x.shape
+    full = (1,) * (ndim - len(reps)) + reps
+    _check_size("tile", math.prod(n * r for n, r in zip(shape, full)))
+    if not reps:
+        return _fresh(x, x._array)
+    return _fresh(x, mx.tile(x._array, list(reps), stream=x._device._s))
+
+
+_MAX_SIZE = 2**31 - 1  # MLX shapes and sizes are 32-bit
+
+
+def _check_size(name: str, n: int) -> None:
+    if n > _MAX_SIZE:
+        raise ValueError(f"{name}: the result would have {n} elements, more than an MLX array "
+                         f"holds ({_MAX_SIZE})")
+
+
+def repeat(x: Array, repeats: int | Array, /, *, axis: int | None = None) -> Array:
+    """Each element of ``x`` repeated ``repeats`` times along ``axis`` (flattened if None).
+
+    An integer ``repeats`` stays lazy. An array ``repeats`` (shape ``(1,)`` or
+    ``(x.shape[axis],)``) makes the result's shape depend on its values: it is
+    read at one counted sync point (``data-dependent``) and the result is lazy.
+
+    Raises:
+        ValueError: for negative repeats, or a ``repeats`` array of the wrong shape.
+        TypeError: for a ``repeats`` array that is not of an integer dtype.
+    """
+    _core.check_array("repeat", x)
+    s = x._device._s
+    a = x._array
+    if axis is None:
+        a = mx.reshape(a, (-1,), stream=s)
+        ax = 0
+    else:
+        ax = _axis("repeat", axis, x.ndim)
+    if isinstance(repeats, _core.Array):
+        return _repeat_array(x, a, repeats, ax)
+    if isinstance(repeats, builtins.bool) or not isinstance(repeats, int):
+        raise TypeError(f"repeat: repeats must be an int or an integer array, got "
+                        f"{type(repeats).__name__}")
+    if repeats < 0:
+        raise ValueError(f"repeat: repeats must be non-negative, got {repeats}")
+    _check_size("repeat", a.size * repeats)
+    return _core.new(mx.repeat(a, repeats, axis=ax, stream=s), x._dtype, x._device)
+
+
+def _repeat_array(x: Array, a: mx.array, repeats: Array, ax: int) -> Array:
+    if repeats._dtype not in _d.CATEGORIES["integer"]:
+        raise TypeError(f"repeat: a repeats array must have an integer dtype, got "
+                        f"{_core.dtype_name(repeats._dtype)}")
+    if repeats._device != x._device:
+        raise ValueError(f"repeat: repeats is on {repeats._device}, x on {x._device}")
+    n = a.shape[ax]
+    if repeats.shape not in ((1,), (n,)):
+        raise ValueError(f"repeat: repeats must have shape (1,) or ({n},), got "
+                         f"{repeats.shape}")
+    # Note: the only sync point: the output shape depends on the repeat counts.
+    _lazy.materialize(_lazy.DATA_DEPENDENT, repeats._array)
+    counts = np.asarray(repeats._array)
+    if counts.size and (counts.min() < 0 or counts.max() > _MAX_SIZE):
+        raise ValueError(f"repeat: repeats must lie in [0, {_MAX_SIZE}]")
+    if counts.shape == (1,):
+        count = int(counts[0])
+        _check_size("repeat", a.size * count)
+        return _core.new(mx.repeat(a, count, axis=ax, stream=x._device._s), x._dtype,
+                         x._device)
+    total = int(counts.sum(dtype=np.int64))
+    _check_size("repeat", builtins.max(total, total * (a.size // n if n else 0)))
+    if total == 0:
+        shape = list(a.shape)
+        shape[ax] = 0
+        return _core.new(mx.zeros(shape, dtype=a.dtype, stream=x._device._s), x._dtype,
+                         x._device)
+    index = mx.array(np.repeat(np.arange(n, dtype=np.int32), counts.astype(np.int64)))
+    return _core.new(mx.take(a, index, axis=ax, stream=x._device._s), x._dtype, x._device)
