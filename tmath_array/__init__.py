@@ -92,6 +92,7 @@ from ._manipulation_functions import (
     reshape,
 )
 from ._searching_functions import where
+from ._torch_interop import to_torch
 from ._utility_functions import all, any, diff
 
 __all__ = [
@@ -124,4 +125,6 @@ __all__ = [
     "where",
     # utility
     "all", "any", "diff",
+    # interop (an extension: PyTorch tensors out; asarray/from_dlpack take them in)
+    "to_torch",
 ]
