@@ -83,7 +83,7 @@ def to_numpy(x, dtype=None, copy=None) -> np.ndarray:
         # Note: MLX has no PEP 3118 format for bfloat16; its bits as uint16 share the
         # buffer (same item size, same strides) and NumPy views them as ml_dtypes.bfloat16.
         bits = x._array.view(mx.uint16)
-        _lazy.materialize(_lazy.CONVERSION, bits)
+        _lazy.materialize(_lazy.CONVERSION, x._array, bits)
         nd = np.asarray(bits).view(bf16)
     else:
         _lazy.materialize(_lazy.CONVERSION, x._array)
@@ -118,11 +118,10 @@ def _as_dl_device(dl_device) -> tuple[int, int]:
                          f"got {dl_device!r}") from None
 
 
-def _has_negative_strides(a: mx.array) -> bool:
-    """Whether an evaluated MLX array's layout steps backwards along some axis."""
+def _layout_probe(a: mx.array) -> mx.array:
+    """An array with ``a``'s strides that the buffer protocol can describe."""
     # Note: MLX's buffer protocol has no bfloat16 format; its bits carry the same strides.
-    view = a.view(mx.uint16) if a.dtype == mx.bfloat16 else a
-    return any(s < 0 for s in memoryview(view).strides)
+    return a.view(mx.uint16) if a.dtype == mx.bfloat16 else a
 
 
 def dlpack_export(x, *, stream=None, max_version=None, dl_device=None, copy=None):
@@ -151,9 +150,10 @@ def dlpack_export(x, *, stream=None, max_version=None, dl_device=None, copy=None
         raise BufferError(f"__dlpack__: cannot export an array on {x._device} (DLPack device "
                           f"{own}) to DLPack device {target}; only {own} and kDLCPU (1, 0) "
                           "are supported")
-    _lazy.materialize(_lazy.EXPORT, x._array)
     a = x._array
-    if not copy and _has_negative_strides(a):
+    probe = _layout_probe(a)
+    _lazy.materialize(_lazy.EXPORT, a, probe)
+    if not copy and any(s < 0 for s in memoryview(probe).strides):
         if copy is False:
             raise CopyRequiredError("__dlpack__: this array's layout has negative strides, "
                                     "which DLPack consumers reject; exporting it needs a copy, "
