@@ -520,6 +520,34 @@ def test_numpy_view_aliases_the_array_and_copy_does_not():
     assert x.tolist() == [5.0, 1.0, 1.0]
 
 
+@pytest.mark.parametrize("name", ["float32", "bfloat16"])
+def test_numpy_view_survives_an_update_that_reallocates(name):
+    # x[i] = v on a broadcast gives x a new buffer; the old one must live on under the
+    # NumPy view (raw MLX frees it, and the view then reads reused memory).
+    n = 1 << 20
+    dtype = xp_dtype(name)
+    x = xp.broadcast_to(xp.arange(n, dtype=dtype) + 0.0, (2, n))
+    view = np.asarray(x)
+    x[0, 0] = 5
+    xp.eval(x)  # the update runs: x now has a buffer of its own
+    keep = [mx.full((n,), 123.0 + i, dtype=dtype._mx) for i in range(30)]
+    mx.eval(keep)
+    assert view[0, :4].astype(np.float32).tolist() == [0.0, 1.0, 2.0, 3.0]
+    assert view[1, 100].astype(np.float32) == 100.0
+    assert values(x)[:, :2].tolist() == [[5.0, 1.0], [0.0, 1.0]]
+
+
+def test_dlpack_export_survives_an_update_that_reallocates():
+    n = 1 << 20
+    x = xp.broadcast_to(xp.arange(n, dtype=xp.float32) + 0.0, (2, n))
+    t = xp.to_torch(x)
+    x[0, 0] = 5
+    xp.eval(x)
+    keep = [mx.full((n,), 123.0 + i) for i in range(30)]
+    mx.eval(keep)
+    assert t[0, :4].tolist() == [0.0, 1.0, 2.0, 3.0]
+
+
 def test_numpy_dtype_argument():
     x = xp.asarray([1, 2, 3], dtype=xp.int32)
     a = np.asarray(x, dtype=np.float64)

@@ -78,16 +78,19 @@ def to_numpy(x, dtype=None, copy=None) -> np.ndarray:
     since one write there would change many elements.
     """
     check_copy("__array__", copy)
-    if x._dtype is _d.bfloat16:
-        bf16 = bfloat16_numpy_dtype("np.asarray")
-        # Note: MLX has no PEP 3118 format for bfloat16; its bits as uint16 share the
-        # buffer (same item size, same strides) and NumPy views them as ml_dtypes.bfloat16.
-        bits = x._array.view(mx.uint16)
-        _lazy.materialize(_lazy.CONVERSION, x._array, bits)
-        nd = np.asarray(bits).view(bf16)
-    else:
-        _lazy.materialize(_lazy.CONVERSION, x._array)
-        nd = np.asarray(x._array)
+    a = x._array
+    bf16 = bfloat16_numpy_dtype("np.asarray") if x._dtype is _d.bfloat16 else None
+    # Note: NumPy's view must own a handle of its own on MLX's buffer. The buffer
+    # protocol keeps the exporting mx.array object alive, and ``x[i] = v`` overwrites
+    # that object in place: when the update cannot reuse the buffer (a broadcast), the
+    # old buffer is freed under the view, which then reads whatever reuses the memory.
+    # ``a[...]`` is a new object on the same buffer (free); MLX has no PEP 3118 format
+    # for bfloat16, whose uint16 bits (a view: same buffer, same strides) stand in.
+    handle = a[...] if bf16 is None else a.view(mx.uint16)
+    _lazy.materialize(_lazy.CONVERSION, a, handle)
+    nd = np.asarray(handle)
+    if bf16 is not None:
+        nd = nd.view(bf16)
     if any(s == 0 and n > 1 for s, n in zip(nd.strides, nd.shape)):
         nd.flags.writeable = False
     if dtype is not None and np.dtype(dtype) != nd.dtype:
