@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import tmath_array as xp
-from tmath_array import _devices, _lazy
+from tmath_array import _devices, _interop, _lazy
 
 TORCH_DTYPES = {
     "bool": torch.bool, "int8": torch.int8, "int16": torch.int16, "int32": torch.int32,
@@ -292,6 +292,33 @@ def test_dlpack_negative_strides_are_made_contiguous():
         x.__dlpack__(copy=False)
     np.testing.assert_array_equal(torch.from_dlpack(x.__dlpack__(copy=True)).numpy(),
                                   np.arange(6).reshape(2, 3)[::-1, ::-1])
+
+
+@given(a=hnp.arrays(st.sampled_from([np.int16, np.float32, np.complex64, np.bool_]),
+                    hnp.array_shapes(min_dims=1, max_dims=3, max_side=5)),
+       data=st.data())
+def test_dlpack_export_of_any_view(a, data):
+    """Offsets, steps and negative steps reach NumPy and PyTorch as NumPy sees them."""
+    key = tuple(data.draw(st.slices(n)) for n in a.shape)
+    x = xp.asarray(a)[key]
+    np.testing.assert_array_equal(np.from_dlpack(x), a[key])
+    t = torch.from_dlpack(x)
+    assert all(s >= 0 for s in t.stride())
+    np.testing.assert_array_equal(t.numpy(), a[key])
+
+
+def test_dlpack_export_from_an_accelerator(monkeypatch):
+    # An array on a Metal device (MLX on a Mac): dl_device=(1, 0) still reaches the CPU.
+    monkeypatch.setattr(_interop, "dlpack_device", lambda x: (8, 0))
+    x = xp.asarray([1.0, 2.0])
+    assert x.__dlpack_device__() == (8, 0)
+    assert _capsule_device(x.__dlpack__(dl_device=(1, 0))) == (1, 0)
+    assert np.from_dlpack(x, device="cpu").tolist() == [1.0, 2.0]
+    assert xp.to_torch(x).tolist() == [1.0, 2.0]  # to_torch asks for the CPU itself
+    with pytest.raises(BufferError):
+        x.__dlpack__(dl_device=(2, 0))
+    with pytest.raises(BufferError):  # its own device: this MLX has no Metal to export to
+        x.__dlpack__()
 
 
 def test_dlpack_negative_strides_bfloat16():
