@@ -619,6 +619,11 @@ def test_numpy_bfloat16_without_ml_dtypes_says_what_to_do(monkeypatch):
         np.asarray(x)
     assert "astype" in str(info.value)
     np.testing.assert_array_equal(np.asarray(xp.astype(x, xp.float32)), [1.0])
+    for dtype in (np.float32, np.float64, np.int8):  # a conversion NumPy can hold works
+        a = np.asarray(x, dtype=dtype)
+        assert a.dtype == dtype and a.tolist() == [1]
+    with pytest.raises(ValueError):
+        np.asarray(x, dtype=np.float32, copy=False)
     assert torch.from_dlpack(x).dtype == torch.bfloat16  # DLPack needs no ml_dtypes
 
 

@@ -79,7 +79,18 @@ def to_numpy(x, dtype=None, copy=None) -> np.ndarray:
     """
     check_copy("__array__", copy)
     a = x._array
-    bf16 = bfloat16_numpy_dtype("np.asarray") if x._dtype is _d.bfloat16 else None
+    bf16 = None
+    if x._dtype is _d.bfloat16:
+        try:
+            bf16 = bfloat16_numpy_dtype("np.asarray")
+        except TypeError:
+            if dtype is None or np.dtype(dtype).name == "bfloat16":
+                raise
+            # Another dtype was asked for: a copy anyway, made exactly in float32.
+            if copy is False:
+                raise CopyRequiredError("converting bfloat16 to NumPy needs a copy, but "
+                                        "copy=False was given") from None
+            a = a.astype(mx.float32)
     # Note: NumPy's view must own a handle of its own on MLX's buffer. The buffer
     # protocol keeps the exporting mx.array object alive, and ``x[i] = v`` overwrites
     # that object in place: when the update cannot reuse the buffer (a broadcast), the
@@ -112,13 +123,12 @@ def dlpack_device(x) -> tuple[int, int]:
     return tuple(x._array.__dlpack_device__())
 
 
-def _as_dl_device(dl_device) -> tuple[int, int]:
+def _int_pair(value, what: str) -> tuple[int, int]:
     try:
-        kind, index = dl_device
-        return (int(kind), int(index))
+        first, second = value
+        return (int(first), int(second))
     except (TypeError, ValueError):
-        raise ValueError(f"__dlpack__: dl_device must be a (device_type, device_id) pair, "
-                         f"got {dl_device!r}") from None
+        raise ValueError(f"__dlpack__: {what} must be a pair of ints, got {value!r}") from None
 
 
 def _layout_probe(a: mx.array) -> mx.array:
@@ -137,13 +147,9 @@ def dlpack_export(x, *, stream=None, max_version=None, dl_device=None, copy=None
     """
     check_copy("__dlpack__", copy)
     if max_version is not None:
-        try:
-            major, minor = (int(v) for v in max_version)
-        except (TypeError, ValueError):
-            raise ValueError(f"__dlpack__: max_version must be a (major, minor) pair, "
-                             f"got {max_version!r}") from None
+        _int_pair(max_version, "max_version (major, minor)")
     own = dlpack_device(x)
-    target = own if dl_device is None else _as_dl_device(dl_device)
+    target = own if dl_device is None else _int_pair(dl_device, "dl_device (type, id)")
     if stream is not None and stream != -1:
         # Note: CPU and Metal have no stream a consumer could name; the standard
         # allows only None there (-1, "do not synchronise", is harmless).
