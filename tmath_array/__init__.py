@@ -116,6 +116,7 @@ from ._statistical_functions import (
     sum,
     var,
 )
+from ._torch_interop import to_torch
 from ._utility_functions import all, any, diff
 
 __all__ = [
@@ -158,4 +159,6 @@ __all__ = [
     "cumulative_prod", "cumulative_sum", "max", "mean", "min", "prod", "std", "sum", "var",
     # utility
     "all", "any", "diff",
+    # interop (an extension: PyTorch tensors out; asarray/from_dlpack take them in)
+    "to_torch",
 ]

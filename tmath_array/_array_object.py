@@ -7,7 +7,7 @@ from typing import Any
 
 import mlx.core as mx
 
-from . import _core, _indexing, _lazy
+from . import _core, _indexing, _interop, _lazy
 from . import _dtypes as _d
 from . import _elementwise_functions as _ew
 from ._devices import Device, check_dtype_on_device, to_device
@@ -233,18 +233,26 @@ class Array:
         return self._array.tolist()
 
     def __array__(self, dtype=None, copy=None):
-        from ._interop import to_numpy
+        """NumPy's conversion protocol (NumPy 2 semantics); a sync point.
 
-        return to_numpy(self, dtype=dtype, copy=copy)
+        A zero-copy view of the array's memory unless ``copy=True`` or a ``dtype``
+        conversion asks for a copy; ``copy=False`` then raises ValueError. bfloat16
+        needs ``ml_dtypes`` (TypeError without it).
+        """
+        return _interop.to_numpy(self, dtype=dtype, copy=copy)
 
     def __dlpack__(self, /, *, stream=None, max_version=None, dl_device=None, copy=None):
-        from ._interop import dlpack_export
+        """Export as a DLPack capsule (a sync point; zero-copy unless ``copy=True``).
 
-        return dlpack_export(self, stream=stream, max_version=max_version,
-                             dl_device=dl_device, copy=copy)
+        ``dl_device=(1, 0)`` exports to the CPU from any device; another device raises
+        BufferError, as does ``copy=False`` when a copy is needed.
+        """
+        return _interop.dlpack_export(self, stream=stream, max_version=max_version,
+                                      dl_device=dl_device, copy=copy)
 
     def __dlpack_device__(self) -> tuple[int, int]:
-        return self._array.__dlpack_device__()
+        """``(device_type, device_id)`` in DLPack's enumeration: ``(1, 0)`` on the CPU."""
+        return _interop.dlpack_device(self)
 
     # --- containers -------------------------------------------------------------
     def __len__(self) -> int:

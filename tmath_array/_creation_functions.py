@@ -9,7 +9,7 @@ import operator
 import mlx.core as mx
 import numpy as np
 
-from . import _core, _interop
+from . import _core, _interop, _torch_interop
 from . import _dtypes as _d
 from ._devices import check_dtype_on_device, to_device
 
@@ -145,8 +145,10 @@ def asarray(obj, /, *, dtype=None, device=None, copy: bool | None = None):
         return _core.wrap(_interop.from_numpy(np.asarray(obj), dtype, dev), dev)
     if isinstance(obj, (list, tuple)):
         return _core.wrap(_from_sequence(obj, dtype, dev), dev)
+    if _torch_interop.is_tensor(obj):
+        return _core.wrap(_torch_interop.from_torch(obj, dtype, dev), dev)
     if hasattr(obj, "__dlpack__"):
-        return asarray(from_dlpack(obj, device=dev, copy=copy), dtype=dtype)
+        return _core.wrap(_interop.import_dlpack(obj, dtype, dev), dev)
     if hasattr(obj, "__array__") or hasattr(obj, "__array_interface__"):
         return _core.wrap(_interop.from_numpy(np.asarray(obj), dtype, dev), dev)
     try:
@@ -184,17 +186,44 @@ def _from_sequence(obj, dtype, dev) -> mx.array:
 
 
 def from_dlpack(x, /, *, device=None, copy: bool | None = None):
-    """An array from any DLPack producer (NumPy, PyTorch, JAX, another tmath array)."""
-    if isinstance(x, _core.Array):
+    """An array from any DLPack producer (NumPy, PyTorch, JAX, CuPy, another tmath array).
+
+    Data from another library is copied once (MLX owns its memory), after the producer
+    has synchronised it; a producer on another device (CUDA, MPS) copies it to host
+    memory first. A tmath or MLX array is reused as ``asarray`` would.
+
+    Args:
+        x: an object with ``__dlpack__`` and ``__dlpack_device__``.
+        device: where the result lives; default: the producer's device where MLX has
+            it (host memory maps to the CPU device), else the CPU.
+        copy: True always copies; False raises (BufferError and ValueError at once)
+            when a copy is needed, which is always the case for another library's data.
+
+    Raises:
+        AttributeError: ``x`` has no ``__dlpack__`` method.
+        BufferError: the producer cannot export its data to host memory.
+        TypeError: float64 data for a GPU device, or a dtype MLX lacks.
+    """
+    _interop.check_copy("from_dlpack", copy)
+    if isinstance(x, (_core.Array, mx.array)) or hasattr(x, "__mlx_array__"):
         return asarray(x, device=device, copy=copy)
     if not hasattr(x, "__dlpack__"):
-        raise TypeError(f"from_dlpack: {type(x).__name__} does not implement __dlpack__")
-    dev = to_device(device, "from_dlpack")
+        raise AttributeError(f"from_dlpack: {type(x).__name__} has no __dlpack__ method "
+                             "(use asarray for Python sequences and buffers)")
+    dev = _interop.producer_device(x) if device is None else to_device(device, "from_dlpack")
     if copy is False:
-        raise BufferError("from_dlpack: MLX copies memory it does not own, so copy=False "
-                          "cannot be honoured")
-    nd = _interop.foreign_to_numpy(x)
-    return _core.wrap(_interop.from_numpy(nd, None, dev), dev)
+        raise _interop.CopyRequiredError(
+            f"from_dlpack: MLX copies memory it does not own, so a {type(x).__name__} "
+            "cannot be imported with copy=False")
+    if isinstance(x, np.ndarray):
+        # NumPy's own view of its data: ml_dtypes.bfloat16 has no DLPack export.
+        arr = _interop.from_numpy(x, None, dev, name="from_dlpack",
+                                  keep_float64=True)
+    elif _torch_interop.is_tensor(x):
+        arr = _torch_interop.from_torch(x, None, dev, name="from_dlpack", keep_float64=True)
+    else:
+        arr = _interop.import_dlpack(x, None, dev, name="from_dlpack", keep_float64=True)
+    return _core.wrap(arr, dev)
 
 
 def _full(name: str, shape, fill_value, dtype, device):
