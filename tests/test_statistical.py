@@ -12,7 +12,7 @@ from conftest import (
     to_numpy,
     xp_dtype,
 )
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from section_helpers import ALL_NAMES, FLOAT_NAMES, REAL_NAMES, arrays, axis_strategy, to_xp
 
@@ -239,6 +239,9 @@ def test_var_std_special_cases_and_compile_cache():
 @st.composite
 def cumulative_case(draw):
     name, a = draw(arrays(NUMERIC_NAMES, min_dims=1, max_dims=3, max_side=4, lo=-3, hi=3))
+    # Complex running sums/products through an infinite part are implementation-defined
+    # (which component turns NaN differs between complex64 and NumPy's complex128 oracle).
+    assume(name != "complex64" or np.isfinite(a).all())
     axis = draw(st.integers(-a.ndim, a.ndim - 1) | (st.none() if a.ndim == 1 else st.nothing()))
     return name, a, axis
 
