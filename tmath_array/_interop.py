@@ -38,14 +38,17 @@ def numpy_dtype(dtype):
 
 def to_numpy(x, dtype=None, copy=None) -> np.ndarray:
     """``np.asarray(x)``: a sync point; zero-copy unless a copy is asked for or needed."""
-    _lazy.materialize(_lazy.CONVERSION, x._array)
-    a = x._array
     if x._dtype is _d.bfloat16:
-        # No PEP 3118 format for bfloat16: go through float32 and view back.
-        nd = np.asarray(a.astype(mx.float32)).astype(numpy_dtype(_d.bfloat16))
         if copy is False:
             raise ValueError("a bfloat16 array cannot be exported to NumPy without a copy")
+        # No PEP 3118 format for bfloat16: go through float32 (in the same sync).
+        bf16 = numpy_dtype(_d.bfloat16)  # TypeError without ml_dtypes, before any sync
+        a = x._array.astype(mx.float32)
+        _lazy.materialize(_lazy.CONVERSION, a)
+        nd = np.asarray(a).astype(bf16)
     else:
+        a = x._array
+        _lazy.materialize(_lazy.CONVERSION, a)
         nd = np.array(a, copy=True) if copy else np.asarray(a)
     if dtype is not None and np.dtype(dtype) != nd.dtype:
         if copy is False:
@@ -63,8 +66,8 @@ def dlpack_export(x, *, stream=None, max_version=None, dl_device=None, copy=None
     _lazy.materialize(_lazy.EXPORT, x._array)
     a = x._array
     if copy:
+        # An MLX array made from NumPy data holds it already: nothing to evaluate.
         a = mx.array(np.array(a, copy=True))
-        mx.eval(a)
     kwargs = {}
     if max_version is not None:
         kwargs["max_version"] = max_version
