@@ -75,11 +75,12 @@ def _fast_binary_operators(fn, mxfn, allowed, out, float_ok, int_range):
         c2 = other.__class__
         dt = self._dtype
         if c2 is Array:
-            if dt is other._dtype and self._device is other._device and dt in allowed:
+            odt = out.get(dt)  # None when dt is not allowed
+            if dt is other._dtype and self._device is other._device and odt is not None:
                 dev = self._device
                 res = _object_new(Array)
                 res._array = mxfn(self._array, other._array, stream=dev._s)
-                res._dtype = out[dt]
+                res._dtype = odt
                 res._device = dev
                 return res
         elif (c2 is float and dt in float_ok) or (
@@ -122,12 +123,12 @@ def _unary_operator(fn):
     mxfn, allowed, out = fast
 
     def fast_op(self):
-        dt = self._dtype
-        if dt in allowed:  # _elementwise_functions._unary inlined (see above)
+        odt = out.get(self._dtype)  # _elementwise_functions._unary inlined (see above)
+        if odt is not None:
             dev = self._device
             res = _object_new(Array)
             res._array = mxfn(self._array, stream=dev._s)
-            res._dtype = out[dt]
+            res._dtype = odt
             res._device = dev
             return res
         return fn(self)
@@ -331,8 +332,28 @@ class Array:
             yield self[i]
 
     def __getitem__(self, key) -> Array:
+        a = self._array
+        # Fast path: x[i] and x[start:stop] within bounds on the first axis need no
+        # translation (MLX takes them as they are); everything else is validated.
+        kc = key.__class__
+        if kc is int or (kc is slice and key.step is None):
+            shape = a.shape
+            if shape:
+                n = shape[0]
+                if kc is int:
+                    fast = -n <= key < n
+                else:
+                    s, e = key.start, key.stop
+                    fast = (s is None or (s.__class__ is int and -n <= s <= n)) and \
+                        (e is None or (e.__class__ is int and -n <= e <= n))
+                if fast:
+                    res = _object_new(Array)
+                    res._array = a[key]
+                    res._dtype = self._dtype
+                    res._device = self._device
+                    return res
         mkey = _indexing.translate(self, key)
-        return _core.new(self._array[mkey], self._dtype, self._device)
+        return _core.new(a[mkey], self._dtype, self._device)
 
     def __setitem__(self, key, value) -> None:
         mkey = _indexing.translate(self, key)

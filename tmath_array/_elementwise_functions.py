@@ -68,7 +68,10 @@ def _binary(name: str, category: str, mxfn, out_dtype=None):
     # Dtypes that take a Python float or int unchanged (MLX's weak scalars give the
     # array's dtype): the fast path below skips the general promotion for them.
     float_ok = allowed & _d.CATEGORIES["floating-point"]
-    int_range = {d: r for d, r in _d.INT_RANGE.items() if d in allowed}
+    # Note: MLX cannot take a Python int above 2**63 - 1 as a weak scalar (bad_cast);
+    # such uint64 values go through prep_binary, which makes them a uint64 array.
+    int_range = {d: (lo, min(hi, 2**63 - 1)) for d, (lo, hi) in _d.INT_RANGE.items()
+                 if d in allowed}
 
     def fn(x1: Array | complex, x2: Array | complex, /) -> Array:
         # Fast path: an array with an array of the same dtype and device, or with a
