@@ -34,6 +34,9 @@ _ONE_DEVICE: bool = not mx.is_available(mx.gpu)
 
 _entries: OrderedDict = OrderedDict()
 _stats = {"hits": 0, "misses": 0, "evictions": 0}
+# (key, value) of the most recently used entry, the last one in _entries: a hit on
+# it needs no reordering. One tuple, replaced whole, so threads never see half of it.
+mru: list = [(None, None)]
 
 
 class CacheInfo(NamedTuple):
@@ -63,11 +66,14 @@ class Owner:
 def insert(key: Hashable, value) -> None:
     """Add an entry, evicting the least recently used one beyond ``maxsize``."""
     _entries[key] = value
+    mru[0] = (key, value)
     while len(_entries) > max(maxsize, 0):
         old, _ = _entries.popitem(last=False)
         _stats["evictions"] += 1
         if type(old) is tuple and old[0].__class__ is Owner:
             old[0].evictions += 1
+        if mru[0][0] == old:
+            mru[0] = (None, None)
 
 
 def lookup(key: Hashable, build: Callable[[], Callable]) -> Callable:
@@ -76,6 +82,7 @@ def lookup(key: Hashable, build: Callable[[], Callable]) -> Callable:
     if fn is not None:
         _stats["hits"] += 1
         _entries.move_to_end(key)
+        mru[0] = (key, fn)
         return fn
     _stats["misses"] += 1
     plain = build()
@@ -94,7 +101,9 @@ def kernel(name: str, impl: Callable, *static: Hashable) -> Callable:
     fn = _entries.get(key)
     if fn is not None:  # the hot path, inlined from lookup()
         _stats["hits"] += 1
-        _entries.move_to_end(key)
+        if mru[0][0] != key:
+            _entries.move_to_end(key)
+            mru[0] = (key, fn)
         return fn
     if static:
         return lookup(key, lambda: lambda *arrays: impl(*arrays, *static))
@@ -138,10 +147,13 @@ def drop(owner: Owner) -> None:
     """Remove ``owner``'s entries (its function was cleared or garbage-collected)."""
     for k in owned_keys(owner):
         del _entries[k]
+    if mru[0][0] not in _entries:
+        mru[0] = (None, None)
 
 
 def clear() -> None:
     """Drop every cached compiled function and reset the counters."""
     _entries.clear()
+    mru[0] = (None, None)
     for k in _stats:
         _stats[k] = 0

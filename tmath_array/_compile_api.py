@@ -32,6 +32,7 @@ _object_new = object.__new__
 # The shared cache and its counters (mutated in place, never rebound).
 _entries = _compile._entries
 _stats = _compile._stats
+_mru = _compile.mru
 
 # --- flattening -----------------------------------------------------------------
 
@@ -267,18 +268,22 @@ def _compiled(fn: Callable, shapeless: bool) -> Callable:
                         parts.append(x._dtype)
                         parts.append(a.ndim if shapeless else a.shape)
                     key = tuple(parts)
-                entry = _entries.get(key)
+                last_key, entry = _mru[0]
+                if last_key != key:  # not the most recently used entry: look it up
+                    entry = _entries.get(key)
+                    if entry is not None:
+                        _entries.move_to_end(key)
+                        _mru[0] = (key, entry)
                 if entry is not None:
-                    _entries.move_to_end(key)
                     _stats["hits"] += 1
                     owner.hits += 1
-                    out = entry[0](*mx_in)
-                    spec = entry[1]
-                    if spec[0] == "a":  # one array: _core.new() inlined
+                    run, spec, out_dtype, out_device = entry
+                    out = run(*mx_in)
+                    if out_dtype is not None:  # one array: _core.new() inlined
                         res = _object_new(array_cls)
                         res._array = out
-                        res._dtype = spec[1]
-                        res._device = spec[2]
+                        res._dtype = out_dtype
+                        res._device = out_device
                         return res
                     return _unflatten_out(spec, iter(out))
         return _call(fn, owner, shapeless, args, kwargs)
@@ -329,6 +334,7 @@ def _call(fn: Callable, owner: _compile.Owner, shapeless: bool, args: tuple, kwa
     entry = _entries.get(key)
     if entry is not None:
         _entries.move_to_end(key)
+        _mru[0] = (key, entry)
         _stats["hits"] += 1
         owner.hits += 1
         out = entry[0](*mx_in)
@@ -340,7 +346,9 @@ def _call(fn: Callable, owner: _compile.Owner, shapeless: bool, args: tuple, kwa
         traced = _tracer(fn, owner.name, args_spec, kw_spec, info, record)
         compiled = mx.compile(traced, shapeless=shapeless) if _compile.enabled else traced
         out = compiled(*mx_in)
-        entry = (compiled, record[0])
+        spec = record[0]
+        # (run, result structure, and for a single array its dtype and device)
+        entry = (compiled, spec, *(spec[1:] if spec[0] == "a" else (None, None)))
         _compile.insert(key, entry)
     spec = entry[1]
     if spec[0] == "a":
