@@ -23,6 +23,8 @@ from typing import NamedTuple
 
 import mlx.core as mx
 
+from ._devices import ONE_DEVICE
+
 ENV_DISABLE = "TMATH_ARRAY_NO_COMPILE"
 ENV_MAXSIZE = "TMATH_ARRAY_COMPILE_CACHE_SIZE"
 
@@ -30,7 +32,7 @@ enabled: bool = os.environ.get(ENV_DISABLE, "").strip().lower() in ("", "0", "fa
 maxsize: int = int(os.environ.get(ENV_MAXSIZE, "512"))
 
 # Without a GPU every device is the default one: run() skips asking MLX which it is.
-_ONE_DEVICE: bool = not mx.is_available(mx.gpu)
+_ONE_DEVICE: bool = ONE_DEVICE
 
 _entries: OrderedDict = OrderedDict()
 _stats = {"hits": 0, "misses": 0, "evictions": 0}
