@@ -138,9 +138,10 @@ def run(quick: bool = False, progress=None) -> list[dict]:
     # for waking MLX's worker thread (milliseconds on a busy machine), which would
     # bias whichever MLX case came first in a round.
     for pair in (("mlx", "tmath"), ("numpy", "array-api-strict")):
-        # Tiny ops: many calls per sample (a single call is ~1 us).
-        rows += measure_with_min(_cases(TINY, 4, pair), warmup=2, repeat=7 if quick else 31,
-                                 number=2000 if quick else 3000, progress=progress)
+        # Tiny ops: many short samples of 100 calls (a call is ~1 us): on a busy
+        # machine most short samples run uninterrupted, so the median is stable.
+        rows += measure_with_min(_cases(TINY, 4, pair), warmup=2, repeat=21 if quick else 201,
+                                 number=100, progress=progress)
         rows += measure_with_min(_cases(LARGE, 1_000_000, pair), warmup=3,
                                  repeat=9 if quick else 41, number=1, progress=progress)
     return add_overheads(harness.add_ratios(rows))
