@@ -10,6 +10,7 @@ __array_api_version__ = "2025.12"
 __version__ = "0.1.0"
 
 from ._array_object import Array
+from ._compile_api import compile, compile_cache_clear, compile_cache_info
 from ._constants import e, inf, nan, newaxis, pi
 from ._creation_functions import (
     arange,
@@ -83,7 +84,7 @@ from ._elementwise_functions import (
 )
 from ._indexing_functions import take, take_along_axis
 from ._info import __array_namespace_info__
-from ._lazy_api import eval
+from ._lazy_api import eval, reset_sync_stats, sync_stats
 from ._linear_algebra_functions import matmul, matrix_transpose
 from ._manipulation_functions import (
     broadcast_arrays,
@@ -124,7 +125,9 @@ __all__ = [
     "__array_namespace_info__",
     "Array",
     "Device",
-    "eval",
+    # laziness and compilation (extensions)
+    "eval", "sync_stats", "reset_sync_stats", "compile", "compile_cache_info",
+    "compile_cache_clear",
     # constants
     "e", "inf", "nan", "newaxis", "pi",
     # dtypes (float16 and bfloat16 are extensions)

@@ -5,7 +5,9 @@ A composite operation (several MLX ops behind one public function, such as
 through :func:`kernel`: the first call for a key compiles it with
 ``mx.compile``, later calls reuse the compiled function (MLX itself retraces
 when ndim or dtypes change). The cache is bounded (least recently used entries
-go first) and counts hits and misses.
+go first) and counts hits and misses. ``xp.compile`` (user functions, see
+``_compile_api``) keeps its entries in the same cache, under keys that start
+with an :class:`Owner`; ``xp.compile_cache_info()`` reports on all of it.
 
 Setting the environment variable ``TMATH_ARRAY_NO_COMPILE=1`` before import
 turns compilation off: the same functions then run op by op, which is what you
@@ -17,8 +19,11 @@ from __future__ import annotations
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from typing import NamedTuple
 
 import mlx.core as mx
+
+from ._devices import ONE_DEVICE
 
 ENV_DISABLE = "TMATH_ARRAY_NO_COMPILE"
 ENV_MAXSIZE = "TMATH_ARRAY_COMPILE_CACHE_SIZE"
@@ -26,8 +31,51 @@ ENV_MAXSIZE = "TMATH_ARRAY_COMPILE_CACHE_SIZE"
 enabled: bool = os.environ.get(ENV_DISABLE, "").strip().lower() in ("", "0", "false", "no")
 maxsize: int = int(os.environ.get(ENV_MAXSIZE, "512"))
 
+# Without a GPU every device is the default one: run() skips asking MLX which it is.
+_ONE_DEVICE: bool = ONE_DEVICE
+
 _entries: OrderedDict = OrderedDict()
 _stats = {"hits": 0, "misses": 0, "evictions": 0}
+# (key, value) of the most recently used entry, the last one in _entries: a hit on
+# it needs no reordering. One tuple, replaced whole, so threads never see half of it.
+mru: list = [(None, None)]
+
+
+class CacheInfo(NamedTuple):
+    """Counters of a compiled-op cache (all of it, or one compiled function's share)."""
+
+    hits: int
+    misses: int
+    evictions: int
+    entries: int
+    maxsize: int
+    enabled: bool
+
+
+class Owner:
+    """The first element of the cache keys of one ``xp.compile``'d function, with its counters."""
+
+    __slots__ = ("name", "hits", "misses", "evictions")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.hits = self.misses = self.evictions = 0
+
+    def __repr__(self) -> str:
+        return f"<compiled {self.name}>"
+
+
+def insert(key: Hashable, value) -> None:
+    """Add an entry, evicting the least recently used one beyond ``maxsize``."""
+    _entries[key] = value
+    mru[0] = (key, value)
+    while len(_entries) > max(maxsize, 0):
+        old, _ = _entries.popitem(last=False)
+        _stats["evictions"] += 1
+        if type(old) is tuple and old[0].__class__ is Owner:
+            old[0].evictions += 1
+        if mru[0][0] == old:
+            mru[0] = (None, None)
 
 
 def lookup(key: Hashable, build: Callable[[], Callable]) -> Callable:
@@ -36,14 +84,12 @@ def lookup(key: Hashable, build: Callable[[], Callable]) -> Callable:
     if fn is not None:
         _stats["hits"] += 1
         _entries.move_to_end(key)
+        mru[0] = (key, fn)
         return fn
     _stats["misses"] += 1
     plain = build()
     fn = mx.compile(plain) if enabled else plain
-    _entries[key] = fn
-    if len(_entries) > maxsize:
-        _entries.popitem(last=False)
-        _stats["evictions"] += 1
+    insert(key, fn)
     return fn
 
 
@@ -57,7 +103,9 @@ def kernel(name: str, impl: Callable, *static: Hashable) -> Callable:
     fn = _entries.get(key)
     if fn is not None:  # the hot path, inlined from lookup()
         _stats["hits"] += 1
-        _entries.move_to_end(key)
+        if mru[0][0] != key:
+            _entries.move_to_end(key)
+            mru[0] = (key, fn)
         return fn
     if static:
         return lookup(key, lambda: lambda *arrays: impl(*arrays, *static))
@@ -70,7 +118,7 @@ def run(name: str, impl: Callable, device, *arrays: mx.array, static: tuple = ()
     The default device needs no stream context; another device keys its own
     trace and runs inside ``mx.stream``.
     """
-    if device._mx == mx.default_device():
+    if _ONE_DEVICE or device._mx == mx.default_device():
         return kernel(name, impl, *static)(*arrays)
     with mx.stream(device._mx):
         key = (name, device._key, *static)
@@ -86,8 +134,28 @@ def info() -> dict[str, int | bool]:
     return {**_stats, "entries": len(_entries), "maxsize": maxsize, "enabled": enabled}
 
 
+def cache_info() -> CacheInfo:
+    """:func:`info` as a named tuple (what ``xp.compile_cache_info()`` returns)."""
+    return CacheInfo(_stats["hits"], _stats["misses"], _stats["evictions"], len(_entries),
+                     maxsize, enabled)
+
+
+def owned_keys(owner: Owner) -> list:
+    """The keys of the entries ``owner`` (one compiled user function) has in the cache."""
+    return [k for k in _entries if type(k) is tuple and k[0] is owner]
+
+
+def drop(owner: Owner) -> None:
+    """Remove ``owner``'s entries (its function was cleared or garbage-collected)."""
+    for k in owned_keys(owner):
+        del _entries[k]
+    if mru[0][0] not in _entries:
+        mru[0] = (None, None)
+
+
 def clear() -> None:
     """Drop every cached compiled function and reset the counters."""
     _entries.clear()
+    mru[0] = (None, None)
     for k in _stats:
         _stats[k] = 0

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ._array_object import Array
 
 _CAT = _d.CATEGORIES
+_object_new = object.__new__
 
 
 def _out_dtypes(allowed, out_dtype) -> dict:
@@ -46,10 +47,16 @@ def _unary(name: str, category: str, mxfn, out_dtype=None):
         if dt not in allowed:
             bad_dtype(name, category, dt)
         dev = x._device
-        return new(mxfn(x._array, stream=dev._s), out[dt], dev)
+        # _core.new() inlined: this is the hot path (see benchmarks/bench_overhead.py).
+        res = _object_new(_core.Array)
+        res._array = mxfn(x._array, stream=dev._s)
+        res._dtype = out[dt]
+        res._device = dev
+        return res
 
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = f"Elementwise ``{name}`` of an array of {category} dtype."
+    fn._fast = (mxfn, allowed, out)  # for the Array operators' inlined fast path
     return fn
 
 
@@ -61,7 +68,10 @@ def _binary(name: str, category: str, mxfn, out_dtype=None):
     # Dtypes that take a Python float or int unchanged (MLX's weak scalars give the
     # array's dtype): the fast path below skips the general promotion for them.
     float_ok = allowed & _d.CATEGORIES["floating-point"]
-    int_range = {d: r for d, r in _d.INT_RANGE.items() if d in allowed}
+    # Note: MLX cannot take a Python int above 2**63 - 1 as a weak scalar (bad_cast);
+    # such uint64 values go through prep_binary, which makes them a uint64 array.
+    int_range = {d: (lo, min(hi, 2**63 - 1)) for d, (lo, hi) in _d.INT_RANGE.items()
+                 if d in allowed}
 
     def fn(x1: Array | complex, x2: Array | complex, /) -> Array:
         # Fast path: an array with an array of the same dtype and device, or with a
@@ -74,17 +84,28 @@ def _binary(name: str, category: str, mxfn, out_dtype=None):
             if c2 is array_cls:
                 if dt is x2._dtype and x1._device is x2._device and dt in allowed:
                     dev = x1._device
-                    return new(mxfn(x1._array, x2._array, stream=dev._s), out[dt], dev)
+                    # _core.new() inlined: this is the hot path.
+                    res = _object_new(array_cls)
+                    res._array = mxfn(x1._array, x2._array, stream=dev._s)
+                    res._dtype = out[dt]
+                    res._device = dev
+                    return res
             elif (c2 is float and dt in float_ok) or (
                     c2 is int and dt in int_range
                     and int_range[dt][0] <= x2 <= int_range[dt][1]):
                 dev = x1._device
-                return new(mxfn(x1._array, x2, stream=dev._s), out[dt], dev)
+                res = _object_new(array_cls)
+                res._array = mxfn(x1._array, x2, stream=dev._s)
+                res._dtype = out[dt]
+                res._device = dev
+                return res
         a1, a2, dt, dev = prep_binary(name, x1, x2, allowed, category)
         return new(mxfn(a1, a2, stream=dev._s), out[dt], dev)
 
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = f"Elementwise ``{name}`` of two operands of {category} dtype, broadcast together."
+    # For the Array operators' inlined fast path (_array_object._binary_operator).
+    fn._fast = (mxfn, allowed, out, float_ok, int_range)
     return fn
 
 

@@ -25,6 +25,16 @@ def where(condition: Array, x1: Array | complex, x2: Array | complex, /) -> Arra
     ``x1`` and ``x2`` may be Python scalars (one of them at least an array, or
     both scalars taking the dtype the standard gives them).
     """
+    array_cls = _core.Array
+    if condition.__class__ is array_cls and x1.__class__ is array_cls \
+            and x2.__class__ is array_cls:
+        # Fast path: three arrays on one device, values of one dtype.
+        dev = condition._device
+        dt = x1._dtype
+        if condition._dtype is _d.bool and x2._dtype is dt and x1._device is dev \
+                and x2._device is dev:
+            return _core.new(mx.where(condition._array, x1._array, x2._array, stream=dev._s),
+                             dt, dev)
     _core.check_array("where", condition, "condition")
     if condition._dtype is not _d.bool:
         raise TypeError(f"where: condition must be a bool array, got "
