@@ -126,7 +126,17 @@ SYNC_POINTS = [
     ("x.__dlpack__()", lambda x, i: x.__dlpack__(), "export"),
     ("np.from_dlpack(x)", lambda x, i: _DLPackConsumer.take(x), "export"),
     ("torch.from_dlpack(x)", lambda x, i: _torch_from_dlpack(x), "export"),
+    ("xp.to_torch(x)", lambda x, i: xp.to_torch(x), "export"),
     ("xp.eval(*arrays)", lambda x, i: xp.eval(x, i), "explicit"),
+    ("xp.nonzero(x)", lambda x, i: xp.nonzero(x), "data-dependent"),
+    ("xp.unique_all(x)", lambda x, i: xp.unique_all(x), "data-dependent"),
+    ("xp.unique_counts(x)", lambda x, i: xp.unique_counts(x), "data-dependent"),
+    ("xp.unique_inverse(x)", lambda x, i: xp.unique_inverse(x), "data-dependent"),
+    ("xp.unique_values(x)", lambda x, i: xp.unique_values(x), "data-dependent"),
+    ("x[mask]", lambda x, i: x[x > 2], "data-dependent"),
+    ("x[mask] = values", lambda x, i: x.__setitem__(x > 2, xp.asarray([1.0, 2.0])),
+     "data-dependent"),
+    ("xp.repeat(x, array)", lambda x, i: xp.repeat(x, xp.asarray([1, 0, 2])), "data-dependent"),
 ]
 
 
@@ -175,6 +185,20 @@ LAZY_OPERATIONS = [
         xp.where(x > 1, x, 0.0), xp.reshape(m, (3, 2)), xp.concat([x, x]),
         xp.broadcast_to(x, (2, 3)))),
     ("matmul", lambda x, i, m: m @ x),
+    ("manipulation", lambda x, i, m: (
+        xp.expand_dims(x, axis=0), xp.flip(m), xp.moveaxis(m, 0, 1), xp.permute_dims(m, (1, 0)),
+        xp.repeat(x, 2), xp.roll(x, 1), xp.squeeze(m[None], axis=0), xp.stack([x, x]),
+        xp.tile(x, (2,)), xp.unstack(m))),
+    ("take, take_along_axis, x[mask] = scalar", lambda x, i, m: (
+        xp.take(x, i), xp.take_along_axis(m, xp.zeros((2, 1), dtype=xp.int64), axis=1),
+        x.__setitem__(x > 2, 0.0))),
+    ("searching and sorting", lambda x, i, m: (
+        xp.argmax(x), xp.argmin(m, axis=1), xp.count_nonzero(x), xp.searchsorted(x, x),
+        xp.sort(x, descending=True), xp.argsort(m, axis=0))),
+    ("statistics", lambda x, i, m: (
+        xp.sum(m), xp.prod(x), xp.max(m, axis=0), xp.min(x), xp.mean(m), xp.var(x),
+        xp.std(m, correction=1), xp.cumulative_sum(x), xp.cumulative_prod(m, axis=1))),
+    ("isin", lambda x, i, m: xp.isin(x, i)),
     ("all, any, diff", lambda x, i, m: (xp.all(x), xp.any(m, axis=0), xp.diff(x))),
     ("compile (call of a compiled function)", lambda x, i, m: _compiled_axpy(x, m)),
 ]
@@ -306,6 +330,10 @@ FOREIGN_INPUT = {
     ("_creation_functions.py", "asarray"): "NumPy arrays, buffers and __array__ objects",
     ("_creation_functions.py", "_from_sequence"): "nested Python sequences",
     ("_interop.py", "foreign_to_numpy"): "DLPack producers of other libraries",
+    ("_interop.py", "from_numpy"): "NumPy arrays (made contiguous before the copy into MLX)",
+    ("_interop.py", "host_view"): "DLPack producers of other libraries",
+    ("_torch_interop.py", "_to_host"): "PyTorch tensors on an accelerator",
+    ("_torch_interop.py", "from_torch"): "PyTorch tensors",
 }
 
 _EVALUATING_METHODS = {"item", "tolist", "__dlpack__", "__array__"}
@@ -333,6 +361,8 @@ def _truth_tested(test) -> bool:
     if isinstance(test, ast.BoolOp):
         return any(_truth_tested(v) for v in test.values)
     if isinstance(test, ast.Compare):
+        if all(isinstance(op, (ast.Is, ast.IsNot)) for op in test.ops):
+            return False  # identity, not a value
         return any(_is_mlx_value(v) for v in [test.left, *test.comparators])
     return False
 

@@ -150,6 +150,9 @@ def test_max_min_empty_and_errors(fn):
        keepdims=st.booleans())
 def test_mean(case, data, keepdims):
     name, a = case
+    # Complex division of an infinite sum is implementation-defined (NumPy's complex128
+    # gives nan+nanj for (inf+infj)/1, complex64 here keeps inf+infj).
+    assume(name != "complex64" or np.isfinite(a).all())
     if name in INT_DTYPE_NAMES:
         # Huge integers cancel exactly in Python, not in floating point: keep them moderate.
         a = np.clip(a, -(10**6), 10**6).astype(a.dtype)
