@@ -1,0 +1,184 @@
+"""MLX's matmul and SVD with the optimised BLAS vs the reference BLAS vs NumPy.
+
+    python -m benchmarks.bench_blas [--quick]
+
+One run measures, on float32 inputs:
+
+* ``tmath_array`` - ``xp.matmul`` (and ``xp.linalg.svd`` where it exists, else
+  ``mx.linalg.svd`` on the CPU stream) with the BLAS/LAPACK tmath_array set up,
+  at its default thread count and at one BLAS thread (same process, interleaved);
+* ``tmath_array (reference BLAS)`` - the same in a subprocess started with
+  ``TMATH_ARRAY_BLAS=reference``: what MLX's wheel does on its own;
+* ``numpy`` - ``a @ b`` and ``np.linalg.svd`` (NumPy's own OpenBLAS, its defaults).
+
+Ratios are to the fastest backend of each case. The reference rows come from
+another process, so they are not interleaved with the others; they are slower
+by an order of magnitude, far beyond the noise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+from benchmarks.harness import Case, add_ratios, measure, mlx_sync
+
+MATMUL_SIZES = (128, 256, 512, 1024, 2048)
+SVD_SIZES = (512,)
+REFERENCE_BACKEND = "tmath_array (reference BLAS)"
+
+
+def _plan(quick: bool, reference: bool) -> list[tuple[str, int, int]]:
+    """(op, size, repeat) to measure; the reference BLAS gets fewer repeats at large sizes."""
+    plan = []
+    for n in MATMUL_SIZES:
+        if reference and quick and n > 1024:
+            continue
+        repeat = 3 if (reference and n >= 1024) else (5 if quick else 9)
+        plan.append(("matmul", n, repeat))
+    for n in SVD_SIZES:
+        plan.append(("svd", n, 3 if reference else (5 if quick else 9)))
+    return plan
+
+
+def _inputs(op: str, n: int):
+    rng = np.random.default_rng(n)
+    a = rng.standard_normal((n, n), dtype=np.float32)
+    b = rng.standard_normal((n, n), dtype=np.float32)
+    return a, b
+
+
+def _tmath_fn(op: str, a_np, b_np):
+    import mlx.core as mx
+
+    import tmath_array as xp
+
+    a, b = xp.asarray(a_np), xp.asarray(b_np)
+    if op == "matmul":
+        return lambda: xp.matmul(a, b)
+    linalg = getattr(xp, "linalg", None)
+    if linalg is not None and hasattr(linalg, "svd"):
+        return lambda: linalg.svd(a)
+    a_mx = a.__mlx_array__()
+    return lambda: mx.linalg.svd(a_mx, stream=mx.cpu)
+
+
+def _numpy_fn(op: str, a, b):
+    if op == "matmul":
+        return lambda: a @ b
+    return lambda: np.linalg.svd(a)
+
+
+def _case_name(op: str, n: int) -> tuple[str, str]:
+    return f"{op} float32", f"{n}x{n}"
+
+
+def _local_rows(quick: bool, progress) -> list[dict]:
+    from tmath_array import _blas
+
+    provider = _blas.status.provider
+    default_threads = provider.threads() if provider is not None else None
+    rows = []
+    for op, n, repeat in _plan(quick, reference=False):
+        group, case = _case_name(op, n)
+        a, b = _inputs(op, n)
+        cases = []
+        if provider is not None and default_threads and default_threads > 1:
+            tm = _tmath_fn(op, a, b)
+
+            def at(threads, fn=tm):
+                def call():
+                    provider.set_threads(threads)
+                    return fn()
+                return call
+
+            cases += [Case(group, case, f"tmath_array ({default_threads} BLAS threads)",
+                           at(default_threads), mlx_sync),
+                      Case(group, case, "tmath_array (1 BLAS thread)", at(1), mlx_sync)]
+        else:
+            cases.append(Case(group, case, "tmath_array", _tmath_fn(op, a, b), mlx_sync))
+        cases.append(Case(group, case, "numpy", _numpy_fn(op, a, b)))
+        rows += measure(cases, warmup=1 if n >= 1024 else 2, repeat=repeat, progress=progress)
+        if provider is not None and default_threads:
+            provider.set_threads(default_threads)
+    return rows
+
+
+def _reference_rows(quick: bool) -> list[dict]:
+    """Rows measured in a subprocess that opted out of the optimised BLAS."""
+    env = {**os.environ, "TMATH_ARRAY_BLAS": "reference"}
+    args = [sys.executable, "-m", "benchmarks.bench_blas", "--worker"]
+    if quick:
+        args.append("--quick")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = subprocess.run(args, env=env, cwd=root, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _worker(quick: bool) -> list[dict]:
+    from tmath_array import _blas
+
+    assert _blas.status.mode != "optimised", "the reference worker must run with the opt-out"
+    rows = []
+    for op, n, repeat in _plan(quick, reference=True):
+        group, case = _case_name(op, n)
+        a, b = _inputs(op, n)
+        rows += measure([Case(group, case, REFERENCE_BACKEND, _tmath_fn(op, a, b), mlx_sync)],
+                        warmup=1, repeat=repeat)
+    return rows
+
+
+def run(quick: bool = False, progress=None) -> list[dict]:
+    """Measure every case; rows as ``benchmarks.harness`` makes them, with ratios."""
+    rows = _local_rows(quick, progress) + _reference_rows(quick)
+    return add_ratios(rows)
+
+
+def vs_numpy(rows: list[dict]) -> dict[tuple[str, str, str], float]:
+    """(group, case, backend) -> median over NumPy's median for the same case."""
+    numpy = {(r["group"], r["case"]): r["median_s"] for r in rows if r["backend"] == "numpy"}
+    return {(r["group"], r["case"], r["backend"]): r["median_s"] / numpy[(r["group"], r["case"])]
+            for r in rows if (r["group"], r["case"]) in numpy}
+
+
+def table(rows: list[dict]) -> str:
+    """A Markdown table: median (IQR) in ms and the ratio to NumPy, per case and backend."""
+    ratio = vs_numpy(rows)
+    lines = ["| op | size | backend | median ms | IQR ms | x NumPy |",
+             "| --- | --- | --- | ---: | ---: | ---: |"]
+    for r in rows:
+        key = (r["group"], r["case"], r["backend"])
+        lines.append(f"| {r['group']} | {r['case']} | {r['backend']} | "
+                     f"{r['median_s'] * 1e3:.2f} | {r['iqr_s'] * 1e3:.2f} | "
+                     f"{ratio.get(key, float('nan')):.2f} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, smaller reference")
+    parser.add_argument("--json", metavar="PATH", help="also write the rows as JSON")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        print(json.dumps(_worker(args.quick)))
+        return
+    import tmath_array as xp
+
+    xp.show_config()
+    print()
+    rows = run(args.quick, progress=lambda: print(".", end="", flush=True))
+    print()
+    print(table(rows))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(rows, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
