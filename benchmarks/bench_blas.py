@@ -11,6 +11,10 @@ One run measures, on float32 inputs:
   ``TMATH_ARRAY_BLAS=reference``: what MLX's wheel does on its own;
 * ``numpy`` - ``a @ b`` and ``np.linalg.svd`` (NumPy's own OpenBLAS, its defaults).
 
+``--spin-study`` adds a process whose OpenBLAS keeps its default spin-wait.
+Every row carries the 1-minute load average when its case started: on a shared
+2-core machine it explains most of the variation.
+
 Ratios are to the fastest backend of each case. The reference rows come from
 another process, so they are not interleaved with the others; they are slower
 by an order of magnitude, far beyond the noise.
@@ -31,6 +35,7 @@ from benchmarks.harness import Case, add_ratios, measure, mlx_sync
 MATMUL_SIZES = (128, 256, 512, 1024, 2048)
 SVD_SIZES = (512,)
 REFERENCE_BACKEND = "tmath_array (reference BLAS)"
+SPIN_BACKEND = "tmath_array (OpenBLAS default spin)"
 
 
 def _plan(quick: bool, reference: bool) -> list[tuple[str, int, int]]:
@@ -84,6 +89,10 @@ def _local_rows(quick: bool, progress) -> list[dict]:
     provider = _blas.status.provider
     default_threads = provider.threads() if provider is not None else None
     rows = []
+
+    def load():
+        return {"load_avg": round(os.getloadavg()[0], 2)}
+
     for op, n, repeat in _plan(quick, reference=False):
         group, case = _case_name(op, n)
         a, b = _inputs(op, n)
@@ -98,44 +107,56 @@ def _local_rows(quick: bool, progress) -> list[dict]:
                 return call
 
             cases += [Case(group, case, f"tmath_array ({default_threads} BLAS threads)",
-                           at(default_threads), mlx_sync),
-                      Case(group, case, "tmath_array (1 BLAS thread)", at(1), mlx_sync)]
+                           at(default_threads), mlx_sync, extra=load()),
+                      Case(group, case, "tmath_array (1 BLAS thread)", at(1), mlx_sync,
+                           extra=load())]
         else:
-            cases.append(Case(group, case, "tmath_array", _tmath_fn(op, a, b), mlx_sync))
-        cases.append(Case(group, case, "numpy", _numpy_fn(op, a, b)))
+            cases.append(Case(group, case, "tmath_array", _tmath_fn(op, a, b), mlx_sync,
+                              extra=load()))
+        cases.append(Case(group, case, "numpy", _numpy_fn(op, a, b), extra=load()))
         rows += measure(cases, warmup=1 if n >= 1024 else 2, repeat=repeat, progress=progress)
         if provider is not None and default_threads:
             provider.set_threads(default_threads)
     return rows
 
 
-def _reference_rows(quick: bool) -> list[dict]:
-    """Rows measured in a subprocess that opted out of the optimised BLAS."""
-    env = {**os.environ, "TMATH_ARRAY_BLAS": "reference"}
-    args = [sys.executable, "-m", "benchmarks.bench_blas", "--worker"]
+def _subprocess_rows(quick: bool, label: str, env: dict) -> list[dict]:
+    """Rows measured in a fresh interpreter whose environment adds ``env``."""
+    args = [sys.executable, "-m", "benchmarks.bench_blas", "--worker", label]
     if quick:
         args.append("--quick")
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    out = subprocess.run(args, env=env, cwd=root, capture_output=True, text=True, check=True)
+    out = subprocess.run(args, env={**os.environ, **env}, cwd=root, capture_output=True,
+                         text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _worker(quick: bool) -> list[dict]:
+def _worker(quick: bool, label: str) -> list[dict]:
     from tmath_array import _blas
 
-    assert _blas.status.mode != "optimised", "the reference worker must run with the opt-out"
+    reference = label == REFERENCE_BACKEND
+    if reference:
+        assert _blas.status.mode != "optimised", "the reference worker needs the opt-out"
     rows = []
-    for op, n, repeat in _plan(quick, reference=True):
+    for op, n, repeat in _plan(quick, reference=reference):
         group, case = _case_name(op, n)
         a, b = _inputs(op, n)
-        rows += measure([Case(group, case, REFERENCE_BACKEND, _tmath_fn(op, a, b), mlx_sync)],
+        rows += measure([Case(group, case, label, _tmath_fn(op, a, b), mlx_sync,
+                              extra={"load_avg": round(os.getloadavg()[0], 2)})],
                         warmup=1, repeat=repeat)
     return rows
 
 
-def run(quick: bool = False, progress=None) -> list[dict]:
-    """Measure every case; rows as ``benchmarks.harness`` makes them, with ratios."""
-    rows = _local_rows(quick, progress) + _reference_rows(quick)
+def run(quick: bool = False, progress=None, spin_study: bool = False) -> list[dict]:
+    """Measure every case; rows as ``benchmarks.harness`` makes them, with ratios.
+
+    ``spin_study`` adds rows from a process whose OpenBLAS keeps its default
+    spin-wait (``OPENBLAS_THREAD_TIMEOUT=28``) instead of tmath_array's short one.
+    """
+    rows = _local_rows(quick, progress)
+    rows += _subprocess_rows(quick, REFERENCE_BACKEND, {"TMATH_ARRAY_BLAS": "reference"})
+    if spin_study:
+        rows += _subprocess_rows(quick, SPIN_BACKEND, {"OPENBLAS_THREAD_TIMEOUT": "28"})
     return add_ratios(rows)
 
 
@@ -149,13 +170,14 @@ def vs_numpy(rows: list[dict]) -> dict[tuple[str, str, str], float]:
 def table(rows: list[dict]) -> str:
     """A Markdown table: median (IQR) in ms and the ratio to NumPy, per case and backend."""
     ratio = vs_numpy(rows)
-    lines = ["| op | size | backend | median ms | IQR ms | x NumPy |",
-             "| --- | --- | --- | ---: | ---: | ---: |"]
+    lines = ["| op | size | backend | median ms | IQR ms | x NumPy | load |",
+             "| --- | --- | --- | ---: | ---: | ---: | ---: |"]
     for r in rows:
         key = (r["group"], r["case"], r["backend"])
         lines.append(f"| {r['group']} | {r['case']} | {r['backend']} | "
                      f"{r['median_s'] * 1e3:.2f} | {r['iqr_s'] * 1e3:.2f} | "
-                     f"{ratio.get(key, float('nan')):.2f} |")
+                     f"{ratio.get(key, float('nan')):.2f} | "
+                     f"{r.get('load_avg', float('nan')):.1f} |")
     return "\n".join(lines)
 
 
@@ -163,17 +185,22 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats, smaller reference")
     parser.add_argument("--json", metavar="PATH", help="also write the rows as JSON")
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--spin-study", action="store_true",
+                        help="also measure OpenBLAS with its default spin-wait (subprocess)")
+    parser.add_argument("--worker", metavar="LABEL", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        print(json.dumps(_worker(args.quick)))
+        print(json.dumps(_worker(args.quick, args.worker)))
         return
     import tmath_array as xp
 
     xp.show_config()
     print()
-    rows = run(args.quick, progress=lambda: print(".", end="", flush=True))
+    print(f"load average before: {os.getloadavg()[0]:.2f}")
+    rows = run(args.quick, progress=lambda: print(".", end="", flush=True),
+               spin_study=args.spin_study)
     print()
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
     print(table(rows))
     if args.json:
         with open(args.json, "w") as f:

@@ -25,6 +25,7 @@ says why.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import glob
@@ -42,6 +43,12 @@ _OPT_OUT = ("reference", "off", "none", "no", "0", "false")
 # its choice stands.
 _LIBRARY_THREAD_VARS = ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS",
                         "MKL_NUM_THREADS")
+# OpenBLAS's idle worker threads spin for 2**N cycles (N = OPENBLAS_THREAD_TIMEOUT,
+# read when the library loads) before sleeping; its default keeps a core busy for
+# tens of ms after every call, which starves NumPy's own OpenBLAS threads and
+# everything else on a 2-core machine. tmath_array loads its library with a
+# short spin unless the user set the variable (docs/blas.md has the numbers).
+_SPIN_VAR, _SPIN_LOG2_CYCLES = "OPENBLAS_THREAD_TIMEOUT", "20"
 # Fortran BLAS/LAPACK names (sgemm_, sgesdd_) and the CBLAS ones (cblas_sgemm).
 _BLAS_NAME = re.compile(r"cblas_[a-z0-9_]+|[a-z][a-z0-9]{1,15}_")
 # The routines the report lists as "served by": a matmul and a factorization.
@@ -119,7 +126,8 @@ def _setup_linux(st: Status) -> None:
         st.imports = [(o, _rebind.slot_relocations(o.path, _BLAS_NAME.fullmatch))
                       for o in objects]
         return
-    provider = _find(spec, st.notes)
+    with _spin_timeout():
+        provider = _find(spec, st.notes)
     if provider is None:
         st.imports = [(o, _rebind.slot_relocations(o.path, _BLAS_NAME.fullmatch))
                       for o in objects]
@@ -141,6 +149,19 @@ def _setup_linux(st: Status) -> None:
         st.notes.append("mlx.core was imported before tmath_array: its BLAS/LAPACK calls were "
                         "rebound at tmath_array's import; work computed before that used the "
                         "reference library")
+
+
+@contextlib.contextmanager
+def _spin_timeout():
+    """Set OpenBLAS's spin timeout for the library loaded inside, and only for it."""
+    if os.environ.get(_SPIN_VAR):
+        yield
+        return
+    os.environ[_SPIN_VAR] = _SPIN_LOG2_CYCLES
+    try:
+        yield
+    finally:
+        os.environ.pop(_SPIN_VAR, None)
 
 
 def _find(spec: str, notes: list[str]) -> Provider | None:
