@@ -108,9 +108,10 @@ def setup() -> Status:
     try:
         _setup_linux(status)
     except Exception as exc:  # an import must never fail over a speed-up
-        status.mode = "reference"
-        status.notes.append(f"the optimised BLAS could not be set up ({exc!r}); "
-                            "MLX uses its bundled reference BLAS/LAPACK")
+        status.notes.append(f"setting up the optimised BLAS failed ({exc!r}); "
+                            + ("some of MLX's BLAS/LAPACK calls were already rebound"
+                               if status.rebound else
+                               "MLX uses its bundled reference BLAS/LAPACK"))
     return status
 
 
@@ -121,17 +122,17 @@ def _setup_linux(st: Status) -> None:
     mlx_dir = os.path.dirname(os.path.realpath(mx.__file__)) + os.sep
     objects = [o for o in _rebind.loaded_objects()
                if os.path.realpath(o.path).startswith(mlx_dir)]
+    provider = None
     if spec.lower() in _OPT_OUT:
         st.notes.append(f"{ENV}={spec}: MLX uses its bundled reference BLAS/LAPACK")
+    else:
+        with _spin_timeout():
+            provider = _find(spec, st.notes)
+    if provider is None:  # the report still reads which library MLX's slots point at
         st.imports = [(o, _rebind.slot_relocations(o.path, _BLAS_NAME.fullmatch))
                       for o in objects]
         return
-    with _spin_timeout():
-        provider = _find(spec, st.notes)
-    if provider is None:
-        st.imports = [(o, _rebind.slot_relocations(o.path, _BLAS_NAME.fullmatch))
-                      for o in objects]
-        return
+    st.provider = provider
     for obj in objects:
         slots = _rebind.slot_relocations(
             obj.path, lambda n: _BLAS_NAME.fullmatch(n) is not None and bool(provider.symbol(n)))
@@ -139,11 +140,13 @@ def _setup_linux(st: Status) -> None:
         done = _rebind.rebind(obj, {n: provider.symbol(n) for n in slots}, slots)
         st.rebound += sorted(done.rebound)
         st.skipped.update(done.skipped)
+        if done.rebound:
+            st.mode = "optimised"
     if not st.rebound:
+        st.provider = None
         st.notes.append(f"MLX imports no BLAS/LAPACK symbol that {provider.path} provides; "
                         "MLX uses its bundled reference BLAS/LAPACK")
         return
-    st.mode, st.provider = "optimised", provider
     st.threads_source = _configure_threads(provider)
     if st.mlx_imported_first:
         st.notes.append("mlx.core was imported before tmath_array: its BLAS/LAPACK calls were "
