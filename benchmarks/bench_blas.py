@@ -83,40 +83,45 @@ def _case_name(op: str, n: int) -> tuple[str, str]:
     return f"{op} float32", f"{n}x{n}"
 
 
+def _thread_label(n: int, default: int | None) -> str:
+    label = f"tmath_array ({n} BLAS thread{'s' if n > 1 else ''})"
+    return label + (" [default]" if n == default else "")
+
+
 def _local_rows(quick: bool, progress) -> list[dict]:
+    """tmath_array at its default BLAS thread count and at 1 and all cores, and NumPy.
+
+    The thread count is switched before each call, so the variants are
+    interleaved in one process like every other backend.
+    """
     from tmath_array import _blas
 
     provider = _blas.status.provider
-    default_threads = provider.threads() if provider is not None else None
+    default = provider.threads() if provider is not None else None
+    counts = sorted({default, 1, len(os.sched_getaffinity(0))}) if default else []
     rows = []
 
     def load():
         return {"load_avg": round(os.getloadavg()[0], 2)}
 
+    def at(threads, fn):
+        def call():
+            provider.set_threads(threads)
+            return fn()
+        return call
+
     for op, n, repeat in _plan(quick, reference=False):
         group, case = _case_name(op, n)
         a, b = _inputs(op, n)
-        cases = []
-        if provider is not None and default_threads and default_threads > 1:
-            tm = _tmath_fn(op, a, b)
-
-            def at(threads, fn=tm):
-                def call():
-                    provider.set_threads(threads)
-                    return fn()
-                return call
-
-            cases += [Case(group, case, f"tmath_array ({default_threads} BLAS threads)",
-                           at(default_threads), mlx_sync, extra=load()),
-                      Case(group, case, "tmath_array (1 BLAS thread)", at(1), mlx_sync,
-                           extra=load())]
-        else:
-            cases.append(Case(group, case, "tmath_array", _tmath_fn(op, a, b), mlx_sync,
-                              extra=load()))
+        tm = _tmath_fn(op, a, b)
+        cases = [Case(group, case, _thread_label(t, default), at(t, tm), mlx_sync, extra=load())
+                 for t in counts]
+        if not counts:
+            cases.append(Case(group, case, "tmath_array", tm, mlx_sync, extra=load()))
         cases.append(Case(group, case, "numpy", _numpy_fn(op, a, b), extra=load()))
         rows += measure(cases, warmup=1 if n >= 1024 else 2, repeat=repeat, progress=progress)
-        if provider is not None and default_threads:
-            provider.set_threads(default_threads)
+        if default:
+            provider.set_threads(default)
     return rows
 
 

@@ -250,12 +250,15 @@ def _open(path: str, source: str) -> tuple[Provider | None, str]:
 
 
 def default_threads() -> int:
-    """The BLAS thread count used when nobody chose one: every core this process may use.
+    """The BLAS thread count used when nobody chose one: the cores this process may use, less one.
 
-    MLX runs a CPU stream's work on one thread, which waits while BLAS computes,
-    so BLAS threads do not compete with MLX's own (docs/blas.md has the numbers).
+    The core left over runs everything else - the Python thread, NumPy's own
+    OpenBLAS threads, other processes. OpenBLAS's threads wait for each other
+    at every step of a computation, so when one of them loses its core the
+    whole call stalls: on a busy 2-core machine two threads made an SVD 4-20x
+    slower than one (docs/blas.md has the numbers).
     """
-    return max(1, len(os.sched_getaffinity(0)))
+    return max(1, len(os.sched_getaffinity(0)) - 1)
 
 
 def _configure_threads(p: Provider) -> str:
@@ -277,7 +280,7 @@ def _configure_threads(p: Provider) -> str:
     if user:
         return f"{user[0]}={os.environ[user[0]]} (the library read it at load)"
     p.set_threads(default_threads())
-    return "tmath_array default (the cores this process may use)"
+    return "tmath_array default (the cores this process may use, less one)"
 
 
 def info() -> dict:
