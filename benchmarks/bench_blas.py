@@ -11,7 +11,8 @@ One run measures, on float32 inputs:
   ``TMATH_ARRAY_BLAS=reference``: what MLX's wheel does on its own;
 * ``numpy`` - ``a @ b`` and ``np.linalg.svd`` (NumPy's own OpenBLAS, its defaults).
 
-``--spin-study`` adds a process whose OpenBLAS keeps its default spin-wait.
+``--spin-study`` adds two processes running tmath_array alone with a BLAS thread
+per core: with tmath_array's short OpenBLAS spin-wait and with OpenBLAS's default.
 Every row carries the 1-minute load average when its case started: on a shared
 2-core machine it explains most of the variation.
 
@@ -35,7 +36,8 @@ from benchmarks.harness import Case, add_ratios, measure, mlx_sync
 MATMUL_SIZES = (128, 256, 512, 1024, 2048)
 SVD_SIZES = (512,)
 REFERENCE_BACKEND = "tmath_array (reference BLAS)"
-SPIN_BACKEND = "tmath_array (OpenBLAS default spin)"
+SHORT_SPIN_BACKEND = "tmath_array alone ({} BLAS threads, short spin)"
+SPIN_BACKEND = "tmath_array alone ({} BLAS threads, OpenBLAS default spin)"
 
 
 def _plan(quick: bool, reference: bool) -> list[tuple[str, int, int]]:
@@ -155,13 +157,18 @@ def _worker(quick: bool, label: str) -> list[dict]:
 def run(quick: bool = False, progress=None, spin_study: bool = False) -> list[dict]:
     """Measure every case; rows as ``benchmarks.harness`` makes them, with ratios.
 
-    ``spin_study`` adds rows from a process whose OpenBLAS keeps its default
-    spin-wait (``OPENBLAS_THREAD_TIMEOUT=28``) instead of tmath_array's short one.
+    ``spin_study`` adds rows from two processes running tmath_array alone (no
+    NumPy calls in between) with a BLAS thread per core: one with tmath_array's
+    short spin-wait, one with OpenBLAS's default (``OPENBLAS_THREAD_TIMEOUT=28``).
     """
     rows = _local_rows(quick, progress)
     rows += _subprocess_rows(quick, REFERENCE_BACKEND, {"TMATH_ARRAY_BLAS": "reference"})
     if spin_study:
-        rows += _subprocess_rows(quick, SPIN_BACKEND, {"OPENBLAS_THREAD_TIMEOUT": "28"})
+        cores = str(len(os.sched_getaffinity(0)))
+        default_spin = {"OPENBLAS_THREAD_TIMEOUT": "28"}
+        for label, spin in ((SHORT_SPIN_BACKEND, {}), (SPIN_BACKEND, default_spin)):
+            rows += _subprocess_rows(quick, label.format(cores),
+                                     {"TMATH_ARRAY_BLAS_THREADS": cores, **spin})
     return add_ratios(rows)
 
 
