@@ -9,8 +9,15 @@ from __future__ import annotations
 __array_api_version__ = "2025.12"
 __version__ = "0.1.0"
 
+# First, before MLX does any work: send MLX's BLAS/LAPACK calls to an optimised
+# library on Linux (see _blas.py and docs/blas.md).
+from . import _blas
+
+_blas.setup()
+
 from ._array_object import Array
 from ._compile_api import compile, compile_cache_clear, compile_cache_info
+from ._config import config_info, show_config
 from ._constants import e, inf, nan, newaxis, pi
 from ._creation_functions import (
     arange,
@@ -128,6 +135,8 @@ __all__ = [
     # laziness and compilation (extensions)
     "eval", "sync_stats", "reset_sync_stats", "compile", "compile_cache_info",
     "compile_cache_clear",
+    # configuration report (extensions)
+    "config_info", "show_config",
     # constants
     "e", "inf", "nan", "newaxis", "pi",
     # dtypes (float16 and bfloat16 are extensions)
