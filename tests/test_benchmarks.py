@@ -80,6 +80,14 @@ def test_sync_runs_inside_the_timed_region(clock):
     assert rows[0]["median_s"] == 11.0 and rows[0]["n"] == 5
 
 
+def test_rounds_rotate_the_order_of_backends(clock):
+    order = []
+    cases = [harness.Case("g", "c", n, (lambda n=n: order.append(n)), harness.no_sync)
+             for n in "abc"]
+    harness.measure(cases, warmup=0, repeat=4)
+    assert "".join(order) == "abc" + "bca" + "cab" + "abc"
+
+
 def test_inner_loop_syncs_every_call(clock):
     rows = harness.measure([_lazy_case(clock)], warmup=0, repeat=3, number=4)
     assert _timed_regions(clock.events) == [["fn", "sync"] * 4] * 3  # no warm-up here
