@@ -350,13 +350,15 @@ def plot(report: dict, path: Path) -> str | None:
     ops = [r for r in rows if r["group"] == profile_table.GROUP_OPS]
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 5))
     for b in _backends_of(mm):
-        pts = sorted((r["size"], r["median_s"] * 1e3) for r in mm if r["backend"] == b)
+        pts = sorted((r["size"], r["median_s"] * 1e3, (r.get("iqr_s") or 0.0) * 500)
+                     for r in mm if r["backend"] == b)
         if pts:
-            ax1.plot(*zip(*pts), marker="o", label=b)
+            xs, ys, errs = zip(*pts)
+            ax1.errorbar(xs, ys, yerr=errs, marker="o", capsize=3, label=b)
     ax1.set_xscale("log", base=2)
     ax1.set_yscale("log")
     ax1.set_xlabel("n (n x n @ n x n, float32)")
-    ax1.set_ylabel("median ms (synchronised)")
+    ax1.set_ylabel("median ms (synchronised; bars: interquartile range)")
     ax1.set_title("Matrix multiplication")
     ax1.grid(True, which="both", alpha=0.3)
     ax1.legend()
@@ -364,9 +366,11 @@ def plot(report: dict, path: Path) -> str | None:
     backends = _backends_of(ops)
     width = 0.8 / max(len(backends), 1)
     for i, b in enumerate(backends):
-        get = {r["case"]: r["median_s"] * 1e3 for r in ops if r["backend"] == b}
+        get = {r["case"]: r for r in ops if r["backend"] == b}
         xs = [j + i * width for j, c in enumerate(cases) if c in get]
-        ax2.bar(xs, [get[c] for c in cases if c in get], width, label=b)
+        ax2.bar(xs, [get[c]["median_s"] * 1e3 for c in cases if c in get], width, label=b,
+                yerr=[(get[c].get("iqr_s") or 0.0) * 500 for c in cases if c in get],
+                capsize=2)
     ax2.set_xticks([j + width * (len(backends) - 1) / 2 for j in range(len(cases))])
     ax2.set_xticklabels(cases, rotation=15, fontsize=8)
     ax2.set_yscale("log")
@@ -375,7 +379,12 @@ def plot(report: dict, path: Path) -> str | None:
     ax2.grid(True, axis="y", which="both", alpha=0.3)
     ax2.legend()
     m = report["machine"]
-    fig.suptitle(f"{m.get('cpu')} ({m.get('usable_cores')} cores) - mlx {m.get('mlx')}, "
+    loads = [r["load1"] for r in rows if isinstance(r.get("load1"), (int, float))]
+    load = ""
+    if loads:
+        lo, hi = min(loads), max(loads)
+        load = f", load average {lo:.1f}" + (f"-{hi:.1f}" if hi - lo >= 0.05 else "")
+    fig.suptitle(f"{m.get('cpu')} ({m.get('usable_cores')} cores{load}) - mlx {m.get('mlx')}, "
                  f"numpy {m.get('numpy')}, torch {m.get('torch')} - {report['mode']} run",
                  fontsize=9)
     fig.tight_layout()
