@@ -5,8 +5,8 @@
   for the work they did, not for queueing it.
 - Warm-up calls first (compilation, caches, allocator), then ``repeat`` timed
   calls; the median is reported, with the interquartile range as the noise.
-- Ratios compare cases measured in the same run, interleaved round-robin, so a
-  noisy neighbour slows every backend alike.
+- Ratios compare cases measured in the same run, interleaved round-robin (each
+  round starting one case later), so a noisy neighbour slows every backend alike.
 
 A benchmark module exposes ``run(quick: bool, progress) -> list[dict]``; each
 row is ``{"group", "case", "backend", "median_s", "iqr_s", "n", ...}`` and the
@@ -91,8 +91,11 @@ def measure(cases: Iterable[Case], *, warmup: int = 2, repeat: int = 9,
     for c in cases:
         for _ in range(warmup):
             time_once(c.fn, c.sync)
-    for _ in range(repeat):
-        for c in cases:
+    for i in range(repeat):
+        # Each round starts one case later, so no case always runs right after the
+        # same neighbour (whose BLAS threads may still spin, or whose data fills the cache).
+        k = i % len(cases) if cases else 0
+        for c in cases[k:] + cases[:k]:
             if number == 1:
                 c.times.append(time_once(c.fn, c.sync))
             else:

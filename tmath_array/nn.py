@@ -1,0 +1,680 @@
+"""Neural-network functions with ``torch.nn.functional``'s signatures, over MLX.
+
+PyTorch-style code ports by changing one import::
+
+    import tmath_array.nn as F          # was: import torch.nn.functional as F
+
+    h = F.gelu(F.linear(x, w1, b1))
+    y = F.layer_norm(h, (h.shape[-1],), gamma, beta)
+    a = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+
+Inputs are tmath_array Arrays of a real floating dtype (``float16``,
+``bfloat16``, ``float32``, ``float64``); any other dtype raises TypeError.
+Results keep the input's dtype; half-precision inputs are computed in float32
+inside the fused kernels where PyTorch's CPU kernels do so too (activations,
+softmax, normalisation, attention). Everything stays lazy: the functions build
+MLX graphs, using MLX's fused kernels (``mx.fast.layer_norm``, ``rms_norm``,
+``scaled_dot_product_attention``) where they exist, and compiled composites
+(``_compile.run``) for the elementwise chains (gelu, silu, sigmoid, dropout).
+
+Composites with a reduction (log_softmax, the float64 paths, unfused attention)
+run op by op: MLX's CPU ``compile`` JIT-builds a C++ kernel for each new length
+of the reduced axis (2-5 s each on the 2-core Linux machine), which costs far more
+than fusing saves; MLX's own softmax/logsumexp are single fused ops anyway.
+
+Randomness (``dropout`` and attention dropout) is explicit: pass
+``rng_key=`` an int seed or a key made by :func:`key` / :func:`split` (MLX's
+counter-based ``mx.random.key``), and the same key gives the same mask on
+every run, device and graph order. Without ``rng_key`` the mask comes from
+MLX's global generator (seed it with ``mx.random.seed``), as ``torch.manual_seed``
+seeds PyTorch's: reproducible only if the same calls happen in the same order.
+See ``docs/nn.md``.
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import mlx.core as mx
+
+from . import _compile, _core
+from . import _dtypes as _d
+
+if TYPE_CHECKING:
+    from ._array_object import Array
+
+__all__ = [
+    "relu", "gelu", "silu", "sigmoid", "softmax", "log_softmax",
+    "layer_norm", "rms_norm", "linear", "dropout", "scaled_dot_product_attention",
+    "key", "split",
+]
+
+_FLOATING = "real-valued floating-point"
+_FLOAT_DTYPES = _d.CATEGORIES[_FLOATING]
+_HALF = (mx.float16, mx.bfloat16)
+
+
+# --- validation --------------------------------------------------------------
+
+def _check(name: str, x, argname: str = "input"):
+    """``x`` as an Array of a real floating dtype, else TypeError."""
+    if not isinstance(x, _core.Array):
+        raise TypeError(f"{name}: {argname} must be an array, got {type(x).__name__}")
+    if x._dtype not in _FLOAT_DTYPES:
+        _core.bad_dtype(name, _FLOATING, x._dtype)
+    return x
+
+
+def _same_device(name: str, first, *others) -> None:
+    for o in others:
+        if o is not None and o._device != first._device:
+            raise ValueError(f"{name}: arrays are on different devices ({first._device} and "
+                             f"{o._device}); move one with to_device()")
+
+
+def _result(x, arr: mx.array, inplace: bool = False):
+    """Wrap ``arr`` with ``x``'s dtype and device; ``inplace`` rebinds ``x`` itself."""
+    if inplace:
+        # Note: MLX arrays are immutable values; "in place" rebinds the Array to
+        # the result, as the namespace's in-place operators do.
+        x._array = arr
+        return x
+    return _core.new(arr, x._dtype, x._device)
+
+
+def _upcast(a: mx.array) -> mx.array:
+    """float16/bfloat16 compute in float32 (PyTorch's CPU "opmath" type); others as is."""
+    return a.astype(mx.float32) if a.dtype in _HALF else a
+
+
+# Note: MLX's float64 exp, erf and sigmoid have float32 accuracy (relative errors
+# of 1e-7 to 1e-5); float64 goes through accurate formulations of its own, built
+# from MLX functions that are exact in float64 (cosh, sinh, tanh, log).
+
+def _exp64(x: mx.array) -> mx.array:
+    """exp in float64: ``cosh + sinh`` of ``|x|``, inverted for negative ``x``."""
+    ax = mx.abs(x)
+    e = mx.cosh(ax) + mx.sinh(ax)
+    return mx.where(x >= 0, e, 1.0 / e)
+
+
+def _erf64(z: mx.array) -> mx.array:
+    """erf in float64 (relative error ~2e-15) from a series of positive terms.
+
+    ``erf(z) = 2z/sqrt(pi) * exp(-z^2) * sum_n (2z^2)^n / (1*3*...*(2n+1))``; no
+    cancellation, and 160 terms converge for ``|z| <= 6`` (erf is +-1 in float64 past
+    5.93).
+    """
+    z = mx.clip(z, -6.0, 6.0)
+    z2 = z * z
+    term = mx.ones_like(z)
+    total = term
+    for n in range(160):
+        term = term * (2.0 * z2) / (2 * n + 3)
+        total = total + term
+    return (2.0 / math.sqrt(math.pi)) * z * _exp64(-z2) * total
+
+
+def _sigmoid64(x: mx.array) -> mx.array:
+    return 0.5 + 0.5 * mx.tanh(0.5 * x)
+
+
+def _softmax64(x: mx.array, axis: int) -> mx.array:
+    e = _exp64(x - mx.max(x, axis=axis, keepdims=True))
+    return e / mx.sum(e, axis=axis, keepdims=True)
+
+
+def _log_softmax64(x: mx.array, axis: int) -> mx.array:
+    shifted = x - mx.max(x, axis=axis, keepdims=True)
+    return shifted - mx.log(mx.sum(_exp64(shifted), axis=axis, keepdims=True))
+
+
+def _dim(name: str, x, dim) -> int:
+    if dim is None:
+        guess = 0 if x.ndim in (0, 1, 3) else 1
+        # Note: torch.nn.functional picks an implicit dim (0 for 0-, 1- and 3-D input,
+        # else 1) with a deprecation warning; an implicit axis is a silent bug
+        # waiting to happen, so here it is an error that names torch's choice.
+        raise TypeError(f"{name}: dim is required (PyTorch's deprecated implicit choice "
+                        f"would be dim={guess} for {x.ndim}-D input)")
+    return _core.check_axis(name, dim, x.ndim)
+
+
+def _normalized_shape(name: str, x, normalized_shape) -> tuple[int, ...]:
+    """``normalized_shape`` as a tuple that must end ``x``'s shape (ValueError otherwise)."""
+    if isinstance(normalized_shape, int) and not isinstance(normalized_shape, builtins.bool):
+        ns: tuple[int, ...] = (normalized_shape,)
+    elif isinstance(normalized_shape, Sequence) and all(
+            isinstance(n, int) and not isinstance(n, builtins.bool) for n in normalized_shape):
+        ns = tuple(normalized_shape)
+    else:
+        raise TypeError(f"{name}: normalized_shape must be an int or a sequence of ints, "
+                        f"got {normalized_shape!r}")
+    if not ns:
+        raise ValueError(f"{name}: normalized_shape must not be empty")
+    if len(ns) > x.ndim or tuple(x.shape[x.ndim - len(ns):]) != ns:
+        raise ValueError(f"{name}: input of shape {tuple(x.shape)} does not end with "
+                         f"normalized_shape {ns}")
+    return ns
+
+
+def _param(name: str, argname: str, p, ns: tuple[int, ...], x) -> mx.array | None:
+    """A weight or bias of shape ``ns``, flattened and cast to ``x``'s dtype."""
+    if p is None:
+        return None
+    _check(name, p, argname)
+    _same_device(name, x, p)
+    if tuple(p.shape) != ns:
+        raise ValueError(f"{name}: {argname} has shape {tuple(p.shape)}, expected {ns}")
+    a = p._array
+    if p._dtype is not x._dtype:
+        # Note: the result keeps the input's dtype (PyTorch's mixed-precision
+        # normalisation: bfloat16 activations with float32 weights give bfloat16).
+        a = a.astype(x._dtype._mx, stream=x._device._s)
+    return a.reshape(-1) if len(ns) > 1 else a
+
+
+# --- activations ---------------------------------------------------------------
+
+def relu(input: Array, inplace: bool = False) -> Array:  # noqa: A002 - torch's name
+    """``max(input, 0)`` elementwise (NaN stays NaN)."""
+    x = _check("relu", input)
+    return _result(x, mx.maximum(x._array, 0.0, stream=x._device._s), inplace)
+
+
+def _gelu_erf(a):
+    if a.dtype == mx.float64:
+        return 0.5 * a * (1.0 + _erf64(a * math.sqrt(0.5)))
+    b = _upcast(a)
+    return (0.5 * b * (1.0 + mx.erf(b * math.sqrt(0.5)))).astype(a.dtype)
+
+
+def _gelu_tanh(a):
+    b = _upcast(a)
+    inner = math.sqrt(2.0 / math.pi) * (b + 0.044715 * b * b * b)
+    return (0.5 * b * (1.0 + mx.tanh(inner))).astype(a.dtype)
+
+
+def gelu(input: Array, approximate: str = "none") -> Array:  # noqa: A002
+    """Gaussian error linear unit: ``x * Phi(x)``, or its tanh approximation.
+
+    Args:
+        approximate: ``"none"`` (exact, with erf) or ``"tanh"``.
+
+    Raises:
+        ValueError: for another ``approximate``.
+    """
+    x = _check("gelu", input)
+    if approximate == "none":
+        impl = _gelu_erf
+    elif approximate == "tanh":
+        impl = _gelu_tanh
+    else:
+        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+    return _result(x, _compile.run(f"nn.gelu.{approximate}", impl, x._device, x._array))
+
+
+def _silu(a):
+    if a.dtype == mx.float64:
+        return a * _sigmoid64(a)
+    b = _upcast(a)
+    return (b * mx.sigmoid(b)).astype(a.dtype)
+
+
+def silu(input: Array, inplace: bool = False) -> Array:  # noqa: A002
+    """``x * sigmoid(x)`` elementwise (also called swish)."""
+    x = _check("silu", input)
+    return _result(x, _compile.run("nn.silu", _silu, x._device, x._array), inplace)
+
+
+def _sigmoid(a):
+    if a.dtype == mx.float64:
+        return _sigmoid64(a)
+    return mx.sigmoid(_upcast(a)).astype(a.dtype)
+
+
+def sigmoid(input: Array) -> Array:  # noqa: A002
+    """``1 / (1 + exp(-x))`` elementwise."""
+    x = _check("sigmoid", input)
+    return _result(x, _compile.run("nn.sigmoid", _sigmoid, x._device, x._array))
+
+
+def _cast_for(name: str, x, dtype):
+    """``torch``'s ``dtype=`` argument of softmax: cast the input first."""
+    if dtype is None:
+        return x
+    if dtype not in _FLOAT_DTYPES:
+        raise TypeError(f"{name}: dtype must be a real floating dtype, got {dtype!r}")
+    from ._data_type_functions import astype
+
+    return astype(x, dtype)
+
+
+def _log_softmax(a, axis):
+    b = _upcast(a)
+    # Subtract the max first: ``x - logsumexp(x)`` would round to the ulp of the
+    # logsumexp (6e-5 at 1000 in float32).
+    shifted = b - mx.max(b, axis=axis, keepdims=True)
+    exp = _exp64 if a.dtype == mx.float64 else mx.exp
+    return (shifted - mx.log(mx.sum(exp(shifted), axis=axis, keepdims=True))).astype(a.dtype)
+
+
+def softmax(input: Array, dim: int | None = None, *, dtype=None) -> Array:  # noqa: A002
+    """``exp(x) / sum(exp(x))`` along ``dim``, computed stably.
+
+    Args:
+        dim: the axis to normalise; required (see Raises).
+        dtype: cast the input to this floating dtype first (as in PyTorch).
+
+    Raises:
+        TypeError: when ``dim`` is omitted. PyTorch would guess an axis
+            (deprecated there); the message names the axis it would pick.
+        IndexError: when ``dim`` is out of range.
+    """
+    x = _cast_for("softmax", _check("softmax", input), dtype)
+    axis = _dim("softmax", x, dim)
+    a = x._array
+    if a.ndim == 0:
+        return _result(x, mx.ones_like(a, stream=x._device._s))
+    if a.dtype == mx.float64:
+        with mx.stream(x._device._mx):
+            return _result(x, _softmax64(a, axis))
+    # precise=True: half-precision input is exponentiated and summed in float32.
+    return _result(x, mx.softmax(a, axis=axis, precise=True, stream=x._device._s))
+
+
+def log_softmax(input: Array, dim: int | None = None, *, dtype=None) -> Array:  # noqa: A002
+    """``log(softmax(x))`` along ``dim``, computed as ``x - logsumexp(x)``.
+
+    Raises:
+        TypeError: when ``dim`` is omitted (see :func:`softmax`).
+        IndexError: when ``dim`` is out of range.
+    """
+    x = _cast_for("log_softmax", _check("log_softmax", input), dtype)
+    axis = _dim("log_softmax", x, dim)
+    a = x._array
+    if a.ndim == 0:
+        return _result(x, mx.zeros_like(a, stream=x._device._s))
+    with mx.stream(x._device._mx):
+        return _result(x, _log_softmax(a, axis))
+
+
+# --- normalisation ---------------------------------------------------------------
+
+def _flat_last(a: mx.array, ns: tuple[int, ...]) -> mx.array:
+    """Merge the trailing ``ns`` axes into one (MLX's fused norms take the last axis)."""
+    if len(ns) == 1:
+        return a
+    return a.reshape(*a.shape[: a.ndim - len(ns)], math.prod(ns))
+
+
+# Note: MLX's fused norms compute float64 input in float32 (relative error ~1e-8);
+# float64 takes these composites instead.
+
+def _layer_norm64(a, w, b, eps):
+    centred = a - mx.mean(a, axis=-1, keepdims=True)
+    out = centred / mx.sqrt(mx.mean(centred * centred, axis=-1, keepdims=True) + eps)
+    if w is not None:
+        out = out * w
+    return out if b is None else out + b
+
+
+def _rms_norm64(a, w, eps):
+    out = a / mx.sqrt(mx.mean(a * a, axis=-1, keepdims=True) + eps)
+    return out if w is None else out * w
+
+
+def layer_norm(input: Array, normalized_shape: int | Sequence[int],  # noqa: A002
+               weight: Array | None = None, bias: Array | None = None,
+               eps: float = 1e-5) -> Array:
+    """Normalise over the trailing ``normalized_shape`` axes to mean 0, variance 1.
+
+    ``(x - mean) / sqrt(var + eps) * weight + bias`` with the biased variance,
+    through MLX's fused ``mx.fast.layer_norm``.
+
+    Args:
+        normalized_shape: the trailing shape of ``input`` to normalise over.
+        weight, bias: optional arrays of shape ``normalized_shape`` (cast to the
+            input's dtype).
+        eps: added to the variance.
+
+    Raises:
+        TypeError: for non-floating arrays.
+        ValueError: when the shapes do not fit or the arrays are on different devices.
+    """
+    x = _check("layer_norm", input)
+    ns = _normalized_shape("layer_norm", x, normalized_shape)
+    w = _param("layer_norm", "weight", weight, ns, x)
+    b = _param("layer_norm", "bias", bias, ns, x)
+    a = x._array
+    if a.size == 0:
+        return _result(x, mx.array(a))
+    flat = _flat_last(a, ns)
+    if a.dtype == mx.float64:
+        with mx.stream(x._device._mx):
+            out = _layer_norm64(flat, w, b, float(eps))
+    else:
+        out = mx.fast.layer_norm(flat, w, b, float(eps), stream=x._device._s)
+    return _result(x, out.reshape(a.shape) if len(ns) > 1 else out)
+
+
+def rms_norm(input: Array, normalized_shape: int | Sequence[int],  # noqa: A002
+             weight: Array | None = None, eps: float | None = None) -> Array:
+    """Root-mean-square normalisation over the trailing ``normalized_shape`` axes.
+
+    ``x / sqrt(mean(x**2) + eps) * weight`` through MLX's fused ``mx.fast.rms_norm``.
+
+    Args:
+        eps: added to the mean square; ``None`` means the machine epsilon of the
+            type it is computed in, as in PyTorch: ``finfo(float32).eps`` for
+            float16/bfloat16/float32 input, ``finfo(float64).eps`` for float64.
+    """
+    x = _check("rms_norm", input)
+    ns = _normalized_shape("rms_norm", x, normalized_shape)
+    w = _param("rms_norm", "weight", weight, ns, x)
+    if eps is None:
+        # PyTorch takes the epsilon of the type it computes in: float32 for half input.
+        eps = float(mx.finfo(_upcast(mx.array(0, x._dtype._mx)).dtype).eps)
+    a = x._array
+    if a.size == 0:
+        return _result(x, mx.array(a))
+    flat = _flat_last(a, ns)
+    if a.dtype == mx.float64:
+        with mx.stream(x._device._mx):
+            out = _rms_norm64(flat, w, float(eps))
+    else:
+        out = mx.fast.rms_norm(flat, w, float(eps), stream=x._device._s)
+    return _result(x, out.reshape(a.shape) if len(ns) > 1 else out)
+
+
+# --- linear ---------------------------------------------------------------------
+
+def linear(input: Array, weight: Array, bias: Array | None = None) -> Array:  # noqa: A002
+    """``input @ weight.T + bias``.
+
+    Args:
+        input: ``(..., in_features)``.
+        weight: ``(out_features, in_features)``, or ``(in_features,)``.
+        bias: broadcastable to the result, typically ``(out_features,)``.
+
+    The result dtype is the standard's promotion of the operands' dtypes.
+
+    Raises:
+        ValueError: when ``in_features`` differ or the bias does not broadcast.
+    """
+    x = _check("linear", input)
+    w = _check("linear", weight, "weight")
+    ops = [x, w] if bias is None else [x, w, _check("linear", bias, "bias")]
+    _same_device("linear", *ops)
+    dt = ops[0]._dtype
+    for o in ops[1:]:
+        dt = _d.promote_types(dt, o._dtype, "linear")
+    s = x._device._s
+    arrs = [o._array if o._dtype is dt else o._array.astype(dt._mx, stream=s) for o in ops]
+    a, wa = arrs[0], arrs[1]
+    if wa.ndim not in (1, 2):
+        raise ValueError(f"linear: weight must be 1-D or 2-D, got shape {tuple(wa.shape)}")
+    if a.ndim == 0 or a.shape[-1] != wa.shape[-1]:
+        raise ValueError(f"linear: input of shape {tuple(a.shape)} does not match weight of "
+                         f"shape {tuple(wa.shape)} (in_features {wa.shape[-1]})")
+    wt = wa.T if wa.ndim == 2 else wa
+    out_shape = tuple(a.shape[:-1]) + tuple(wa.shape[:-1])
+    if bias is None:
+        out = mx.matmul(a, wt, stream=s)
+    else:
+        ba = arrs[2]
+        try:
+            full = mx.broadcast_shapes(out_shape, tuple(ba.shape))
+        except ValueError:
+            full = None
+        if full != out_shape:
+            raise ValueError(f"linear: bias of shape {tuple(ba.shape)} does not broadcast to "
+                             f"the result shape {out_shape}")
+        if a.ndim >= 2 and wa.ndim == 2:
+            # One fused GEMM with the bias as its C operand.
+            out = mx.addmm(ba, a, wt, stream=s)
+        else:
+            out = mx.add(mx.matmul(a, wt, stream=s), ba, stream=s)
+    return _core.new(out, dt, x._device)
+
+
+# --- randomness and dropout -----------------------------------------------------
+
+def key(seed: int) -> Array:
+    """A PRNG key (``mx.random.key(seed)``) as a uint32 Array, for ``rng_key=``."""
+    if not isinstance(seed, int) or isinstance(seed, builtins.bool):
+        raise TypeError(f"key: seed must be an int, got {type(seed).__name__}")
+    from ._devices import CPU
+
+    return _core.new(mx.random.key(seed), _d.uint32, CPU)
+
+
+def split(rng_key: Array | int, num: int = 2) -> tuple[Array, ...]:
+    """``num`` new independent keys from one (``mx.random.split``): one per use.
+
+    >>> k_attn, k_ffn = split(key(0))
+    """
+    k = _rng_key("split", rng_key)
+    if not isinstance(num, int) or isinstance(num, builtins.bool) or num < 1:
+        raise ValueError(f"split: num must be a positive int, got {num!r}")
+    from ._devices import CPU
+
+    keys = mx.random.split(k, num)
+    return tuple(_core.new(keys[i], _d.uint32, CPU) for i in range(num))
+
+
+def _rng_key(name: str, rng_key) -> mx.array | None:
+    """An MLX key from an int seed, a key Array or an ``mx.array`` key; None stays None."""
+    if rng_key is None:
+        return None
+    if isinstance(rng_key, int) and not isinstance(rng_key, builtins.bool):
+        return mx.random.key(rng_key)
+    a = rng_key._array if isinstance(rng_key, _core.Array) else rng_key
+    if not isinstance(a, mx.array) or a.dtype != mx.uint32 or tuple(a.shape) != (2,):
+        raise TypeError(f"{name}: rng_key must be an int seed or a key from "
+                        f"tmath_array.nn.key() (uint32, shape (2,)), got {rng_key!r}")
+    return a
+
+
+def _check_p(name: str, p) -> float:
+    if isinstance(p, builtins.bool) or not isinstance(p, (int, float)):
+        raise TypeError(f"{name}: p must be a float, got {type(p).__name__}")
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"{name}: dropout probability has to be between 0 and 1, got {p}")
+    return float(p)
+
+
+def _keep_mask(shape, p: float, k, stream) -> mx.array:
+    return mx.random.bernoulli(1.0 - p, tuple(shape), key=k, stream=stream)
+
+
+def _dropout(a, keep, scale):
+    return mx.where(keep, a * scale, mx.zeros_like(a))
+
+
+def dropout(input: Array, p: float = 0.5, training: bool = True,  # noqa: A002
+            inplace: bool = False, *, rng_key: Array | int | None = None) -> Array:
+    """Zero each element with probability ``p`` and scale the rest by ``1 / (1 - p)``.
+
+    Args:
+        p: the probability of an element being zeroed, in ``[0, 1]``.
+        training: when False, ``input`` is returned unchanged.
+        inplace: rebind ``input`` to the result and return it.
+        rng_key: an int seed or a key from :func:`key`/:func:`split`; the same
+            key gives the same mask. None draws from MLX's global generator.
+
+    Raises:
+        ValueError: for ``p`` outside ``[0, 1]``.
+    """
+    x = _check("dropout", input)
+    p = _check_p("dropout", p)
+    k = _rng_key("dropout", rng_key)
+    if not training or p == 0.0:
+        return x
+    a = x._array
+    s = x._device._s
+    if p == 1.0:
+        return _result(x, mx.zeros_like(a, stream=s), inplace)
+    keep = _keep_mask(a.shape, p, k, s)
+    out = _compile.run("nn.dropout", _dropout, x._device, a, keep, static=(1.0 / (1.0 - p),))
+    return _result(x, out, inplace)
+
+
+# --- attention --------------------------------------------------------------------
+
+def _attention(q, k, v, mask, keep, scale, dropout_scale, mask_is_bool):
+    """The unfused attention, for what MLX's fused kernel does not do (dropout)."""
+    qf, kf, vf = _upcast(q), _upcast(k), _upcast(v)
+    scores = (qf * scale) @ kf.swapaxes(-1, -2)
+    if mask is not None:
+        if mask_is_bool:
+            scores = mx.where(mask, scores, mx.array(-mx.inf, dtype=scores.dtype))
+        else:
+            scores = scores + mask.astype(scores.dtype)
+    if scores.dtype == mx.float64:
+        weights = _softmax64(scores, -1)
+    else:
+        weights = mx.softmax(scores, axis=-1)
+    weights = mx.where(keep, weights * dropout_scale, mx.zeros_like(weights))
+    return (weights @ vf).astype(q.dtype)
+
+
+def _lead(shape, ndim: int) -> tuple[int, ...]:
+    """The leading (batch and head) axes of ``shape`` as if it had ``ndim`` axes."""
+    lead = tuple(shape[:-2])
+    return (1,) * (ndim - 2 - len(lead)) + lead
+
+
+def scaled_dot_product_attention(
+        query: Array, key: Array, value: Array, attn_mask: Array | None = None,
+        dropout_p: float = 0.0, is_causal: bool = False, scale: float | None = None,
+        enable_gqa: bool = False, *, rng_key: Array | int | None = None) -> Array:
+    """``softmax(query @ key.mT * scale + mask) @ value``, fused by MLX where it can.
+
+    Shapes follow PyTorch: ``query (..., Hq, L, E)``, ``key (..., H, S, E)``,
+    ``value (..., H, S, Ev)`` -> ``(..., Hq, L, Ev)``; the leading axes broadcast
+    (3-D input without a head axis works too).
+
+    Args:
+        attn_mask: a bool array (True = may attend) or a floating array added to
+            the scores, broadcastable to ``(..., L, S)``.
+        dropout_p: dropout on the attention weights (applied whenever > 0, as in
+            PyTorch: pass 0.0 outside training). Dropout uses the unfused path.
+        is_causal: query ``i`` attends to keys ``j <= i`` (top-left aligned as in
+            PyTorch, also when ``L != S``); excludes ``attn_mask``.
+        scale: the factor on the scores; None means ``1 / sqrt(E)``.
+        enable_gqa: grouped-query attention: ``Hq`` a multiple of ``H``, query
+            heads ``[g*i, g*(i+1))`` sharing key/value head ``i``.
+        rng_key: the dropout key (see :func:`dropout`).
+
+    Raises:
+        TypeError: for non-floating query/key/value or a mask of another dtype.
+        ValueError: for shapes that do not fit, ``is_causal`` with ``attn_mask``,
+            or ``dropout_p`` outside ``[0, 1]``.
+    """
+    name = "scaled_dot_product_attention"
+    q = _check(name, query, "query")
+    kx = _check(name, key, "key")
+    vx = _check(name, value, "value")
+    _same_device(name, q, kx, vx, attn_mask)
+    p = _check_p(name, dropout_p)
+    rk = _rng_key(name, rng_key)
+    if is_causal and attn_mask is not None:
+        raise ValueError(f"{name}: pass either attn_mask or is_causal=True, not both")
+    dt = _d.promote_types(_d.promote_types(q._dtype, kx._dtype, name), vx._dtype, name)
+    dev = q._device
+    s = dev._s
+    qa, ka, va = (t._array if t._dtype is dt else t._array.astype(dt._mx, stream=s)
+                  for t in (q, kx, vx))
+    for t, nm in ((qa, "query"), (ka, "key"), (va, "value")):
+        if t.ndim < 2:
+            raise ValueError(f"{name}: {nm} must have at least 2 dimensions, got {t.ndim}")
+    L, E = qa.shape[-2:]  # noqa: N806 - the notation of the attention formula
+    S = ka.shape[-2]  # noqa: N806
+    if ka.shape[-1] != E or va.shape[-2] != S:
+        raise ValueError(f"{name}: shapes do not fit: query {tuple(qa.shape)}, key "
+                         f"{tuple(ka.shape)}, value {tuple(va.shape)} (need key (..., S, "
+                         f"{E}) and value (..., S, Ev))")
+    Ev = va.shape[-1]  # noqa: N806
+    n = max(qa.ndim, ka.ndim, va.ndim)
+    lq, lk, lv = _lead(qa.shape, n), _lead(ka.shape, n), _lead(va.shape, n)
+    try:
+        batch = tuple(mx.broadcast_shapes(lq[:-1], lk[:-1], lv[:-1])) if n > 2 else ()
+        hkv = mx.broadcast_shapes(lk[-1:], lv[-1:])[0] if n > 2 else 1
+    except ValueError:
+        raise ValueError(f"{name}: the leading axes of query {tuple(qa.shape)}, key "
+                         f"{tuple(ka.shape)} and value {tuple(va.shape)} do not "
+                         "broadcast") from None
+    hq = lq[-1] if n > 2 else 1
+    if enable_gqa:
+        if hq % hkv:
+            raise ValueError(f"{name}: with enable_gqa the query heads ({hq}) must be a "
+                             f"multiple of the key/value heads ({hkv})")
+        h = hq
+    else:
+        if hq != hkv and 1 not in (hq, hkv):
+            raise ValueError(f"{name}: query has {hq} heads and key/value {hkv}; pass "
+                             "enable_gqa=True for grouped-query attention")
+        h = builtins.max(hq, hkv)
+    nb = math.prod(batch)
+    # MLX's kernel takes (B, heads, T, D); a single key/value head is shared by all
+    # query heads (multi-query attention), which is also what broadcasting means.
+    qa = mx.broadcast_to(qa.reshape(*lq, L, E), (*batch, h, L, E)).reshape(nb, h, L, E)
+    kv_h = hkv if (enable_gqa or hkv == 1) else h
+    ka = mx.broadcast_to(ka.reshape(*lk, S, E), (*batch, kv_h, S, E)).reshape(nb, kv_h, S, E)
+    va = mx.broadcast_to(va.reshape(*lv, S, Ev), (*batch, kv_h, S, Ev)).reshape(nb, kv_h, S, Ev)
+    # MLX's fused kernel, unless dropout, empty axes or float64 (see _exp64) need the
+    # unfused path.
+    fused = p == 0.0 and 0 not in (L, S, E, Ev, nb, h) and dt is not _d.float64
+    mask = None
+    mask_is_bool = False
+    if attn_mask is not None:
+        if not isinstance(attn_mask, _core.Array):
+            raise TypeError(f"{name}: attn_mask must be an array, got "
+                            f"{type(attn_mask).__name__}")
+        mask_is_bool = attn_mask._dtype is _d.bool
+        if not mask_is_bool and attn_mask._dtype not in _FLOAT_DTYPES:
+            raise TypeError(f"{name}: attn_mask must be bool or real floating, got "
+                            f"{_core.dtype_name(attn_mask._dtype)}")
+        ma = attn_mask._array
+        full = (*batch, h, L, S)
+        try:
+            ok = tuple(mx.broadcast_shapes(tuple(ma.shape), full)) == full
+        except ValueError:
+            ok = False
+        if not ok:
+            raise ValueError(f"{name}: attn_mask of shape {tuple(ma.shape)} does not "
+                             f"broadcast to {full}")
+        if ma.ndim > 2 or n > 4:
+            ma = mx.broadcast_to(ma, full).reshape(nb, h, L, S)
+        mask = ma if mask_is_bool else ma.astype(dt._mx, stream=s)
+    elif is_causal:
+        if L == S and fused:
+            mask = "causal"
+        else:
+            # Note: MLX's "causal" aligns the last query with the last key; PyTorch's
+            # is_causal aligns the first with the first (tril of an (L, S) block).
+            mask = mx.arange(S)[None, :] <= mx.arange(L)[:, None]
+            mask_is_bool = True
+    if scale is not None:
+        sc = float(scale)
+    else:
+        sc = 1.0 / math.sqrt(E) if E else 1.0  # with E == 0 every score is 0 anyway
+    if fused:
+        out = mx.fast.scaled_dot_product_attention(qa, ka, va, scale=sc, mask=mask, stream=s)
+    elif p == 1.0:
+        out = mx.zeros((nb, h, L, Ev), dtype=dt._mx)
+    else:
+        # The unfused path wants one key/value head per query head.
+        if kv_h != h:
+            ka = mx.repeat(ka, h // kv_h, axis=1, stream=s)
+            va = mx.repeat(va, h // kv_h, axis=1, stream=s)
+        keep = _keep_mask((nb, h, L, S), p, rk, s) if p > 0.0 else mx.ones((), dtype=mx.bool_)
+        with mx.stream(dev._mx):
+            out = _attention(qa, ka, va, mask if isinstance(mask, mx.array) else None, keep,
+                             sc, 1.0 / (1.0 - p), mask_is_bool)
+    out_lead = (*batch, h) if n > 2 else ()
+    return _core.new(out.reshape(*out_lead, L, Ev), dt, dev)
