@@ -51,9 +51,21 @@ def _named(fn, name: str, doc: str):
 
 
 def _unary(name: str, category: str, mxfn, out_dtype=None):
-    """A unary function on arrays of ``category``: ``mxfn(a, stream=...)``."""
-    return _unary_composite(name, category, lambda a, dt, dev: mxfn(a, stream=dev._s),
-                            out_dtype)
+    """A unary function on arrays of ``category``: one MLX op, ``mxfn(a, stream=...)``."""
+    SIGNATURES[name] = (1, category)
+    allowed = _CAT[category]
+    out = _out_dtypes(allowed, out_dtype)
+
+    def fn(x: Array, /) -> Array:
+        if not isinstance(x, _core.Array):
+            raise TypeError(f"{name}: expected an array, got {type(x).__name__}")
+        dt = x._dtype
+        if dt not in allowed:
+            bad_dtype(name, category, dt)
+        dev = x._device
+        return new(mxfn(x._array, stream=dev._s), out[dt], dev)
+
+    return _named(fn, name, f"Elementwise ``{name}`` of an array of {category} dtype.")
 
 
 def _unary_composite(name: str, category: str, impl, out_dtype=None):
@@ -318,8 +330,15 @@ def _clip_bound(x: Array, bound, argname: str):
         if dt in _INTEGER and bdt not in _INTEGER:
             raise TypeError(f"clip: a {_core.dtype_name(bdt)} {argname} cannot bound an "
                             f"array of {_core.dtype_name(dt)}")
-        # A bound of another dtype is cast to x's: the result keeps x's dtype.
-        return bound._array.astype(dt._mx, stream=x._device._s)
+        # A bound of another dtype is cast to x's (the result keeps x's dtype); an
+        # integer bound saturates to x's range first instead of wrapping around.
+        b = bound._array
+        s = x._device._s
+        if bdt in _INTEGER:
+            (lo, hi), (blo, bhi) = _d.INT_RANGE[dt], _d.INT_RANGE[bdt]
+            b = mx.clip(b, as_mx(builtins.max(lo, blo), bdt), as_mx(builtins.min(hi, bhi), bdt),
+                        stream=s)
+        return b.astype(dt._mx, stream=s)
     if isinstance(bound, builtins.bool) or not isinstance(bound, (int, float)):
         raise TypeError(f"clip: {argname} must be None, an array, an int or a float, "
                         f"got {type(bound).__name__}")

@@ -88,8 +88,14 @@ def sign(a):
 
 
 def copysign(a, b):
-    m = mx.abs(a)
-    return _where(signbit(b), -m, m)
+    """|a| with the sign bit of b, by bit operations (exact for NaNs too)."""
+    # Note: MLX's bfloat16 negation drops a NaN's sign (it goes through float32), so
+    # -abs(a) cannot carry the sign of a NaN; the bits can.
+    ib = _BITS_AS[a.dtype]
+    low = (1 << (8 * ib.size - 1)) - 1  # every bit but the sign
+    bits = mx.bitwise_or(mx.bitwise_and(mx.view(a, ib), low),
+                         mx.bitwise_and(mx.view(b, ib), ~low))
+    return mx.view(bits, a.dtype)
 
 
 def hypot(a, b):
