@@ -228,7 +228,7 @@ log2 = _unary("log2", "floating-point", mx.log2)
 log10 = _unary("log10", "floating-point", mx.log10)
 
 # --- unary: trigonometric and hyperbolic --------------------------------------------
-# Note: MLX's float64 sin and cos are float32-accurate (NaN past ~1e9) and its sin
+# Note: MLX's float64 sin and cos are float32-grade (NaN past ~3.4e38) and its sin
 # loses the sign of -0.0: float64 goes through tan (exact), the rest keeps -0.0.
 sin = _unary_composite("sin", "floating-point", lambda a, dt, dev: (
     _compile.run("sin_f64", _sp.sin_f64, dev, a) if dt is _d.float64

@@ -40,7 +40,7 @@ def _complex(re, im):
 # --- float64 exp, sin and cos ----------------------------------------------------
 # Note: MLX's CPU kernels evaluate exp, sin and cos of float64 with float32-style
 # approximations: exp(100.0) is inf, exp(-88.0) is 0, relative error ~7e-6; sin and
-# cos have absolute errors up to 4e-4 at |x| ~ 1e4 and give NaN past ~1e9. expm1 and
+# cos have absolute errors up to 4e-4 at |x| ~ 1e4 and give NaN past ~3.4e38. expm1 and
 # tan are exact (libm), so float64 exp, sin and cos are built from them.
 
 def _exp_f64(x):
