@@ -154,6 +154,7 @@ def _fused_for(dtypes, key: str, fn, plain):
 
 
 _F64 = frozenset((_d.float64,))
+_C64 = frozenset((_d.complex64,))
 _REAL_FLOAT = _CAT["real-valued floating-point"]
 _REAL_NOT_F64 = _REAL_FLOAT - _F64
 
@@ -178,7 +179,7 @@ sign = _unary_composite("sign", "numeric", lambda a, dt, dev: (
 # two plain ops: compiled, the view does not fuse and the kernel is slower (1M: 1.2 vs
 # 0.6 ms).
 signbit = _unary_composite("signbit", "real-valued floating-point",
-                           lambda a, dt, dev: _sp.signbit(a), _d.bool)
+                           lambda a, dt, dev: _sp.signbit(a, dev._s), _d.bool)
 
 # Note: MLX's abs of complex64 already returns the real magnitude (float32).
 abs = _unary("abs", "numeric", mx.abs, {_d.complex64: _d.float32})  # noqa: A001
@@ -211,7 +212,7 @@ sqrt = _unary("sqrt", "floating-point", mx.sqrt)
 reciprocal = _unary("reciprocal", "floating-point", mx.reciprocal)
 # Note: MLX's float64 exp has float32 range and accuracy (exp(100.0) is inf): float64
 # goes through expm1 (exact), see _elementwise_special.
-exp = _unary_composite("exp", "floating-point", _fused_for(_F64, "exp", _sp.exp, mx.exp))
+exp = _unary_composite("exp", "floating-point", _fused_for(_F64, "exp_f64", _sp.exp_f64, mx.exp))
 
 
 def _expm1(a, dt, dev):
@@ -241,8 +242,8 @@ acos = _unary("acos", "floating-point", mx.arccos)
 atan = _unary("atan", "floating-point", mx.arctan)
 sinh = _unary("sinh", "floating-point", mx.sinh)
 cosh = _unary("cosh", "floating-point", mx.cosh)
-tanh = _unary_composite("tanh", "floating-point", _fused_for(
-    frozenset((_d.complex64,)), "tanh_complex", _sp.tanh_complex, mx.tanh))
+tanh = _unary_composite("tanh", "floating-point",
+                        _fused_for(_C64, "tanh_complex", _sp.tanh_complex, mx.tanh))
 asinh = _unary("asinh", "floating-point", mx.arcsinh)
 acosh = _unary("acosh", "floating-point", mx.arccosh)
 atanh = _unary("atanh", "floating-point", mx.arctanh)

@@ -20,15 +20,16 @@ _HALF = (mx.float16, mx.bfloat16)
 _BITS_AS = {mx.float16: mx.int16, mx.bfloat16: mx.int16, mx.float32: mx.int32,
             mx.float64: mx.int64}
 _SIGNED = (mx.int8, mx.int16, mx.int32, mx.int64)
+_SMALLEST_SUBNORMAL = {mx.float32: 2.0 ** -149, mx.float64: 2.0 ** -1074}
 
 
 def _where(c, a, b):
     return mx.where(c, a, b)
 
 
-def signbit(a):
+def signbit(a, stream=None):
     """True where the sign bit is set (``-0.0`` and negative NaNs included)."""
-    return mx.less(mx.view(a, _BITS_AS[a.dtype]), 0)
+    return mx.less(mx.view(a, _BITS_AS[a.dtype], stream=stream), 0, stream=stream)
 
 
 def _complex(re, im):
@@ -43,7 +44,7 @@ def _complex(re, im):
 # cos have absolute errors up to 4e-4 at |x| ~ 1e4 and give NaN past ~3.4e38. expm1 and
 # tan are exact (libm), so float64 exp, sin and cos are built from them.
 
-def _exp_f64(x):
+def exp_f64(x):
     pos = mx.expm1(x) + 1.0
     neg = mx.reciprocal(mx.expm1(-x) + 1.0)
     # Below -700 the result is subnormal and 1/e^-x overflows: square e^(x/2).
@@ -59,7 +60,7 @@ def _half_angle(x):
 
 def exp(a):
     """exp; float64 from expm1 (see above), the other dtypes MLX's."""
-    return _exp_f64(a) if a.dtype == mx.float64 else mx.exp(a)
+    return exp_f64(a) if a.dtype == mx.float64 else mx.exp(a)
 
 
 def sin_f64(a):
@@ -108,10 +109,11 @@ def hypot(a, b):
     b = mx.abs(b)
     hi = mx.maximum(a, b)
     lo = mx.minimum(a, b)
-    r = lo / hi
+    # Dividing by at least the smallest subnormal makes hypot(0, 0) = 0 without a
+    # select (selects are the slow part of a fused CPU kernel here).
+    r = lo / mx.maximum(hi, _SMALLEST_SUBNORMAL[hi.dtype])
     h = hi * mx.sqrt(1.0 + r * r)
-    h = _where(hi == 0, hi, h)
-    h = _where(mx.isinf(a) | mx.isinf(b), math.inf, h)
+    h = _where((a == math.inf) | (b == math.inf), math.inf, h)
     return h.astype(dt) if dt in _HALF else h
 
 
