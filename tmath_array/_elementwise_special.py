@@ -21,6 +21,8 @@ _BITS_AS = {mx.float16: mx.int16, mx.bfloat16: mx.int16, mx.float32: mx.int32,
             mx.float64: mx.int64}
 _SIGNED = (mx.int8, mx.int16, mx.int32, mx.int64)
 _SMALLEST_SUBNORMAL = {mx.float32: 2.0 ** -149, mx.float64: 2.0 ** -1074}
+# exp(x) is subnormal below about these (and e^-x overflows a little lower).
+_SUBNORMAL_BELOW = {mx.float32: -80.0, mx.float64: -700.0}
 
 
 def _where(c, a, b):
@@ -44,23 +46,22 @@ def _complex(re, im):
 # cos have absolute errors up to 4e-4 at |x| ~ 1e4 and give NaN past ~3.4e38. expm1 and
 # tan are exact (libm), so float64 exp, sin and cos are built from them.
 
-def exp_f64(x):
-    pos = mx.expm1(x) + 1.0
+def _exp_nonpositive(x):
+    """exp(x) for x <= 0 (or NaN) from expm1, within ~2 ulp, subnormal results included."""
     neg = mx.reciprocal(mx.expm1(-x) + 1.0)
-    # Below -700 the result is subnormal and 1/e^-x overflows: square e^(x/2).
+    # Where the result is subnormal e^-x overflows: square e^(x/2) instead.
     tiny = mx.square(mx.reciprocal(mx.expm1(-0.5 * x) + 1.0))
-    return _where(x >= 0, pos, _where(x > -700.0, neg, tiny))
+    return _where(x > _SUBNORMAL_BELOW[x.dtype], neg, tiny)
+
+
+def exp_f64(x):
+    return _where(x >= 0, mx.expm1(x) + 1.0, _exp_nonpositive(x))
 
 
 def _half_angle(x):
     """v = tan(x/2) or its reciprocal, whichever is at most 1 in size."""
     t = mx.tan(0.5 * x)
     return _where(mx.abs(t) > 1.0, mx.reciprocal(t), t)
-
-
-def exp(a):
-    """exp; float64 from expm1 (see above), the other dtypes MLX's."""
-    return exp_f64(a) if a.dtype == mx.float64 else mx.exp(a)
 
 
 def sin_f64(a):
@@ -118,13 +119,15 @@ def hypot(a, b):
 
 
 def logaddexp(a, b):
-    """log(exp(a) + exp(b)) without overflow; exact in float64."""
+    """log(exp(a) + exp(b)) without overflow, within a few ulp."""
+    # Note: exp here comes from expm1: MLX's exp has float32 accuracy in float64 and
+    # ~64 ulp in float32, which logaddexp(0, -45) would show in full.
     dt = a.dtype
     if dt in _HALF:
         a = a.astype(mx.float32)
         b = b.astype(mx.float32)
     hi = mx.maximum(a, b)
-    e = exp(-mx.abs(a - b))
+    e = _exp_nonpositive(-mx.abs(a - b))
     out = hi + mx.log1p(e)
     # a == b covers +-inf twice (where a - b is NaN).
     out = _where(a == b, a + math.log(2.0), out)
