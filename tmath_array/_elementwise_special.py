@@ -156,7 +156,16 @@ def clip(a, lo, hi):
 
 def sign_complex(z):
     # Note: MLX's sign keeps the zero's signs (sign(-0-0j) is -0-0j); the standard's is 0+0j.
-    return _where(z == 0, mx.zeros_like(z), mx.sign(z))
+    # MLX's z / |z| also loses subnormal inputs (|1e-45+1e-45j| rounds to 1e-45, giving
+    # 1+1j): finite z is scaled by its larger part first. Infinite and NaN parts keep MLX's.
+    re, im = mx.real(z), mx.imag(z)
+    m = mx.maximum(mx.abs(re), mx.abs(im))
+    finite = (m > 0) & (m < float("inf"))
+    m = _where(finite, m, mx.ones_like(m))
+    r, i = re / m, im / m
+    h = mx.sqrt(r * r + i * i)
+    scaled = (r / h).astype(z.dtype) + (i / h).astype(z.dtype) * 1j
+    return _where(z == 0, mx.zeros_like(z), _where(finite, scaled, mx.sign(z)))
 
 
 def tanh_complex(z):
