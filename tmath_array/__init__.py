@@ -9,6 +9,8 @@ from __future__ import annotations
 __array_api_version__ = "2025.12"
 __version__ = "0.1.0"
 
+# The extensions (linalg, fft), as submodules.
+from . import fft, linalg
 from ._array_object import Array
 from ._constants import e, inf, nan, newaxis, pi
 from ._creation_functions import (
@@ -83,7 +85,7 @@ from ._elementwise_functions import (
 )
 from ._info import __array_namespace_info__
 from ._lazy_api import eval
-from ._linear_algebra_functions import matmul, matrix_transpose
+from ._linear_algebra_functions import matmul, matrix_transpose, tensordot, vecdot
 from ._manipulation_functions import (
     broadcast_arrays,
     broadcast_shapes,
@@ -117,7 +119,9 @@ __all__ = [
     "logical_not", "logical_or", "logical_xor", "multiply", "negative", "not_equal",
     "positive", "pow", "remainder", "subtract", "real", "imag", "conj",
     # linear algebra
-    "matmul", "matrix_transpose",
+    "matmul", "matrix_transpose", "tensordot", "vecdot",
+    # extensions
+    "fft", "linalg",
     # manipulation
     "broadcast_arrays", "broadcast_shapes", "broadcast_to", "concat", "reshape",
     # searching
