@@ -136,10 +136,12 @@ def _rtol(name: str, rtol, rdt: DType, m: int, n: int, batch, dev) -> mx.array:
         if rtol._device != dev:
             raise ValueError(f"{name}: rtol is on device {rtol._device}, x on {dev}")
         try:
-            mx.broadcast_shapes(tuple(rtol._array.shape), tuple(batch))
+            fits = mx.broadcast_shapes(tuple(rtol._array.shape), tuple(batch)) == tuple(batch)
         except ValueError:
+            fits = False
+        if not fits:
             raise ValueError(f"{name}: rtol of shape {tuple(rtol._array.shape)} does not "
-                             f"broadcast with the stack shape {tuple(batch)}") from None
+                             f"broadcast to the stack shape {tuple(batch)}")
         return rtol._array.astype(cdt._mx, stream=dev._s)
     if isinstance(rtol, builtins.bool) or not isinstance(rtol, (int, float)):
         raise TypeError(f"{name}: rtol must be a float or an array, got {type(rtol).__name__}")
@@ -168,17 +170,18 @@ def cholesky(x: Array, /, *, upper: bool = False) -> Array:
         upper: return the upper factor ``U`` (``x = U^H U``) instead of ``L``.
 
     Returns:
-        The factor, NaN for a matrix that is not positive definite.
+        The factor; NaN for a matrix that is not positive definite or not finite.
     """
     a, dt, dev = _matrices("cholesky", x, square=True)
     upper = builtins.bool(upper)
     if a.size == 0:
         return _zeros(a.shape, dt, dev)
+    a, ok = _guard(a, dev)
     if dt is _d.complex64:
         fac = _compile.run("cholesky_complex", _k.cholesky_complex, dev, a, static=(upper,))
     else:
         fac = mx.linalg.cholesky(a, upper=upper, stream=_CPU)
-    out = _compile.run("cholesky_tail", _k.cholesky_tail, dev, fac, static=(upper, dt))
+    out = _compile.run("cholesky_tail", _k.cholesky_tail, dev, fac, ok, static=(upper, dt))
     return _new(out, dt, dev)
 
 
@@ -450,8 +453,7 @@ def matrix_rank(x: Array, /, *, rtol: float | Array | None = None) -> Array:
     tol = _rtol("matrix_rank", rtol, _real(dt), m, n, batch, dev)
     idt = _d.int32
     if a.size == 0:
-        shape = tuple(mx.broadcast_shapes(tuple(batch), tuple(tol.shape)))
-        return _zeros(shape, idt, dev)
+        return _zeros(batch, idt, dev)
     s, ok = _svdvals(a, dev)
     return _new(_compile.run("rank_tail", _k.rank_tail, dev, s, ok, tol, static=(idt,)),
                 idt, dev)

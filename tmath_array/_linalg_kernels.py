@@ -109,14 +109,14 @@ def eig_tail(w, v, ok, conj: bool):
 
 # --- Cholesky ----------------------------------------------------------------
 
-def cholesky_tail(fac, upper: bool, dt):
+def cholesky_tail(fac, ok, upper: bool, dt):
     """Clean triangle (+0.0 off it) and NaN for matrices that are not positive definite.
 
     Note: MLX does not report LAPACK's potrf failure and returns a partial
     factor; a failure leaves a non-positive (or NaN) pivot on the diagonal,
     which is what the check looks for.
     """
-    ok = mx.all(mx.real(_diag(fac)) > 0, axis=-1, keepdims=True)[..., None]
+    ok = ok & mx.all(mx.real(_diag(fac)) > 0, axis=-1, keepdims=True)[..., None]
     return nan_where(triangle(fac, not upper), ok).astype(dt._mx)
 
 
@@ -422,9 +422,7 @@ def matrix_power(a, n: int, dt):
 
 def cross(a, b, axis: int):
     """Cross product of 3-vectors along ``axis`` (a negative axis)."""
-    def c(x, i):
-        return mx.take(x, i, axis=axis)
-
-    a0, a1, a2 = c(a, 0), c(a, 1), c(a, 2)
-    b0, b1, b2 = c(b, 0), c(b, 1), c(b, 2)
-    return mx.stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], axis=axis)
+    # split, not take: take refuses arrays with no elements (broadcast stacks may be empty).
+    a0, a1, a2 = mx.split(a, 3, axis=axis)
+    b0, b1, b2 = mx.split(b, 3, axis=axis)
+    return mx.concatenate([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], axis=axis)
