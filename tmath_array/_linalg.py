@@ -26,7 +26,7 @@ import mlx.core as mx
 from . import _compile, _core
 from . import _dtypes as _d
 from . import _linalg_kernels as _k
-from ._devices import check_dtype_on_device
+from ._devices import CPU, check_dtype_on_device
 from ._linear_algebra_functions import matmul, matrix_transpose, tensordot, vecdot
 
 if TYPE_CHECKING:
@@ -69,6 +69,10 @@ class SVDResult(NamedTuple):
 
 
 _CPU = mx.cpu
+# Note: the complex factorizations written as MLX graphs run where MLX's own
+# factorizations do, on the CPU (they are matmul-heavy loops; MLX's GPU
+# complex support is partial).
+_FACTOR_DEV = CPU
 _HALF = frozenset((_d.float16, _d.bfloat16))
 _NUMERIC = _d.CATEGORIES["numeric"]
 _REAL_FLOATING = _d.CATEGORIES["real-valued floating-point"]
@@ -178,7 +182,8 @@ def cholesky(x: Array, /, *, upper: bool = False) -> Array:
         return _zeros(a.shape, dt, dev)
     a, ok = _guard(a, dev)
     if dt is _d.complex64:
-        fac = _compile.run("cholesky_complex", _k.cholesky_complex, dev, a, static=(upper,))
+        fac = _compile.run("cholesky_complex", _k.cholesky_complex, _FACTOR_DEV, a,
+                           static=(upper,))
     else:
         fac = mx.linalg.cholesky(a, upper=upper, stream=_CPU)
     out = _compile.run("cholesky_tail", _k.cholesky_tail, dev, fac, ok, static=(upper, dt))
@@ -200,7 +205,7 @@ def qr(x: Array, /, *, mode: Literal["reduced", "complete"] = "reduced") -> QRRe
     if a.size == 0:
         return QRResult(_eyes(batch, m, rows, dt, dev), _zeros((*batch, rows, n), dt, dev))
     if dt is _d.complex64:
-        q, r = _compile.run("qr_complex", _k.qr_complex, dev, a, static=(complete,))
+        q, r = _compile.run("qr_complex", _k.qr_complex, _FACTOR_DEV, a, static=(complete,))
         return QRResult(_new(q, dt, dev), _new(r, dt, dev))
     if complete and m > n:
         # Note: MLX's qr has no complete mode. Factoring [x | I] gives the full
@@ -314,7 +319,7 @@ def slogdet(x: Array, /) -> SlogdetResult:
                                  _zeros(batch, rdt, dev))
         return SlogdetResult(_zeros(batch, dt, dev), _zeros(batch, rdt, dev))
     if dt is _d.complex64:
-        sign, logabs = _compile.run("slogdet_complex", _k.slogdet_complex, dev, a)
+        sign, logabs = _compile.run("slogdet_complex", _k.slogdet_complex, _FACTOR_DEV, a)
     else:
         # Note: MLX's slogdet takes the log of the determinant, which underflows
         # (diag(1e-30, 1e-30) gives -inf); the log is summed over the LU pivots here.
@@ -332,7 +337,7 @@ def det(x: Array, /) -> Array:
         fill = mx.ones if a.shape[-1] == 0 else mx.zeros
         return _new(fill(batch, dtype=dt._mx), dt, dev)
     if dt is _d.complex64:
-        out = _compile.run("det_complex", _k.det_complex, dev, a)
+        out = _compile.run("det_complex", _k.det_complex, _FACTOR_DEV, a)
     else:
         lu, piv = mx.linalg.lu_factor(a, stream=_CPU)
         out = _compile.run("det_real_tail", _k.det_real_tail, dev, lu, piv, static=(dt,))
@@ -539,9 +544,9 @@ def vector_norm(x: Array, /, *, axis: int | tuple[int, ...] | None = None,
 
 # --- the rest ------------------------------------------------------------------------------
 
-def _clamp_offset(offset: int, m: int, n: int) -> int:
-    # Any offset beyond the matrix selects an empty diagonal; MLX takes a C int.
-    return builtins.min(builtins.max(offset, -m - 1), n + 1)
+def _diagonal_length(offset: int, m: int, n: int) -> int:
+    return builtins.max(0, builtins.min(m, n - offset) if offset >= 0 else
+                        builtins.min(m + offset, n))
 
 
 def diagonal(x: Array, /, *, offset: int = 0) -> Array:
@@ -552,8 +557,12 @@ def diagonal(x: Array, /, *, offset: int = 0) -> Array:
     if a.ndim < 2:
         raise ValueError(f"diagonal: x must have at least two dimensions, got shape "
                          f"{tuple(a.shape)}")
-    k = _clamp_offset(offset, *a.shape[-2:])
-    out = mx.diagonal(a, k, -2, -1, stream=x._device._s)
+    *batch, m, n = a.shape
+    if _diagonal_length(offset, m, n) == 0:
+        # Note: an empty mx.diagonal (an offset past the matrix) is a view that
+        # MLX's reductions can loop on forever; an empty diagonal is built here.
+        return _zeros((*batch, 0), x._dtype, x._device)
+    out = mx.diagonal(a, offset, -2, -1, stream=x._device._s)
     return _new(out, x._dtype, x._device)
 
 
@@ -595,8 +604,10 @@ def trace(x: Array, /, *, offset: int = 0, dtype: DType | None = None) -> Array:
         if x._dtype is _d.complex64 and dt is not _d.complex64:
             raise TypeError(f"trace: cannot sum complex64 values as {_core.dtype_name(dt)}")
         check_dtype_on_device(dt, dev, "trace")
-    k = _clamp_offset(offset, *a.shape[-2:])
-    out = _compile.run("trace", _trace, dev, a, static=(k, dt))
+    *batch, m, n = a.shape
+    if _diagonal_length(offset, m, n) == 0 or a.size == 0:  # the empty sum (see diagonal)
+        return _zeros(batch, dt, dev)
+    out = _compile.run("trace", _trace, dev, a, static=(offset, dt))
     return _new(out, dt, dev)
 
 
