@@ -15,6 +15,8 @@ from . import _blas
 
 _blas.setup()
 
+# The extensions (linalg, fft), as submodules.
+from . import fft, linalg
 from ._array_object import Array
 from ._compile_api import compile, compile_cache_clear, compile_cache_info
 from ._config import config_info, show_config
@@ -127,7 +129,7 @@ from ._elementwise_functions import (
 from ._indexing_functions import take, take_along_axis
 from ._info import __array_namespace_info__
 from ._lazy_api import eval, reset_sync_stats, sync_stats
-from ._linear_algebra_functions import matmul, matrix_transpose
+from ._linear_algebra_functions import matmul, matrix_transpose, tensordot, vecdot
 from ._manipulation_functions import (
     broadcast_arrays,
     broadcast_shapes,
@@ -192,7 +194,9 @@ __all__ = [
     "nextafter", "not_equal", "positive", "pow", "real", "reciprocal", "remainder", "round",
     "sign", "signbit", "sin", "sinh", "sqrt", "square", "subtract", "tan", "tanh", "trunc",
     # linear algebra
-    "matmul", "matrix_transpose",
+    "matmul", "matrix_transpose", "tensordot", "vecdot",
+    # extensions
+    "fft", "linalg",
     # indexing
     "take", "take_along_axis",
     # manipulation
