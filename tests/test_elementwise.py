@@ -197,6 +197,8 @@ def test_unary_complex_against_numpy(fname, data):
     ref = {"acos": np.arccos, "acosh": np.arccosh, "asin": np.arcsin, "asinh": np.arcsinh,
            "atan": np.arctan, "atanh": np.arctanh}.get(fname) or getattr(np, fname)
     expected = _np(ref, z.astype(np.complex128))
+    with np.errstate(all="ignore"):  # beyond complex64's range the result is infinite
+        expected = expected.astype(np.complex64 if expected.dtype.kind == "c" else np.float32)
     out = getattr(xp, fname)(xp.asarray(z))
     got = np.asarray(out)
     assert got.dtype == (np.float32 if fname in ("abs", "real", "imag") else np.complex64)
