@@ -80,14 +80,30 @@ def time_inner(fn: Callable[[], object], sync: Callable[[object], None], number:
 
 
 def measure(cases: Iterable[Case], *, warmup: int = 2, repeat: int = 9,
-            number: int = 1, progress: Callable[[], None] | None = None) -> list[dict]:
+            number: int = 1, progress: Callable[[], None] | None = None,
+            interleave: bool = True) -> list[dict]:
     """Time ``cases`` side by side (round-robin) and return one row per case.
 
     ``number`` > 1 times that many synchronised calls per sample (for ops
     far below a millisecond, where the clock's resolution and loop overhead
     would dominate a single call).
+
+    ``interleave=False`` times each case's repeats back to back, each after its
+    own warm-up. Use it when backends run their own thread pools (NumPy's and
+    MLX's BLAS, PyTorch's OpenMP): a pool that still spins after its call takes
+    the cores the next backend's threads wait for, and on 2 cores that costs the
+    next call a scheduler time slice (~10 ms), whatever its real speed.
     """
     cases = list(cases)
+    if not interleave:
+        rows = []
+        for i, c in enumerate(cases):
+            rows += measure([c], warmup=warmup, repeat=repeat, number=number)
+            # The same number of progress steps as the round-robin: one per round.
+            steps = repeat * (i + 1) // len(cases) - repeat * i // len(cases)
+            for _ in range(steps if progress is not None else 0):
+                progress()
+        return rows
     for c in cases:
         for _ in range(warmup):
             time_once(c.fn, c.sync)

@@ -277,7 +277,10 @@ def run(quick: bool = False, progress=None, config: Config | None = None,
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
         for c in cases:
             c.extra.update(load1=load, warmup=warmup)
-        rows += measure(cases, warmup=warmup, repeat=repeat, progress=progress)
+        # Back to back per backend: NumPy, PyTorch and MLX each run a BLAS/OpenMP
+        # thread pool, and interleaving them lets one's spinning threads slow the next.
+        rows += measure(cases, warmup=warmup, repeat=repeat, progress=progress,
+                        interleave=False)
         rows += errors
         if not cases and progress is not None:
             for _ in range(repeat):

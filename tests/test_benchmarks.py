@@ -88,6 +88,18 @@ def test_rounds_rotate_the_order_of_backends(clock):
     assert "".join(order) == "abc" + "bca" + "cab" + "abc"
 
 
+def test_back_to_back_mode_warms_each_case_and_keeps_the_sync_inside(clock):
+    order, steps = [], []
+    cases = [harness.Case("g", "c", n, (lambda n=n: order.append(n)), harness.no_sync)
+             for n in "ab"]
+    rows = harness.measure(cases + [_lazy_case(clock)], warmup=1, repeat=3,
+                           progress=lambda: steps.append(1), interleave=False)
+    assert "".join(order) == "a" * 4 + "b" * 4  # each: its warm-up, then its 3 samples
+    assert _timed_regions(clock.events)[-4:] == [["fn", "sync"]] * 4
+    assert rows[-1]["median_s"] == 11.0 and [r["backend"] for r in rows] == ["a", "b", "lazy"]
+    assert len(steps) == 3  # as many progress steps as the round-robin makes
+
+
 def test_inner_loop_syncs_every_call(clock):
     rows = harness.measure([_lazy_case(clock)], warmup=0, repeat=3, number=4)
     assert _timed_regions(clock.events) == [["fn", "sync"] * 4] * 3  # no warm-up here
