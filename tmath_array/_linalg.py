@@ -27,7 +27,15 @@ from . import _compile, _core
 from . import _dtypes as _d
 from . import _linalg_kernels as _k
 from ._devices import CPU, check_dtype_on_device
-from ._linear_algebra_functions import matmul, matrix_transpose, tensordot, vecdot
+from ._linear_algebra_functions import (
+    check_broadcast,
+    check_int,
+    matmul,
+    matrix_transpose,
+    negative_axis,
+    tensordot,
+    vecdot,
+)
 
 if TYPE_CHECKING:
     from ._array_object import Array
@@ -123,12 +131,6 @@ def _guard(a: mx.array, dev):
     return _compile.run("linalg_guard", _k.guard, dev, a)
 
 
-def _check_int(name: str, value, what: str) -> int:
-    if isinstance(value, builtins.bool) or not isinstance(value, int):
-        raise TypeError(f"{name}: {what} must be an int, got {type(value).__name__}")
-    return value
-
-
 def _rtol(name: str, rtol, rdt: DType, m: int, n: int, batch, dev) -> mx.array:
     """The relative tolerance as an MLX array of the computation's real dtype."""
     cdt = _d.float64 if rdt is _d.float64 else _d.float32
@@ -150,18 +152,6 @@ def _rtol(name: str, rtol, rdt: DType, m: int, n: int, batch, dev) -> mx.array:
     if isinstance(rtol, builtins.bool) or not isinstance(rtol, (int, float)):
         raise TypeError(f"{name}: rtol must be a float or an array, got {type(rtol).__name__}")
     return mx.array(float(rtol), dtype=cdt._mx)
-
-
-def _negative_axis(name: str, axis, ndim: int) -> int:
-    """An axis counted from the end, in ``[-ndim, -1]`` (the standard's rule)."""
-    _check_int(name, axis, "axis")
-    if axis >= 0:
-        raise ValueError(f"{name}: axis must be a negative integer (counted from the last "
-                         f"dimension), got {axis}")
-    if axis < -ndim:
-        raise IndexError(f"{name}: axis {axis} is out of bounds for arrays of dimension "
-                         f"{ndim}")
-    return axis
 
 
 # --- factorizations -------------------------------------------------------------
@@ -422,7 +412,7 @@ def solve(x1: Array, x2: Array, /) -> Array:
 
 def matrix_power(x: Array, n: int, /) -> Array:
     """``x`` raised to the integer power ``n`` (``n < 0`` inverts first)."""
-    _check_int("matrix_power", n, "n")
+    check_int("matrix_power", n, "n")
     a, dt, dev = _matrices("matrix_power", x, square=True)
     *batch, m, _ = a.shape
     if n == 0:
@@ -552,7 +542,7 @@ def _diagonal_length(offset: int, m: int, n: int) -> int:
 def diagonal(x: Array, /, *, offset: int = 0) -> Array:
     """The ``offset``-th diagonal of each matrix (any dtype)."""
     _core.check_array("diagonal", x)
-    _check_int("diagonal", offset, "offset")
+    check_int("diagonal", offset, "offset")
     a = x._array
     if a.ndim < 2:
         raise ValueError(f"diagonal: x must have at least two dimensions, got shape "
@@ -587,7 +577,7 @@ def trace(x: Array, /, *, offset: int = 0, dtype: DType | None = None) -> Array:
             int32 and uint8/uint16 give uint32. ``x`` is cast to it before summing.
     """
     _core.check_category("trace", x, "numeric")
-    _check_int("trace", offset, "offset")
+    check_int("trace", offset, "offset")
     a = x._array
     if a.ndim < 2:
         raise ValueError(f"trace: x must have at least two dimensions, got shape "
@@ -628,14 +618,10 @@ def cross(x1: Array, x2: Array, /, *, axis: int = -1) -> Array:
     for x in (x1, x2):
         _core.check_category("cross", x, "numeric")
     a1, a2, dt, dev = _core.prep_binary("cross", x1, x2, _NUMERIC, "numeric")
-    axis = _negative_axis("cross", axis, builtins.min(a1.ndim, a2.ndim))
+    axis = negative_axis("cross", axis, builtins.min(a1.ndim, a2.ndim))
     if a1.shape[axis] != 3 or a2.shape[axis] != 3:
         raise ValueError(f"cross: axis {axis} must have size 3 in both arrays, got shapes "
                          f"{tuple(a1.shape)} and {tuple(a2.shape)}")
-    try:
-        mx.broadcast_shapes(tuple(a1.shape), tuple(a2.shape))
-    except ValueError:
-        raise ValueError(f"cross: shapes {tuple(a1.shape)} and {tuple(a2.shape)} do not "
-                         "broadcast") from None
+    check_broadcast("cross", a1, a2)
     out = _compile.run("cross", _k.cross, dev, a1, a2, static=(axis,))
     return _new(out, dt, dev)

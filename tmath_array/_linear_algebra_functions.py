@@ -20,6 +20,34 @@ _INTEGER = _d.CATEGORIES["integer"]
 _HALF = (_d.float16, _d.bfloat16)
 
 
+def check_int(name: str, value, what: str) -> int:
+    """``value`` if it is an int (not a bool); TypeError otherwise."""
+    if isinstance(value, builtins.bool) or not isinstance(value, int):
+        raise TypeError(f"{name}: {what} must be an int, got {type(value).__name__}")
+    return value
+
+
+def negative_axis(name: str, axis, ndim: int) -> int:
+    """An axis counted from the end, in ``[-ndim, -1]`` (the standard's rule)."""
+    check_int(name, axis, "axis")
+    if axis >= 0:
+        raise ValueError(f"{name}: axis must be a negative integer (counted from the last "
+                         f"dimension), got {axis}")
+    if axis < -ndim:
+        raise IndexError(f"{name}: axis {axis} is out of bounds for arrays of dimension "
+                         f"{ndim}")
+    return axis
+
+
+def check_broadcast(name: str, a1: mx.array, a2: mx.array) -> None:
+    """ValueError unless the shapes of ``a1`` and ``a2`` broadcast together."""
+    try:
+        mx.broadcast_shapes(tuple(a1.shape), tuple(a2.shape))
+    except ValueError:
+        raise ValueError(f"{name}: shapes {tuple(a1.shape)} and {tuple(a2.shape)} do not "
+                         "broadcast") from None
+
+
 def matmul(x1: Array, x2: Array, /) -> Array:
     """Matrix product with NumPy's rules for 1-D operands and batch broadcasting.
 
@@ -166,22 +194,10 @@ def vecdot(x1: Array, x2: Array, /, *, axis: int = -1) -> Array:
     for x in (x1, x2):
         _core.check_category("vecdot", x, "numeric")
     a1, a2, dt, dev = _core.prep_binary("vecdot", x1, x2, _NUMERIC, "numeric")
-    if isinstance(axis, builtins.bool) or not isinstance(axis, int):
-        raise TypeError(f"vecdot: axis must be an int, got {type(axis).__name__}")
-    n = builtins.min(a1.ndim, a2.ndim)
-    if axis >= 0:
-        raise ValueError(f"vecdot: axis must be a negative integer (counted from the last "
-                         f"dimension), got {axis}")
-    if axis < -n:
-        raise IndexError(f"vecdot: axis {axis} is out of bounds for arrays of dimensions "
-                         f"{a1.ndim} and {a2.ndim}")
+    axis = negative_axis("vecdot", axis, builtins.min(a1.ndim, a2.ndim))
     if a1.shape[axis] != a2.shape[axis]:
         raise ValueError(f"vecdot: axis {axis} has size {a1.shape[axis]} in x1 and "
                          f"{a2.shape[axis]} in x2")
-    try:
-        mx.broadcast_shapes(tuple(a1.shape), tuple(a2.shape))
-    except ValueError:
-        raise ValueError(f"vecdot: shapes {tuple(a1.shape)} and {tuple(a2.shape)} do not "
-                         "broadcast") from None
+    check_broadcast("vecdot", a1, a2)
     out = _compile.run("vecdot", _vecdot, dev, a1, a2, static=(axis, dt))
     return _core.new(out, dt, dev)
