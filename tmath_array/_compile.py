@@ -107,9 +107,14 @@ def kernel(name: str, impl: Callable, *static: Hashable) -> Callable:
             _entries.move_to_end(key)
             mru[0] = (key, fn)
         return fn
+    return lookup(key, _builder(impl, static))
+
+
+def _builder(impl: Callable, static: tuple) -> Callable[[], Callable]:
+    """What :func:`lookup` builds on a miss: ``impl`` with ``static`` bound after the arrays."""
     if static:
-        return lookup(key, lambda: lambda *arrays: impl(*arrays, *static))
-    return lookup(key, lambda: impl)
+        return lambda: lambda *arrays: impl(*arrays, *static)
+    return lambda: impl
 
 
 def run(name: str, impl: Callable, device, *arrays: mx.array, static: tuple = ()) -> mx.array:
@@ -121,17 +126,12 @@ def run(name: str, impl: Callable, device, *arrays: mx.array, static: tuple = ()
     if _ONE_DEVICE or device._mx == mx.default_device():
         return kernel(name, impl, *static)(*arrays)
     with mx.stream(device._mx):
-        key = (name, device._key, *static)
-        if static:
-            fn = lookup(key, lambda: lambda *a: impl(*a, *static))
-        else:
-            fn = lookup(key, lambda: impl)
-        return fn(*arrays)
+        return lookup((name, device._key, *static), _builder(impl, static))(*arrays)
 
 
 def info() -> dict[str, int | bool]:
     """Hits, misses, evictions, current entries, the bound and whether compilation is on."""
-    return {**_stats, "entries": len(_entries), "maxsize": maxsize, "enabled": enabled}
+    return cache_info()._asdict()
 
 
 def cache_info() -> CacheInfo:
