@@ -201,6 +201,10 @@ LAZY_OPERATIONS = [
     ("isin", lambda x, i, m: xp.isin(x, i)),
     ("all, any, diff", lambda x, i, m: (xp.all(x), xp.any(m, axis=0), xp.diff(x))),
     ("compile (call of a compiled function)", lambda x, i, m: _compiled_axpy(x, m)),
+    ("NumPy names (docs/numpy.md)", lambda x, i, m: (
+        xp.split(m, 3, axis=1), xp.hstack([x, x]), xp.pad(m, 1, "reflect"), xp.diag(x),
+        xp.triu_indices(3), xp.transpose(m), xp.around(x, 1), xp.cumsum(m), xp.logspace(0, 1, 3),
+        xp.absolute([1, -2]))),
 ]
 
 

@@ -6,6 +6,8 @@ MLX, lazily. See README.md and docs/ for the design.
 
 from __future__ import annotations
 
+import sys as _sys
+
 __array_api_version__ = "2025.12"
 __version__ = "0.1.0"
 
@@ -147,6 +149,87 @@ from ._manipulation_functions import (
     tile,
     unstack,
 )
+
+# NumPy names (porting by changing one import; docs/numpy.md): NumPy's spellings of
+# standard functions and dtypes, NumPy-only shape and creation functions, and advice
+# for the NumPy names that are not here (see __getattr__ below).
+from ._numpy_advice import NUMPY_ADVICE as _NUMPY_ADVICE
+from ._numpy_aliases import (
+    absolute,
+    amax,
+    amin,
+    arccos,
+    arccosh,
+    arcsin,
+    arcsinh,
+    arctan,
+    arctan2,
+    arctanh,
+    around,
+    array,
+    bitwise_not,
+    bool_,
+    byte,
+    concatenate,
+    conjugate,
+    copy,
+    csingle,
+    cumprod,
+    cumsum,
+    diagonal,
+    double,
+    half,
+    identity,
+    int_,
+    intc,
+    intp,
+    invert,
+    left_shift,
+    longlong,
+    mod,
+    ndarray,
+    ndim,
+    power,
+    right_shift,
+    shape,
+    short,
+    single,
+    size,
+    transpose,
+    true_divide,
+    ubyte,
+    uint,
+    uintp,
+    ulonglong,
+    ushort,
+)
+from ._numpy_shape import (
+    append,
+    array_split,
+    atleast_1d,
+    atleast_2d,
+    atleast_3d,
+    column_stack,
+    diag,
+    dstack,
+    fliplr,
+    flipud,
+    geomspace,
+    hstack,
+    indices,
+    ix_,
+    logspace,
+    pad,
+    ravel,
+    rot90,
+    split,
+    swapaxes,
+    tril_indices,
+    tril_indices_from,
+    triu_indices,
+    triu_indices_from,
+    vstack,
+)
 from ._searching_functions import argmax, argmin, count_nonzero, nonzero, searchsorted, where
 from ._set_functions import isin, unique_all, unique_counts, unique_inverse, unique_values
 from ._sorting_functions import argsort, sort
@@ -215,4 +298,26 @@ __all__ = [
     "all", "any", "diff",
     # interop (an extension: PyTorch tensors out; asarray/from_dlpack take them in)
     "to_torch",
+    # NumPy names (docs/numpy.md): dtypes, spellings of standard functions, shape functions
+    "bool_", "byte", "ubyte", "short", "ushort", "intc", "int_", "intp", "uintp", "uint",
+    "longlong", "ulonglong", "half", "single", "double", "csingle", "ndarray",
+    "absolute", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2", "arctanh",
+    "power", "bitwise_not", "invert", "left_shift", "right_shift", "true_divide", "mod",
+    "conjugate", "around", "amax", "amin", "cumsum", "cumprod", "ndim", "shape", "size",
+    "array", "copy", "identity", "concatenate", "transpose", "diagonal",
+    "split", "array_split", "hstack", "vstack", "dstack", "column_stack", "append",
+    "swapaxes", "ravel", "atleast_1d", "atleast_2d", "atleast_3d", "fliplr", "flipud",
+    "rot90", "diag", "triu_indices", "tril_indices", "triu_indices_from",
+    "tril_indices_from", "indices", "ix_", "logspace", "geomspace", "pad",
 ]
+
+
+def __getattr__(name: str):
+    """A NumPy name tmath_array does not have: AttributeError saying what to use instead."""
+    advice = _NUMPY_ADVICE.get(name)
+    if advice is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}", name=name,
+                             obj=_sys.modules[__name__])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r} (a NumPy name "
+                         f"tmath_array does not provide): {advice}", name=name,
+                         obj=_sys.modules[__name__])
