@@ -201,6 +201,10 @@ LAZY_OPERATIONS = [
     ("isin", lambda x, i, m: xp.isin(x, i)),
     ("all, any, diff", lambda x, i, m: (xp.all(x), xp.any(m, axis=0), xp.diff(x))),
     ("compile (call of a compiled function)", lambda x, i, m: _compiled_axpy(x, m)),
+    ("xp.random", lambda x, i, m: (
+        xp.random.default_rng(0).normal(size=3), xp.random.rand(2), xp.random.randint(5, size=2),
+        xp.random.choice(x, 2, replace=False, p=[0.2, 0.3, 0.5]), xp.random.permutation(x),
+        xp.random.shuffle(m))),
 ]
 
 

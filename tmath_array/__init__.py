@@ -15,8 +15,8 @@ from . import _blas
 
 _blas.setup()
 
-# The extensions (linalg, fft), as submodules.
-from . import fft, linalg
+# The extensions (linalg, fft) and xp.random (NumPy's random API), as submodules.
+from . import fft, linalg, random
 from ._array_object import Array
 from ._compile_api import compile, compile_cache_clear, compile_cache_info
 from ._config import config_info, show_config
@@ -215,4 +215,6 @@ __all__ = [
     "all", "any", "diff",
     # interop (an extension: PyTorch tensors out; asarray/from_dlpack take them in)
     "to_torch",
+    # random numbers (a submodule, as numpy.random)
+    "random",
 ]
