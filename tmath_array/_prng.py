@@ -92,8 +92,8 @@ def split(rng_key, num: int = 2) -> tuple:
 
 def advance(k: mx.array) -> tuple[mx.array, mx.array]:
     """``(next key, key to draw with)``: one split, on the CPU (keys are 8 bytes)."""
-    pair = mx.random.split(k, 2, stream=mx.cpu)
-    return pair[0], pair[1]
+    keep, draw = mx.unstack(mx.random.split(k, 2, stream=mx.cpu), stream=mx.cpu)
+    return keep, draw
 
 
 # --- bits and the samplers built on them --------------------------------------------
@@ -145,9 +145,13 @@ def below(k: mx.array, shape: tuple[int, ...], n: int, stream) -> mx.array:
         return mx.bitwise_or(mx.left_shift(w[1], 32, stream=stream), w[0], stream=stream)
     m = 2 if n <= 2**32 else 3
     w = words(k, (m, *shape), stream).astype(mx.uint64, stream=stream)
-    n_limbs = [n & _MASK32, n >> 32] if n > _MASK32 else [n]
+    if m == 2:
+        # (w1 2**32 + w0) n / 2**64 = (w1 n + (w0 n >> 32)) >> 32; no term overflows.
+        with mx.stream(stream):
+            return (w[1] * n + ((w[0] * n) >> 32)) >> 32
+    n_limbs = (n & _MASK32, n >> 32)
     # Schoolbook product: column c collects the 32-bit halves of w[i] * n_j, i + j = c.
-    columns: list[list[mx.array]] = [[] for _ in range(m + len(n_limbs) + 1)]
+    columns: list[list[mx.array]] = [[] for _ in range(m + 3)]
     for i in range(m):
         for j, nj in enumerate(n_limbs):
             if nj:
