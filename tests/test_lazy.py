@@ -205,6 +205,10 @@ LAZY_OPERATIONS = [
         xp.split(m, 3, axis=1), xp.hstack([x, x]), xp.pad(m, 1, "reflect"), xp.diag(x),
         xp.triu_indices(3), xp.transpose(m), xp.around(x, 1), xp.cumsum(m), xp.logspace(0, 1, 3),
         xp.absolute([1, -2]))),
+    ("xp.random", lambda x, i, m: (
+        xp.random.default_rng(0).normal(size=3), xp.random.rand(2), xp.random.randint(5, size=2),
+        xp.random.choice(x, 2, replace=False, p=[0.2, 0.3, 0.5]), xp.random.permutation(x),
+        xp.random.shuffle(m))),
 ]
 
 

@@ -17,8 +17,8 @@ from . import _blas
 
 _blas.setup()
 
-# The extensions (linalg, fft), as submodules.
-from . import fft, linalg
+# The extensions (linalg, fft) and xp.random (NumPy's random API), as submodules.
+from . import fft, linalg, random
 from ._array_object import Array
 from ._compile_api import compile, compile_cache_clear, compile_cache_info
 from ._config import config_info, show_config
@@ -309,6 +309,8 @@ __all__ = [
     "swapaxes", "ravel", "atleast_1d", "atleast_2d", "atleast_3d", "fliplr", "flipud",
     "rot90", "diag", "triu_indices", "tril_indices", "triu_indices_from",
     "tril_indices_from", "indices", "ix_", "logspace", "geomspace", "pad",
+    # random numbers (a submodule, as numpy.random)
+    "random",
 ]
 
 

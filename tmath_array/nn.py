@@ -42,6 +42,8 @@ import mlx.core as mx
 
 from . import _compile, _core
 from . import _dtypes as _d
+from ._prng import as_key as _rng_key
+from ._prng import key, split
 
 if TYPE_CHECKING:
     from ._array_object import Array
@@ -442,42 +444,6 @@ def linear(input: Array, weight: Array, bias: Array | None = None) -> Array:  # 
 
 
 # --- randomness and dropout -----------------------------------------------------
-
-def key(seed: int) -> Array:
-    """A PRNG key (``mx.random.key(seed)``) as a uint32 Array, for ``rng_key=``."""
-    if not isinstance(seed, int) or isinstance(seed, builtins.bool):
-        raise TypeError(f"key: seed must be an int, got {type(seed).__name__}")
-    from ._devices import CPU
-
-    return _core.new(mx.random.key(seed), _d.uint32, CPU)
-
-
-def split(rng_key: Array | int, num: int = 2) -> tuple[Array, ...]:
-    """``num`` new independent keys from one (``mx.random.split``): one per use.
-
-    >>> k_attn, k_ffn = split(key(0))
-    """
-    k = _rng_key("split", rng_key)
-    if not isinstance(num, int) or isinstance(num, builtins.bool) or num < 1:
-        raise ValueError(f"split: num must be a positive int, got {num!r}")
-    from ._devices import CPU
-
-    keys = mx.random.split(k, num)
-    return tuple(_core.new(keys[i], _d.uint32, CPU) for i in range(num))
-
-
-def _rng_key(name: str, rng_key) -> mx.array | None:
-    """An MLX key from an int seed, a key Array or an ``mx.array`` key; None stays None."""
-    if rng_key is None:
-        return None
-    if isinstance(rng_key, int) and not isinstance(rng_key, builtins.bool):
-        return mx.random.key(rng_key)
-    a = rng_key._array if isinstance(rng_key, _core.Array) else rng_key
-    if not isinstance(a, mx.array) or a.dtype != mx.uint32 or tuple(a.shape) != (2,):
-        raise TypeError(f"{name}: rng_key must be an int seed or a key from "
-                        f"tmath_array.nn.key() (uint32, shape (2,)), got {rng_key!r}")
-    return a
-
 
 def _check_p(name: str, p) -> float:
     if isinstance(p, builtins.bool) or not isinstance(p, (int, float)):
