@@ -119,9 +119,12 @@ SYNC_POINTS = [
     ("complex(x)", lambda x, i: complex(x[0]), "conversion"),
     ("operator.index(x)", lambda x, i: operator.index(i), "conversion"),
     ("x.tolist()", lambda x, i: x.tolist(), "conversion"),
+    ("x.item()", lambda x, i: i.item(), "conversion"),
+    ("x.numpy()", lambda x, i: x.numpy(), "conversion"),
     ("repr(x)", lambda x, i: repr(x), "conversion"),
     ("str(x)", lambda x, i: str(x), "conversion"),
     ("f\"{x}\"", lambda x, i: f"{x}", "conversion"),
+    ("format(x, spec)", lambda x, i: format(i, "d"), "conversion"),
     ("np.asarray(x)", lambda x, i: np.asarray(x), "conversion"),
     ("x.__dlpack__()", lambda x, i: x.__dlpack__(), "export"),
     ("np.from_dlpack(x)", lambda x, i: _DLPackConsumer.take(x), "export"),
@@ -129,6 +132,7 @@ SYNC_POINTS = [
     ("xp.to_torch(x)", lambda x, i: xp.to_torch(x), "export"),
     ("xp.eval(*arrays)", lambda x, i: xp.eval(x, i), "explicit"),
     ("xp.nonzero(x)", lambda x, i: xp.nonzero(x), "data-dependent"),
+    ("x.nonzero()", lambda x, i: x.nonzero(), "data-dependent"),
     ("xp.unique_all(x)", lambda x, i: xp.unique_all(x), "data-dependent"),
     ("xp.unique_counts(x)", lambda x, i: xp.unique_counts(x), "data-dependent"),
     ("xp.unique_inverse(x)", lambda x, i: xp.unique_inverse(x), "data-dependent"),
@@ -200,6 +204,11 @@ LAZY_OPERATIONS = [
         xp.std(m, correction=1), xp.cumulative_sum(x), xp.cumulative_prod(m, axis=1))),
     ("isin", lambda x, i, m: xp.isin(x, i)),
     ("all, any, diff", lambda x, i, m: (xp.all(x), xp.any(m, axis=0), xp.diff(x))),
+    ("array methods", lambda x, i, m: (
+        m.sum(axis=0), m.reshape(3, 2), m.transpose(), m.swapaxes(0, 1), m.ravel(), m.squeeze(),
+        m.mean(), m.std(ddof=1), m.max(axis=1), m.argmax(), x.cumsum(), m.argsort(), m.dot(x),
+        m.diagonal(), m.trace(), x.round(1), x.clip(0, 1), x.copy(), x.astype(float), x.float(),
+        x.sort(), x.fill(2.0), x.numel(), x.nbytes)),
     ("compile (call of a compiled function)", lambda x, i, m: _compiled_axpy(x, m)),
 ]
 

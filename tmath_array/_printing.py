@@ -2,8 +2,8 @@
 
 ``repr(x)`` is NumPy's repr with this type's name and the dtype always shown
 (``Array([1., 2.], dtype=float32)``); ``str(x)`` is NumPy's str (``[1. 2.]``; a
-0-d array prints as its value, so ``f"loss {x}"`` reads as with NumPy), and
-``format(x, ".3f")`` formats a 0-d array's value. NumPy's print options apply
+0-d array prints as its value, so ``print(loss)`` reads as with NumPy), and
+``format(x, ".3f")`` formats a 0-d array's value as NumPy does. NumPy's print options apply
 (``np.set_printoptions``, ``with np.printoptions(...)``); by default an array
 of up to 1000 elements prints in full, a larger one shows 3 items at each edge,
 and lines wrap at 75 characters. Each of them reads the values: one sync point,
@@ -58,16 +58,14 @@ def _shortest_bfloat16(v: np.ndarray) -> np.ndarray:
     todo = np.isfinite(v) & (v != 0)
     w = v[todo].astype(np.float64)
     want = v[todo].view(np.uint32)
-    with np.errstate(all="ignore"):
-        scale_exp = np.floor(np.log10(np.abs(w)))
-        found = np.zeros(w.shape, dtype=bool)
-        for digits in (1, 2, 3):  # 4 significant digits always identify a bfloat16
-            scale = 10.0 ** (digits - 1 - scale_exp)
-            cand = np.round(w * scale) / scale
-            ok = ~found & (_bfloat16_bits(cand) == want)
-            w[ok] = cand[ok]
-            found |= ok
-        v[todo] = w
+    found = np.zeros(w.shape, dtype=bool)
+    for digits in (1, 2, 3, 4):  # 4 significant digits always identify a bfloat16
+        # Python's formatting and parsing round correctly (a scaled np.round does not).
+        cand = np.fromiter((float(f"{c:.{digits - 1}e}") for c in w), np.float64, w.size)
+        ok = ~found & (_bfloat16_bits(cand) == want)
+        w[ok] = cand[ok]
+        found |= ok
+    v[todo] = w
     return v
 
 
@@ -95,10 +93,12 @@ def array_str(x: Array) -> str:
 
 
 def array_format(x: Array, spec: str) -> str:
-    """``format(x, spec)``: ``str(x)`` for an empty spec, else a 0-d array's value formatted."""
-    if not spec:
-        return array_str(x)
-    if x.ndim != 0:
+    """``format(x, spec)``, as NumPy's: a 0-d array formats its value as a Python scalar
+    (``f"{x:.3f}"``; ``f"{x}"`` of float32 0.1 is ``0.10000000149011612``, as NumPy's), a
+    larger array takes only the empty spec, which gives ``str(x)``."""
+    if x.ndim == 0:
+        return format(x._scalar("format"), spec)
+    if spec:
         raise TypeError(f"unsupported format string {spec!r} for an array of shape {x.shape}: "
                         "only a 0-d array takes a format spec (as in NumPy)")
-    return format(x._scalar("format"), spec)
+    return array_str(x)
