@@ -82,12 +82,13 @@ def test_arg_extremum_matches_numpy(method, name, kwargs):
     assert got.dtype == xp.int32
 
 
+# Few kernels: var/std compile one per dtype and axes (ddof is an input, not a constant).
 @pytest.mark.parametrize("method,name,kwargs", [
     ("std", "float32", {}),
-    ("std", "float32", {"axis": 1, "ddof": 1, "keepdims": True}),
-    ("var", "int32", {"axis": 0, "ddof": 1}),
-    ("var", "bool", {}),
+    ("std", "float32", {"ddof": 1}),
     ("std", "float16", {"dtype": "float32"}),
+    ("var", "int32", {"axis": 0, "ddof": 1}),
+    ("var", "bool", {"axis": 0, "ddof": 1}),
 ], ids=str)
 def test_std_var_take_numpy_ddof(method, name, kwargs):
     x, a = _pair(name)
@@ -195,11 +196,13 @@ def test_trace_of_bool_counts_and_takes_dtype():
 
 # --- products ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("s1,s2", [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 4)),
-                                   ((2, 3), (3, 4)), ((2, 3, 4), (4,)), ((2, 3, 4), (5, 4, 6)),
-                                   ((), (3,)), ((2, 3), ())], ids=str)
-@pytest.mark.parametrize("name", ["int32", "float32"])
-def test_dot_matches_numpy(s1, s2, name):
+DOT_SHAPES = [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 4)), ((2, 3), (3, 4)), ((), (3,)),
+              ((2, 3), ())]
+
+
+@pytest.mark.parametrize("name,s1,s2", [("int32", *s) for s in DOT_SHAPES] + [
+    ("float32", *s) for s in DOT_SHAPES + [((2, 3, 4), (4,)), ((2, 3, 4), (5, 4, 6))]], ids=str)
+def test_dot_matches_numpy(name, s1, s2):
     x, a = _pair(name, s1)
     y, b = _pair(name, s2)
     _check(x.dot(y), a.dot(b), close=True)
@@ -253,13 +256,13 @@ def test_nonzero_matches_numpy():
 # --- elementwise ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("decimals", [-2, -1, 0, 1, 2])
-@pytest.mark.parametrize("name", ["float32", "float64", "int32", "uint16", "complex64"])
+@pytest.mark.parametrize("name", ["float32", "float64", "int32", "complex64"])
 def test_round_matches_numpy(name, decimals):
     rng = np.random.default_rng(zlib.crc32(name.encode()))
-    if name in ("int32", "uint16"):
+    if name == "int32":
         a = np.concatenate([[15, 25, 150, 250, 5, 35, 0, 949, 950, 1050],
                             rng.integers(0, 2000, 20)])
-        a = (a if name == "uint16" else np.concatenate([a, -a])).astype(name)
+        a = np.concatenate([a, -a]).astype(name)
     else:
         a = (rng.normal(0, 300, 40) + 1j * rng.normal(0, 300, 40) if name == "complex64"
              else np.concatenate([rng.normal(0, 300, 40), [0.125, 2.5, -3.5, 0.05]]))
