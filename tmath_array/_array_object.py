@@ -8,9 +8,10 @@ from typing import Any
 
 import mlx.core as mx
 
-from . import _core, _indexing, _interop, _lazy
+from . import _core, _indexing, _interop, _lazy, _printing
 from . import _dtypes as _d
 from . import _elementwise_functions as _ew
+from ._array_methods import ArrayMethods
 from ._devices import ONE_DEVICE, Device, check_dtype_on_device, to_device
 
 _API_VERSIONS = ("2023.12", "2024.12", "2025.12")
@@ -156,12 +157,14 @@ def _unary_operator(fn):
     return fast_op
 
 
-class Array:
+class Array(ArrayMethods):
     """An array of the Array API standard over one lazily evaluated ``mx.array``.
 
     Create arrays with the namespace's creation functions (``xp.asarray`` and
     friends), not with this constructor. Operations build an MLX graph;
     nothing is computed until a sync point (see ``docs/laziness.md``).
+    NumPy's and PyTorch's array methods (``x.sum()``, ``x.reshape(2, 3)``,
+    ``x.item()``, ``x.float()``...) come from :class:`ArrayMethods`.
     """
 
     __slots__ = ("_array", "_dtype", "_device", "__weakref__")
@@ -414,16 +417,15 @@ class Array:
         else:
             self._array = _indexing.assign(self._array, mkey, v, self._device)
 
-    # --- printing -----------------------------------------------------------------
+    # --- printing (sync points) ------------------------------------------------------
     def __repr__(self) -> str:
-        _lazy.materialize(_lazy.CONVERSION, self._array)
-        body = repr(self._array)
-        # MLX prints "array(..., dtype=float32)"; NumPy-like, but name our type.
-        if body.startswith("array("):
-            body = "Array(" + body[len("array("):].replace("\n      ", "\n      ")
-        return body
+        return _printing.array_repr(self)
 
-    __str__ = __repr__
+    def __str__(self) -> str:
+        return _printing.array_str(self)
+
+    def __format__(self, spec: str) -> str:
+        return _printing.array_format(self, spec)
 
 
 _core.Array = Array
