@@ -19,8 +19,6 @@ Run ``python -m benchmarks.bench_compile [--quick]`` for a table.
 
 from __future__ import annotations
 
-import argparse
-
 import mlx.core as mx
 import numpy as np
 
@@ -161,12 +159,5 @@ def format_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repeats")
-    args = parser.parse_args()
-    print(format_table(run(quick=args.quick)))
-
-
 if __name__ == "__main__":
-    main()
+    harness.cli(__doc__, run, format_table)

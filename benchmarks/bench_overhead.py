@@ -16,7 +16,6 @@ Each row gets ``overhead``: its median over the reference backend's (tmath over
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Callable
 
 import mlx.core as mx
@@ -178,12 +177,5 @@ def format_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repeats")
-    args = parser.parse_args()
-    print(format_table(run(quick=args.quick)))
-
-
 if __name__ == "__main__":
-    main()
+    harness.cli(__doc__, run, format_table)

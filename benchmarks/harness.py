@@ -138,3 +138,12 @@ def add_ratios(rows: list[dict]) -> list[dict]:
         b = best[(r["group"], r["case"])]
         r["ratio"] = r["median_s"] / b if b > 0 else float("nan")
     return rows
+
+
+def cli(doc: str, run: Callable[..., list[dict]], fmt: Callable[[list[dict]], str]) -> None:
+    """``python -m benchmarks.bench_x [--quick]``: run one module and print its table."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats")
+    print(fmt(run(quick=parser.parse_args().quick)))

@@ -322,3 +322,30 @@ def test_astype_copy_and_errors():
     with pytest.raises(TypeError):
         xp.astype(x, "float32")
     assert_array_equal(xp.astype(xp.asarray([1j]), xp.complex64), np.array([1j], np.complex64))
+
+
+# --- dtypes called like NumPy's scalar types (np.float32(1.5)) ---------------------------
+@pytest.mark.parametrize("name,value", [
+    ("float32", 1.5), ("float64", 0.1), ("int32", 2.7), ("int32", -2.7), ("uint8", 255),
+    ("bool", 1), ("complex64", 1 - 2j), ("int64", True), ("float16", 65504.0),
+])
+def test_dtype_called_on_a_python_scalar_matches_numpy(name, value):
+    got = getattr(xp, name)(value)
+    want = getattr(np, name if name != "bool" else "bool_")(value)
+    assert got.shape == () and got.dtype == getattr(xp, name)
+    assert np.asarray(got).item() == want.item()
+
+
+def test_dtype_called_on_an_array_casts_it():
+    x = xp.asarray([1.5, -2.5, 3.0])
+    got = xp.int32(x)
+    assert got.dtype == xp.int32
+    assert got.tolist() == np.int32(np.asarray([1.5, -2.5, 3.0])).tolist()
+    assert xp.float32().tolist() == 0.0
+
+
+def test_dtype_called_out_of_range_raises_overflow_like_numpy():
+    with pytest.raises(OverflowError):
+        xp.int8(300)
+    with pytest.raises(OverflowError):
+        np.int8(300)

@@ -37,6 +37,23 @@ class DType:
     def __repr__(self) -> str:
         return f"tmath_array.{self.name}"
 
+    def __call__(self, value=0, /):
+        """``xp.float32(1.5)``: a 0-d Array (or ``value`` cast) of this dtype, as NumPy's
+        scalar types are called (``np.float32(1.5)``, ``np.int32(x)``).
+
+        Note: NumPy returns a NumPy scalar; here it is a 0-d Array of this dtype. A Python
+        float given to an integer dtype truncates toward zero, as in NumPy.
+        """
+        from ._creation_functions import asarray
+        from ._data_type_functions import astype
+
+        if isinstance(value, (builtins.bool, int, float, complex)):
+            try:
+                return asarray(value, dtype=self)
+            except TypeError:
+                pass  # e.g. a float for an integer dtype: convert, then cast below
+        return astype(asarray(value), self)
+
     def __reduce__(self):
         return (_by_name, (self.name,))
 

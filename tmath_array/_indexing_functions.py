@@ -8,7 +8,6 @@ crashes on a huge index).
 
 from __future__ import annotations
 
-import builtins
 from typing import TYPE_CHECKING
 
 import mlx.core as mx
@@ -16,6 +15,7 @@ import mlx.core as mx
 from . import _compile, _core
 from . import _dtypes as _d
 from ._indexing import clamp_indices
+from ._manipulation_functions import _axis
 
 if TYPE_CHECKING:
     from ._array_object import Array
@@ -31,15 +31,6 @@ def _check_indices(name: str, x, indices) -> None:
                         f"{_core.dtype_name(indices._dtype)}")
     if indices._device != x._device:
         raise ValueError(f"{name}: indices are on {indices._device}, x on {x._device}")
-
-
-def _axis(name: str, axis, ndim: int) -> int:
-    if not isinstance(axis, int) or isinstance(axis, builtins.bool):
-        raise TypeError(f"{name}: axis must be an int, got {type(axis).__name__}")
-    if not -ndim <= axis < ndim:
-        raise IndexError(f"{name}: axis {axis} is out of bounds for an array of dimension "
-                         f"{ndim}")
-    return axis % ndim
 
 
 def _take(a, idx, axis):

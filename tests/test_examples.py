@@ -1,0 +1,108 @@
+"""The NumPy-style scripts in examples/ run unchanged on NumPy and on tmath_array.
+
+Each example's code is written against a module it calls ``np``; here it runs once
+with ``numpy`` and once with ``tmath_array`` and the results are compared: exactly
+where the computation is deterministic, statistically where the two backends draw
+different random numbers (Monte Carlo).
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy
+import pytest
+
+import tmath_array
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+# The ported scripts: those that take their array module from the command line.
+SCRIPTS = sorted(p.stem for p in EXAMPLES.glob("*.py")
+                 if "from _backend import array_module" in p.read_text())
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _examples_on_path():
+    sys.path.insert(0, str(EXAMPLES))
+    yield
+    sys.path.remove(str(EXAMPLES))
+
+
+def _load(name):
+    return importlib.import_module(name)
+
+
+def _np(x):
+    return numpy.asarray(x)
+
+
+def test_every_example_is_tested():
+    assert SCRIPTS == ["heat", "kmeans", "mlp", "monte_carlo", "pca"]
+
+
+def test_kmeans_same_clusters():
+    mod = _load("kmeans")
+    c_np, l_np, i_np = mod.main(numpy)
+    c_xp, l_xp, i_xp = mod.main(tmath_array)
+    assert isinstance(c_xp, tmath_array.Array) and c_xp.dtype == tmath_array.float32
+    numpy.testing.assert_allclose(_np(c_xp), c_np, rtol=1e-4, atol=1e-4)
+    assert (_np(l_xp) == l_np).mean() == 1.0
+    assert i_xp == pytest.approx(i_np, rel=1e-4)
+
+
+def test_pca_same_axes_in_float64():
+    mod = _load("pca")
+    comp_np, ratio_np, z_np, err_np = mod.main(numpy)
+    comp_xp, ratio_xp, z_xp, err_xp = mod.main(tmath_array)
+    assert comp_xp.dtype == tmath_array.float64
+    numpy.testing.assert_allclose(_np(ratio_xp), ratio_np, rtol=1e-10)
+    numpy.testing.assert_allclose(_np(comp_xp), comp_np, atol=1e-10)
+    numpy.testing.assert_allclose(_np(z_xp), z_np, atol=1e-9)
+    assert float(err_xp) == pytest.approx(float(err_np), rel=1e-9)
+
+
+def test_mlp_trains_the_same_network():
+    mod = _load("mlp")
+    loss_np, acc_np = mod.main(numpy)
+    loss_xp, acc_xp = mod.main(tmath_array)
+    assert len(loss_xp) == len(loss_np)
+    # float32 on both; summation orders differ, so the trajectories drift slightly.
+    numpy.testing.assert_allclose(loss_xp[:50], loss_np[:50], rtol=1e-3)
+    numpy.testing.assert_allclose(loss_xp, loss_np, rtol=0.05, atol=5e-3)
+    assert loss_xp[-1] < 0.2 * loss_xp[0]
+    assert abs(acc_xp - acc_np) <= 0.02
+
+
+def test_monte_carlo_agrees_statistically():
+    mod = _load("monte_carlo")
+    res_np, exact = mod.main(numpy)
+    res_xp, _ = mod.main(tmath_array)
+    for name in ("european", "asian"):
+        (p_np, se_np), (p_xp, se_xp) = res_np[name], res_xp[name]
+        assert se_xp == pytest.approx(se_np, rel=0.05)
+        # Two independent estimates of one price: within 5 combined standard errors.
+        assert abs(p_xp - p_np) < 5 * math.hypot(se_np, se_xp)
+    assert abs(res_xp["european"][0] - exact) < 5 * res_xp["european"][1]
+
+
+def test_heat_same_field():
+    mod = _load("heat")
+    u_np, t0_np, t1_np = mod.main(numpy)
+    u_xp, t0_xp, t1_xp = mod.main(tmath_array)
+    assert u_xp.dtype == tmath_array.float32 and u_xp.shape == u_np.shape
+    numpy.testing.assert_allclose(_np(u_xp), u_np, rtol=1e-5, atol=1e-6)
+    assert t0_xp == pytest.approx(t0_np) and t1_xp == pytest.approx(t1_np, rel=1e-5)
+
+
+def test_examples_run_from_the_command_line():
+    """``python examples/<name>.py tmath_array``, as the docstrings say."""
+    env = dict(os.environ, PYTHONPATH=str(EXAMPLES.parent))
+    out = subprocess.run([sys.executable, str(EXAMPLES / "heat.py"), "tmath_array"],
+                         capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert "heat before 288.0000, after 288.0000" in out.stdout
