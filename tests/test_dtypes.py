@@ -349,3 +349,32 @@ def test_dtype_called_out_of_range_raises_overflow_like_numpy():
         xp.int8(300)
     with pytest.raises(OverflowError):
         np.int8(300)
+
+
+# --- a bool operand beside a numeric one (mask * x): the porting extension ---------------
+@pytest.mark.parametrize("op", ["add", "multiply", "subtract", "atan2", "maximum"])
+@pytest.mark.parametrize("other", ["float32", "int16", "scalar-float", "scalar-int"])
+def test_bool_beside_numeric_promotes_like_numpy(op, other):
+    m = np.array([True, False, True])
+    o = {"float32": np.array([1.5, -2.0, 3.0], np.float32), "int16": np.array([4, 5, -6], np.int16),
+         "scalar-float": 2.5, "scalar-int": 3}[other]
+    if op == "atan2" and other in ("int16", "scalar-int"):
+        with pytest.raises(TypeError):
+            xp.atan2(xp.asarray(m), xp.asarray(o) if isinstance(o, np.ndarray) else o)
+        return
+    xo = xp.asarray(o) if isinstance(o, np.ndarray) else o
+    fn, npfn = getattr(xp, op), getattr(np, "arctan2" if op == "atan2" else op)
+    for got, want in ((fn(xp.asarray(m), xo), npfn(m, o)), (fn(xo, xp.asarray(m)), npfn(o, m))):
+        # NumPy gives float64/int64 for Python numbers; ours are the default float32/int32.
+        want_dt = {"scalar-float": np.float32, "scalar-int": np.int32}.get(other, want.dtype)
+        assert np.dtype(dtype_name(got.dtype)) == want_dt
+        np.testing.assert_allclose(np.asarray(got), want.astype(want_dt), rtol=1e-6)
+
+
+def test_bool_with_bool_keeps_the_standard_categories():
+    m = xp.asarray([True, False])
+    for bad in (lambda: m + m, lambda: m * True, lambda: -m, lambda: xp.subtract(m, m)):
+        with pytest.raises(TypeError):
+            bad()
+    with pytest.raises(TypeError):
+        xp.logical_and(m, xp.asarray([1.0, 2.0]))

@@ -165,15 +165,20 @@ def prep_binary(name: str, x1, x2, allowed, category: str):
                 )
             d1 = x1._dtype
             d2 = x2._dtype
-            if d1 not in allowed:
+            # Note: a bool array beside a numeric one takes its dtype (mask * x, as in
+            # NumPy and PyTorch), an extension of the standard; bool with bool keeps
+            # the function's dtype category.
+            if d1 not in allowed and (d1 is d2 or d1 is not _d.bool):
                 bad_dtype(name, category, d1)
-            if d2 not in allowed:
+            if d2 not in allowed and (d1 is d2 or d2 is not _d.bool):
                 bad_dtype(name, category, d2)
             a1 = x1._array
             a2 = x2._array
             if d1 is d2:
                 return a1, a2, d1, dev
             dt = _d.promote_types(d1, d2, name)
+            if dt not in allowed:
+                bad_dtype(name, category, dt)
             if dt is not d1:
                 a1 = a1.astype(dt._mx, stream=dev._s)
             if dt is not d2:
@@ -193,9 +198,11 @@ def prep_binary(name: str, x1, x2, allowed, category: str):
 def _with_scalar(name: str, x, s, allowed, category: str):
     """An array operand and a Python scalar: ``(mx array, scalar value, dtype)``."""
     d = x._dtype
-    if d not in allowed:
-        bad_dtype(name, category, d)
     dt = scalar_dtype(name, s, d)
+    # Note: a bool array with a number of a higher kind (mask * 2.0) takes the
+    # number's default dtype, as NumPy and PyTorch do: an extension (see above).
+    if d not in allowed and (d is not _d.bool or dt is d):
+        bad_dtype(name, category, d)
     a = x._array
     if dt is not d:
         if dt not in allowed:
