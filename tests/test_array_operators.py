@@ -452,3 +452,36 @@ def test_matmul_errors():
         xp.asarray(1.0) @ xp.ones(1)
     with pytest.raises(TypeError):
         xp.asarray([True]) @ xp.asarray([True])
+
+
+@pytest.mark.parametrize("op", [operator.add, operator.sub, operator.mul, operator.truediv,
+                                operator.lt, operator.eq, operator.matmul, operator.pow])
+def test_numpy_operands_give_arrays_without_a_sync(op):
+    """``x + np_array`` and ``np_array + x`` give Arrays (as jax.numpy does), lazily."""
+    a = np.array([1.5, 2.0, 4.0], np.float32)
+    xn = np.array([3.0, -1.0, 0.5], np.float32)
+    x = xp.asarray(xn)
+    pairs = [(x, a, xn, a), (a, x, a, xn)]
+    if op is not operator.matmul:
+        pairs.append((x, np.float32(2), xn, np.float32(2)))
+    for left, right, nleft, nright in pairs:
+        before = xp.sync_stats()
+        got = op(left, right)
+        assert (xp.sync_stats() - before).total == 0
+        want = np.asarray(op(nleft, nright))
+        assert isinstance(got, xp.Array)
+        assert np.dtype(str(got.dtype).split(".")[-1]) == want.dtype
+        assert_close(got, want)
+
+
+def test_numpy_operand_dtype_promotes_and_in_place_keeps_dtype():
+    x = xp.asarray([1, 2], dtype=xp.int16)
+    assert (x + np.array([1, 2], np.int32)).dtype == xp.int32
+    assert (np.array([0.5, 1.5], np.float32) * x).dtype == xp.float32
+    y = xp.asarray([1.0, 2.0])
+    y += np.array([10.0, 20.0], np.float32)
+    assert y.tolist() == [11.0, 22.0]
+    with pytest.raises(TypeError):
+        x += np.array([0.5, 1.5], np.float32)  # would change int16 to float32
+    # A NumPy ufunc still converts the array (an explicit NumPy call): a NumPy result.
+    assert isinstance(np.sin(y), np.ndarray)

@@ -7,6 +7,7 @@ import operator
 from typing import Any
 
 import mlx.core as mx
+import numpy as np
 
 from . import _core, _indexing, _interop, _lazy, _printing
 from . import _dtypes as _d
@@ -33,6 +34,21 @@ _MX_OPERATORS = {
 } if ONE_DEVICE else {}
 
 
+def _operand(other):
+    """``other`` as an operator operand: an Array or Python scalar as it is, a NumPy
+    array or NumPy scalar as an Array (a copy of host data, no sync), else None.
+
+    Note: ``x + np_array`` gives an Array (as jax.numpy does), not a NumPy array.
+    """
+    if isinstance(other, (Array, builtins.bool, int, float, complex)):
+        return other
+    if isinstance(other, (np.ndarray, np.generic)):
+        from ._creation_functions import asarray
+
+        return asarray(other)
+    return None
+
+
 def _binary_operator(fn):
     """``(op, rop, iop)`` for a binary elementwise function.
 
@@ -40,24 +56,22 @@ def _binary_operator(fn):
     The in-place form updates ``self`` and keeps its dtype, as the standard asks.
     """
     name = fn.__name__
-    scalars = (builtins.bool, int, float, complex)
     fast = getattr(fn, "_fast", None)
     if fast is None:  # a composite: no inlined fast path
         def op(self, other):
-            if other.__class__ is not Array and not isinstance(other, scalars) \
-                    and not isinstance(other, Array):
+            if other.__class__ is not Array and (other := _operand(other)) is None:
                 return NotImplemented
             return fn(self, other)
 
         def rop(self, other):
-            if not isinstance(other, scalars) and not isinstance(other, Array):
+            if (other := _operand(other)) is None:
                 return NotImplemented
             return fn(other, self)
     else:
         op, rop = _fast_binary_operators(fn, *fast)
 
     def iop(self, other):
-        if not isinstance(other, scalars) and not isinstance(other, Array):
+        if (other := _operand(other)) is None:
             return NotImplemented
         res = fn(self, other)
         if res._dtype is not self._dtype:
@@ -84,7 +98,6 @@ def _fast_binary_operators(fn, mxfn, allowed, out, float_ok, int_range):
     ``_core.new`` call keeps ``x + y`` within 2x of raw MLX (bench_overhead).
     Everything the fast path does not cover goes through ``fn``.
     """
-    scalars = (builtins.bool, int, float, complex)
     mxop = _MX_OPERATORS.get(mxfn)
 
     def op(self, other):
@@ -109,7 +122,7 @@ def _fast_binary_operators(fn, mxfn, allowed, out, float_ok, int_range):
             res._dtype = out[dt]
             res._device = dev
             return res
-        elif not isinstance(other, scalars) and not isinstance(other, Array):
+        elif (other := _operand(other)) is None:
             return NotImplemented
         return fn(self, other)
 
@@ -125,7 +138,7 @@ def _fast_binary_operators(fn, mxfn, allowed, out, float_ok, int_range):
             res._dtype = out[dt]
             res._device = dev
             return res
-        if not isinstance(other, scalars) and not isinstance(other, Array):
+        if (other := _operand(other)) is None:
             return NotImplemented
         return fn(other, self)
 
@@ -169,6 +182,9 @@ class Array(ArrayMethods):
 
     __slots__ = ("_array", "_dtype", "_device", "__weakref__")
     _array: mx.array
+    # NumPy defers ``np_array + x`` to ``x.__radd__`` (which makes an Array) instead of
+    # converting ``x`` (a hidden sync); ufuncs such as np.sin(x) still convert via __array__.
+    __array_priority__ = 100
 
     def __new__(cls, *args: Any, **kwargs: Any):
         raise TypeError("Arrays are made with tmath_array.asarray() and the other "
@@ -264,21 +280,21 @@ class Array(ArrayMethods):
     __invert__ = _unary_operator(_ew.bitwise_invert)
 
     def __matmul__(self, other):
-        if not isinstance(other, Array):
+        if not isinstance(other := _operand(other), Array):
             return NotImplemented
         from ._linear_algebra_functions import matmul
 
         return matmul(self, other)
 
     def __rmatmul__(self, other):
-        if not isinstance(other, Array):
+        if not isinstance(other := _operand(other), Array):
             return NotImplemented
         from ._linear_algebra_functions import matmul
 
         return matmul(other, self)
 
     def __imatmul__(self, other):
-        if not isinstance(other, Array):
+        if not isinstance(other := _operand(other), Array):
             return NotImplemented
         from ._linear_algebra_functions import matmul
 
