@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import math
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -105,4 +106,6 @@ def test_examples_run_from_the_command_line():
     out = subprocess.run([sys.executable, str(EXAMPLES / "heat.py"), "tmath_array"],
                          capture_output=True, text=True, env=env, timeout=300)
     assert out.returncode == 0, out.stderr
-    assert "heat before 288.0000, after 288.0000" in out.stdout
+    before, after = re.search(r"heat before ([\d.]+), after ([\d.]+)", out.stdout).groups()
+    # float32 sums of 4096 cells: the heat is conserved to float32 rounding.
+    assert float(before) == 288.0 and float(after) == pytest.approx(288.0, rel=1e-5)

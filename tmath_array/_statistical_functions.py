@@ -73,6 +73,10 @@ def _accumulation_dtype(name: str, x, dtype) -> DType:
 
 
 def _sum_prod(name: str, mxfn, x, axis, dtype, keepdims) -> Array:
+    if x.__class__ is _core.Array and x._dtype is _d.bool:
+        # Note: booleans count as int32 (np.sum(mask) counts the True values), an
+        # extension: the standard leaves bool input to sum/prod unspecified.
+        x = _core.new(x._array.astype(mx.int32, stream=x._device._s), _d.int32, x._device)
     _core.check_category(name, x, "numeric")
     _check_keepdims(name, keepdims)
     axes = _axes(name, x, axis)
@@ -149,14 +153,15 @@ def _float_input(name: str, x, category: str):
     if not isinstance(x, _core.Array):
         raise TypeError(f"{name}: expected an array, got {type(x).__name__}")
     dt = x._dtype
-    if dt in _CAT["integer"]:
+    # Note: booleans average as 0/1 (np.mean(pred == y) is an accuracy), an extension.
+    if dt in _CAT["integer"] or dt is _d.bool:
         out = _d.float32
     elif dt in _CAT[category]:
         out = dt
     else:
         _core.bad_dtype(name, f"{category} or integer", dt)
     work = _d.float32 if out in _HALF else out
-    if dt in _CAT["integer"] and x._device.type == "cpu":
+    if (dt in _CAT["integer"] or dt is _d.bool) and x._device.type == "cpu":
         work = _d.float64
     a = x._array
     if work is not dt:
