@@ -1,0 +1,501 @@
+"""NumPy-only math functions: elementwise extras, closeness tests, products, interp.
+
+These names are not in the standard; they follow NumPy's semantics (as
+``jax.numpy`` does) and stay lazy. Dtype rule, shared with ``_numpy_stats``
+and ``_numpy_counting``: where NumPy turns integers into its default float
+(float64), they give ours, float32; float64 input stays float64 (CPU only);
+results NumPy gives as its default integer (int64) are int32 here. See
+docs/numpy_math.md.
+
+Arguments NumPy has but these functions cannot honour (``out=``, ...) raise
+ValueError or TypeError saying so; none is silently ignored.
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import mlx.core as mx
+
+from . import _core
+from . import _dtypes as _d
+from ._elementwise_functions import copysign, multiply, remainder
+from ._linalg import trace as _linalg_trace
+from ._linear_algebra_functions import matmul, tensordot, vecdot
+from ._manipulation_functions import moveaxis
+
+if TYPE_CHECKING:
+    from ._array_object import Array
+
+_CAT = _d.CATEGORIES
+_NUMERIC = _CAT["numeric"]
+_REAL = _CAT["real-valued"]
+_INTEGER = _CAT["integer"]
+_FLOATING = _CAT["floating-point"]
+_HALF = (_d.float16, _d.bfloat16)
+
+
+# --- shared helpers (also used by _numpy_stats and _numpy_counting) -------------------
+
+def no_out(name: str, out) -> None:
+    """ValueError for NumPy's ``out=`` argument, which has no meaning here."""
+    if out is not None:
+        raise ValueError(f"{name}: out= is not supported (tmath_array functions return a new "
+                         "array; assign the result instead)")
+
+
+def float_dtype(dt):
+    """The floating dtype a NumPy function computes ``dt`` in: integers and bool give float32."""
+    return dt if dt in _FLOATING else _d.float32
+
+
+def as_float(name: str, x, category: str = "real-valued"):
+    """Validate ``x`` (an Array of ``category`` or bool): its MLX array cast to its float dtype."""
+    _core.check_array(name, x)
+    if x._dtype is not _d.bool and x._dtype not in _CAT[category]:
+        _core.bad_dtype(name, f"{category} or boolean", x._dtype)
+    dt = float_dtype(x._dtype)
+    a = x._array if dt is x._dtype else x._array.astype(dt._mx, stream=x._device._s)
+    return a, dt
+
+
+def param_array(name: str, v, argname: str, like=None):
+    """An Array argument that NumPy code often passes as a Python list or scalar.
+
+    Arrays pass through; Python scalars and (nested) sequences of numbers become
+    arrays on ``like``'s device. Anything else is a TypeError.
+    """
+    from ._creation_functions import asarray
+
+    if isinstance(v, _core.Array):
+        if like is not None and v._device != like._device:
+            raise ValueError(f"{name}: {argname} is on {v._device}, the data on {like._device}")
+        return v
+    if _core.scalar_rank(v) is not None or (isinstance(v, Sequence) and not isinstance(v, str)):
+        return asarray(v, device=None if like is None else like._device)
+    raise TypeError(f"{name}: {argname} must be an array, a Python number or a sequence of "
+                    f"numbers, got {type(v).__name__}")
+
+
+def check_real_number(name: str, v, argname: str) -> float:
+    if isinstance(v, builtins.bool) or not isinstance(v, (int, float)):
+        raise TypeError(f"{name}: {argname} must be a real Python number, got {type(v).__name__}")
+    return float(v)
+
+
+def check_bool(name: str, v, argname: str) -> bool:
+    if not isinstance(v, builtins.bool):
+        raise TypeError(f"{name}: {argname} must be a bool, got {type(v).__name__}")
+    return v
+
+
+# --- elementwise ----------------------------------------------------------------------
+
+def _unary_float(name: str, impl, doc: str):
+    """A unary NumPy function of real input; integers and bool compute in float32."""
+    def fn(x: Array, /) -> Array:
+        a, dt = as_float(name, x)
+        return _core.new(impl(a, x._device._s), dt, x._device)
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = doc + "\n\nInteger and bool input give float32 (NumPy: float64)."
+    return fn
+
+
+def _cbrt(a, s):
+    p = mx.power(mx.abs(a, stream=s), mx.array(1.0 / 3.0, dtype=a.dtype), stream=s)
+    # where(a == 0, a, ...) keeps the sign of -0.0, as NumPy's cbrt does.
+    return mx.where(a < 0, -p, mx.where(a == 0, a, p, stream=s), stream=s)
+
+
+def _sinc(a, s):
+    y = a * mx.array(math.pi, dtype=a.dtype)
+    # Note: NumPy replaces 0 by 1e-20 before dividing, which underflows to 0/0 in
+    # float16; sinc(0) = 1 is set directly instead.
+    return mx.where(a == 0, mx.array(1, dtype=a.dtype), mx.sin(y, stream=s) / y, stream=s)
+
+
+fabs = _unary_float("fabs", lambda a, s: mx.abs(a, stream=s),
+                    "The absolute value of real ``x``, as a float (complex input is a TypeError).")
+exp2 = _unary_float("exp2", lambda a, s: mx.power(mx.array(2, dtype=a.dtype), a, stream=s),
+                    "``2 ** x`` elementwise.")
+cbrt = _unary_float("cbrt", _cbrt, "The real cube root of ``x`` (negative for negative ``x``).")
+deg2rad = _unary_float("deg2rad", lambda a, s: mx.radians(a, stream=s),
+                       "Degrees to radians.")
+radians = _unary_float("radians", lambda a, s: mx.radians(a, stream=s),
+                       "Degrees to radians (the same as :func:`deg2rad`).")
+rad2deg = _unary_float("rad2deg", lambda a, s: mx.degrees(a, stream=s),
+                       "Radians to degrees.")
+degrees = _unary_float("degrees", lambda a, s: mx.degrees(a, stream=s),
+                       "Radians to degrees (the same as :func:`rad2deg`).")
+sinc = _unary_float("sinc", _sinc, "The normalised sinc, ``sin(pi x) / (pi x)``, 1 at 0.")
+
+
+def fmod(x1: Array | int | float, x2: Array | int | float, /) -> Array:
+    """The C remainder of ``x1 / x2``: it has the sign of ``x1`` (:func:`remainder` has ``x2``'s).
+
+    Integer division by zero gives 0 (as :func:`remainder`); a float one NaN.
+    """
+    a1, a2, dt, dev = _core.prep_binary("fmod", x1, x2, _REAL, "real-valued")
+    s = dev._s
+    a1 = _core.as_mx(a1, dt)
+    a2 = _core.as_mx(a2, dt)
+    if dt in _INTEGER:
+        r = remainder(_core.new(a1, dt, dev), _core.new(a2, dt, dev))._array
+        # remainder's result has x2's sign; where it differs from x1's, step back by x2.
+        wrong = mx.logical_and(r != 0, (r < 0) != (a1 < 0), stream=s)
+        return _core.new(mx.where(wrong, r - a2, r, stream=s), dt, dev)
+    # For floats, fmod(x1, x2) = copysign(remainder(|x1|, |x2|), x1): exact, and signed zeros,
+    # inf and NaN come out as in C.
+    r = remainder(_core.new(mx.abs(a1, stream=s), dt, dev),
+                  _core.new(mx.abs(a2, stream=s), dt, dev))
+    return copysign(r, _core.new(a1, dt, dev))
+
+
+def _nan_aware(name: str, mxfn, first: bool):
+    def fn(x1: Array | int | float, x2: Array | int | float, /) -> Array:
+        a1, a2, dt, dev = _core.prep_binary(name, x1, x2, _REAL, "real-valued")
+        s = dev._s
+        a1 = _core.as_mx(a1, dt)
+        a2 = _core.as_mx(a2, dt)
+        out = mxfn(a1, a2, stream=s)
+        if dt not in _INTEGER:
+            # NaN only where both are NaN: otherwise the other operand.
+            out = mx.where(mx.isnan(a2, stream=s), a1, mx.where(mx.isnan(a1, stream=s), a2, out))
+        return _core.new(out, dt, dev)
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = (f"The elementwise {'maximum' if first else 'minimum'} of ``x1`` and ``x2``, "
+                  "ignoring NaN (NaN only where both are NaN).")
+    return fn
+
+
+fmax = _nan_aware("fmax", mx.maximum, True)
+fmin = _nan_aware("fmin", mx.minimum, False)
+
+
+def heaviside(x1: Array | int | float, x2: Array | int | float, /) -> Array:
+    """The Heaviside step of ``x1``: 0 below 0, 1 above, ``x2`` at 0, NaN for NaN.
+
+    Integer operands give float32.
+    """
+    a1, a2, dt, dev = _core.prep_binary("heaviside", x1, x2, _REAL, "real-valued")
+    s = dev._s
+    dt = float_dtype(dt)
+    a1 = _core.as_mx(a1, dt).astype(dt._mx, stream=s)
+    a2 = _core.as_mx(a2, dt).astype(dt._mx, stream=s)
+    one = mx.array(1, dtype=dt._mx)
+    zero = mx.array(0, dtype=dt._mx)
+    out = mx.where(a1 < 0, zero, mx.where(a1 > 0, one, a2, stream=s), stream=s)
+    return _core.new(mx.where(mx.isnan(a1, stream=s), a1, out, stream=s), dt, dev)
+
+
+def nan_to_num(x: Array, copy: bool = True, nan: float = 0.0, posinf: float | None = None,
+               neginf: float | None = None) -> Array:
+    """``x`` with NaN replaced by ``nan`` and infinities by ``posinf``/``neginf``.
+
+    The infinities default to the largest finite values of ``x``'s dtype. Complex
+    input has its real and imaginary parts replaced separately; integer and bool
+    input come back unchanged. ``copy=False`` writes the result into ``x`` (as
+    NumPy does in place) and returns ``x``.
+    """
+    _core.check_array("nan_to_num", x)
+    check_bool("nan_to_num", copy, "copy")
+    nan = check_real_number("nan_to_num", nan, "nan")
+    fills = [None if v is None else check_real_number("nan_to_num", v, n)
+             for v, n in ((posinf, "posinf"), (neginf, "neginf"))]
+    dt, dev, s = x._dtype, x._device, x._device._s
+    a = x._array
+    if dt in _FLOATING:
+        def fix(part):
+            return mx.nan_to_num(part, nan, fills[0], fills[1], stream=s)
+
+        if dt is _d.complex64:
+            a = fix(mx.real(a, stream=s)) + 1j * fix(mx.imag(a, stream=s))
+        else:
+            a = fix(a)
+    else:
+        a = mx.array(a)  # a new node: the result must not alias x
+    if not copy:
+        x[...] = _core.new(a, dt, dev)
+        return x
+    return _core.new(a, dt, dev)
+
+
+# --- closeness and equality -----------------------------------------------------------
+
+def isclose(a: Array | complex, b: Array | complex, rtol: float = 1e-05, atol: float = 1e-08,
+            equal_nan: bool = False) -> Array:
+    """Whether ``|a - b| <= atol + rtol * |b|`` elementwise (a bool array, broadcast).
+
+    Infinities are close when equal; NaN is close to nothing unless ``equal_nan``.
+    Integers are compared in float32 (NumPy: float64).
+    """
+    rtol = check_real_number("isclose", rtol, "rtol")
+    atol = check_real_number("isclose", atol, "atol")
+    check_bool("isclose", equal_nan, "equal_nan")
+    a1, a2, dt, dev = _core.prep_binary("isclose", a, b, _NUMERIC, "numeric")
+    fdt = float_dtype(dt)
+    a1 = _core.as_mx(a1, dt).astype(fdt._mx, stream=dev._s)
+    a2 = _core.as_mx(a2, dt).astype(fdt._mx, stream=dev._s)
+    out = mx.isclose(a1, a2, rtol, atol, equal_nan=equal_nan, stream=dev._s)
+    return _core.new(out, _d.bool, dev)
+
+
+def allclose(a: Array | complex, b: Array | complex, rtol: float = 1e-05, atol: float = 1e-08,
+             equal_nan: bool = False) -> Array:
+    """Whether every element of :func:`isclose` is true, as a 0-d bool array.
+
+    Lazy: ``if xp.allclose(a, b):`` computes it there (a ``conversion`` sync point).
+    """
+    close = isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)
+    return _core.new(mx.all(close._array, stream=close._device._s), _d.bool, close._device)
+
+
+def _both(name: str, a1, a2):
+    """Two operands (arrays or scalars) as MLX arrays of one dtype, and their device."""
+    x1, x2, dt, dev = _core.prep_binary(name, a1, a2, _CAT["all"], "any")
+    return _core.as_mx(x1, dt), _core.as_mx(x2, dt), dev
+
+
+def array_equal(a1: Array | complex, a2: Array | complex, equal_nan: bool = False) -> Array:
+    """Whether ``a1`` and ``a2`` have the same shape and elements, as a 0-d bool array (lazy).
+
+    NaN equals NaN only with ``equal_nan``. Shapes that differ give False at once.
+    """
+    check_bool("array_equal", equal_nan, "equal_nan")
+    x1, x2, dev = _both("array_equal", a1, a2)
+    if tuple(x1.shape) != tuple(x2.shape):
+        return _core.new(mx.array(False), _d.bool, dev)
+    return _core.new(mx.array_equal(x1, x2, equal_nan=equal_nan, stream=dev._s), _d.bool, dev)
+
+
+def array_equiv(a1: Array | complex, a2: Array | complex) -> Array:
+    """Whether ``a1`` and ``a2`` are equal after broadcasting, as a 0-d bool array (lazy).
+
+    Shapes that do not broadcast give False.
+    """
+    x1, x2, dev = _both("array_equiv", a1, a2)
+    try:
+        mx.broadcast_shapes(tuple(x1.shape), tuple(x2.shape))
+    except ValueError:
+        return _core.new(mx.array(False), _d.bool, dev)
+    return _core.new(mx.all(mx.equal(x1, x2, stream=dev._s), stream=dev._s), _d.bool, dev)
+
+
+# --- products -------------------------------------------------------------------------
+
+def dot(a: Array, b: Array, out: None = None) -> Array:
+    """NumPy's dot: a product for 0-d operands, else a sum over ``a``'s last axis and
+    ``b``'s second-to-last (its only axis for 1-d ``b``)."""
+    no_out("dot", out)
+    for x in (a, b):
+        _core.check_category("dot", x, "numeric")
+    if a.ndim == 0 or b.ndim == 0:
+        return multiply(a, b)
+    if b.ndim <= 2:
+        # matmul broadcasts a's leading axes against one matrix: dot's result.
+        return matmul(a, b)
+    return tensordot(a, b, axes=((a.ndim - 1,), (b.ndim - 2,)))
+
+
+def vdot(a: Array, b: Array, /) -> Array:
+    """``sum(conj(a) * b)`` of the flattened arrays (same size), as a 0-d array."""
+    for x in (a, b):
+        _core.check_category("vdot", x, "numeric")
+    if a.size != b.size:
+        raise ValueError(f"vdot: a and b must have the same size, got {a.size} and {b.size}")
+    s = a._device._s
+    flat = [_core.new(mx.reshape(x._array, (-1,), stream=s), x._dtype, x._device)
+            for x in (a, b)]
+    return vecdot(flat[0], flat[1])
+
+
+def inner(a: Array, b: Array, /) -> Array:
+    """A sum over the last axes of ``a`` and ``b`` (a product when one is 0-d).
+
+    The result's shape is ``a.shape[:-1] + b.shape[:-1]``; complex values are
+    not conjugated.
+    """
+    for x in (a, b):
+        _core.check_category("inner", x, "numeric")
+    if a.ndim == 0 or b.ndim == 0:
+        return multiply(a, b)
+    if a.shape[-1] != b.shape[-1]:
+        raise ValueError(f"inner: the last dimensions of a {a.shape} and b {b.shape} differ")
+    return tensordot(a, b, axes=((a.ndim - 1,), (b.ndim - 1,)))
+
+
+def outer(a: Array, b: Array, out: None = None) -> Array:
+    """``out[i, j] = a.flat[i] * b.flat[j]`` (both operands are flattened, as NumPy)."""
+    no_out("outer", out)
+    for x in (a, b):
+        _core.check_category("outer", x, "numeric")
+    a1, a2, dt, dev = _core.prep_binary("outer", a, b, _NUMERIC, "numeric")
+    s = dev._s
+    out_arr = mx.multiply(mx.reshape(a1, (-1, 1), stream=s), mx.reshape(a2, (1, -1), stream=s),
+                          stream=s)
+    return _core.new(out_arr, dt, dev)
+
+
+def kron(a: Array, b: Array, /) -> Array:
+    """The Kronecker product; the operand with fewer dimensions gets leading 1s."""
+    for x in (a, b):
+        _core.check_category("kron", x, "numeric")
+    a1, a2, dt, dev = _core.prep_binary("kron", a, b, _NUMERIC, "numeric")
+    s = dev._s
+    n = builtins.max(a1.ndim, a2.ndim)
+    a1 = mx.reshape(a1, (1,) * (n - a1.ndim) + tuple(a1.shape), stream=s)
+    a2 = mx.reshape(a2, (1,) * (n - a2.ndim) + tuple(a2.shape), stream=s)
+    # Interleave the axes: (a0, 1, a1, 1, ...) * (1, b0, 1, b1, ...), then merge the pairs.
+    sa = [d for m in a1.shape for d in (m, 1)]
+    sb = [d for m in a2.shape for d in (1, m)]
+    prod = mx.multiply(mx.reshape(a1, sa, stream=s), mx.reshape(a2, sb, stream=s), stream=s)
+    shape = [p * q for p, q in zip(a1.shape, a2.shape)]
+    return _core.new(mx.reshape(prod, shape, stream=s), dt, dev)
+
+
+def trace(a: Array, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype=None,
+          out: None = None) -> Array:
+    """The sum along the ``offset`` diagonal of the ``axis1``/``axis2`` planes of ``a``.
+
+    NumPy's signature (``xp.linalg.trace`` is the standard's, over the last two
+    axes). Bool, int8 and int16 sum in int32, uint8 and uint16 in uint32
+    (NumPy: int64/uint64), other dtypes in their own, unless ``dtype`` is given.
+    """
+    no_out("trace", out)
+    _core.check_array("trace", a)
+    if a.ndim < 2:
+        raise ValueError(f"trace: a must have at least two dimensions, got shape {a.shape}")
+    ax1 = _core.check_axis("trace", axis1, a.ndim)
+    ax2 = _core.check_axis("trace", axis2, a.ndim)
+    if ax1 == ax2:
+        raise ValueError("trace: axis1 and axis2 must differ")
+    if a._dtype is _d.bool:
+        a = _core.new(a._array.astype(mx.int32, stream=a._device._s), _d.int32, a._device)
+    return _linalg_trace(moveaxis(a, (ax1, ax2), (-2, -1)), offset=offset, dtype=dtype)
+
+
+def einsum(subscripts: str, /, *operands: Array, out: None = None, dtype=None,
+           order: str = "K", casting: str = "safe", optimize=False) -> Array:
+    """Einstein summation, as NumPy's (explicit ``->`` or implicit output, ``...``).
+
+    The operands promote to one dtype (``dtype`` casts them further, within
+    ``casting``). ``order`` and ``optimize`` only concern memory layout and speed
+    in NumPy; MLX chooses both itself. Integer operands are computed in float64 on
+    the CPU (exact while every partial sum stays below 2**53) and float32 on the
+    GPU, then cast back.
+    """
+    no_out("einsum", out)
+    if not isinstance(subscripts, str):
+        raise TypeError("einsum: the subscripts must be a string (NumPy's interleaved "
+                        "operand/sublist form is not supported)")
+    if order not in ("K", "A", "C", "F"):
+        raise ValueError(f"einsum: order must be 'K', 'A', 'C' or 'F', got {order!r}")
+    if casting not in ("no", "equiv", "safe", "same_kind", "unsafe"):
+        raise ValueError(f"einsum: unknown casting {casting!r}")
+    if not operands:
+        raise ValueError("einsum: at least one operand is required")
+    dt = None
+    for x in operands:
+        _core.check_category("einsum", x, "numeric")
+        if x._device != operands[0]._device:
+            raise ValueError("einsum: operands are on different devices")
+        dt = x._dtype if dt is None else _d.promote_types(dt, x._dtype, "einsum")
+    dev = operands[0]._device
+    if dtype is not None:
+        want = _d.as_dtype(dtype)
+        if want is None:
+            raise TypeError(f"einsum: {dtype!r} is not a tmath_array dtype")
+        if want not in _NUMERIC:
+            _core.bad_dtype("einsum (dtype=)", "numeric", want)
+        if casting in ("no", "equiv", "safe") and want is not dt and \
+                _d.promote_types(dt, want, "einsum") is not want:
+            raise TypeError(f"einsum: cannot cast {_core.dtype_name(dt)} operands to "
+                            f"{_core.dtype_name(want)} under casting={casting!r}")
+        dt = want
+    work = dt
+    if dt in _INTEGER:
+        work = _d.float64 if dev.type == "cpu" else _d.float32
+    elif dt in _HALF:
+        work = _d.float32
+    s = dev._s
+    arrays = [x._array if x._dtype is work else x._array.astype(work._mx, stream=s)
+              for x in operands]
+    try:
+        res = mx.einsum(subscripts, *arrays, stream=s)
+    except (ValueError, RuntimeError) as e:
+        raise ValueError(f"einsum: {e}") from None
+    if work is not dt:
+        res = (mx.round(res, stream=s) if dt in _INTEGER else res).astype(dt._mx, stream=s)
+    return _core.new(res, dt, dev)
+
+
+# --- interpolation ----------------------------------------------------------------------
+
+def interp(x: Array | float, xp: Array | Sequence[float], fp: Array | Sequence[complex],
+           left: float | None = None, right: float | None = None,
+           period: float | None = None) -> Array:
+    """Piecewise-linear interpolation of the points ``(xp, fp)`` at ``x``.
+
+    ``xp`` must increase (not checked, as in NumPy, unless ``period`` is given,
+    when it is sorted). ``x`` below ``xp[0]`` gives ``left`` (default ``fp[0]``),
+    above ``xp[-1]`` gives ``right`` (default ``fp[-1]``); ``period`` makes the
+    points periodic and ignores ``left``/``right``. The result is float32
+    (float64 when an input is, complex64 for complex ``fp``).
+    """
+    if not isinstance(x, _core.Array):
+        x = param_array("interp", x, "x")
+    xp_ = param_array("interp", xp, "xp", x)
+    fp_ = param_array("interp", fp, "fp", x)
+    for v, n in ((x, "x"), (xp_, "xp")):
+        if v._dtype not in _REAL:
+            _core.bad_dtype(f"interp ({n})", "real-valued", v._dtype)
+    if fp_._dtype not in _NUMERIC:
+        _core.bad_dtype("interp (fp)", "numeric", fp_._dtype)
+    if xp_.ndim != 1 or fp_.ndim != 1 or xp_.shape != fp_.shape:
+        raise ValueError(f"interp: xp and fp must be 1-d of the same length, got {xp_.shape} "
+                         f"and {fp_.shape}")
+    if xp_.shape[0] == 0:
+        raise ValueError("interp: xp and fp are empty")
+    dev, s = x._device, x._device._s
+    rdt = _d.float64 if _d.float64 in (x._dtype, xp_._dtype, fp_._dtype) else _d.float32
+    odt = _d.complex64 if fp_._dtype is _d.complex64 else rdt
+    xa, xpa = (v._array.astype(rdt._mx, stream=s) for v in (x, xp_))
+    fpa = fp_._array.astype(odt._mx, stream=s)
+    lo = fpa[0] if left is None else mx.array(left, dtype=odt._mx)
+    hi = fpa[-1] if right is None else mx.array(right, dtype=odt._mx)
+    if period is not None:
+        period = check_real_number("interp", period, "period")
+        if period == 0:
+            raise ValueError("interp: period must be non-zero")
+        p = mx.array(builtins.abs(period), dtype=rdt._mx)
+        xa = mx.remainder(xa, p, stream=s)
+        order = mx.argsort(mx.remainder(xpa, p, stream=s), stream=s)
+        xpa = mx.take(mx.remainder(xpa, p, stream=s), order, stream=s)
+        fpa = mx.take(fpa, order, stream=s)
+        xpa = mx.concatenate([xpa[-1:] - p, xpa, xpa[:1] + p], stream=s)
+        fpa = mx.concatenate([fpa[-1:], fpa, fpa[:1]], stream=s)
+        lo, hi = fpa[0], fpa[-1]
+    n = xpa.shape[0]
+    if n == 1:
+        res = mx.broadcast_to(fpa[0], xa.shape, stream=s)
+    else:
+        j = mx.clip(mx.searchsorted(xpa, xa, side="right", stream=s).astype(mx.int32) - 1,
+                    0, n - 2, stream=s)
+        x0, x1 = mx.take(xpa, j, stream=s), mx.take(xpa, j + 1, stream=s)
+        f0, f1 = mx.take(fpa, j, stream=s), mx.take(fpa, j + 1, stream=s)
+        slope = (f1 - f0) / (x1 - x0)
+        res = slope * (xa - x0) + f0
+        # NumPy's fallbacks where the slope is infinite (repeated or huge xp steps).
+        res = mx.where(mx.isnan(res), slope * (xa - x1) + f1, res, stream=s)
+        res = mx.where(mx.logical_and(mx.isnan(res), f0 == f1), f0, res, stream=s)
+        res = mx.where(xa == x0, f0, res, stream=s)
+        res = mx.where(xa == xpa[-1], fpa[-1], res, stream=s)
+    res = mx.where(xa < xpa[0], lo, mx.where(xa > xpa[-1], hi, res, stream=s), stream=s)
+    nan = mx.array(math.nan, dtype=odt._mx)
+    res = mx.where(mx.isnan(xa, stream=s), nan, res, stream=s).astype(odt._mx, stream=s)
+    return _core.new(res, odt, dev)
