@@ -159,7 +159,10 @@ def _uniform(x: mx.array, n: int, rng, weights, edt, dev):
         hi = mx.where(same, hi + 0.5, hi, stream=s)
         steps = mx.arange(n, dtype=edt._mx, stream=s) * ((hi - lo) / n) + lo
         edges = mx.concatenate([steps, mx.reshape(hi, (1,))], stream=s)
-    keep = mx.logical_and(x >= lo, x <= hi, stream=s)
+    # A non-finite range (from NaN or inf data) counts nothing; f must stay finite (it
+    # becomes an index).
+    keep = mx.logical_and(mx.logical_and(x >= lo, x <= hi, stream=s),
+                          mx.isfinite(hi - lo, stream=s), stream=s)
     f = (x - lo) / (hi - lo) * n
     idx = mx.clip(mx.where(keep, f, 0, stream=s), 0, n - 1, stream=s).astype(mx.int32)
     # A value just below its computed edge steps back, one at or above the next steps up.

@@ -22,7 +22,7 @@ import mlx.core as mx
 
 from . import _core
 from . import _dtypes as _d
-from ._elementwise_functions import copysign, multiply, remainder
+from ._elementwise_functions import copysign, multiply, remainder, sin
 from ._linalg import trace as _linalg_trace
 from ._linear_algebra_functions import matmul, tensordot, vecdot
 from ._manipulation_functions import moveaxis
@@ -98,38 +98,42 @@ def _unary_float(name: str, impl, doc: str):
     """A unary NumPy function of real input; integers and bool compute in float32."""
     def fn(x: Array, /) -> Array:
         a, dt = as_float(name, x)
-        return _core.new(impl(a, x._device._s), dt, x._device)
+        return _core.new(impl(a, x._device), dt, x._device)
 
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = doc + "\n\nInteger and bool input give float32 (NumPy: float64)."
     return fn
 
 
-def _cbrt(a, s):
+def _cbrt(a, dev):
+    s = dev._s
     p = mx.power(mx.abs(a, stream=s), mx.array(1.0 / 3.0, dtype=a.dtype), stream=s)
     # where(a == 0, a, ...) keeps the sign of -0.0, as NumPy's cbrt does.
     return mx.where(a < 0, -p, mx.where(a == 0, a, p, stream=s), stream=s)
 
 
-def _sinc(a, s):
+def _sinc(a, dev):
     y = a * mx.array(math.pi, dtype=a.dtype)
     # Note: NumPy replaces 0 by 1e-20 before dividing, which underflows to 0/0 in
-    # float16; sinc(0) = 1 is set directly instead.
-    return mx.where(a == 0, mx.array(1, dtype=a.dtype), mx.sin(y, stream=s) / y, stream=s)
+    # float16; sinc(0) = 1 is set directly instead. The namespace's sin, not MLX's:
+    # it fixes MLX's float64 sin.
+    sin_y = sin(_core.wrap(y, dev))._array
+    return mx.where(a == 0, mx.array(1, dtype=a.dtype), sin_y / y, stream=dev._s)
 
 
-fabs = _unary_float("fabs", lambda a, s: mx.abs(a, stream=s),
+fabs = _unary_float("fabs", lambda a, dev: mx.abs(a, stream=dev._s),
                     "The absolute value of real ``x``, as a float (complex input is a TypeError).")
-exp2 = _unary_float("exp2", lambda a, s: mx.power(mx.array(2, dtype=a.dtype), a, stream=s),
+exp2 = _unary_float("exp2", lambda a, dev: mx.power(mx.array(2, dtype=a.dtype), a,
+                                                    stream=dev._s),
                     "``2 ** x`` elementwise.")
 cbrt = _unary_float("cbrt", _cbrt, "The real cube root of ``x`` (negative for negative ``x``).")
-deg2rad = _unary_float("deg2rad", lambda a, s: mx.radians(a, stream=s),
+deg2rad = _unary_float("deg2rad", lambda a, dev: mx.radians(a, stream=dev._s),
                        "Degrees to radians.")
-radians = _unary_float("radians", lambda a, s: mx.radians(a, stream=s),
+radians = _unary_float("radians", lambda a, dev: mx.radians(a, stream=dev._s),
                        "Degrees to radians (the same as :func:`deg2rad`).")
-rad2deg = _unary_float("rad2deg", lambda a, s: mx.degrees(a, stream=s),
+rad2deg = _unary_float("rad2deg", lambda a, dev: mx.degrees(a, stream=dev._s),
                        "Radians to degrees.")
-degrees = _unary_float("degrees", lambda a, s: mx.degrees(a, stream=s),
+degrees = _unary_float("degrees", lambda a, dev: mx.degrees(a, stream=dev._s),
                        "Radians to degrees (the same as :func:`rad2deg`).")
 sinc = _unary_float("sinc", _sinc, "The normalised sinc, ``sin(pi x) / (pi x)``, 1 at 0.")
 
@@ -241,7 +245,14 @@ def isclose(a: Array | complex, b: Array | complex, rtol: float = 1e-05, atol: f
     fdt = float_dtype(dt)
     a1 = _core.as_mx(a1, dt).astype(fdt._mx, stream=dev._s)
     a2 = _core.as_mx(a2, dt).astype(fdt._mx, stream=dev._s)
-    out = mx.isclose(a1, a2, rtol, atol, equal_nan=equal_nan, stream=dev._s)
+    s = dev._s
+    # Note: as NumPy, values that are not finite are close only when equal; MLX's
+    # isclose misses this for complex infinities.
+    finite = mx.logical_and(mx.isfinite(a1, stream=s), mx.isfinite(a2, stream=s), stream=s)
+    out = mx.where(finite, mx.isclose(a1, a2, rtol, atol, stream=s), a1 == a2, stream=s)
+    if equal_nan:
+        both = mx.logical_and(mx.isnan(a1, stream=s), mx.isnan(a2, stream=s), stream=s)
+        out = mx.logical_or(out, both, stream=s)
     return _core.new(out, _d.bool, dev)
 
 
@@ -482,19 +493,21 @@ def interp(x: Array | float, xp: Array | Sequence[float], fp: Array | Sequence[c
         lo, hi = fpa[0], fpa[-1]
     n = xpa.shape[0]
     if n == 1:
+        # As NumPy: one point gives fp[0] at xp[0], and for NaN x too.
         res = mx.broadcast_to(fpa[0], xa.shape, stream=s)
-    else:
-        j = mx.clip(mx.searchsorted(xpa, xa, side="right", stream=s).astype(mx.int32) - 1,
-                    0, n - 2, stream=s)
-        x0, x1 = mx.take(xpa, j, stream=s), mx.take(xpa, j + 1, stream=s)
-        f0, f1 = mx.take(fpa, j, stream=s), mx.take(fpa, j + 1, stream=s)
-        slope = (f1 - f0) / (x1 - x0)
-        res = slope * (xa - x0) + f0
-        # NumPy's fallbacks where the slope is infinite (repeated or huge xp steps).
-        res = mx.where(mx.isnan(res), slope * (xa - x1) + f1, res, stream=s)
-        res = mx.where(mx.logical_and(mx.isnan(res), f0 == f1), f0, res, stream=s)
-        res = mx.where(xa == x0, f0, res, stream=s)
-        res = mx.where(xa == xpa[-1], fpa[-1], res, stream=s)
+        res = mx.where(xa < xpa[0], lo, mx.where(xa > xpa[0], hi, res, stream=s), stream=s)
+        return _core.new(res.astype(odt._mx, stream=s), odt, dev)
+    j = mx.clip(mx.searchsorted(xpa, xa, side="right", stream=s).astype(mx.int32) - 1,
+                0, n - 2, stream=s)
+    x0, x1 = mx.take(xpa, j, stream=s), mx.take(xpa, j + 1, stream=s)
+    f0, f1 = mx.take(fpa, j, stream=s), mx.take(fpa, j + 1, stream=s)
+    slope = (f1 - f0) / (x1 - x0)
+    res = slope * (xa - x0) + f0
+    # NumPy's fallbacks where the slope is infinite (repeated or huge xp steps).
+    res = mx.where(mx.isnan(res), slope * (xa - x1) + f1, res, stream=s)
+    res = mx.where(mx.logical_and(mx.isnan(res), f0 == f1), f0, res, stream=s)
+    res = mx.where(xa == x0, f0, res, stream=s)
+    res = mx.where(xa == xpa[-1], fpa[-1], res, stream=s)
     res = mx.where(xa < xpa[0], lo, mx.where(xa > xpa[-1], hi, res, stream=s), stream=s)
     nan = mx.array(math.nan, dtype=odt._mx)
     res = mx.where(mx.isnan(xa, stream=s), nan, res, stream=s).astype(odt._mx, stream=s)

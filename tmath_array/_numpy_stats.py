@@ -231,6 +231,7 @@ _CONTINUOUS = {"linear": None, "weibull": (0.0, 0.0), "hazen": (0.5, 0.5),
                "interpolated_inverted_cdf": (0.0, 1.0), "median_unbiased": (1 / 3, 1 / 3),
                "normal_unbiased": (3 / 8, 3 / 8), "midpoint": None}
 _DISCRETE = {"lower": mx.floor, "higher": mx.ceil, "nearest": mx.round}
+_MEDIAN = object()  # the method of median and nanmedian (not a NumPy method name)
 
 
 def _q_values(name: str, q, scale: float, dev):
@@ -240,9 +241,11 @@ def _q_values(name: str, q, scale: float, dev):
         if q._dtype not in _CAT["real-valued"]:
             _core.bad_dtype(f"{name} (q)", "real-valued", q._dtype)
         # Note: an Array q is not read (that would be a sync point): values outside
-        # the range give NaN instead of NumPy's ValueError.
+        # [0, 1] (or NaN) give NaN instead of NumPy's ValueError. They are clamped for
+        # the index arithmetic, which must never see them (a NaN index reads anywhere).
         qa = q._array.astype(idt, stream=dev._s) / scale
-        return mx.where((qa >= 0) & (qa <= 1), qa, math.nan, stream=dev._s), q._dtype
+        bad = mx.logical_not((qa >= 0) & (qa <= 1), stream=dev._s)
+        return mx.where(bad, 0, qa, stream=dev._s), q._dtype, bad
 
     def flat(v):
         if isinstance(v, Sequence) and not isinstance(v, str):
@@ -259,7 +262,7 @@ def _q_values(name: str, q, scale: float, dev):
         qa = mx.array(q, dtype=idt)
     except ValueError:
         raise ValueError(f"{name}: q must be rectangular, got {q!r}") from None
-    return (qa / scale if scale != 1 else qa), None
+    return (qa / scale if scale != 1 else qa), None, None
 
 
 def _lerp(a, b, t):
@@ -271,11 +274,11 @@ def _lerp(a, b, t):
 def _quantile(name: str, a, q, axis, method, keepdims, skip_nan: bool, scale: float) -> Array:
     _core.check_category(name, a, "real-valued")
     _check_keepdims(name, keepdims)
-    if method not in _CONTINUOUS and method not in _DISCRETE:
+    if method not in _CONTINUOUS and method not in _DISCRETE and method != _MEDIAN:
         raise ValueError(f"{name}: method {method!r} is not supported; use one of "
                          f"{', '.join(sorted([*_CONTINUOUS, *_DISCRETE]))}")
     dev, s = a._device, a._device._s
-    qa, qdt = _q_values(name, q, scale, dev)
+    qa, qdt, bad = _q_values(name, q, scale, dev)
     axes = _core.check_axes(name, axis, a.ndim)
     if axes is None or a.ndim == 0:
         axes = tuple(range(a.ndim))
@@ -299,7 +302,7 @@ def _quantile(name: str, a, q, axis, method, keepdims, skip_nan: bool, scale: fl
     else:
         cnt = mx.array(n, dtype=idt)
     qf = mx.reshape(qa, (-1,), stream=s)
-    if method in ("linear", "lower", "higher", "nearest"):
+    if method in ("linear", "lower", "higher", "nearest", _MEDIAN):
         v = (cnt - 1) * qf
     elif method == "midpoint":
         v0 = (cnt - 1) * qf
@@ -312,6 +315,14 @@ def _quantile(name: str, a, q, axis, method, keepdims, skip_nan: bool, scale: fl
     if discrete:
         idx = mx.clip(_DISCRETE[method](v), 0, mx.maximum(last, 0))
         res = mx.take_along_axis(srt, idx.astype(mx.int32), axis=-1, stream=s)
+    elif method == _MEDIAN:
+        # NumPy's median is the mean of the middle value(s), not a lerp: inf stays inf.
+        lo_i = mx.maximum(mx.floor(v), 0).astype(mx.int32)
+        hi_i = mx.maximum(mx.ceil(v), 0).astype(mx.int32)
+        srt = srt.astype(work._mx, stream=s)
+        lo = mx.take_along_axis(srt, lo_i, axis=-1, stream=s)
+        hi = mx.take_along_axis(srt, hi_i, axis=-1, stream=s)
+        res = mx.where(lo_i == hi_i, lo, (lo + hi) / 2, stream=s)
     else:
         # NumPy's bounds: from the last index on, both neighbours are the last element;
         # below 0, both the first.
@@ -324,6 +335,8 @@ def _quantile(name: str, a, q, axis, method, keepdims, skip_nan: bool, scale: fl
         res = _lerp(lo, hi, gamma)
     if floating and not skip_nan:
         res = mx.where(mx.isnan(srt[..., -1:], stream=s), math.nan, res, stream=s)
+    if bad is not None and out_dt in _FLOATING:
+        res = mx.where(mx.reshape(bad, (-1,), stream=s), math.nan, res, stream=s)
     res = mx.moveaxis(res.astype(out_dt._mx, stream=s), -1, 0, stream=s)
     kept = [1 if i in axes else d for i, d in enumerate(a.shape)] if keepdims else batch
     return _core.new(mx.reshape(res, (*qa.shape, *kept), stream=s), out_dt, dev)
@@ -339,7 +352,9 @@ def quantile(a: Array, q, axis: int | tuple[int, ...] | None = None, out: None =
     'hazen', 'interpolated_inverted_cdf', 'median_unbiased', 'normal_unbiased'.
     The discrete ones ('lower', 'higher', 'nearest') keep ``a``'s dtype; the
     others give float32 for integer input. ``overwrite_input`` is accepted: the
-    input is never modified, which NumPy allows.
+    input is never modified, which NumPy allows. An Array ``q`` is not checked
+    (that would be a sync point): its values outside [0, 1] give NaN (the
+    clamped quantile for the discrete methods on integers).
 
     Raises:
         ValueError: for ``q`` (Python numbers) outside [0, 1], an unknown method,
@@ -364,7 +379,7 @@ def median(a: Array, axis: int | tuple[int, ...] | None = None, out: None = None
     """The median of ``a`` over ``axis``; NaN for a slice with NaN. Integers give float32."""
     no_out("median", out)
     check_bool("median", overwrite_input, "overwrite_input")
-    return _quantile("median", a, 0.5, axis, "linear", keepdims, False, 1.0)
+    return _quantile("median", a, 0.5, axis, _MEDIAN, keepdims, False, 1.0)
 
 
 def nanmedian(a: Array, axis: int | tuple[int, ...] | None = None, out: None = None,
@@ -372,7 +387,7 @@ def nanmedian(a: Array, axis: int | tuple[int, ...] | None = None, out: None = N
     """The median over ``axis`` of the non-NaN elements; NaN for an all-NaN slice."""
     no_out("nanmedian", out)
     check_bool("nanmedian", overwrite_input, "overwrite_input")
-    return _quantile("nanmedian", a, 0.5, axis, "linear", keepdims, True, 1.0)
+    return _quantile("nanmedian", a, 0.5, axis, _MEDIAN, keepdims, True, 1.0)
 
 
 # --- covariance -----------------------------------------------------------------------
