@@ -174,41 +174,32 @@ from ._numpy_math import (
     cbrt,
     deg2rad,
     degrees,
-    dot,
-    einsum,
     exp2,
     fabs,
     fmax,
     fmin,
     fmod,
     heaviside,
-    inner,
     interp,
     isclose,
-    kron,
     nan_to_num,
-    outer,
     rad2deg,
     radians,
     sinc,
-    trace,
-    vdot,
 )
+from ._numpy_products import dot, einsum, inner, kron, outer, trace, vdot
+from ._numpy_quantiles import median, nanmedian, percentile, quantile
 from ._numpy_stats import (
     average,
     corrcoef,
     cov,
-    median,
     nanmax,
     nanmean,
-    nanmedian,
     nanmin,
     nanstd,
     nansum,
     nanvar,
-    percentile,
     ptp,
-    quantile,
 )
 
 __all__ = [
