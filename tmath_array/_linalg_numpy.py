@@ -16,7 +16,7 @@ import mlx.core as mx
 from . import _core
 from . import _dtypes as _d
 from ._linalg import _EPS, matrix_norm, svd, vector_norm
-from ._manipulation_functions import expand_dims, moveaxis
+from ._manipulation_functions import expand_dims, moveaxis, reshape
 
 if TYPE_CHECKING:
     from ._array_object import Array
@@ -52,7 +52,11 @@ def norm(x: Array, ord: int | float | str | None = None,  # noqa: A002
         raise TypeError(f"norm: keepdims must be a bool, got {type(keepdims).__name__}")
     if axis is None:
         if ord is None:
-            return vector_norm(x, axis=None, keepdims=keepdims, ord=2)
+            # Flattened first, and keepdims applied here: the compiled norm kernel is keyed
+            # by its axes and keepdims, and this way every rank shares one.
+            flat = reshape(x, (-1,))
+            out = vector_norm(flat, axis=0, ord=2)
+            return reshape(out, (1,) * x.ndim) if keepdims else out
         if x.ndim not in (1, 2):
             raise ValueError(f"norm: with ord={ord!r} and no axis, x must be 1-d or 2-d, got "
                              f"shape {x.shape}")
@@ -62,7 +66,8 @@ def norm(x: Array, ord: int | float | str | None = None,  # noqa: A002
     if len(axes) == 1:
         if isinstance(ord, str):
             raise ValueError(f"norm: ord={ord!r} is a matrix norm; axis names one axis")
-        return vector_norm(x, axis=axes[0], keepdims=keepdims, ord=2 if ord is None else ord)
+        out = vector_norm(x, axis=axes[0], ord=2 if ord is None else ord)
+        return expand_dims(out, axis=axes[0]) if keepdims else out
     if len(axes) != 2:
         raise ValueError(f"norm: axis must name one or two axes, got {axis!r}")
     out = matrix_norm(moveaxis(x, axes, (-2, -1)), ord="fro" if ord is None else ord)

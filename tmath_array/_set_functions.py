@@ -68,8 +68,10 @@ def _unique(name: str, x, want_index: bool, want_inverse: bool, equal_nan: bool 
         inverse = mx.zeros(a.shape, dtype=mx.int32)
         return values, empty, inverse, empty
     equal_nan = equal_nan and x._dtype in _d.CATEGORIES["floating-point"]
-    out = list(_compile.run("unique", _unique_impl, dev, a,
-                            static=(want_index, want_inverse, equal_nan)))
+    # Note: not compiled. MLX's unique builds its graph with the size as a constant, so a
+    # compiled trace meant one C++ compile (seconds) per input size, for nothing to fuse.
+    with mx.stream(s):
+        out = list(_unique_impl(a, want_index, want_inverse, equal_nan))
     # Note: MLX's unique refuses a data-dependent size; this is the one counted sync.
     _lazy.materialize(_lazy.DATA_DEPENDENT, *out)
     k = out.pop().item()
