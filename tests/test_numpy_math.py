@@ -423,6 +423,8 @@ def test_quantile_array_q_and_errors():
     q = np.array([0.25, 0.5], dtype=np.float32)
     assert_close(xp.quantile(xp.asarray(a), xp.asarray(q)), np.quantile(a, q))
     assert_close(xp.quantile(xp.asarray(a), xp.asarray([1.5])), np.array([np.nan], np.float32))
+    q64 = np.array([0.1, 0.9])  # a NumPy q, as NumPy code passes it: float64 as in NumPy
+    assert_close(xp.quantile(xp.asarray(a), q64), np.quantile(a, q64), rtol=1e-6)
     with pytest.raises(ValueError):
         xp.quantile(xp.asarray(a), 1.5)
     with pytest.raises(ValueError):
@@ -508,6 +510,13 @@ def test_histogram_rules_edges_and_errors():
         assert_array_equal(got[0], expected[0].astype(np.int32))
         assert_close(got[1], expected[1], rtol=1e-6)
     x = xp.asarray(a)
+    edges = np.array([-1.0, 0.0, 2.5])
+    got = xp.histogram(x, bins=edges, range=np.array([-1, 1]))
+    expected = np.histogram(a, bins=edges, range=np.array([-1, 1]))
+    assert_array_equal(got[0], expected[0].astype(np.int32))
+    assert_array_equal(got[1], expected[1])
+    with pytest.raises(TypeError):
+        xp.histogram(x, range=(1.0,))
     with pytest.raises(ValueError):
         xp.histogram(x, bins=0)
     with pytest.raises(ValueError):

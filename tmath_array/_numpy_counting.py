@@ -48,12 +48,26 @@ def _counts(idx: mx.array, keep: mx.array, n: int, weights, dev):
     return _scatter_add(n + 1, slot, w, weights._dtype, dev)[:n], weights._dtype
 
 
+def _weights(name: str, weights, like):
+    """``weights`` (None, an Array or a list) as a real Array of ``like``'s shape."""
+    if weights is None:
+        return None
+    weights = param_array(name, weights, "weights", like)
+    _core.check_category(name, weights, "real-valued")
+    if weights.shape != like.shape:
+        raise ValueError(f"{name}: weights of shape {weights.shape} must have the data's "
+                         f"shape {like.shape}")
+    return weights
+
+
 # --- histogram --------------------------------------------------------------------------
 
 def _check_range(rng) -> tuple[float, float]:
-    if not (isinstance(rng, Sequence) and len(rng) == 2):
-        raise TypeError(f"histogram: range must be a pair (min, max), got {rng!r}")
-    lo, hi = (float(v) for v in rng)
+    try:
+        lo, hi = (float(v) for v in rng)
+    except (TypeError, ValueError):
+        raise TypeError(f"histogram: range must be a pair of numbers (min, max), got "
+                        f"{rng!r}") from None
     if lo > hi:
         raise ValueError(f"histogram: max must be larger than min in range {rng!r}")
     if not (math.isfinite(lo) and math.isfinite(hi)):
@@ -99,18 +113,14 @@ def histogram(a: Array, bins: int | str | Array | Sequence[float] = 10, range=No
 
     A rule name is a sync point (``data-dependent``): the number of bins depends on
     the values. Everything else is lazy; in particular a data-derived range with
-    NaN or inf gives NaN edges and zero counts (NumPy raises ValueError).
+    NaN or inf gives NaN edges and zero counts (NumPy raises ValueError), and edges
+    given as an array are not checked to increase (a Python list is).
     """
     _core.check_category("histogram", a, "real-valued")
     dev, s = a._device, a._device._s
     edt = float_dtype(a._dtype)
     x = mx.reshape(a._array, (-1,), stream=s).astype(edt._mx, stream=s)
-    if weights is not None:
-        weights = param_array("histogram", weights, "weights", a)
-        _core.check_category("histogram", weights, "real-valued")
-        if weights.shape != a.shape:
-            raise ValueError(f"histogram: weights of shape {weights.shape} must have a's "
-                             f"shape {a.shape}")
+    weights = _weights("histogram", weights, a)
     rng = None if range is None else _check_range(range)
     if isinstance(bins, str):
         bins, rng = _bins_from_rule(a, bins, rng)
@@ -123,7 +133,7 @@ def histogram(a: Array, bins: int | str | Array | Sequence[float] = 10, range=No
         _core.check_category("histogram", e, "real-valued")
         if e.ndim != 1 or e.shape[0] < 2:
             raise ValueError(f"histogram: bin edges must be 1-d with at least two, got {e.shape}")
-        if not isinstance(bins, _core.Array):
+        if isinstance(bins, Sequence):
             flat = [float(v) for v in bins]
             if builtins.any(p > q for p, q in zip(flat, flat[1:])):
                 raise ValueError("histogram: bins must increase monotonically")
@@ -202,12 +212,8 @@ def bincount(x: Array, weights: Array | None = None, minlength: int = 0, *,
         if v is not None and v < 0:
             raise ValueError(f"bincount: {n} must be non-negative, got {v}")
     dev, s = x._device, x._device._s
+    weights = _weights("bincount", weights, x)
     if weights is not None:
-        weights = param_array("bincount", weights, "weights", x)
-        _core.check_category("bincount", weights, "real-valued")
-        if weights.shape != x.shape:
-            raise ValueError(f"bincount: weights of shape {weights.shape} must have x's shape "
-                             f"{x.shape}")
         wdt = float_dtype(weights._dtype)
         weights = _core.new(weights._array.astype(wdt._mx, stream=s), wdt, dev)
     a = x._array.astype(mx.int64, stream=s)
@@ -253,7 +259,8 @@ def unique(ar: Array, return_index: bool = False, return_inverse: bool = False,
     With ``return_index``/``return_inverse``/``return_counts``, a tuple that adds
     the first index of each value, the indices rebuilding ``ar`` (of ``ar``'s
     shape) and the counts, all int32. All NaN count as one value unless
-    ``equal_nan=False``. A sync point (``data-dependent``).
+    ``equal_nan=False``. The values come sorted whatever ``sorted`` says (NumPy
+    allows that). A sync point (``data-dependent``).
 
     Raises:
         ValueError: for ``axis`` other than None (unique slices are not supported).

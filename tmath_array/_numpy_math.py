@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import mlx.core as mx
+import numpy as np
 
 from . import _core
 from . import _dtypes as _d
@@ -62,8 +63,8 @@ def as_float(name: str, x, category: str = "real-valued"):
 def param_array(name: str, v, argname: str, like=None):
     """An Array argument that NumPy code often passes as a Python list or scalar.
 
-    Arrays pass through; Python scalars and (nested) sequences of numbers become
-    arrays on ``like``'s device. Anything else is a TypeError.
+    Arrays pass through; Python scalars, (nested) sequences of numbers and NumPy
+    arrays become arrays on ``like``'s device. Anything else is a TypeError.
     """
     from ._creation_functions import asarray
 
@@ -71,7 +72,8 @@ def param_array(name: str, v, argname: str, like=None):
         if like is not None and v._device != like._device:
             raise ValueError(f"{name}: {argname} is on {v._device}, the data on {like._device}")
         return v
-    if _core.scalar_rank(v) is not None or (isinstance(v, Sequence) and not isinstance(v, str)):
+    if _core.scalar_rank(v) is not None or isinstance(v, np.ndarray) or (
+            isinstance(v, Sequence) and not isinstance(v, str)):
         return asarray(v, device=None if like is None else like._device)
     raise TypeError(f"{name}: {argname} must be an array, a Python number or a sequence of "
                     f"numbers, got {type(v).__name__}")

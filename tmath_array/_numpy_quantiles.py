@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import mlx.core as mx
+import numpy as np
 
 from . import _core
 from . import _dtypes as _d
@@ -39,8 +40,15 @@ _MEDIAN = object()  # the method of median and nanmedian (not a NumPy method nam
 
 
 def _q_values(name: str, q, scale: float, dev):
-    """``q`` (a number, nested sequence or Array) as an MLX array of fractions in [0, 1]."""
+    """``q`` (a number, nested sequence, NumPy array or Array) as MLX fractions in [0, 1].
+
+    Returns ``(fractions, q's dtype if q is an array, mask of the bad entries of an array q)``.
+    """
     idt = mx.float64 if dev.type == "cpu" else mx.float32
+    if isinstance(q, np.ndarray):
+        from ._creation_functions import asarray
+
+        q = asarray(q, device=dev)
     if isinstance(q, _core.Array):
         if q._dtype not in _CAT["real-valued"]:
             _core.bad_dtype(f"{name} (q)", "real-valued", q._dtype)
