@@ -141,6 +141,13 @@ SYNC_POINTS = [
     ("x[mask] = values", lambda x, i: x.__setitem__(x > 2, xp.asarray([1.0, 2.0])),
      "data-dependent"),
     ("xp.repeat(x, array)", lambda x, i: xp.repeat(x, xp.asarray([1, 0, 2])), "data-dependent"),
+    # NumPy-only functions (np-math, docs/numpy_math.md)
+    ("xp.argwhere(x)", lambda x, i: xp.argwhere(x), "data-dependent"),
+    ("xp.flatnonzero(x)", lambda x, i: xp.flatnonzero(x), "data-dependent"),
+    ("xp.unique(x)", lambda x, i: xp.unique(x, return_counts=True), "data-dependent"),
+    ("xp.bincount(x)", lambda x, i: xp.bincount(xp.asarray([0, 2, 2])), "data-dependent"),
+    ("xp.histogram(x, bins=\"auto\")", lambda x, i: xp.histogram(x, bins="auto"),
+     "data-dependent"),
 ]
 
 
@@ -218,6 +225,12 @@ LAZY_OPERATIONS = [
         xp.random.default_rng(0).normal(size=3), xp.random.rand(2), xp.random.randint(5, size=2),
         xp.random.choice(x, 2, replace=False, p=[0.2, 0.3, 0.5]), xp.random.permutation(x),
         xp.random.shuffle(m))),
+    ("NumPy-only math (np-math)", lambda x, i, m: (
+        xp.fmod(x, 2.0), xp.sinc(x), xp.allclose(m, m), xp.dot(m, x), xp.einsum("ij->i", m),
+        xp.interp(x, x, x), xp.nanmean(m, axis=0), xp.percentile(m, 50, axis=1),
+        xp.median(x), xp.cov(m), xp.average(x, weights=x), xp.histogram(x, bins=4),
+        xp.histogram(x, bins=[0.0, 1.5, 4.0], range=(0, 4)), xp.bincount(i, length=3),
+        xp.linalg.norm(m), xp.linalg.lstsq(m.mT, x))),
 ]
 
 

@@ -247,6 +247,44 @@ from ._statistical_functions import (
 from ._torch_interop import to_torch
 from ._utility_functions import all, any, diff
 
+# NumPy-only math, statistics and counting functions (np-math; docs/numpy_math.md).
+# isort: split
+from ._numpy_counting import argwhere, bincount, flatnonzero, histogram, unique
+from ._numpy_math import (
+    allclose,
+    array_equal,
+    array_equiv,
+    cbrt,
+    deg2rad,
+    degrees,
+    exp2,
+    fabs,
+    fmax,
+    fmin,
+    fmod,
+    heaviside,
+    interp,
+    isclose,
+    nan_to_num,
+    rad2deg,
+    radians,
+    sinc,
+)
+from ._numpy_products import dot, einsum, inner, kron, outer, trace, vdot
+from ._numpy_quantiles import median, nanmedian, percentile, quantile
+from ._numpy_stats import (
+    average,
+    corrcoef,
+    cov,
+    nanmax,
+    nanmean,
+    nanmin,
+    nanstd,
+    nansum,
+    nanvar,
+    ptp,
+)
+
 __all__ = [
     "__array_api_version__",
     "__array_namespace_info__",
@@ -311,6 +349,13 @@ __all__ = [
     "tril_indices_from", "indices", "ix_", "logspace", "geomspace", "pad",
     # random numbers (a submodule, as numpy.random)
     "random",
+    # NumPy-only math, statistics and counting (np-math; docs/numpy_math.md)
+    "allclose", "array_equal", "array_equiv", "cbrt", "deg2rad", "degrees", "dot", "einsum",
+    "exp2", "fabs", "fmax", "fmin", "fmod", "heaviside", "inner", "interp", "isclose", "kron",
+    "nan_to_num", "outer", "rad2deg", "radians", "sinc", "trace", "vdot",
+    "average", "corrcoef", "cov", "median", "nanmax", "nanmean", "nanmedian", "nanmin",
+    "nanstd", "nansum", "nanvar", "percentile", "ptp", "quantile",
+    "argwhere", "bincount", "flatnonzero", "histogram", "unique",
 ]
 
 

@@ -142,7 +142,9 @@ def nonzero(x: Array, /) -> tuple[Array, ...]:
     size = a.size
     if size == 0:
         return tuple(_core.new(mx.zeros((0,), dtype=mx.int32), _d.int32, dev) for _ in shape)
-    mask, rank, count = _compile.run("nonzero", _nonzero_positions, dev, a)
+    # Flattened first: one compiled trace serves every rank.
+    mask, rank, count = _compile.run("nonzero", _nonzero_positions, dev,
+                                     mx.reshape(a, (-1,), stream=dev._s))
     # Note: MLX has no nonzero (its output shape depends on the values): one counted sync.
     _lazy.materialize(_lazy.DATA_DEPENDENT, mask, rank, count)
     n = count.item()

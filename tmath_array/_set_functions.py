@@ -38,15 +38,21 @@ class UniqueInverseResult(NamedTuple):
     inverse_indices: Array
 
 
-def _unique_impl(a: mx.array, want_index: bool, want_inverse: bool):
-    """MLX's unique at full size (values, [index], [inverse], counts), and the number of
-    distinct elements (entries with a non-zero count)."""
+def _unique_impl(a: mx.array, want_index: bool, want_inverse: bool, nan_count: bool = False):
+    """MLX's unique at full size (values, [index], [inverse], counts), the number of
+    distinct elements (entries with a non-zero count) and, with ``nan_count``, of NaN."""
     out = mx.unique(a, a.size, want_index, want_inverse, True, fill_value=0)
+    if nan_count:
+        return (*out, mx.sum(mx.isnan(a)), mx.sum(out[-1] > 0))
     return (*out, mx.sum(out[-1] > 0))
 
 
-def _unique(name: str, x, want_index: bool, want_inverse: bool):
-    """``(values, indices, inverse_indices, counts)`` as MLX arrays of the right sizes."""
+def _unique(name: str, x, want_index: bool, want_inverse: bool, equal_nan: bool = False):
+    """``(values, indices, inverse_indices, counts)`` as MLX arrays of the right sizes.
+
+    With ``equal_nan`` (NumPy's ``unique``), every NaN counts as one value: the
+    first NaN stands for all of them.
+    """
     _core.check_array(name, x)
     a = x._array
     dev = x._device
@@ -61,11 +67,22 @@ def _unique(name: str, x, want_index: bool, want_inverse: bool):
         values = x._array.reshape(0)
         inverse = mx.zeros(a.shape, dtype=mx.int32)
         return values, empty, inverse, empty
-    out = list(_compile.run("unique", _unique_impl, dev, a,
-                            static=(want_index, want_inverse)))
+    equal_nan = equal_nan and x._dtype in _d.CATEGORIES["floating-point"]
+    # Note: not compiled. MLX's unique builds its graph with the size as a constant, so a
+    # compiled trace meant one C++ compile (seconds) per input size, for nothing to fuse.
+    with mx.stream(s):
+        out = list(_unique_impl(a, want_index, want_inverse, equal_nan))
     # Note: MLX's unique refuses a data-dependent size; this is the one counted sync.
     _lazy.materialize(_lazy.DATA_DEPENDENT, *out)
     k = out.pop().item()
+    nans = out.pop().item() if equal_nan else 0
+    if nans > 1:
+        # NaN sorts last, one entry per NaN: keep the first, counting all of them.
+        k -= nans - 1
+        out[-1] = mx.concatenate([out[-1][:k - 1], mx.array([nans], dtype=out[-1].dtype)],
+                                 stream=s)
+        if want_inverse:
+            out[-2] = mx.minimum(out[-2], k - 1, stream=s)
     values = out.pop(0)[:k]
     counts = out.pop()[:k]
     if is_bool:

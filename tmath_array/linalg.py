@@ -36,9 +36,15 @@ from ._linalg import (
     vector_norm,
 )
 
+# NumPy's norm and lstsq (not in the standard; np-math, docs/numpy_math.md).
+# isort: split
+from ._linalg_numpy import LstsqResult, lstsq, norm
+
 __all__ = [
     "cholesky", "cross", "det", "diagonal", "eig", "eigh", "eigvals", "eigvalsh", "inv",
     "matmul", "matrix_norm", "matrix_power", "matrix_rank", "matrix_transpose", "outer",
     "pinv", "qr", "slogdet", "solve", "svd", "svdvals", "tensordot", "trace", "vecdot",
     "vector_norm",
+    # NumPy's (not in the standard)
+    "LstsqResult", "lstsq", "norm",
 ]
