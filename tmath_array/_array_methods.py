@@ -17,17 +17,15 @@ globals, where they would shadow the builtins.
 from __future__ import annotations
 
 import builtins
-import operator
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import _core, _interop, _linalg
+from . import _core, _interop
 from . import _creation_functions as _cr
 from . import _data_type_functions as _dt
 from . import _dtypes as _d
 from . import _elementwise_functions as _ew
-from . import _linear_algebra_functions as _la
 from . import _manipulation_functions as _mf
 from . import _searching_functions as _se
 from . import _sorting_functions as _so
@@ -39,7 +37,6 @@ if TYPE_CHECKING:
     from ._array_object import Array
     from ._dtypes import DType
 
-_INTEGER = _d.CATEGORIES["integer"]
 _SORT_KINDS = (None, "quicksort", "mergesort", "heapsort", "stable")
 
 
@@ -65,12 +62,6 @@ def _dtype(name: str, dtype) -> DType | None:
     if dt is None:
         raise TypeError(f"{name}: {dtype!r} is not a dtype tmath_array has")
     return dt
-
-
-def _counted(x: Array) -> Array:
-    """``x``, with booleans as int32: NumPy sums, averages and accumulates them as integers."""
-    # Note: NumPy counts in its default integer (int64); the default integer here is int32.
-    return _dt.astype(x, _d.int32) if x._dtype is _d.bool else x
 
 
 def _ordered(fn, x: Array, *args, keep_bool: bool = True, **kwargs) -> Array:
@@ -105,39 +96,7 @@ def _sort_kind(name: str, kind, stable) -> None:
 
 def _float_work(name: str, x: Array, dtype) -> Array:
     """The input of mean/var/std: cast to ``dtype`` when given (NumPy computes in it)."""
-    return _counted(x) if dtype is None else _dt.astype(x, _dtype(name, dtype))
-
-
-def _cumulative(name: str, fn, x: Array, axis, dtype) -> Array:
-    x = _counted(x)
-    if axis is None or x.ndim == 0:
-        # Note: NumPy accumulates over the flattened array when no axis is given (the
-        # standard's cumulative_sum wants an axis beyond one dimension); 0-d counts as 1-d.
-        x = _mf.reshape(x, (-1,))
-        axis = 0 if axis is None else axis
-    return fn(x, axis=axis, dtype=_dtype(name, dtype))
-
-
-def _last_two(name: str, x: Array, axis1, axis2) -> Array:
-    """``x`` with ``axis1`` and ``axis2`` moved to the end (NumPy's diagonal/trace axes)."""
-    if x.ndim < 2:
-        raise ValueError(f"{name}: the array must have at least two dimensions, got shape "
-                         f"{x.shape}")
-    a1 = _core.check_axis(name, axis1, x.ndim)
-    a2 = _core.check_axis(name, axis2, x.ndim)
-    if a1 == a2:
-        raise ValueError(f"{name}: axis1 and axis2 must differ, got {axis1} and {axis2}")
-    return _mf.moveaxis(x, (a1, a2), (-2, -1))
-
-
-def _round_integer(x: Array, q: int) -> Array:
-    """``x`` (integers) rounded to a multiple of ``q``, halves to the even multiple."""
-    if q > _d.INT_RANGE[x._dtype][1]:
-        return _cr.zeros_like(x)
-    r = _ew.remainder(x, q)  # in [0, q)
-    down = x - r
-    half_odd = (r == q - r) & (_ew.remainder(_ew.floor_divide(x, q), 2) == 1)
-    return _se.where((r > q - r) | half_odd, down + q, down)
+    return x if dtype is None else _dt.astype(x, _dtype(name, dtype))
 
 
 def _cast(name: str, dtype: DType):
@@ -249,14 +208,10 @@ class ArrayMethods:
         return _mf.permute_dims(self, perm)
 
     def swapaxes(self, axis1: builtins.int, axis2: builtins.int, /) -> Array:
-        """``x`` with the axes ``axis1`` and ``axis2`` exchanged."""
-        if self.ndim == 0:
-            raise IndexError("swapaxes: a 0-dimensional array has no axes")
-        a1 = _core.check_axis("swapaxes", axis1, self.ndim)
-        a2 = _core.check_axis("swapaxes", axis2, self.ndim)
-        perm = list(range(self.ndim))
-        perm[a1], perm[a2] = a2, a1
-        return _mf.permute_dims(self, tuple(perm))
+        """``x`` with the axes ``axis1`` and ``axis2`` exchanged (``xp.swapaxes``)."""
+        from . import _numpy_shape as _npshape  # here: it needs Array, defined after this module
+
+        return _npshape.swapaxes(self, axis1, axis2)
 
     def flatten(self, order: str = "C") -> Array:
         """``x`` as a one-dimensional array (``order="F"``: column by column)."""
@@ -266,9 +221,10 @@ class ArrayMethods:
         return self.ravel(order)
 
     def ravel(self, order: str = "C") -> Array:
-        """``x`` as a one-dimensional array (``order="F"``: column by column)."""
-        x = self.transpose() if _order("ravel", order, "CFAK") == "F" else self
-        return _mf.reshape(x, (-1,))
+        """``x`` as a one-dimensional array (``order="F"``: column by column; ``xp.ravel``)."""
+        from . import _numpy_shape as _npshape  # here: it needs Array, defined after this module
+
+        return _npshape.ravel(self, order)
 
     def squeeze(self, axis=None) -> Array:
         """``x`` without length-one axes: all of them by default, else those of ``axis``
@@ -280,17 +236,19 @@ class ArrayMethods:
     def diagonal(self, offset: builtins.int = 0, axis1: builtins.int = 0,
                  axis2: builtins.int = 1) -> Array:
         """The ``offset``-th diagonal over ``axis1`` and ``axis2`` (NumPy's argument order):
-        the other axes come first, the diagonal last."""
-        return _linalg.diagonal(_last_two("diagonal", self, axis1, axis2), offset=offset)
+        the other axes come first, the diagonal last (``xp.diagonal``)."""
+        from . import _numpy_aliases as _npalias  # here: it needs Array, defined after this module
+
+        return _npalias.diagonal(self, offset, axis1, axis2)
 
     # --- reductions ---------------------------------------------------------------
     def sum(self, axis=None, dtype=None, *, keepdims: builtins.bool = False) -> Array:
         """The sum over ``axis`` (every axis by default); booleans count as int32."""
-        return _st.sum(_counted(self), axis=axis, dtype=_dtype("sum", dtype), keepdims=keepdims)
+        return _st.sum(self, axis=axis, dtype=_dtype("sum", dtype), keepdims=keepdims)
 
     def prod(self, axis=None, dtype=None, *, keepdims: builtins.bool = False) -> Array:
         """The product over ``axis`` (every axis by default); booleans count as int32."""
-        return _st.prod(_counted(self), axis=axis, dtype=_dtype("prod", dtype),
+        return _st.prod(self, axis=axis, dtype=_dtype("prod", dtype),
                         keepdims=keepdims)
 
     def mean(self, axis=None, dtype=None, *, keepdims: builtins.bool = False) -> Array:
@@ -336,18 +294,24 @@ class ArrayMethods:
         return _ordered(_se.argmin, self, axis=axis, keepdims=keepdims, keep_bool=False)
 
     def cumsum(self, axis=None, dtype=None) -> Array:
-        """The cumulative sum along ``axis``; over the flattened ``x`` by default (NumPy)."""
-        return _cumulative("cumsum", _st.cumulative_sum, self, axis, dtype)
+        """The cumulative sum along ``axis`` (None: of the flattened array; ``xp.cumsum``)."""
+        from . import _numpy_aliases as _npalias  # here: it needs Array, defined after this module
+
+        return _npalias.cumsum(self, axis, _dtype("cumsum", dtype))
 
     def cumprod(self, axis=None, dtype=None) -> Array:
-        """The cumulative product along ``axis``; over the flattened ``x`` by default (NumPy)."""
-        return _cumulative("cumprod", _st.cumulative_prod, self, axis, dtype)
+        """The cumulative product along ``axis`` (None: of the flattened array;
+        ``xp.cumprod``)."""
+        from . import _numpy_aliases as _npalias  # here: it needs Array, defined after this module
+
+        return _npalias.cumprod(self, axis, _dtype("cumprod", dtype))
 
     def trace(self, offset: builtins.int = 0, axis1: builtins.int = 0, axis2: builtins.int = 1,
               dtype=None) -> Array:
-        """The sum of the ``offset``-th diagonal over ``axis1`` and ``axis2`` (NumPy's order)."""
-        x = _last_two("trace", _counted(self), axis1, axis2)
-        return _linalg.trace(x, offset=offset, dtype=_dtype("trace", dtype))
+        """The sum of the ``offset``-th diagonal over ``axis1`` and ``axis2`` (``xp.trace``)."""
+        from . import _numpy_products as _npprod  # here: it needs Array, defined after this module
+
+        return _npprod.trace(self, offset, axis1, axis2, _dtype("trace", dtype))
 
     # --- sorting and searching ----------------------------------------------------
     def argsort(self, axis=-1, kind=None, *, stable=None) -> Array:
@@ -379,31 +343,21 @@ class ArrayMethods:
 
     def round(self, decimals: builtins.int = 0) -> Array:
         """``x`` rounded to ``decimals`` decimal places (negative: tens, hundreds...), halves
-        to even, as NumPy's ``round``."""
-        _core.check_category("round", self, "numeric")
-        d = operator.index(decimals)
-        if d == 0 or (d > 0 and self._dtype in _INTEGER):
-            return _ew.round(self)
-        if self._dtype in _INTEGER:
-            return _round_integer(self, 10 ** -d)
-        # As NumPy: scale, round to an integer, scale back, in the array's dtype.
-        if d > 0:
-            return _ew.round(self * 10.0 ** d) / 10.0 ** d
-        return _ew.round(self / 10.0 ** -d) * 10.0 ** -d
+        to even, as NumPy's ``round`` (``xp.around``)."""
+        from . import _numpy_aliases as _npalias  # here: it needs Array, defined after this module
+
+        return _npalias.around(self, decimals)
 
     def conj(self) -> Array:
         """The complex conjugate (``xp.conj``; a copy for real ``x``)."""
         return _ew.conj(self)
 
     def dot(self, b, /) -> Array:
-        """NumPy's ``dot``: ``matmul`` for 1-d and 2-d operands, a product with a scalar or
-        0-d array, otherwise a sum over the last axis of ``x`` and the second-to-last of
-        ``b`` (its only axis when ``b`` is 1-d)."""
-        if not isinstance(b, _core.Array) or self.ndim == 0 or b.ndim == 0:
-            return _ew.multiply(self, b)
-        if self.ndim <= 2 and b.ndim <= 2:
-            return _la.matmul(self, b)
-        return _la.tensordot(self, b, axes=((self.ndim - 1,), (builtins.max(b.ndim - 2, 0),)))
+        """NumPy's ``dot`` (``xp.dot``): ``matmul`` for 1-d and 2-d operands, a product with a
+        scalar, otherwise a sum over the last axis of ``x`` and the second-to-last of ``b``."""
+        from . import _numpy_products as _npprod  # here: it needs Array, defined after this module
+
+        return _npprod.dot(self, b)
 
     # --- PyTorch ------------------------------------------------------------------
     def numel(self) -> builtins.int:

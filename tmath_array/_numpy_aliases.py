@@ -206,9 +206,10 @@ def _accumulate(name: str, fn, a, axis, dtype) -> Array:
     if x._dtype is _d.bool:
         # Note: NumPy counts booleans (in its default integer); the standard refuses them.
         x = astype(x, _d.int32)
-    if axis is None:
+    if axis is None or x.ndim == 0:
+        # Note: NumPy accumulates a 0-d array as a 1-d one (axis 0 or None).
         x = reshape(x, (-1,))
-        axis = 0
+        axis = 0 if axis is None else axis
     return fn(x, axis=axis, dtype=dtype)
 
 

@@ -33,6 +33,9 @@ def dot(a: Array, b: Array, out: None = None) -> Array:
     """NumPy's dot: a product for 0-d operands, else a sum over ``a``'s last axis and
     ``b``'s second-to-last (its only axis for 1-d ``b``)."""
     no_out("dot", out)
+    if not isinstance(a, _core.Array) or not isinstance(b, _core.Array):
+        # A Python scalar operand: NumPy's dot is then a product.
+        return multiply(a, b)
     for x in (a, b):
         _core.check_category("dot", x, "numeric")
     if a.ndim == 0 or b.ndim == 0:

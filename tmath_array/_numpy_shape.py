@@ -183,6 +183,8 @@ def swapaxes(a, axis1: int, axis2: int) -> Array:
 def ravel(a, order: str = "C") -> Array:
     """``a`` flattened to one dimension, in row-major order (``order="F"``: column-major)."""
     x = as_array("ravel", a)
+    if not isinstance(order, str):
+        raise TypeError(f"ravel: order must be a str, got {type(order).__name__}")
     if order == "F":
         x = permute_dims(x, tuple(range(x.ndim - 1, -1, -1)))
     elif order not in ("C", "A", "K"):
