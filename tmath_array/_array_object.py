@@ -8,7 +8,7 @@ from typing import Any
 
 import mlx.core as mx
 
-from . import _core, _indexing, _interop, _lazy
+from . import _core, _indexing, _interop, _lazy, _memory
 from . import _dtypes as _d
 from . import _elementwise_functions as _ew
 from ._devices import ONE_DEVICE, Device, check_dtype_on_device, to_device
@@ -93,9 +93,13 @@ def _fast_binary_operators(fn, mxfn, allowed, out, float_ok, int_range):
             odt = out.get(dt)  # None when dt is not allowed
             if dt is other._dtype and self._device is other._device and odt is not None:
                 dev = self._device
-                res = _object_new(Array)
-                res._array = mxop(self._array, other._array) if mxop is not None else \
+                a = mxop(self._array, other._array) if mxop is not None else \
                     mxfn(self._array, other._array, stream=dev._s)
+                nbytes = a.nbytes  # broadcasting can grow the result past the limit
+                if nbytes > _memory.max_bytes or not nbytes:
+                    _memory.check(a)
+                res = _object_new(Array)
+                res._array = a
                 res._dtype = odt
                 res._device = dev
                 return res

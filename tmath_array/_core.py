@@ -11,6 +11,7 @@ import builtins
 import mlx.core as mx
 
 from . import _dtypes as _d
+from . import _memory
 from ._devices import Device
 
 # The Array class, registered by _array_object at import (it needs the
@@ -24,7 +25,15 @@ _object_new = object.__new__
 
 
 def new(arr: mx.array, dtype, device: Device):
-    """Wrap an MLX array whose (canonical) dtype is already known."""
+    """Wrap an MLX array whose (canonical) dtype is already known.
+
+    Raises:
+        MemoryError: the array is larger than ``_memory.max_bytes`` (it is lazy:
+            nothing was allocated yet).
+    """
+    nbytes = arr.nbytes
+    if nbytes > _memory.max_bytes or not nbytes:  # (0: empty, or a size past 2**64)
+        _memory.check(arr)
     obj = _object_new(Array)
     obj._array = arr
     obj._dtype = dtype
@@ -33,7 +42,10 @@ def new(arr: mx.array, dtype, device: Device):
 
 
 def wrap(arr: mx.array, device: Device):
-    """Wrap an MLX array, reading its dtype."""
+    """Wrap an MLX array, reading its dtype (and checking its size, as :func:`new` does)."""
+    nbytes = arr.nbytes
+    if nbytes > _memory.max_bytes or not nbytes:
+        _memory.check(arr)
     obj = _object_new(Array)
     obj._array = arr
     obj._dtype = CANON[arr.dtype]

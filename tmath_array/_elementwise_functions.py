@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import mlx.core as mx
 
-from . import _compile, _core
+from . import _compile, _core, _memory
 from . import _dtypes as _d
 from . import _elementwise_special as _sp
 from ._core import as_mx, bad_dtype, new, prep_binary
@@ -119,8 +119,12 @@ def _binary(name: str, category: str, mxfn, out_dtype=None):
                 if dt is x2._dtype and x1._device is x2._device and dt in allowed:
                     dev = x1._device
                     # _core.new() inlined: this is the hot path.
+                    a = mxfn(x1._array, x2._array, stream=dev._s)
+                    nbytes = a.nbytes  # broadcasting can grow the result past the limit
+                    if nbytes > _memory.max_bytes or not nbytes:
+                        _memory.check(a)
                     res = _object_new(array_cls)
-                    res._array = mxfn(x1._array, x2._array, stream=dev._s)
+                    res._array = a
                     res._dtype = out[dt]
                     res._device = dev
                     return res

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Literal
 
 import mlx.core as mx
 
-from . import _compile, _core
+from . import _compile, _core, _memory
 from . import _dtypes as _d
 from ._devices import check_dtype_on_device, to_device
 
@@ -52,6 +52,7 @@ def _check_size(name: str, value, what: str) -> int:
     if value < 1:
         raise ValueError(f"{name}: {what} must be at least 1 (a transform needs at least one "
                          f"point), got {value}")
+    _memory.check_shape(name, (value,))
     return value
 
 

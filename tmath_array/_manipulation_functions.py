@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import mlx.core as mx
 import numpy as np
 
-from . import _core, _lazy
+from . import _core, _lazy, _memory
 from . import _dtypes as _d
 
 if TYPE_CHECKING:
@@ -35,6 +35,7 @@ def reshape(x: Array, /, shape: tuple[int, ...], *, copy: bool | None = None) ->
     unknown = [i for i, s in enumerate(shape) if s == -1]
     if len(unknown) > 1 or builtins.any(s < -1 for s in shape):
         raise ValueError(f"reshape: invalid shape {shape}")
+    _memory.check_shape("reshape", shape)
     size = x._array.size
     known = math.prod(s for s in shape if s != -1)
     if unknown:
@@ -81,6 +82,7 @@ def broadcast_to(x: Array, /, shape: tuple[int, ...]) -> Array:
     shape = tuple(shape)
     if broadcast_shapes(x.shape, shape) != shape:
         raise ValueError(f"broadcast_to: cannot broadcast shape {x.shape} to {shape}")
+    _memory.check_shape("broadcast_to", shape, x._array.itemsize, _core.dtype_name(x._dtype))
     return _core.new(mx.broadcast_to(x._array, shape, stream=x._device._s), x._dtype, x._device)
 
 
