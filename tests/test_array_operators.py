@@ -452,3 +452,15 @@ def test_matmul_errors():
         xp.asarray(1.0) @ xp.ones(1)
     with pytest.raises(TypeError):
         xp.asarray([True]) @ xp.asarray([True])
+
+
+@pytest.mark.parametrize("op", [operator.add, operator.mul, operator.truediv, operator.and_,
+                                operator.lt, operator.eq, operator.iadd, operator.rshift],
+                         ids=lambda op: op.__name__)
+def test_operands_that_do_not_broadcast(op):
+    # (found by tools/fuzz: MLX's own "[broadcast_shapes] ..." ValueError leaked out)
+    x, y = xp.ones((3, 3), dtype=xp.int32), xp.ones((4,), dtype=xp.int32)
+    with pytest.raises(ValueError, match=r"shapes \(3, 3\) and \(4,\) cannot be broadcast"):
+        op(x, y)
+    with pytest.raises(ValueError, match=r"shapes \(4,\) and \(3, 3\) cannot be broadcast"):
+        op(y, x)

@@ -93,6 +93,22 @@ def test_accepts_exactly_its_category(name, dtype_name):
             call(name, x)
 
 
+@pytest.mark.parametrize("mixed", [False, True], ids=["same dtype", "mixed dtypes"])
+@pytest.mark.parametrize("name", sorted(n for n, (arity, _) in SIGNATURES.items() if arity > 1))
+def test_shapes_that_do_not_broadcast(name, mixed):
+    # (found by tools/fuzz: MLX's own "[broadcast_shapes] ..." ValueError leaked out)
+    category = SIGNATURES[name][1]
+    dtype = next(d for d in (xp.float32, xp.int32, xp.bool) if d in CATEGORIES[category])
+    other = {xp.float32: xp.float64, xp.int32: xp.int64}.get(dtype, dtype) if mixed else dtype
+    x1 = xp.ones((3, 3), dtype=dtype)
+    x2 = xp.ones((4,), dtype=other)
+    args = (x1, x2, x2) if name == "clip" else (x1, x2)
+    with pytest.raises(ValueError, match=rf"^{name}: shapes \(3, 3\), \(4,\) and \(4,\)|"
+                                         rf"^{name}: shapes \(3, 3\) and \(4,\) cannot be "
+                                         "broadcast together"):
+        getattr(xp, name)(*args)
+
+
 @pytest.mark.parametrize("name", sorted(SIGNATURES))
 def test_rejects_non_arrays(name):
     arity = SIGNATURES[name][0]

@@ -93,8 +93,12 @@ def _fast_binary_operators(fn, mxfn, allowed, out, float_ok, int_range):
             odt = out.get(dt)  # None when dt is not allowed
             if dt is other._dtype and self._device is other._device and odt is not None:
                 dev = self._device
-                a = mxop(self._array, other._array) if mxop is not None else \
-                    mxfn(self._array, other._array, stream=dev._s)
+                try:
+                    a = mxop(self._array, other._array) if mxop is not None else \
+                        mxfn(self._array, other._array, stream=dev._s)
+                except ValueError as exc:
+                    raise _core.broadcast_failure(fn.__name__, exc, self, other) or exc \
+                        from None
                 nbytes = a.nbytes  # broadcasting can grow the result past the limit
                 if nbytes > _memory.max_bytes or not nbytes:
                     _memory.check(a)

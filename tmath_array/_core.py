@@ -61,6 +61,19 @@ def bad_dtype(name: str, category: str, dtype):
     raise TypeError(f"Only {category} dtypes are allowed in {name}; got {dtype_name(dtype)}.")
 
 
+def broadcast_failure(name: str, exc: ValueError, *operands) -> ValueError | None:
+    """The standard's ValueError for MLX's ``[broadcast_shapes]`` error; None for others.
+
+    Binary functions let MLX find out whether shapes broadcast; they translate its
+    error here.
+    """
+    if not str(exc).startswith("[broadcast_shapes]"):
+        return None
+    shapes = [str(tuple(getattr(o, "shape", ()))) for o in operands]
+    shapes = ", ".join(shapes[:-1]) + " and " + shapes[-1]
+    return ValueError(f"{name}: shapes {shapes} cannot be broadcast together")
+
+
 def check_array(name: str, x, argname: str = "x"):
     """Raise TypeError unless ``x`` is an Array."""
     if not isinstance(x, Array):
