@@ -329,6 +329,10 @@ def arange(start, /, stop=None, step=1, *, dtype=None, device=None):
     if step == 0:
         raise ValueError("arange: step must not be zero")
     all_int = all(isinstance(v, int) for v in (start, stop, step))
+    if not all_int and not (math.isfinite(start) and math.isfinite(stop) and
+                            math.isfinite(step) and math.isfinite((stop - start) / step)):
+        raise ValueError(f"arange: start, stop, step and the number of values must be "
+                         f"finite, got start={start}, stop={stop}, step={step}")
     dtype = _check_dtype("arange", dtype)
     if dtype is None:
         if all_int:
