@@ -126,6 +126,24 @@ def test_softmax_dtype_argument_and_zero_d(fn):
         getattr(F, fn)(x, 1, dtype=xp.int32)
 
 
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf"), 0.5])
+@pytest.mark.parametrize("name", FLOAT_NAMES)
+@pytest.mark.parametrize("fn", ["softmax", "log_softmax"])
+def test_softmax_zero_d_special_values(fn, name, value):
+    # (found by tools/fuzz: softmax of a 0-d NaN gave 1.0, PyTorch NaN)
+    x, t = pair(np.array(value), name)
+    check(getattr(F, fn)(x, 0), getattr(TF, fn)(t, 0), name)
+
+
+@pytest.mark.parametrize("name", FLOAT_NAMES)
+@pytest.mark.parametrize("fn", ["softmax", "log_softmax"])
+def test_softmax_of_empty_input(fn, name):
+    # (found by tools/fuzz: MLX's "[max] Cannot max reduce over axis 0 with size 0" leaked)
+    x, t = pair(np.zeros((0, 2)), name)
+    for dim in (0, 1, -2):
+        check(getattr(F, fn)(x, dim), getattr(TF, fn)(t, dim), name)
+
+
 @pytest.mark.parametrize("fn", ["softmax", "log_softmax"])
 def test_softmax_requires_dim(fn):
     # PyTorch guesses dim=0 for 3-D input (deprecated); here that is an error saying so.

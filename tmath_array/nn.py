@@ -278,7 +278,11 @@ def softmax(input: Array, dim: int | None = None, *, dtype=None) -> Array:  # no
     axis = _dim("softmax", x, dim)
     a = x._array
     if a.ndim == 0:
-        return _result(x, mx.ones_like(a, stream=x._device._s))
+        # exp(x - x): 1, or NaN for NaN and +-inf, as PyTorch gives.
+        return _result(x, mx.exp(mx.subtract(a, a, stream=x._device._s),
+                                 stream=x._device._s))
+    if a.size == 0:
+        return _result(x, mx.array(a))  # (the float64 path's max refuses an empty axis)
     if a.dtype == mx.float64:
         with mx.stream(x._device._mx):
             return _result(x, _softmax64(a, axis))
@@ -297,7 +301,10 @@ def log_softmax(input: Array, dim: int | None = None, *, dtype=None) -> Array:  
     axis = _dim("log_softmax", x, dim)
     a = x._array
     if a.ndim == 0:
-        return _result(x, mx.zeros_like(a, stream=x._device._s))
+        # x - x: 0, or NaN for NaN and +-inf, as PyTorch gives.
+        return _result(x, mx.subtract(a, a, stream=x._device._s))
+    if a.size == 0:
+        return _result(x, mx.array(a))  # (MLX's max refuses an empty axis)
     with mx.stream(x._device._mx):
         return _result(x, _log_softmax(a, axis))
 
