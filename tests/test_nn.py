@@ -372,6 +372,34 @@ def test_split_gives_distinct_reproducible_keys():
         F.key(1.5)
 
 
+def test_seeds_cover_torch_manual_seed_range():
+    # (found by tools/fuzz: key(-1) leaked MLX's nanobind "incompatible function arguments")
+    np.testing.assert_array_equal(np.asarray(F.key(-1)), np.asarray(F.key(2**64 - 1)))
+    np.testing.assert_array_equal(np.asarray(F.split(-(2**63))[0]),
+                                  np.asarray(F.split(2**63)[0]))
+    x = xp.ones((8,))
+    np.testing.assert_array_equal(np.asarray(F.dropout(x, 0.5, rng_key=-5)),
+                                  np.asarray(F.dropout(x, 0.5, rng_key=2**64 - 5)))
+    for bad in (2**64, -(2**63) - 1):
+        with pytest.raises(ValueError, match="key: seed must lie in"):
+            F.key(bad)
+        with pytest.raises(ValueError, match="split: seed must lie in"):
+            F.split(bad)
+        with pytest.raises(ValueError, match="dropout: seed must lie in"):
+            F.dropout(x, 0.5, rng_key=bad)
+
+
+@pytest.mark.parametrize("eps", [object(), "1e-5", None, True])
+def test_norms_check_eps(eps):
+    # (found by tools/fuzz: float(eps) failed with Python's own TypeError message)
+    x = xp.ones((2, 4))
+    if eps is not None:
+        with pytest.raises(TypeError, match="rms_norm: eps must be a float"):
+            F.rms_norm(x, (4,), eps=eps)
+    with pytest.raises(TypeError, match="layer_norm: eps must be a float"):
+        F.layer_norm(x, (4,), eps=eps)
+
+
 # --- attention -------------------------------------------------------------------
 
 @st.composite

@@ -311,6 +311,12 @@ def log_softmax(input: Array, dim: int | None = None, *, dtype=None) -> Array:  
 
 # --- normalisation ---------------------------------------------------------------
 
+def _eps(name: str, eps) -> float:
+    if isinstance(eps, builtins.bool) or not isinstance(eps, (int, float)):
+        raise TypeError(f"{name}: eps must be a float, got {type(eps).__name__}")
+    return float(eps)
+
+
 def _flat_last(a: mx.array, ns: tuple[int, ...]) -> mx.array:
     """Merge the trailing ``ns`` axes into one (MLX's fused norms take the last axis)."""
     if len(ns) == 1:
@@ -353,6 +359,7 @@ def layer_norm(input: Array, normalized_shape: int | Sequence[int],  # noqa: A00
         ValueError: when the shapes do not fit or the arrays are on different devices.
     """
     x = _check("layer_norm", input)
+    eps = _eps("layer_norm", eps)
     ns = _normalized_shape("layer_norm", x, normalized_shape)
     w = _param("layer_norm", "weight", weight, ns, x)
     b = _param("layer_norm", "bias", bias, ns, x)
@@ -385,6 +392,7 @@ def rms_norm(input: Array, normalized_shape: int | Sequence[int],  # noqa: A002
     if eps is None:
         # PyTorch takes the epsilon of the type it computes in: float32 for half input.
         eps = float(mx.finfo(_upcast(mx.array(0, x._dtype._mx)).dtype).eps)
+    eps = _eps("rms_norm", eps)
     a = x._array
     if a.size == 0:
         return _result(x, mx.array(a))
@@ -450,13 +458,24 @@ def linear(input: Array, weight: Array, bias: Array | None = None) -> Array:  # 
 
 # --- randomness and dropout -----------------------------------------------------
 
-def key(seed: int) -> Array:
-    """A PRNG key (``mx.random.key(seed)``) as a uint32 Array, for ``rng_key=``."""
+def _seed(name: str, seed) -> int:
+    """``seed`` as MLX's unsigned 64-bit seed; negative seeds wrap as in ``torch.manual_seed``."""
     if not isinstance(seed, int) or isinstance(seed, builtins.bool):
-        raise TypeError(f"key: seed must be an int, got {type(seed).__name__}")
+        raise TypeError(f"{name}: seed must be an int, got {type(seed).__name__}")
+    if not -(2**63) <= seed < 2**64:
+        raise ValueError(f"{name}: seed must lie in [-2**63, 2**64), got {seed}")
+    return seed % 2**64
+
+
+def key(seed: int) -> Array:
+    """A PRNG key (``mx.random.key(seed)``) as a uint32 Array, for ``rng_key=``.
+
+    ``seed`` is an int in ``[-2**63, 2**64)``; negative seeds wrap to unsigned, as
+    ``torch.manual_seed`` takes them.
+    """
     from ._devices import CPU
 
-    return _core.new(mx.random.key(seed), _d.uint32, CPU)
+    return _core.new(mx.random.key(_seed("key", seed)), _d.uint32, CPU)
 
 
 def split(rng_key: Array | int, num: int = 2) -> tuple[Array, ...]:
@@ -478,7 +497,7 @@ def _rng_key(name: str, rng_key) -> mx.array | None:
     if rng_key is None:
         return None
     if isinstance(rng_key, int) and not isinstance(rng_key, builtins.bool):
-        return mx.random.key(rng_key)
+        return mx.random.key(_seed(name, rng_key))
     a = rng_key._array if isinstance(rng_key, _core.Array) else rng_key
     if not isinstance(a, mx.array) or a.dtype != mx.uint32 or tuple(a.shape) != (2,):
         raise TypeError(f"{name}: rng_key must be an int seed or a key from "
