@@ -208,6 +208,16 @@ def test_shifts_match_numpy(name, dtype, shape, data):
     assert_array_equal(out, getattr(np.fft, name)(a, axes=axes))
 
 
+@pytest.mark.parametrize("name", ["fftshift", "ifftshift"])
+def test_shifts_of_zero_d_arrays(name):
+    # (found by tools/fuzz: axes=0 on a 0-d array failed with "tuple index out of range")
+    x = xp.asarray(5, dtype=xp.int8)
+    assert_array_equal(getattr(xp.fft, name)(x), np.array(5, dtype=np.int8))
+    for axes in (0, -1, (0,)):
+        with pytest.raises(IndexError, match=f"^{name}: .*(has no axis|out of bounds)"):
+            getattr(xp.fft, name)(x, axes=axes)
+
+
 # --- precision, devices, laziness -------------------------------------------------------
 
 def test_result_dtypes():

@@ -302,6 +302,9 @@ def _shift(name: str, x, axes, sign: int) -> Array:
     if isinstance(axes, list):
         axes = tuple(axes)
     axes = _core.check_axes(name, axes, a.ndim)
+    if axes and a.ndim == 0:
+        # (check_axes lets reductions name axis 0 of a 0-d array; a shift cannot.)
+        raise IndexError(f"{name}: a 0-dimensional array has no axis to shift")
     if axes is None:
         axes = tuple(range(a.ndim))
     dev = x._device
