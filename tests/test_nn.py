@@ -519,3 +519,17 @@ def test_functions_stay_lazy_and_reuse_compiled_kernels():
         assert _compile.info()["hits"] > before
     xp.eval(*outs)
     assert _lazy.counts() == {"explicit": 1}
+
+
+@pytest.mark.skipif(not _compile.enabled, reason="checks what gets compiled")
+def test_float64_gelu_compiles_its_erf_series_in_pieces():
+    # (found by tools/fuzz's hang detector: the 160-term float64 erf series fused into one
+    # kernel took g++ about 4 minutes per array rank on a loaded 2-core machine)
+    _compile.clear()
+    x, t = pair(data((3, 5)), "float64")
+    check(F.gelu(x), TF.gelu(t), "float64")
+    assert "nn.erf64.terms" in _compile._entries
+    assert not any(k == "nn.gelu.none" or (isinstance(k, tuple) and k[0] == "nn.gelu.none")
+                   for k in _compile._entries)
+    F.gelu(xp.ones((2,), dtype=xp.float64))
+    assert _compile.info()["misses"] == 1  # one kernel for every rank and every call
