@@ -389,6 +389,14 @@ def test_seeds_cover_torch_manual_seed_range():
             F.dropout(x, 0.5, rng_key=bad)
 
 
+def test_split_needs_a_key():
+    # (found by tools/fuzz: split(None) passed None on to MLX, whose nanobind TypeError leaked)
+    with pytest.raises(TypeError, match="split: rng_key must be"):
+        F.split(None)
+    with pytest.raises(TypeError, match="split: rng_key must be"):
+        F.split("0")
+
+
 @pytest.mark.parametrize("eps", [object(), "1e-5", None, True])
 def test_norms_check_eps(eps):
     # (found by tools/fuzz: float(eps) failed with Python's own TypeError message)

@@ -502,6 +502,9 @@ def split(rng_key: Array | int, num: int = 2) -> tuple[Array, ...]:
 
     >>> k_attn, k_ffn = split(key(0))
     """
+    if rng_key is None:
+        raise TypeError("split: rng_key must be an int seed or a key from "
+                        "tmath_array.nn.key(), got None")
     k = _rng_key("split", rng_key)
     if not isinstance(num, int) or isinstance(num, builtins.bool) or num < 1:
         raise ValueError(f"split: num must be a positive int, got {num!r}")
