@@ -388,6 +388,21 @@ def test_tile_errors():
         xp.tile(xp.ones(2), (2**31,))  # more elements than an MLX array holds
 
 
+@pytest.mark.parametrize("call", [
+    lambda: xp.tile(xp.ones((2, 0)), (2**31, 2)),
+    lambda: xp.tile(xp.ones((2**16, 0)), (2**16, 2)),
+    lambda: xp.repeat(xp.ones((0,)), 2**40),
+    lambda: xp.repeat(xp.ones((2, 0)), 2**30, axis=0),
+], ids=["tile count", "tile side", "repeat count", "repeat side"])
+def test_tile_and_repeat_of_empty_arrays_past_32_bits(call):
+    # (found by tools/fuzz: an empty array passed the size check and MLX's nanobind
+    # "incompatible function arguments" TypeError leaked for counts past 2**31 - 1)
+    with pytest.raises(ValueError, match="^(tile|repeat): "):
+        call()
+    assert xp.tile(xp.ones((2, 0)), (3, 2)).shape == (6, 0)
+    assert xp.repeat(xp.ones((2, 0)), 3, axis=0).shape == (6, 0)
+
+
 @given(case=arrays(), data=st.data())
 def test_repeat_int(case, data):
     name, a, x = case

@@ -338,6 +338,11 @@ def tile(x: Array, repetitions: tuple[int, ...], /) -> Array:
     shape = (1,) * (ndim - x.ndim) + x.shape
     full = (1,) * (ndim - len(reps)) + reps
     _check_size("tile", math.prod(n * r for n, r in zip(shape, full)))
+    # (an empty array passes the size check; MLX takes counts and sides as 32-bit ints)
+    if builtins.any(r > _memory.MAX_DIM for r in reps):
+        raise ValueError(f"tile: repetitions {reps} exceed the largest count MLX supports "
+                         f"({_memory.MAX_DIM}, 32-bit)")
+    _memory.check_shape("tile", tuple(n * r for n, r in zip(shape, full)))
     if not reps:
         return _fresh(x, x._array)
     return _fresh(x, mx.tile(x._array, list(reps), stream=x._device._s))
@@ -376,9 +381,10 @@ def repeat(x: Array, repeats: int | Array, /, *, axis: int | None = None) -> Arr
     if isinstance(repeats, builtins.bool) or not isinstance(repeats, int):
         raise TypeError(f"repeat: repeats must be an int or an integer array, got "
                         f"{type(repeats).__name__}")
-    if repeats < 0:
-        raise ValueError(f"repeat: repeats must be non-negative, got {repeats}")
+    if not 0 <= repeats <= _MAX_SIZE:
+        raise ValueError(f"repeat: repeats must lie in [0, {_MAX_SIZE}], got {repeats}")
     _check_size("repeat", a.size * repeats)
+    _memory.check_shape("repeat", (a.shape[ax] * repeats,))  # (for empty arrays)
     return _core.new(mx.repeat(a, repeats, axis=ax, stream=s), x._dtype, x._device)
 
 
