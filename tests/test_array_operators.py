@@ -454,6 +454,17 @@ def test_matmul_errors():
         xp.asarray([True]) @ xp.asarray([True])
 
 
+@pytest.mark.parametrize("name", ["float32", "complex64", "int8"])
+def test_matmul_batches_that_do_not_broadcast(name):
+    # (found by tools/fuzz: the floating path leaked MLX's "[broadcast_shapes] ..." error)
+    x1 = xp.ones((0, 1, 2), dtype=xp_dtype(name))
+    x2 = xp.ones((2, 2, 2), dtype=xp_dtype(name))
+    with pytest.raises(ValueError, match=r"^matmul: .*\(0.*\(2.* broadcast"):
+        x1 @ x2
+    with pytest.raises(ValueError, match=r"^matmul: "):
+        xp.matmul(xp.ones((3, 2, 2), dtype=xp_dtype(name)), x2)
+
+
 @pytest.mark.parametrize("op", [operator.add, operator.mul, operator.truediv, operator.and_,
                                 operator.lt, operator.eq, operator.iadd, operator.rshift],
                          ids=lambda op: op.__name__)
