@@ -349,6 +349,8 @@ def arange(start, /, stop=None, step=1, *, dtype=None, device=None):
         n = builtins.max(math.ceil((stop - start) / step), 0)
     _memory.check_shape("arange", (n,), 8)  # (computed in 64 bits)
     s = dev._s
+    if n == 0:  # (start and step may not fit any MLX integer: leave them out)
+        return _core.new(mx.zeros((0,), dtype=dtype._mx, stream=s), dtype, dev)
     if dtype in _d.INT_RANGE:
         if n:
             lo, hi = _d.INT_RANGE[dtype]
