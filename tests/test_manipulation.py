@@ -112,6 +112,17 @@ def test_broadcast_to_errors():
         xp.broadcast_to(xp.arange(3), (3, 2))
 
 
+def test_shapes_as_ints_and_non_shapes():
+    # (found by tools/fuzz: an int shape failed with "'int' object is not iterable")
+    assert xp.broadcast_shapes((4, 1, 1), (1,), 5) == np.broadcast_shapes((4, 1, 1), (1,), 5)
+    assert xp.broadcast_to(xp.ones(1), 3).shape == (3,)
+    for bad in ("ab", None, 1.5, {"a": 1}):
+        with pytest.raises(TypeError, match="broadcast_shapes: a shape must be"):
+            xp.broadcast_shapes((1,), bad)
+        with pytest.raises(TypeError, match="broadcast_to: a shape must be"):
+            xp.broadcast_to(xp.ones(1), bad)
+
+
 @given(data=st.data(), name=st.sampled_from(ALL_DTYPE_NAMES))
 def test_broadcast_arrays(data, name):
     shapes = data.draw(hnp.mutually_broadcastable_shapes(num_shapes=3, max_dims=3)).input_shapes

@@ -50,6 +50,15 @@ def reshape(x: Array, /, shape: tuple[int, ...], *, copy: bool | None = None) ->
     return _core.new(out, x._dtype, x._device)
 
 
+def _shape_tuple(name: str, shape) -> tuple:
+    """A shape as a tuple; an int is a 1-D shape (as NumPy takes it)."""
+    if isinstance(shape, int) and not isinstance(shape, builtins.bool):
+        return (shape,)
+    if not isinstance(shape, (tuple, list)):
+        raise TypeError(f"{name}: a shape must be a tuple of ints, got {type(shape).__name__}")
+    return tuple(shape)
+
+
 def broadcast_shapes(*shapes) -> tuple[int, ...]:
     """The shape that ``shapes`` broadcast to.
 
@@ -58,7 +67,7 @@ def broadcast_shapes(*shapes) -> tuple[int, ...]:
     """
     out: list[int] = []
     for shape in shapes:
-        shape = tuple(shape)
+        shape = _shape_tuple("broadcast_shapes", shape)
         if len(shape) > len(out):
             out = [1] * (len(shape) - len(out)) + out
         for i, n in enumerate(shape, start=len(out) - len(shape)):
@@ -79,7 +88,7 @@ def broadcast_to(x: Array, /, shape: tuple[int, ...]) -> Array:
         ValueError: when ``x``'s shape does not broadcast to ``shape``.
     """
     _core.check_array("broadcast_to", x)
-    shape = tuple(shape)
+    shape = _shape_tuple("broadcast_to", shape)
     if broadcast_shapes(x.shape, shape) != shape:
         raise ValueError(f"broadcast_to: cannot broadcast shape {x.shape} to {shape}")
     _memory.check_shape("broadcast_to", shape, x._array.itemsize, _core.dtype_name(x._dtype))
