@@ -444,6 +444,19 @@ def test_clip_dtype_rules():
     assert h.dtype == xp.bfloat16 and xp.astype(h, xp.float32).tolist() == [0.5, 2.0]
 
 
+@pytest.mark.parametrize("bound", ["uint16", "int8", "int64", "uint64"])
+@pytest.mark.parametrize("dtype_name", ["float16", "float32", "float64"])
+def test_clip_floating_array_with_integer_bounds(dtype_name, bound):
+    # (found by tools/fuzz: the integer saturation looked up the float dtype's integer
+    # range, a KeyError)
+    a = np.array([-300.0, 1.0, 9.0, 300.0])
+    x = xp.asarray(a, dtype=xp_dtype(dtype_name))
+    lo = 0 if bound.startswith("u") else -100
+    out = xp.clip(x, min=xp.asarray(lo, dtype=xp_dtype(bound)),
+                  max=xp.asarray(100, dtype=xp_dtype(bound)))
+    assert_array_equal(out, np.clip(a, lo, 100).astype(dtype_name))
+
+
 @given(data=st.data(), dtype_name=st.sampled_from(("int16", "uint8", "float32", "float64")))
 def test_clip_against_numpy(data, dtype_name):
     dt = np.dtype(dtype_name)

@@ -375,7 +375,7 @@ def _clip_bound(x: Array, bound, argname: str):
         # integer bound saturates to x's range first instead of wrapping around.
         b = bound._array
         s = x._device._s
-        if bdt in _INTEGER:
+        if bdt in _INTEGER and dt in _INTEGER:
             (lo, hi), (blo, bhi) = _d.INT_RANGE[dt], _d.INT_RANGE[bdt]
             b = mx.clip(b, as_mx(builtins.max(lo, blo), bdt), as_mx(builtins.min(hi, bhi), bdt),
                         stream=s)
