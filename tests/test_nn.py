@@ -144,6 +144,14 @@ def test_softmax_of_empty_input(fn, name):
         check(getattr(F, fn)(x, dim), getattr(TF, fn)(t, dim), name)
 
 
+@pytest.mark.parametrize("dtype", [np.array([1.0, 2.0]), [1], "float32", np.float32])
+@pytest.mark.parametrize("fn", ["softmax", "log_softmax"])
+def test_softmax_dtype_must_be_a_floating_dtype(fn, dtype):
+    # (found by tools/fuzz: an array as dtype failed the set lookup: "unhashable type")
+    with pytest.raises(TypeError, match=f"{fn}: dtype must be a real floating dtype"):
+        getattr(F, fn)(xp.ones((2, 3)), 1, dtype=dtype)
+
+
 @pytest.mark.parametrize("fn", ["softmax", "log_softmax"])
 def test_softmax_requires_dim(fn):
     # PyTorch guesses dim=0 for 3-D input (deprecated); here that is an error saying so.

@@ -265,7 +265,7 @@ def _cast_for(name: str, x, dtype):
     """``torch``'s ``dtype=`` argument of softmax: cast the input first."""
     if dtype is None:
         return x
-    if dtype not in _FLOAT_DTYPES:
+    if not any(dtype is d for d in _FLOAT_DTYPES):  # (by identity: arrays are not hashable)
         raise TypeError(f"{name}: dtype must be a real floating dtype, got {dtype!r}")
     from ._data_type_functions import astype
 
