@@ -496,6 +496,28 @@ def test_sdpa_empty_axes_match_torch():
               TF.scaled_dot_product_attention(tq, tk, tv), "float32")
 
 
+@pytest.mark.parametrize("additive", [False, True], ids=["bool mask", "-inf mask"])
+@pytest.mark.parametrize("name", FLOAT_NAMES)
+def test_sdpa_fully_masked_queries_give_zeros(name, additive):
+    # (found by tools/fuzz: MLX's kernel averaged the masked values for a query with
+    # no key to attend to (a bool mask) or gave NaN (-inf); PyTorch gives zeros)
+    rng = np.random.default_rng(0)
+    q, k, v = rng.normal(size=(2, 3, 4, 5)), rng.normal(size=(2, 3, 6, 5)), \
+        rng.normal(size=(2, 3, 6, 2))
+    m = rng.random((4, 6)) < 0.5
+    m[1] = m[3] = False
+    m[0, 0] = m[2, 0] = True
+    mask = np.where(m, 0.0, -np.inf) if additive else m
+    args = [pair(a, name) for a in (q, k, v)]
+    mx_mask = xp.asarray(mask, dtype=getattr(xp, name)) if additive else xp.asarray(mask)
+    t_mask = torch.from_numpy(mask).to(getattr(torch, name)) if additive else \
+        torch.from_numpy(mask)
+    got = F.scaled_dot_product_attention(*(a for a, _ in args), attn_mask=mx_mask)
+    want = TF.scaled_dot_product_attention(*(t for _, t in args), attn_mask=t_mask)
+    check(got, want, name)
+    assert not np.asarray(xp.astype(got, xp.float32))[:, :, [1, 3]].any()
+
+
 def test_sdpa_errors():
     q = xp.ones((1, 4, 3, 8))
     kv = xp.ones((1, 2, 3, 8))

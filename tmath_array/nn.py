@@ -724,5 +724,13 @@ def scaled_dot_product_attention(
         with mx.stream(dev._mx):
             out = _attention(qa, ka, va, mask if isinstance(mask, mx.array) else None, keep,
                              sc, 1.0 / (1.0 - p), mask_is_bool)
+    if isinstance(mask, mx.array) and L and S:
+        # Note: a query whose every key is masked out gets zeros, as in PyTorch (its
+        # "safe softmax"); MLX's kernel averages the masked values (a bool mask) or
+        # gives NaN (-inf scores).
+        dead = mx.logical_not(mx.any(mask, axis=-1, stream=s), stream=s) if mask_is_bool \
+            else mx.all(mx.equal(mask, -math.inf, stream=s), axis=-1, stream=s)
+        out = mx.where(mx.expand_dims(dead, -1, stream=s), mx.zeros((), dtype=out.dtype),
+                       out, stream=s)
     out_lead = (*batch, h) if n > 2 else ()
     return _core.new(out.reshape(*out_lead, L, Ev), dt, dev)
