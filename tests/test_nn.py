@@ -397,6 +397,12 @@ def test_seeds_cover_torch_manual_seed_range():
             F.dropout(x, 0.5, rng_key=bad)
 
 
+def test_split_counts_past_32_bits():
+    # (found by tools/fuzz: num=2**40 reached MLX, whose nanobind TypeError leaked)
+    with pytest.raises(ValueError, match="split: dimension"):
+        F.split(0, 2**40)
+
+
 def test_split_needs_a_key():
     # (found by tools/fuzz: split(None) passed None on to MLX, whose nanobind TypeError leaked)
     with pytest.raises(TypeError, match="split: rng_key must be"):

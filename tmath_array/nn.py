@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 
 import mlx.core as mx
 
-from . import _compile, _core
+from . import _compile, _core, _memory
 from . import _dtypes as _d
 
 if TYPE_CHECKING:
@@ -508,6 +508,7 @@ def split(rng_key: Array | int, num: int = 2) -> tuple[Array, ...]:
     k = _rng_key("split", rng_key)
     if not isinstance(num, int) or isinstance(num, builtins.bool) or num < 1:
         raise ValueError(f"split: num must be a positive int, got {num!r}")
+    _memory.check_shape("split", (num, 2), 4, "uint32")  # (MLX takes num as a 32-bit int)
     from ._devices import CPU
 
     keys = mx.random.split(k, num)
