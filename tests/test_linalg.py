@@ -387,6 +387,16 @@ def test_norms_of_empty_input():
         la.vector_norm(xp.zeros((0,)), ord=math.inf)
 
 
+@pytest.mark.parametrize("ord", [np.array([1, 2]), np.array(1), xp.asarray([1, 2]), [1], object()],
+                         ids=["numpy", "numpy 0-d", "tmath", "list", "object"])
+def test_matrix_norm_ord_of_the_wrong_type(ord):
+    # (found by tools/fuzz: a tensor as ord was compared with the table of norms, and
+    # PyTorch refused its truth value with a RuntimeError)
+    with pytest.raises(TypeError, match="matrix_norm: ord must be"):
+        la.matrix_norm(xp.ones((2, 2)), ord=ord)
+    assert float(la.matrix_norm(xp.ones((2, 2)), ord=np.int64(1))) == 2.0  # NumPy scalars do
+
+
 # --- half precision: computed in float32, returned in the input dtype -------------------
 
 HALF_CASES = {

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import numbers
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import mlx.core as mx
@@ -468,6 +469,10 @@ def matrix_norm(x: Array, /, *, keepdims: bool = False,
     """
     if ord is None:
         ord = "fro"  # noqa: A001
+    if not isinstance(ord, (numbers.Real, str)):
+        # (an array or tensor compared with the table would answer with an array)
+        raise TypeError(f"matrix_norm: ord must be an int, a float or a str, got "
+                        f"{type(ord).__name__}")
     if isinstance(ord, builtins.bool) or ord not in _MATRIX_ORDS:
         raise ValueError(f"matrix_norm: ord must be one of 'fro', 'nuc', 1, -1, 2, -2, inf, "
                          f"-inf; got {ord!r}")
