@@ -305,6 +305,19 @@ def test_linear_shape_errors():
         F.linear(xp.ones((2, 3)), xp.ones((1, 4, 3)))
 
 
+@pytest.mark.parametrize("xs, ws, bias", [((1, 2, 0), (1, 0), True), ((2, 0), (3, 0), True),
+                                           ((3, 2, 0), (4, 0), False), ((0, 2, 4), (3, 4), True)])
+def test_linear_of_empty_input(xs, ws, bias):
+    # (found by tools/fuzz: MLX's addmm failed on a batch of rows with no features:
+    # "[reshape] Cannot infer the shape of an empty array")
+    b = np.arange(1.0, ws[0] + 1) if bias else None
+    x, t = pair(np.zeros(xs), "float32")
+    w, tw = pair(np.zeros(ws), "float32")
+    args = (x, w) + ((pair(b, "float32")[0],) if bias else ())
+    targs = (t, tw) + ((pair(b, "float32")[1],) if bias else ())
+    check(F.linear(*args), TF.linear(*targs), "float32")
+
+
 # --- dropout and keys ---------------------------------------------------------------
 
 def test_dropout_is_reproducible_with_a_key():

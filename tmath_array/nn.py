@@ -467,8 +467,9 @@ def linear(input: Array, weight: Array, bias: Array | None = None) -> Array:  # 
         if full != out_shape:
             raise ValueError(f"linear: bias of shape {tuple(ba.shape)} does not broadcast to "
                              f"the result shape {out_shape}")
-        if a.ndim >= 2 and wa.ndim == 2:
-            # One fused GEMM with the bias as its C operand.
+        if a.ndim >= 2 and wa.ndim == 2 and a.size:
+            # One fused GEMM with the bias as its C operand. (Not for empty input: MLX's
+            # addmm cannot reshape a batch of empty rows.)
             out = mx.addmm(ba, a, wt, stream=s)
         else:
             out = mx.add(mx.matmul(a, wt, stream=s), ba, stream=s)
