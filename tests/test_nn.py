@@ -424,6 +424,17 @@ def test_split_needs_a_key():
         F.split("0")
 
 
+def test_sdpa_scale_must_be_a_number():
+    # (found by tools/fuzz: float(scale) failed with Python's own TypeError message)
+    q = xp.ones((1, 1, 2, 4))
+    for bad in (object(), "0.5", xp.asarray(0.5)):
+        with pytest.raises(TypeError, match="scale must be a float or None"):
+            F.scaled_dot_product_attention(q, q, q, scale=bad)
+    x, t = pair(data((1, 1, 2, 4)), "float32")
+    check(F.scaled_dot_product_attention(x, x, x, scale=np.float32(0.25)),
+          TF.scaled_dot_product_attention(t, t, t, scale=0.25), "float32")
+
+
 @pytest.mark.parametrize("eps", [object(), "1e-5", None, True])
 def test_norms_check_eps(eps):
     # (found by tools/fuzz: float(eps) failed with Python's own TypeError message)
@@ -433,6 +444,9 @@ def test_norms_check_eps(eps):
             F.rms_norm(x, (4,), eps=eps)
     with pytest.raises(TypeError, match="layer_norm: eps must be a float"):
         F.layer_norm(x, (4,), eps=eps)
+    # NumPy scalars are numbers too.
+    assert F.layer_norm(x, (4,), eps=np.float32(1e-5)).shape == (2, 4)
+    assert F.rms_norm(x, (4,), eps=np.float16(1e-3)).shape == (2, 4)
 
 
 # --- attention -------------------------------------------------------------------

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import numbers
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -331,7 +332,7 @@ def log_softmax(input: Array, dim: int | None = None, *, dtype=None) -> Array:  
 # --- normalisation ---------------------------------------------------------------
 
 def _eps(name: str, eps) -> float:
-    if isinstance(eps, builtins.bool) or not isinstance(eps, (int, float)):
+    if isinstance(eps, builtins.bool) or not isinstance(eps, numbers.Real):
         raise TypeError(f"{name}: eps must be a float, got {type(eps).__name__}")
     return float(eps)
 
@@ -710,6 +711,9 @@ def scaled_dot_product_attention(
             mask = mx.arange(S)[None, :] <= mx.arange(L)[:, None]
             mask_is_bool = True
     if scale is not None:
+        if isinstance(scale, builtins.bool) or not isinstance(scale, numbers.Real):
+            raise TypeError(f"{name}: scale must be a float or None, got "
+                            f"{type(scale).__name__}")
         sc = float(scale)
     else:
         sc = 1.0 / math.sqrt(E) if E else 1.0  # with E == 0 every score is 0 anyway
