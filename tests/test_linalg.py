@@ -267,6 +267,23 @@ def test_inv_and_solve_of_singular_matrices_are_nan(dtype):
     np.testing.assert_allclose(sol[1], [0.5, 0.25])
 
 
+@pytest.mark.parametrize("transpose", [False, True])
+@pytest.mark.parametrize("dtype", FLOAT)
+def test_inv_and_solve_when_only_one_lu_is_singular(dtype, transpose):
+    # (found by tools/fuzz: LU(a) has no zero pivot but LU(a.T), which MLX's inv factorizes,
+    # has one; inv then raised "[Inverse::eval_cpu] LU factorization failed" at evaluation)
+    a = np.array([[-3.696946697812286, -1.9659003274199147, -1.0, -1.0],
+                  [-1.0, -1.0, 0.044715, 4.292836367625867e+16],
+                  [-0.0, -1.0, -1.0, 3.71226263129922],
+                  [-2.659395602974297e-88, -1.0, -1.0, -1.0]])
+    a = (a.T if transpose else a).astype(np_dtype(dtype))
+    x = xpa(a, dtype)
+    for out in (la.inv(x), la.solve(x, xpa(np.ones(4, np_dtype(dtype)), dtype)),
+                la.matrix_power(x, -2)):
+        got = to_numpy(out)  # evaluates: no RuntimeError
+        assert np.isnan(got).all() or np.isfinite(got).all()
+
+
 @pytest.mark.parametrize("dtype", FLOAT)
 @given(shape=shapes(square=True), k=st.integers(1, 3), seed=st.integers(0, 2**32 - 1),
        rhs=st.sampled_from(["vector", "matrix", "one", "same", "extra"]))

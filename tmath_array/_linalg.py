@@ -335,10 +335,18 @@ def det(x: Array, /) -> Array:
     return _new(out, dt, dev)
 
 
-def _invertible(a: mx.array, dev):
-    """``(a_safe, ok)`` for the real matrices ``a``: ``ok`` where finite and not singular."""
+def _invertible(a: mx.array, dev, transposed: bool = False):
+    """``(a_safe, ok)`` for the real matrices ``a``: ``ok`` where finite and not singular.
+
+    ``transposed``: judge by the factorization of ``a``'s transpose, which is what MLX's
+    ``inv`` factorizes (LAPACK reads the row-major matrix as column-major).
+    """
     a, ok = _guard(a, dev)
-    lu, piv = mx.linalg.lu_factor(a, stream=_CPU)
+    # Note: rounding can make one of LU(a) and LU(a.T) exactly singular and not the
+    # other: MLX's inv then raised "LU factorization failed" at evaluation for a
+    # matrix LU(a) had passed (the fuzzer found one with entries 4e16 and 3e-88).
+    lu, piv = mx.linalg.lu_factor(mx.swapaxes(a, -1, -2, stream=_CPU) if transposed else a,
+                                  stream=_CPU)
     return _compile.run("singular_guard", _k.singular_guard, dev, a, lu, ok)
 
 
@@ -348,7 +356,7 @@ def _inv_mx(a: mx.array, dt: DType, dev) -> mx.array:
     cplx = dt is _d.complex64
     if cplx:
         a = _compile.run("linalg_embed", _k.embed, dev, a)
-    a, ok = _invertible(a, dev)
+    a, ok = _invertible(a, dev, transposed=True)
     inv_a = mx.linalg.inv(a, stream=_CPU)
     return _compile.run("inv_tail", _k.inv_tail, dev, inv_a, ok,
                         static=(n if cplx else None, dt))
