@@ -604,3 +604,26 @@ def test_float64_gelu_compiles_its_erf_series_in_pieces():
                    for k in _compile._entries)
     F.gelu(xp.ones((2,), dtype=xp.float64))
     assert _compile.info()["misses"] == 1  # one kernel for every rank and every call
+
+
+@pytest.mark.parametrize("bad", [torch.ones(3), np.ones(2), "yes", None, 1])
+def test_flags_must_be_bools(bad):
+    # (found by tools/fuzz: training=<tensor> was asked for its truth value: PyTorch's
+    # "Boolean value of Tensor with more than one value is ambiguous" RuntimeError)
+    x = xp.ones((2, 3))
+    q = xp.ones((1, 1, 2, 4))
+    calls = {
+        "relu: inplace": lambda: F.relu(x, inplace=bad),
+        "silu: inplace": lambda: F.silu(x, inplace=bad),
+        "dropout: training": lambda: F.dropout(x, 0.5, training=bad),
+        "dropout: inplace": lambda: F.dropout(x, 0.5, inplace=bad),
+        "scaled_dot_product_attention: is_causal":
+            lambda: F.scaled_dot_product_attention(q, q, q, is_causal=bad),
+        "scaled_dot_product_attention: enable_gqa":
+            lambda: F.scaled_dot_product_attention(q, q, q, enable_gqa=bad),
+    }
+    for what, call in calls.items():
+        with pytest.raises(TypeError, match=f"{what} must be a bool"):
+            call()
+    # NumPy's bools and floats are fine.
+    assert F.dropout(x, np.float32(0.5), training=np.bool_(False)) is x
