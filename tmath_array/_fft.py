@@ -16,10 +16,12 @@ complex128. What differs from ``mx.fft`` (each marked ``# Note:``):
 from __future__ import annotations
 
 import builtins
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 import mlx.core as mx
+import numpy as np
 
 from . import _compile, _core, _memory
 from . import _dtypes as _d
@@ -282,8 +284,19 @@ def fftfreq(n: int, /, *, d: float = 1.0, dtype: DType | None = None,
     s = dev._s
     k = mx.arange(n, dtype=mx.int64, stream=s)
     k = mx.where(k < (n + 1) // 2, k, k - n, stream=s)
-    out = mx.divide(k.astype(cdt, stream=s), mx.array(float(d) * n, dtype=cdt), stream=s)
+    out = _over(k.astype(cdt, stream=s), float(d) * n, cdt, s)
     return _new(out.astype(dt._mx, stream=s), dt, dev)
+
+
+def _over(k: mx.array, dn: float, cdt, s) -> mx.array:
+    """``k / dn``, with frequency 0 a (signed) zero where ``dn`` underflows in ``cdt``."""
+    out = mx.divide(k, mx.array(dn, dtype=cdt), stream=s)
+    if dn != 0 and np.asarray(dn, dtype=np.float32 if cdt == mx.float32 else np.float64) == 0:
+        # Note: d * n below float32's range (fftfreq(8, d=1e-247)) is 0 there, and 0 / 0
+        # made the zero frequency NaN; the others overflow to +-inf as they must.
+        zero = mx.array(math.copysign(0.0, dn), dtype=cdt)
+        out = mx.where(k == 0, zero, out, stream=s)
+    return out
 
 
 def rfftfreq(n: int, /, *, d: float = 1.0, dtype: DType | None = None,
@@ -292,7 +305,7 @@ def rfftfreq(n: int, /, *, d: float = 1.0, dtype: DType | None = None,
     dt, dev, cdt = _freq_args("rfftfreq", n, d, dtype, device)
     s = dev._s
     k = mx.arange(n // 2 + 1, dtype=cdt, stream=s)
-    out = mx.divide(k, mx.array(float(d) * n, dtype=cdt), stream=s)
+    out = _over(k, float(d) * n, cdt, s)
     return _new(out.astype(dt._mx, stream=s), dt, dev)
 
 
