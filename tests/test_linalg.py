@@ -404,6 +404,16 @@ def test_norms_of_empty_input():
         la.vector_norm(xp.zeros((0,)), ord=math.inf)
 
 
+@pytest.mark.parametrize("keepdims", [np.ones(2), "yes", None, 1])
+def test_norms_keepdims_must_be_bool(keepdims):
+    # (found by tools/fuzz: bool(<tensor>) raised PyTorch's RuntimeError; now the check
+    # of the statistical reductions)
+    with pytest.raises(TypeError, match="matrix_norm: keepdims must be a bool"):
+        la.matrix_norm(xp.ones((2, 2)), keepdims=keepdims)
+    with pytest.raises(TypeError, match="vector_norm: keepdims must be a bool"):
+        la.vector_norm(xp.ones((2, 2)), keepdims=keepdims)
+
+
 @pytest.mark.parametrize("ord", [np.array([1, 2]), np.array(1), xp.asarray([1, 2]), [1], object()],
                          ids=["numpy", "numpy 0-d", "tmath", "list", "object"])
 def test_matrix_norm_ord_of_the_wrong_type(ord):

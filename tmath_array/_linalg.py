@@ -37,6 +37,7 @@ from ._linear_algebra_functions import (
     tensordot,
     vecdot,
 )
+from ._statistical_functions import _check_keepdims
 
 if TYPE_CHECKING:
     from ._array_object import Array
@@ -488,7 +489,7 @@ def matrix_norm(x: Array, /, *, keepdims: bool = False,
         ord = int(ord) if math.isfinite(ord) else float(ord)  # noqa: A001
     a, dt, dev = _matrices("matrix_norm", x)
     rdt = _real(dt)
-    keepdims = builtins.bool(keepdims)
+    _check_keepdims("matrix_norm", keepdims)
     *batch, m, n = a.shape
     out_shape = (*batch, 1, 1) if keepdims else tuple(batch)
     if a.size == 0:
@@ -516,7 +517,7 @@ def vector_norm(x: Array, /, *, axis: int | tuple[int, ...] | None = None,
     if math.isnan(ord):
         raise ValueError("vector_norm: ord must not be NaN")
     ord = float(ord) if math.isinf(ord) else ord  # noqa: A001
-    keepdims = builtins.bool(keepdims)
+    _check_keepdims("vector_norm", keepdims)
     dt, dev = x._dtype, x._device
     rdt = _real(dt)
     a = x._array
