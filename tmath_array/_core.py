@@ -74,6 +74,26 @@ def broadcast_failure(name: str, exc: ValueError, *operands) -> ValueError | Non
     return ValueError(f"{name}: shapes {shapes} cannot be broadcast together")
 
 
+def check_bool(name: str, value, argname: str) -> builtins.bool:
+    """A flag argument (a Python or NumPy bool), else TypeError.
+
+    Anything else is refused rather than asked for its truth value: an array's is
+    ambiguous (NumPy raises ValueError, PyTorch RuntimeError).
+    """
+    if value.__class__ is builtins.bool:
+        return value
+    if type(value).__module__ == "numpy" and type(value).__name__ in ("bool", "bool_"):
+        return builtins.bool(value)
+    raise TypeError(f"{name}: {argname} must be a bool, got {type(value).__name__}")
+
+
+def check_str(name: str, value, argname: str) -> str:
+    """An option given by name (``side='left'``), else TypeError; the caller checks the value."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name}: {argname} must be a string, got {type(value).__name__}")
+    return value
+
+
 def check_array(name: str, x, argname: str = "x"):
     """Raise TypeError unless ``x`` is an Array."""
     if not isinstance(x, Array):

@@ -113,7 +113,7 @@ def asarray(obj, /, *, dtype=None, device=None, copy: bool | None = None):
     (MLX always copies memory it does not own: NumPy data, buffers, lists).
     """
     dtype = _check_dtype("asarray", dtype)
-    if copy not in (None, True, False):
+    if copy is not None and copy.__class__ is not builtins.bool:
         raise ValueError(f"asarray: copy must be True, False or None, got {copy!r}")
     if isinstance(obj, _core.Array):
         dev = obj._device if device is None else to_device(device, "asarray")
@@ -373,6 +373,7 @@ def linspace(start, stop, /, num, *, dtype=None, device=None, endpoint: bool = T
     for v, what in ((start, "start"), (stop, "stop")):
         if _core.scalar_rank(v) not in (1, 2, 3) or isinstance(v, builtins.bool):
             raise TypeError(f"linspace: {what} must be a Python number, got {type(v).__name__}")
+    endpoint = _core.check_bool("linspace", endpoint, "endpoint")
     if isinstance(num, builtins.bool) or not isinstance(num, int):
         raise TypeError(f"linspace: num must be an int, got {type(num).__name__}")
     if num < 0:
@@ -436,7 +437,7 @@ def eye(n_rows, n_cols=None, /, *, k: int = 0, dtype=None, device=None):
 
 def meshgrid(*arrays, indexing: str = "xy"):
     """Coordinate matrices from 1-D arrays (a tuple of arrays)."""
-    if indexing not in ("xy", "ij"):
+    if _core.check_str("meshgrid", indexing, "indexing") not in ("xy", "ij"):
         raise ValueError(f"meshgrid: indexing must be 'xy' or 'ij', got {indexing!r}")
     for a in arrays:
         _core.check_array("meshgrid", a, "arrays")

@@ -43,7 +43,7 @@ _F32 = _d.float32
 # --- argument checks ------------------------------------------------------------
 
 def _check_norm(name: str, norm) -> str:
-    if norm not in _NORMS:
+    if _core.check_str(name, norm, "norm") not in _NORMS:
         raise ValueError(f"{name}: norm must be 'backward', 'ortho' or 'forward', got {norm!r}")
     return norm
 

@@ -169,7 +169,7 @@ def cholesky(x: Array, /, *, upper: bool = False) -> Array:
         The factor; NaN for a matrix that is not positive definite or not finite.
     """
     a, dt, dev = _matrices("cholesky", x, square=True)
-    upper = builtins.bool(upper)
+    upper = _core.check_bool("cholesky", upper, "upper")
     if a.size == 0:
         return _zeros(a.shape, dt, dev)
     a, ok = _guard(a, dev)
@@ -187,7 +187,7 @@ def qr(x: Array, /, *, mode: Literal["reduced", "complete"] = "reduced") -> QRRe
 
     ``R``'s diagonal is real, for complex input too.
     """
-    if mode not in ("reduced", "complete"):
+    if _core.check_str("qr", mode, "mode") not in ("reduced", "complete"):
         raise ValueError(f"qr: mode must be 'reduced' or 'complete', got {mode!r}")
     a, dt, dev = _matrices("qr", x)
     complete = mode == "complete"
@@ -212,7 +212,7 @@ def qr(x: Array, /, *, mode: Literal["reduced", "complete"] = "reduced") -> QRRe
 def svd(x: Array, /, *, full_matrices: bool = True) -> SVDResult:
     """Singular value decomposition ``x = U diag(S) Vh``, singular values descending."""
     a, dt, dev = _matrices("svd", x)
-    full = builtins.bool(full_matrices)
+    full = _core.check_bool("svd", full_matrices, "full_matrices")
     rdt = _real(dt)
     *batch, m, n = a.shape
     k = builtins.min(m, n)

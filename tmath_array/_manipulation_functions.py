@@ -30,7 +30,7 @@ def reshape(x: Array, /, shape: tuple[int, ...], *, copy: bool | None = None) ->
         shape = tuple(operator.index(s) for s in shape)
     except TypeError:
         raise TypeError(f"reshape: shape must be a tuple of ints, got {shape!r}") from None
-    if copy not in (None, True, False):
+    if copy is not None and copy.__class__ is not builtins.bool:
         raise ValueError(f"reshape: copy must be True, False or None, got {copy!r}")
     unknown = [i for i, s in enumerate(shape) if s == -1]
     if len(unknown) > 1 or builtins.any(s < -1 for s in shape):

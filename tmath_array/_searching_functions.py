@@ -178,7 +178,7 @@ def searchsorted(x1: Array, x2: Array | int | float, /, *, side: str = "left",
     _core.check_category("searchsorted", x1, "real-valued")
     if x1.ndim != 1:
         raise ValueError(f"searchsorted: x1 must be one-dimensional, got shape {x1.shape}")
-    if side not in ("left", "right"):
+    if _core.check_str("searchsorted", side, "side") not in ("left", "right"):
         raise ValueError(f"searchsorted: side must be 'left' or 'right', got {side!r}")
     a1, a2, dt, dev = _core.prep_binary("searchsorted", x1, x2, _d.CATEGORIES["real-valued"],
                                         "real-valued")

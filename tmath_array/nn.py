@@ -40,7 +40,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import mlx.core as mx
-import numpy as np
 
 from . import _compile, _core, _memory
 from . import _dtypes as _d
@@ -75,14 +74,6 @@ def _same_device(name: str, first, *others) -> None:
         if o is not None and o._device != first._device:
             raise ValueError(f"{name}: arrays are on different devices ({first._device} and "
                              f"{o._device}); move one with to_device()")
-
-
-def _flag(name: str, value, argname: str) -> bool:
-    """A bool argument (``inplace``, ``training``, ...), else TypeError."""
-    if not isinstance(value, (builtins.bool, np.bool_)):
-        # (a tensor or array there would be asked for its truth value)
-        raise TypeError(f"{name}: {argname} must be a bool, got {type(value).__name__}")
-    return builtins.bool(value)
 
 
 def _result(x, arr: mx.array, inplace: bool = False):
@@ -207,7 +198,7 @@ def _param(name: str, argname: str, p, ns: tuple[int, ...], x) -> mx.array | Non
 def relu(input: Array, inplace: bool = False) -> Array:  # noqa: A002 - torch's name
     """``max(input, 0)`` elementwise (NaN stays NaN)."""
     x = _check("relu", input)
-    inplace = _flag("relu", inplace, "inplace")
+    inplace = _core.check_bool("relu", inplace, "inplace")
     return _result(x, mx.maximum(x._array, 0.0, stream=x._device._s), inplace)
 
 
@@ -234,7 +225,7 @@ def gelu(input: Array, approximate: str = "none") -> Array:  # noqa: A002
         ValueError: for another ``approximate``.
     """
     x = _check("gelu", input)
-    if approximate == "none":
+    if _core.check_str("gelu", approximate, "approximate") == "none":
         impl = _gelu_erf
         if x._dtype is _d.float64:
             # Not one kernel: _erf64 compiles its series in pieces (see there).
@@ -257,7 +248,7 @@ def _silu(a):
 def silu(input: Array, inplace: bool = False) -> Array:  # noqa: A002
     """``x * sigmoid(x)`` elementwise (also called swish)."""
     x = _check("silu", input)
-    inplace = _flag("silu", inplace, "inplace")
+    inplace = _core.check_bool("silu", inplace, "inplace")
     return _result(x, _compile.run("nn.silu", _silu, x._device, x._array), inplace)
 
 
@@ -572,8 +563,8 @@ def dropout(input: Array, p: float = 0.5, training: bool = True,  # noqa: A002
         ValueError: for ``p`` outside ``[0, 1]``.
     """
     x = _check("dropout", input)
-    training = _flag("dropout", training, "training")
-    inplace = _flag("dropout", inplace, "inplace")
+    training = _core.check_bool("dropout", training, "training")
+    inplace = _core.check_bool("dropout", inplace, "inplace")
     p = _check_p("dropout", p)
     k = _rng_key("dropout", rng_key)
     if not training or p == 0.0:
@@ -646,8 +637,8 @@ def scaled_dot_product_attention(
     _same_device(name, q, kx, vx, attn_mask)
     p = _check_p(name, dropout_p)
     rk = _rng_key(name, rng_key)
-    is_causal = _flag(name, is_causal, "is_causal")
-    enable_gqa = _flag(name, enable_gqa, "enable_gqa")
+    is_causal = _core.check_bool(name, is_causal, "is_causal")
+    enable_gqa = _core.check_bool(name, enable_gqa, "enable_gqa")
     if is_causal and attn_mask is not None:
         raise ValueError(f"{name}: pass either attn_mask or is_causal=True, not both")
     dt = _d.promote_types(_d.promote_types(q._dtype, kx._dtype, name), vx._dtype, name)
