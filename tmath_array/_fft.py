@@ -21,7 +21,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 import mlx.core as mx
-import numpy as np
 
 from . import _compile, _core, _memory
 from . import _dtypes as _d
@@ -291,7 +290,7 @@ def fftfreq(n: int, /, *, d: float = 1.0, dtype: DType | None = None,
 def _over(k: mx.array, dn: float, cdt, s) -> mx.array:
     """``k / dn``, with frequency 0 a (signed) zero where ``dn`` underflows in ``cdt``."""
     out = mx.divide(k, mx.array(dn, dtype=cdt), stream=s)
-    if dn != 0 and np.asarray(dn, dtype=np.float32 if cdt == mx.float32 else np.float64) == 0:
+    if cdt == mx.float32 and 0 < abs(dn) <= 2.0**-150:  # (rounds to 0 in float32)
         # Note: d * n below float32's range (fftfreq(8, d=1e-247)) is 0 there, and 0 / 0
         # made the zero frequency NaN; the others overflow to +-inf as they must.
         zero = mx.array(math.copysign(0.0, dn), dtype=cdt)
