@@ -310,6 +310,52 @@ def test_setitem_errors():
     assert x.tolist() == [1, 2, 3]
 
 
+def _keys(key):
+    """The same key for NumPy and tmath_array (lists become integer or boolean arrays)."""
+    parts = key if isinstance(key, tuple) else (key,)
+    np_key = tuple(np.array(k) if isinstance(k, list) else k for k in parts)
+    xp_key = tuple(xp.asarray(k) if isinstance(k, list) else k for k in parts)
+    return np_key, xp_key
+
+
+# (found by tools/fuzz: values that do not fit the selection raised MLX's own
+# "[broadcast_shapes] ..." or "Cannot broadcast array of shape (1,1,3) into shape (1,3)",
+# the latter also for values NumPy accepts: leading ones are dropped)
+@pytest.mark.parametrize("key, vshape", [
+    (0, (1, 3)), (0, (1, 1, 3)), (0, (2, 3)), (0, (4,)), (slice(0, 2), (1, 2, 3)),
+    ([0, 1], (1, 2, 3)), ([0, 1], (2, 2, 3)), ((slice(None), [0, 1]), (3,)),
+    ((slice(None), [0, 1]), (4, 1)), ([True, False, True, True], (3, 3)),
+    ([True, False, True, True], (1, 3)), ([True, False, True, True], (5,)),
+    ((0, [0, 2]), (2,)), ((0, [0, 2]), (3,)), ((None, 0, [0, 2]), (1, 2)),
+])
+def test_setitem_value_shapes_follow_numpy(key, vshape):
+    np_key, xp_key = _keys(key)
+    a = np.zeros((4, 3), dtype=np.float32)
+    v = np.arange(1, np.prod(vshape) + 1, dtype=np.float32).reshape(vshape)
+    x = xp.asarray(a)
+    try:
+        a[np_key] = v
+    except ValueError:
+        with pytest.raises(ValueError, match="cannot assign a value of shape"):
+            x[xp_key] = xp.asarray(v)
+        assert not np.asarray(x).any()
+        return
+    x[xp_key] = xp.asarray(v)
+    assert_array_equal(x, a)
+
+
+@pytest.mark.parametrize("key", [([0, 1], [0, 1, 2]), (False, [0, 1]),
+                                 ([True, False, True, True], [0, 1])])
+def test_index_arrays_that_do_not_broadcast(key):
+    # (found by tools/fuzz: MLX's own "[broadcast_shapes] ..." ValueError leaked out)
+    _, xp_key = _keys(key)
+    x = xp.zeros((4, 3))
+    with pytest.raises(IndexError, match="indexing arrays could not be broadcast"):
+        x[xp_key]
+    with pytest.raises(IndexError, match="indexing arrays could not be broadcast"):
+        x[xp_key] = 1.0
+
+
 def test_setitem_integer_array_out_of_range_is_clamped():
     """Like reads, writes through out-of-range integer-array indices land on the clamped
     element (never outside the array)."""

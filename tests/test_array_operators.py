@@ -485,3 +485,26 @@ def test_numpy_operand_dtype_promotes_and_in_place_keeps_dtype():
         x += np.array([0.5, 1.5], np.float32)  # would change int16 to float32
     # A NumPy ufunc still converts the array (an explicit NumPy call): a NumPy result.
     assert isinstance(np.sin(y), np.ndarray)
+
+
+@pytest.mark.parametrize("name", ["float32", "complex64", "int8"])
+def test_matmul_batches_that_do_not_broadcast(name):
+    # (found by tools/fuzz: the floating path leaked MLX's "[broadcast_shapes] ..." error)
+    x1 = xp.ones((0, 1, 2), dtype=xp_dtype(name))
+    x2 = xp.ones((2, 2, 2), dtype=xp_dtype(name))
+    with pytest.raises(ValueError, match=r"^matmul: .*\(0.*\(2.* broadcast"):
+        x1 @ x2
+    with pytest.raises(ValueError, match=r"^matmul: "):
+        xp.matmul(xp.ones((3, 2, 2), dtype=xp_dtype(name)), x2)
+
+
+@pytest.mark.parametrize("op", [operator.add, operator.mul, operator.truediv, operator.and_,
+                                operator.lt, operator.eq, operator.iadd, operator.rshift],
+                         ids=lambda op: op.__name__)
+def test_operands_that_do_not_broadcast(op):
+    # (found by tools/fuzz: MLX's own "[broadcast_shapes] ..." ValueError leaked out)
+    x, y = xp.ones((3, 3), dtype=xp.int32), xp.ones((4,), dtype=xp.int32)
+    with pytest.raises(ValueError, match=r"shapes \(3, 3\) and \(4,\) cannot be broadcast"):
+        op(x, y)
+    with pytest.raises(ValueError, match=r"shapes \(4,\) and \(3, 3\) cannot be broadcast"):
+        op(y, x)

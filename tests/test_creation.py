@@ -65,6 +65,23 @@ def test_arange_dtype_and_errors():
         xp.arange(0, 300, 100, dtype=xp.int8)
 
 
+@pytest.mark.parametrize("args", [(-(2**70), 1, -1), (2**70, 0), (0, 2**64, -(2**65))])
+def test_arange_empty_with_huge_ints(args):
+    # (found by tools/fuzz: an empty range still passed start to MLX: std::bad_cast)
+    assert xp.arange(*args).shape == (0,)
+    assert len(range(*args)) == 0
+
+
+@pytest.mark.parametrize("args", [(float("inf"),), (0, float("nan")), (float("-inf"), 0),
+                                  (0, 5, float("inf")), (-1e308, 1e308, 1e-308),
+                                  (0, 1, 8e-106)])
+def test_arange_without_a_finite_length(args):
+    # (found by tools/fuzz: Python's OverflowError from math.ceil(inf), or MLX's
+    # "arange(): incompatible function arguments" for a length beyond int64)
+    with pytest.raises(ValueError, match="^arange: "):
+        xp.arange(*args)
+
+
 # --- linspace -------------------------------------------------------------------
 
 @given(

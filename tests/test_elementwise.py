@@ -93,6 +93,22 @@ def test_accepts_exactly_its_category(name, dtype_name):
             call(name, x)
 
 
+@pytest.mark.parametrize("mixed", [False, True], ids=["same dtype", "mixed dtypes"])
+@pytest.mark.parametrize("name", sorted(n for n, (arity, _) in SIGNATURES.items() if arity > 1))
+def test_shapes_that_do_not_broadcast(name, mixed):
+    # (found by tools/fuzz: MLX's own "[broadcast_shapes] ..." ValueError leaked out)
+    category = SIGNATURES[name][1]
+    dtype = next(d for d in (xp.float32, xp.int32, xp.bool) if d in CATEGORIES[category])
+    other = {xp.float32: xp.float64, xp.int32: xp.int64}.get(dtype, dtype) if mixed else dtype
+    x1 = xp.ones((3, 3), dtype=dtype)
+    x2 = xp.ones((4,), dtype=other)
+    args = (x1, x2, x2) if name == "clip" else (x1, x2)
+    with pytest.raises(ValueError, match=rf"^{name}: shapes \(3, 3\), \(4,\) and \(4,\)|"
+                                         rf"^{name}: shapes \(3, 3\) and \(4,\) cannot be "
+                                         "broadcast together"):
+        getattr(xp, name)(*args)
+
+
 @pytest.mark.parametrize("name", sorted(SIGNATURES))
 def test_rejects_non_arrays(name):
     arity = SIGNATURES[name][0]
@@ -426,6 +442,19 @@ def test_clip_dtype_rules():
     assert out.dtype == xp.float32 and out.tolist() == [0.5, 0.8999999761581421]
     h = xp.clip(xp.asarray([0.1, 9.0], dtype=xp.bfloat16), min=0.5, max=2)
     assert h.dtype == xp.bfloat16 and xp.astype(h, xp.float32).tolist() == [0.5, 2.0]
+
+
+@pytest.mark.parametrize("bound", ["uint16", "int8", "int64", "uint64"])
+@pytest.mark.parametrize("dtype_name", ["float16", "float32", "float64"])
+def test_clip_floating_array_with_integer_bounds(dtype_name, bound):
+    # (found by tools/fuzz: the integer saturation looked up the float dtype's integer
+    # range, a KeyError)
+    a = np.array([-300.0, 1.0, 9.0, 300.0])
+    x = xp.asarray(a, dtype=xp_dtype(dtype_name))
+    lo = 0 if bound.startswith("u") else -100
+    out = xp.clip(x, min=xp.asarray(lo, dtype=xp_dtype(bound)),
+                  max=xp.asarray(100, dtype=xp_dtype(bound)))
+    assert_array_equal(out, np.clip(a, lo, 100).astype(dtype_name))
 
 
 @given(data=st.data(), dtype_name=st.sampled_from(("int16", "uint8", "float32", "float64")))

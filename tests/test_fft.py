@@ -189,6 +189,19 @@ def test_frequencies_match_numpy(dtype, n, d):
                  rtol=rtol, atol=1e-30, dtype=want)
 
 
+@pytest.mark.parametrize("d", [4.86e-247, -4.86e-247, 1e-40, -2.0, float("inf")])
+@pytest.mark.parametrize("dtype", REAL)
+def test_frequencies_of_extreme_spacings(dtype, d):
+    # (found by tools/fuzz: d * n underflowing to 0 in float32 made frequency 0 a NaN)
+    with np.errstate(over="ignore"):
+        for name in ("fftfreq", "rfftfreq"):
+            want = getattr(np.fft, name)(8, d=d).astype(np_dtype(dtype))
+            got = to_numpy(getattr(xp.fft, name)(8, d=d, dtype=xp_dtype(dtype)))
+            np.testing.assert_array_equal(np.signbit(got), np.signbit(want))
+            np.testing.assert_allclose(got, want, rtol=1e-2 if dtype in ("float16", "bfloat16")
+                                       else 1e-6)
+
+
 @pytest.mark.parametrize("device", xp.__array_namespace_info__().devices(), ids=str)
 def test_frequencies_on_a_device(device):
     assert xp.fft.fftfreq(4, device=device).device == device
@@ -206,6 +219,16 @@ def test_shifts_match_numpy(name, dtype, shape, data):
     a = (a % 2 == 0) if dtype == "bool" else a.astype(np_dtype(dtype))
     out = getattr(xp.fft, name)(xp.asarray(a), axes=axes)
     assert_array_equal(out, getattr(np.fft, name)(a, axes=axes))
+
+
+@pytest.mark.parametrize("name", ["fftshift", "ifftshift"])
+def test_shifts_of_zero_d_arrays(name):
+    # (found by tools/fuzz: axes=0 on a 0-d array failed with "tuple index out of range")
+    x = xp.asarray(5, dtype=xp.int8)
+    assert_array_equal(getattr(xp.fft, name)(x), np.array(5, dtype=np.int8))
+    for axes in (0, -1, (0,)):
+        with pytest.raises(IndexError, match=f"^{name}: .*(has no axis|out of bounds)"):
+            getattr(xp.fft, name)(x, axes=axes)
 
 
 # --- precision, devices, laziness -------------------------------------------------------

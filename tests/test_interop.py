@@ -368,6 +368,11 @@ def test_dlpack_stream_on_cpu():
     for stream in (0, 1, 2, 12345):
         with pytest.raises(ValueError):
             x.__dlpack__(stream=stream)
+    # (found by tools/fuzz: an empty tensor as stream made "stream != -1" a tensor, whose
+    # truth value PyTorch refuses with a RuntimeError)
+    for stream in (torch.zeros((4, 0)), np.zeros(2), "0", 1.0, True):
+        with pytest.raises(TypeError, match="stream must be None or an int"):
+            x.__dlpack__(stream=stream)
 
 
 @pytest.mark.parametrize("max_version", [None, (0, 8), (1, 0), (1, 2), (2, 0)])

@@ -267,6 +267,23 @@ def test_inv_and_solve_of_singular_matrices_are_nan(dtype):
     np.testing.assert_allclose(sol[1], [0.5, 0.25])
 
 
+@pytest.mark.parametrize("transpose", [False, True])
+@pytest.mark.parametrize("dtype", FLOAT)
+def test_inv_and_solve_when_only_one_lu_is_singular(dtype, transpose):
+    # (found by tools/fuzz: LU(a) has no zero pivot but LU(a.T), which MLX's inv factorizes,
+    # has one; inv then raised "[Inverse::eval_cpu] LU factorization failed" at evaluation)
+    a = np.array([[-3.696946697812286, -1.9659003274199147, -1.0, -1.0],
+                  [-1.0, -1.0, 0.044715, 4.292836367625867e+16],
+                  [-0.0, -1.0, -1.0, 3.71226263129922],
+                  [-2.659395602974297e-88, -1.0, -1.0, -1.0]])
+    a = (a.T if transpose else a).astype(np_dtype(dtype))
+    x = xpa(a, dtype)
+    for out in (la.inv(x), la.solve(x, xpa(np.ones(4, np_dtype(dtype)), dtype)),
+                la.matrix_power(x, -2)):
+        got = to_numpy(out)  # evaluates: no RuntimeError
+        assert np.isnan(got).all() or np.isfinite(got).all()
+
+
 @pytest.mark.parametrize("dtype", FLOAT)
 @given(shape=shapes(square=True), k=st.integers(1, 3), seed=st.integers(0, 2**32 - 1),
        rhs=st.sampled_from(["vector", "matrix", "one", "same", "extra"]))
@@ -385,6 +402,26 @@ def test_norms_of_empty_input():
     assert_array_equal(la.matrix_norm(xp.zeros((3, 0, 2)), ord=2), np.zeros(3, np.float32))
     with pytest.raises(ValueError):
         la.vector_norm(xp.zeros((0,)), ord=math.inf)
+
+
+@pytest.mark.parametrize("keepdims", [np.ones(2), "yes", None, 1])
+def test_norms_keepdims_must_be_bool(keepdims):
+    # (found by tools/fuzz: bool(<tensor>) raised PyTorch's RuntimeError; now the check
+    # of the statistical reductions)
+    with pytest.raises(TypeError, match="matrix_norm: keepdims must be a bool"):
+        la.matrix_norm(xp.ones((2, 2)), keepdims=keepdims)
+    with pytest.raises(TypeError, match="vector_norm: keepdims must be a bool"):
+        la.vector_norm(xp.ones((2, 2)), keepdims=keepdims)
+
+
+@pytest.mark.parametrize("ord", [np.array([1, 2]), np.array(1), xp.asarray([1, 2]), [1], object()],
+                         ids=["numpy", "numpy 0-d", "tmath", "list", "object"])
+def test_matrix_norm_ord_of_the_wrong_type(ord):
+    # (found by tools/fuzz: a tensor as ord was compared with the table of norms, and
+    # PyTorch refused its truth value with a RuntimeError)
+    with pytest.raises(TypeError, match="matrix_norm: ord must be"):
+        la.matrix_norm(xp.ones((2, 2)), ord=ord)
+    assert float(la.matrix_norm(xp.ones((2, 2)), ord=np.int64(1))) == 2.0  # NumPy scalars do
 
 
 # --- half precision: computed in float32, returned in the input dtype -------------------

@@ -112,6 +112,17 @@ def test_broadcast_to_errors():
         xp.broadcast_to(xp.arange(3), (3, 2))
 
 
+def test_shapes_as_ints_and_non_shapes():
+    # (found by tools/fuzz: an int shape failed with "'int' object is not iterable")
+    assert xp.broadcast_shapes((4, 1, 1), (1,), 5) == np.broadcast_shapes((4, 1, 1), (1,), 5)
+    assert xp.broadcast_to(xp.ones(1), 3).shape == (3,)
+    for bad in ("ab", None, 1.5, {"a": 1}):
+        with pytest.raises(TypeError, match="broadcast_shapes: a shape must be"):
+            xp.broadcast_shapes((1,), bad)
+        with pytest.raises(TypeError, match="broadcast_to: a shape must be"):
+            xp.broadcast_to(xp.ones(1), bad)
+
+
 @given(data=st.data(), name=st.sampled_from(ALL_DTYPE_NAMES))
 def test_broadcast_arrays(data, name):
     shapes = data.draw(hnp.mutually_broadcastable_shapes(num_shapes=3, max_dims=3)).input_shapes
@@ -386,6 +397,21 @@ def test_tile_errors():
         xp.tile(xp.ones(2), 2)
     with pytest.raises(ValueError):
         xp.tile(xp.ones(2), (2**31,))  # more elements than an MLX array holds
+
+
+@pytest.mark.parametrize("call", [
+    lambda: xp.tile(xp.ones((2, 0)), (2**31, 2)),
+    lambda: xp.tile(xp.ones((2**16, 0)), (2**16, 2)),
+    lambda: xp.repeat(xp.ones((0,)), 2**40),
+    lambda: xp.repeat(xp.ones((2, 0)), 2**30, axis=0),
+], ids=["tile count", "tile side", "repeat count", "repeat side"])
+def test_tile_and_repeat_of_empty_arrays_past_32_bits(call):
+    # (found by tools/fuzz: an empty array passed the size check and MLX's nanobind
+    # "incompatible function arguments" TypeError leaked for counts past 2**31 - 1)
+    with pytest.raises(ValueError, match="^(tile|repeat): "):
+        call()
+    assert xp.tile(xp.ones((2, 0)), (3, 2)).shape == (6, 0)
+    assert xp.repeat(xp.ones((2, 0)), 3, axis=0).shape == (6, 0)
 
 
 @given(case=arrays(), data=st.data())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import types
 
+import numpy as np
 import pytest
 
 import tmath_array as xp
@@ -114,3 +115,38 @@ def test_no_mlx_names_leak():
     public = {n for n in dir(xp) if not n.startswith("_")}
     mx_names = {n for n in dir(mx) if not n.startswith("_")}
     assert (public & mx_names) - set(xp.__all__) == set()
+
+
+# --- flags and named options take bools and strings only -----------------------------------
+# (found by tools/fuzz: an array or tensor given as a flag or an option was asked for its
+# truth value or compared with the options: NumPy's "truth value of an array is ambiguous"
+# ValueError, PyTorch's RuntimeError)
+
+def _flag_calls():
+    import tmath_array.nn as nn
+
+    x, v = xp.ones((3, 3)), xp.ones(3)
+    return {
+        "cholesky: upper": lambda b: xp.linalg.cholesky(xp.eye(2), upper=b),
+        "svd: full_matrices": lambda b: xp.linalg.svd(x, full_matrices=b),
+        "linspace: endpoint": lambda b: xp.linspace(0, 1, 3, endpoint=b),
+        "astype: copy": lambda b: xp.astype(x, xp.float32, copy=b),
+        "sync_stats: reset": lambda b: xp.sync_stats(reset=b),
+        "searchsorted: side": lambda b: xp.searchsorted(v, v, side=b),
+        "qr: mode": lambda b: xp.linalg.qr(x, mode=b),
+        "meshgrid: indexing": lambda b: xp.meshgrid(v, indexing=b),
+        "fft: norm": lambda b: xp.fft.fft(xp.ones(4, dtype=xp.complex64), norm=b),
+        "gelu: approximate": lambda b: nn.gelu(v, approximate=b),
+        "reshape: copy": lambda b: xp.reshape(x, (9,), copy=b),
+        "asarray: copy": lambda b: xp.asarray(x, copy=b),
+    }
+
+
+@pytest.mark.parametrize("what", sorted(_flag_calls()))
+def test_flags_and_options_refuse_arrays(what):
+    torch = pytest.importorskip("torch")
+    call = _flag_calls()[what]
+    exc = ValueError if what.endswith("copy") and what != "astype: copy" else TypeError
+    for bad in (np.ones(2), torch.ones(2), xp.ones(2)):
+        with pytest.raises(exc, match=f"^{what}"):
+            call(bad)

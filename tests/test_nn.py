@@ -126,6 +126,32 @@ def test_softmax_dtype_argument_and_zero_d(fn):
         getattr(F, fn)(x, 1, dtype=xp.int32)
 
 
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf"), 0.5])
+@pytest.mark.parametrize("name", FLOAT_NAMES)
+@pytest.mark.parametrize("fn", ["softmax", "log_softmax"])
+def test_softmax_zero_d_special_values(fn, name, value):
+    # (found by tools/fuzz: softmax of a 0-d NaN gave 1.0, PyTorch NaN)
+    x, t = pair(np.array(value), name)
+    check(getattr(F, fn)(x, 0), getattr(TF, fn)(t, 0), name)
+
+
+@pytest.mark.parametrize("name", FLOAT_NAMES)
+@pytest.mark.parametrize("fn", ["softmax", "log_softmax"])
+def test_softmax_of_empty_input(fn, name):
+    # (found by tools/fuzz: MLX's "[max] Cannot max reduce over axis 0 with size 0" leaked)
+    x, t = pair(np.zeros((0, 2)), name)
+    for dim in (0, 1, -2):
+        check(getattr(F, fn)(x, dim), getattr(TF, fn)(t, dim), name)
+
+
+@pytest.mark.parametrize("dtype", [np.array([1.0, 2.0]), [1], "float32", np.float32])
+@pytest.mark.parametrize("fn", ["softmax", "log_softmax"])
+def test_softmax_dtype_must_be_a_floating_dtype(fn, dtype):
+    # (found by tools/fuzz: an array as dtype failed the set lookup: "unhashable type")
+    with pytest.raises(TypeError, match=f"{fn}: dtype must be a real floating dtype"):
+        getattr(F, fn)(xp.ones((2, 3)), 1, dtype=dtype)
+
+
 @pytest.mark.parametrize("fn", ["softmax", "log_softmax"])
 def test_softmax_requires_dim(fn):
     # PyTorch guesses dim=0 for 3-D input (deprecated); here that is an error saying so.
@@ -279,6 +305,19 @@ def test_linear_shape_errors():
         F.linear(xp.ones((2, 3)), xp.ones((1, 4, 3)))
 
 
+@pytest.mark.parametrize("xs, ws, bias", [((1, 2, 0), (1, 0), True), ((2, 0), (3, 0), True),
+                                           ((3, 2, 0), (4, 0), False), ((0, 2, 4), (3, 4), True)])
+def test_linear_of_empty_input(xs, ws, bias):
+    # (found by tools/fuzz: MLX's addmm failed on a batch of rows with no features:
+    # "[reshape] Cannot infer the shape of an empty array")
+    b = np.arange(1.0, ws[0] + 1) if bias else None
+    x, t = pair(np.zeros(xs), "float32")
+    w, tw = pair(np.zeros(ws), "float32")
+    args = (x, w) + ((pair(b, "float32")[0],) if bias else ())
+    targs = (t, tw) + ((pair(b, "float32")[1],) if bias else ())
+    check(F.linear(*args), TF.linear(*targs), "float32")
+
+
 # --- dropout and keys ---------------------------------------------------------------
 
 def test_dropout_is_reproducible_with_a_key():
@@ -352,6 +391,58 @@ def test_split_gives_distinct_reproducible_keys():
         F.split(F.key(1), 0)
     with pytest.raises(TypeError):
         F.key(1.5)
+
+
+def test_seeds_outside_uint64_raise_value_error():
+    # (found by tools/fuzz: key(-1) leaked MLX's nanobind "incompatible function arguments")
+    np.testing.assert_array_equal(np.asarray(F.key(2**64 - 1)), np.asarray(F.key(2**64 - 1)))
+    x = xp.ones((8,))
+    for bad in (2**64, -1, -(2**63)):
+        with pytest.raises(ValueError, match=r"key: seed must be in \[0, 2\*\*64\)"):
+            F.key(bad)
+        with pytest.raises(ValueError, match="split: seed must be in"):
+            F.split(bad)
+        with pytest.raises(ValueError, match="dropout: seed must be in"):
+            F.dropout(x, 0.5, rng_key=bad)
+
+
+def test_split_counts_past_32_bits():
+    # (found by tools/fuzz: num=2**40 reached MLX, whose nanobind TypeError leaked)
+    with pytest.raises(ValueError, match="split: dimension"):
+        F.split(0, 2**40)
+
+
+def test_split_needs_a_key():
+    # (found by tools/fuzz: split(None) passed None on to MLX, whose nanobind TypeError leaked)
+    with pytest.raises(TypeError, match="split: rng_key must be"):
+        F.split(None)
+    with pytest.raises(TypeError, match="split: rng_key must be"):
+        F.split("0")
+
+
+def test_sdpa_scale_must_be_a_number():
+    # (found by tools/fuzz: float(scale) failed with Python's own TypeError message)
+    q = xp.ones((1, 1, 2, 4))
+    for bad in (object(), "0.5", xp.asarray(0.5)):
+        with pytest.raises(TypeError, match="scale must be a float or None"):
+            F.scaled_dot_product_attention(q, q, q, scale=bad)
+    x, t = pair(data((1, 1, 2, 4)), "float32")
+    check(F.scaled_dot_product_attention(x, x, x, scale=np.float32(0.25)),
+          TF.scaled_dot_product_attention(t, t, t, scale=0.25), "float32")
+
+
+@pytest.mark.parametrize("eps", [object(), "1e-5", None, True])
+def test_norms_check_eps(eps):
+    # (found by tools/fuzz: float(eps) failed with Python's own TypeError message)
+    x = xp.ones((2, 4))
+    if eps is not None:
+        with pytest.raises(TypeError, match="rms_norm: eps must be a float"):
+            F.rms_norm(x, (4,), eps=eps)
+    with pytest.raises(TypeError, match="layer_norm: eps must be a float"):
+        F.layer_norm(x, (4,), eps=eps)
+    # NumPy scalars are numbers too.
+    assert F.layer_norm(x, (4,), eps=np.float32(1e-5)).shape == (2, 4)
+    assert F.rms_norm(x, (4,), eps=np.float16(1e-3)).shape == (2, 4)
 
 
 # --- attention -------------------------------------------------------------------
@@ -434,6 +525,28 @@ def test_sdpa_empty_axes_match_torch():
               TF.scaled_dot_product_attention(tq, tk, tv), "float32")
 
 
+@pytest.mark.parametrize("additive", [False, True], ids=["bool mask", "-inf mask"])
+@pytest.mark.parametrize("name", FLOAT_NAMES)
+def test_sdpa_fully_masked_queries_give_zeros(name, additive):
+    # (found by tools/fuzz: MLX's kernel averaged the masked values for a query with
+    # no key to attend to (a bool mask) or gave NaN (-inf); PyTorch gives zeros)
+    rng = np.random.default_rng(0)
+    q, k, v = rng.normal(size=(2, 3, 4, 5)), rng.normal(size=(2, 3, 6, 5)), \
+        rng.normal(size=(2, 3, 6, 2))
+    m = rng.random((4, 6)) < 0.5
+    m[1] = m[3] = False
+    m[0, 0] = m[2, 0] = True
+    mask = np.where(m, 0.0, -np.inf) if additive else m
+    args = [pair(a, name) for a in (q, k, v)]
+    mx_mask = xp.asarray(mask, dtype=getattr(xp, name)) if additive else xp.asarray(mask)
+    t_mask = torch.from_numpy(mask).to(getattr(torch, name)) if additive else \
+        torch.from_numpy(mask)
+    got = F.scaled_dot_product_attention(*(a for a, _ in args), attn_mask=mx_mask)
+    want = TF.scaled_dot_product_attention(*(t for _, t in args), attn_mask=t_mask)
+    check(got, want, name)
+    assert not np.asarray(xp.astype(got, xp.float32))[:, :, [1, 3]].any()
+
+
 def test_sdpa_errors():
     q = xp.ones((1, 4, 3, 8))
     kv = xp.ones((1, 2, 3, 8))
@@ -473,3 +586,40 @@ def test_functions_stay_lazy_and_reuse_compiled_kernels():
         assert _compile.info()["hits"] > before
     xp.eval(*outs)
     assert _lazy.counts() == {"explicit": 1}
+
+
+@pytest.mark.skipif(not _compile.enabled, reason="checks what gets compiled")
+def test_float64_gelu_compiles_its_erf_series_in_pieces():
+    # (found by tools/fuzz's hang detector: the 160-term float64 erf series fused into one
+    # kernel took g++ about 4 minutes per array rank on a loaded 2-core machine)
+    _compile.clear()
+    x, t = pair(data((3, 5)), "float64")
+    check(F.gelu(x), TF.gelu(t), "float64")
+    assert "nn.erf64.terms" in _compile._entries
+    assert not any(k == "nn.gelu.none" or (isinstance(k, tuple) and k[0] == "nn.gelu.none")
+                   for k in _compile._entries)
+    F.gelu(xp.ones((2,), dtype=xp.float64))
+    assert _compile.info()["misses"] == 1  # one kernel for every rank and every call
+
+
+@pytest.mark.parametrize("bad", [torch.ones(3), np.ones(2), "yes", None, 1])
+def test_flags_must_be_bools(bad):
+    # (found by tools/fuzz: training=<tensor> was asked for its truth value: PyTorch's
+    # "Boolean value of Tensor with more than one value is ambiguous" RuntimeError)
+    x = xp.ones((2, 3))
+    q = xp.ones((1, 1, 2, 4))
+    calls = {
+        "relu: inplace": lambda: F.relu(x, inplace=bad),
+        "silu: inplace": lambda: F.silu(x, inplace=bad),
+        "dropout: training": lambda: F.dropout(x, 0.5, training=bad),
+        "dropout: inplace": lambda: F.dropout(x, 0.5, inplace=bad),
+        "scaled_dot_product_attention: is_causal":
+            lambda: F.scaled_dot_product_attention(q, q, q, is_causal=bad),
+        "scaled_dot_product_attention: enable_gqa":
+            lambda: F.scaled_dot_product_attention(q, q, q, enable_gqa=bad),
+    }
+    for what, call in calls.items():
+        with pytest.raises(TypeError, match=f"{what} must be a bool"):
+            call()
+    # NumPy's bools and floats are fine.
+    assert F.dropout(x, np.float32(0.5), training=np.bool_(False)) is x

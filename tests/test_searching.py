@@ -180,3 +180,15 @@ def test_where_arrays_and_scalars(case, data):
     expected = np.where(cond, np.asarray(scalar, dtype=np_dtype(name)), a)
     assert_array_equal(xp.where(c, scalar, x), expected, dtype=name)
     np.testing.assert_array_equal(to_numpy(xp.where(c, x, x)), np.broadcast_to(a, expected.shape))
+
+
+@pytest.mark.parametrize("args", [
+    lambda c: (c, xp.ones(4), xp.ones(4)),          # fast path: one dtype
+    lambda c: (c, xp.ones(4, dtype=xp.int8), 1.5),  # promotion path
+    lambda c: (c[:, None], xp.ones((3, 2)), xp.zeros(3)),
+], ids=["arrays", "scalar", "values"])
+def test_where_shapes_that_do_not_broadcast(args):
+    # (found by tools/fuzz: MLX's own "[broadcast_shapes] ..." ValueError leaked out)
+    c = xp.asarray([True, False, True])
+    with pytest.raises(ValueError, match="^where: shapes .* cannot be broadcast together"):
+        xp.where(*args(c))

@@ -95,6 +95,14 @@ def test_all_any_axis_errors(fn):
         fn([True, False])
 
 
+@pytest.mark.parametrize("keepdims", [1.5, None, "yes", 1])
+@pytest.mark.parametrize("fn", [xp.all, xp.any])
+def test_all_any_keepdims_must_be_bool(fn, keepdims):
+    # (found by tools/fuzz: a non-bool keepdims reached MLX, whose nanobind TypeError leaked)
+    with pytest.raises(TypeError, match=f"{fn.__name__}: keepdims must be a bool"):
+        fn(xp.ones((2, 3)), keepdims=keepdims)
+
+
 @st.composite
 def diff_case(draw):
     dtype = draw(st.sampled_from(["int8", "int32", "int64", "uint8", "float32", "float64"]))

@@ -95,8 +95,17 @@ def _sort_kind(name: str, kind, stable) -> None:
 
 
 def _float_work(name: str, x: Array, dtype) -> Array:
-    """The input of mean/var/std: cast to ``dtype`` when given (NumPy computes in it)."""
-    return x if dtype is None else _dt.astype(x, _dtype(name, dtype))
+    """The input of mean/var/std: cast to ``dtype`` when given (NumPy computes in it).
+
+    Note: NumPy accepts an integer ``dtype`` and then averages in integers (truncated
+    means, wrapped variances); here ``dtype`` must be floating: TypeError otherwise.
+    """
+    if dtype is None:
+        return x
+    dt = _dtype(name, dtype)
+    if dt not in _d.CATEGORIES["floating-point"]:
+        _core.bad_dtype(f"{name} (dtype=)", "floating-point", dt)
+    return _dt.astype(x, dt)
 
 
 def _cast(name: str, dtype: DType):

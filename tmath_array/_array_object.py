@@ -9,7 +9,7 @@ from typing import Any
 import mlx.core as mx
 import numpy as np
 
-from . import _core, _indexing, _interop, _lazy, _printing
+from . import _core, _indexing, _interop, _lazy, _memory, _printing
 from . import _dtypes as _d
 from . import _elementwise_functions as _ew
 from ._array_methods import ArrayMethods
@@ -107,9 +107,17 @@ def _fast_binary_operators(fn, mxfn, allowed, out, float_ok, int_range):
             odt = out.get(dt)  # None when dt is not allowed
             if dt is other._dtype and self._device is other._device and odt is not None:
                 dev = self._device
+                try:
+                    a = mxop(self._array, other._array) if mxop is not None else \
+                        mxfn(self._array, other._array, stream=dev._s)
+                except ValueError as exc:
+                    raise _core.broadcast_failure(fn.__name__, exc, self, other) or exc \
+                        from None
+                nbytes = a.nbytes  # broadcasting can grow the result past the limit
+                if nbytes > _memory.max_bytes or not nbytes:
+                    _memory.check(a)
                 res = _object_new(Array)
-                res._array = mxop(self._array, other._array) if mxop is not None else \
-                    mxfn(self._array, other._array, stream=dev._s)
+                res._array = a
                 res._dtype = odt
                 res._device = dev
                 return res

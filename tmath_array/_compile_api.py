@@ -24,7 +24,7 @@ from collections.abc import Callable
 
 import mlx.core as mx
 
-from . import _compile, _core, _devices, _lazy
+from . import _compile, _core, _devices, _lazy, _memory
 from ._compile import CacheInfo
 
 _LEAF = object()  # marks an array's place in a flattened structure
@@ -280,6 +280,9 @@ def _compiled(fn: Callable, shapeless: bool) -> Callable:
                     run, spec, out_dtype, out_device = entry
                     out = run(*mx_in)
                     if out_dtype is not None:  # one array: _core.new() inlined
+                        nbytes = out.nbytes  # (shapeless: shapes can grow)
+                        if nbytes > _memory.max_bytes or not nbytes:
+                            _memory.check(out)
                         res = _object_new(array_cls)
                         res._array = out
                         res._dtype = out_dtype

@@ -8,7 +8,7 @@ import sys
 
 import mlx.core as mx
 
-from . import _blas, _compile
+from . import _blas, _compile, _memory
 from ._devices import available_devices, default_device
 
 
@@ -18,8 +18,9 @@ def config_info() -> dict:
     Keys: ``tmath_array`` (version, array API version), ``mlx`` (version and
     devices), ``python``, ``platform``, ``blas`` (the BLAS/LAPACK MLX calls,
     its path, how it was chosen and what serves a matmul and an SVD now),
-    ``compile`` (whether composites go through ``mx.compile``, cache counters)
-    and ``threads`` (BLAS threads, MLX's, the cores this process may use).
+    ``compile`` (whether composites go through ``mx.compile``, cache counters),
+    ``memory`` (the largest array allowed, see docs/memory.md) and ``threads``
+    (BLAS threads, MLX's, the cores this process may use).
     """
     from . import __array_api_version__, __version__
 
@@ -38,6 +39,7 @@ def config_info() -> dict:
         "platform": f"{platform.system()} {platform.machine()}",
         "blas": blas,
         "compile": {"enabled": _compile.enabled, **_compile.info()},
+        "memory": {"max_array_bytes": _memory.max_bytes, "source": _memory.source},
         "threads": {
             "blas": blas["threads"],
             "blas_source": blas["threads_source"],
@@ -73,6 +75,8 @@ def show_config() -> None:
         f"compile:       {'enabled' if info['compile']['enabled'] else 'disabled'} "
         f"(mx.compile cache: {info['compile']['entries']} entries, "
         f"{info['compile']['hits']} hits, {info['compile']['misses']} misses)",
+        f"largest array: {_memory.format_bytes(info['memory']['max_array_bytes'])} "
+        f"({info['memory']['source']})",
         f"threads:       blas {thr['blas'] if thr['blas'] is not None else 'n/a'}"
         + (f" ({thr['blas_source']})" if thr["blas_source"] else "")
         + f"; mlx {thr['mlx']}; {thr['cores_available']} cores available",

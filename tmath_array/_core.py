@@ -11,6 +11,7 @@ import builtins
 import mlx.core as mx
 
 from . import _dtypes as _d
+from . import _memory
 from ._devices import Device
 
 # The Array class, registered by _array_object at import (it needs the
@@ -24,7 +25,15 @@ _object_new = object.__new__
 
 
 def new(arr: mx.array, dtype, device: Device):
-    """Wrap an MLX array whose (canonical) dtype is already known."""
+    """Wrap an MLX array whose (canonical) dtype is already known.
+
+    Raises:
+        MemoryError: the array is larger than ``_memory.max_bytes`` (it is lazy:
+            nothing was allocated yet).
+    """
+    nbytes = arr.nbytes
+    if nbytes > _memory.max_bytes or not nbytes:  # (0: empty, or a size past 2**64)
+        _memory.check(arr)
     obj = _object_new(Array)
     obj._array = arr
     obj._dtype = dtype
@@ -33,7 +42,10 @@ def new(arr: mx.array, dtype, device: Device):
 
 
 def wrap(arr: mx.array, device: Device):
-    """Wrap an MLX array, reading its dtype."""
+    """Wrap an MLX array, reading its dtype (and checking its size, as :func:`new` does)."""
+    nbytes = arr.nbytes
+    if nbytes > _memory.max_bytes or not nbytes:
+        _memory.check(arr)
     obj = _object_new(Array)
     obj._array = arr
     obj._dtype = CANON[arr.dtype]
@@ -47,6 +59,39 @@ def dtype_name(dtype) -> str:
 
 def bad_dtype(name: str, category: str, dtype):
     raise TypeError(f"Only {category} dtypes are allowed in {name}; got {dtype_name(dtype)}.")
+
+
+def broadcast_failure(name: str, exc: ValueError, *operands) -> ValueError | None:
+    """The standard's ValueError for MLX's ``[broadcast_shapes]`` error; None for others.
+
+    Binary functions let MLX find out whether shapes broadcast; they translate its
+    error here.
+    """
+    if not str(exc).startswith("[broadcast_shapes]"):
+        return None
+    shapes = [str(tuple(getattr(o, "shape", ()))) for o in operands]
+    shapes = ", ".join(shapes[:-1]) + " and " + shapes[-1]
+    return ValueError(f"{name}: shapes {shapes} cannot be broadcast together")
+
+
+def check_bool(name: str, value, argname: str) -> builtins.bool:
+    """A flag argument (a Python or NumPy bool), else TypeError.
+
+    Anything else is refused rather than asked for its truth value: an array's is
+    ambiguous (NumPy raises ValueError, PyTorch RuntimeError).
+    """
+    if value.__class__ is builtins.bool:
+        return value
+    if type(value).__module__ == "numpy" and type(value).__name__ in ("bool", "bool_"):
+        return builtins.bool(value)
+    raise TypeError(f"{name}: {argname} must be a bool, got {type(value).__name__}")
+
+
+def check_str(name: str, value, argname: str) -> str:
+    """An option given by name (``side='left'``), else TypeError; the caller checks the value."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name}: {argname} must be a string, got {type(value).__name__}")
+    return value
 
 
 def check_array(name: str, x, argname: str = "x"):

@@ -9,7 +9,7 @@ import operator
 import mlx.core as mx
 import numpy as np
 
-from . import _core, _interop, _torch_interop
+from . import _core, _interop, _memory, _torch_interop
 from . import _dtypes as _d
 from ._devices import check_dtype_on_device, to_device
 
@@ -53,7 +53,13 @@ def _check_shape(name: str, shape) -> tuple[int, ...]:
         if s < 0:
             raise ValueError(f"{name}: negative dimensions are not allowed, got {tuple(shape)}")
         out.append(s)
-    return tuple(out)
+    out = tuple(out)
+    _memory.check_shape(name, out)  # (a size beyond 2**64 would wrap in MLX)
+    return out
+
+
+def _check_bytes(name: str, shape: tuple[int, ...], dtype) -> None:
+    _memory.check_shape(name, shape, dtype._mx.size, _core.dtype_name(dtype))
 
 
 def _scalar_default_dtype(name: str, value):
@@ -107,7 +113,7 @@ def asarray(obj, /, *, dtype=None, device=None, copy: bool | None = None):
     (MLX always copies memory it does not own: NumPy data, buffers, lists).
     """
     dtype = _check_dtype("asarray", dtype)
-    if copy not in (None, True, False):
+    if copy is not None and copy.__class__ is not builtins.bool:
         raise ValueError(f"asarray: copy must be True, False or None, got {copy!r}")
     if isinstance(obj, _core.Array):
         dev = obj._device if device is None else to_device(device, "asarray")
@@ -239,6 +245,7 @@ def _full(name: str, shape, fill_value, dtype, device):
         dt = _scalar_default_dtype(name, fill_value) if dtype is None else dtype
         check_dtype_on_device(dt, dev, name)
         val = _scalar_array(name, fill_value, dt)
+    _check_bytes(name, shape, dt)
     return _core.new(mx.broadcast_to(val, shape, stream=dev._s) if shape else val, dt, dev)
 
 
@@ -252,6 +259,7 @@ def zeros(shape, *, dtype=None, device=None):
     dt = _DEFAULT_FLOAT if dtype is None else _check_dtype("zeros", dtype)
     shape = _check_shape("zeros", shape)
     dev = _device_and_dtype("zeros", device, dt)
+    _check_bytes("zeros", shape, dt)
     return _core.new(mx.zeros(shape, dtype=dt._mx, stream=dev._s), dt, dev)
 
 
@@ -260,6 +268,7 @@ def ones(shape, *, dtype=None, device=None):
     dt = _DEFAULT_FLOAT if dtype is None else _check_dtype("ones", dtype)
     shape = _check_shape("ones", shape)
     dev = _device_and_dtype("ones", device, dt)
+    _check_bytes("ones", shape, dt)
     return _core.new(mx.ones(shape, dtype=dt._mx, stream=dev._s), dt, dev)
 
 
@@ -320,6 +329,10 @@ def arange(start, /, stop=None, step=1, *, dtype=None, device=None):
     if step == 0:
         raise ValueError("arange: step must not be zero")
     all_int = all(isinstance(v, int) for v in (start, stop, step))
+    if not all_int and not (math.isfinite(start) and math.isfinite(stop) and
+                            math.isfinite(step) and math.isfinite((stop - start) / step)):
+        raise ValueError(f"arange: start, stop, step and the number of values must be "
+                         f"finite, got start={start}, stop={stop}, step={step}")
     dtype = _check_dtype("arange", dtype)
     if dtype is None:
         if all_int:
@@ -334,7 +347,10 @@ def arange(start, /, stop=None, step=1, *, dtype=None, device=None):
         n = len(range(start, stop, step))
     else:
         n = builtins.max(math.ceil((stop - start) / step), 0)
+    _memory.check_shape("arange", (n,), 8)  # (computed in 64 bits)
     s = dev._s
+    if n == 0:  # (start and step may not fit any MLX integer: leave them out)
+        return _core.new(mx.zeros((0,), dtype=dtype._mx, stream=s), dtype, dev)
     if dtype in _d.INT_RANGE:
         if n:
             lo, hi = _d.INT_RANGE[dtype]
@@ -357,10 +373,12 @@ def linspace(start, stop, /, num, *, dtype=None, device=None, endpoint: bool = T
     for v, what in ((start, "start"), (stop, "stop")):
         if _core.scalar_rank(v) not in (1, 2, 3) or isinstance(v, builtins.bool):
             raise TypeError(f"linspace: {what} must be a Python number, got {type(v).__name__}")
+    endpoint = _core.check_bool("linspace", endpoint, "endpoint")
     if isinstance(num, builtins.bool) or not isinstance(num, int):
         raise TypeError(f"linspace: num must be an int, got {type(num).__name__}")
     if num < 0:
         raise ValueError(f"linspace: num must be non-negative, got {num}")
+    _memory.check_shape("linspace", (num,), 8)  # (computed in 64 bits)
     is_complex = isinstance(start, complex) or isinstance(stop, complex)
     dtype = _check_dtype("linspace", dtype)
     if dtype is None:
@@ -406,6 +424,7 @@ def eye(n_rows, n_cols=None, /, *, k: int = 0, dtype=None, device=None):
     n_cols = n_rows if n_cols is None else n_cols
     if n_rows < 0 or n_cols < 0:
         raise ValueError("eye: n_rows and n_cols must be non-negative")
+    _memory.check_shape("eye", (n_rows, n_cols))
     k = builtins.min(builtins.max(k, -n_rows - 1), n_cols + 1)  # any k beyond the matrix
     dt = _DEFAULT_FLOAT if dtype is None else _check_dtype("eye", dtype)
     dev = _device_and_dtype("eye", device, dt)
@@ -418,7 +437,7 @@ def eye(n_rows, n_cols=None, /, *, k: int = 0, dtype=None, device=None):
 
 def meshgrid(*arrays, indexing: str = "xy"):
     """Coordinate matrices from 1-D arrays (a tuple of arrays)."""
-    if indexing not in ("xy", "ij"):
+    if _core.check_str("meshgrid", indexing, "indexing") not in ("xy", "ij"):
         raise ValueError(f"meshgrid: indexing must be 'xy' or 'ij', got {indexing!r}")
     for a in arrays:
         _core.check_array("meshgrid", a, "arrays")

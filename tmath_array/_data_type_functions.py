@@ -34,6 +34,7 @@ def astype(x: Array, dtype: DType, /, *, copy: bool = True,
         TypeError: casting complex to a real dtype (take ``real`` or ``abs`` first).
     """
     _core.check_array("astype", x)
+    copy = _core.check_bool("astype", copy, "copy")
     dtype = _check_dtype("astype", dtype)
     dev = x._device if device is None else to_device(device, "astype")
     check_dtype_on_device(dtype, dev, "astype")

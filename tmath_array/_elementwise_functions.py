@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import mlx.core as mx
 
-from . import _compile, _core
+from . import _compile, _core, _memory
 from . import _dtypes as _d
 from . import _elementwise_special as _sp
 from ._core import as_mx, bad_dtype, new, prep_binary
@@ -93,6 +93,12 @@ def _unary_composite(name: str, category: str, impl, out_dtype=None):
     return _named(fn, name, f"Elementwise ``{name}`` of an array of {category} dtype.")
 
 
+def _not_broadcastable(name: str, exc: ValueError, x1, x2) -> ValueError:
+    # Note: MLX reports shapes that do not broadcast as "[broadcast_shapes] ..."; finding
+    # out first would cost every call, so its error is translated after the fact.
+    return _core.broadcast_failure(name, exc, x1, x2) or exc
+
+
 def _binary(name: str, category: str, mxfn, out_dtype=None):
     """A binary function (arrays or Python scalars) on operands of ``category``."""
     SIGNATURES[name] = (2, category)
@@ -119,8 +125,15 @@ def _binary(name: str, category: str, mxfn, out_dtype=None):
                 if dt is x2._dtype and x1._device is x2._device and dt in allowed:
                     dev = x1._device
                     # _core.new() inlined: this is the hot path.
+                    try:
+                        a = mxfn(x1._array, x2._array, stream=dev._s)
+                    except ValueError as exc:
+                        raise _not_broadcastable(name, exc, x1, x2) from None
+                    nbytes = a.nbytes  # broadcasting can grow the result past the limit
+                    if nbytes > _memory.max_bytes or not nbytes:
+                        _memory.check(a)
                     res = _object_new(array_cls)
-                    res._array = mxfn(x1._array, x2._array, stream=dev._s)
+                    res._array = a
                     res._dtype = out[dt]
                     res._device = dev
                     return res
@@ -134,7 +147,10 @@ def _binary(name: str, category: str, mxfn, out_dtype=None):
                 res._device = dev
                 return res
         a1, a2, dt, dev = prep_binary(name, x1, x2, allowed, category)
-        return new(mxfn(a1, a2, stream=dev._s), out[dt], dev)
+        try:
+            return new(mxfn(a1, a2, stream=dev._s), out[dt], dev)
+        except ValueError as exc:
+            raise _not_broadcastable(name, exc, x1, x2) from None
 
     # For the Array operators' inlined fast path (_array_object._binary_operator).
     fn._fast = (mxfn, allowed, out, float_ok, int_range)
@@ -150,7 +166,10 @@ def _binary_composite(name: str, category: str, impl, out_dtype=None):
 
     def fn(x1: Array | complex, x2: Array | complex, /) -> Array:
         a1, a2, dt, dev = prep_binary(name, x1, x2, allowed, category)
-        return new(impl(a1, a2, dt, dev), out[dt], dev)
+        try:
+            return new(impl(a1, a2, dt, dev), out[dt], dev)
+        except ValueError as exc:
+            raise _not_broadcastable(name, exc, x1, x2) from None
 
     return _named(fn, name, f"Elementwise ``{name}`` of two operands of {category} dtype, "
                             "broadcast together.")
@@ -356,7 +375,7 @@ def _clip_bound(x: Array, bound, argname: str):
         # integer bound saturates to x's range first instead of wrapping around.
         b = bound._array
         s = x._device._s
-        if bdt in _INTEGER:
+        if bdt in _INTEGER and dt in _INTEGER:
             (lo, hi), (blo, bhi) = _d.INT_RANGE[dt], _d.INT_RANGE[bdt]
             b = mx.clip(b, as_mx(builtins.max(lo, blo), bdt), as_mx(builtins.min(hi, bhi), bdt),
                         stream=s)
@@ -397,12 +416,16 @@ def clip(x: Array, /, min: int | float | Array | None = None,  # noqa: A002
     hi = _clip_bound(x, max, "max")
     a = x._array
     dev = x._device
-    if lo is not None and hi is not None:
-        a = _compile.run("clip", _sp.clip, dev, a, lo, hi)
-    elif hi is not None:
-        a = mx.minimum(a, hi, stream=dev._s)
-    elif lo is not None:
-        a = mx.maximum(a, lo, stream=dev._s)
-    else:
-        a = _copy(a)
+    try:
+        if lo is not None and hi is not None:
+            a = _compile.run("clip", _sp.clip, dev, a, lo, hi)
+        elif hi is not None:
+            a = mx.minimum(a, hi, stream=dev._s)
+        elif lo is not None:
+            a = mx.maximum(a, lo, stream=dev._s)
+        else:
+            a = _copy(a)
+    except ValueError as exc:
+        raise _core.broadcast_failure("clip", exc, x, *(b for b in (min, max)
+                                                        if b is not None)) or exc from None
     return new(a, x._dtype, dev)

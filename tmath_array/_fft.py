@@ -16,12 +16,13 @@ complex128. What differs from ``mx.fft`` (each marked ``# Note:``):
 from __future__ import annotations
 
 import builtins
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 import mlx.core as mx
 
-from . import _compile, _core
+from . import _compile, _core, _memory
 from . import _dtypes as _d
 from ._devices import check_dtype_on_device, to_device
 
@@ -41,7 +42,7 @@ _F32 = _d.float32
 # --- argument checks ------------------------------------------------------------
 
 def _check_norm(name: str, norm) -> str:
-    if norm not in _NORMS:
+    if _core.check_str(name, norm, "norm") not in _NORMS:
         raise ValueError(f"{name}: norm must be 'backward', 'ortho' or 'forward', got {norm!r}")
     return norm
 
@@ -52,6 +53,7 @@ def _check_size(name: str, value, what: str) -> int:
     if value < 1:
         raise ValueError(f"{name}: {what} must be at least 1 (a transform needs at least one "
                          f"point), got {value}")
+    _memory.check_shape(name, (value,))
     return value
 
 
@@ -281,8 +283,19 @@ def fftfreq(n: int, /, *, d: float = 1.0, dtype: DType | None = None,
     s = dev._s
     k = mx.arange(n, dtype=mx.int64, stream=s)
     k = mx.where(k < (n + 1) // 2, k, k - n, stream=s)
-    out = mx.divide(k.astype(cdt, stream=s), mx.array(float(d) * n, dtype=cdt), stream=s)
+    out = _over(k.astype(cdt, stream=s), float(d) * n, cdt, s)
     return _new(out.astype(dt._mx, stream=s), dt, dev)
+
+
+def _over(k: mx.array, dn: float, cdt, s) -> mx.array:
+    """``k / dn``, with frequency 0 a (signed) zero where ``dn`` underflows in ``cdt``."""
+    out = mx.divide(k, mx.array(dn, dtype=cdt), stream=s)
+    if cdt == mx.float32 and 0 < abs(dn) <= 2.0**-150:  # (rounds to 0 in float32)
+        # Note: d * n below float32's range (fftfreq(8, d=1e-247)) is 0 there, and 0 / 0
+        # made the zero frequency NaN; the others overflow to +-inf as they must.
+        zero = mx.array(math.copysign(0.0, dn), dtype=cdt)
+        out = mx.where(k == 0, zero, out, stream=s)
+    return out
 
 
 def rfftfreq(n: int, /, *, d: float = 1.0, dtype: DType | None = None,
@@ -291,7 +304,7 @@ def rfftfreq(n: int, /, *, d: float = 1.0, dtype: DType | None = None,
     dt, dev, cdt = _freq_args("rfftfreq", n, d, dtype, device)
     s = dev._s
     k = mx.arange(n // 2 + 1, dtype=cdt, stream=s)
-    out = mx.divide(k, mx.array(float(d) * n, dtype=cdt), stream=s)
+    out = _over(k, float(d) * n, cdt, s)
     return _new(out.astype(dt._mx, stream=s), dt, dev)
 
 
@@ -301,6 +314,9 @@ def _shift(name: str, x, axes, sign: int) -> Array:
     if isinstance(axes, list):
         axes = tuple(axes)
     axes = _core.check_axes(name, axes, a.ndim)
+    if axes and a.ndim == 0:
+        # (check_axes lets reductions name axis 0 of a 0-d array; a shift cannot.)
+        raise IndexError(f"{name}: a 0-dimensional array has no axis to shift")
     if axes is None:
         axes = tuple(range(a.ndim))
     dev = x._device

@@ -146,6 +146,15 @@ def translate_shape(shape, device, key: tuple) -> tuple:
                 f"are valid indices; got {type(k).__name__}"
             )
         axis += 1
+    arrays = [k.shape for k in out if isinstance(k, mx.array)]
+    if len(arrays) > 1:
+        try:
+            mx.broadcast_shapes(*arrays)
+        except ValueError:
+            # (MLX's own "[broadcast_shapes] ..." error would surface at getitem/setitem)
+            raise IndexError("shape mismatch: indexing arrays could not be broadcast "
+                             f"together with shapes {' '.join(map(str, map(tuple, arrays)))}"
+                             ) from None
     return tuple(out)
 
 
@@ -303,15 +312,40 @@ def _scatter_safe(mkey: tuple) -> bool:
     return advanced[-1] - advanced[0] + 1 == len(advanced)
 
 
+def _unfit(v: mx.array, target) -> ValueError:
+    return ValueError(f"cannot assign a value of shape {tuple(v.shape)} to a selection of "
+                      f"shape {tuple(target)}")
+
+
+def _fit(v: mx.array, target) -> mx.array:
+    """``v`` without the leading ones NumPy drops, checked to broadcast to ``target``."""
+    vshape = tuple(v.shape)
+    lead = len(vshape) - len(target)
+    if lead > 0 and builtins.all(n == 1 for n in vshape[:lead]):
+        vshape = vshape[lead:]
+        v = mx.reshape(v, vshape)
+    try:
+        fits = tuple(mx.broadcast_shapes(vshape, tuple(target))) == tuple(target)
+    except ValueError:
+        fits = False
+    if not fits:
+        # Note: MLX raises its own "[broadcast_shapes] ..." or "Cannot broadcast ..."
+        # for these, and refuses leading ones that NumPy drops.
+        raise _unfit(v, target)
+    return v
+
+
 def assign(a: mx.array, mkey: tuple, v: mx.array, device) -> mx.array:
     """``a`` after ``a[mkey] = v`` for a translated key (``a`` may be updated in place)."""
-    if builtins.any(isinstance(k, mx.array) for k in mkey):
+    target = None
+    if v.ndim:  # (a 0-d value fits every selection)
         target = a[mkey].shape  # MLX's getitem shapes follow NumPy (no evaluation here)
+        v = _fit(v, target)
+    if builtins.any(isinstance(k, mx.array) for k in mkey):
+        if target is None:
+            target = a[mkey].shape
         if math.prod(target) == 0:
             # Note: MLX's scatter rejects empty updates into empty arrays.
-            if tuple(mx.broadcast_shapes(v.shape, target)) != tuple(target):
-                raise ValueError(f"cannot assign a value of shape {tuple(v.shape)} to a "
-                                 f"selection of shape {tuple(target)}")
             return a
         if not _scatter_safe(mkey):
             # Note: MLX's scatter misplaces axes when None or a slice sits between

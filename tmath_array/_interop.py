@@ -150,6 +150,10 @@ def dlpack_export(x, *, stream=None, max_version=None, dl_device=None, copy=None
         _int_pair(max_version, "max_version (major, minor)")
     own = dlpack_device(x)
     target = own if dl_device is None else _int_pair(dl_device, "dl_device (type, id)")
+    if stream is not None and (isinstance(stream, bool) or not isinstance(stream, int)):
+        # (compared with -1, a tensor or array would answer with an array of its own)
+        raise TypeError(f"__dlpack__: stream must be None or an int, got "
+                        f"{type(stream).__name__}")
     if stream is not None and stream != -1:
         # Note: CPU and Metal have no stream a consumer could name; the standard
         # allows only None there (-1, "do not synchronise", is harmless).

@@ -34,7 +34,7 @@ def sync_stats(*, reset: bool = False) -> SyncStats:
         attribute. See docs/laziness.md for which functions are sync points.
     """
     stats = SyncStats(_lazy._counts)
-    if reset:
+    if _core.check_bool("sync_stats", reset, "reset"):
         _lazy.reset()
     return stats
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import numbers
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import mlx.core as mx
@@ -36,6 +37,7 @@ from ._linear_algebra_functions import (
     tensordot,
     vecdot,
 )
+from ._statistical_functions import _check_keepdims
 
 if TYPE_CHECKING:
     from ._array_object import Array
@@ -167,7 +169,7 @@ def cholesky(x: Array, /, *, upper: bool = False) -> Array:
         The factor; NaN for a matrix that is not positive definite or not finite.
     """
     a, dt, dev = _matrices("cholesky", x, square=True)
-    upper = builtins.bool(upper)
+    upper = _core.check_bool("cholesky", upper, "upper")
     if a.size == 0:
         return _zeros(a.shape, dt, dev)
     a, ok = _guard(a, dev)
@@ -185,7 +187,7 @@ def qr(x: Array, /, *, mode: Literal["reduced", "complete"] = "reduced") -> QRRe
 
     ``R``'s diagonal is real, for complex input too.
     """
-    if mode not in ("reduced", "complete"):
+    if _core.check_str("qr", mode, "mode") not in ("reduced", "complete"):
         raise ValueError(f"qr: mode must be 'reduced' or 'complete', got {mode!r}")
     a, dt, dev = _matrices("qr", x)
     complete = mode == "complete"
@@ -210,7 +212,7 @@ def qr(x: Array, /, *, mode: Literal["reduced", "complete"] = "reduced") -> QRRe
 def svd(x: Array, /, *, full_matrices: bool = True) -> SVDResult:
     """Singular value decomposition ``x = U diag(S) Vh``, singular values descending."""
     a, dt, dev = _matrices("svd", x)
-    full = builtins.bool(full_matrices)
+    full = _core.check_bool("svd", full_matrices, "full_matrices")
     rdt = _real(dt)
     *batch, m, n = a.shape
     k = builtins.min(m, n)
@@ -334,10 +336,18 @@ def det(x: Array, /) -> Array:
     return _new(out, dt, dev)
 
 
-def _invertible(a: mx.array, dev):
-    """``(a_safe, ok)`` for the real matrices ``a``: ``ok`` where finite and not singular."""
+def _invertible(a: mx.array, dev, transposed: bool = False):
+    """``(a_safe, ok)`` for the real matrices ``a``: ``ok`` where finite and not singular.
+
+    ``transposed``: judge by the factorization of ``a``'s transpose, which is what MLX's
+    ``inv`` factorizes (LAPACK reads the row-major matrix as column-major).
+    """
     a, ok = _guard(a, dev)
-    lu, piv = mx.linalg.lu_factor(a, stream=_CPU)
+    # Note: rounding can make one of LU(a) and LU(a.T) exactly singular and not the
+    # other: MLX's inv then raised "LU factorization failed" at evaluation for a
+    # matrix LU(a) had passed (the fuzzer found one with entries 4e16 and 3e-88).
+    lu, piv = mx.linalg.lu_factor(mx.swapaxes(a, -1, -2, stream=_CPU) if transposed else a,
+                                  stream=_CPU)
     return _compile.run("singular_guard", _k.singular_guard, dev, a, lu, ok)
 
 
@@ -347,7 +357,7 @@ def _inv_mx(a: mx.array, dt: DType, dev) -> mx.array:
     cplx = dt is _d.complex64
     if cplx:
         a = _compile.run("linalg_embed", _k.embed, dev, a)
-    a, ok = _invertible(a, dev)
+    a, ok = _invertible(a, dev, transposed=True)
     inv_a = mx.linalg.inv(a, stream=_CPU)
     return _compile.run("inv_tail", _k.inv_tail, dev, inv_a, ok,
                         static=(n if cplx else None, dt))
@@ -468,6 +478,10 @@ def matrix_norm(x: Array, /, *, keepdims: bool = False,
     """
     if ord is None:
         ord = "fro"  # noqa: A001
+    if not isinstance(ord, (numbers.Real, str)):
+        # (an array or tensor compared with the table would answer with an array)
+        raise TypeError(f"matrix_norm: ord must be an int, a float or a str, got "
+                        f"{type(ord).__name__}")
     if isinstance(ord, builtins.bool) or ord not in _MATRIX_ORDS:
         raise ValueError(f"matrix_norm: ord must be one of 'fro', 'nuc', 1, -1, 2, -2, inf, "
                          f"-inf; got {ord!r}")
@@ -475,7 +489,7 @@ def matrix_norm(x: Array, /, *, keepdims: bool = False,
         ord = int(ord) if math.isfinite(ord) else float(ord)  # noqa: A001
     a, dt, dev = _matrices("matrix_norm", x)
     rdt = _real(dt)
-    keepdims = builtins.bool(keepdims)
+    _check_keepdims("matrix_norm", keepdims)
     *batch, m, n = a.shape
     out_shape = (*batch, 1, 1) if keepdims else tuple(batch)
     if a.size == 0:
@@ -503,7 +517,7 @@ def vector_norm(x: Array, /, *, axis: int | tuple[int, ...] | None = None,
     if math.isnan(ord):
         raise ValueError("vector_norm: ord must not be NaN")
     ord = float(ord) if math.isinf(ord) else ord  # noqa: A001
-    keepdims = builtins.bool(keepdims)
+    _check_keepdims("vector_norm", keepdims)
     dt, dev = x._dtype, x._device
     rdt = _real(dt)
     a = x._array

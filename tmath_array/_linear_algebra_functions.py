@@ -67,7 +67,11 @@ def matmul(x1: Array, x2: Array, /) -> Array:
                          f"{tuple(a1.shape)} and {tuple(a2.shape)}")
     s = dev._s
     if dt not in _INTEGER:
-        return _core.new(mx.matmul(a1, a2, stream=s), dt, dev)
+        try:
+            out = mx.matmul(a1, a2, stream=s)
+        except ValueError as exc:  # (batch shapes that do not broadcast)
+            raise _core.broadcast_failure("matmul", exc, x1, x2) or exc from None
+        return _core.new(out, dt, dev)
     # Note: MLX's matmul takes floating dtypes only; integers multiply and sum
     # exactly, with the standard's wrap-around on overflow.
     v1 = a1.ndim == 1

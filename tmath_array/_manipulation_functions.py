@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import mlx.core as mx
 import numpy as np
 
-from . import _core, _lazy
+from . import _core, _lazy, _memory
 from . import _dtypes as _d
 
 if TYPE_CHECKING:
@@ -30,11 +30,12 @@ def reshape(x: Array, /, shape: tuple[int, ...], *, copy: bool | None = None) ->
         shape = tuple(operator.index(s) for s in shape)
     except TypeError:
         raise TypeError(f"reshape: shape must be a tuple of ints, got {shape!r}") from None
-    if copy not in (None, True, False):
+    if copy is not None and copy.__class__ is not builtins.bool:
         raise ValueError(f"reshape: copy must be True, False or None, got {copy!r}")
     unknown = [i for i, s in enumerate(shape) if s == -1]
     if len(unknown) > 1 or builtins.any(s < -1 for s in shape):
         raise ValueError(f"reshape: invalid shape {shape}")
+    _memory.check_shape("reshape", shape)
     size = x._array.size
     known = math.prod(s for s in shape if s != -1)
     if unknown:
@@ -49,6 +50,15 @@ def reshape(x: Array, /, shape: tuple[int, ...], *, copy: bool | None = None) ->
     return _core.new(out, x._dtype, x._device)
 
 
+def _shape_tuple(name: str, shape) -> tuple:
+    """A shape as a tuple; an int is a 1-D shape (as NumPy takes it)."""
+    if isinstance(shape, int) and not isinstance(shape, builtins.bool):
+        return (shape,)
+    if not isinstance(shape, (tuple, list)):
+        raise TypeError(f"{name}: a shape must be a tuple of ints, got {type(shape).__name__}")
+    return tuple(shape)
+
+
 def broadcast_shapes(*shapes) -> tuple[int, ...]:
     """The shape that ``shapes`` broadcast to.
 
@@ -57,7 +67,7 @@ def broadcast_shapes(*shapes) -> tuple[int, ...]:
     """
     out: list[int] = []
     for shape in shapes:
-        shape = tuple(shape)
+        shape = _shape_tuple("broadcast_shapes", shape)
         if len(shape) > len(out):
             out = [1] * (len(shape) - len(out)) + out
         for i, n in enumerate(shape, start=len(out) - len(shape)):
@@ -78,9 +88,10 @@ def broadcast_to(x: Array, /, shape: tuple[int, ...]) -> Array:
         ValueError: when ``x``'s shape does not broadcast to ``shape``.
     """
     _core.check_array("broadcast_to", x)
-    shape = tuple(shape)
+    shape = _shape_tuple("broadcast_to", shape)
     if broadcast_shapes(x.shape, shape) != shape:
         raise ValueError(f"broadcast_to: cannot broadcast shape {x.shape} to {shape}")
+    _memory.check_shape("broadcast_to", shape, x._array.itemsize, _core.dtype_name(x._dtype))
     return _core.new(mx.broadcast_to(x._array, shape, stream=x._device._s), x._dtype, x._device)
 
 
@@ -336,6 +347,11 @@ def tile(x: Array, repetitions: tuple[int, ...], /) -> Array:
     shape = (1,) * (ndim - x.ndim) + x.shape
     full = (1,) * (ndim - len(reps)) + reps
     _check_size("tile", math.prod(n * r for n, r in zip(shape, full)))
+    # (an empty array passes the size check; MLX takes counts and sides as 32-bit ints)
+    if builtins.any(r > _memory.MAX_DIM for r in reps):
+        raise ValueError(f"tile: repetitions {reps} exceed the largest count MLX supports "
+                         f"({_memory.MAX_DIM}, 32-bit)")
+    _memory.check_shape("tile", tuple(n * r for n, r in zip(shape, full)))
     if not reps:
         return _fresh(x, x._array)
     return _fresh(x, mx.tile(x._array, list(reps), stream=x._device._s))
@@ -374,9 +390,10 @@ def repeat(x: Array, repeats: int | Array, /, *, axis: int | None = None) -> Arr
     if isinstance(repeats, builtins.bool) or not isinstance(repeats, int):
         raise TypeError(f"repeat: repeats must be an int or an integer array, got "
                         f"{type(repeats).__name__}")
-    if repeats < 0:
-        raise ValueError(f"repeat: repeats must be non-negative, got {repeats}")
+    if not 0 <= repeats <= _MAX_SIZE:
+        raise ValueError(f"repeat: repeats must lie in [0, {_MAX_SIZE}], got {repeats}")
     _check_size("repeat", a.size * repeats)
+    _memory.check_shape("repeat", (a.shape[ax] * repeats,))  # (for empty arrays)
     return _core.new(mx.repeat(a, repeats, axis=ax, stream=s), x._dtype, x._device)
 
 

@@ -296,6 +296,11 @@ def transpose(a, axes: tuple[int, ...] | list[int] | None = None) -> Array:
     x = as_array("transpose", a)
     if axes is None:
         axes = tuple(range(x.ndim - 1, -1, -1))
+    elif isinstance(axes, int) and not isinstance(axes, builtins.bool):
+        axes = (axes,)  # as NumPy, an int is the one axis of a 1-D array
+    elif not isinstance(axes, (tuple, list)):
+        raise TypeError(f"transpose: axes must be a tuple of ints or None, got "
+                        f"{type(axes).__name__}")
     return permute_dims(x, tuple(operator.index(i) for i in axes))
 
 

@@ -218,6 +218,8 @@ def rot90(m, k: int = 1, axes: tuple[int, int] = (0, 1)) -> Array:
     """
     x = as_array("rot90", m)
     k = _int("rot90", k, "k")
+    if not isinstance(axes, (tuple, list)):
+        raise TypeError(f"rot90: axes must be a tuple of two ints, got {type(axes).__name__}")
     axes = tuple(axes)
     if len(axes) != 2:
         raise ValueError(f"rot90: axes must hold two axes, got {axes}")

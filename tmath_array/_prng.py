@@ -20,7 +20,7 @@ import secrets
 
 import mlx.core as mx
 
-from . import _core
+from . import _core, _memory
 from . import _dtypes as _d
 
 _SEEDS = 2**64          # mx.random.key takes a uint64 seed
@@ -84,6 +84,7 @@ def split(rng_key, num: int = 2) -> tuple:
     k = as_key("split", rng_key)
     if not isinstance(num, int) or isinstance(num, builtins.bool) or num < 1:
         raise ValueError(f"split: num must be a positive int, got {num!r}")
+    _memory.check_shape("split", (num, 2), 4, "uint32")  # (MLX takes num as a 32-bit int)
     from ._devices import CPU
 
     keys = mx.random.split(k, num)

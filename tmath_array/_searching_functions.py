@@ -33,8 +33,11 @@ def where(condition: Array, x1: Array | complex, x2: Array | complex, /) -> Arra
         dt = x1._dtype
         if condition._dtype is _d.bool and x2._dtype is dt and x1._device is dev \
                 and x2._device is dev:
-            return _core.new(mx.where(condition._array, x1._array, x2._array, stream=dev._s),
-                             dt, dev)
+            try:
+                out = mx.where(condition._array, x1._array, x2._array, stream=dev._s)
+            except ValueError as exc:
+                raise _core.broadcast_failure("where", exc, condition, x1, x2) or exc from None
+            return _core.new(out, dt, dev)
     _core.check_array("where", condition, "condition")
     if condition._dtype is not _d.bool:
         raise TypeError(f"where: condition must be a bool array, got "
@@ -49,7 +52,11 @@ def where(condition: Array, x1: Array | complex, x2: Array | complex, /) -> Arra
         raise ValueError(f"where: condition is on {dev}, the values on {xdev}")
     a1 = _core.as_mx(a1, dt)
     a2 = _core.as_mx(a2, dt)
-    return _core.new(mx.where(condition._array, a1, a2, stream=dev._s), dt, dev)
+    try:
+        out = mx.where(condition._array, a1, a2, stream=dev._s)
+    except ValueError as exc:
+        raise _core.broadcast_failure("where", exc, condition, x1, x2) or exc from None
+    return _core.new(out, dt, dev)
 
 
 def _arg_extremum(name: str, mxfn, x, axis, keepdims) -> Array:
@@ -173,7 +180,7 @@ def searchsorted(x1: Array, x2: Array | int | float, /, *, side: str = "left",
     _core.check_category("searchsorted", x1, "real-valued")
     if x1.ndim != 1:
         raise ValueError(f"searchsorted: x1 must be one-dimensional, got shape {x1.shape}")
-    if side not in ("left", "right"):
+    if _core.check_str("searchsorted", side, "side") not in ("left", "right"):
         raise ValueError(f"searchsorted: side must be 'left' or 'right', got {side!r}")
     a1, a2, dt, dev = _core.prep_binary("searchsorted", x1, x2, _d.CATEGORIES["real-valued"],
                                         "real-valued")

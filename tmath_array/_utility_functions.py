@@ -9,6 +9,7 @@ import mlx.core as mx
 
 from . import _core
 from . import _dtypes as _d
+from ._statistical_functions import _check_keepdims
 
 if TYPE_CHECKING:
     from ._array_object import Array
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 
 def _reduce_bool(name: str, mxfn, x, axis, keepdims: bool):
     _core.check_array(name, x)
+    _check_keepdims(name, keepdims)
     axes = _core.check_axes(name, axis, x.ndim)
     a = x._array
     s = x._device._s

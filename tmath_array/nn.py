@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import numbers
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -112,12 +113,27 @@ def _erf64(z: mx.array) -> mx.array:
     """
     z = mx.clip(z, -6.0, 6.0)
     z2 = z * z
+    z2x2 = 2.0 * z2
     term = mx.ones_like(z)
     total = term
-    for n in range(160):
-        term = term * (2.0 * z2) / (2 * n + 3)
-        total = total + term
+    # Note: 160 terms fused into one compiled kernel took g++ 4 minutes per array rank
+    # (on a loaded 2-core machine; the fuzzer's hang detector found it): the series
+    # runs as 20 calls of one compiled kernel of 8 terms instead.
+    step = _compile.kernel("nn.erf64.terms", _erf64_terms)
+    for n0 in range(0, 160, _ERF64_TERMS):
+        term, total = step(term, total, z2x2, mx.array(float(n0), dtype=mx.float64))
     return (2.0 / math.sqrt(math.pi)) * z * _exp64(-z2) * total
+
+
+_ERF64_TERMS = 8
+
+
+def _erf64_terms(term, total, z2x2, n0):
+    """``_ERF64_TERMS`` terms of the erf series, from term ``n0`` (a 0-d array) on."""
+    for k in range(_ERF64_TERMS):
+        term = term * z2x2 / (2.0 * (n0 + k) + 3.0)
+        total = total + term
+    return term, total
 
 
 def _sigmoid64(x: mx.array) -> mx.array:
@@ -184,6 +200,7 @@ def _param(name: str, argname: str, p, ns: tuple[int, ...], x) -> mx.array | Non
 def relu(input: Array, inplace: bool = False) -> Array:  # noqa: A002 - torch's name
     """``max(input, 0)`` elementwise (NaN stays NaN)."""
     x = _check("relu", input)
+    inplace = _core.check_bool("relu", inplace, "inplace")
     return _result(x, mx.maximum(x._array, 0.0, stream=x._device._s), inplace)
 
 
@@ -210,8 +227,12 @@ def gelu(input: Array, approximate: str = "none") -> Array:  # noqa: A002
         ValueError: for another ``approximate``.
     """
     x = _check("gelu", input)
-    if approximate == "none":
+    if _core.check_str("gelu", approximate, "approximate") == "none":
         impl = _gelu_erf
+        if x._dtype is _d.float64:
+            # Not one kernel: _erf64 compiles its series in pieces (see there).
+            with mx.stream(x._device._mx):
+                return _result(x, _gelu_erf(x._array))
     elif approximate == "tanh":
         impl = _gelu_tanh
     else:
@@ -229,6 +250,7 @@ def _silu(a):
 def silu(input: Array, inplace: bool = False) -> Array:  # noqa: A002
     """``x * sigmoid(x)`` elementwise (also called swish)."""
     x = _check("silu", input)
+    inplace = _core.check_bool("silu", inplace, "inplace")
     return _result(x, _compile.run("nn.silu", _silu, x._device, x._array), inplace)
 
 
@@ -248,7 +270,7 @@ def _cast_for(name: str, x, dtype):
     """``torch``'s ``dtype=`` argument of softmax: cast the input first."""
     if dtype is None:
         return x
-    if dtype not in _FLOAT_DTYPES:
+    if not any(dtype is d for d in _FLOAT_DTYPES):  # (by identity: arrays are not hashable)
         raise TypeError(f"{name}: dtype must be a real floating dtype, got {dtype!r}")
     from ._data_type_functions import astype
 
@@ -280,7 +302,11 @@ def softmax(input: Array, dim: int | None = None, *, dtype=None) -> Array:  # no
     axis = _dim("softmax", x, dim)
     a = x._array
     if a.ndim == 0:
-        return _result(x, mx.ones_like(a, stream=x._device._s))
+        # exp(x - x): 1, or NaN for NaN and +-inf, as PyTorch gives.
+        return _result(x, mx.exp(mx.subtract(a, a, stream=x._device._s),
+                                 stream=x._device._s))
+    if a.size == 0:
+        return _result(x, mx.array(a))  # (the float64 path's max refuses an empty axis)
     if a.dtype == mx.float64:
         with mx.stream(x._device._mx):
             return _result(x, _softmax64(a, axis))
@@ -299,12 +325,21 @@ def log_softmax(input: Array, dim: int | None = None, *, dtype=None) -> Array:  
     axis = _dim("log_softmax", x, dim)
     a = x._array
     if a.ndim == 0:
-        return _result(x, mx.zeros_like(a, stream=x._device._s))
+        # x - x: 0, or NaN for NaN and +-inf, as PyTorch gives.
+        return _result(x, mx.subtract(a, a, stream=x._device._s))
+    if a.size == 0:
+        return _result(x, mx.array(a))  # (MLX's max refuses an empty axis)
     with mx.stream(x._device._mx):
         return _result(x, _log_softmax(a, axis))
 
 
 # --- normalisation ---------------------------------------------------------------
+
+def _eps(name: str, eps) -> float:
+    if isinstance(eps, builtins.bool) or not isinstance(eps, numbers.Real):
+        raise TypeError(f"{name}: eps must be a float, got {type(eps).__name__}")
+    return float(eps)
+
 
 def _flat_last(a: mx.array, ns: tuple[int, ...]) -> mx.array:
     """Merge the trailing ``ns`` axes into one (MLX's fused norms take the last axis)."""
@@ -348,6 +383,7 @@ def layer_norm(input: Array, normalized_shape: int | Sequence[int],  # noqa: A00
         ValueError: when the shapes do not fit or the arrays are on different devices.
     """
     x = _check("layer_norm", input)
+    eps = _eps("layer_norm", eps)
     ns = _normalized_shape("layer_norm", x, normalized_shape)
     w = _param("layer_norm", "weight", weight, ns, x)
     b = _param("layer_norm", "bias", bias, ns, x)
@@ -380,6 +416,7 @@ def rms_norm(input: Array, normalized_shape: int | Sequence[int],  # noqa: A002
     if eps is None:
         # PyTorch takes the epsilon of the type it computes in: float32 for half input.
         eps = float(mx.finfo(_upcast(mx.array(0, x._dtype._mx)).dtype).eps)
+    eps = _eps("rms_norm", eps)
     a = x._array
     if a.size == 0:
         return _result(x, mx.array(a))
@@ -435,8 +472,9 @@ def linear(input: Array, weight: Array, bias: Array | None = None) -> Array:  # 
         if full != out_shape:
             raise ValueError(f"linear: bias of shape {tuple(ba.shape)} does not broadcast to "
                              f"the result shape {out_shape}")
-        if a.ndim >= 2 and wa.ndim == 2:
-            # One fused GEMM with the bias as its C operand.
+        if a.ndim >= 2 and wa.ndim == 2 and a.size:
+            # One fused GEMM with the bias as its C operand. (Not for empty input: MLX's
+            # addmm cannot reshape a batch of empty rows.)
             out = mx.addmm(ba, a, wt, stream=s)
         else:
             out = mx.add(mx.matmul(a, wt, stream=s), ba, stream=s)
@@ -446,7 +484,7 @@ def linear(input: Array, weight: Array, bias: Array | None = None) -> Array:  # 
 # --- randomness and dropout -----------------------------------------------------
 
 def _check_p(name: str, p) -> float:
-    if isinstance(p, builtins.bool) or not isinstance(p, (int, float)):
+    if isinstance(p, builtins.bool) or not isinstance(p, numbers.Real):
         raise TypeError(f"{name}: p must be a float, got {type(p).__name__}")
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"{name}: dropout probability has to be between 0 and 1, got {p}")
@@ -476,6 +514,8 @@ def dropout(input: Array, p: float = 0.5, training: bool = True,  # noqa: A002
         ValueError: for ``p`` outside ``[0, 1]``.
     """
     x = _check("dropout", input)
+    training = _core.check_bool("dropout", training, "training")
+    inplace = _core.check_bool("dropout", inplace, "inplace")
     p = _check_p("dropout", p)
     k = _rng_key("dropout", rng_key)
     if not training or p == 0.0:
@@ -548,6 +588,8 @@ def scaled_dot_product_attention(
     _same_device(name, q, kx, vx, attn_mask)
     p = _check_p(name, dropout_p)
     rk = _rng_key(name, rng_key)
+    is_causal = _core.check_bool(name, is_causal, "is_causal")
+    enable_gqa = _core.check_bool(name, enable_gqa, "enable_gqa")
     if is_causal and attn_mask is not None:
         raise ValueError(f"{name}: pass either attn_mask or is_causal=True, not both")
     dt = _d.promote_types(_d.promote_types(q._dtype, kx._dtype, name), vx._dtype, name)
@@ -626,6 +668,9 @@ def scaled_dot_product_attention(
             mask = mx.arange(S)[None, :] <= mx.arange(L)[:, None]
             mask_is_bool = True
     if scale is not None:
+        if isinstance(scale, builtins.bool) or not isinstance(scale, numbers.Real):
+            raise TypeError(f"{name}: scale must be a float or None, got "
+                            f"{type(scale).__name__}")
         sc = float(scale)
     else:
         sc = 1.0 / math.sqrt(E) if E else 1.0  # with E == 0 every score is 0 anyway
@@ -642,5 +687,13 @@ def scaled_dot_product_attention(
         with mx.stream(dev._mx):
             out = _attention(qa, ka, va, mask if isinstance(mask, mx.array) else None, keep,
                              sc, 1.0 / (1.0 - p), mask_is_bool)
+    if isinstance(mask, mx.array) and L and S:
+        # Note: a query whose every key is masked out gets zeros, as in PyTorch (its
+        # "safe softmax"); MLX's kernel averages the masked values (a bool mask) or
+        # gives NaN (-inf scores).
+        dead = mx.logical_not(mx.any(mask, axis=-1, stream=s), stream=s) if mask_is_bool \
+            else mx.all(mx.equal(mask, -math.inf, stream=s), axis=-1, stream=s)
+        out = mx.where(mx.expand_dims(dead, -1, stream=s), mx.zeros((), dtype=out.dtype),
+                       out, stream=s)
     out_lead = (*batch, h) if n > 2 else ()
     return _core.new(out.reshape(*out_lead, L, Ev), dt, dev)

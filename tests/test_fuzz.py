@@ -1,0 +1,120 @@
+"""The fuzzer (tools/fuzz, docs/reliability-fuzzing.md): its quick profile, and its harness.
+
+The quick profile runs a fixed seed, so a red CI run replays exactly; its calls run op
+by op (``TMATH_ARRAY_NO_COMPILE=1``), since compiling kernels with a cold cache costs
+minutes. The long profile (compiled, >= 100,000 calls) is a command in the docs.
+"""
+
+from __future__ import annotations
+
+import io
+import pathlib
+import sys
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import tmath_array as xp  # noqa: E402
+from tools.fuzz import check, runner, targets, values  # noqa: E402
+
+QUICK_CALLS = 2500
+
+
+def _report(res) -> str:
+    buf = io.StringIO()
+    runner.report(res, buf)
+    return buf.getvalue()
+
+
+def test_quick_profile_finds_no_bugs():
+    res = runner.run(QUICK_CALLS, seed=0, compile=False)
+    text = _report(res)
+    assert res.done == QUICK_CALLS, text
+    assert not res.bugs, text
+    assert res.restarts == 0, text
+    # Every discovered target was called, and the outcomes are a mix, not all errors.
+    assert set(res.by_target) == set(res.targets), set(res.targets) - set(res.by_target)
+    assert res.kinds["ok"] > QUICK_CALLS // 4, text
+
+
+@pytest.mark.parametrize("what, kind, how", [("crash", "bug:crash", "SIGSEGV"),
+                                             ("abort", "bug:crash", "SIGABRT"),
+                                             ("hang", "bug:hang", "hang")])
+def test_runner_survives_a_dying_worker(what, kind, how):
+    res = runner.run(6, seed=1, batch_size=4, timeout=5, selftest=what, compile=False)
+    text = _report(res)
+    assert res.done == 6 and res.restarts == 1, text
+    [bug] = res.bugs.values()
+    assert bug["kind"] == kind and how in bug["detail"], text
+    # The reproducer is the call the worker had started.
+    assert bug["src"].startswith(("xp.", "(", "x = ", "list(")), bug["src"]
+    assert f"[{kind}] {bug['target']}" in text and bug["src"] in text
+
+
+@settings(max_examples=40, derandomize=True, deadline=None)
+@given(data=st.data())
+def test_reproducer_lines_replay_the_call(data):
+    call = targets.draw_call(data.draw, targets.discover())
+    ns: dict = {}
+    exec(values.HEADER, ns)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        outcome = check.execute(call)
+        try:
+            exec(call.src(), ns)
+            replay = "ok"
+        except Exception as exc:  # noqa: BLE001
+            replay = f"error:{type(exc).__name__}"
+    if outcome.kind.startswith("ok"):
+        assert replay == "ok", (call.src(), replay)
+    elif outcome.kind.startswith("error:"):
+        assert replay == outcome.kind, (call.src(), outcome.kind, replay)
+
+
+def _raise_from_package(exc: Exception):
+    """``exc`` raised from a frame that looks like package code (not a raise statement)."""
+    fake = str(pathlib.Path(xp.__file__).parent / "_not_a_module.py")
+    code = compile("x = 1\nraise exc\n", fake, "exec")
+    try:
+        exec(code, {"exc": exc})
+    except Exception as e:  # noqa: BLE001
+        return e
+    raise AssertionError("not raised")
+
+
+def test_outcome_classification():
+    c = check.classify_exception
+    assert c("xp.add", ValueError("add: shapes (2,) and (3,) cannot be broadcast")).kind == \
+        "error:ValueError"
+    assert c("xp.add", ValueError("[broadcast_shapes] Shapes (2) and (3) cannot be "
+                                  "broadcast.")).kind == "bug:raw:ValueError"
+    assert c("xp.any", TypeError("any(): incompatible function arguments.")).kind == \
+        "bug:raw:TypeError"
+    assert c("xp.zeros", RuntimeError("std::bad_cast")).kind == "bug:raw:RuntimeError"
+    assert c("xp.sin", NotImplementedError("later")).kind == "bug:NotImplementedError"
+    assert c("xp.sin", KeyError("k")).kind == "bug:exception:KeyError"
+    assert c("xp.sin", ValueError("")).kind == "bug:no-message:ValueError"
+    assert c("xp.from_dlpack", AttributeError("no __dlpack__")).kind == "error:AttributeError"
+    assert c("xp.sin", AttributeError("no __dlpack__")).kind == "bug:exception:AttributeError"
+    accidental = _raise_from_package(IndexError("tuple index out of range"))
+    assert c("xp.fft.fftshift", accidental).kind == "bug:accidental:IndexError"
+    # The same message from outside the package (a user's or NumPy's code) is no verdict.
+    assert c("xp.sin", IndexError("tuple index out of range")).kind == "error:IndexError"
+
+
+def test_targets_cover_every_public_function():
+    names = set(targets.discover())
+    for mod, prefix in ((xp, "xp"), (xp.linalg, "xp.linalg"), (xp.fft, "xp.fft")):
+        for n in mod.__all__:
+            obj = getattr(mod, n)
+            if callable(obj) and not isinstance(obj, type) and obj not in (xp.linalg, xp.fft):
+                assert f"{prefix}.{n}" in names or f"{prefix}.{n}" in targets.SKIP, n
+    assert {"Array.__getitem__", "Array.__setitem__", "Array.__add__", "Array.to_device",
+            "xp.nn.gelu"} <= names
