@@ -112,9 +112,14 @@ def _erf64(z: mx.array) -> mx.array:
     z2 = z * z
     term = mx.ones_like(z)
     total = term
-    for n in range(160):
-        term = term * (2.0 * z2) / (2 * n + 3)
+    # Note: the divisor 2n + 3 is carried as an array (exact in float64), not written as
+    # a Python int per term: each distinct constant would make MLX's CPU backend compile
+    # one more kernel with g++ (about 160 kernels, minutes, on the first float64 call).
+    odd = mx.array(3.0, dtype=z.dtype)
+    for _ in range(160):
+        term = term * (2.0 * z2) / odd
         total = total + term
+        odd = odd + 2.0
     return (2.0 / math.sqrt(math.pi)) * z * _exp64(-z2) * total
 
 
