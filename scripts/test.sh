@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Set up a virtual environment in .venv (first run only) and run the test suite.
 #   bash scripts/test.sh [pytest args...]
+# The tests run in TEST_WORKERS processes (pytest-xdist; default 2, the CI machine's
+# cores; TEST_WORKERS=0 runs them in this process, as plain pytest does).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PY="${PYTHON:-python3}"
@@ -9,4 +11,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]"
 export HYPOTHESIS_PROFILE="${HYPOTHESIS_PROFILE:-ci}"
-exec .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+# -p no:benchmark: pytest-benchmark (not in the test extra, but maybe in a reused
+# environment) warns when xdist is active, and filterwarnings = error fails on it.
+exec .venv/bin/python -m pytest -q -p no:cacheprovider -p no:benchmark \
+    -n "${TEST_WORKERS:-2}" "$@"

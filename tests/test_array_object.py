@@ -619,7 +619,8 @@ def test_float64_on_cpu():
     assert float(y[0]) != 3.0
 
 
-@pytest.mark.parametrize("fn", [operator.pos, xp.positive, xp.real, xp.conj], ids=str)
+@pytest.mark.parametrize("fn", [operator.pos, xp.positive, xp.real, xp.conj],
+                         ids=lambda fn: fn.__name__)
 def test_identity_functions_do_not_alias(fn):
     # MLX's __setitem__ mutates the array object in place: an identity function must
     # hand back a new one, or writing to the result would change the input.

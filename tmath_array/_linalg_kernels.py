@@ -109,6 +109,18 @@ def eig_tail(w, v, ok, conj: bool):
 
 # --- Cholesky ----------------------------------------------------------------
 
+def step_masks(n: int):
+    """``(below, diag)``: ``below[k]`` is ``arange(n) >= k``, ``diag[k]`` is ``arange(n) == k``.
+
+    Note: a loop over columns takes its masks from these tables rather than writing
+    ``rows >= k``: a Python int ``k`` would be a constant of the fused kernel, and the
+    CPU backend compiles (with g++, a second or more each) one kernel per constant
+    value. A slice of a table is an input instead, so every step shares one kernel.
+    """
+    rows = mx.arange(n)
+    return rows[None, :] >= rows[:, None], rows[None, :] == rows[:, None]
+
+
 def cholesky_tail(fac, ok, upper: bool, dt):
     """Clean triangle (+0.0 off it) and NaN for matrices that are not positive definite.
 
@@ -128,7 +140,7 @@ def cholesky_complex(a, upper: bool):
     definite gets a non-positive pivot, caught by :func:`cholesky_tail`.
     """
     n = a.shape[-1]
-    rows = mx.arange(n)
+    below, diag = step_masks(n)
     cols = []
     for j in range(n):
         v = a[..., :, j]
@@ -136,8 +148,9 @@ def cholesky_complex(a, upper: bool):
             lp = mx.stack(cols, axis=-1)  # (..., n, j)
             v = v - mx.squeeze(lp @ mx.conj(lp[..., j, :])[..., None], -1)
         d = mx.sqrt(mx.real(v[..., j]))  # NaN when the pivot is negative
-        col = mx.where(rows > j, v / d[..., None].astype(v.dtype), mx.zeros((), dtype=v.dtype))
-        col = mx.where(rows == j, d[..., None].astype(v.dtype), col)
+        # rows >= j rather than > j: row j is d, set next.
+        col = mx.where(below[j], v / d[..., None].astype(v.dtype), mx.zeros((), dtype=v.dtype))
+        col = mx.where(diag[j], d[..., None].astype(v.dtype), col)
         cols.append(col)
     lower = mx.stack(cols, axis=-1)
     return ctranspose(lower) if upper else lower
@@ -165,20 +178,20 @@ def householder_qr(a):
     """
     m, n = a.shape[-2:]
     cdt = a.dtype
-    rows = mx.arange(m)
     batch = a.shape[:-2]
     q = mx.broadcast_to(mx.eye(m, dtype=cdt), (*batch, m, m))
     r = a
     flips = mx.zeros(batch, dtype=mx.int32)
     zero = mx.zeros((), dtype=cdt)
+    below, diag = step_masks(m)
     for k in range(min(m - 1, n)):
-        x = mx.where(rows >= k, r[..., :, k], zero)                      # (..., m)
+        x = mx.where(below[k], r[..., :, k], zero)                       # (..., m)
         xnorm = _scaled_norm(x, -1)
         x0 = r[..., k, k]
         ax0 = mx.abs(x0)
         phase = mx.where(ax0 > 0, x0 / mx.where(ax0 > 0, ax0, 1).astype(cdt), mx.ones((), cdt))
         alpha = -phase * xnorm.astype(cdt)
-        v = x - mx.where(rows == k, alpha[..., None], zero)
+        v = x - mx.where(diag[k], alpha[..., None], zero)
         vnorm = _scaled_norm(v, -1)
         active = vnorm > 0
         u = v / mx.where(active, vnorm, 1)[..., None].astype(cdt)
