@@ -81,6 +81,9 @@ def split(rng_key, num: int = 2) -> tuple:
 
     >>> k_attn, k_ffn = split(key(0))
     """
+    if rng_key is None:
+        raise TypeError("split: rng_key must be an int seed or a key from "
+                        "tmath_array.nn.key(), got None")
     k = as_key("split", rng_key)
     if not isinstance(num, int) or isinstance(num, builtins.bool) or num < 1:
         raise ValueError(f"split: num must be a positive int, got {num!r}")
