@@ -142,11 +142,19 @@ _SHAPE_ONLY: frozenset = frozenset()  # code objects that read only an array's s
 
 
 class _Trace:
-    __slots__ = ("known", "captured")
+    """What one running trace has seen: the Arrays it made, those it captured, and how
+    deep its graph is (each Array made is one level above the deepest one read since the
+    previous Array was made: an estimate that errs on the deep side)."""
+
+    __slots__ = ("known", "captured", "depth", "pending", "reading", "max_depth")
 
     def __init__(self) -> None:
         self.known: set[int] = set()   # ids of Arrays made during the trace
         self.captured: dict[int, object] = {}
+        self.depth: dict[int, int] = {}  # id of an Array made during the trace -> its level
+        self.pending = 0  # the deepest level read since the last Array was made
+        self.reading = True
+        self.max_depth = 0
 
 
 def _watched_get(self):
@@ -154,6 +162,12 @@ def _watched_get(self):
     if stack:
         tr = stack[-1]
         i = id(self)
+        if not tr.reading:  # the first read after a result: a new operation starts
+            tr.reading = True
+            tr.pending = 0
+        d = tr.depth.get(i, 0)
+        if d > tr.pending:
+            tr.pending = d
         if i not in tr.known and i not in tr.captured \
                 and sys._getframe(1).f_code not in _SHAPE_ONLY:
             tr.captured[i] = self
@@ -163,8 +177,14 @@ def _watched_get(self):
 def _watched_set(self, value) -> None:
     stack = _traces.get(threading.get_ident())
     if stack:
+        i = id(self)
         for tr in stack:  # made during the innermost trace, so during the outer ones too
-            tr.known.add(id(self))
+            tr.known.add(i)
+            d = tr.pending + 1
+            tr.depth[i] = d
+            tr.reading = False
+            if d > tr.max_depth:
+                tr.max_depth = d
     _SLOT.__set__(self, value)
 
 
@@ -220,6 +240,15 @@ def _tracer(fn: Callable, name: str, args_spec, kw_spec, in_info: tuple,
         finally:
             _lazy.tracing = outer
             _stop_watch()
+        stack = stack_bytes()
+        if tr.max_depth > stack // _BYTES_PER_LEVEL and _compile.enabled:
+            raise RecursionError(
+                f"compile: {name} builds a graph about {tr.max_depth} operations deep; MLX's "
+                f"compiler walks it recursively and would overflow the C stack (about "
+                f"{stack // _BYTES_PER_LEVEL} levels fit in {stack >> 20} MiB). Compile smaller "
+                "pieces (one step of a loop, say), or call the function uncompiled: its "
+                "graph is then evaluated without recursion, at any depth."
+            )
         if tr.captured:
             caught = list(tr.captured.values())
             raise ValueError(
@@ -232,6 +261,25 @@ def _tracer(fn: Callable, name: str, args_spec, kw_spec, in_info: tuple,
         return outs[0] if out_spec[0] == "a" else outs
 
     return traced
+
+
+# Note: MLX's compiler (compile_dfs) recurses once per level of the traced graph, about
+# 190 bytes of C stack each: a chain of ~44,000 operations overflows an 8 MiB stack and kills
+# the process (measured with MLX 0.32). A trace deeper than this raises RecursionError.
+_BYTES_PER_LEVEL = 400  # twice the measured cost: other frames share the stack
+
+
+def stack_bytes() -> int:
+    """The stack size of new threads (else the main thread's limit; 8 MiB if unknown)."""
+    size = threading.stack_size()
+    if size:
+        return size
+    try:
+        import resource
+    except ImportError:  # not on Unix
+        return 8 << 20
+    soft = resource.getrlimit(resource.RLIMIT_STACK)[0]
+    return soft if 0 < soft < 2**40 else 8 << 20
 
 
 # --- the compiled function ------------------------------------------------------------
