@@ -10,7 +10,7 @@ the program ends, after one ``xp.eval`` of everything: exactly for integers, boo
 floating values known to be exact, within a propagated error bound otherwise (see
 soak_oracle.py). A failing program shrinks: steps become no-ops until the failure needs them.
 
-Quick profile (CI): four times the Hypothesis profile's examples (100 programs with
+Quick profile (CI): twice the Hypothesis profile's examples (50 programs with
 ``HYPOTHESIS_PROFILE=ci``), with the compiled-op cache turned off: on a cold MLX kernel cache
 each composite (clip, take, argsort...) compiles C++ for every dtype and rank it meets, which
 costs minutes, while the programs themselves run in seconds. The composites' compiled forms
@@ -48,7 +48,7 @@ def _leaf(p) -> None:
 STEPS = [_nop] + [f for f, w in [(_leaf, 6), *soak_ops.OPS, *soak_ops_struct.OPS]
                   for _ in range(w)]
 
-_EXAMPLES = int(os.environ.get("SOAK_EXAMPLES", "0")) or 4 * settings().max_examples
+_EXAMPLES = int(os.environ.get("SOAK_EXAMPLES", "0")) or 2 * settings().max_examples
 
 
 @pytest.fixture(scope="module")

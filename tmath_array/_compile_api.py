@@ -227,9 +227,10 @@ def _tracer(fn: Callable, name: str, args_spec, kw_spec, in_info: tuple,
 
     def traced(*mx_arrays):
         tr = _start_watch()
-        outer = _lazy.tracing
+        ident = threading.get_ident()
+        outer = _lazy.tracing.get(ident)
         if _compile.enabled:
-            _lazy.tracing = name
+            _lazy.tracing[ident] = name
         try:
             wrapped = iter([_core.new(a, dt, dev) for a, (dt, dev) in zip(mx_arrays, in_info)])
             args = _unflatten(args_spec, wrapped)
@@ -238,7 +239,10 @@ def _tracer(fn: Callable, name: str, args_spec, kw_spec, in_info: tuple,
             outs: list = []
             out_spec = _flatten_out(result, outs, name)
         finally:
-            _lazy.tracing = outer
+            if outer is None:
+                _lazy.tracing.pop(ident, None)
+            else:
+                _lazy.tracing[ident] = outer
             _stop_watch()
         stack = stack_bytes()
         if tr.max_depth > stack // _BYTES_PER_LEVEL and _compile.enabled:
@@ -292,8 +296,11 @@ def _compiled(fn: Callable, shapeless: bool) -> Callable:
     name = getattr(fn, "__qualname__", None) or type(fn).__name__
     owner = _compile.Owner(name)
     array_cls = _core.Array
+    get_ident, main = threading.get_ident, _lazy.MAIN_THREAD
 
     def compiled(*args, **kwargs):
+        if get_ident() != main:
+            _lazy.enter_thread()  # MLX needs a cleanup when a thread that compiled ends
         # The hit path, for positional array arguments on one device (the common
         # case): build the key, look it up, call the compiled MLX function and
         # wrap its outputs. Anything else (and every miss) goes to _call.
@@ -320,7 +327,10 @@ def _compiled(fn: Callable, shapeless: bool) -> Callable:
                 if last_key != key:  # not the most recently used entry: look it up
                     entry = _entries.get(key)
                     if entry is not None:
-                        _entries.move_to_end(key)
+                        try:
+                            _entries.move_to_end(key)
+                        except KeyError:  # evicted by another thread meanwhile
+                            pass
                         _mru[0] = (key, entry)
                 if entry is not None:
                     _stats["hits"] += 1
@@ -381,7 +391,7 @@ def _call(fn: Callable, owner: _compile.Owner, shapeless: bool, args: tuple, kwa
     mx_in = [x._array for x in arrays]
     entry = _entries.get(key)
     if entry is not None:
-        _entries.move_to_end(key)
+        _compile.touch(key)
         _mru[0] = (key, entry)
         _stats["hits"] += 1
         owner.hits += 1
