@@ -284,6 +284,26 @@ def test_setitem_integer_arrays_mlx_misplaces(key):
     assert_array_equal(x, a)
 
 
+@pytest.mark.parametrize("key", [
+    (slice(None), np.array([0, 2]), Ellipsis, -1), (slice(None), 0, Ellipsis, np.array([1, 0])),
+    (slice(0, 0), np.array([True, False, True]), Ellipsis, 1),
+    (slice(None), np.array([True, False, True]), Ellipsis, np.array([1])),
+    (None, np.array([1]), slice(None), Ellipsis, None, np.array([0])),
+    (slice(1, 3), True, slice(None), Ellipsis, np.array([1])),
+], ids=str)
+def test_empty_ellipsis_separates_advanced_indices(key):
+    """An ``...`` that stands for no axis still separates advanced indices, so their axes go
+    first, as in NumPy (MLX drops it and kept them in place; found by tests/test_soak.py)."""
+    a = np.arange(24, dtype=np.int32).reshape(4, 3, 2)
+    xkey = tuple(xp.asarray(k) if isinstance(k, np.ndarray) else k for k in key)
+    assert_array_equal(xp.asarray(a)[xkey], a[key])
+    value = -1 - np.arange(a[key].size, dtype=np.int32).reshape(a[key].shape)
+    x = xp.asarray(a)
+    x[xkey] = xp.asarray(value)
+    a[key] = value
+    assert_array_equal(x, a)
+
+
 def test_setitem_on_a_filled_array():
     x = xp.full((3,), 1)
     x[0] = 5

@@ -444,3 +444,26 @@ def test_every_dtype_round_trips(name):
     a, b = f(x)
     assert a.dtype == dt and b.dtype == dt
     np.testing.assert_array_equal(to_numpy(a), to_numpy(x))
+
+
+# --- graphs too deep for MLX's compiler ----------------------------------------------------
+
+def test_graph_too_deep_raises_recursion_error(monkeypatch):
+    """MLX's compiler recurses once per level of the traced graph (about 44,000 levels
+    overflow an 8 MiB stack and kill the process): a deeper trace raises RecursionError
+    first. The limit is the stack size over twice MLX's measured cost per level; the crash
+    itself is tested in a subprocess in test_reliability.py."""
+    from tmath_array import _compile_api
+
+    monkeypatch.setattr(_compile_api, "stack_bytes", lambda: 400_000)  # 1000 levels
+
+    def chain(n):
+        def f(x):
+            for _ in range(n):
+                x = x + 1
+            return x
+        return xp.compile(f)
+
+    with pytest.raises(RecursionError, match="about 1500 operations deep.*1000 levels"):
+        chain(1_499)(xp.zeros((2,)))
+    assert chain(900)(xp.zeros((2,))).tolist() == [900.0, 900.0]

@@ -407,6 +407,12 @@ class Array(ArrayMethods):
                     res._dtype = self._dtype
                     res._device = self._device
                     return res
+        if kc is tuple and _indexing.ellipsis_separates(a.ndim, key):
+            # Note: MLX drops an ``...`` that stands for no axis and keeps the advanced
+            # axes in place; NumPy moves them first. Moving those axes first does that.
+            perm, key = _indexing.advanced_first(a.ndim, key)
+            return _core.new(mx.transpose(a, perm, stream=self._device._s), self._dtype,
+                             self._device)[key]
         if _indexing.has_mask(key):
             # A boolean index: one counted sync point reads the mask (docs/indexing.md).
             a, mkey = _indexing.expand_masks(self, key if isinstance(key, tuple) else (key,))
@@ -416,6 +422,16 @@ class Array(ArrayMethods):
         return _core.new(a[mkey], self._dtype, self._device)
 
     def __setitem__(self, key, value) -> None:
+        if key.__class__ is tuple and _indexing.ellipsis_separates(self._array.ndim, key):
+            # As in __getitem__: write through the advanced axes moved first.
+            perm, key = _indexing.advanced_first(self._array.ndim, key)
+            s = self._device._s
+            moved = _core.new(mx.transpose(self._array, perm, stream=s), self._dtype,
+                              self._device)
+            moved[key] = value
+            inverse = sorted(range(len(perm)), key=perm.__getitem__)
+            self._array = mx.transpose(moved._array, inverse, stream=s)
+            return
         masked = _indexing.has_mask(key)
         if not masked:
             mkey = _indexing.translate(self, key)

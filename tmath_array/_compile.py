@@ -17,12 +17,14 @@ want when debugging a composite.
 from __future__ import annotations
 
 import os
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import NamedTuple
 
 import mlx.core as mx
 
+from . import _lazy
 from ._devices import ONE_DEVICE
 
 ENV_DISABLE = "TMATH_ARRAY_NO_COMPILE"
@@ -33,9 +35,16 @@ maxsize: int = int(os.environ.get(ENV_MAXSIZE, "512"))
 
 # Without a GPU every device is the default one: run() skips asking MLX which it is.
 _ONE_DEVICE: bool = ONE_DEVICE
+_get_ident = threading.get_ident
+_MAIN = _lazy.MAIN_THREAD
 
 _entries: OrderedDict = OrderedDict()
 _stats = {"hits": 0, "misses": 0, "evictions": 0}
+# Taken by whatever adds, removes or walks entries (from any thread, or from a compiled
+# function's finalizer run by the garbage collector: reentrant). Lookups take no lock: a
+# hit whose entry another thread evicts meanwhile still returns the function it found.
+# The counters are statistics: under heavy contention a few increments can be lost.
+_lock = threading.RLock()
 # (key, value) of the most recently used entry, the last one in _entries: a hit on
 # it needs no reordering. One tuple, replaced whole, so threads never see half of it.
 mru: list = [(None, None)]
@@ -67,15 +76,16 @@ class Owner:
 
 def insert(key: Hashable, value) -> None:
     """Add an entry, evicting the least recently used one beyond ``maxsize``."""
-    _entries[key] = value
-    mru[0] = (key, value)
-    while len(_entries) > max(maxsize, 0):
-        old, _ = _entries.popitem(last=False)
-        _stats["evictions"] += 1
-        if type(old) is tuple and old[0].__class__ is Owner:
-            old[0].evictions += 1
-        if mru[0][0] == old:
-            mru[0] = (None, None)
+    with _lock:
+        _entries[key] = value
+        mru[0] = (key, value)
+        while len(_entries) > max(maxsize, 0):
+            old, _ = _entries.popitem(last=False)
+            _stats["evictions"] += 1
+            if type(old) is tuple and old[0].__class__ is Owner:
+                old[0].evictions += 1
+            if mru[0][0] == old:
+                mru[0] = (None, None)
 
 
 def lookup(key: Hashable, build: Callable[[], Callable]) -> Callable:
@@ -83,7 +93,7 @@ def lookup(key: Hashable, build: Callable[[], Callable]) -> Callable:
     fn = _entries.get(key)
     if fn is not None:
         _stats["hits"] += 1
-        _entries.move_to_end(key)
+        touch(key)
         mru[0] = (key, fn)
         return fn
     _stats["misses"] += 1
@@ -104,7 +114,10 @@ def kernel(name: str, impl: Callable, *static: Hashable) -> Callable:
     if fn is not None:  # the hot path, inlined from lookup()
         _stats["hits"] += 1
         if mru[0][0] != key:
-            _entries.move_to_end(key)
+            try:
+                _entries.move_to_end(key)
+            except KeyError:  # another thread evicted it: fn still works
+                pass
             mru[0] = (key, fn)
         return fn
     return lookup(key, _builder(impl, static))
@@ -123,6 +136,8 @@ def run(name: str, impl: Callable, device, *arrays: mx.array, static: tuple = ()
     The default device needs no stream context; another device keys its own
     trace and runs inside ``mx.stream``.
     """
+    if _get_ident() != _MAIN:
+        _lazy.enter_thread()  # MLX needs a cleanup when a thread that compiled ends
     if _ONE_DEVICE or device._mx == mx.default_device():
         return kernel(name, impl, *static)(*arrays)
     with mx.stream(device._mx):
@@ -140,22 +155,34 @@ def cache_info() -> CacheInfo:
                      maxsize, enabled)
 
 
+def touch(key: Hashable) -> None:
+    """Mark ``key`` most recently used (nothing if another thread evicted it meanwhile)."""
+    try:
+        _entries.move_to_end(key)
+    except KeyError:
+        pass
+
+
 def owned_keys(owner: Owner) -> list:
     """The keys of the entries ``owner`` (one compiled user function) has in the cache."""
-    return [k for k in _entries if type(k) is tuple and k[0] is owner]
+    with _lock:
+        keys = list(_entries)
+    return [k for k in keys if type(k) is tuple and k[0] is owner]
 
 
 def drop(owner: Owner) -> None:
     """Remove ``owner``'s entries (its function was cleared or garbage-collected)."""
-    for k in owned_keys(owner):
-        del _entries[k]
-    if mru[0][0] not in _entries:
-        mru[0] = (None, None)
+    with _lock:
+        for k in owned_keys(owner):
+            _entries.pop(k, None)
+        if mru[0][0] not in _entries:
+            mru[0] = (None, None)
 
 
 def clear() -> None:
     """Drop every cached compiled function and reset the counters."""
-    _entries.clear()
-    mru[0] = (None, None)
-    for k in _stats:
-        _stats[k] = 0
+    with _lock:
+        _entries.clear()
+        mru[0] = (None, None)
+        for k in _stats:
+            _stats[k] = 0

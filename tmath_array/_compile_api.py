@@ -142,11 +142,19 @@ _SHAPE_ONLY: frozenset = frozenset()  # code objects that read only an array's s
 
 
 class _Trace:
-    __slots__ = ("known", "captured")
+    """What one running trace has seen: the Arrays it made, those it captured, and how
+    deep its graph is (each Array made is one level above the deepest one read since the
+    previous Array was made: an estimate that errs on the deep side)."""
+
+    __slots__ = ("known", "captured", "depth", "pending", "reading", "max_depth")
 
     def __init__(self) -> None:
         self.known: set[int] = set()   # ids of Arrays made during the trace
         self.captured: dict[int, object] = {}
+        self.depth: dict[int, int] = {}  # id of an Array made during the trace -> its level
+        self.pending = 0  # the deepest level read since the last Array was made
+        self.reading = True
+        self.max_depth = 0
 
 
 def _watched_get(self):
@@ -154,6 +162,12 @@ def _watched_get(self):
     if stack:
         tr = stack[-1]
         i = id(self)
+        if not tr.reading:  # the first read after a result: a new operation starts
+            tr.reading = True
+            tr.pending = 0
+        d = tr.depth.get(i, 0)
+        if d > tr.pending:
+            tr.pending = d
         if i not in tr.known and i not in tr.captured \
                 and sys._getframe(1).f_code not in _SHAPE_ONLY:
             tr.captured[i] = self
@@ -163,8 +177,14 @@ def _watched_get(self):
 def _watched_set(self, value) -> None:
     stack = _traces.get(threading.get_ident())
     if stack:
+        i = id(self)
         for tr in stack:  # made during the innermost trace, so during the outer ones too
-            tr.known.add(id(self))
+            tr.known.add(i)
+            d = tr.pending + 1
+            tr.depth[i] = d
+            tr.reading = False
+            if d > tr.max_depth:
+                tr.max_depth = d
     _SLOT.__set__(self, value)
 
 
@@ -207,9 +227,10 @@ def _tracer(fn: Callable, name: str, args_spec, kw_spec, in_info: tuple,
 
     def traced(*mx_arrays):
         tr = _start_watch()
-        outer = _lazy.tracing
+        ident = threading.get_ident()
+        outer = _lazy.tracing.get(ident)
         if _compile.enabled:
-            _lazy.tracing = name
+            _lazy.tracing[ident] = name
         try:
             wrapped = iter([_core.new(a, dt, dev) for a, (dt, dev) in zip(mx_arrays, in_info)])
             args = _unflatten(args_spec, wrapped)
@@ -218,8 +239,20 @@ def _tracer(fn: Callable, name: str, args_spec, kw_spec, in_info: tuple,
             outs: list = []
             out_spec = _flatten_out(result, outs, name)
         finally:
-            _lazy.tracing = outer
+            if outer is None:
+                _lazy.tracing.pop(ident, None)
+            else:
+                _lazy.tracing[ident] = outer
             _stop_watch()
+        stack = stack_bytes()
+        if tr.max_depth > stack // _BYTES_PER_LEVEL and _compile.enabled:
+            raise RecursionError(
+                f"compile: {name} builds a graph about {tr.max_depth} operations deep; MLX's "
+                f"compiler walks it recursively and would overflow the C stack (about "
+                f"{stack // _BYTES_PER_LEVEL} levels fit in {stack >> 20} MiB). Compile smaller "
+                "pieces (one step of a loop, say), or call the function uncompiled: its "
+                "graph is then evaluated without recursion, at any depth."
+            )
         if tr.captured:
             caught = list(tr.captured.values())
             raise ValueError(
@@ -234,6 +267,25 @@ def _tracer(fn: Callable, name: str, args_spec, kw_spec, in_info: tuple,
     return traced
 
 
+# Note: MLX's compiler (compile_dfs) recurses once per level of the traced graph, about
+# 190 bytes of C stack each: a chain of ~44,000 operations overflows an 8 MiB stack and kills
+# the process (measured with MLX 0.32). A trace deeper than this raises RecursionError.
+_BYTES_PER_LEVEL = 400  # twice the measured cost: other frames share the stack
+
+
+def stack_bytes() -> int:
+    """The stack size of new threads (else the main thread's limit; 8 MiB if unknown)."""
+    size = threading.stack_size()
+    if size:
+        return size
+    try:
+        import resource
+    except ImportError:  # not on Unix
+        return 8 << 20
+    soft = resource.getrlimit(resource.RLIMIT_STACK)[0]
+    return soft if 0 < soft < 2**40 else 8 << 20
+
+
 # --- the compiled function ------------------------------------------------------------
 
 
@@ -244,8 +296,11 @@ def _compiled(fn: Callable, shapeless: bool) -> Callable:
     name = getattr(fn, "__qualname__", None) or type(fn).__name__
     owner = _compile.Owner(name)
     array_cls = _core.Array
+    get_ident, main = threading.get_ident, _lazy.MAIN_THREAD
 
     def compiled(*args, **kwargs):
+        if get_ident() != main:
+            _lazy.enter_thread()  # MLX needs a cleanup when a thread that compiled ends
         # The hit path, for positional array arguments on one device (the common
         # case): build the key, look it up, call the compiled MLX function and
         # wrap its outputs. Anything else (and every miss) goes to _call.
@@ -272,7 +327,10 @@ def _compiled(fn: Callable, shapeless: bool) -> Callable:
                 if last_key != key:  # not the most recently used entry: look it up
                     entry = _entries.get(key)
                     if entry is not None:
-                        _entries.move_to_end(key)
+                        try:
+                            _entries.move_to_end(key)
+                        except KeyError:  # evicted by another thread meanwhile
+                            pass
                         _mru[0] = (key, entry)
                 if entry is not None:
                     _stats["hits"] += 1
@@ -336,7 +394,7 @@ def _call(fn: Callable, owner: _compile.Owner, shapeless: bool, args: tuple, kwa
     mx_in = [x._array for x in arrays]
     entry = _entries.get(key)
     if entry is not None:
-        _entries.move_to_end(key)
+        _compile.touch(key)
         _mru[0] = (key, entry)
         _stats["hits"] += 1
         owner.hits += 1

@@ -213,6 +213,42 @@ def _widths(ndim: int, key: tuple) -> list[int]:
     return widths
 
 
+def _is_advanced(k) -> bool:
+    return isinstance(k, (_core.Array, builtins.bool))
+
+
+def ellipsis_separates(ndim: int, key: tuple) -> bool:
+    """Whether an ``...`` that stands for no axis separates advanced indices in ``key``.
+
+    NumPy counts it as a separator, so the advanced axes go first in the result; MLX
+    drops it, sees the advanced indices side by side and keeps their axes in place.
+    """
+    if not builtins.any(k is Ellipsis for k in key) or not builtins.any(
+            isinstance(k, _core.Array) for k in key):
+        return False
+    widths = _widths(ndim, key)
+    e = next(i for i, k in enumerate(key) if k is Ellipsis)
+    if widths[e]:
+        return False
+    # Ints are advanced indices too when an array is in the key.
+    adv = [i for i, k in enumerate(key) if _is_advanced(k) or _index_int(k) is not None]
+    return adv[0] < e < adv[-1]
+
+
+def advanced_first(ndim: int, key: tuple) -> tuple[list[int], tuple]:
+    """``(perm, key)``: the axes permutation and the key that put ``key``'s advanced
+    indices first, side by side: NumPy's layout when they are separated."""
+    widths = _widths(ndim, key)
+    axes, start = [], 0
+    for w in widths:
+        axes.append(list(range(start, start + w)))
+        start += w
+    adv = [i for i, k in enumerate(key) if _is_advanced(k) or _index_int(k) is not None]
+    rest = [i for i, k in enumerate(key) if i not in adv and k is not Ellipsis]
+    perm = [a for i in adv + rest for a in axes[i]] + list(range(start, ndim))
+    return perm, tuple(key[i] for i in adv + rest)
+
+
 def expand_masks(x, key: tuple):
     """``(a, key)``: ``x``'s data with each mask's axes merged into one, and a key in
     which each mask is replaced by the indices of its True elements (in range).

@@ -9,6 +9,10 @@ reason, so the number of synchronisations and their causes can be inspected
 
 from __future__ import annotations
 
+import atexit
+import os
+import threading
+import time
 from collections.abc import Iterator, Mapping
 
 import mlx.core as mx
@@ -21,22 +25,119 @@ EXPORT = "export"                # __dlpack__ and buffer exports
 
 REASONS = (CONVERSION, DATA_DEPENDENT, EXPLICIT, EXPORT)
 
-_counts: dict[str, int] = {}
+# Sync points are counted per thread, without a lock (a thread-local dict is updated by its
+# own thread only); counts() adds them up. Counts of threads that ended go to _retired.
+_thread = threading.local()
+_live: dict[int, dict[str, int]] = {}  # id of a live thread's counts -> its counts
+_retired: dict[str, int] = {}
+_registry_lock = threading.Lock()
 
-# While xp.compile traces a function, a sync point cannot run (MLX refuses to
-# evaluate tracers): the name of the function being traced, else None.
-tracing: str | None = None
+# While xp.compile traces a function, a sync point cannot run in the tracing thread (MLX
+# refuses to evaluate tracers): thread id -> the name of the function it traces.
+tracing: dict[int, str] = {}
 
 
 def materialize(reason: str, *arrays: mx.array) -> None:
     """Evaluate ``arrays`` (MLX arrays) and count one sync point for ``reason``."""
-    if tracing is not None:
-        raise _sync_in_trace(reason)
-    _counts[reason] = _counts.get(reason, 0) + 1
-    mx.eval(*arrays)
+    if tracing and threading.get_ident() in tracing:
+        raise _sync_in_trace(reason, tracing[threading.get_ident()])
+    c = getattr(_thread, "counts", None)
+    if c is None:
+        c = _first_sync_in_thread()
+    c[reason] = c.get(reason, 0) + 1
+    try:
+        mx.eval(*arrays)
+    except RuntimeError as e:
+        if str(e).startswith("There is no Stream"):
+            raise _other_thread(e) from e
+        raise
 
 
-def _sync_in_trace(reason: str) -> RuntimeError:
+class _ThreadEnd:
+    """Kept in the thread-local storage of a thread (not the main one) that synchronised
+    or ran a compiled function: when the thread ends, Python drops it, and it keeps the
+    thread's counts."""
+
+    __slots__ = ("counts",)
+
+    def __init__(self, counts: dict[str, int]) -> None:
+        self.counts = counts
+
+    def __del__(self) -> None:
+        with _registry_lock:
+            _live.pop(id(self.counts), None)
+            for k, v in self.counts.items():
+                _retired[k] = _retired.get(k, 0) + v
+
+
+# Threads other than the main one that used MLX through tmath_array: native id -> thread.
+_used: dict[int, threading.Thread] = {}
+MAIN_THREAD = threading.main_thread().ident
+
+
+def enter_thread() -> None:
+    """Register a thread other than the main one (once): see :func:`_await_thread_ends`.
+
+    Called where a thread may first run a compiled function (a composite, ``xp.compile``),
+    which matters even if the thread never synchronises.
+    """
+    if getattr(_thread, "counts", None) is None:
+        _first_sync_in_thread()
+
+
+def _first_sync_in_thread() -> dict[str, int]:
+    c: dict[str, int] = {}
+    _thread.counts = c
+    t = threading.current_thread()
+    with _registry_lock:
+        _live[id(c)] = c
+        if t is not threading.main_thread():
+            if len(_used) > 64:  # forget threads that have ended for good
+                for tid in [i for i, u in _used.items() if not u.is_alive()
+                            and not os.path.exists(f"/proc/self/task/{i}")]:
+                    del _used[tid]
+            _used[threading.get_native_id()] = t
+    if t is not threading.main_thread():
+        _thread.end = _ThreadEnd(c)
+    return c
+
+
+@atexit.register
+def _await_thread_ends() -> None:
+    """At exit, give threads that used MLX and have ended the time to finish ending.
+
+    Note: MLX (0.31.2 and later) gives each thread its own compile cache, which holds
+    Python objects and is destroyed by C++ when the thread ends, after Python has
+    joined it. If the interpreter is shutting down meanwhile, that destructor cannot take
+    the GIL and the process aborts ("terminate called without an active exception"): one
+    exit in two after a thread ran any compiled function (every composite of tmath_array
+    is one), measured with MLX 0.32.4. Waiting here (without the GIL) until such threads
+    are gone, a few milliseconds at most, avoids it. (Calling ``mx.clear_streams()`` as
+    the thread ends instead can deadlock with another thread dropping a compiled function.)
+    """
+    with _registry_lock:
+        ended = [tid for tid, t in _used.items() if not t.is_alive()]
+    if not ended:
+        return
+    deadline = time.monotonic() + 2.0
+    if not os.path.isdir("/proc/self/task"):  # not Linux: no way to see a thread go
+        time.sleep(0.05)
+        return
+    for tid in ended:
+        while os.path.exists(f"/proc/self/task/{tid}") and time.monotonic() < deadline:
+            time.sleep(0.001)
+
+
+def _other_thread(e: RuntimeError) -> RuntimeError:
+    return RuntimeError(
+        f"{e} The array was computed lazily in another thread: MLX gives each thread its "
+        "own streams, and an array's pending computation can only run in the thread that "
+        "built it. Evaluate it there (xp.eval(x)) before handing it to another thread; "
+        "evaluated arrays can be shared. See docs/reliability.md."
+    )
+
+
+def _sync_in_trace(reason: str, name: str) -> RuntimeError:
     what = {
         CONVERSION: "converts an array to a Python or NumPy value",
         DATA_DEPENDENT: "calls a function whose output shape depends on the data",
@@ -44,7 +145,7 @@ def _sync_in_trace(reason: str) -> RuntimeError:
         EXPORT: "exports an array (DLPack/buffer)",
     }.get(reason, f"reaches a sync point ({reason})")
     return RuntimeError(
-        f"compile: {tracing} {what} while being compiled. A compiled function is "
+        f"compile: {name} {what} while being compiled. A compiled function is "
         "traced once and replayed, so it cannot read array values (no bool(x), float(x), "
         "x.tolist(), printing, data-dependent shapes). Compute such values outside the "
         "compiled function, or set TMATH_ARRAY_NO_COMPILE=1 to run it op by op while "
@@ -53,13 +154,22 @@ def _sync_in_trace(reason: str) -> RuntimeError:
 
 
 def counts() -> dict[str, int]:
-    """A copy of the sync-point counters, keyed by reason (reasons never hit are absent)."""
-    return dict(_counts)
+    """The sync-point counters of all threads, keyed by reason (reasons never hit are absent)."""
+    with _registry_lock:
+        total = dict(_retired)
+        for c in list(_live.values()):
+            for k, v in list(c.items()):
+                total[k] = total.get(k, 0) + v
+    return total
 
 
 def reset() -> None:
-    """Set every sync-point counter back to zero."""
-    _counts.clear()
+    """Set every sync-point counter back to zero (a sync point running meanwhile in another
+    thread may be counted before or after)."""
+    with _registry_lock:
+        _retired.clear()
+        for c in _live.values():
+            c.clear()
 
 
 class SyncStats(Mapping):

@@ -33,7 +33,7 @@ def sync_stats(*, reset: bool = False) -> SyncStats:
         ``"data-dependent"``, ``"explicit"``, ``"export"``) with a ``total``
         attribute. See docs/laziness.md for which functions are sync points.
     """
-    stats = SyncStats(_lazy._counts)
+    stats = SyncStats(_lazy.counts())
     if _core.check_bool("sync_stats", reset, "reset"):
         _lazy.reset()
     return stats
