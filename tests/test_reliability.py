@@ -159,7 +159,7 @@ DEEP = """
     def check(n, thread=False):
         x = chain(n)
         xp.eval(x)
-        assert float(x[0]) == n and repr(x) == f"Array([{n}, {n}, {n}], dtype=float32)"
+        assert float(x[0]) == n and repr(x) == f"Array([{n}., {n}., {n}.], dtype=float32)"
         del x                      # an evaluated deep graph
         x = chain(n)
         del x                      # a deep graph never evaluated
