@@ -178,3 +178,23 @@ def test_address_space_limit_is_the_default():
     lines = r.stdout.split()
     assert lines[-1] == "alive"
     assert "no error" not in lines
+
+
+def test_empty_eye_with_a_huge_side_allocates_nothing():
+    # (found by tools/fuzz: eye(2**31 - 1, 0) computed its 16 GiB of row numbers for an
+    # empty matrix, and MLX segfaulted when the allocation failed)
+    r = _run("""
+        import tmath_array as xp
+        from tmath_array import _memory
+        for shape in ((2**31 - 1, 0), (0, 2**31 - 1)):
+            x = xp.eye(*shape)
+            xp.eval(x)
+            print(x.shape)
+        _memory.set_max_bytes(2**20)
+        try:
+            xp.eye(200_000, 1, dtype=xp.bool)  # a 200 kB result, 1.6 MB of row numbers
+        except MemoryError:
+            print("MemoryError")
+    """, rlimit_gib=2)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.split("\n")[:3] == ["(2147483647, 0)", "(0, 2147483647)", "MemoryError"]

@@ -429,6 +429,11 @@ def eye(n_rows, n_cols=None, /, *, k: int = 0, dtype=None, device=None):
     dt = _DEFAULT_FLOAT if dtype is None else _check_dtype("eye", dtype)
     dev = _device_and_dtype("eye", device, dt)
     s = dev._s
+    if n_rows == 0 or n_cols == 0:
+        # (the row and column ranges below would still be computed: eye(2**31 - 1, 0)
+        # segfaulted allocating 16 GiB of row numbers for an empty matrix)
+        return _core.new(mx.zeros((n_rows, n_cols), dtype=dt._mx, stream=s), dt, dev)
+    _memory.check_shape("eye", (n_rows + n_cols,), 8, "int64")  # the ranges themselves
     rows = mx.arange(n_rows, dtype=mx.int64, stream=s)[:, None]
     cols = mx.arange(n_cols, dtype=mx.int64, stream=s)[None, :]
     mask = mx.equal(mx.subtract(cols, rows, stream=s), k, stream=s)
