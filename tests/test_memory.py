@@ -182,13 +182,13 @@ def test_address_space_limit_is_the_default():
 
 def test_empty_eye_with_a_huge_side_allocates_nothing():
     # (found by tools/fuzz: eye(2**31 - 1, 0) computed its 16 GiB of row numbers for an
-    # empty matrix, and MLX segfaulted when the allocation failed)
+    # empty matrix, and MLX segfaulted when the allocation failed; tril/triu likewise)
     r = _run("""
         import tmath_array as xp
         from tmath_array import _memory
         for shape in ((2**31 - 1, 0), (0, 2**31 - 1)):
             x = xp.eye(*shape)
-            xp.eval(x)
+            xp.eval(x, xp.tril(x), xp.triu(x, k=2))  # (tril and triu segfaulted alike)
             print(x.shape)
         _memory.set_max_bytes(2**20)
         try:

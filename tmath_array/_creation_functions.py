@@ -469,6 +469,9 @@ def _tri_mask(x, k: int, lower: bool):
     n, m = x._array.shape[-2:]
     k = builtins.min(builtins.max(k, -n - 1), m + 1)  # any k beyond the matrix acts alike
     s = x._device._s
+    if x._array.size == 0:  # (no row and column ranges for nothing: see eye)
+        return mx.array(x._array)
+    _memory.check_shape("tril/triu", (n + m,), 8, "int64")
     rows = mx.arange(n, dtype=mx.int64, stream=s)[:, None]
     cols = mx.arange(m, dtype=mx.int64, stream=s)[None, :]
     diff = mx.subtract(cols, rows, stream=s)
