@@ -352,16 +352,18 @@ def arange(start, /, stop=None, step=1, *, dtype=None, device=None):
     if n == 0:  # (start and step may not fit any MLX integer: leave them out)
         return _core.new(mx.zeros((0,), dtype=dtype._mx, stream=s), dtype, dev)
     if dtype in _d.INT_RANGE:
-        if n:
-            lo, hi = _d.INT_RANGE[dtype]
-            last = start + (n - 1) * step
-            if not (lo <= start <= hi and lo <= last <= hi):
-                raise OverflowError(f"arange: values from {start} to {last} do not fit "
-                                    f"{_core.dtype_name(dtype)}")
+        lo, hi = _d.INT_RANGE[dtype]
+        last = start + (n - 1) * step
+        if not (lo <= start <= hi and lo <= last <= hi):
+            raise OverflowError(f"arange: values from {start} to {last} do not fit "
+                                f"{_core.dtype_name(dtype)}")
+    if dtype in _d.INT_RANGE and all_int:
         # Computed in int64 with wrap-around; every value fits the target dtype.
         idx = mx.arange(n, dtype=mx.int64, stream=s)
         out = mx.add(mx.multiply(idx, int(step), stream=s), int(start), stream=s)
         return _core.new(out.astype(dtype._mx, stream=s), dtype, dev)
+    # Floats (with an integer dtype too: the values, then truncated toward zero; an
+    # integer step of int(step) gave arange(3, 0.4, -1.07, dtype=uint32) = [3, 2, 1]).
     work = mx.float64 if dev.type == "cpu" else mx.float32
     idx = mx.arange(n, dtype=work, stream=s)
     out = mx.add(mx.multiply(idx, float(step), stream=s), float(start), stream=s)
