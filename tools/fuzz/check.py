@@ -370,6 +370,8 @@ def policy(call: targets.Call, result) -> Policy:
             isinstance(a.oracle(), (int, float, complex)) and np.isfinite(a.oracle())
             for a in call.args[:2]):
         pol.values = False  # infinite ends (NumPy: NaN, from 0 * inf)
+    if name in ("fftfreq", "rfftfreq") and not _finite_spacing(call):
+        pol.values = False  # (NumPy multiplies by 1 / (n * d): 0 * inf is its NaN)
     if name in ACCUMULATING:
         pol.scale = _input_scale(call)
     pol.rtol = max([_RTOL.get(t[6:], 0.0) for v in _array_vals(call) for t in v.tags
@@ -397,6 +399,15 @@ def policy(call: targets.Call, result) -> Policy:
         # attention scores: the unit tests check these against the standard.
         pol.values = False
     return pol
+
+
+def _finite_spacing(call: targets.Call) -> bool:
+    n = call.args[0].oracle() if call.args else None
+    d = call.kwargs["d"].oracle() if "d" in call.kwargs else 1.0
+    try:
+        return math.isfinite(1.0 / (n * d))
+    except (TypeError, ZeroDivisionError, OverflowError):
+        return False
 
 
 def _scalar_vals(call: targets.Call) -> list:
