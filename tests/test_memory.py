@@ -198,3 +198,14 @@ def test_empty_eye_with_a_huge_side_allocates_nothing():
     """, rlimit_gib=2)
     assert r.returncode == 0, r.stderr[-2000:]
     assert r.stdout.split("\n")[:3] == ["(2147483647, 0)", "(0, 2147483647)", "MemoryError"]
+
+
+def test_tolist_counts_the_python_objects(limit):
+    # (found by tools/fuzz: tolist() of a (2**30, 0) array built 2**30 empty lists until
+    # Python ran out of memory, with an empty MemoryError)
+    with pytest.raises(MemoryError, match="tolist: the nested lists of an array of shape"):
+        xp.zeros((2**30, 0), dtype=xp.bool).tolist()
+    limit(64 * 10 + 32 * 30)
+    assert xp.zeros((10, 3)).tolist() == [[0.0] * 3] * 10  # exactly at the limit
+    with pytest.raises(MemoryError):
+        xp.zeros((10, 4)).tolist()
