@@ -187,6 +187,14 @@ def test_like_functions(shape, name):
     assert_array_equal(xp.full_like(x, 1, dtype=xp.int8), np.ones(shape, np.int8))
 
 
+@pytest.mark.parametrize("value", [2**63, 2**64, -(2**70), 0, 0.5, float("nan")])
+def test_bool_from_any_python_number(value):
+    # (found by tools/fuzz: asarray(2**63, dtype=bool) raised MLX's std::bad_cast)
+    want = bool(value)
+    assert xp.asarray(value, dtype=xp.bool).tolist() is want
+    assert xp.full((2,), value, dtype=xp.bool).tolist() == [want, want]
+
+
 def test_full_like_values_and_dtype():
     x = xp.asarray([[1, 2], [3, 4]], dtype=xp.int16)
     assert_array_equal(xp.full_like(x, 9), np.full((2, 2), 9, np.int16))

@@ -98,6 +98,9 @@ def _scalar_array(name: str, value, dtype) -> mx.array:
         return mx.array(int(value), dtype=dtype._mx)
     if isinstance(value, complex) and dtype not in _d.CATEGORIES["complex floating-point"]:
         raise TypeError(f"{name}: cannot convert a complex value to {_core.dtype_name(dtype)}")
+    if dtype is _d.bool:
+        # (MLX cannot take an int beyond int64 even for a bool: std::bad_cast)
+        return mx.array(builtins.bool(value))
     if isinstance(value, int) and dtype in _d.CATEGORIES["floating-point"]:
         value = float(value)
     return mx.array(value, dtype=dtype._mx)
