@@ -108,6 +108,8 @@ def array(draw, name: str | None = None, shp: tuple[int, ...] | None = None,
 def int_array(draw, shp: tuple[int, ...], lo: int, hi: int, name: str | None = None) -> values.Val:
     """An integer array (indices), values mostly in ``[lo, hi]``."""
     name = draw(st.sampled_from(INT_NAMES + ("int32", "int64"))) if name is None else name
+    if math.prod(shp) > 4096:  # (see np_values)
+        shp = tuple(min(n, 4) for n in shp)
     info = np.iinfo(name)
     lo, hi = max(lo, int(info.min)), min(hi, int(info.max))
     el = st.one_of(st.integers(lo, hi) if lo <= hi else st.just(0),
