@@ -65,6 +65,15 @@ def test_arange_dtype_and_errors():
         xp.arange(0, 300, 100, dtype=xp.int8)
 
 
+@pytest.mark.parametrize("args, dtype", [((3, 0.48, -1.0674), "uint32"), ((0.5, 5, 1.5), "int8"),
+                                         ((-2.5, 2, 1.0), "int32"), ((1, 2, 0.25), "int64")])
+def test_arange_float_arguments_with_an_integer_dtype(args, dtype):
+    # (found by tools/fuzz: the step was truncated to an int first: [3, 2, 1] for the first)
+    start, stop, step = args
+    want = np.trunc(start + np.arange(len(np.arange(*args))) * step).astype(dtype)
+    assert_array_equal(xp.arange(*args, dtype=xp_dtype(dtype)), want)
+
+
 @pytest.mark.parametrize("args", [(-(2**70), 1, -1), (2**70, 0), (0, 2**64, -(2**65))])
 def test_arange_empty_with_huge_ints(args):
     # (found by tools/fuzz: an empty range still passed start to MLX: std::bad_cast)
@@ -176,6 +185,14 @@ def test_like_functions(shape, name):
     assert_array_equal(xp.ones_like(x), np.ones(shape, "float32" if name == "bfloat16" else name),
                        dtype=name)
     assert_array_equal(xp.full_like(x, 1, dtype=xp.int8), np.ones(shape, np.int8))
+
+
+@pytest.mark.parametrize("value", [2**63, 2**64, -(2**70), 0, 0.5, float("nan")])
+def test_bool_from_any_python_number(value):
+    # (found by tools/fuzz: asarray(2**63, dtype=bool) raised MLX's std::bad_cast)
+    want = bool(value)
+    assert xp.asarray(value, dtype=xp.bool).tolist() is want
+    assert xp.full((2,), value, dtype=xp.bool).tolist() == [want, want]
 
 
 def test_full_like_values_and_dtype():

@@ -1,8 +1,9 @@
 """The fuzzer (tools/fuzz, docs/reliability-fuzzing.md): its quick profile, and its harness.
 
-The quick profile runs a fixed seed, so a red CI run replays exactly; its calls run op
-by op (``TMATH_ARRAY_NO_COMPILE=1``), since compiling kernels with a cold cache costs
-minutes. The long profile (compiled, >= 100,000 calls) is a command in the docs.
+The quick profile runs a fixed seed (``python -m tools.fuzz --calls 2000 --seed 0
+--batch-size 4 --no-compile``), so a red CI run replays exactly. Its calls run op by op
+(``TMATH_ARRAY_NO_COMPILE=1``): compiling kernels with a cold cache costs minutes. The
+long profile (compiled, >= 100,000 calls) is a command in the docs.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import warnings
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -22,9 +23,16 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import tmath_array as xp  # noqa: E402
+from tmath_array import _compile  # noqa: E402
 from tools.fuzz import check, runner, targets, values  # noqa: E402
 
-QUICK_CALLS = 2500
+QUICK_CALLS = 2000
+
+
+@pytest.fixture
+def no_compile(monkeypatch):
+    """Composites op by op, as in the quick profile (no g++ with a cold kernel cache)."""
+    monkeypatch.setattr(_compile, "enabled", False)
 
 
 def _report(res) -> str:
@@ -34,7 +42,7 @@ def _report(res) -> str:
 
 
 def test_quick_profile_finds_no_bugs():
-    res = runner.run(QUICK_CALLS, seed=0, compile=False)
+    res = runner.run(QUICK_CALLS, seed=0, batch_size=4, compile=False)
     text = _report(res)
     assert res.done == QUICK_CALLS, text
     assert not res.bugs, text
@@ -48,7 +56,7 @@ def test_quick_profile_finds_no_bugs():
                                              ("abort", "bug:crash", "SIGABRT"),
                                              ("hang", "bug:hang", "hang")])
 def test_runner_survives_a_dying_worker(what, kind, how):
-    res = runner.run(6, seed=1, batch_size=4, timeout=5, selftest=what, compile=False)
+    res = runner.run(6, seed=1, batch_size=4, timeout=2, selftest=what, compile=False)
     text = _report(res)
     assert res.done == 6 and res.restarts == 1, text
     [bug] = res.bugs.values()
@@ -58,9 +66,10 @@ def test_runner_survives_a_dying_worker(what, kind, how):
     assert f"[{kind}] {bug['target']}" in text and bug["src"] in text
 
 
-@settings(max_examples=40, derandomize=True, deadline=None)
+@settings(derandomize=True, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_reproducer_lines_replay_the_call(data):
+def test_reproducer_lines_replay_the_call(data, no_compile):
     call = targets.draw_call(data.draw, targets.discover())
     ns: dict = {}
     exec(values.HEADER, ns)

@@ -174,6 +174,16 @@ def test_concat_errors():
     assert xp.concat([xp.asarray(1.0), xp.asarray(2.0)], axis=None).tolist() == [1.0, 2.0]
 
 
+def test_concat_of_empty_arrays_past_32_bits():
+    # (found by tools/fuzz: two (2**31 - 1, 0) arrays joined along axis 0 leaked MLX's raw
+    # "[concatenate] Shape dimension 4294967294 is outside the supported range")
+    a = xp.zeros((2**31 - 1, 0))
+    with pytest.raises(ValueError, match="^concat: dimension 4294967294"):
+        xp.concat([a, a], axis=-2)
+    assert xp.concat([a, a], axis=1).shape == (2**31 - 1, 0)
+    assert xp.concat([a, a], axis=None).shape == (0,)
+
+
 # --- axes: expand_dims, squeeze, flip, permute_dims, moveaxis ---------------------
 
 @given(case=arrays(), data=st.data())

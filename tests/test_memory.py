@@ -178,3 +178,34 @@ def test_address_space_limit_is_the_default():
     lines = r.stdout.split()
     assert lines[-1] == "alive"
     assert "no error" not in lines
+
+
+def test_empty_eye_with_a_huge_side_allocates_nothing():
+    # (found by tools/fuzz: eye(2**31 - 1, 0) computed its 16 GiB of row numbers for an
+    # empty matrix, and MLX segfaulted when the allocation failed; tril/triu likewise)
+    r = _run("""
+        import tmath_array as xp
+        from tmath_array import _memory
+        for shape in ((2**31 - 1, 0), (0, 2**31 - 1)):
+            x = xp.eye(*shape)
+            xp.eval(x, xp.tril(x), xp.triu(x, k=2))  # (tril and triu segfaulted alike)
+            print(x.shape)
+        _memory.set_max_bytes(2**20)
+        try:
+            xp.eye(200_000, 1, dtype=xp.bool)  # a 200 kB result, 1.6 MB of row numbers
+        except MemoryError:
+            print("MemoryError")
+    """, rlimit_gib=2)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.split("\n")[:3] == ["(2147483647, 0)", "(0, 2147483647)", "MemoryError"]
+
+
+def test_tolist_counts_the_python_objects(limit):
+    # (found by tools/fuzz: tolist() of a (2**30, 0) array built 2**30 empty lists until
+    # Python ran out of memory, with an empty MemoryError)
+    with pytest.raises(MemoryError, match="tolist: the nested lists of an array of shape"):
+        xp.zeros((2**30, 0), dtype=xp.bool).tolist()
+    limit(64 * 10 + 32 * 30)
+    assert xp.zeros((10, 3)).tolist() == [[0.0] * 3] * 10  # exactly at the limit
+    with pytest.raises(MemoryError):
+        xp.zeros((10, 4)).tolist()

@@ -349,6 +349,7 @@ class Array(ArrayMethods):
 
     def tolist(self):
         """The array as nested Python lists (a sync point)."""
+        _memory.check_python_objects("tolist", self._array.shape)
         _lazy.materialize(_lazy.CONVERSION, self._array)
         return self._array.tolist()
 

@@ -98,6 +98,9 @@ def _scalar_array(name: str, value, dtype) -> mx.array:
         return mx.array(int(value), dtype=dtype._mx)
     if isinstance(value, complex) and dtype not in _d.CATEGORIES["complex floating-point"]:
         raise TypeError(f"{name}: cannot convert a complex value to {_core.dtype_name(dtype)}")
+    if dtype is _d.bool:
+        # (MLX cannot take an int beyond int64 even for a bool: std::bad_cast)
+        return mx.array(builtins.bool(value))
     if isinstance(value, int) and dtype in _d.CATEGORIES["floating-point"]:
         value = float(value)
     return mx.array(value, dtype=dtype._mx)
@@ -352,16 +355,18 @@ def arange(start, /, stop=None, step=1, *, dtype=None, device=None):
     if n == 0:  # (start and step may not fit any MLX integer: leave them out)
         return _core.new(mx.zeros((0,), dtype=dtype._mx, stream=s), dtype, dev)
     if dtype in _d.INT_RANGE:
-        if n:
-            lo, hi = _d.INT_RANGE[dtype]
-            last = start + (n - 1) * step
-            if not (lo <= start <= hi and lo <= last <= hi):
-                raise OverflowError(f"arange: values from {start} to {last} do not fit "
-                                    f"{_core.dtype_name(dtype)}")
+        lo, hi = _d.INT_RANGE[dtype]
+        last = start + (n - 1) * step
+        if not (lo <= start <= hi and lo <= last <= hi):
+            raise OverflowError(f"arange: values from {start} to {last} do not fit "
+                                f"{_core.dtype_name(dtype)}")
+    if dtype in _d.INT_RANGE and all_int:
         # Computed in int64 with wrap-around; every value fits the target dtype.
         idx = mx.arange(n, dtype=mx.int64, stream=s)
         out = mx.add(mx.multiply(idx, int(step), stream=s), int(start), stream=s)
         return _core.new(out.astype(dtype._mx, stream=s), dtype, dev)
+    # Floats (with an integer dtype too: the values, then truncated toward zero; an
+    # integer step of int(step) gave arange(3, 0.4, -1.07, dtype=uint32) = [3, 2, 1]).
     work = mx.float64 if dev.type == "cpu" else mx.float32
     idx = mx.arange(n, dtype=work, stream=s)
     out = mx.add(mx.multiply(idx, float(step), stream=s), float(start), stream=s)
@@ -429,6 +434,11 @@ def eye(n_rows, n_cols=None, /, *, k: int = 0, dtype=None, device=None):
     dt = _DEFAULT_FLOAT if dtype is None else _check_dtype("eye", dtype)
     dev = _device_and_dtype("eye", device, dt)
     s = dev._s
+    if n_rows == 0 or n_cols == 0:
+        # (the row and column ranges below would still be computed: eye(2**31 - 1, 0)
+        # segfaulted allocating 16 GiB of row numbers for an empty matrix)
+        return _core.new(mx.zeros((n_rows, n_cols), dtype=dt._mx, stream=s), dt, dev)
+    _memory.check_shape("eye", (n_rows + n_cols,), 8, "int64")  # the ranges themselves
     rows = mx.arange(n_rows, dtype=mx.int64, stream=s)[:, None]
     cols = mx.arange(n_cols, dtype=mx.int64, stream=s)[None, :]
     mask = mx.equal(mx.subtract(cols, rows, stream=s), k, stream=s)
@@ -464,6 +474,9 @@ def _tri_mask(x, k: int, lower: bool):
     n, m = x._array.shape[-2:]
     k = builtins.min(builtins.max(k, -n - 1), m + 1)  # any k beyond the matrix acts alike
     s = x._device._s
+    if x._array.size == 0:  # (no row and column ranges for nothing: see eye)
+        return mx.array(x._array)
+    _memory.check_shape("tril/triu", (n + m,), 8, "int64")
     rows = mx.arange(n, dtype=mx.int64, stream=s)[:, None]
     cols = mx.arange(m, dtype=mx.int64, stream=s)[None, :]
     diff = mx.subtract(cols, rows, stream=s)

@@ -127,6 +127,7 @@ def concat(arrays: tuple[Array, ...] | list[Array], /, *, axis: int | None = 0) 
     s = dev._s
     parts = [a._array if a._dtype is dt else a._array.astype(dt._mx, stream=s) for a in arrays]
     if axis is None:
+        _memory.check_shape("concat", (builtins.sum(a.size for a in arrays),))
         parts = [mx.reshape(p, (-1,), stream=s) for p in parts]
         return _core.new(mx.concatenate(parts, axis=0, stream=s), dt, dev)
     ndim = arrays[0].ndim
@@ -138,6 +139,10 @@ def concat(arrays: tuple[Array, ...] | list[Array], /, *, axis: int | None = 0) 
                 m != n for i, (m, n) in enumerate(zip(a.shape, arrays[0].shape)) if i != ax):
             raise ValueError(f"concat: shapes {[t.shape for t in arrays]} differ outside "
                              f"axis {axis}")
+    # (empty arrays can add up past MLX's 32-bit sides: its raw OverflowError otherwise)
+    shape = list(arrays[0].shape)
+    shape[ax] = builtins.sum(a.shape[ax] for a in arrays)
+    _memory.check_shape("concat", tuple(shape))
     return _core.new(mx.concatenate(parts, axis=ax, stream=s), dt, dev)
 
 

@@ -140,3 +140,23 @@ def check(arr) -> None:
     nbytes = math.prod(arr.shape) * arr.itemsize
     if nbytes > max_bytes:
         raise _too_big("", arr.shape, str(arr.dtype).replace("mlx.core.", ""), nbytes)
+
+
+# What CPython needs at least for a list (56 bytes and its slot in the parent) and for a
+# number (a float: 24 bytes and its slot).
+_PY_LIST_BYTES, _PY_NUMBER_BYTES = 64, 32
+
+
+def check_python_objects(name: str, shape: tuple[int, ...]) -> None:
+    """MemoryError (with a message) when nested lists of ``shape`` cannot fit the limit.
+
+    ``x.tolist()`` of an empty array with a huge side, ``(2**30, 0)``, is 2**30 empty
+    lists: Python runs out of memory after a long time, with an empty MemoryError.
+    """
+    lists = math.prod(shape[:-1]) if len(shape) > 1 else 1
+    nbytes = lists * _PY_LIST_BYTES + math.prod(shape) * _PY_NUMBER_BYTES
+    if nbytes > max_bytes:
+        raise MemoryError(
+            f"{name}: the nested lists of an array of shape {tuple(shape)} need at least "
+            f"{format_bytes(nbytes)}, more than the {format_bytes(max_bytes)} tmath_array "
+            f"allows (the limit comes from {source}; set {ENV} to change it)")

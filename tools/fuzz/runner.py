@@ -105,6 +105,7 @@ def run(calls: int, seed: int, batch_size: int = 8, timeout: float = 120.0,
                                     stdout=subprocess.DEVNULL, stderr=errf)
             os.close(w)
             started = None  # the call in progress: (batch, i, target, src)
+            position = None  # (batch, index) of the next call to draw, once one ended
             reader = os.fdopen(r, "r")
             ended = False
             killed = ""
@@ -136,6 +137,7 @@ def run(calls: int, seed: int, batch_size: int = 8, timeout: float = 120.0,
                         result.record(started["target"], ev["kind"], started["src"],
                                       ev["detail"])
                         started = None
+                        position = (ev["b"], ev["i"] + 1)
                         if progress and result.done % 1000 == 0:
                             el = time.monotonic() - t0
                             print(f"  {result.done} calls, {result.bug_count} bugs, "
@@ -144,6 +146,7 @@ def run(calls: int, seed: int, batch_size: int = 8, timeout: float = 120.0,
                             ended = True
                     elif t == "B":
                         batch, skip = ev["b"] + 1, 0
+                        position = (batch, 0)
                 if ended:
                     proc.kill()
                     break
@@ -153,12 +156,22 @@ def run(calls: int, seed: int, batch_size: int = 8, timeout: float = 120.0,
             stderr = errf.read().decode(errors="replace")
         if ended or (rc == 0 and started is None and batch >= batches):
             break
-        # The worker died (or hung) during `started`, or before its first call.
+        # The worker died (or hung) during `started`, while drawing a call, or at start.
         if started is None:
-            if killed or rc != 0:
-                raise RuntimeError(f"fuzz worker failed before any call (rc={rc}):\n"
-                                   f"{stderr[-3000:]}")
-            break
+            if position is None:
+                if killed or rc != 0:
+                    raise RuntimeError(f"fuzz worker failed before any call (rc={rc}):\n"
+                                       f"{stderr[-3000:]}")
+                break
+            # Drawing the next call failed: the fuzzer's fault; skip that draw.
+            b, i = position
+            result.record("(drawing)", "fuzzer-error:draw", f"batch {b}, call {i}",
+                          _tail(stderr))
+            result.restarts += 1
+            batch, skip = b, i + 1
+            if skip >= (batch_size if batch < batches - 1 else last_size):
+                batch, skip = batch + 1, 0
+            continue
         how = killed or (f"signal {signal.Signals(-rc).name}" if rc < 0 else f"exit {rc}")
         kind = "bug:hang" if killed else "bug:crash"
         detail = f"{how}; stderr: {_tail(stderr)}"

@@ -86,10 +86,21 @@ def _run_batch(a, out, names: list[str], batch: int, skip: int) -> int:
     @hseed(a.seed * 1_000_003 + batch)
     @given(st.data())
     def fuzz(data):
-        call = targets.draw_call(data.draw, [target])
+        try:
+            call = targets.draw_call(data.draw, [target])
+        except Exception as exc:  # noqa: BLE001 - the fuzzer's own fault, reported as such
+            if type(exc).__module__.startswith("hypothesis"):
+                raise  # (its control flow: a rejected draw is drawn again)
+            call = exc
         i = counter[0]
         counter[0] += 1
         if i < skip or i >= a.batch_size:
+            return
+        if isinstance(call, Exception):
+            out.write(json.dumps({"t": "S", "b": batch, "i": i, "target": target,
+                                  "src": f"(drawing {target})"}) + "\n")
+            out.write(json.dumps({"t": "E", "b": batch, "i": i, "kind": "fuzzer-error:draw",
+                                  "detail": f"{type(call).__name__}: {call}"[:2000]}) + "\n")
             return
         out.write(json.dumps({"t": "S", "b": batch, "i": i, "target": call.target,
                               "src": call.src()}) + "\n")
