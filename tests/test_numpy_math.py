@@ -658,3 +658,12 @@ def test_lazy_functions_run_no_sync_point():
     ]
     assert xp.sync_stats().total == 0
     assert all(isinstance(r, xp.Array) for r in results)
+
+
+def test_isclose_shapes_that_do_not_broadcast_and_nan_reductions_of_non_arrays():
+    # (found by tools/fuzz: MLX's '[broadcast_shapes]' error and an AttributeError leaked)
+    with pytest.raises(ValueError, match=r"^isclose: shapes \(0, 1\) and \(5, 0, 2, 2\)"):
+        xp.allclose(xp.zeros((0, 1)), xp.zeros((5, 0, 2, 2)))
+    for fn in (xp.nanmean, xp.nanmax, xp.nanstd, xp.nanmedian, xp.nansum):
+        with pytest.raises(TypeError):
+            fn(np.array([0.0], np.float32))

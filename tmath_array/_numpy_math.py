@@ -247,8 +247,12 @@ def isclose(a: Array | complex, b: Array | complex, rtol: float = 1e-05, atol: f
     s = dev._s
     # Note: as NumPy, values that are not finite are close only when equal; MLX's
     # isclose misses this for complex infinities.
-    finite = mx.logical_and(mx.isfinite(a1, stream=s), mx.isfinite(a2, stream=s), stream=s)
-    out = mx.where(finite, mx.isclose(a1, a2, rtol, atol, stream=s), a1 == a2, stream=s)
+    try:
+        finite = mx.logical_and(mx.isfinite(a1, stream=s), mx.isfinite(a2, stream=s),
+                                stream=s)
+        out = mx.where(finite, mx.isclose(a1, a2, rtol, atol, stream=s), a1 == a2, stream=s)
+    except ValueError as exc:
+        raise (_core.broadcast_failure("isclose", exc, a1, a2) or exc) from None
     if equal_nan:
         both = mx.logical_and(mx.isnan(a1, stream=s), mx.isnan(a2, stream=s), stream=s)
         out = mx.logical_or(out, both, stream=s)

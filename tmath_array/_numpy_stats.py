@@ -88,6 +88,7 @@ def nanmean(a: Array, axis: int | tuple[int, ...] | None = None, dtype=None, out
     Integer input gives float32 (as ``xp.mean``; NumPy: float64).
     """
     no_out("nanmean", out)
+    _core.check_array("nanmean", a, "a")
     if a._dtype not in _FLOATING and dtype is None:
         return _mean(a, axis=axis, keepdims=keepdims)
     x, valid, axes, dt, _ = _nan_parts("nanmean", a, axis, keepdims, dtype)
