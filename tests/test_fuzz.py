@@ -1,6 +1,6 @@
 """The fuzzer (tools/fuzz, docs/reliability-fuzzing.md): its quick profile, and its harness.
 
-The quick profile runs a fixed seed (``python -m tools.fuzz --calls 2000 --seed 0
+The quick profile runs a fixed seed (``python -m tools.fuzz --calls 1200 --seed 0
 --batch-size 4 --no-compile``), so a red CI run replays exactly. Its calls run op by op
 (``TMATH_ARRAY_NO_COMPILE=1``): compiling kernels with a cold cache costs minutes. The
 long profile (compiled, >= 100,000 calls) is a command in the docs.
@@ -26,7 +26,7 @@ import tmath_array as xp  # noqa: E402
 from tmath_array import _compile  # noqa: E402
 from tools.fuzz import check, runner, targets, values  # noqa: E402
 
-QUICK_CALLS = 2000
+QUICK_CALLS = 1200
 
 
 @pytest.fixture
@@ -52,13 +52,14 @@ def test_quick_profile_finds_no_bugs():
     assert res.kinds["ok"] > QUICK_CALLS // 4, text
 
 
-@pytest.mark.parametrize("what, kind, how", [("crash", "bug:crash", "SIGSEGV"),
-                                             ("abort", "bug:crash", "SIGABRT"),
-                                             ("hang", "bug:hang", "hang")])
-def test_runner_survives_a_dying_worker(what, kind, how):
-    res = runner.run(6, seed=1, batch_size=4, timeout=2, selftest=what, compile=False)
+@pytest.mark.parametrize("what, kind, how, calls", [("crash", "bug:crash", "SIGSEGV", 3),
+                                                    ("hang", "bug:hang", "hang", 1)])
+def test_runner_survives_a_dying_worker(what, kind, how, calls):
+    # The first call of the first worker misbehaves; a new worker runs the other calls
+    # (one start fewer for the hang: each costs seconds).
+    res = runner.run(calls, seed=1, batch_size=4, timeout=5, selftest=what, compile=False)
     text = _report(res)
-    assert res.done == 6 and res.restarts == 1, text
+    assert res.done == calls and res.restarts == 1, text
     [bug] = res.bugs.values()
     assert bug["kind"] == kind and how in bug["detail"], text
     # The reproducer is the call the worker had started.

@@ -414,7 +414,8 @@ def test_tile_errors():
     lambda: xp.tile(xp.ones((2**16, 0)), (2**16, 2)),
     lambda: xp.repeat(xp.ones((0,)), 2**40),
     lambda: xp.repeat(xp.ones((2, 0)), 2**30, axis=0),
-], ids=["tile count", "tile side", "repeat count", "repeat side"])
+    lambda: xp.repeat(xp.ones((2**30, 0)), xp.asarray([2]), axis=0),
+], ids=["tile count", "tile side", "repeat count", "repeat side", "repeat array side"])
 def test_tile_and_repeat_of_empty_arrays_past_32_bits(call):
     # (found by tools/fuzz: an empty array passed the size check and MLX's nanobind
     # "incompatible function arguments" TypeError leaked for counts past 2**31 - 1)

@@ -209,3 +209,24 @@ def test_tolist_counts_the_python_objects(limit):
     assert xp.zeros((10, 3)).tolist() == [[0.0] * 3] * 10  # exactly at the limit
     with pytest.raises(MemoryError):
         xp.zeros((10, 4)).tolist()
+
+
+def test_empty_products_with_a_huge_batch():
+    # (found by tools/fuzz: MLX's matmul segfaulted evaluating an empty product with a
+    # batch of 2**30 matrices)
+    r = _run("""
+        import tmath_array as xp
+        out = xp.zeros((3, 2**30, 0, 3)) @ xp.zeros((1, 3, 1))
+        xp.eval(out)
+        print(out.shape)
+    """, rlimit_gib=2)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.strip() == "(3, 1073741824, 0, 1)"
+
+
+def test_unstack_counts_its_arrays():
+    # (found by tools/fuzz: unstack of a (2**30, 0) array made arrays until MLX's
+    # std::bad_alloc)
+    with pytest.raises(MemoryError, match="unstack: 1073741824 arrays need at least"):
+        xp.unstack(xp.zeros((2**30, 0)), axis=0)
+    assert len(xp.unstack(xp.zeros((5, 0)))) == 5

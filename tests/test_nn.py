@@ -547,6 +547,13 @@ def test_sdpa_fully_masked_queries_give_zeros(name, additive):
     assert not np.asarray(xp.astype(got, xp.float32))[:, :, [1, 3]].any()
 
 
+def test_sdpa_with_no_query_heads():
+    # (found by tools/fuzz: 0 query heads against 1 key/value head were "broadcast" to 1,
+    # and MLX's "Cannot broadcast array of shape (2,0,3,4)" leaked)
+    q, k, v = xp.zeros((2, 0, 3, 4)), xp.ones((2, 1, 5, 4)), xp.ones((2, 1, 5, 6))
+    assert F.scaled_dot_product_attention(q, k, v).shape == (2, 0, 3, 6)
+
+
 def test_sdpa_errors():
     q = xp.ones((1, 4, 3, 8))
     kv = xp.ones((1, 2, 3, 8))

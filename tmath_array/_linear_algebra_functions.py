@@ -71,6 +71,10 @@ def matmul(x1: Array, x2: Array, /) -> Array:
             out = mx.matmul(a1, a2, stream=s)
         except ValueError as exc:  # (batch shapes that do not broadcast)
             raise _core.broadcast_failure("matmul", exc, x1, x2) or exc from None
+        if out.size == 0:
+            # Note: MLX's matmul segfaults evaluating an empty product with a huge batch,
+            # (3, 2**30, 0, 3) @ (1, 3, 1); an empty result needs no product at all.
+            out = mx.zeros(out.shape, dtype=out.dtype, stream=s)
         return _core.new(out, dt, dev)
     # Note: MLX's matmul takes floating dtypes only; integers multiply and sum
     # exactly, with the standard's wrap-around on overflow.

@@ -334,6 +334,8 @@ def unstack(x: Array, /, *, axis: int = 0) -> tuple[Array, ...]:
     ax = _axis("unstack", axis, x.ndim)
     if x.shape[ax] == 0:
         return ()
+    n = x.shape[ax]  # (an empty (2**30, 0) array unstacks into 2**30 arrays)
+    _memory.check_objects("unstack", n * _memory.ARRAY_OBJECT_BYTES, f"{n} arrays")
     return tuple(_core.new(a, x._dtype, x._device)
                  for a in mx.unstack(x._array, axis=ax, stream=x._device._s))
 
@@ -420,6 +422,7 @@ def _repeat_array(x: Array, a: mx.array, repeats: Array, ax: int) -> Array:
     if counts.shape == (1,):
         count = int(counts[0])
         _check_size("repeat", a.size * count)
+        _memory.check_shape("repeat", (a.shape[ax] * count,))  # (for empty arrays)
         return _core.new(mx.repeat(a, count, axis=ax, stream=x._device._s), x._dtype,
                          x._device)
     total = int(counts.sum(dtype=np.int64))

@@ -142,21 +142,30 @@ def check(arr) -> None:
         raise _too_big("", arr.shape, str(arr.dtype).replace("mlx.core.", ""), nbytes)
 
 
-# What CPython needs at least for a list (56 bytes and its slot in the parent) and for a
-# number (a float: 24 bytes and its slot).
-_PY_LIST_BYTES, _PY_NUMBER_BYTES = 64, 32
+# What CPython needs at least for a list (56 bytes and its slot in the parent), for a
+# number (a float: 24 bytes and its slot), and for an Array (its object, its MLX array's
+# Python object and C++ node, its slot).
+_PY_LIST_BYTES, _PY_NUMBER_BYTES, ARRAY_OBJECT_BYTES = 64, 32, 256
+
+
+def check_objects(name: str, nbytes: int, what: str) -> None:
+    """MemoryError (with a message) when ``what`` needs more than the limit.
+
+    For Python objects made one by one (``tolist``, ``unstack``): Python runs out of
+    memory only after a long time, with an empty MemoryError (or MLX's std::bad_alloc).
+    """
+    if nbytes > max_bytes:
+        raise MemoryError(
+            f"{name}: {what} need at least {format_bytes(nbytes)}, more than the "
+            f"{format_bytes(max_bytes)} tmath_array allows (the limit comes from {source}; "
+            f"set {ENV} to change it)")
 
 
 def check_python_objects(name: str, shape: tuple[int, ...]) -> None:
-    """MemoryError (with a message) when nested lists of ``shape`` cannot fit the limit.
+    """``check_objects`` for the nested lists of an array of ``shape`` (``tolist``).
 
-    ``x.tolist()`` of an empty array with a huge side, ``(2**30, 0)``, is 2**30 empty
-    lists: Python runs out of memory after a long time, with an empty MemoryError.
+    ``x.tolist()`` of an empty array with a huge side, ``(2**30, 0)``, is 2**30 empty lists.
     """
     lists = math.prod(shape[:-1]) if len(shape) > 1 else 1
-    nbytes = lists * _PY_LIST_BYTES + math.prod(shape) * _PY_NUMBER_BYTES
-    if nbytes > max_bytes:
-        raise MemoryError(
-            f"{name}: the nested lists of an array of shape {tuple(shape)} need at least "
-            f"{format_bytes(nbytes)}, more than the {format_bytes(max_bytes)} tmath_array "
-            f"allows (the limit comes from {source}; set {ENV} to change it)")
+    check_objects(name, lists * _PY_LIST_BYTES + math.prod(shape) * _PY_NUMBER_BYTES,
+                  f"the nested lists of an array of shape {tuple(shape)}")

@@ -626,7 +626,7 @@ def scaled_dot_product_attention(
         if hq != hkv and 1 not in (hq, hkv):
             raise ValueError(f"{name}: query has {hq} heads and key/value {hkv}; pass "
                              "enable_gqa=True for grouped-query attention")
-        h = builtins.max(hq, hkv)
+        h = hq if hkv == 1 else hkv  # (broadcasting: 1 gives way, to 0 heads too)
     nb = math.prod(batch)
     # MLX's kernel takes (B, heads, T, D); a single key/value head is shared by all
     # query heads (multi-query attention), which is also what broadcasting means.
