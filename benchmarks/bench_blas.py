@@ -96,7 +96,7 @@ def _local_rows(quick: bool, progress) -> list[dict]:
     The thread count is switched before each call, so the variants are
     interleaved in one process like every other backend.
     """
-    from tmath_array import _blas
+    from tmath_array._runtime import blas as _blas
 
     provider = _blas.status.provider
     default = provider.threads() if provider is not None else None
@@ -139,7 +139,7 @@ def _subprocess_rows(quick: bool, label: str, env: dict) -> list[dict]:
 
 
 def _worker(quick: bool, label: str) -> list[dict]:
-    from tmath_array import _blas
+    from tmath_array._runtime import blas as _blas
 
     reference = label == REFERENCE_BACKEND
     if reference:

@@ -65,7 +65,7 @@ def _chain_cases(n: int) -> list[harness.Case]:
 
 def _hit_cases() -> list[harness.Case]:
     import tmath_array as xp
-    from tmath_array import _compile
+    from tmath_array._runtime import compile_cache as _compile
 
     def small(x):
         return x * 2.0 + 1.0

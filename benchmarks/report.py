@@ -215,7 +215,7 @@ def machine() -> dict:
         import tmath_array as xp
 
         info["tmath_array"] = xp.__version__
-        from tmath_array import _compile
+        from tmath_array._runtime import compile_cache as _compile
 
         info["tmath_compile"] = _compile.enabled
         cfg = getattr(xp, "config_info", None)

@@ -15,7 +15,7 @@ import mlx.core as mx
 import numpy as np
 
 import tmath_array as xp
-from tmath_array import _lazy
+from tmath_array._runtime import lazy as _lazy
 
 
 def median_ms(fn, repeats: int) -> float:

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 import tmath_array as xp
-from tmath_array import _lazy
+from tmath_array._runtime import lazy as _lazy
 
 # When a Hypothesis test fails, its pytest plugin imports ``hypothesis.extra._patching``
 # (and libcst), which emits a DeprecationWarning here; with ``filterwarnings = error``

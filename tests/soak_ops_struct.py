@@ -560,7 +560,7 @@ def setitem(p) -> None:
         value = Value(a.dt, new, err)
     line = f"{a.name}[{code}] = {vcode}"
     p.lines.append(line)
-    from tmath_array import _lazy
+    from tmath_array._runtime import lazy as _lazy
     before = _lazy.counts()
     a.x[key] = vx
     if not syncs and _lazy.counts() != before:

@@ -16,7 +16,7 @@ import soak_oracle as o
 from soak_oracle import FLOATS, INTS, RejectError, Value
 
 import tmath_array as xp
-from tmath_array import _lazy
+from tmath_array._runtime import lazy as _lazy
 
 
 class MismatchError(AssertionError):

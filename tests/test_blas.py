@@ -19,7 +19,8 @@ import numpy as np
 import pytest
 
 import tmath_array as xp
-from tmath_array import _blas, _rebind
+from tmath_array._runtime import blas as _blas
+from tmath_array._runtime import rebind as _rebind
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 linux_only = pytest.mark.skipif(sys.platform != "linux", reason="the BLAS swap is Linux-only")
@@ -63,7 +64,7 @@ import json, sys
 import numpy as np
 {prelude}
 import tmath_array as xp
-from tmath_array import _blas
+from tmath_array._runtime import blas as _blas
 {compute}
 np.savez(sys.argv[1], **{{k: np.array(v) for k, v in out.items()}})
 print(json.dumps(xp.config_info()["blas"]))

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tmath_array as xp
-from tmath_array import _compile
+from tmath_array._runtime import compile_cache as _compile
 
 
 @pytest.fixture(autouse=True)
@@ -453,7 +453,7 @@ def test_graph_too_deep_raises_recursion_error(monkeypatch):
     overflow an 8 MiB stack and kill the process): a deeper trace raises RecursionError
     first. The limit is the stack size over twice MLX's measured cost per level; the crash
     itself is tested in a subprocess in test_reliability.py."""
-    from tmath_array import _compile_api
+    from tmath_array._array import compile_api as _compile_api
 
     monkeypatch.setattr(_compile_api, "stack_bytes", lambda: 400_000)  # 1000 levels
 

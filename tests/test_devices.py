@@ -6,8 +6,8 @@ import mlx.core as mx
 import pytest
 
 import tmath_array as xp
-from tmath_array import _core
-from tmath_array._devices import check_dtype_on_device, supported_dtypes, to_device
+from tmath_array._array import core as _core
+from tmath_array._array.devices import check_dtype_on_device, supported_dtypes, to_device
 
 HAS_GPU = mx.is_available(mx.gpu)
 

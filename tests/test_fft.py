@@ -11,7 +11,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import tmath_array as xp
-from tmath_array import _lazy
+from tmath_array._runtime import lazy as _lazy
 
 SPEC_FFT = """fft ifft fftn ifftn rfft irfft rfftn irfftn hfft ihfft fftfreq rfftfreq fftshift
               ifftshift""".split()

@@ -23,7 +23,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import tmath_array as xp  # noqa: E402
-from tmath_array import _compile  # noqa: E402
+from tmath_array._runtime import compile_cache as _compile  # noqa: E402
 from tools.fuzz import check, runner, targets, values  # noqa: E402
 
 # One batch of 4 calls per discovered target: every public function is called each CI run.

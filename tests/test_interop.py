@@ -23,7 +23,9 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import tmath_array as xp
-from tmath_array import _devices, _interop, _lazy
+from tmath_array._array import devices as _devices
+from tmath_array._interop import numpy_dlpack as _interop
+from tmath_array._runtime import lazy as _lazy
 
 TORCH_DTYPES = {
     "bool": torch.bool, "int8": torch.int8, "int16": torch.int16, "int32": torch.int32,

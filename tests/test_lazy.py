@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 
 import tmath_array as xp
-from tmath_array import _lazy
+from tmath_array._runtime import lazy as _lazy
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 

@@ -16,7 +16,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import tmath_array as xp
-from tmath_array import _compile, _lazy
+from tmath_array._runtime import compile_cache as _compile
+from tmath_array._runtime import lazy as _lazy
 
 la = xp.linalg
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import tmath_array as xp
-from tmath_array import _lazy
+from tmath_array._runtime import lazy as _lazy
 
 MANIPULATION_NAMES = """broadcast_arrays broadcast_shapes broadcast_to concat expand_dims flip
                         moveaxis permute_dims repeat reshape roll squeeze stack tile

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 import tmath_array as xp
-from tmath_array import _memory
+from tmath_array._runtime import memory as _memory
 
 
 @pytest.fixture
@@ -132,7 +132,7 @@ def _run(code: str, env: dict | None = None, rlimit_gib: float | None = None):
 def test_env_var_sets_the_limit():
     r = _run("""
         import tmath_array as xp
-        from tmath_array import _memory
+        from tmath_array._runtime import memory as _memory
         print(_memory.max_bytes, _memory.source)
         try:
             xp.ones(300_000)
@@ -155,7 +155,7 @@ def test_address_space_limit_is_the_default():
     # every huge request of this list must raise in Python, the child surviving.
     r = _run("""
         import tmath_array as xp
-        from tmath_array import _memory
+        from tmath_array._runtime import memory as _memory
         assert _memory.source == "RLIMIT_AS", _memory.source
         cases = [
             lambda: xp.ones(2**29),                 # 2 GiB: more than the limit leaves
@@ -185,7 +185,7 @@ def test_empty_eye_with_a_huge_side_allocates_nothing():
     # empty matrix, and MLX segfaulted when the allocation failed; tril/triu likewise)
     r = _run("""
         import tmath_array as xp
-        from tmath_array import _memory
+        from tmath_array._runtime import memory as _memory
         for shape in ((2**31 - 1, 0), (0, 2**31 - 1)):
             x = xp.eye(*shape)
             xp.eval(x, xp.tril(x), xp.triu(x, k=2))  # (tril and triu segfaulted alike)

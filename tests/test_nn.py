@@ -13,7 +13,8 @@ from hypothesis.extra import numpy as hnp
 
 import tmath_array as xp
 import tmath_array.nn as F  # noqa: N812 - the torch.nn.functional idiom
-from tmath_array import _compile, _lazy
+from tmath_array._runtime import compile_cache as _compile
+from tmath_array._runtime import lazy as _lazy
 
 torch = pytest.importorskip("torch")
 TF = torch.nn.functional

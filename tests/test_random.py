@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 import tmath_array as xp
 import tmath_array.nn as F  # noqa: N812 - torch.nn.functional's usual name
-from tmath_array import _prng
+from tmath_array._array import prng as _prng
 
 N = 200_000
 DEVICES = xp.__array_namespace_info__().devices()

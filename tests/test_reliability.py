@@ -95,7 +95,7 @@ def test_compile_cache_and_memory_stay_bounded_under_many_functions():
     out = run_python(RSS + textwrap.dedent("""
         import json
         import tmath_array as xp
-        from tmath_array import _compile
+        from tmath_array._runtime import compile_cache as _compile
         _compile.maxsize = 64
         x = xp.ones((8,))
         kept = []
@@ -190,7 +190,7 @@ def test_compile_refuses_a_graph_too_deep_for_mlx():
     raises RecursionError instead, and a function under the limit still compiles."""
     out = run_python("""
         import tmath_array as xp
-        from tmath_array import _compile_api
+        from tmath_array._array import compile_api as _compile_api
 
         def chain(n):
             def f(x):

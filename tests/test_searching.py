@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from section_helpers import ALL_NAMES, REAL_NAMES, arrays, axis_strategy, to_xp
 
 import tmath_array as xp
-from tmath_array import _lazy
+from tmath_array._runtime import lazy as _lazy
 
 
 @given(case=arrays(REAL_NAMES, min_side=1), data=st.data(), keepdims=st.booleans(),

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from section_helpers import ALL_NAMES, REAL_NAMES, arrays, to_xp
 
 import tmath_array as xp
-from tmath_array import _lazy
+from tmath_array._runtime import lazy as _lazy
 
 UNIQUE_NAMES = tuple(n for n in ALL_NAMES if n != "complex64")
 

@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 from soak_oracle import RejectError
 from soak_program import MismatchError, Program
 
-from tmath_array import _compile
+from tmath_array._runtime import compile_cache as _compile
 
 
 def _nop(p) -> None:

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from section_helpers import REAL_NAMES, arrays, to_xp
 
 import tmath_array as xp
-from tmath_array import _compile, _lazy
+from tmath_array._runtime import compile_cache as _compile
+from tmath_array._runtime import lazy as _lazy
 
 
 def _descending_order(lane) -> list[int]:

@@ -17,8 +17,8 @@ import pytest
 from conftest import np_dtype, xp_dtype
 
 import tmath_array as xp
-from tmath_array._dtypes import CATEGORIES
-from tmath_array._elementwise_functions import SIGNATURES
+from tmath_array._array.dtypes import CATEGORIES
+from tmath_array._standard.elementwise import SIGNATURES
 
 inf, nan = math.inf, math.nan
 GRID = [nan, inf, -inf, 0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 1.5, 2.5, -2.5, 3.0, -3.0, 7.25, 100.0]

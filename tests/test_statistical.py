@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from section_helpers import ALL_NAMES, FLOAT_NAMES, REAL_NAMES, arrays, axis_strategy, to_xp
 
 import tmath_array as xp
-from tmath_array import _compile, _lazy
+from tmath_array._runtime import compile_cache as _compile
+from tmath_array._runtime import lazy as _lazy
 
 NUMERIC_NAMES = REAL_NAMES + ("complex64",)
 

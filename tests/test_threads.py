@@ -13,7 +13,7 @@ import pytest
 from test_reliability import run_python
 
 import tmath_array as xp
-from tmath_array import _compile
+from tmath_array._runtime import compile_cache as _compile
 
 WORKER = """
     import threading
@@ -73,7 +73,7 @@ def test_compile_cache_is_safe_under_threads():
     out = run_python("""
         import sys, threading
         import tmath_array as xp
-        from tmath_array import _compile
+        from tmath_array._runtime import compile_cache as _compile
         sys.setswitchinterval(1e-5)
         _compile.maxsize = 8
         x = xp.ones((3, 4, 5))

@@ -13,17 +13,19 @@ __version__ = "0.1.0"
 
 # First, before MLX does any work: send MLX's BLAS/LAPACK calls to an optimised
 # library on Linux (see _blas.py and docs/blas.md).
-from . import _blas
+from ._runtime import blas as _blas
 
 _blas.setup()
 
 # The extensions (linalg, fft) and xp.random (NumPy's random API), as submodules.
-from . import fft, linalg, random
-from ._array_object import Array
-from ._compile_api import compile, compile_cache_clear, compile_cache_info
-from ._config import config_info, show_config
-from ._constants import e, inf, nan, newaxis, pi
-from ._creation_functions import (
+from . import fft
+from . import linalg
+from . import random
+from ._array.array import Array
+from ._array.compile_api import compile, compile_cache_clear, compile_cache_info
+from ._runtime.config import config_info, show_config
+from ._standard.constants import e, inf, nan, newaxis, pi
+from ._standard.creation import (
     arange,
     asarray,
     empty,
@@ -41,9 +43,9 @@ from ._creation_functions import (
     zeros,
     zeros_like,
 )
-from ._data_type_functions import astype, can_cast, finfo, iinfo, isdtype, result_type
-from ._devices import Device
-from ._dtypes import (
+from ._standard.data_types import astype, can_cast, finfo, iinfo, isdtype, result_type
+from ._array.devices import Device
+from ._array.dtypes import (
     bfloat16,
     bool,
     complex64,
@@ -59,7 +61,7 @@ from ._dtypes import (
     uint32,
     uint64,
 )
-from ._elementwise_functions import (
+from ._standard.elementwise import (
     abs,
     acos,
     acosh,
@@ -128,11 +130,11 @@ from ._elementwise_functions import (
     tanh,
     trunc,
 )
-from ._indexing_functions import take, take_along_axis
-from ._info import __array_namespace_info__
-from ._lazy_api import eval, reset_sync_stats, sync_stats
-from ._linear_algebra_functions import matmul, matrix_transpose, tensordot, vecdot
-from ._manipulation_functions import (
+from ._standard.indexing import take, take_along_axis
+from ._standard.info import __array_namespace_info__
+from ._array.lazy_api import eval, reset_sync_stats, sync_stats
+from ._standard.linear_algebra import matmul, matrix_transpose, tensordot, vecdot
+from ._standard.manipulation import (
     broadcast_arrays,
     broadcast_shapes,
     broadcast_to,
@@ -153,8 +155,8 @@ from ._manipulation_functions import (
 # NumPy names (porting by changing one import; docs/numpy.md): NumPy's spellings of
 # standard functions and dtypes, NumPy-only shape and creation functions, and advice
 # for the NumPy names that are not here (see __getattr__ below).
-from ._numpy_advice import NUMPY_ADVICE as _NUMPY_ADVICE
-from ._numpy_aliases import (
+from ._numpy.advice import NUMPY_ADVICE as _NUMPY_ADVICE
+from ._numpy.aliases import (
     absolute,
     amax,
     amin,
@@ -203,7 +205,7 @@ from ._numpy_aliases import (
     ulonglong,
     ushort,
 )
-from ._numpy_shape import (
+from ._numpy.shape import (
     append,
     array_split,
     atleast_1d,
@@ -230,10 +232,10 @@ from ._numpy_shape import (
     triu_indices_from,
     vstack,
 )
-from ._searching_functions import argmax, argmin, count_nonzero, nonzero, searchsorted, where
-from ._set_functions import isin, unique_all, unique_counts, unique_inverse, unique_values
-from ._sorting_functions import argsort, sort
-from ._statistical_functions import (
+from ._standard.searching import argmax, argmin, count_nonzero, nonzero, searchsorted, where
+from ._standard.sets import isin, unique_all, unique_counts, unique_inverse, unique_values
+from ._standard.sorting import argsort, sort
+from ._standard.statistical import (
     cumulative_prod,
     cumulative_sum,
     max,
@@ -244,13 +246,13 @@ from ._statistical_functions import (
     sum,
     var,
 )
-from ._torch_interop import to_torch
-from ._utility_functions import all, any, diff
+from ._interop.torch_tensors import to_torch
+from ._standard.utility import all, any, diff
 
 # NumPy-only math, statistics and counting functions (np-math; docs/numpy_math.md).
 # isort: split
-from ._numpy_counting import argwhere, bincount, flatnonzero, histogram, unique
-from ._numpy_math import (
+from ._numpy.counting import argwhere, bincount, flatnonzero, histogram, unique
+from ._numpy.numeric import (
     allclose,
     array_equal,
     array_equiv,
@@ -270,9 +272,9 @@ from ._numpy_math import (
     radians,
     sinc,
 )
-from ._numpy_products import dot, einsum, inner, kron, outer, trace, vdot
-from ._numpy_quantiles import median, nanmedian, percentile, quantile
-from ._numpy_stats import (
+from ._numpy.products import dot, einsum, inner, kron, outer, trace, vdot
+from ._numpy.quantiles import median, nanmedian, percentile, quantile
+from ._numpy.stats import (
     average,
     corrcoef,
     cov,

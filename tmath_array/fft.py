@@ -5,7 +5,7 @@ Transforms compute in complex64 (MLX has no complex128); see docs/fft.md.
 
 from __future__ import annotations
 
-from ._fft import (
+from ._standard.fft import (
     fft,
     fftfreq,
     fftn,

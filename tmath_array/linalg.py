@@ -8,7 +8,7 @@ docs/linalg.md for devices, precision and the handling of singular input.
 
 from __future__ import annotations
 
-from ._linalg import (
+from ._standard.linalg import (
     cholesky,
     cross,
     det,
@@ -38,7 +38,7 @@ from ._linalg import (
 
 # NumPy's norm and lstsq (not in the standard; np-math, docs/numpy_math.md).
 # isort: split
-from ._linalg_numpy import LstsqResult, lstsq, norm
+from ._numpy.linalg import LstsqResult, lstsq, norm
 
 __all__ = [
     "cholesky", "cross", "det", "diagonal", "eig", "eigh", "eigvals", "eigvalsh", "inv",

@@ -41,13 +41,14 @@ from typing import TYPE_CHECKING
 
 import mlx.core as mx
 
-from . import _compile, _core
-from . import _dtypes as _d
-from ._prng import as_key as _rng_key
-from ._prng import key, split
+from ._runtime import compile_cache as _compile
+from ._array import core as _core
+from ._array import dtypes as _d
+from ._array.prng import as_key as _rng_key
+from ._array.prng import key, split
 
 if TYPE_CHECKING:
-    from ._array_object import Array
+    from ._array.array import Array
 
 __all__ = [
     "relu", "gelu", "silu", "sigmoid", "softmax", "log_softmax",
@@ -272,7 +273,7 @@ def _cast_for(name: str, x, dtype):
         return x
     if not any(dtype is d for d in _FLOAT_DTYPES):  # (by identity: arrays are not hashable)
         raise TypeError(f"{name}: dtype must be a real floating dtype, got {dtype!r}")
-    from ._data_type_functions import astype
+    from ._standard.data_types import astype
 
     return astype(x, dtype)
 

@@ -25,11 +25,11 @@ from typing import TYPE_CHECKING
 
 import mlx.core as mx
 
-from . import _prng
-from ._random_generator import Generator, default_rng
+from ._array import prng as _prng
+from ._numpy.random_generator import Generator, default_rng
 
 if TYPE_CHECKING:
-    from ._array_object import Array
+    from ._array.array import Array
 
 __all__ = [
     "Generator", "default_rng",

@@ -26,7 +26,7 @@ import warnings
 import numpy as np
 
 import tmath_array as xp
-from tmath_array import _core
+from tmath_array._array import core as _core
 
 from . import targets, values
 

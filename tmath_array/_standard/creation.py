@@ -1,0 +1,499 @@
+"""Creation functions of the standard. None of them evaluates anything."""
+
+from __future__ import annotations
+
+import builtins
+import math
+import operator
+
+import mlx.core as mx
+import numpy as np
+
+from .._array import core as _core
+from .._interop import numpy_dlpack as _interop
+from .._runtime import memory as _memory
+from .._interop import torch_tensors as _torch_interop
+from .._array import dtypes as _d
+from .._array.devices import check_dtype_on_device, to_device
+
+_DEFAULT_INT = _d.int32
+_DEFAULT_FLOAT = _d.float32
+_DEFAULT_COMPLEX = _d.complex64
+
+
+def _check_dtype(name: str, dtype):
+    """Validate a ``dtype=`` argument (None allowed; an ``mx.Dtype`` is accepted)."""
+    if dtype is None:
+        return None
+    dt = _d.as_dtype(dtype)
+    if dt is None:
+        raise TypeError(f"{name}: {dtype!r} is not a tmath_array dtype")
+    return dt
+
+
+def _device_and_dtype(name: str, device, dtype):
+    dev = to_device(device, name)
+    if dtype is not None:
+        check_dtype_on_device(dtype, dev, name)
+    return dev
+
+
+def _check_shape(name: str, shape) -> tuple[int, ...]:
+    if isinstance(shape, builtins.bool):
+        raise TypeError(f"{name}: shape must be an int or a tuple of ints, got bool")
+    if isinstance(shape, int):
+        shape = (shape,)
+    if not isinstance(shape, (tuple, list)):
+        raise TypeError(f"{name}: shape must be an int or a tuple of ints, "
+                        f"got {type(shape).__name__}")
+    out = []
+    for s in shape:
+        if isinstance(s, builtins.bool) or not isinstance(s, int):
+            try:
+                s = operator.index(s)
+            except TypeError:
+                raise TypeError(f"{name}: shape entries must be ints, got {s!r}") from None
+        if s < 0:
+            raise ValueError(f"{name}: negative dimensions are not allowed, got {tuple(shape)}")
+        out.append(s)
+    out = tuple(out)
+    _memory.check_shape(name, out)  # (a size beyond 2**64 would wrap in MLX)
+    return out
+
+
+def _check_bytes(name: str, shape: tuple[int, ...], dtype) -> None:
+    _memory.check_shape(name, shape, dtype._mx.size, _core.dtype_name(dtype))
+
+
+def _scalar_default_dtype(name: str, value):
+    """The dtype a Python scalar gets when none is given."""
+    r = _core.scalar_rank(value)
+    if r is None:
+        raise TypeError(f"{name}: expected a Python scalar, got {type(value).__name__}")
+    if r == 1:
+        lo, hi = _d.INT_RANGE[_DEFAULT_INT]
+        if lo <= value <= hi:
+            return _DEFAULT_INT
+        # Note: beyond int32 a Python int becomes int64 (uint64 past that), as MLX does.
+        if _d.INT_RANGE[_d.int64][0] <= value <= _d.INT_RANGE[_d.int64][1]:
+            return _d.int64
+        if 0 <= value <= _d.INT_RANGE[_d.uint64][1]:
+            return _d.uint64
+        raise OverflowError(f"{name}: Python int {value} does not fit any integer dtype")
+    return (_d.bool, _DEFAULT_INT, _DEFAULT_FLOAT, _DEFAULT_COMPLEX)[r]
+
+
+def _scalar_array(name: str, value, dtype) -> mx.array:
+    """A 0-d MLX array holding a Python scalar converted to ``dtype``."""
+    if dtype in _d.INT_RANGE:
+        if isinstance(value, (float, complex)) and not isinstance(value, builtins.bool):
+            if isinstance(value, complex):
+                raise TypeError(f"{name}: cannot convert a complex value to "
+                                f"{_core.dtype_name(dtype)}")
+            if not math.isfinite(value):
+                raise ValueError(f"{name}: cannot convert {value} to {_core.dtype_name(dtype)}")
+            value = int(value)
+        lo, hi = _d.INT_RANGE[dtype]
+        if not lo <= value <= hi:
+            raise OverflowError(f"{name}: {value} is out of range for {_core.dtype_name(dtype)}")
+        if value > 2**63 - 1:
+            return mx.array(np.array(value, dtype=np.uint64))
+        return mx.array(int(value), dtype=dtype._mx)
+    if isinstance(value, complex) and dtype not in _d.CATEGORIES["complex floating-point"]:
+        raise TypeError(f"{name}: cannot convert a complex value to {_core.dtype_name(dtype)}")
+    if dtype is _d.bool:
+        # (MLX cannot take an int beyond int64 even for a bool: std::bad_cast)
+        return mx.array(builtins.bool(value))
+    if isinstance(value, int) and dtype in _d.CATEGORIES["floating-point"]:
+        value = float(value)
+    return mx.array(value, dtype=dtype._mx)
+
+
+def asarray(obj, /, *, dtype=None, device=None, copy: bool | None = None):
+    """Convert ``obj`` to an array.
+
+    ``obj`` may be an Array, an ``mx.array``, a Python scalar, a (nested)
+    sequence, a NumPy array or scalar, a buffer, or any DLPack producer.
+    With ``copy=None`` an existing array is reused when its dtype and device
+    already fit; ``copy=False`` raises ValueError when a copy cannot be avoided
+    (MLX always copies memory it does not own: NumPy data, buffers, lists).
+    """
+    dtype = _check_dtype("asarray", dtype)
+    if copy is not None and copy.__class__ is not builtins.bool:
+        raise ValueError(f"asarray: copy must be True, False or None, got {copy!r}")
+    if isinstance(obj, _core.Array):
+        dev = obj._device if device is None else to_device(device, "asarray")
+        dt = obj._dtype if dtype is None else dtype
+        check_dtype_on_device(dt, dev, "asarray")
+        if dt is obj._dtype:
+            if copy:
+                return _core.new(mx.array(obj._array), dt, dev)
+            return obj if dev == obj._device else _core.new(obj._array, dt, dev)
+        if copy is False:
+            raise ValueError("asarray: changing the dtype needs a copy, but copy=False was given")
+        return _core.new(obj._array.astype(dt._mx, stream=dev._s), dt, dev)
+    dev = _device_and_dtype("asarray", device, dtype)
+    if isinstance(obj, mx.array):
+        src = _core.CANON[obj.dtype]
+        if obj.size == 0:
+            obj = mx.zeros(obj.shape, dtype=obj.dtype)  # see _interop.from_numpy
+        dt = src if dtype is None else dtype
+        check_dtype_on_device(dt, dev, "asarray")
+        if dt is src:
+            return _core.new(mx.array(obj) if copy else obj, dt, dev)
+        if copy is False:
+            raise ValueError("asarray: changing the dtype needs a copy, but copy=False was given")
+        return _core.new(obj.astype(dt._mx, stream=dev._s), dt, dev)
+    if hasattr(obj, "__mlx_array__"):
+        return asarray(obj.__mlx_array__(), dtype=dtype, device=device, copy=copy)
+    if copy is False:
+        raise ValueError(f"asarray: a {type(obj).__name__} cannot be used without a copy "
+                         "(MLX copies memory it does not own); pass copy=None or True")
+    if _core.scalar_rank(obj) is not None and not isinstance(obj, np.generic):
+        dt = _scalar_default_dtype("asarray", obj) if dtype is None else dtype
+        check_dtype_on_device(dt, dev, "asarray")
+        return _core.new(_scalar_array("asarray", obj, dt), dt, dev)
+    if isinstance(obj, (np.ndarray, np.generic)):
+        return _core.wrap(_interop.from_numpy(np.asarray(obj), dtype, dev), dev)
+    if isinstance(obj, (list, tuple)):
+        return _core.wrap(_from_sequence(obj, dtype, dev), dev)
+    if _torch_interop.is_tensor(obj):
+        return _core.wrap(_torch_interop.from_torch(obj, dtype, dev), dev)
+    if hasattr(obj, "__dlpack__"):
+        return _core.wrap(_interop.import_dlpack(obj, dtype, dev), dev)
+    if hasattr(obj, "__array__") or hasattr(obj, "__array_interface__"):
+        return _core.wrap(_interop.from_numpy(np.asarray(obj), dtype, dev), dev)
+    try:
+        view = memoryview(obj)
+    except TypeError:
+        raise TypeError(f"asarray: cannot convert {type(obj).__name__} to an array") from None
+    return _core.wrap(_interop.from_numpy(np.asarray(view), dtype, dev), dev)
+
+
+def _from_sequence(obj, dtype, dev) -> mx.array:
+    """Parse a nested sequence of Python scalars (with NumPy) into an MLX array."""
+    if dtype is not None:
+        try:
+            nd = np.asarray(obj, dtype=_interop.numpy_dtype(dtype)
+                            if dtype is not _d.bfloat16 else np.float32)
+        except OverflowError as exc:
+            raise OverflowError(f"asarray: {exc}") from None
+        return _interop.from_numpy(nd, dtype, dev)
+    nd = np.asarray(obj)
+    if nd.dtype == object:
+        raise TypeError("asarray: the sequence holds objects that are not numbers")
+    kind = nd.dtype.kind
+    if kind in "iu":
+        # Python ints take the default integer dtype when every value fits.
+        lo, hi = _d.INT_RANGE[_DEFAULT_INT]
+        target = _DEFAULT_INT if nd.size == 0 or (nd.min() >= lo and nd.max() <= hi) else None
+        return _interop.from_numpy(nd, target, dev)
+    if kind == "f":
+        return _interop.from_numpy(nd, _DEFAULT_FLOAT, dev)
+    if kind == "c":
+        return _interop.from_numpy(nd, _DEFAULT_COMPLEX, dev)
+    if kind == "b":
+        return _interop.from_numpy(nd, _d.bool, dev)
+    raise TypeError(f"asarray: cannot convert a sequence of {nd.dtype} values")
+
+
+def from_dlpack(x, /, *, device=None, copy: bool | None = None):
+    """An array from any DLPack producer (NumPy, PyTorch, JAX, CuPy, another tmath array).
+
+    Data from another library is copied once (MLX owns its memory), after the producer
+    has synchronised it; a producer on another device (CUDA, MPS) copies it to host
+    memory first. A tmath or MLX array is reused as ``asarray`` would.
+
+    Args:
+        x: an object with ``__dlpack__`` and ``__dlpack_device__``.
+        device: where the result lives; default: the producer's device where MLX has
+            it (host memory maps to the CPU device), else the CPU.
+        copy: True always copies; False raises (BufferError and ValueError at once)
+            when a copy is needed, which is always the case for another library's data.
+
+    Raises:
+        AttributeError: ``x`` has no ``__dlpack__`` method.
+        BufferError: the producer cannot export its data to host memory.
+        TypeError: float64 data for a GPU device, or a dtype MLX lacks.
+    """
+    _interop.check_copy("from_dlpack", copy)
+    if isinstance(x, (_core.Array, mx.array)) or hasattr(x, "__mlx_array__"):
+        return asarray(x, device=device, copy=copy)
+    if not hasattr(x, "__dlpack__"):
+        raise AttributeError(f"from_dlpack: {type(x).__name__} has no __dlpack__ method "
+                             "(use asarray for Python sequences and buffers)")
+    dev = _interop.producer_device(x) if device is None else to_device(device, "from_dlpack")
+    if copy is False:
+        raise _interop.CopyRequiredError(
+            f"from_dlpack: MLX copies memory it does not own, so a {type(x).__name__} "
+            "cannot be imported with copy=False")
+    if isinstance(x, np.ndarray):
+        # NumPy's own view of its data: ml_dtypes.bfloat16 has no DLPack export.
+        arr = _interop.from_numpy(x, None, dev, name="from_dlpack",
+                                  keep_float64=True)
+    elif _torch_interop.is_tensor(x):
+        arr = _torch_interop.from_torch(x, None, dev, name="from_dlpack", keep_float64=True)
+    else:
+        arr = _interop.import_dlpack(x, None, dev, name="from_dlpack", keep_float64=True)
+    return _core.wrap(arr, dev)
+
+
+def _full(name: str, shape, fill_value, dtype, device):
+    shape = _check_shape(name, shape)
+    dtype = _check_dtype(name, dtype)
+    dev = _device_and_dtype(name, device, dtype)
+    if isinstance(fill_value, _core.Array):
+        if fill_value.ndim != 0:
+            raise ValueError(f"{name}: fill_value must be a scalar or a 0-d array")
+        dt = fill_value._dtype if dtype is None else dtype
+        val = fill_value._array.astype(dt._mx, stream=dev._s)
+    else:
+        dt = _scalar_default_dtype(name, fill_value) if dtype is None else dtype
+        check_dtype_on_device(dt, dev, name)
+        val = _scalar_array(name, fill_value, dt)
+    _check_bytes(name, shape, dt)
+    return _core.new(mx.broadcast_to(val, shape, stream=dev._s) if shape else val, dt, dev)
+
+
+def full(shape, fill_value, *, dtype=None, device=None):
+    """An array of ``shape`` filled with ``fill_value``."""
+    return _full("full", shape, fill_value, dtype, device)
+
+
+def zeros(shape, *, dtype=None, device=None):
+    """An array of zeros (float32 unless ``dtype`` says otherwise)."""
+    dt = _DEFAULT_FLOAT if dtype is None else _check_dtype("zeros", dtype)
+    shape = _check_shape("zeros", shape)
+    dev = _device_and_dtype("zeros", device, dt)
+    _check_bytes("zeros", shape, dt)
+    return _core.new(mx.zeros(shape, dtype=dt._mx, stream=dev._s), dt, dev)
+
+
+def ones(shape, *, dtype=None, device=None):
+    """An array of ones (float32 unless ``dtype`` says otherwise)."""
+    dt = _DEFAULT_FLOAT if dtype is None else _check_dtype("ones", dtype)
+    shape = _check_shape("ones", shape)
+    dev = _device_and_dtype("ones", device, dt)
+    _check_bytes("ones", shape, dt)
+    return _core.new(mx.ones(shape, dtype=dt._mx, stream=dev._s), dt, dev)
+
+
+def empty(shape, *, dtype=None, device=None):
+    """An array of ``shape``. MLX has no uninitialised memory: it holds zeros."""
+    return zeros(shape, dtype=dtype, device=device)
+
+
+def _like(name: str, x, dtype, device):
+    _core.check_array(name, x)
+    dt = x._dtype if dtype is None else _check_dtype(name, dtype)
+    dev = x._device if device is None else to_device(device, name)
+    check_dtype_on_device(dt, dev, name)
+    return dt, dev
+
+
+def zeros_like(x, /, *, dtype=None, device=None):
+    """Zeros with the shape (and by default dtype and device) of ``x``."""
+    dt, dev = _like("zeros_like", x, dtype, device)
+    return _core.new(mx.zeros(x._array.shape, dtype=dt._mx, stream=dev._s), dt, dev)
+
+
+def ones_like(x, /, *, dtype=None, device=None):
+    """Ones with the shape (and by default dtype and device) of ``x``."""
+    dt, dev = _like("ones_like", x, dtype, device)
+    return _core.new(mx.ones(x._array.shape, dtype=dt._mx, stream=dev._s), dt, dev)
+
+
+def empty_like(x, /, *, dtype=None, device=None):
+    """An array with the shape of ``x`` (zeros: MLX has no uninitialised memory)."""
+    return zeros_like(x, dtype=dtype, device=device)
+
+
+def full_like(x, /, fill_value, *, dtype=None, device=None):
+    """``fill_value`` in the shape (and by default dtype and device) of ``x``."""
+    dt, dev = _like("full_like", x, dtype, device)
+    if _core.scalar_rank(fill_value) is None:
+        raise TypeError(f"full_like: fill_value must be a Python scalar, "
+                        f"got {type(fill_value).__name__}")
+    if dtype is None and _core.scalar_dtype("full_like", fill_value, dt) is not dt:
+        raise TypeError(f"full_like: a Python {type(fill_value).__name__} does not fit "
+                        f"an array of {_core.dtype_name(dt)}; pass dtype=")
+    return _full("full_like", x._array.shape, fill_value, dt, dev)
+
+
+def _real_scalar(name: str, v, what: str):
+    if _core.scalar_rank(v) not in (1, 2) or isinstance(v, builtins.bool):
+        raise TypeError(f"{name}: {what} must be an int or a float, got {type(v).__name__}")
+    return v
+
+
+def arange(start, /, stop=None, step=1, *, dtype=None, device=None):
+    """Evenly spaced values in ``[start, stop)``: ``ceil((stop - start) / step)`` of them."""
+    if stop is None:
+        start, stop = 0, start
+    for v, what in ((start, "start"), (stop, "stop"), (step, "step")):
+        _real_scalar("arange", v, what)
+    if step == 0:
+        raise ValueError("arange: step must not be zero")
+    all_int = all(isinstance(v, int) for v in (start, stop, step))
+    if not all_int and not (math.isfinite(start) and math.isfinite(stop) and
+                            math.isfinite(step) and math.isfinite((stop - start) / step)):
+        raise ValueError(f"arange: start, stop, step and the number of values must be "
+                         f"finite, got start={start}, stop={stop}, step={step}")
+    dtype = _check_dtype("arange", dtype)
+    if dtype is None:
+        if all_int:
+            lo, hi = _d.INT_RANGE[_DEFAULT_INT]
+            dtype = _DEFAULT_INT if lo <= start <= hi and lo <= stop <= hi else _d.int64
+        else:
+            dtype = _DEFAULT_FLOAT
+    dev = _device_and_dtype("arange", device, dtype)
+    if dtype not in _d.CATEGORIES["real-valued"]:
+        raise TypeError(f"arange: dtype must be a real-valued dtype, got {_core.dtype_name(dtype)}")
+    if all_int:
+        n = len(range(start, stop, step))
+    else:
+        n = builtins.max(math.ceil((stop - start) / step), 0)
+    _memory.check_shape("arange", (n,), 8)  # (computed in 64 bits)
+    s = dev._s
+    if n == 0:  # (start and step may not fit any MLX integer: leave them out)
+        return _core.new(mx.zeros((0,), dtype=dtype._mx, stream=s), dtype, dev)
+    if dtype in _d.INT_RANGE:
+        lo, hi = _d.INT_RANGE[dtype]
+        last = start + (n - 1) * step
+        if not (lo <= start <= hi and lo <= last <= hi):
+            raise OverflowError(f"arange: values from {start} to {last} do not fit "
+                                f"{_core.dtype_name(dtype)}")
+    if dtype in _d.INT_RANGE and all_int:
+        # Computed in int64 with wrap-around; every value fits the target dtype.
+        idx = mx.arange(n, dtype=mx.int64, stream=s)
+        out = mx.add(mx.multiply(idx, int(step), stream=s), int(start), stream=s)
+        return _core.new(out.astype(dtype._mx, stream=s), dtype, dev)
+    # Floats (with an integer dtype too: the values, then truncated toward zero; an
+    # integer step of int(step) gave arange(3, 0.4, -1.07, dtype=uint32) = [3, 2, 1]).
+    work = mx.float64 if dev.type == "cpu" else mx.float32
+    idx = mx.arange(n, dtype=work, stream=s)
+    out = mx.add(mx.multiply(idx, float(step), stream=s), float(start), stream=s)
+    return _core.new(out.astype(dtype._mx, stream=s), dtype, dev)
+
+
+def linspace(start, stop, /, num, *, dtype=None, device=None, endpoint: bool = True):
+    """``num`` evenly spaced values from ``start`` to ``stop`` (real or complex)."""
+    for v, what in ((start, "start"), (stop, "stop")):
+        if _core.scalar_rank(v) not in (1, 2, 3) or isinstance(v, builtins.bool):
+            raise TypeError(f"linspace: {what} must be a Python number, got {type(v).__name__}")
+    endpoint = _core.check_bool("linspace", endpoint, "endpoint")
+    if isinstance(num, builtins.bool) or not isinstance(num, int):
+        raise TypeError(f"linspace: num must be an int, got {type(num).__name__}")
+    if num < 0:
+        raise ValueError(f"linspace: num must be non-negative, got {num}")
+    _memory.check_shape("linspace", (num,), 8)  # (computed in 64 bits)
+    is_complex = isinstance(start, complex) or isinstance(stop, complex)
+    dtype = _check_dtype("linspace", dtype)
+    if dtype is None:
+        dtype = _DEFAULT_COMPLEX if is_complex else _DEFAULT_FLOAT
+    dev = _device_and_dtype("linspace", device, dtype)
+    if dtype not in _d.CATEGORIES["floating-point"]:
+        raise TypeError(f"linspace: dtype must be floating-point, got {_core.dtype_name(dtype)}")
+    if is_complex and dtype not in _d.CATEGORIES["complex floating-point"]:
+        raise TypeError("linspace: complex start or stop needs a complex dtype")
+    s = dev._s
+    work = mx.float64 if dev.type == "cpu" else mx.float32
+
+    def ramp(a: float, b: float) -> mx.array:
+        if num == 0:
+            return mx.zeros((0,), dtype=work, stream=s)
+        div = (num - 1) if endpoint else num
+        idx = mx.arange(num, dtype=work, stream=s)
+        if div == 0:
+            return mx.full((num,), a, dtype=work, stream=s)
+        step = (b - a) / div
+        out = mx.add(mx.multiply(idx, step, stream=s), a, stream=s)
+        if endpoint:
+            out = mx.concatenate([out[:-1], mx.array([b], dtype=work)], stream=s)
+        return out
+
+    if dtype is _d.complex64:
+        start, stop = complex(start), complex(stop)
+        re = ramp(start.real, stop.real).astype(mx.float32, stream=s)
+        im = ramp(start.imag, stop.imag).astype(mx.float32, stream=s)
+        out = mx.add(re.astype(mx.complex64, stream=s),
+                     mx.multiply(im.astype(mx.complex64, stream=s), 1j, stream=s), stream=s)
+        return _core.new(out, dtype, dev)
+    return _core.new(ramp(float(start), float(stop)).astype(dtype._mx, stream=s), dtype, dev)
+
+
+def eye(n_rows, n_cols=None, /, *, k: int = 0, dtype=None, device=None):
+    """A 2-D array with ones on the ``k``-th diagonal."""
+    for v, what in ((n_rows, "n_rows"), (n_cols, "n_cols"), (k, "k")):
+        if v is None and what == "n_cols":
+            continue
+        if isinstance(v, builtins.bool) or not isinstance(v, int):
+            raise TypeError(f"eye: {what} must be an int, got {type(v).__name__}")
+    n_cols = n_rows if n_cols is None else n_cols
+    if n_rows < 0 or n_cols < 0:
+        raise ValueError("eye: n_rows and n_cols must be non-negative")
+    _memory.check_shape("eye", (n_rows, n_cols))
+    k = builtins.min(builtins.max(k, -n_rows - 1), n_cols + 1)  # any k beyond the matrix
+    dt = _DEFAULT_FLOAT if dtype is None else _check_dtype("eye", dtype)
+    dev = _device_and_dtype("eye", device, dt)
+    s = dev._s
+    if n_rows == 0 or n_cols == 0:
+        # (the row and column ranges below would still be computed: eye(2**31 - 1, 0)
+        # segfaulted allocating 16 GiB of row numbers for an empty matrix)
+        return _core.new(mx.zeros((n_rows, n_cols), dtype=dt._mx, stream=s), dt, dev)
+    _memory.check_shape("eye", (n_rows + n_cols,), 8, "int64")  # the ranges themselves
+    rows = mx.arange(n_rows, dtype=mx.int64, stream=s)[:, None]
+    cols = mx.arange(n_cols, dtype=mx.int64, stream=s)[None, :]
+    mask = mx.equal(mx.subtract(cols, rows, stream=s), k, stream=s)
+    return _core.new(mask.astype(dt._mx, stream=s), dt, dev)
+
+
+def meshgrid(*arrays, indexing: str = "xy"):
+    """Coordinate matrices from 1-D arrays (a tuple of arrays)."""
+    if _core.check_str("meshgrid", indexing, "indexing") not in ("xy", "ij"):
+        raise ValueError(f"meshgrid: indexing must be 'xy' or 'ij', got {indexing!r}")
+    for a in arrays:
+        _core.check_array("meshgrid", a, "arrays")
+        if a.ndim != 1:
+            raise ValueError("meshgrid: every input must be one-dimensional")
+    if not arrays:
+        return ()
+    dev = arrays[0]._device
+    dt = arrays[0]._dtype
+    for a in arrays[1:]:
+        if a._device != dev:
+            raise ValueError("meshgrid: arrays are on different devices")
+        if a._dtype is not dt:
+            raise TypeError("meshgrid: every input must have the same dtype")
+    outs = mx.meshgrid(*(a._array for a in arrays), indexing=indexing, stream=dev._s)
+    return tuple(_core.new(o, dt, dev) for o in outs)
+
+
+def _tri_mask(x, k: int, lower: bool):
+    if isinstance(k, builtins.bool) or not isinstance(k, int):
+        raise TypeError(f"k must be an int, got {type(k).__name__}")
+    if x.ndim < 2:
+        raise ValueError("x must have at least two dimensions")
+    n, m = x._array.shape[-2:]
+    k = builtins.min(builtins.max(k, -n - 1), m + 1)  # any k beyond the matrix acts alike
+    s = x._device._s
+    if x._array.size == 0:  # (no row and column ranges for nothing: see eye)
+        return mx.array(x._array)
+    _memory.check_shape("tril/triu", (n + m,), 8, "int64")
+    rows = mx.arange(n, dtype=mx.int64, stream=s)[:, None]
+    cols = mx.arange(m, dtype=mx.int64, stream=s)[None, :]
+    diff = mx.subtract(cols, rows, stream=s)
+    mask = mx.less_equal(diff, k, stream=s) if lower else mx.greater_equal(diff, k, stream=s)
+    return mx.where(mask, x._array, mx.zeros((), dtype=x._dtype._mx), stream=s)
+
+
+def tril(x, /, *, k: int = 0):
+    """The lower triangle of the last two axes (elements above diagonal ``k`` zeroed)."""
+    _core.check_array("tril", x)
+    return _core.new(_tri_mask(x, k, True), x._dtype, x._device)
+
+
+def triu(x, /, *, k: int = 0):
+    """The upper triangle of the last two axes (elements below diagonal ``k`` zeroed)."""
+    _core.check_array("triu", x)
+    return _core.new(_tri_mask(x, k, False), x._dtype, x._device)

@@ -1,0 +1,77 @@
+"""Sorting functions: argsort and sort.
+
+MLX's sort is stable and puts NaN last, as NumPy's stable sort does. The
+standard's ``descending`` has no MLX counterpart: a descending sort reverses
+the axis, sorts ascending and reverses back, which keeps equal elements in
+their original order (and puts NaN first, as ``np.flip(np.sort(np.flip(x)))``).
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import TYPE_CHECKING
+
+import mlx.core as mx
+
+from .._runtime import compile_cache as _compile
+from .._array import core as _core
+from .._array import dtypes as _d
+
+if TYPE_CHECKING:
+    from .._array.array import Array
+
+
+def _check(name: str, x, axis, descending, stable) -> int:
+    _core.check_category(name, x, "real-valued")
+    for flag, what in ((descending, "descending"), (stable, "stable")):
+        if not isinstance(flag, builtins.bool):
+            raise TypeError(f"{name}: {what} must be a bool, got {type(flag).__name__}")
+    if x.ndim == 0:
+        # As NumPy: a 0-d array has no axis to sort along (the standard's [-N, N) is empty).
+        raise IndexError(f"{name}: a 0-dimensional array has no axis to sort along")
+    return _core.check_axis(name, axis, x.ndim)
+
+
+def _argsort_descending(a: mx.array, last: mx.array, axis: int) -> mx.array:
+    # Sorting the reversed axis ascending and reversing back keeps ties in order.
+    # ``last`` (the axis length - 1) is an input, not a constant: mx.compile writes
+    # constants into the C++ it compiles, which would mean one compile per length.
+    rev = mx.argsort(mx.flip(a, axis=axis), axis=axis)
+    return last - mx.flip(rev, axis=axis).astype(mx.int32)
+
+
+def _sort_descending(a: mx.array, axis: int) -> mx.array:
+    return mx.flip(mx.sort(mx.flip(a, axis=axis), axis=axis), axis=axis)
+
+
+def argsort(x: Array, /, *, axis: int = -1, descending: bool = False,
+            stable: bool = True) -> Array:
+    """The indices (int32) that sort ``x`` along ``axis``.
+
+    The sort is always stable: ties keep their original order, in both directions.
+    NaN sorts last ascending and first descending.
+    """
+    ax = _check("argsort", x, axis, descending, stable)
+    a = x._array
+    dev = x._device
+    if descending:
+        last = mx.array(a.shape[ax] - 1, dtype=mx.int32)
+        out = _compile.run("argsort_descending", _argsort_descending, dev, a, last,
+                           static=(ax,))
+    else:
+        # Note: MLX returns uint32 indices; the standard wants the default index dtype.
+        out = mx.argsort(a, axis=ax, stream=dev._s).astype(mx.int32, stream=dev._s)
+    return _core.new(out, _d.int32, dev)
+
+
+def sort(x: Array, /, *, axis: int = -1, descending: bool = False,
+         stable: bool = True) -> Array:
+    """A sorted copy of ``x`` along ``axis`` (stable; NaN last ascending, first descending)."""
+    ax = _check("sort", x, axis, descending, stable)
+    a = x._array
+    dev = x._device
+    if descending:
+        out = _compile.run("sort_descending", _sort_descending, dev, a, static=(ax,))
+    else:
+        out = mx.sort(a, axis=ax, stream=dev._s)
+    return _core.new(out, x._dtype, dev)
