@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 
 import tmath_array as xp
+from tmath_array._runtime import compile_cache as _compile
 from tmath_array._runtime import blas as _blas
 from tmath_array._runtime import rebind as _rebind
 
@@ -248,7 +249,7 @@ def test_config_info_content():
     assert info["mlx"]["version"] == mx.__version__
     assert "cpu" in info["mlx"]["devices"]
     assert info["tmath_array"]["array_api_version"] == "2025.12"
-    assert info["compile"]["enabled"] is xp._compile.enabled
+    assert info["compile"]["enabled"] is _compile.enabled
     assert set(info["blas"]) >= {"mode", "library", "chosen_by", "served_by", "threads",
                                  "notes", "mlx_imported_first"}
     assert info["threads"]["blas"] == info["blas"]["threads"]
@@ -263,7 +264,7 @@ def test_show_config_output(capsys):
     info = xp.config_info()
     assert f"mlx:           {mx.__version__}" in text
     assert "devices:       cpu" in text
-    assert f"compile:       {'enabled' if xp._compile.enabled else 'disabled'}" in text
+    assert f"compile:       {'enabled' if _compile.enabled else 'disabled'}" in text
     assert "threads:       blas " in text and "cores available" in text
     if info["blas"]["mode"] == "optimised":
         assert "blas/lapack:   optimised: OpenBLAS" in text

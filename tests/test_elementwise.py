@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import tmath_array as xp
+from tmath_array._array.dtypes import CATEGORIES
 from tmath_array._runtime import compile_cache as _compile
 from tmath_array._runtime import lazy as _lazy
-from tmath_array._array.dtypes import CATEGORIES
 from tmath_array._standard.elementwise import SIGNATURES
 
 # The elementwise functions of the 2025.12 standard (array_api_stubs/_2025_12).

@@ -355,15 +355,15 @@ def test_failed_conversion_is_not_counted():
 # array, with the reason. (A tmath Array met there converts through
 # Array.__array__, itself a counted sync point.)
 FOREIGN_INPUT = {
-    ("_core.py", "scalar_value"): "np.array of a Python int beyond int64",
-    ("_creation_functions.py", "_scalar_array"): "np.array of a Python int beyond int64",
-    ("_creation_functions.py", "asarray"): "NumPy arrays, buffers and __array__ objects",
-    ("_creation_functions.py", "_from_sequence"): "nested Python sequences",
-    ("_interop.py", "foreign_to_numpy"): "DLPack producers of other libraries",
-    ("_interop.py", "from_numpy"): "NumPy arrays (made contiguous before the copy into MLX)",
-    ("_interop.py", "host_view"): "DLPack producers of other libraries",
-    ("_torch_interop.py", "_to_host"): "PyTorch tensors on an accelerator",
-    ("_torch_interop.py", "from_torch"): "PyTorch tensors",
+    ("_array/scalars.py", "scalar_value"): "np.array of a Python int beyond int64",
+    ("_standard/creation.py", "_scalar_array"): "np.array of a Python int beyond int64",
+    ("_standard/creation.py", "asarray"): "NumPy arrays, buffers and __array__ objects",
+    ("_standard/creation.py", "_from_sequence"): "nested Python sequences",
+    ("_interop/numpy_dlpack.py", "foreign_to_numpy"): "DLPack producers of other libraries",
+    ("_interop/numpy_dlpack.py", "from_numpy"): "NumPy arrays (made contiguous before the copy into MLX)",
+    ("_interop/numpy_dlpack.py", "host_view"): "DLPack producers of other libraries",
+    ("_interop/torch_tensors.py", "_to_host"): "PyTorch tensors on an accelerator",
+    ("_interop/torch_tensors.py", "from_torch"): "PyTorch tensors",
 }
 
 _EVALUATING_METHODS = {"item", "tolist", "__dlpack__", "__array__"}
@@ -443,7 +443,7 @@ def _evaluating_calls():
             nodes = list(_own_nodes(fn))
             materializes = any(isinstance(n, ast.Attribute) and n.attr == "materialize"
                                for n in nodes)
-            if (rel, fn.name) == ("_lazy.py", "materialize") or materializes \
+            if (rel, fn.name) == ("_runtime/lazy.py", "materialize") or materializes \
                     or (rel, fn.name) in FOREIGN_INPUT:
                 continue
             for n in nodes:

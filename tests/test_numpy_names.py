@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import tmath_array as xp
-from tmath_array._runtime import lazy as _lazy
 from tmath_array._numpy import aliases as _numpy_aliases
 from tmath_array._numpy import shape as _numpy_shape
 from tmath_array._numpy.advice import NUMPY_ADVICE
+from tmath_array._runtime import lazy as _lazy
 
 # --- the tables stay honest -------------------------------------------------------
 

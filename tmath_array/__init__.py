@@ -8,42 +8,23 @@ from __future__ import annotations
 
 import sys as _sys
 
-__array_api_version__ = "2025.12"
-__version__ = "0.1.0"
-
 # First, before MLX does any work: send MLX's BLAS/LAPACK calls to an optimised
 # library on Linux (see _blas.py and docs/blas.md).
 from ._runtime import blas as _blas
+from ._runtime.version import __array_api_version__, __version__
 
 _blas.setup()
 
+# Array's operators and methods are the functions of the layers above the array model:
+# attached once, here, before anything else runs (see _numpy/bind.py).
+from ._numpy import bind as _bind
+
+_bind.install()
+
 # The extensions (linalg, fft) and xp.random (NumPy's random API), as submodules.
-from . import fft
-from . import linalg
-from . import random
+from . import fft, linalg, random
 from ._array.array import Array
 from ._array.compile_api import compile, compile_cache_clear, compile_cache_info
-from ._runtime.config import config_info, show_config
-from ._standard.constants import e, inf, nan, newaxis, pi
-from ._standard.creation import (
-    arange,
-    asarray,
-    empty,
-    empty_like,
-    eye,
-    from_dlpack,
-    full,
-    full_like,
-    linspace,
-    meshgrid,
-    ones,
-    ones_like,
-    tril,
-    triu,
-    zeros,
-    zeros_like,
-)
-from ._standard.data_types import astype, can_cast, finfo, iinfo, isdtype, result_type
 from ._array.devices import Device
 from ._array.dtypes import (
     bfloat16,
@@ -61,96 +42,8 @@ from ._array.dtypes import (
     uint32,
     uint64,
 )
-from ._standard.elementwise import (
-    abs,
-    acos,
-    acosh,
-    add,
-    asin,
-    asinh,
-    atan,
-    atan2,
-    atanh,
-    bitwise_and,
-    bitwise_invert,
-    bitwise_left_shift,
-    bitwise_or,
-    bitwise_right_shift,
-    bitwise_xor,
-    ceil,
-    clip,
-    conj,
-    copysign,
-    cos,
-    cosh,
-    divide,
-    equal,
-    exp,
-    expm1,
-    floor,
-    floor_divide,
-    greater,
-    greater_equal,
-    hypot,
-    imag,
-    isfinite,
-    isinf,
-    isnan,
-    less,
-    less_equal,
-    log,
-    log1p,
-    log2,
-    log10,
-    logaddexp,
-    logical_and,
-    logical_not,
-    logical_or,
-    logical_xor,
-    maximum,
-    minimum,
-    multiply,
-    negative,
-    nextafter,
-    not_equal,
-    positive,
-    pow,
-    real,
-    reciprocal,
-    remainder,
-    round,
-    sign,
-    signbit,
-    sin,
-    sinh,
-    sqrt,
-    square,
-    subtract,
-    tan,
-    tanh,
-    trunc,
-)
-from ._standard.indexing import take, take_along_axis
-from ._standard.info import __array_namespace_info__
 from ._array.lazy_api import eval, reset_sync_stats, sync_stats
-from ._standard.linear_algebra import matmul, matrix_transpose, tensordot, vecdot
-from ._standard.manipulation import (
-    broadcast_arrays,
-    broadcast_shapes,
-    broadcast_to,
-    concat,
-    expand_dims,
-    flip,
-    moveaxis,
-    permute_dims,
-    repeat,
-    reshape,
-    roll,
-    squeeze,
-    stack,
-    tile,
-    unstack,
-)
+from ._interop.torch_tensors import to_torch
 
 # NumPy names (porting by changing one import; docs/numpy.md): NumPy's spellings of
 # standard functions and dtypes, NumPy-only shape and creation functions, and advice
@@ -232,6 +125,116 @@ from ._numpy.shape import (
     triu_indices_from,
     vstack,
 )
+from ._runtime.config import config_info, show_config
+from ._standard.constants import e, inf, nan, newaxis, pi
+from ._standard.creation import (
+    arange,
+    asarray,
+    empty,
+    empty_like,
+    eye,
+    from_dlpack,
+    full,
+    full_like,
+    linspace,
+    meshgrid,
+    ones,
+    ones_like,
+    tril,
+    triu,
+    zeros,
+    zeros_like,
+)
+from ._standard.data_types import astype, can_cast, finfo, iinfo, isdtype, result_type
+from ._standard.elementwise import (
+    abs,
+    acos,
+    acosh,
+    add,
+    asin,
+    asinh,
+    atan,
+    atan2,
+    atanh,
+    bitwise_and,
+    bitwise_invert,
+    bitwise_left_shift,
+    bitwise_or,
+    bitwise_right_shift,
+    bitwise_xor,
+    ceil,
+    clip,
+    conj,
+    copysign,
+    cos,
+    cosh,
+    divide,
+    equal,
+    exp,
+    expm1,
+    floor,
+    floor_divide,
+    greater,
+    greater_equal,
+    hypot,
+    imag,
+    isfinite,
+    isinf,
+    isnan,
+    less,
+    less_equal,
+    log,
+    log1p,
+    log2,
+    log10,
+    logaddexp,
+    logical_and,
+    logical_not,
+    logical_or,
+    logical_xor,
+    maximum,
+    minimum,
+    multiply,
+    negative,
+    nextafter,
+    not_equal,
+    positive,
+    pow,
+    real,
+    reciprocal,
+    remainder,
+    round,
+    sign,
+    signbit,
+    sin,
+    sinh,
+    sqrt,
+    square,
+    subtract,
+    tan,
+    tanh,
+    trunc,
+)
+from ._standard.indexing import take, take_along_axis
+from ._standard.info import __array_namespace_info__
+from ._standard.linear_algebra import matmul, matrix_transpose, tensordot, vecdot
+from ._standard.manipulation import (
+    broadcast_arrays,
+    broadcast_shapes,
+    broadcast_to,
+    concat,
+    expand_dims,
+    flip,
+    moveaxis,
+    permute_dims,
+    repeat,
+    reshape,
+    roll,
+    squeeze,
+    stack,
+    tile,
+    unstack,
+)
 from ._standard.searching import argmax, argmin, count_nonzero, nonzero, searchsorted, where
 from ._standard.sets import isin, unique_all, unique_counts, unique_inverse, unique_values
 from ._standard.sorting import argsort, sort
@@ -246,7 +249,6 @@ from ._standard.statistical import (
     sum,
     var,
 )
-from ._interop.torch_tensors import to_torch
 from ._standard.utility import all, any, diff
 
 # NumPy-only math, statistics and counting functions (np-math; docs/numpy_math.md).

@@ -41,11 +41,11 @@ from typing import TYPE_CHECKING
 
 import mlx.core as mx
 
-from ._runtime import compile_cache as _compile
 from ._array import core as _core
 from ._array import dtypes as _d
 from ._array.prng import as_key as _rng_key
 from ._array.prng import key, split
+from ._runtime import compile_cache as _compile
 
 if TYPE_CHECKING:
     from ._array.array import Array

@@ -25,11 +25,11 @@ from collections.abc import Callable
 import mlx.core as mx
 
 from .._runtime import compile_cache as _compile
-from . import core as _core
-from . import devices as _devices
 from .._runtime import lazy as _lazy
 from .._runtime import memory as _memory
 from .._runtime.compile_cache import CacheInfo
+from . import core as _core
+from . import devices as _devices
 
 _LEAF = object()  # marks an array's place in a flattened structure
 _object_new = object.__new__

@@ -8,53 +8,20 @@ from __future__ import annotations
 
 import builtins
 
-import mlx.core as mx
-
 from . import dtypes as _d
-from .._runtime import memory as _memory
-from .devices import Device
 
-# The Array class, registered by _array_object at import (it needs the
-# functions defined with these helpers in its class body).
-Array: type = None  # type: ignore[assignment]
+# Re-exported: the constructors and scalar helpers every function module reaches as
+# ``_core.new``, ``_core.scalar_value``... (they live in array.py and scalars.py).
+from .array import CANON as CANON
+from .array import Array as Array
+from .array import new as new
+from .array import wrap as wrap
+from .scalars import as_mx as as_mx
+from .scalars import scalar_dtype as scalar_dtype
+from .scalars import scalar_rank as scalar_rank
+from .scalars import scalar_value as scalar_value
 
-# MLX dtype -> tmath dtype (tmath dtypes are singletons: identity checks work).
-CANON = _d.FROM_MX
-
-_object_new = object.__new__
-
-
-def new(arr: mx.array, dtype, device: Device):
-    """Wrap an MLX array whose (canonical) dtype is already known.
-
-    Raises:
-        MemoryError: the array is larger than ``_memory.max_bytes`` (it is lazy:
-            nothing was allocated yet).
-    """
-    nbytes = arr.nbytes
-    if nbytes > _memory.max_bytes or not nbytes:  # (0: empty, or a size past 2**64)
-        _memory.check(arr)
-    obj = _object_new(Array)
-    obj._array = arr
-    obj._dtype = dtype
-    obj._device = device
-    return obj
-
-
-def wrap(arr: mx.array, device: Device):
-    """Wrap an MLX array, reading its dtype (and checking its size, as :func:`new` does)."""
-    nbytes = arr.nbytes
-    if nbytes > _memory.max_bytes or not nbytes:
-        _memory.check(arr)
-    obj = _object_new(Array)
-    obj._array = arr
-    obj._dtype = CANON[arr.dtype]
-    obj._device = device
-    return obj
-
-
-def dtype_name(dtype) -> str:
-    return _d.NAMES.get(dtype, repr(dtype))
+dtype_name = _d.dtype_name
 
 
 def bad_dtype(name: str, category: str, dtype):
@@ -131,67 +98,6 @@ def check_axes(name: str, axis, ndim: int) -> tuple[int, ...] | None:
     return (check_axis(name, axis, ndim),)
 
 
-# --- Python scalars -------------------------------------------------------
-
-# Kind rank of Python scalar types: bool < int < float < complex.
-_SCALAR_RANK = {builtins.bool: 0, int: 1, float: 2, complex: 3}
-_DEFAULT_OF_RANK = {0: _d.bool, 1: _d.int32, 2: _d.float32, 3: _d.complex64}
-
-
-def scalar_rank(s) -> int | None:
-    """Kind rank of a Python scalar, or None for anything else."""
-    r = _SCALAR_RANK.get(type(s))
-    if r is None:
-        if isinstance(s, builtins.bool):
-            return 0
-        if isinstance(s, int):
-            return 1
-        if isinstance(s, float):
-            return 2
-        if isinstance(s, complex):
-            return 3
-    return r
-
-
-def scalar_value(name: str, s, dtype):
-    """Convert a Python scalar to a value MLX combines with an array of ``dtype``.
-
-    Integers must fit an integer dtype (else OverflowError). A value MLX cannot
-    take as a weak Python scalar becomes a 0-d array of ``dtype``.
-    """
-    if dtype in _d.INT_RANGE:
-        lo, hi = _d.INT_RANGE[dtype]
-        v = int(s)
-        if not lo <= v <= hi:
-            raise OverflowError(f"{name}: Python int {s} is out of range for {dtype_name(dtype)}")
-        if v > 2**63 - 1:
-            import numpy as np
-
-            return mx.array(np.array(v, dtype=np.uint64))
-        return v
-    if dtype == _d.bool:
-        return builtins.bool(s)
-    if type(s) is int or (isinstance(s, int) and not isinstance(s, builtins.bool)):
-        return float(s)  # OverflowError for ints beyond the float range
-    return s
-
-
-def scalar_dtype(name: str, s, like, category: str | None = None):
-    """Dtype a Python scalar takes next to an array of dtype ``like``.
-
-    The scalar adopts the array's dtype when its kind is not higher; a scalar of
-    a higher kind (a float with an integer array, say) gives that kind's default
-    dtype, as in NumPy and PyTorch (a documented extension of the standard).
-    """
-    r = scalar_rank(s)
-    if r is None:
-        raise TypeError(f"{name}: expected an array or a Python scalar, got {type(s).__name__}")
-    ar = _d.kind_rank(like)
-    if r <= ar:
-        return like
-    return _DEFAULT_OF_RANK[r]
-
-
 # --- binary operands --------------------------------------------------------
 
 def prep_binary(name: str, x1, x2, allowed, category: str):
@@ -254,10 +160,3 @@ def _with_scalar(name: str, x, s, allowed, category: str):
             bad_dtype(name, category, dt)
         a = a.astype(dt._mx, stream=x._device._s)
     return a, scalar_value(name, s, dt), dt
-
-
-def as_mx(v, dtype):
-    """A Python scalar or MLX array as an MLX array of ``dtype``."""
-    if isinstance(v, mx.array):
-        return v
-    return mx.array(v, dtype=dtype._mx)

@@ -53,8 +53,6 @@ class Device:
 
 CPU = Device("cpu")
 _GPU = Device("gpu")
-# MLX's CPU-only builds have one device: every op runs on it, stream or not.
-ONE_DEVICE: bool = not mx.is_available(mx.gpu)
 # Arrays hold these objects, so the hot path compares devices by identity.
 _CANONICAL = {CPU: CPU, _GPU: _GPU}
 

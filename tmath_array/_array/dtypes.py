@@ -37,22 +37,7 @@ class DType:
     def __repr__(self) -> str:
         return f"tmath_array.{self.name}"
 
-    def __call__(self, value=0, /):
-        """``xp.float32(1.5)``: a 0-d Array (or ``value`` cast) of this dtype, as NumPy's
-        scalar types are called (``np.float32(1.5)``, ``np.int32(x)``).
-
-        Note: NumPy returns a NumPy scalar; here it is a 0-d Array of this dtype. A Python
-        float given to an integer dtype truncates toward zero, as in NumPy.
-        """
-        from .._standard.creation import asarray
-        from .._standard.data_types import astype
-
-        if isinstance(value, (builtins.bool, int, float, complex)):
-            try:
-                return asarray(value, dtype=self)
-            except TypeError:
-                pass  # e.g. a float for an integer dtype: convert, then cast below
-        return astype(asarray(value), self)
+    # Calling a dtype (``xp.float32(1.5)``) is NumPy's convention: bound by _numpy/bind.py.
 
     def __reduce__(self):
         return (_by_name, (self.name,))
@@ -72,6 +57,11 @@ bfloat16 = DType("bfloat16", mx.bfloat16)
 float32 = DType("float32", mx.float32)
 float64 = DType("float64", mx.float64)
 complex64 = DType("complex64", mx.complex64)
+
+
+def dtype_name(dtype) -> str:
+    """``"float32"`` for a dtype, its repr for anything else (in error messages)."""
+    return NAMES.get(dtype, repr(dtype))
 
 
 def _by_name(name: str) -> DType:

@@ -27,9 +27,9 @@ import mlx.core as mx
 import numpy as np
 
 from .._runtime import compile_cache as _compile
-from . import core as _core
 from .._runtime import lazy as _lazy
 from . import dtypes as _d
+from .base import ArrayBase
 
 _INTEGER = _d.CATEGORIES["integer"]
 
@@ -40,7 +40,7 @@ def _index_int(k) -> int | None:
         return None
     if isinstance(k, int):
         return k
-    if hasattr(k, "__index__") and not isinstance(k, (_core.Array, mx.array)):
+    if hasattr(k, "__index__") and not isinstance(k, (ArrayBase, mx.array)):
         return operator.index(k)
     return None
 
@@ -49,7 +49,7 @@ def _slice_part(v, what: str):
     if v is None:
         return None
     i = _index_int(v)
-    if i is None and isinstance(v, _core.Array) and v.ndim == 0 and v._dtype in _INTEGER:
+    if i is None and isinstance(v, ArrayBase) and v.ndim == 0 and v._dtype in _INTEGER:
         i = operator.index(v)  # a 0-d integer array: its value is read (a conversion)
     if i is None:
         raise IndexError(f"slice {what} must be an int or None, got {type(v).__name__}")
@@ -138,7 +138,7 @@ def translate_shape(shape, device, key: tuple) -> tuple:
             out.append(i)
         elif isinstance(k, slice):
             out.append(_slice(k, size))
-        elif isinstance(k, _core.Array):
+        elif isinstance(k, ArrayBase):
             out.append(_array_index(k, device, axis, size))
         elif isinstance(k, mx.array):  # indices made from a mask: already in range
             out.append(k)
@@ -165,7 +165,7 @@ def _array_index(k, device, axis: int, size: int) -> mx.array:
         raise ValueError(f"index array is on {k._device}, the indexed array on {device}")
     if k._dtype not in _INTEGER:
         raise IndexError(f"arrays used as indices must be of integer or boolean dtype, got "
-                         f"{_core.dtype_name(k._dtype)}")
+                         f"{_d.dtype_name(k._dtype)}")
     a = k._array
     if size == 0:
         if a.size:
@@ -190,7 +190,7 @@ def has_mask(key) -> bool:
 
 
 def _is_mask_array(k) -> bool:
-    return isinstance(k, _core.Array) and k._dtype is _d.bool
+    return isinstance(k, ArrayBase) and k._dtype is _d.bool
 
 
 def _widths(ndim: int, key: tuple) -> list[int]:
@@ -216,7 +216,7 @@ def _widths(ndim: int, key: tuple) -> list[int]:
 
 
 def _is_advanced(k) -> bool:
-    return isinstance(k, (_core.Array, builtins.bool))
+    return isinstance(k, (ArrayBase, builtins.bool))
 
 
 def ellipsis_separates(ndim: int, key: tuple) -> bool:
@@ -226,7 +226,7 @@ def ellipsis_separates(ndim: int, key: tuple) -> bool:
     drops it, sees the advanced indices side by side and keeps their axes in place.
     """
     if not builtins.any(k is Ellipsis for k in key) or not builtins.any(
-            isinstance(k, _core.Array) for k in key):
+            isinstance(k, ArrayBase) for k in key):
         return False
     widths = _widths(ndim, key)
     e = next(i for i, k in enumerate(key) if k is Ellipsis)

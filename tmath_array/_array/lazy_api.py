@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from . import core as _core
 from .._runtime import lazy as _lazy
 from .._runtime.lazy import SyncStats
+from . import core as _core
 
 
 def eval(*arrays) -> None:  # noqa: A001 - MLX's name for it

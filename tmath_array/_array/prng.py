@@ -20,8 +20,8 @@ import secrets
 
 import mlx.core as mx
 
-from . import core as _core
 from .._runtime import memory as _memory
+from . import core as _core
 from . import dtypes as _d
 
 _SEEDS = 2**64          # mx.random.key takes a uint64 seed

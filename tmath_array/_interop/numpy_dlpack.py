@@ -18,9 +18,9 @@ import numpy as np
 
 from .._array import core as _core
 from .._array import devices as _devices
-from .._runtime import lazy as _lazy
 from .._array import dtypes as _d
 from .._array.devices import CPU, Device, check_dtype_on_device
+from .._runtime import lazy as _lazy
 
 _TO_NUMPY = {
     _d.bool: np.bool_, _d.int8: np.int8, _d.int16: np.int16, _d.int32: np.int32,

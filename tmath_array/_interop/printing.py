@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import mlx.core as mx
 import numpy as np
 
 from .._array import core as _core
-from . import numpy_dlpack as _interop
-from .._standard import data_types as _dt
 from .._array import dtypes as _d
+from . import numpy_dlpack as _interop
 
 if TYPE_CHECKING:
     from .._array.array import Array
@@ -33,7 +33,8 @@ def _host(x: Array) -> np.ndarray:
         return _interop.to_numpy(x)
     # Note: NumPy has no bfloat16 (ml_dtypes' prints 6 digits, as MLX does); its values,
     # exact in float32, print with the fewest digits that identify them, as float16's do.
-    return _bfloat16_digits(_interop.to_numpy(_dt.astype(x, _d.float32)))
+    as_f32 = _core.new(x._array.astype(mx.float32, stream=x._device._s), _d.float32, x._device)
+    return _bfloat16_digits(_interop.to_numpy(as_f32))
 
 
 def _bfloat16_digits(v: np.ndarray) -> np.ndarray:

@@ -22,17 +22,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .._array import core as _core
+from .._array import dtypes as _d
+from .._array.devices import CPU
 from .._interop import numpy_dlpack as _interop
 from .._standard import creation as _cr
 from .._standard import data_types as _dt
-from .._array import dtypes as _d
 from .._standard import elementwise as _ew
 from .._standard import manipulation as _mf
 from .._standard import searching as _se
 from .._standard import sorting as _so
 from .._standard import statistical as _st
 from .._standard import utility as _ut
-from .._array.devices import CPU
 
 if TYPE_CHECKING:
     from .._array.array import Array

@@ -19,12 +19,12 @@ import mlx.core as mx
 import numpy as np
 
 from .._array import core as _core
-from .._runtime import lazy as _lazy
 from .._array import dtypes as _d
+from .._runtime import lazy as _lazy
 from .._standard.manipulation import reshape, stack
-from .numeric import check_bool, float_dtype, param_array
 from .._standard.searching import nonzero
 from .._standard.sets import _unique
+from .numeric import check_bool, float_dtype, param_array
 
 if TYPE_CHECKING:
     from .._array.array import Array

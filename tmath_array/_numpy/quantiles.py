@@ -18,8 +18,8 @@ import numpy as np
 
 from .._array import core as _core
 from .._array import dtypes as _d
-from .numeric import check_bool, float_dtype, no_out
 from .._standard.statistical import _check_keepdims
+from .numeric import check_bool, float_dtype, no_out
 
 if TYPE_CHECKING:
     from .._array.array import Array

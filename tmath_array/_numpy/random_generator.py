@@ -21,10 +21,10 @@ import mlx.core as mx
 import numpy as np
 
 from .._array import core as _core
-from .._array import prng as _prng
 from .._array import dtypes as _d
-from .._standard.creation import _check_dtype, _check_shape, asarray
+from .._array import prng as _prng
 from .._array.devices import Device, check_dtype_on_device, to_device
+from .._standard.creation import _check_dtype, _check_shape, asarray
 from .._standard.elementwise import cos
 from .._standard.manipulation import broadcast_shapes
 

@@ -21,9 +21,9 @@ import numpy as np
 
 from .._array import core as _core
 from .._array import dtypes as _d
+from .._array.devices import to_device
 from .._standard.creation import _check_dtype, _check_shape, _full, asarray, linspace
 from .._standard.data_types import astype
-from .._array.devices import to_device
 from .._standard.elementwise import pow
 from .._standard.linalg import diagonal as _matrix_diagonal
 from .._standard.manipulation import _axis, _check_size, concat, flip, permute_dims, reshape

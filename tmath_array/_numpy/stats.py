@@ -15,12 +15,12 @@ import mlx.core as mx
 
 from .._array import core as _core
 from .._array import dtypes as _d
-from .numeric import as_float, check_bool, float_dtype, no_out, param_array
 from .._standard.statistical import _axes, _check_keepdims, _reduced_size
 from .._standard.statistical import max as _max
 from .._standard.statistical import mean as _mean
 from .._standard.statistical import min as _min
 from .._standard.statistical import sum as _sum
+from .numeric import as_float, check_bool, float_dtype, no_out, param_array
 
 if TYPE_CHECKING:
     from .._array.array import Array

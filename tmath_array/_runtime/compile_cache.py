@@ -25,7 +25,7 @@ from typing import NamedTuple
 import mlx.core as mx
 
 from . import lazy as _lazy
-from .._array.devices import ONE_DEVICE
+from .hardware import ONE_DEVICE
 
 ENV_DISABLE = "TMATH_ARRAY_NO_COMPILE"
 ENV_MAXSIZE = "TMATH_ARRAY_COMPILE_CACHE_SIZE"

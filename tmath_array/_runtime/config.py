@@ -10,8 +10,9 @@ import mlx.core as mx
 
 from . import blas as _blas
 from . import compile_cache as _compile
+from . import hardware as _hardware
 from . import memory as _memory
-from .._array.devices import available_devices, default_device
+from .version import __array_api_version__, __version__
 
 
 def config_info() -> dict:
@@ -24,17 +25,14 @@ def config_info() -> dict:
     ``memory`` (the largest array allowed, see docs/memory.md) and ``threads``
     (BLAS threads, MLX's, the cores this process may use).
     """
-    from .. import __array_api_version__
-    from .. import __version__
-
     blas = _blas.info()
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return {
         "tmath_array": {"version": __version__, "array_api_version": __array_api_version__},
         "mlx": {
             "version": mx.__version__,
-            "devices": [str(d) for d in available_devices()],
-            "default_device": str(default_device()),
+            "devices": _hardware.device_names(),
+            "default_device": _hardware.default_device_name(),
             "device_name": mx.device_info().get("device_name") if hasattr(mx, "device_info")
             else None,
         },

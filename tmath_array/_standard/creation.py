@@ -10,11 +10,11 @@ import mlx.core as mx
 import numpy as np
 
 from .._array import core as _core
-from .._interop import numpy_dlpack as _interop
-from .._runtime import memory as _memory
-from .._interop import torch_tensors as _torch_interop
 from .._array import dtypes as _d
 from .._array.devices import check_dtype_on_device, to_device
+from .._interop import numpy_dlpack as _interop
+from .._interop import torch_tensors as _torch_interop
+from .._runtime import memory as _memory
 
 _DEFAULT_INT = _d.int32
 _DEFAULT_FLOAT = _d.float32

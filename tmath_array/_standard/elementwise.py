@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING
 
 import mlx.core as mx
 
-from .._runtime import compile_cache as _compile
 from .._array import core as _core
-from .._runtime import memory as _memory
 from .._array import dtypes as _d
-from . import elementwise_special as _sp
 from .._array.core import as_mx, bad_dtype, new, prep_binary
+from .._runtime import compile_cache as _compile
+from .._runtime import memory as _memory
+from . import elementwise_special as _sp
 
 if TYPE_CHECKING:
     from .._array.array import Array

@@ -22,11 +22,11 @@ from typing import TYPE_CHECKING, Literal
 
 import mlx.core as mx
 
-from .._runtime import compile_cache as _compile
 from .._array import core as _core
-from .._runtime import memory as _memory
 from .._array import dtypes as _d
 from .._array.devices import check_dtype_on_device, to_device
+from .._runtime import compile_cache as _compile
+from .._runtime import memory as _memory
 
 if TYPE_CHECKING:
     from .._array.array import Array

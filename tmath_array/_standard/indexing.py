@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 import mlx.core as mx
 
-from .._runtime import compile_cache as _compile
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._array.indexing import clamp_indices
+from .._runtime import compile_cache as _compile
 from .manipulation import _axis
 
 if TYPE_CHECKING:

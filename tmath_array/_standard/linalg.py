@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import mlx.core as mx
 
-from .._runtime import compile_cache as _compile
 from .._array import core as _core
 from .._array import dtypes as _d
-from . import linalg_kernels as _k
 from .._array.devices import CPU, check_dtype_on_device
+from .._runtime import compile_cache as _compile
+from . import linalg_kernels as _k
 from .linear_algebra import (
     check_broadcast,
     check_int,

@@ -11,9 +11,9 @@ import mlx.core as mx
 import numpy as np
 
 from .._array import core as _core
+from .._array import dtypes as _d
 from .._runtime import lazy as _lazy
 from .._runtime import memory as _memory
-from .._array import dtypes as _d
 
 if TYPE_CHECKING:
     from .._array.array import Array

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 import mlx.core as mx
 
-from .._runtime import compile_cache as _compile
 from .._array import core as _core
-from .._runtime import lazy as _lazy
 from .._array import dtypes as _d
+from .._runtime import compile_cache as _compile
+from .._runtime import lazy as _lazy
 
 if TYPE_CHECKING:
     from .._array.array import Array

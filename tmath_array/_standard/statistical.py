@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 import mlx.core as mx
 
-from .._runtime import compile_cache as _compile
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._array.devices import check_dtype_on_device
+from .._runtime import compile_cache as _compile
 
 if TYPE_CHECKING:
     from .._array.array import Array
