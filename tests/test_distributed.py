@@ -361,3 +361,34 @@ def test_sharded_dataset_is_a_local_sequence():
     assert list(dist.shard_dataset(data)) == data  # one rank holds everything
     assert [dist.shard_range(10, group=_Two(), rank=r) for r in (0, 1)] == [(0, 5), (5, 10)]
     assert dist.shard_range(5, group=_Two()) == (0, 3)
+
+
+# --- the data-parallel example ---------------------------------------------------------
+
+EXAMPLE = ROOT / "examples" / "distributed_logreg.py"
+
+
+def _load_example():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("distributed_logreg", EXAMPLE)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.mark.parametrize("n", [2, 3])
+def test_example_on_n_ranks_equals_one_process_on_the_whole_batch(tmp_path, n):
+    mod = _load_example()
+    X, y = mod.make_data(1200, 16)
+    w1, b1, losses1, _ = mod.train(X, y, steps=30)  # this process: a group of one
+    out = tmp_path / "weights.npz"
+    p, _ = launch(n, str(EXAMPLE), "--steps", "30", "--out", str(out))
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert f"{n} rank(s): loss" in p.stdout
+    with np.load(out) as z:
+        np.testing.assert_allclose(z["w"], np.asarray(w1), rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(z["b"], np.asarray(b1), rtol=1e-5, atol=1e-6)
+        # the loss is a mean of 1200 float32 terms, summed in another order
+        np.testing.assert_allclose(z["losses"], np.asarray(losses1), rtol=1e-4)
+    assert float(losses1[-1]) < float(losses1[0]) - 0.2  # it trains
