@@ -92,7 +92,8 @@ def main(argv=None):
                         losses=numpy.asarray(losses))
         summary = {"ranks": group.size(), "steps": args.steps, "rows": args.rows,
                    "loss": float(losses[-1]), "accuracy": acc,
-                   "median_step_s": float(numpy.median(step_times[1:] or step_times))}
+                   "median_step_s": float(numpy.median(step_times[1:] or step_times)),
+                   "min_step_s": float(numpy.min(step_times))}
         print(json.dumps(summary) if args.json else
               f"{group.size()} rank(s): loss {summary['loss']:.6f}, accuracy {acc:.3f}, "
               f"median step {summary['median_step_s'] * 1e3:.2f} ms")
