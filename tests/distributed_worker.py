@@ -190,6 +190,8 @@ def main(scenario: str, outdir: str) -> None:
             _errors(xp, dist, g, info)
             _torch_face(xp, g, out, info)
         dist.barrier()
+    elif scenario == "allsum":
+        out["all_sum/float32"] = np.asarray(dist.all_sum(xp.asarray(inputs(r)["float32"])))
     elif scenario == "die":
         # every rank completes one collective; then the last rank dies, the others go on
         xp.eval(dist.all_sum(xp.ones((4,))))

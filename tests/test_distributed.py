@@ -41,7 +41,8 @@ def launch(n: int, *args: str, timeout: float = JOB_TIMEOUT, extra=()):
     cmd = [sys.executable, "-m", "tmath_array.distributed.launch", "-n", str(n),
            "--timeout", str(timeout), *extra, *args]
     t = time.monotonic()
-    p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout + 30)
+    p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout + 30,
+                       stdin=subprocess.DEVNULL)
     return p, time.monotonic() - t
 
 
@@ -215,10 +216,13 @@ def test_one_rank_runs_on_its_own(tmp_path):
 
 
 def test_launch_through_mlx_launch(tmp_path):
-    p, _ = launch(2, WORKER, "collectives", str(tmp_path), extra=("--mlx-launch",))
+    p, _ = launch(2, WORKER, "allsum", str(tmp_path), extra=("--mlx-launch",))
     assert p.returncode == 0, p.stdout + p.stderr
     arrays, infos = _results(tmp_path, 2)
-    np.testing.assert_allclose(arrays[1]["all_sum/float32"], _expected("all_sum", "float32", 2))
+    for r in range(2):
+        assert (infos[r]["size"], infos[r]["backend"]) == (2, "ring")
+        np.testing.assert_allclose(arrays[r]["all_sum/float32"],
+                                   _expected("all_sum", "float32", 2))
 
 
 def test_rank_environment_and_free_ports(monkeypatch):
@@ -392,3 +396,69 @@ def test_example_on_n_ranks_equals_one_process_on_the_whole_batch(tmp_path, n):
         # the loss is a mean of 1200 float32 terms, summed in another order
         np.testing.assert_allclose(z["losses"], np.asarray(losses1), rtol=1e-4)
     assert float(losses1[-1]) < float(losses1[0]) - 0.2  # it trains
+
+
+# --- the PyTorch face in one process ------------------------------------------------------
+
+@pytest.fixture
+def tdist():
+    import tmath_array.torch.distributed as tdist
+
+    yield tdist
+    tdist.destroy_process_group()
+
+
+def test_torch_face_in_one_process(tdist):
+    assert not tdist.is_initialized()
+    with pytest.raises(RuntimeError, match="init_process_group"):
+        tdist.get_rank()
+    tdist.init_process_group("gloo", init_method="env://")
+    assert (tdist.get_rank(), tdist.get_world_size(), tdist.get_backend()) == (0, 1, "gloo")
+    with pytest.raises(RuntimeError, match="already initialised"):
+        tdist.init_process_group("gloo")
+    t = xp.asarray([1.0, -2.0])
+    keep = t
+    before = xp.sync_stats().total
+    for op in (tdist.ReduceOp.SUM, tdist.ReduceOp.MAX, tdist.ReduceOp.MIN, tdist.ReduceOp.AVG):
+        assert tdist.all_reduce(t, op=op) is None
+    assert xp.sync_stats().total == before  # in place, and lazy
+    assert t is keep and t.tolist() == [1.0, -2.0]
+    work = tdist.broadcast(t, 0, async_op=True)
+    assert isinstance(work, tdist.Work) and work.wait() is True
+    lst = [xp.zeros(2)]
+    tdist.all_gather(lst, t)
+    assert lst[0].tolist() == [1.0, -2.0]
+    tdist.barrier()
+    tdist.destroy_process_group()
+    assert not tdist.is_initialized()
+
+
+@pytest.mark.parametrize("call,exc,match", [
+    (lambda d: d.init_process_group("tcp"), ValueError, "unknown backend 'tcp'.*gloo"),
+    (lambda d: d.init_process_group("gloo", init_method="tcp://10.0.0.1:23456"), ValueError,
+     "init_method"),
+    (lambda d: d.init_process_group("gloo", store=object()), ValueError, "store"),
+    (lambda d: d.init_process_group("gloo", world_size=2), RuntimeError,
+     "no distributed job was found"),
+    (lambda d: d.init_process_group("gloo", rank=1), ValueError, "this process is rank 0"),
+])
+def test_torch_init_refuses_what_it_cannot_do(tdist, call, exc, match):
+    with pytest.raises(exc, match=match):
+        call(tdist)
+
+
+@pytest.mark.parametrize("call,exc,match", [
+    (lambda d: d.all_reduce(xp.asarray([1, 2]), op=d.ReduceOp.AVG), TypeError,
+     "AVG needs a floating-point"),
+    (lambda d: d.all_reduce(xp.ones(2), op="product"), ValueError, "SUM, MAX, MIN or AVG"),
+    (lambda d: d.all_reduce([1.0]), TypeError, "must be a tensor"),
+    (lambda d: d.all_gather([xp.ones(2), xp.ones(2)], xp.ones(2)), ValueError, "list of 1"),
+    (lambda d: d.all_gather([xp.ones(3)], xp.ones(2)), ValueError, "shape"),
+    (lambda d: d.all_gather_into_tensor(xp.ones(3), xp.ones(2)), ValueError, "shape"),
+    (lambda d: d.recv(xp.ones(2)), ValueError, "src is required"),
+    (lambda d: d.send(xp.ones(2), 1), ValueError, "alone in its group"),
+])
+def test_torch_collectives_refuse_bad_input(tdist, call, exc, match):
+    tdist.init_process_group("gloo")
+    with pytest.raises(exc, match=match):
+        call(tdist)

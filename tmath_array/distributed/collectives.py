@@ -348,9 +348,9 @@ def send(x, dst: int, *, group: Group | None = None):
 
     Lazy, as in MLX: nothing is sent until the returned array is evaluated
     (``xp.eval(send(x, 1))``). The receiving rank calls :func:`recv` (or
-    :func:`recv_like`) with the same shape and dtype. Over the ring backend a send of
-    more than a few kilobytes completes only when the peer receives: two ranks that both
-    send first, then receive, wait for each other forever (order them: one sends first,
+    :func:`recv_like`) with the same shape and dtype. Over the ring backend a send can
+    wait until the peer receives (a large one always does): two ranks that both send
+    first, then receive, can wait for each other forever (order them: one sends first,
     the other receives first).
     """
     _array_of("send", x)
