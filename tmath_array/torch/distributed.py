@@ -135,7 +135,9 @@ def init_process_group(backend: str | None = None, init_method: str | None = Non
     if rank not in (-1, None) and rank != group.rank():
         raise ValueError(f"{name}: rank={rank}, but this process is rank {group.rank()}")
     _state["group"] = group
-    _state["backend"] = backend.lower() if backend is not None else (group.backend or "gloo")
+    # Note: with no backend named, report PyTorch's name for the MLX backend that joined.
+    _state["backend"] = (backend.lower() if backend is not None else
+                         {"ring": "gloo"}.get(group.backend, group.backend or "gloo"))
 
 
 def destroy_process_group(group=None) -> None:
