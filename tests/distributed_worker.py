@@ -204,6 +204,8 @@ def main(scenario: str, outdir: str) -> None:
         info["survived"] = True  # not reached: the collective fails
     elif scenario == "stuck":
         xp.eval(dist.all_sum(xp.ones((4,))))
+        with open(os.path.join(outdir, f"rank{r}.ready"), "w"):
+            pass  # the ring is up
         if r == g.size() - 1:
             time.sleep(3600)  # alive, but never reaches the collective
         xp.eval(dist.all_sum(xp.ones((4,))))

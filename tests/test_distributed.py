@@ -462,3 +462,59 @@ def test_torch_collectives_refuse_bad_input(tdist, call, exc, match):
     tdist.init_process_group("gloo")
     with pytest.raises(exc, match=match):
         call(tdist)
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGKILL"])
+def test_no_rank_outlives_the_launcher(tmp_path, sig):
+    """A launcher stopped from outside (a CI runner's SIGTERM, or SIGKILL, which no
+    ``finally`` sees) takes its ranks with it."""
+    import signal
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    p = subprocess.Popen([sys.executable, "-m", "tmath_array.distributed.launch", "-n", "2",
+                          WORKER, "stuck", str(tmp_path)], env=env, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        ranks: list[int] = []
+        while time.monotonic() < deadline and len(list(tmp_path.glob("*.ready"))) < 2:
+            time.sleep(0.1)
+        ranks = _children_running(p.pid, "stuck")
+        assert len(ranks) == 2  # one blocked in a collective, one asleep
+        os.kill(p.pid, getattr(signal, sig))
+        out, err = p.communicate(timeout=30)
+        if sig == "SIGTERM":
+            assert p.returncode == 130 and "interrupted; the ranks were stopped" in err
+        deadline = time.monotonic() + 15
+        while any(_alive(pid) for pid in ranks) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(_alive(pid) for pid in ranks)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+
+
+def _children_running(parent: int, word: str) -> list[int]:
+    """Pids of the processes whose parent is ``parent`` and whose command has ``word``."""
+    found = []
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            stat = (d / "stat").read_text()
+            cmd = (d / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        if ppid == parent and word in cmd:
+            found.append(int(d.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

@@ -16,7 +16,9 @@ that finds this tmath_array, and watches them:
 * ``--timeout`` bounds the whole job: a rank stuck in a collective (a peer alive but never
   reaching it) would otherwise wait forever;
 * the launcher says which rank failed first and how, and exits with its code (124 on a
-  timeout).
+  timeout);
+* no rank outlives the launcher (SIGTERM and Ctrl-C stop them; on Linux a rank also gets
+  SIGTERM when the launcher dies by SIGKILL).
 
 Anything else (several hosts, a hostfile, the mpi/nccl/jaccl backends) goes to MLX's own
 ``mlx.launch``, with ``--python`` set to this Python, under the same ``--timeout``.
@@ -89,6 +91,16 @@ def rank_environment(rank: int, hostfile: str | None, env: dict | None = None) -
     return e
 
 
+def _die_with_parent() -> None:
+    """In a rank, before exec: on Linux, get SIGTERM when the launcher dies, even by SIGKILL
+    (its ``finally`` cannot run then), so no rank outlives it."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 def _kill(procs: dict[int, subprocess.Popen], ranks: list[int]) -> None:
     """Stop the given ranks (their whole process groups): SIGTERM, then SIGKILL."""
     for r in ranks:
@@ -144,7 +156,8 @@ def run_local(command: list[str], n: int, *, timeout: float | None = None,
         for r in range(n):
             e = rank_environment(r, hostfile if n > 1 else None, env)
             procs[r] = subprocess.Popen([python, *command], env=e, stdout=stdout,
-                                        stderr=stderr, start_new_session=True)
+                                        stderr=stderr, start_new_session=True,
+                                        preexec_fn=_die_with_parent)
         stop_at = None
         while True:
             running = [r for r, p in procs.items() if p.poll() is None]
@@ -249,8 +262,14 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _terminated(signum, frame):
+    # SIGTERM (a CI runner stopping the job) unwinds like Ctrl-C: the ranks are stopped.
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, _terminated)
     command = [args.script, *args.args]
     local = (args.hostfile is None and args.hosts == "127.0.0.1" and args.backend == "ring"
              and not args.mlx_launch)
@@ -294,5 +313,13 @@ def _free_run(n: int) -> int:
     raise RuntimeError(f"{PROG}: found no {n} consecutive free ports on 127.0.0.1")
 
 
+def _main() -> int:
+    try:
+        return main()
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted; the ranks were stopped", file=sys.stderr, flush=True)
+        return 130
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(_main())
