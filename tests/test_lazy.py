@@ -23,6 +23,7 @@ import numpy as np
 import pytest
 
 import tmath_array as xp
+import tmath_array.distributed as _dist
 from tmath_array._runtime import lazy as _lazy
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -148,6 +149,8 @@ SYNC_POINTS = [
     ("xp.bincount(x)", lambda x, i: xp.bincount(xp.asarray([0, 2, 2])), "data-dependent"),
     ("xp.histogram(x, bins=\"auto\")", lambda x, i: xp.histogram(x, bins="auto"),
      "data-dependent"),
+    # distributed (docs/distributed.md): one process is a group of size 1
+    ("dist.barrier()", lambda x, i: _dist.barrier(), "explicit"),
 ]
 
 
