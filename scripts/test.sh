@@ -17,4 +17,4 @@ export HYPOTHESIS_PROFILE="${HYPOTHESIS_PROFILE:-ci}"
 # -p no:benchmark: pytest-benchmark (not in the test extra, but maybe in a reused
 # environment) warns when xdist is active, and filterwarnings = error fails on it.
 exec .venv/bin/python -m pytest -q -p no:cacheprovider -p no:benchmark \
-    -n "${TEST_WORKERS:-2}" "$@"
+    -n "${TEST_WORKERS:-2}" --dist loadgroup "$@"

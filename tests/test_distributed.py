@@ -31,8 +31,12 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKER = str(Path(worker.__file__).resolve())
 JOB_TIMEOUT = 90  # seconds for one job, launcher included (a healthy job takes ~2-5 s)
 
-pytestmark = pytest.mark.skipif(not mx.distributed.is_available("ring"),
-                                reason="MLX built without the ring backend")
+# Jobs pick free loopback ports and release them before the ranks bind: under pytest-xdist
+# they all run in one worker (scripts/test.sh passes --dist loadgroup), so two jobs never
+# race for the same port.
+pytestmark = [pytest.mark.skipif(not mx.distributed.is_available("ring"),
+                                 reason="MLX built without the ring backend"),
+              pytest.mark.xdist_group("ring")]
 
 
 def launch(n: int, *args: str, timeout: float = JOB_TIMEOUT, extra=()):
