@@ -146,11 +146,6 @@ def _softmax64(x: mx.array, axis: int) -> mx.array:
     return e / mx.sum(e, axis=axis, keepdims=True)
 
 
-def _log_softmax64(x: mx.array, axis: int) -> mx.array:
-    shifted = x - mx.max(x, axis=axis, keepdims=True)
-    return shifted - mx.log(mx.sum(_exp64(shifted), axis=axis, keepdims=True))
-
-
 def _dim(name: str, x, dim) -> int:
     if dim is None:
         guess = 0 if x.ndim in (0, 1, 3) else 1
