@@ -6,7 +6,8 @@ import zlib
 
 import numpy as np
 import pytest
-from conftest import dtype_name, np_dtype, to_numpy, xp_dtype
+import torch
+from helpers import dtype_name, np_dtype, to_numpy, xp_dtype
 from hypothesis import given
 from hypothesis import strategies as st
 from section_helpers import arrays, to_xp
@@ -377,7 +378,6 @@ def test_nbytes_and_itemsize_match_numpy(name):
 @pytest.mark.parametrize("method", ["float", "double", "half", "int", "long", "bool"])
 @pytest.mark.parametrize("name", ["float32", "int8", "bool"])
 def test_torch_casts_match_torch(name, method):
-    torch = pytest.importorskip("torch")
     x, a = _pair(name)
     if name == "float32":
         a = a * 1.5  # fractions and negatives: casts to integers truncate toward zero
@@ -391,7 +391,6 @@ def test_torch_casts_match_torch(name, method):
 
 
 def test_torch_shape_methods_match_torch():
-    torch = pytest.importorskip("torch")
     x, a = _pair("float32")
     t = torch.from_numpy(a)
     assert (x.numel(), x.dim()) == (t.numel(), t.dim())

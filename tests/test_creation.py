@@ -7,7 +7,7 @@ import math
 import mlx.core as mx
 import numpy as np
 import pytest
-from conftest import ALL_DTYPE_NAMES, assert_array_equal, assert_close, dtype_name, xp_dtype
+from helpers import ALL_DTYPE_NAMES, assert_array_equal, assert_close, dtype_name, xp_dtype
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp

@@ -8,7 +8,7 @@ import pickle
 import mlx.core as mx
 import numpy as np
 import pytest
-from conftest import (
+from helpers import (
     ALL_DTYPE_NAMES,
     INT_DTYPE_NAMES,
     SIGNED_DTYPE_NAMES,

@@ -10,7 +10,7 @@ import warnings
 
 import numpy as np
 import pytest
-from conftest import ALL_DTYPE_NAMES, INT_DTYPE_NAMES, assert_array_equal, np_dtype, xp_dtype
+from helpers import ALL_DTYPE_NAMES, INT_DTYPE_NAMES, assert_array_equal, np_dtype, xp_dtype
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp

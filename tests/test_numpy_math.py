@@ -14,7 +14,7 @@ import warnings
 
 import numpy as np
 import pytest
-from conftest import assert_array_equal, assert_close, np_dtype
+from helpers import assert_array_equal, assert_close, np_dtype
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 import numpy as np
 import pytest
-from conftest import assert_array_equal, assert_close, np_dtype, xp_dtype
+from helpers import assert_array_equal, assert_close, np_dtype, xp_dtype
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
