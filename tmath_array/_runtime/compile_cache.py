@@ -25,7 +25,7 @@ from typing import NamedTuple
 import mlx.core as mx
 
 from . import lazy as _lazy
-from .hardware import ONE_DEVICE
+from .hardware import FORCE_MULTI_DEVICE_PATHS, ONE_DEVICE
 
 ENV_DISABLE = "TMATH_ARRAY_NO_COMPILE"
 ENV_MAXSIZE = "TMATH_ARRAY_COMPILE_CACHE_SIZE"
@@ -35,6 +35,10 @@ maxsize: int = int(os.environ.get(ENV_MAXSIZE, "512"))
 
 # Without a GPU every device is the default one: run() skips asking MLX which it is.
 _ONE_DEVICE: bool = ONE_DEVICE
+# TMATH_ARRAY_DEVICE_PATHS=multi: run() treats every device as a non-default one (its own
+# keys, an ``mx.stream`` context), so a CPU-only build runs the branch a GPU machine takes
+# for its second device.
+_EVERY_DEVICE_STREAMED: bool = FORCE_MULTI_DEVICE_PATHS
 _get_ident = threading.get_ident
 _MAIN = _lazy.MAIN_THREAD
 
@@ -138,7 +142,7 @@ def run(name: str, impl: Callable, device, *arrays: mx.array, static: tuple = ()
     """
     if _get_ident() != _MAIN:
         _lazy.enter_thread()  # MLX needs a cleanup when a thread that compiled ends
-    if _ONE_DEVICE or device._mx == mx.default_device():
+    if _ONE_DEVICE or (device._mx == mx.default_device() and not _EVERY_DEVICE_STREAMED):
         return kernel(name, impl, *static)(*arrays)
     with mx.stream(device._mx):
         return lookup((name, device._key, *static), _builder(impl, static))(*arrays)
