@@ -5,7 +5,7 @@ output shape is known from ``bins`` alone, and data-derived ranges are
 computed in the graph. The others have data-dependent output shapes and are
 counted sync points (reason ``data-dependent``), each ONE evaluation routed
 through ``_lazy.materialize`` or an existing data-dependent function
-(``nonzero``, ``_set_functions._unique``). See docs/numpy_math.md.
+(``nonzero``, ``_standard/sets._unique``). See docs/numpy_math.md.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """NumPy-only math functions: elementwise extras, closeness tests, interp.
 
 These names are not in the standard; they follow NumPy's semantics (as
-``jax.numpy`` does) and stay lazy. Dtype rule, shared with ``_numpy_stats``
-``_numpy_products`` and ``_numpy_counting``: where NumPy turns integers into its default float
+``jax.numpy`` does) and stay lazy. Dtype rule, shared with ``stats``
+``products`` and ``counting``: where NumPy turns integers into its default float
 (float64), they give ours, float32; float64 input stays float64 (CPU only);
 results NumPy gives as its default integer (int64) are int32 here. See
 docs/numpy_math.md.
@@ -36,7 +36,7 @@ _FLOATING = _CAT["floating-point"]
 _HALF = (_d.float16, _d.bfloat16)
 
 
-# --- shared helpers (also used by _numpy_stats and _numpy_counting) -------------------
+# --- shared helpers (also used by stats and counting) -------------------
 
 def no_out(name: str, out) -> None:
     """ValueError for NumPy's ``out=`` argument, which has no meaning here."""

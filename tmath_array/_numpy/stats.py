@@ -1,8 +1,8 @@
 """NumPy-only statistics: ptp, average, the nan* reductions, cov, corrcoef.
 
-NumPy semantics, lazy (no sync point), with the dtype rule of ``_numpy_math``:
+NumPy semantics, lazy (no sync point), with the dtype rule of ``numeric``:
 integer input gives float32 where NumPy gives float64. Quantiles are in
-``_numpy_quantiles``. See docs/numpy_math.md.
+``quantiles``. See docs/numpy_math.md.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ through :func:`kernel`: the first call for a key compiles it with
 ``mx.compile``, later calls reuse the compiled function (MLX itself retraces
 when ndim or dtypes change). The cache is bounded (least recently used entries
 go first) and counts hits and misses. ``xp.compile`` (user functions, see
-``_compile_api``) keeps its entries in the same cache, under keys that start
+``_array/compile_api.py``) keeps its entries in the same cache, under keys that start
 with an :class:`Owner`; ``xp.compile_cache_info()`` reports on all of it.
 
 Setting the environment variable ``TMATH_ARRAY_NO_COMPILE=1`` before import

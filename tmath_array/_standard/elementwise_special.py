@@ -1,7 +1,7 @@
 """Elementwise functions written out with MLX ops, where MLX's own differs from the standard.
 
 Every function here is a plain function of MLX arrays (no validation, no streams):
-the public functions in ``_elementwise_functions`` run them through the compiled-op
+the public functions in ``_standard/elementwise.py`` run them through the compiled-op
 cache (``_compile.run``), so each is one fused kernel. Inside a trace the input
 dtype is known, so a function may branch on ``a.dtype``.
 
