@@ -148,8 +148,10 @@ def nextafter(a, b):
 
 
 def clip(a, lo, hi):
-    # As the standard's maximum(minimum(x, max), min): a NaN anywhere gives NaN.
-    return mx.maximum(mx.minimum(a, hi), lo)
+    # Note: NumPy's order, minimum(maximum(x, min), max): where min > max (the standard
+    # leaves it unspecified) every element becomes max, as with np.clip. A NaN anywhere
+    # gives NaN either way.
+    return mx.minimum(mx.maximum(a, lo), hi)
 
 
 # --- complex functions MLX lacks or gets wrong ------------------------------------
