@@ -37,6 +37,13 @@ def float_name(name: str) -> str:
     return name if name in ("float16", "bfloat16", "float32", "float64") else "float32"
 
 
+def ufunc_name(name: str) -> str:
+    """Our dtype for a NumPy ufunc of ``name`` input: NumPy's (float16 for int8, float32
+    for int16...), with float32 where NumPy gives its default float64 for integers."""
+    out = np.sin(np.zeros(1, dtype=name)).dtype.name
+    return "float32" if out == "float64" and name != "float64" else out
+
+
 def as_expected(e, name: str) -> np.ndarray:
     """NumPy's result in dtype ``name`` (bfloat16 values are compared as float32)."""
     with np.errstate(all="ignore"):  # float16 overflows to inf, as ours does
@@ -55,7 +62,7 @@ UNARY = ["fabs", "exp2", "cbrt", "deg2rad", "rad2deg", "degrees", "radians", "si
        fn=st.sampled_from(UNARY))
 def test_unary(case, fn):
     name, a = case
-    out = float_name(name)
+    out = ufunc_name(name)
     got = getattr(xp, fn)(to_xp(a, name))
     expected = as_expected(np_call(getattr(np, fn), a.astype(np.float64)), out)
     assert_close(got, expected, rtol=RTOL[out] * 4, atol=RTOL[out], dtype=out)
@@ -90,7 +97,7 @@ def test_binary(case, data, fn):
     expected = np_call(getattr(np, fn), a, b)
     if fn == "fmod" and name != "float32":
         expected = np.where(b == 0, 0, expected)  # integer division by zero gives 0 here
-    out = float_name(name) if fn == "heaviside" else name
+    out = ufunc_name(name) if fn == "heaviside" else name
     if out == "float32":
         assert_close(got, as_expected(expected, out), rtol=1e-6, dtype=out)
         if fn == "fmod":  # the sign of zero results follows x1 (NaN's sign means nothing)
@@ -667,3 +674,33 @@ def test_isclose_shapes_that_do_not_broadcast_and_nan_reductions_of_non_arrays()
     for fn in (xp.nanmean, xp.nanmax, xp.nanstd, xp.nanmedian, xp.nansum):
         with pytest.raises(TypeError):
             fn(np.array([0.0], np.float32))
+
+
+@pytest.mark.parametrize("name", ["bool", "int8", "uint8", "int16", "uint16", "int32",
+                                  "uint64"])
+@pytest.mark.parametrize("fn", ["rad2deg", "degrees", "deg2rad", "fabs", "cbrt", "sinc",
+                                "exp2", "arcsinh", "arctan", "arccos"])
+def test_integer_input_gives_numpys_small_floats(fn, name):
+    """NumPy's ufuncs give bool and 8-bit integers float16, 16-bit ones float32; wider
+    integers give NumPy's float64, here float32."""
+    a = np.array([0, 1, 1, 0, 1], dtype=name) if name == "bool" else \
+        np.array([0, 1, 2, 5, 9], dtype=name)
+    if fn == "arccos":
+        a = a.astype(bool).astype(name)  # inside [-1, 1]
+    out = ufunc_name(name)
+    got = getattr(xp, fn)(xp.asarray(a))
+    assert_close(got, as_expected(getattr(np, fn)(a.astype(np.float64)), out),
+                 rtol=RTOL[out], atol=RTOL[out], dtype=out)
+
+
+@pytest.mark.parametrize("n1, n2", [("int8", "uint8"), ("int8", "int16"), ("uint8", "bool"),
+                                    ("int32", "int8")])
+def test_binary_ufuncs_cast_each_integer_operand(n1, n2):
+    """As NumPy's loop selection: arctan2(int8, uint8) is float16, (int8, int16) float32."""
+    a = np.array([1, 0, 3], dtype=n1)
+    b = np.array([2, 1, 0], dtype=n2)
+    for fn in ("arctan2", "heaviside"):
+        want = getattr(np, fn)(a, b)
+        out = "float32" if want.dtype == np.float64 else want.dtype.name
+        got = getattr(xp, fn)(xp.asarray(a), xp.asarray(b))
+        assert_close(got, as_expected(want, out), rtol=RTOL[out], dtype=out)

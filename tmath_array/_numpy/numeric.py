@@ -34,6 +34,7 @@ _REAL = _CAT["real-valued"]
 _INTEGER = _CAT["integer"]
 _FLOATING = _CAT["floating-point"]
 _HALF = (_d.float16, _d.bfloat16)
+_INTEGER_OR_BOOL = _CAT["integer or boolean"]
 
 
 # --- shared helpers (also used by stats and counting) -------------------
@@ -50,12 +51,40 @@ def float_dtype(dt):
     return dt if dt in _FLOATING else _d.float32
 
 
-def as_float(name: str, x, category: str = "real-valued"):
-    """Validate ``x`` (an Array of ``category`` or bool): its MLX array cast to its float dtype."""
+# NumPy's ufuncs give integer input the smallest float that holds it: float16 for bool and
+# 8-bit integers, float32 for 16-bit ones; wider integers give NumPy's default float
+# (float64), here ours (float32).
+_UFUNC_FLOAT = {_d.bool: _d.float16, _d.int8: _d.float16, _d.uint8: _d.float16,
+                _d.int16: _d.float32, _d.uint16: _d.float32}
+
+
+def ufunc_float_dtype(dt):
+    """The float dtype a NumPy ufunc (``rad2deg``, ``arcsinh``...) gives for ``dt`` input."""
+    return dt if dt in _FLOATING else _UFUNC_FLOAT.get(dt, _d.float32)
+
+
+def ufunc_inexact(x):
+    """An integer or bool Array as the float a NumPy ufunc computes it in; else unchanged.
+
+    Each operand is cast on its own, as NumPy's loop selection does: ``arctan2`` of int8
+    and uint8 is float16 (both fit it), of int8 and int16 float32.
+    """
+    if isinstance(x, _core.Array) and x._dtype in _INTEGER_OR_BOOL:
+        dt = ufunc_float_dtype(x._dtype)
+        return _core.new(x._array.astype(dt._mx, stream=x._device._s), dt, x._device)
+    return x
+
+
+def as_float(name: str, x, category: str = "real-valued", ufunc: bool = False):
+    """Validate ``x`` (an Array of ``category`` or bool): its MLX array cast to its float dtype.
+
+    ``ufunc``: the dtype of NumPy's ufuncs (:func:`ufunc_float_dtype`), else that of its
+    reductions (:func:`float_dtype`).
+    """
     _core.check_array(name, x)
     if x._dtype is not _d.bool and x._dtype not in _CAT[category]:
         _core.bad_dtype(name, f"{category} or boolean", x._dtype)
-    dt = float_dtype(x._dtype)
+    dt = ufunc_float_dtype(x._dtype) if ufunc else float_dtype(x._dtype)
     a = x._array if dt is x._dtype else x._array.astype(dt._mx, stream=x._device._s)
     return a, dt
 
@@ -94,13 +123,18 @@ def check_bool(name: str, v, argname: str) -> bool:
 # --- elementwise ----------------------------------------------------------------------
 
 def _unary_float(name: str, impl, doc: str):
-    """A unary NumPy function of real input; integers and bool compute in float32."""
+    """A unary NumPy ufunc of real input; integers and bool give NumPy's small floats."""
     def fn(x: Array, /) -> Array:
-        a, dt = as_float(name, x)
+        a, dt = as_float(name, x, ufunc=True)
+        if dt in _HALF:
+            # Note: as NumPy's half-precision loops, computed in float32 and rounded once.
+            out = impl(a.astype(mx.float32, stream=x._device._s), x._device)
+            return _core.new(out.astype(dt._mx, stream=x._device._s), dt, x._device)
         return _core.new(impl(a, x._device), dt, x._device)
 
     fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = doc + "\n\nInteger and bool input give float32 (NumPy: float64)."
+    fn.__doc__ = doc + ("\n\nBool and 8-bit integer input give float16, 16-bit integers "
+                        "float32, wider integers float32 (NumPy: float64).")
     return fn
 
 
@@ -183,8 +217,9 @@ fmin = _nan_aware("fmin", mx.minimum, False)
 def heaviside(x1: Array | int | float, x2: Array | int | float, /) -> Array:
     """The Heaviside step of ``x1``: 0 below 0, 1 above, ``x2`` at 0, NaN for NaN.
 
-    Integer operands give float32.
+    Integer operands give a float as NumPy's ufuncs do (:func:`ufunc_inexact`).
     """
+    x1, x2 = ufunc_inexact(x1), ufunc_inexact(x2)
     a1, a2, dt, dev = _core.prep_binary("heaviside", x1, x2, _REAL, "real-valued")
     s = dev._s
     dt = float_dtype(dt)
