@@ -704,3 +704,15 @@ def test_binary_ufuncs_cast_each_integer_operand(n1, n2):
         out = "float32" if want.dtype == np.float64 else want.dtype.name
         got = getattr(xp, fn)(xp.asarray(a), xp.asarray(b))
         assert_close(got, as_expected(want, out), rtol=RTOL[out], dtype=out)
+
+
+@pytest.mark.parametrize("fn", ["fmod", "fmax", "fmin", "heaviside", "isclose"])
+@pytest.mark.parametrize("s1, s2", [((3,), (2,)), ((3, 3), (3, 0)), ((0, 2**30), (4,))])
+def test_binary_shapes_that_do_not_broadcast(fn, s1, s2):
+    x1 = xp.zeros(s1, dtype=xp.uint16)
+    x2 = xp.zeros(s2, dtype=xp.uint16)
+    with pytest.raises(ValueError, match=f"^{fn}: shapes .* cannot be broadcast") as info:
+        getattr(xp, fn)(x1, x2)
+    with pytest.raises(ValueError):  # NumPy agrees that they do not
+        np.broadcast_shapes(s1, s2)
+    assert "[broadcast_shapes]" not in str(info.value)

@@ -108,6 +108,20 @@ def param_array(name: str, v, argname: str, like=None):
                     f"numbers, got {type(v).__name__}")
 
 
+def prep_broadcast(name: str, x1, x2, allowed, category: str):
+    """:func:`_core.prep_binary` for a function that computes with several MLX ops: the
+    shapes are checked to broadcast first, so a mismatch is the standard's ValueError
+    naming ``name`` (not MLX's ``[broadcast_shapes]`` from whichever op meets it first).
+    """
+    a1, a2, dt, dev = _core.prep_binary(name, x1, x2, allowed, category)
+    if isinstance(a1, mx.array) and isinstance(a2, mx.array) and a1.shape != a2.shape:
+        try:
+            mx.broadcast_shapes(a1.shape, a2.shape)
+        except ValueError as exc:
+            raise (_core.broadcast_failure(name, exc, a1, a2) or exc) from None
+    return a1, a2, dt, dev
+
+
 def check_real_number(name: str, v, argname: str) -> float:
     if isinstance(v, builtins.bool) or not isinstance(v, (int, float)):
         raise TypeError(f"{name}: {argname} must be a real Python number, got {type(v).__name__}")
@@ -176,7 +190,7 @@ def fmod(x1: Array | int | float, x2: Array | int | float, /) -> Array:
 
     Integer division by zero gives 0 (as :func:`remainder`); a float one NaN.
     """
-    a1, a2, dt, dev = _core.prep_binary("fmod", x1, x2, _REAL, "real-valued")
+    a1, a2, dt, dev = prep_broadcast("fmod", x1, x2, _REAL, "real-valued")
     s = dev._s
     a1 = _core.as_mx(a1, dt)
     a2 = _core.as_mx(a2, dt)
@@ -194,7 +208,7 @@ def fmod(x1: Array | int | float, x2: Array | int | float, /) -> Array:
 
 def _nan_aware(name: str, mxfn, first: bool):
     def fn(x1: Array | int | float, x2: Array | int | float, /) -> Array:
-        a1, a2, dt, dev = _core.prep_binary(name, x1, x2, _REAL, "real-valued")
+        a1, a2, dt, dev = prep_broadcast(name, x1, x2, _REAL, "real-valued")
         s = dev._s
         a1 = _core.as_mx(a1, dt)
         a2 = _core.as_mx(a2, dt)
@@ -220,7 +234,7 @@ def heaviside(x1: Array | int | float, x2: Array | int | float, /) -> Array:
     Integer operands give a float as NumPy's ufuncs do (:func:`ufunc_inexact`).
     """
     x1, x2 = ufunc_inexact(x1), ufunc_inexact(x2)
-    a1, a2, dt, dev = _core.prep_binary("heaviside", x1, x2, _REAL, "real-valued")
+    a1, a2, dt, dev = prep_broadcast("heaviside", x1, x2, _REAL, "real-valued")
     s = dev._s
     dt = float_dtype(dt)
     a1 = _core.as_mx(a1, dt).astype(dt._mx, stream=s)
