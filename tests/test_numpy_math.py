@@ -716,3 +716,15 @@ def test_binary_shapes_that_do_not_broadcast(fn, s1, s2):
     with pytest.raises(ValueError):  # NumPy agrees that they do not
         np.broadcast_shapes(s1, s2)
     assert "[broadcast_shapes]" not in str(info.value)
+
+
+@pytest.mark.parametrize("name", ["float16", "float32", "float64", "complex64"])
+@pytest.mark.parametrize("kw", [{}, {"nan": 2.0, "posinf": 7.0, "neginf": -9.0},
+                                {"posinf": 1e300}])
+def test_nan_to_num_every_floating_dtype(name, kw):
+    a = np.array([np.nan, np.inf, -np.inf, 1.5, -0.0, 3.0], dtype=name)
+    if name == "complex64":
+        a.imag = a.real[::-1]
+    with np.errstate(over="ignore"):
+        want = np.nan_to_num(a, **kw)
+    assert_array_equal(xp.nan_to_num(xp.asarray(a), **kw), want)

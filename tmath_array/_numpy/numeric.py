@@ -263,7 +263,15 @@ def nan_to_num(x: Array, copy: bool = True, nan: float = 0.0, posinf: float | No
     a = x._array
     if dt in _FLOATING:
         def fix(part):
-            return mx.nan_to_num(part, nan, fills[0], fills[1], stream=s)
+            # Note: written with where, not mx.nan_to_num, which refuses float64.
+            big = mx.finfo(part.dtype).max
+            pos, neg = (big if fills[0] is None else fills[0],
+                        -big if fills[1] is None else fills[1])
+            inf = mx.array(math.inf, dtype=part.dtype)
+            out = mx.where(mx.isnan(part, stream=s), mx.array(nan, dtype=part.dtype), part,
+                           stream=s)
+            out = mx.where(part == inf, mx.array(pos, dtype=part.dtype), out, stream=s)
+            return mx.where(part == -inf, mx.array(neg, dtype=part.dtype), out, stream=s)
 
         if dt is _d.complex64:
             a = fix(mx.real(a, stream=s)) + 1j * fix(mx.imag(a, stream=s))
