@@ -24,6 +24,7 @@ import numpy as np
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._standard.elementwise import copysign, remainder, sin
+from .._standard.elementwise_special import _complex as complex_from_parts
 
 if TYPE_CHECKING:
     from .._array.array import Array
@@ -274,7 +275,8 @@ def nan_to_num(x: Array, copy: bool = True, nan: float = 0.0, posinf: float | No
             return mx.where(part == -inf, mx.array(neg, dtype=part.dtype), out, stream=s)
 
         if dt is _d.complex64:
-            a = fix(mx.real(a, stream=s)) + 1j * fix(mx.imag(a, stream=s))
+            with mx.stream(dev._mx):  # (re + 1j * im would turn an infinite im into NaN)
+                a = complex_from_parts(fix(mx.real(a, stream=s)), fix(mx.imag(a, stream=s)))
         else:
             a = fix(a)
     else:
