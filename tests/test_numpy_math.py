@@ -728,3 +728,23 @@ def test_nan_to_num_every_floating_dtype(name, kw):
     with np.errstate(over="ignore"):
         want = np.nan_to_num(a, **kw)
     assert_array_equal(xp.nan_to_num(xp.asarray(a), **kw), want)
+
+
+@pytest.mark.parametrize("kw", [{"minlength": 2**70}, {"minlength": 2**40},
+                                {"length": 2**63}, {"minlength": 2**31}])
+def test_bincount_huge_lengths_raise_before_building(kw):
+    with pytest.raises((ValueError, MemoryError), match="bincount"):
+        xp.bincount(xp.asarray([1, 2]), **kw)
+
+
+@pytest.mark.parametrize("value, name", [(2**62, "int64"), (2**64 - 1, "uint64")])
+def test_bincount_huge_values_raise_before_building(value, name):
+    with pytest.raises((ValueError, MemoryError), match="bincount"):
+        xp.bincount(xp.asarray(np.array([value, 1], dtype=name)))
+
+
+@pytest.mark.parametrize("name", ["uint64", "int64", "bool", "uint8"])
+def test_bincount_of_every_integer_dtype(name):
+    a = np.array([3, 0, 1, 1], dtype=name)
+    assert_array_equal(xp.bincount(xp.asarray(a)),
+                       np.bincount(a.astype(np.int64)).astype(np.int32))

@@ -21,6 +21,7 @@ import numpy as np
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._runtime import lazy as _lazy
+from .._runtime import memory as _memory
 from .._standard.manipulation import reshape, stack
 from .._standard.searching import nonzero
 from .._standard.sets import _unique
@@ -221,12 +222,17 @@ def bincount(x: Array, weights: Array | None = None, minlength: int = 0, *,
     if length is None:
         length = minlength
         if x.size:
-            lo, hi = mx.min(a, stream=s), mx.max(a, stream=s)
+            # (of x itself: a uint64 beyond int64's range must not wrap to a negative)
+            lo, hi = mx.min(x._array, stream=s), mx.max(x._array, stream=s)
             # Note: the output length depends on the largest value: one counted sync.
             _lazy.materialize(_lazy.DATA_DEPENDENT, lo, hi)
             if lo.item() < 0:
                 raise ValueError("bincount: x must not have negative values")
-            length = builtins.max(length, hi.item() + 1)
+            length = builtins.max(length, int(hi.item()) + 1)
+    # The output (and the scratch slot past it) must fit: ValueError past MLX's 32-bit
+    # sizes, MemoryError past the memory limit, before anything is built.
+    cdt = _d.int32 if weights is None else weights._dtype
+    _memory.check_shape("bincount", (length + 1,), cdt._mx.size, _d.dtype_name(cdt))
     keep = mx.logical_and(a >= 0, a < length, stream=s)
     counts, cdt = _counts(a, keep, length, weights, dev)
     return _core.new(counts, cdt, dev)
