@@ -351,6 +351,24 @@ def test_dtype_called_out_of_range_raises_overflow_like_numpy():
         np.int8(300)
 
 
+@pytest.mark.parametrize("name", ["bool", "int8", "uint8", "float16", "float32", "float64",
+                                  "complex64"])
+@pytest.mark.parametrize("text", [b"ab", "ab", b"", "", "1.5", " 12 ", "nan", "1+2j", b"7",
+                                  "300", b"\xff"])
+def test_dtype_called_on_text_parses_it_like_numpy(name, text):
+    """NumPy's scalar types parse text; a bool is the text's truth (np.bool(b"ab") is True)."""
+    np_type = getattr(np, name)
+    try:
+        want = np_type(text)
+    except (ValueError, OverflowError) as exc:
+        with pytest.raises(ValueError if isinstance(exc, ValueError) else OverflowError):
+            getattr(xp, name)(text)
+        return
+    got = getattr(xp, name)(text)
+    assert got.shape == () and got.dtype == getattr(xp, name)
+    np.testing.assert_array_equal(np.asarray(got), want)
+
+
 # --- a bool operand beside a numeric one (mask * x): the porting extension ---------------
 @pytest.mark.parametrize("op", ["add", "multiply", "subtract", "atan2", "maximum"])
 @pytest.mark.parametrize("other", ["float32", "int16", "scalar-float", "scalar-int"])
