@@ -471,3 +471,27 @@ def test_errors(call, error):
 def test_errors_of_other_inputs(call, error):
     with pytest.raises(error):
         call(None)
+
+
+@pytest.mark.parametrize("method", ["sort", "argsort"])
+@pytest.mark.parametrize("bad", [torch.tensor([1, 2]), np.array([True, False]),
+                                 xp.asarray([True, False]), 1, "yes"])
+def test_sort_flags_of_the_wrong_type_raise_type_error(method, bad):
+    x = xp.asarray([3, 1, 2])
+    with pytest.raises(TypeError, match="stable"):
+        getattr(x, method)(stable=bad)
+    with pytest.raises(TypeError, match="kind"):
+        getattr(x, method)(kind=bad if not isinstance(bad, str) else 3)
+
+
+@pytest.mark.parametrize("method", ["sort", "argsort"])
+def test_sort_takes_numpy_bools_and_rejects_unknown_kinds(method):
+    a = np.array([3, 1, 2, 1])
+    x = xp.asarray(a)
+    out = getattr(x, method)(stable=np.True_)
+    if method == "sort":
+        _check(x, np.sort(a))
+    else:
+        _check(out, a.argsort(stable=True))
+    with pytest.raises(ValueError, match="kind"):
+        getattr(x, method)(kind="bogus")
