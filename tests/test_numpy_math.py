@@ -748,3 +748,21 @@ def test_bincount_of_every_integer_dtype(name):
     a = np.array([3, 0, 1, 1], dtype=name)
     assert_array_equal(xp.bincount(xp.asarray(a)),
                        np.bincount(a.astype(np.int64)).astype(np.int32))
+
+
+@pytest.mark.parametrize("fn", ["nanvar", "nanstd"])
+@pytest.mark.parametrize("ddof", [2**63, 2**70, 2**63 - 1])
+def test_nan_variance_with_a_huge_ddof_is_nan(fn, ddof):
+    """count - ddof <= 0 gives NaN (a Python int past 64 bits used to crash in MLX)."""
+    got = np.asarray(getattr(xp, fn)(xp.asarray([[1.0, 2.0, 3.0], [4.0, 5.0, 7.0]]),
+                                     ddof=ddof, axis=1))
+    assert got.shape == (2,) and np.isnan(got).all()
+
+
+@pytest.mark.parametrize("ddof", [2**63, 2**70])
+def test_cov_with_a_huge_ddof_matches_numpy(ddof):
+    a = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 7.0]], dtype=np.float32)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # NumPy: "Degrees of freedom <= 0"
+        want = np.cov(a, ddof=ddof).astype(np.float32)
+    assert_array_equal(xp.cov(xp.asarray(a), ddof=ddof), want)

@@ -138,6 +138,7 @@ def _nan_var(name: str, a, axis, dtype, out, ddof, keepdims, correction, root: b
         ddof = correction
     if isinstance(ddof, builtins.bool) or not isinstance(ddof, (int, float)):
         raise TypeError(f"{name}: ddof must be a real number, got {type(ddof).__name__}")
+    ddof = float(ddof)  # (a Python int past 64 bits would reach MLX as a C++ bad_cast)
     x, valid, axes, dt, work = _nan_parts(name, a, axis, keepdims, dtype)
     s = a._device._s
     m, _ = _nan_mean(x, valid, axes, True, s)
@@ -275,6 +276,7 @@ def cov(m: Array, y: Array | None = None, rowvar: bool = True, bias: bool = Fals
         raise TypeError(f"cov: ddof must be an int, got {type(ddof).__name__}")
     if ddof is None:
         ddof = 0 if bias else 1
+    ddof = float(ddof)  # (a Python int past 64 bits would reach MLX as a C++ bad_cast)
     x, dt, work, dev = _variables("cov", m, y, rowvar, dtype)
     s = dev._s
     nobs = x.shape[1]
