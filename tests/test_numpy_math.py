@@ -766,3 +766,30 @@ def test_cov_with_a_huge_ddof_matches_numpy(ddof):
         warnings.simplefilter("ignore", RuntimeWarning)  # NumPy: "Degrees of freedom <= 0"
         want = np.cov(a, ddof=ddof).astype(np.float32)
     assert_array_equal(xp.cov(xp.asarray(a), ddof=ddof), want)
+
+
+@pytest.mark.parametrize("name", ["int64", "int32", "uint8", "bool"])
+def test_lstsq_of_integers_is_solved_like_numpy(name):
+    """Integer input is solved in float64 on the CPU, as NumPy does: float32 rounding
+    would call this matrix rank 1. The results are float32."""
+    a = np.array([[1, 2**20], [0, 1]]) if name in ("int64", "int32") else \
+        np.array([[1, 1, 0], [0, 1, 1], [1, 0, 1], [1, 1, 1]])
+    a = a.astype(name)
+    b = np.arange(a.shape[0]).astype(name)
+    x, res, rank, s = xp.linalg.lstsq(xp.asarray(a), xp.asarray(b))
+    ex, eres, erank, es = np.linalg.lstsq(a.astype(np.float64), b.astype(np.float64))
+    assert int(rank) == erank
+    assert_close(x, ex.astype(np.float32), rtol=1e-6, atol=1e-6)
+    assert_close(s, es.astype(np.float32), rtol=1e-6)
+
+
+@pytest.mark.parametrize("ashape, bshape", [((0, 3), (0, 3)), ((0, 3), (0,)), ((3, 0), (3, 2)),
+                                            ((0, 0), (0, 1))])
+def test_lstsq_of_empty_matrices(ashape, bshape):
+    a, b = np.zeros(ashape, np.float32), np.zeros(bshape, np.float32)
+    got = xp.linalg.lstsq(xp.asarray(a), xp.asarray(b))
+    want = np.linalg.lstsq(a, b)
+    for g, w in zip(got, want):
+        assert g.shape == np.shape(w)
+    assert_array_equal(got[0], want[0])
+    assert int(got[2]) == want[2]
