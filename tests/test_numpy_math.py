@@ -793,3 +793,38 @@ def test_lstsq_of_empty_matrices(ashape, bshape):
         assert g.shape == np.shape(w)
     assert_array_equal(got[0], want[0])
     assert int(got[2]) == want[2]
+
+
+@pytest.mark.parametrize("name", ["uint32", "int64", "uint64", "int32"])
+@pytest.mark.parametrize("density", [False, True])
+def test_histogram_of_large_integers_matches_numpy(name, density):
+    """Integer input is binned in float64 (as NumPy): one large value, or values a few
+    apart, fall in NumPy's bins (float32 cannot split such a range: once a segfault)."""
+    for vals in ([20868394], [20868394, 20868396, 20868395], [2**31 - 5, 2**31 - 1]):
+        a = np.array(vals, dtype=name)
+        counts, edges = xp.histogram(xp.asarray(a), density=density)
+        want_counts, want_edges = np.histogram(a, density=density)
+        assert_close(counts, want_counts.astype(np.float32 if density else np.int32),
+                     rtol=1e-6)
+        assert_close(edges, want_edges.astype(np.float32), rtol=1e-6)
+
+
+def test_histogram_of_a_collapsed_float32_range_stays_in_bounds():
+    """NumPy raises ("Too many bins for data range"); deciding that needs the values, so
+    here every value lands in the first bin, never outside the counts."""
+    counts, edges = xp.histogram(xp.asarray(np.float32([20868394, 20868394])), density=True)
+    assert counts.shape == (10,) and edges.shape == (11,)
+    assert np.asarray(xp.histogram(xp.asarray(np.float32([20868394])))[0]).sum() == 1
+
+
+@pytest.mark.parametrize("bins", [2**31, 2**40, 2**63])
+def test_histogram_with_too_many_bins_raises_before_building(bins):
+    with pytest.raises((ValueError, MemoryError), match="histogram"):
+        xp.histogram(xp.asarray([1, 2, 3]), bins=bins)
+
+
+def test_histogram_density_of_bfloat16_is_computed_in_float32():
+    a = np.array([2.0, 1.75, 2.25], dtype=np.float32)
+    counts, _ = xp.histogram(xp.asarray(a, dtype=xp.bfloat16), density=True)
+    want, _ = np.histogram(a, density=True)
+    assert_close(counts, want.astype(np.float32), rtol=1e-6, dtype="float32")
