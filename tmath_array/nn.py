@@ -46,6 +46,7 @@ from ._array import dtypes as _d
 from ._array.prng import as_key as _rng_key
 from ._array.prng import key, split
 from ._runtime import compile_cache as _compile
+from ._standard.linear_algebra import float_matmul
 
 if TYPE_CHECKING:
     from ._array.array import Array
@@ -458,7 +459,7 @@ def linear(input: Array, weight: Array, bias: Array | None = None) -> Array:  # 
     wt = wa.T if wa.ndim == 2 else wa
     out_shape = tuple(a.shape[:-1]) + tuple(wa.shape[:-1])
     if bias is None:
-        out = mx.matmul(a, wt, stream=s)
+        out = float_matmul("linear", a, wt, s, x, w)
     else:
         ba = arrs[2]
         try:
@@ -473,7 +474,7 @@ def linear(input: Array, weight: Array, bias: Array | None = None) -> Array:  # 
             # addmm cannot reshape a batch of empty rows.)
             out = mx.addmm(ba, a, wt, stream=s)
         else:
-            out = mx.add(mx.matmul(a, wt, stream=s), ba, stream=s)
+            out = mx.add(float_matmul("linear", a, wt, s, x, w), ba, stream=s)
     return _core.new(out, dt, x._device)
 
 

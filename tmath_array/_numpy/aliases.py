@@ -245,6 +245,9 @@ def size(a, axis: int | tuple[int, ...] | None = None) -> int:
     return n
 
 
+_MAX_NDMIN = 64  # NumPy's NPY_MAXDIMS
+
+
 def array(obj, dtype=None, *, copy: bool | None = True, ndmin: int = 0) -> Array:
     """An array from ``obj``, a copy by default (NumPy's ``array``).
 
@@ -255,6 +258,9 @@ def array(obj, dtype=None, *, copy: bool | None = True, ndmin: int = 0) -> Array
     x = asarray(obj, dtype=dtype, copy=copy)
     if isinstance(ndmin, builtins.bool) or not isinstance(ndmin, int):
         raise TypeError(f"array: ndmin must be an int, got {type(ndmin).__name__}")
+    if ndmin > _MAX_NDMIN:
+        raise ValueError(f"array: ndmin {ndmin} is more than the {_MAX_NDMIN} dimensions an "
+                         "array can have (NumPy's limit)")
     if ndmin > x.ndim:
         x = reshape(x, (1,) * (ndmin - x.ndim) + x.shape)
     return x
