@@ -828,3 +828,11 @@ def test_histogram_density_of_bfloat16_is_computed_in_float32():
     counts, _ = xp.histogram(xp.asarray(a, dtype=xp.bfloat16), density=True)
     want, _ = np.histogram(a, density=True)
     assert_close(counts, want.astype(np.float32), rtol=1e-6, dtype="float32")
+
+
+def test_average_of_a_0d_array_with_weights_along_an_axis():
+    """(found by tools/fuzz: an accidental "'NoneType' object is not iterable")"""
+    with pytest.raises(ValueError, match="average: weights"):
+        xp.average(xp.asarray(np.int8(-63)), axis=0, weights=xp.asarray([3]), keepdims=True)
+    with pytest.raises(ValueError):  # NumPy: AxisError, a ValueError
+        np.average(np.int8(-63), axis=0, weights=np.array([3]), keepdims=True)

@@ -685,3 +685,10 @@ def test_other_missing_names_keep_the_normal_message():
     assert getattr(xp, "float_", None) is None
     with pytest.raises(ImportError):
         from tmath_array import float_  # noqa: F401
+
+
+@pytest.mark.parametrize("junk", [object(), "a", None, [1, object()]])
+def test_pad_constant_values_that_are_not_numbers(junk):
+    """(found by tools/fuzz: "'<=' not supported between instances of 'int' and 'object'")"""
+    with pytest.raises(TypeError, match="pad: expected a Python scalar"):
+        xp.pad(xp.zeros((2,), dtype=xp.uint16), 1, constant_values=junk)

@@ -200,7 +200,7 @@ def average(a: Array, axis: int | tuple[int, ...] | None = None, weights=None,
             if axis is None:
                 raise TypeError("average: axis must be given when the shapes of a and weights "
                                 "differ")
-            if w.shape != tuple(a.shape[i] for i in axes):
+            if axes is None or w.shape != tuple(a.shape[i] for i in axes):  # (None: 0-d a)
                 raise ValueError(f"average: weights of shape {w.shape} do not match a's shape "
                                  f"{a.shape} along axis {axis}")
             order = sorted(range(len(axes)), key=lambda k: axes[k])
