@@ -836,3 +836,39 @@ def test_average_of_a_0d_array_with_weights_along_an_axis():
         xp.average(xp.asarray(np.int8(-63)), axis=0, weights=xp.asarray([3]), keepdims=True)
     with pytest.raises(ValueError):  # NumPy: AxisError, a ValueError
         np.average(np.int8(-63), axis=0, weights=np.array([3]), keepdims=True)
+
+
+@pytest.mark.parametrize("name", ["float32", "float16", "complex64", "uint8"])
+@pytest.mark.parametrize("rtol, atol", [(float("nan"), 1.9), (1e-5, float("nan")),
+                                        (float("inf"), 0.0), (0.1, float("inf")), (0, 0)])
+@pytest.mark.parametrize("equal_nan", [False, True])
+def test_isclose_with_extreme_tolerances_matches_numpy(name, rtol, atol, equal_nan):
+    """NumPy's formula: equal values are close whatever the tolerances (found by
+    tools/fuzz: rtol=nan made equal values not close)."""
+    vals = np.array([np.inf, -np.inf, np.nan, 1.0, 1e30, 0.0, 3.0, 2.9999, 7.0, 128.0])
+    if name == "uint8":
+        vals = np.array([0, 1, 3, 7, 128, 254, 255, 2, 5, 9])
+    with np.errstate(over="ignore"):  # (1e30 is inf in float16)
+        a = vals.astype(name)
+        b = vals[::-1].astype(name)
+    if name == "complex64":
+        a.imag = vals[::-1]
+        b.imag = vals
+    with np.errstate(all="ignore"):
+        want = np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)
+        want_self = np.isclose(a, a, rtol=rtol, atol=atol, equal_nan=equal_nan)
+    got = xp.isclose(xp.asarray(a), xp.asarray(b), rtol=rtol, atol=atol, equal_nan=equal_nan)
+    assert_array_equal(got, want)
+    assert_array_equal(xp.isclose(xp.asarray(a), xp.asarray(a), rtol=rtol, atol=atol,
+                                  equal_nan=equal_nan), want_self)
+
+
+def test_nan_variance_checks_argument_types_before_values():
+    """(found by tools/fuzz: a tensor ddof beside correction= asked for its truth)"""
+    import torch
+
+    for fn in (xp.nanvar, xp.nanstd):
+        with pytest.raises(TypeError, match="ddof"):
+            fn(xp.zeros((2, 2)), ddof=torch.tensor([1, 2]), correction=1.0)
+        with pytest.raises(TypeError, match="correction"):
+            fn(xp.zeros((2, 2)), correction=xp.asarray([1.0]))

@@ -304,12 +304,15 @@ def isclose(a: Array | complex, b: Array | complex, rtol: float = 1e-05, atol: f
     a1 = _core.as_mx(a1, dt).astype(fdt._mx, stream=dev._s)
     a2 = _core.as_mx(a2, dt).astype(fdt._mx, stream=dev._s)
     s = dev._s
-    # Note: as NumPy, values that are not finite are close only when equal; MLX's
-    # isclose misses this for complex infinities.
+    # Note: NumPy's formula, |a - b| <= atol + rtol * |b| where b is finite, or a == b
+    # (so equal values are close whatever the tolerances, NaN ones included). MLX's
+    # isclose misses complex infinities and differs for infinite tolerances.
     try:
-        finite = mx.logical_and(mx.isfinite(a1, stream=s), mx.isfinite(a2, stream=s),
-                                stream=s)
-        out = mx.where(finite, mx.isclose(a1, a2, rtol, atol, stream=s), a1 == a2, stream=s)
+        rdt = mx.float32 if fdt is _d.complex64 else fdt._mx
+        tol = mx.array(atol, dtype=rdt) + mx.array(rtol, dtype=rdt) * mx.abs(a2, stream=s)
+        near = mx.logical_and(mx.less_equal(mx.abs(a1 - a2, stream=s), tol, stream=s),
+                              mx.isfinite(a2, stream=s), stream=s)
+        out = mx.logical_or(near, mx.equal(a1, a2, stream=s), stream=s)
     except ValueError as exc:
         raise (_core.broadcast_failure("isclose", exc, a1, a2) or exc) from None
     if equal_nan:

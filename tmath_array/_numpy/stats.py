@@ -132,12 +132,16 @@ def nanmin(a: Array, axis: int | tuple[int, ...] | None = None, out: None = None
 
 def _nan_var(name: str, a, axis, dtype, out, ddof, keepdims, correction, root: bool) -> Array:
     no_out(name, out)
+    # (Types before values: ddof != 0 of a tensor would ask for an ambiguous truth.)
+    for v, n in ((ddof, "ddof"), (correction, "correction")):
+        if v is not None and (isinstance(v, builtins.bool) or not isinstance(v, (int, float))):
+            raise TypeError(f"{name}: {n} must be a real number, got {type(v).__name__}")
+    if ddof is None:
+        raise TypeError(f"{name}: ddof must be a real number, got NoneType")
     if correction is not None:
         if ddof != 0:
             raise ValueError(f"{name}: give ddof or correction, not both")
         ddof = correction
-    if isinstance(ddof, builtins.bool) or not isinstance(ddof, (int, float)):
-        raise TypeError(f"{name}: ddof must be a real number, got {type(ddof).__name__}")
     ddof = float(ddof)  # (a Python int past 64 bits would reach MLX as a C++ bad_cast)
     x, valid, axes, dt, work = _nan_parts(name, a, axis, keepdims, dtype)
     s = a._device._s
