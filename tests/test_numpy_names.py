@@ -692,3 +692,13 @@ def test_pad_constant_values_that_are_not_numbers(junk):
     """(found by tools/fuzz: "'<=' not supported between instances of 'int' and 'object'")"""
     with pytest.raises(TypeError, match="pad: expected a Python scalar"):
         xp.pad(xp.zeros((2,), dtype=xp.uint16), 1, constant_values=junk)
+
+
+@pytest.mark.parametrize("fn", ["atleast_1d", "atleast_3d", "arcsinh", "absolute"])
+@pytest.mark.parametrize("text", [b"ab", "ab"])
+def test_numpy_names_refuse_text(fn, text):
+    """NumPy makes a string scalar of bytes (found by tools/fuzz: atleast_3d(b"ab") was a
+    (1, 2, 1) array of the bytes); there are no string dtypes here."""
+    with pytest.raises(TypeError, match="strings are not supported"):
+        getattr(xp, fn)(text)
+    assert np.asarray(text).shape == ()

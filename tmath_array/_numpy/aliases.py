@@ -87,6 +87,11 @@ def as_array(name: str, a) -> Array:
     """``a`` as an Array: an Array is returned as is, anything else goes through asarray."""
     if isinstance(a, _core.Array):
         return a
+    if isinstance(a, (str, bytes)):
+        # Note: NumPy makes a 0-d string array of text and bytes (there are no string
+        # dtypes here); the standard's asarray reads bytes as a buffer, which NumPy code
+        # does not mean.
+        raise TypeError(f"{name}: strings are not supported, got {type(a).__name__}")
     try:
         return asarray(a)
     except TypeError as exc:
@@ -98,8 +103,6 @@ def _operand(name: str, a):
     if isinstance(a, (builtins.bool, int, float, complex)) or isinstance(a, _core.Array):
         return a
     return as_array(name, a)
-
-
 
 
 def _unary(name: str, fn, inexact: bool = False):
