@@ -9,7 +9,7 @@ values tmath_array holds.
 from __future__ import annotations
 
 import numpy as np
-from conftest import INT_DTYPE_NAMES, np_dtype, xp_dtype
+from helpers import INT_DTYPE_NAMES, np_dtype, xp_dtype
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 

@@ -6,7 +6,8 @@ import zlib
 
 import numpy as np
 import pytest
-from conftest import dtype_name, np_dtype, to_numpy, xp_dtype
+import torch
+from helpers import dtype_name, np_dtype, to_numpy, xp_dtype
 from hypothesis import given
 from hypothesis import strategies as st
 from section_helpers import arrays, to_xp
@@ -377,7 +378,6 @@ def test_nbytes_and_itemsize_match_numpy(name):
 @pytest.mark.parametrize("method", ["float", "double", "half", "int", "long", "bool"])
 @pytest.mark.parametrize("name", ["float32", "int8", "bool"])
 def test_torch_casts_match_torch(name, method):
-    torch = pytest.importorskip("torch")
     x, a = _pair(name)
     if name == "float32":
         a = a * 1.5  # fractions and negatives: casts to integers truncate toward zero
@@ -391,7 +391,6 @@ def test_torch_casts_match_torch(name, method):
 
 
 def test_torch_shape_methods_match_torch():
-    torch = pytest.importorskip("torch")
     x, a = _pair("float32")
     t = torch.from_numpy(a)
     assert (x.numel(), x.dim()) == (t.numel(), t.dim())
@@ -472,3 +471,27 @@ def test_errors(call, error):
 def test_errors_of_other_inputs(call, error):
     with pytest.raises(error):
         call(None)
+
+
+@pytest.mark.parametrize("method", ["sort", "argsort"])
+@pytest.mark.parametrize("bad", [torch.tensor([1, 2]), np.array([True, False]),
+                                 xp.asarray([True, False]), 1, "yes"])
+def test_sort_flags_of_the_wrong_type_raise_type_error(method, bad):
+    x = xp.asarray([3, 1, 2])
+    with pytest.raises(TypeError, match="stable"):
+        getattr(x, method)(stable=bad)
+    with pytest.raises(TypeError, match="kind"):
+        getattr(x, method)(kind=bad if not isinstance(bad, str) else 3)
+
+
+@pytest.mark.parametrize("method", ["sort", "argsort"])
+def test_sort_takes_numpy_bools_and_rejects_unknown_kinds(method):
+    a = np.array([3, 1, 2, 1])
+    x = xp.asarray(a)
+    out = getattr(x, method)(stable=np.True_)
+    if method == "sort":
+        _check(x, np.sort(a))
+    else:
+        _check(out, a.argsort(stable=True))
+    with pytest.raises(ValueError, match="kind"):
+        getattr(x, method)(kind="bogus")

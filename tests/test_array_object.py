@@ -9,7 +9,7 @@ import sys
 import mlx.core as mx
 import numpy as np
 import pytest
-from conftest import assert_array_equal, elements, xp_dtype
+from helpers import assert_array_equal, elements, xp_dtype
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp

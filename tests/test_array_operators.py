@@ -7,7 +7,7 @@ import operator
 
 import numpy as np
 import pytest
-from conftest import (
+from helpers import (
     INT_DTYPE_NAMES,
     SIGNED_DTYPE_NAMES,
     assert_array_equal,

@@ -15,6 +15,7 @@ import types
 import mlx.core as mx
 import numpy as np
 import pytest
+import torch
 
 from benchmarks import harness, profile_table, report
 
@@ -127,7 +128,6 @@ def test_mlx_sync_evaluates_inside_the_timed_region(clock, monkeypatch):
 
 @pytest.mark.parametrize("device", ["cuda", "mps"])
 def test_torch_gpu_backends_synchronize_inside_the_timed_region(clock, monkeypatch, device):
-    torch = pytest.importorskip("torch")
     module = torch.cuda if device == "cuda" else torch.mps
 
     def fake_synchronize(*args):

@@ -11,7 +11,7 @@ import sys
 import mlx.core as mx
 import numpy as np
 import pytest
-from conftest import ALL_DTYPE_NAMES, assert_close, to_numpy, xp_dtype
+from helpers import ALL_DTYPE_NAMES, assert_close, to_numpy, xp_dtype
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

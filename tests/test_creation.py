@@ -7,7 +7,7 @@ import math
 import mlx.core as mx
 import numpy as np
 import pytest
-from conftest import ALL_DTYPE_NAMES, assert_array_equal, assert_close, dtype_name, xp_dtype
+from helpers import ALL_DTYPE_NAMES, assert_array_equal, assert_close, dtype_name, xp_dtype
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -481,3 +481,19 @@ def test_creation_never_syncs():
     assert _lazy.counts() == {}
     assert math.isclose(float(xp.linspace(0, 1, 7)[-1]), 1.0)
     assert _lazy.counts() == {"conversion": 1}
+
+
+@pytest.mark.parametrize("dtype", ["int8", "uint64", "float32", "bool", "complex64"])
+@pytest.mark.parametrize("junk", [object(), "a", None, b"1", [1]])
+def test_full_with_a_dtype_refuses_fill_values_that_are_not_numbers(dtype, junk):
+    """(found by tools/fuzz: with a dtype, object() filled a bool array with True and a
+    string reached an int comparison: an accidental TypeError)"""
+    with pytest.raises(TypeError, match="full: expected a Python scalar"):
+        xp.full((2,), junk, dtype=xp_dtype(dtype))
+
+
+@pytest.mark.parametrize("value", [np.float32(1.5), np.int64(3), np.True_, np.uint8(7)])
+@pytest.mark.parametrize("dtype", ["int8", "float32", "bool"])
+def test_full_with_a_dtype_takes_numpy_scalars(value, dtype):
+    assert_array_equal(xp.full((2,), value, dtype=xp_dtype(dtype)),
+                       np.full((2,), value, dtype=dtype))

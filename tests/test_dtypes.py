@@ -8,7 +8,7 @@ import pickle
 import mlx.core as mx
 import numpy as np
 import pytest
-from conftest import (
+from helpers import (
     ALL_DTYPE_NAMES,
     INT_DTYPE_NAMES,
     SIGNED_DTYPE_NAMES,
@@ -349,6 +349,24 @@ def test_dtype_called_out_of_range_raises_overflow_like_numpy():
         xp.int8(300)
     with pytest.raises(OverflowError):
         np.int8(300)
+
+
+@pytest.mark.parametrize("name", ["bool", "int8", "uint8", "float16", "float32", "float64",
+                                  "complex64"])
+@pytest.mark.parametrize("text", [b"ab", "ab", b"", "", "1.5", " 12 ", "nan", "1+2j", b"7",
+                                  "300", b"\xff"])
+def test_dtype_called_on_text_parses_it_like_numpy(name, text):
+    """NumPy's scalar types parse text; a bool is the text's truth (np.bool(b"ab") is True)."""
+    np_type = getattr(np, name)
+    try:
+        want = np_type(text)
+    except (ValueError, OverflowError) as exc:
+        with pytest.raises(ValueError if isinstance(exc, ValueError) else OverflowError):
+            getattr(xp, name)(text)
+        return
+    got = getattr(xp, name)(text)
+    assert got.shape == () and got.dtype == getattr(xp, name)
+    np.testing.assert_array_equal(np.asarray(got), want)
 
 
 # --- a bool operand beside a numeric one (mask * x): the porting extension ---------------

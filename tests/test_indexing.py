@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import INT_DTYPE_NAMES, assert_array_equal
+from helpers import INT_DTYPE_NAMES, assert_array_equal
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp

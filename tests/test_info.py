@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import STANDARD_DTYPE_NAMES, dtype_name
+from helpers import STANDARD_DTYPE_NAMES, dtype_name
 
 import tmath_array as xp
 

@@ -17,7 +17,7 @@ import mlx.core as mx
 import numpy as np
 import pytest
 import torch
-from conftest import ALL_DTYPE_NAMES, assert_array_equal, xp_dtype
+from helpers import ALL_DTYPE_NAMES, assert_array_equal, xp_dtype
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import assert_array_equal, assert_close, np_dtype, to_numpy, xp_dtype
+from helpers import assert_array_equal, assert_close, np_dtype, to_numpy, xp_dtype
 from hypothesis import given
 from hypothesis import strategies as st
 

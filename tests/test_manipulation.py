@@ -6,7 +6,7 @@ from contextlib import contextmanager
 
 import numpy as np
 import pytest
-from conftest import ALL_DTYPE_NAMES, assert_array_equal, dtype_name, np_dtype, xp_dtype
+from helpers import ALL_DTYPE_NAMES, assert_array_equal, dtype_name, np_dtype, xp_dtype
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp

@@ -205,7 +205,10 @@ def test_tolist_counts_the_python_objects(limit):
     # Python ran out of memory, with an empty MemoryError)
     with pytest.raises(MemoryError, match="tolist: the nested lists of an array of shape"):
         xp.zeros((2**30, 0), dtype=xp.bool).tolist()
-    limit(64 * 10 + 32 * 30)
+    # Below a zero-length axis the lists are empty, but the levels above it are filled.
+    with pytest.raises(MemoryError, match="tolist: the nested lists of an array of shape"):
+        xp.zeros((2, 2**30, 0, 1), dtype=xp.bool).tolist()
+    limit(64 * 11 + 32 * 30)  # the outer list and its 10 rows, 30 numbers
     assert xp.zeros((10, 3)).tolist() == [[0.0] * 3] * 10  # exactly at the limit
     with pytest.raises(MemoryError):
         xp.zeros((10, 4)).tolist()
@@ -230,3 +233,27 @@ def test_unstack_counts_its_arrays():
     with pytest.raises(MemoryError, match="unstack: 1073741824 arrays need at least"):
         xp.unstack(xp.zeros((2**30, 0)), axis=0)
     assert len(xp.unstack(xp.zeros((5, 0)))) == 5
+
+
+@pytest.mark.parametrize("sa, sw", [((3, 2**31 - 1, 0), (0, 2)), ((3, 2**31 - 1, 0), (0, 0)),
+                                    ((3, 2**31 - 1, 0), (0,))])
+def test_products_whose_batch_passes_32_bits(sa, sw):
+    # (found by tools/fuzz: MLX flattens the batch into one 32-bit dimension and raised
+    # its own OverflowError, "[flatten] Shape dimension ...", even for an empty result)
+    import tmath_array.nn as F  # noqa: N812 - the torch.nn.functional idiom
+
+    a, w = xp.zeros(sa), xp.zeros(sw)
+    want = np.matmul(np.zeros((3, 1, 0)), np.zeros(sw)).shape[2:]
+    for name, call in (("matmul", lambda: xp.matmul(a, w)),
+                       ("linear", lambda: F.linear(a, w.mT if w.ndim == 2 else w))):
+        if 0 in want:
+            assert call().shape == sa[:2] + want
+        else:
+            with pytest.raises(MemoryError, match=name):
+                call()
+
+
+def test_array_ndmin_beyond_numpys_limit():
+    with pytest.raises(ValueError, match="ndmin"):
+        xp.array(xp.zeros((3, 0)), ndmin=2**31)
+    assert xp.array(1.0, ndmin=64).shape == (1,) * 64

@@ -7,6 +7,7 @@ import types
 
 import numpy as np
 import pytest
+import torch
 
 import tmath_array as xp
 
@@ -144,7 +145,6 @@ def _flag_calls():
 
 @pytest.mark.parametrize("what", sorted(_flag_calls()))
 def test_flags_and_options_refuse_arrays(what):
-    torch = pytest.importorskip("torch")
     call = _flag_calls()[what]
     exc = ValueError if what.endswith("copy") and what != "astype: copy" else TypeError
     for bad in (np.ones(2), torch.ones(2), xp.ones(2)):

@@ -7,6 +7,7 @@ import math
 import mlx.core as mx
 import numpy as np
 import pytest
+import torch
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -16,7 +17,6 @@ import tmath_array.nn as F  # noqa: N812 - the torch.nn.functional idiom
 from tmath_array._runtime import compile_cache as _compile
 from tmath_array._runtime import lazy as _lazy
 
-torch = pytest.importorskip("torch")
 TF = torch.nn.functional
 
 FLOAT_NAMES = ("float16", "bfloat16", "float32", "float64")

@@ -14,7 +14,7 @@ import warnings
 
 import numpy as np
 import pytest
-from conftest import assert_array_equal, assert_close, np_dtype
+from helpers import assert_array_equal, assert_close, np_dtype
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -37,6 +37,13 @@ def float_name(name: str) -> str:
     return name if name in ("float16", "bfloat16", "float32", "float64") else "float32"
 
 
+def ufunc_name(name: str) -> str:
+    """Our dtype for a NumPy ufunc of ``name`` input: NumPy's (float16 for int8, float32
+    for int16...), with float32 where NumPy gives its default float64 for integers."""
+    out = np.sin(np.zeros(1, dtype=name)).dtype.name
+    return "float32" if out == "float64" and name != "float64" else out
+
+
 def as_expected(e, name: str) -> np.ndarray:
     """NumPy's result in dtype ``name`` (bfloat16 values are compared as float32)."""
     with np.errstate(all="ignore"):  # float16 overflows to inf, as ours does
@@ -55,7 +62,7 @@ UNARY = ["fabs", "exp2", "cbrt", "deg2rad", "rad2deg", "degrees", "radians", "si
        fn=st.sampled_from(UNARY))
 def test_unary(case, fn):
     name, a = case
-    out = float_name(name)
+    out = ufunc_name(name)
     got = getattr(xp, fn)(to_xp(a, name))
     expected = as_expected(np_call(getattr(np, fn), a.astype(np.float64)), out)
     assert_close(got, expected, rtol=RTOL[out] * 4, atol=RTOL[out], dtype=out)
@@ -90,7 +97,7 @@ def test_binary(case, data, fn):
     expected = np_call(getattr(np, fn), a, b)
     if fn == "fmod" and name != "float32":
         expected = np.where(b == 0, 0, expected)  # integer division by zero gives 0 here
-    out = float_name(name) if fn == "heaviside" else name
+    out = ufunc_name(name) if fn == "heaviside" else name
     if out == "float32":
         assert_close(got, as_expected(expected, out), rtol=1e-6, dtype=out)
         if fn == "fmod":  # the sign of zero results follows x1 (NaN's sign means nothing)
@@ -667,3 +674,201 @@ def test_isclose_shapes_that_do_not_broadcast_and_nan_reductions_of_non_arrays()
     for fn in (xp.nanmean, xp.nanmax, xp.nanstd, xp.nanmedian, xp.nansum):
         with pytest.raises(TypeError):
             fn(np.array([0.0], np.float32))
+
+
+@pytest.mark.parametrize("name", ["bool", "int8", "uint8", "int16", "uint16", "int32",
+                                  "uint64"])
+@pytest.mark.parametrize("fn", ["rad2deg", "degrees", "deg2rad", "fabs", "cbrt", "sinc",
+                                "exp2", "arcsinh", "arctan", "arccos"])
+def test_integer_input_gives_numpys_small_floats(fn, name):
+    """NumPy's ufuncs give bool and 8-bit integers float16, 16-bit ones float32; wider
+    integers give NumPy's float64, here float32."""
+    a = np.array([0, 1, 1, 0, 1], dtype=name) if name == "bool" else \
+        np.array([0, 1, 2, 5, 9], dtype=name)
+    if fn == "arccos":
+        a = a.astype(bool).astype(name)  # inside [-1, 1]
+    out = ufunc_name(name)
+    got = getattr(xp, fn)(xp.asarray(a))
+    assert_close(got, as_expected(getattr(np, fn)(a.astype(np.float64)), out),
+                 rtol=RTOL[out], atol=RTOL[out], dtype=out)
+
+
+@pytest.mark.parametrize("n1, n2", [("int8", "uint8"), ("int8", "int16"), ("uint8", "bool"),
+                                    ("int32", "int8")])
+def test_binary_ufuncs_cast_each_integer_operand(n1, n2):
+    """As NumPy's loop selection: arctan2(int8, uint8) is float16, (int8, int16) float32."""
+    a = np.array([1, 0, 3], dtype=n1)
+    b = np.array([2, 1, 0], dtype=n2)
+    for fn in ("arctan2", "heaviside"):
+        want = getattr(np, fn)(a, b)
+        out = "float32" if want.dtype == np.float64 else want.dtype.name
+        got = getattr(xp, fn)(xp.asarray(a), xp.asarray(b))
+        assert_close(got, as_expected(want, out), rtol=RTOL[out], dtype=out)
+
+
+@pytest.mark.parametrize("fn", ["fmod", "fmax", "fmin", "heaviside", "isclose"])
+@pytest.mark.parametrize("s1, s2", [((3,), (2,)), ((3, 3), (3, 0)), ((0, 2**30), (4,))])
+def test_binary_shapes_that_do_not_broadcast(fn, s1, s2):
+    x1 = xp.zeros(s1, dtype=xp.uint16)
+    x2 = xp.zeros(s2, dtype=xp.uint16)
+    with pytest.raises(ValueError, match=f"^{fn}: shapes .* cannot be broadcast") as info:
+        getattr(xp, fn)(x1, x2)
+    with pytest.raises(ValueError):  # NumPy agrees that they do not
+        np.broadcast_shapes(s1, s2)
+    assert "[broadcast_shapes]" not in str(info.value)
+
+
+@pytest.mark.parametrize("name", ["float16", "float32", "float64", "complex64"])
+@pytest.mark.parametrize("kw", [{}, {"nan": 2.0, "posinf": 7.0, "neginf": -9.0},
+                                {"posinf": 1e300}])
+def test_nan_to_num_every_floating_dtype(name, kw):
+    a = np.array([np.nan, np.inf, -np.inf, 1.5, -0.0, 3.0], dtype=name)
+    if name == "complex64":
+        a.imag = a.real[::-1]
+    with np.errstate(over="ignore"):
+        want = np.nan_to_num(a, **kw)
+    assert_array_equal(xp.nan_to_num(xp.asarray(a), **kw), want)
+
+
+@pytest.mark.parametrize("kw", [{"minlength": 2**70}, {"minlength": 2**40},
+                                {"length": 2**63}, {"minlength": 2**31}])
+def test_bincount_huge_lengths_raise_before_building(kw):
+    with pytest.raises((ValueError, MemoryError), match="bincount"):
+        xp.bincount(xp.asarray([1, 2]), **kw)
+
+
+@pytest.mark.parametrize("value, name", [(2**62, "int64"), (2**64 - 1, "uint64")])
+def test_bincount_huge_values_raise_before_building(value, name):
+    with pytest.raises((ValueError, MemoryError), match="bincount"):
+        xp.bincount(xp.asarray(np.array([value, 1], dtype=name)))
+
+
+@pytest.mark.parametrize("name", ["uint64", "int64", "bool", "uint8"])
+def test_bincount_of_every_integer_dtype(name):
+    a = np.array([3, 0, 1, 1], dtype=name)
+    assert_array_equal(xp.bincount(xp.asarray(a)),
+                       np.bincount(a.astype(np.int64)).astype(np.int32))
+
+
+@pytest.mark.parametrize("fn", ["nanvar", "nanstd"])
+@pytest.mark.parametrize("ddof", [2**63, 2**70, 2**63 - 1])
+def test_nan_variance_with_a_huge_ddof_is_nan(fn, ddof):
+    """count - ddof <= 0 gives NaN (a Python int past 64 bits used to crash in MLX)."""
+    got = np.asarray(getattr(xp, fn)(xp.asarray([[1.0, 2.0, 3.0], [4.0, 5.0, 7.0]]),
+                                     ddof=ddof, axis=1))
+    assert got.shape == (2,) and np.isnan(got).all()
+
+
+@pytest.mark.parametrize("ddof", [2**63, 2**70])
+def test_cov_with_a_huge_ddof_matches_numpy(ddof):
+    a = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 7.0]], dtype=np.float32)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # NumPy: "Degrees of freedom <= 0"
+        want = np.cov(a, ddof=ddof).astype(np.float32)
+    assert_array_equal(xp.cov(xp.asarray(a), ddof=ddof), want)
+
+
+@pytest.mark.parametrize("name", ["int64", "int32", "uint8", "bool"])
+def test_lstsq_of_integers_is_solved_like_numpy(name):
+    """Integer input is solved in float64 on the CPU, as NumPy does: float32 rounding
+    would call this matrix rank 1. The results are float32."""
+    a = np.array([[1, 2**20], [0, 1]]) if name in ("int64", "int32") else \
+        np.array([[1, 1, 0], [0, 1, 1], [1, 0, 1], [1, 1, 1]])
+    a = a.astype(name)
+    b = np.arange(a.shape[0]).astype(name)
+    x, res, rank, s = xp.linalg.lstsq(xp.asarray(a), xp.asarray(b))
+    ex, eres, erank, es = np.linalg.lstsq(a.astype(np.float64), b.astype(np.float64))
+    assert int(rank) == erank
+    assert_close(x, ex.astype(np.float32), rtol=1e-6, atol=1e-6)
+    assert_close(s, es.astype(np.float32), rtol=1e-6)
+
+
+@pytest.mark.parametrize("ashape, bshape", [((0, 3), (0, 3)), ((0, 3), (0,)), ((3, 0), (3, 2)),
+                                            ((0, 0), (0, 1))])
+def test_lstsq_of_empty_matrices(ashape, bshape):
+    a, b = np.zeros(ashape, np.float32), np.zeros(bshape, np.float32)
+    got = xp.linalg.lstsq(xp.asarray(a), xp.asarray(b))
+    want = np.linalg.lstsq(a, b)
+    for g, w in zip(got, want):
+        assert g.shape == np.shape(w)
+    assert_array_equal(got[0], want[0])
+    assert int(got[2]) == want[2]
+
+
+@pytest.mark.parametrize("name", ["uint32", "int64", "uint64", "int32"])
+@pytest.mark.parametrize("density", [False, True])
+def test_histogram_of_large_integers_matches_numpy(name, density):
+    """Integer input is binned in float64 (as NumPy): one large value, or values a few
+    apart, fall in NumPy's bins (float32 cannot split such a range: once a segfault)."""
+    for vals in ([20868394], [20868394, 20868396, 20868395], [2**31 - 5, 2**31 - 1]):
+        a = np.array(vals, dtype=name)
+        counts, edges = xp.histogram(xp.asarray(a), density=density)
+        want_counts, want_edges = np.histogram(a, density=density)
+        assert_close(counts, want_counts.astype(np.float32 if density else np.int32),
+                     rtol=1e-6)
+        assert_close(edges, want_edges.astype(np.float32), rtol=1e-6)
+
+
+def test_histogram_of_a_collapsed_float32_range_stays_in_bounds():
+    """NumPy raises ("Too many bins for data range"); deciding that needs the values, so
+    here every value lands in the first bin, never outside the counts."""
+    counts, edges = xp.histogram(xp.asarray(np.float32([20868394, 20868394])), density=True)
+    assert counts.shape == (10,) and edges.shape == (11,)
+    assert np.asarray(xp.histogram(xp.asarray(np.float32([20868394])))[0]).sum() == 1
+
+
+@pytest.mark.parametrize("bins", [2**31, 2**40, 2**63])
+def test_histogram_with_too_many_bins_raises_before_building(bins):
+    with pytest.raises((ValueError, MemoryError), match="histogram"):
+        xp.histogram(xp.asarray([1, 2, 3]), bins=bins)
+
+
+def test_histogram_density_of_bfloat16_is_computed_in_float32():
+    a = np.array([2.0, 1.75, 2.25], dtype=np.float32)
+    counts, _ = xp.histogram(xp.asarray(a, dtype=xp.bfloat16), density=True)
+    want, _ = np.histogram(a, density=True)
+    assert_close(counts, want.astype(np.float32), rtol=1e-6, dtype="float32")
+
+
+def test_average_of_a_0d_array_with_weights_along_an_axis():
+    """(found by tools/fuzz: an accidental "'NoneType' object is not iterable")"""
+    with pytest.raises(ValueError, match="average: weights"):
+        xp.average(xp.asarray(np.int8(-63)), axis=0, weights=xp.asarray([3]), keepdims=True)
+    with pytest.raises(ValueError):  # NumPy: AxisError, a ValueError
+        np.average(np.int8(-63), axis=0, weights=np.array([3]), keepdims=True)
+
+
+@pytest.mark.parametrize("name", ["float32", "float16", "complex64", "uint8"])
+@pytest.mark.parametrize("rtol, atol", [(float("nan"), 1.9), (1e-5, float("nan")),
+                                        (float("inf"), 0.0), (0.1, float("inf")), (0, 0)])
+@pytest.mark.parametrize("equal_nan", [False, True])
+def test_isclose_with_extreme_tolerances_matches_numpy(name, rtol, atol, equal_nan):
+    """NumPy's formula: equal values are close whatever the tolerances (found by
+    tools/fuzz: rtol=nan made equal values not close)."""
+    vals = np.array([np.inf, -np.inf, np.nan, 1.0, 1e30, 0.0, 3.0, 2.9999, 7.0, 128.0])
+    if name == "uint8":
+        vals = np.array([0, 1, 3, 7, 128, 254, 255, 2, 5, 9])
+    with np.errstate(over="ignore"):  # (1e30 is inf in float16)
+        a = vals.astype(name)
+        b = vals[::-1].astype(name)
+    if name == "complex64":
+        a.imag = vals[::-1]
+        b.imag = vals
+    with np.errstate(all="ignore"):
+        want = np.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)
+        want_self = np.isclose(a, a, rtol=rtol, atol=atol, equal_nan=equal_nan)
+    got = xp.isclose(xp.asarray(a), xp.asarray(b), rtol=rtol, atol=atol, equal_nan=equal_nan)
+    assert_array_equal(got, want)
+    assert_array_equal(xp.isclose(xp.asarray(a), xp.asarray(a), rtol=rtol, atol=atol,
+                                  equal_nan=equal_nan), want_self)
+
+
+def test_nan_variance_checks_argument_types_before_values():
+    """(found by tools/fuzz: a tensor ddof beside correction= asked for its truth)"""
+    import torch
+
+    for fn in (xp.nanvar, xp.nanstd):
+        with pytest.raises(TypeError, match="ddof"):
+            fn(xp.zeros((2, 2)), ddof=torch.tensor([1, 2]), correction=1.0)
+        with pytest.raises(TypeError, match="correction"):
+            fn(xp.zeros((2, 2)), correction=xp.asarray([1.0]))

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 import numpy as np
 import pytest
-from conftest import assert_array_equal, assert_close, np_dtype, xp_dtype
+from helpers import assert_array_equal, assert_close, np_dtype, xp_dtype
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -685,3 +685,20 @@ def test_other_missing_names_keep_the_normal_message():
     assert getattr(xp, "float_", None) is None
     with pytest.raises(ImportError):
         from tmath_array import float_  # noqa: F401
+
+
+@pytest.mark.parametrize("junk", [object(), "a", None, [1, object()]])
+def test_pad_constant_values_that_are_not_numbers(junk):
+    """(found by tools/fuzz: "'<=' not supported between instances of 'int' and 'object'")"""
+    with pytest.raises(TypeError, match="pad: expected a Python scalar"):
+        xp.pad(xp.zeros((2,), dtype=xp.uint16), 1, constant_values=junk)
+
+
+@pytest.mark.parametrize("fn", ["atleast_1d", "atleast_3d", "arcsinh", "absolute"])
+@pytest.mark.parametrize("text", [b"ab", "ab"])
+def test_numpy_names_refuse_text(fn, text):
+    """NumPy makes a string scalar of bytes (found by tools/fuzz: atleast_3d(b"ab") was a
+    (1, 2, 1) array of the bytes); there are no string dtypes here."""
+    with pytest.raises(TypeError, match="strings are not supported"):
+        getattr(xp, fn)(text)
+    assert np.asarray(text).shape == ()

@@ -8,7 +8,8 @@ import zlib
 
 import numpy as np
 import pytest
-from conftest import np_dtype
+import torch
+from helpers import np_dtype
 
 import tmath_array as xp
 
@@ -111,7 +112,6 @@ def test_format_spec_of_a_larger_array_is_refused_as_in_numpy():
 
 def _round_bfloat16(values) -> np.ndarray:
     """The bfloat16 nearest to each value, in float32 (PyTorch as the oracle of rounding)."""
-    torch = pytest.importorskip("torch")
     t = torch.tensor(np.asarray(values, dtype=np.float32)).to(torch.bfloat16)
     return t.to(torch.float32).numpy()
 

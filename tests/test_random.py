@@ -13,7 +13,7 @@ import math
 import mlx.core as mx
 import numpy as np
 import pytest
-from conftest import to_numpy
+from helpers import to_numpy
 from hypothesis import given
 from hypothesis import strategies as st
 

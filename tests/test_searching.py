@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import assert_array_equal, np_dtype, to_numpy
+from helpers import assert_array_equal, np_dtype, to_numpy
 from hypothesis import given
 from hypothesis import strategies as st
 from section_helpers import ALL_NAMES, REAL_NAMES, arrays, axis_strategy, to_xp

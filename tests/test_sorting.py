@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import assert_array_equal, to_numpy
+from helpers import assert_array_equal, to_numpy
 from hypothesis import given
 from hypothesis import strategies as st
 from section_helpers import REAL_NAMES, arrays, to_xp

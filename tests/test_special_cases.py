@@ -14,7 +14,7 @@ import warnings
 import mlx.core as mx
 import numpy as np
 import pytest
-from conftest import np_dtype, xp_dtype
+from helpers import np_dtype, xp_dtype
 
 import tmath_array as xp
 from tmath_array._array.dtypes import CATEGORIES

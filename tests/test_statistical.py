@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import (
+from helpers import (
     INT_DTYPE_NAMES,
     assert_array_equal,
     assert_close,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys as _sys
 
 # First, before MLX does any work: send MLX's BLAS/LAPACK calls to an optimised
-# library on Linux (see _blas.py and docs/blas.md).
+# library on Linux (see _runtime/blas.py and docs/blas.md).
 from ._runtime import blas as _blas
 from ._runtime.version import __array_api_version__, __version__
 

@@ -37,7 +37,7 @@ import builtins
 import math
 import numbers
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import mlx.core as mx
 
@@ -46,6 +46,7 @@ from ._array import dtypes as _d
 from ._array.prng import as_key as _rng_key
 from ._array.prng import key, split
 from ._runtime import compile_cache as _compile
+from ._standard.linear_algebra import float_matmul
 
 if TYPE_CHECKING:
     from ._array.array import Array
@@ -144,11 +145,6 @@ def _sigmoid64(x: mx.array) -> mx.array:
 def _softmax64(x: mx.array, axis: int) -> mx.array:
     e = _exp64(x - mx.max(x, axis=axis, keepdims=True))
     return e / mx.sum(e, axis=axis, keepdims=True)
-
-
-def _log_softmax64(x: mx.array, axis: int) -> mx.array:
-    shifted = x - mx.max(x, axis=axis, keepdims=True)
-    return shifted - mx.log(mx.sum(_exp64(shifted), axis=axis, keepdims=True))
 
 
 def _dim(name: str, x, dim) -> int:
@@ -463,7 +459,7 @@ def linear(input: Array, weight: Array, bias: Array | None = None) -> Array:  # 
     wt = wa.T if wa.ndim == 2 else wa
     out_shape = tuple(a.shape[:-1]) + tuple(wa.shape[:-1])
     if bias is None:
-        out = mx.matmul(a, wt, stream=s)
+        out = float_matmul("linear", a, wt, s, x, w)
     else:
         ba = arrs[2]
         try:
@@ -478,7 +474,7 @@ def linear(input: Array, weight: Array, bias: Array | None = None) -> Array:  # 
             # addmm cannot reshape a batch of empty rows.)
             out = mx.addmm(ba, a, wt, stream=s)
         else:
-            out = mx.add(mx.matmul(a, wt, stream=s), ba, stream=s)
+            out = mx.add(float_matmul("linear", a, wt, s, x, w), ba, stream=s)
     return _core.new(out, dt, x._device)
 
 
@@ -555,6 +551,147 @@ def _lead(shape, ndim: int) -> tuple[int, ...]:
     return (1,) * (ndim - 2 - len(lead)) + lead
 
 
+class _Geometry(NamedTuple):
+    """The sizes of one attention call, after broadcasting (formula notation)."""
+
+    batch: tuple[int, ...]  # the broadcast batch axes
+    lq: tuple[int, ...]  # query's, key's and value's leading axes, padded to n - 2
+    lk: tuple[int, ...]
+    lv: tuple[int, ...]
+    n: int  # the largest ndim of query, key and value
+    h: int  # query heads of the result
+    kv_h: int  # key/value heads handed to the kernel (h, or fewer for GQA/MQA)
+    L: int  # query length
+    S: int  # key length
+    E: int  # query/key feature size
+    Ev: int  # value feature size
+
+    @property
+    def nb(self) -> int:
+        return math.prod(self.batch)
+
+
+def _attention_geometry(name: str, qa, ka, va, enable_gqa: bool) -> _Geometry:
+    """Check that query, key and value fit together and work out the sizes."""
+    for t, nm in ((qa, "query"), (ka, "key"), (va, "value")):
+        if t.ndim < 2:
+            raise ValueError(f"{name}: {nm} must have at least 2 dimensions, got {t.ndim}")
+    L, E = qa.shape[-2:]  # noqa: N806 - the notation of the attention formula
+    S = ka.shape[-2]  # noqa: N806
+    if ka.shape[-1] != E or va.shape[-2] != S:
+        raise ValueError(f"{name}: shapes do not fit: query {tuple(qa.shape)}, key "
+                         f"{tuple(ka.shape)}, value {tuple(va.shape)} (need key (..., S, "
+                         f"{E}) and value (..., S, Ev))")
+    n = max(qa.ndim, ka.ndim, va.ndim)
+    lq, lk, lv = _lead(qa.shape, n), _lead(ka.shape, n), _lead(va.shape, n)
+    try:
+        batch = tuple(mx.broadcast_shapes(lq[:-1], lk[:-1], lv[:-1])) if n > 2 else ()
+        hkv = mx.broadcast_shapes(lk[-1:], lv[-1:])[0] if n > 2 else 1
+    except ValueError:
+        raise ValueError(f"{name}: the leading axes of query {tuple(qa.shape)}, key "
+                         f"{tuple(ka.shape)} and value {tuple(va.shape)} do not "
+                         "broadcast") from None
+    hq = lq[-1] if n > 2 else 1
+    if enable_gqa:
+        if hq % hkv:
+            raise ValueError(f"{name}: with enable_gqa the query heads ({hq}) must be a "
+                             f"multiple of the key/value heads ({hkv})")
+        h = hq
+    else:
+        if hq != hkv and 1 not in (hq, hkv):
+            raise ValueError(f"{name}: query has {hq} heads and key/value {hkv}; pass "
+                             "enable_gqa=True for grouped-query attention")
+        h = hq if hkv == 1 else hkv  # (broadcasting: 1 gives way, to 0 heads too)
+    # A single key/value head is shared by all query heads (multi-query attention),
+    # which is also what broadcasting means.
+    kv_h = hkv if (enable_gqa or hkv == 1) else h
+    return _Geometry(batch, lq, lk, lv, n, h, kv_h, L, S, E, va.shape[-1])
+
+
+def _to_kernel_layout(qa, ka, va, g: _Geometry):
+    """Query, key and value as MLX's kernel takes them: ``(B, heads, T, D)``."""
+    nb = g.nb
+    qa = mx.broadcast_to(qa.reshape(*g.lq, g.L, g.E),
+                         (*g.batch, g.h, g.L, g.E)).reshape(nb, g.h, g.L, g.E)
+    ka = mx.broadcast_to(ka.reshape(*g.lk, g.S, g.E),
+                         (*g.batch, g.kv_h, g.S, g.E)).reshape(nb, g.kv_h, g.S, g.E)
+    va = mx.broadcast_to(va.reshape(*g.lv, g.S, g.Ev),
+                         (*g.batch, g.kv_h, g.S, g.Ev)).reshape(nb, g.kv_h, g.S, g.Ev)
+    return qa, ka, va
+
+
+def _attention_mask(name: str, attn_mask, is_causal: bool, g: _Geometry, dt, s,
+                    fused: bool):
+    """The mask for the kernel: ``(mask, mask_is_bool)``.
+
+    ``mask`` is None, an ``mx.array`` (bool, or additive in ``dt``) broadcastable to
+    ``(nb, h, L, S)``, or ``"causal"`` for MLX's fused causal mask.
+    """
+    if attn_mask is not None:
+        if not isinstance(attn_mask, _core.Array):
+            raise TypeError(f"{name}: attn_mask must be an array, got "
+                            f"{type(attn_mask).__name__}")
+        mask_is_bool = attn_mask._dtype is _d.bool
+        if not mask_is_bool and attn_mask._dtype not in _FLOAT_DTYPES:
+            raise TypeError(f"{name}: attn_mask must be bool or real floating, got "
+                            f"{_core.dtype_name(attn_mask._dtype)}")
+        ma = attn_mask._array
+        full = (*g.batch, g.h, g.L, g.S)
+        try:
+            ok = tuple(mx.broadcast_shapes(tuple(ma.shape), full)) == full
+        except ValueError:
+            ok = False
+        if not ok:
+            raise ValueError(f"{name}: attn_mask of shape {tuple(ma.shape)} does not "
+                             f"broadcast to {full}")
+        if ma.ndim > 2 or g.n > 4:
+            ma = mx.broadcast_to(ma, full).reshape(g.nb, g.h, g.L, g.S)
+        return (ma if mask_is_bool else ma.astype(dt._mx, stream=s)), mask_is_bool
+    if is_causal:
+        if g.L == g.S and fused:
+            return "causal", False
+        # Note: MLX's "causal" aligns the last query with the last key; PyTorch's
+        # is_causal aligns the first with the first (tril of an (L, S) block).
+        return mx.arange(g.S)[None, :] <= mx.arange(g.L)[:, None], True
+    return None, False
+
+
+def _attention_scale(name: str, scale, E: int) -> float:  # noqa: N803
+    if scale is not None:
+        if isinstance(scale, builtins.bool) or not isinstance(scale, numbers.Real):
+            raise TypeError(f"{name}: scale must be a float or None, got "
+                            f"{type(scale).__name__}")
+        return float(scale)
+    return 1.0 / math.sqrt(E) if E else 1.0  # with E == 0 every score is 0 anyway
+
+
+def _unfused_attention(qa, ka, va, mask, mask_is_bool, g: _Geometry, p: float, rk, sc,
+                       dev):
+    """Attention with dropout or what the fused kernel cannot take (see _attention)."""
+    s = dev._s
+    # The unfused path wants one key/value head per query head.
+    if g.kv_h != g.h:
+        ka = mx.repeat(ka, g.h // g.kv_h, axis=1, stream=s)
+        va = mx.repeat(va, g.h // g.kv_h, axis=1, stream=s)
+    keep = (_keep_mask((g.nb, g.h, g.L, g.S), p, rk, s) if p > 0.0
+            else mx.ones((), dtype=mx.bool_))
+    with mx.stream(dev._mx):
+        return _attention(qa, ka, va, mask if isinstance(mask, mx.array) else None, keep,
+                          sc, 1.0 / (1.0 - p), mask_is_bool)
+
+
+def _zero_dead_queries(out, mask, mask_is_bool: bool, s):
+    """Zeros for each query whose every key is masked out.
+
+    Note: PyTorch gives zeros there (its "safe softmax"); MLX's kernel averages the
+    masked values (a bool mask) or gives NaN (-inf scores).
+    """
+    dead = mx.logical_not(mx.any(mask, axis=-1, stream=s), stream=s) if mask_is_bool \
+        else mx.all(mx.equal(mask, -math.inf, stream=s), axis=-1, stream=s)
+    return mx.where(mx.expand_dims(dead, -1, stream=s), mx.zeros((), dtype=out.dtype),
+                    out, stream=s)
+
+
 def scaled_dot_product_attention(
         query: Array, key: Array, value: Array, attn_mask: Array | None = None,
         dropout_p: float = 0.0, is_causal: bool = False, scale: float | None = None,
@@ -598,103 +735,20 @@ def scaled_dot_product_attention(
     s = dev._s
     qa, ka, va = (t._array if t._dtype is dt else t._array.astype(dt._mx, stream=s)
                   for t in (q, kx, vx))
-    for t, nm in ((qa, "query"), (ka, "key"), (va, "value")):
-        if t.ndim < 2:
-            raise ValueError(f"{name}: {nm} must have at least 2 dimensions, got {t.ndim}")
-    L, E = qa.shape[-2:]  # noqa: N806 - the notation of the attention formula
-    S = ka.shape[-2]  # noqa: N806
-    if ka.shape[-1] != E or va.shape[-2] != S:
-        raise ValueError(f"{name}: shapes do not fit: query {tuple(qa.shape)}, key "
-                         f"{tuple(ka.shape)}, value {tuple(va.shape)} (need key (..., S, "
-                         f"{E}) and value (..., S, Ev))")
-    Ev = va.shape[-1]  # noqa: N806
-    n = max(qa.ndim, ka.ndim, va.ndim)
-    lq, lk, lv = _lead(qa.shape, n), _lead(ka.shape, n), _lead(va.shape, n)
-    try:
-        batch = tuple(mx.broadcast_shapes(lq[:-1], lk[:-1], lv[:-1])) if n > 2 else ()
-        hkv = mx.broadcast_shapes(lk[-1:], lv[-1:])[0] if n > 2 else 1
-    except ValueError:
-        raise ValueError(f"{name}: the leading axes of query {tuple(qa.shape)}, key "
-                         f"{tuple(ka.shape)} and value {tuple(va.shape)} do not "
-                         "broadcast") from None
-    hq = lq[-1] if n > 2 else 1
-    if enable_gqa:
-        if hq % hkv:
-            raise ValueError(f"{name}: with enable_gqa the query heads ({hq}) must be a "
-                             f"multiple of the key/value heads ({hkv})")
-        h = hq
-    else:
-        if hq != hkv and 1 not in (hq, hkv):
-            raise ValueError(f"{name}: query has {hq} heads and key/value {hkv}; pass "
-                             "enable_gqa=True for grouped-query attention")
-        h = hq if hkv == 1 else hkv  # (broadcasting: 1 gives way, to 0 heads too)
-    nb = math.prod(batch)
-    # MLX's kernel takes (B, heads, T, D); a single key/value head is shared by all
-    # query heads (multi-query attention), which is also what broadcasting means.
-    qa = mx.broadcast_to(qa.reshape(*lq, L, E), (*batch, h, L, E)).reshape(nb, h, L, E)
-    kv_h = hkv if (enable_gqa or hkv == 1) else h
-    ka = mx.broadcast_to(ka.reshape(*lk, S, E), (*batch, kv_h, S, E)).reshape(nb, kv_h, S, E)
-    va = mx.broadcast_to(va.reshape(*lv, S, Ev), (*batch, kv_h, S, Ev)).reshape(nb, kv_h, S, Ev)
+    g = _attention_geometry(name, qa, ka, va, enable_gqa)
+    qa, ka, va = _to_kernel_layout(qa, ka, va, g)
     # MLX's fused kernel, unless dropout, empty axes or float64 (see _exp64) need the
     # unfused path.
-    fused = p == 0.0 and 0 not in (L, S, E, Ev, nb, h) and dt is not _d.float64
-    mask = None
-    mask_is_bool = False
-    if attn_mask is not None:
-        if not isinstance(attn_mask, _core.Array):
-            raise TypeError(f"{name}: attn_mask must be an array, got "
-                            f"{type(attn_mask).__name__}")
-        mask_is_bool = attn_mask._dtype is _d.bool
-        if not mask_is_bool and attn_mask._dtype not in _FLOAT_DTYPES:
-            raise TypeError(f"{name}: attn_mask must be bool or real floating, got "
-                            f"{_core.dtype_name(attn_mask._dtype)}")
-        ma = attn_mask._array
-        full = (*batch, h, L, S)
-        try:
-            ok = tuple(mx.broadcast_shapes(tuple(ma.shape), full)) == full
-        except ValueError:
-            ok = False
-        if not ok:
-            raise ValueError(f"{name}: attn_mask of shape {tuple(ma.shape)} does not "
-                             f"broadcast to {full}")
-        if ma.ndim > 2 or n > 4:
-            ma = mx.broadcast_to(ma, full).reshape(nb, h, L, S)
-        mask = ma if mask_is_bool else ma.astype(dt._mx, stream=s)
-    elif is_causal:
-        if L == S and fused:
-            mask = "causal"
-        else:
-            # Note: MLX's "causal" aligns the last query with the last key; PyTorch's
-            # is_causal aligns the first with the first (tril of an (L, S) block).
-            mask = mx.arange(S)[None, :] <= mx.arange(L)[:, None]
-            mask_is_bool = True
-    if scale is not None:
-        if isinstance(scale, builtins.bool) or not isinstance(scale, numbers.Real):
-            raise TypeError(f"{name}: scale must be a float or None, got "
-                            f"{type(scale).__name__}")
-        sc = float(scale)
-    else:
-        sc = 1.0 / math.sqrt(E) if E else 1.0  # with E == 0 every score is 0 anyway
+    fused = p == 0.0 and 0 not in (g.L, g.S, g.E, g.Ev, g.nb, g.h) and dt is not _d.float64
+    mask, mask_is_bool = _attention_mask(name, attn_mask, is_causal, g, dt, s, fused)
+    sc = _attention_scale(name, scale, g.E)
     if fused:
         out = mx.fast.scaled_dot_product_attention(qa, ka, va, scale=sc, mask=mask, stream=s)
     elif p == 1.0:
-        out = mx.zeros((nb, h, L, Ev), dtype=dt._mx)
+        out = mx.zeros((g.nb, g.h, g.L, g.Ev), dtype=dt._mx)
     else:
-        # The unfused path wants one key/value head per query head.
-        if kv_h != h:
-            ka = mx.repeat(ka, h // kv_h, axis=1, stream=s)
-            va = mx.repeat(va, h // kv_h, axis=1, stream=s)
-        keep = _keep_mask((nb, h, L, S), p, rk, s) if p > 0.0 else mx.ones((), dtype=mx.bool_)
-        with mx.stream(dev._mx):
-            out = _attention(qa, ka, va, mask if isinstance(mask, mx.array) else None, keep,
-                             sc, 1.0 / (1.0 - p), mask_is_bool)
-    if isinstance(mask, mx.array) and L and S:
-        # Note: a query whose every key is masked out gets zeros, as in PyTorch (its
-        # "safe softmax"); MLX's kernel averages the masked values (a bool mask) or
-        # gives NaN (-inf scores).
-        dead = mx.logical_not(mx.any(mask, axis=-1, stream=s), stream=s) if mask_is_bool \
-            else mx.all(mx.equal(mask, -math.inf, stream=s), axis=-1, stream=s)
-        out = mx.where(mx.expand_dims(dead, -1, stream=s), mx.zeros((), dtype=out.dtype),
-                       out, stream=s)
-    out_lead = (*batch, h) if n > 2 else ()
-    return _core.new(out.reshape(*out_lead, L, Ev), dt, dev)
+        out = _unfused_attention(qa, ka, va, mask, mask_is_bool, g, p, rk, sc, dev)
+    if isinstance(mask, mx.array) and g.L and g.S:
+        out = _zero_dead_queries(out, mask, mask_is_bool, s)
+    out_lead = (*g.batch, g.h) if g.n > 2 else ()
+    return _core.new(out.reshape(*out_lead, g.L, g.Ev), dt, dev)

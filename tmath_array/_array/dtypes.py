@@ -72,7 +72,6 @@ _unsigned = (uint8, uint16, uint32, uint64)
 _integer = _signed + _unsigned
 # float16 and bfloat16 are extensions of the standard: real floating dtypes that
 # compute like float32 and keep their own dtype.
-_half = (float16, bfloat16)
 _real_floating = (float16, bfloat16, float32, float64)
 _complex_floating = (complex64,)
 _floating = _real_floating + _complex_floating
@@ -206,10 +205,6 @@ def promote_types(d1, d2, name: str = "result_type"):
 
 # MLX dtype -> tmath dtype.
 FROM_MX = {d._mx: d for d in NAMES}
-
-
-def is_dtype(obj) -> builtins.bool:
-    return isinstance(obj, DType)
 
 
 def as_dtype(obj) -> DType | None:

@@ -8,7 +8,7 @@ What MLX 0.32 allows decides what each direction costs (docs/interop.md):
   memory: ``mx.array`` copies every buffer it is given and ``mx.from_dlpack(...,
   copy=False)`` raises "Cannot import a CPU DLPack array without a copy".
 
-PyTorch tensors have their own entry point in ``_torch_interop``.
+PyTorch tensors have their own entry point in ``torch_tensors``.
 """
 
 from __future__ import annotations

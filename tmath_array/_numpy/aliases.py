@@ -13,8 +13,9 @@ What NumPy semantics means here:
   NumPy arrays (converted with :func:`asarray`); binary functions keep a Python
   scalar operand a Python scalar, so it adopts the array's dtype (NEP 50, as in
   NumPy 2);
-* inexact results: the inverse trigonometric functions give the default real
-  floating dtype (float32) for integer and bool input, as NumPy gives a float;
+* inexact results: the inverse trigonometric functions give integer and bool input
+  NumPy's float (float16 for bool and 8-bit integers, float32 for 16-bit ones) and the
+  default real floating dtype (float32; NumPy: float64) for wider integers;
 * the package's defaults stay: float32 and int32 (NumPy: float64 and int64).
 """
 
@@ -52,6 +53,7 @@ from .._standard.elementwise import (
 from .._standard.linalg import diagonal as _matrix_diagonal
 from .._standard.manipulation import _axis, concat, moveaxis, permute_dims, reshape
 from .._standard.statistical import cumulative_prod, cumulative_sum, max, min
+from .numeric import ufunc_inexact
 
 if TYPE_CHECKING:
     from .._array.array import Array
@@ -85,6 +87,11 @@ def as_array(name: str, a) -> Array:
     """``a`` as an Array: an Array is returned as is, anything else goes through asarray."""
     if isinstance(a, _core.Array):
         return a
+    if isinstance(a, (str, bytes)):
+        # Note: NumPy makes a 0-d string array of text and bytes (there are no string
+        # dtypes here); the standard's asarray reads bytes as a buffer, which NumPy code
+        # does not mean.
+        raise TypeError(f"{name}: strings are not supported, got {type(a).__name__}")
     try:
         return asarray(a)
     except TypeError as exc:
@@ -98,23 +105,13 @@ def _operand(name: str, a):
     return as_array(name, a)
 
 
-_NOT_INEXACT = _d.CATEGORIES["integer or boolean"]
-
-
-def _inexact(a):
-    """An integer or bool Array as float32 (NumPy gives a float); anything else unchanged."""
-    if isinstance(a, _core.Array) and a._dtype in _NOT_INEXACT:
-        return astype(a, _d.float32)
-    return a
-
-
 def _unary(name: str, fn, inexact: bool = False):
     """NumPy's ``name`` for the standard's ``fn``, on array-likes."""
     def f(x, /):
         a = as_array(name, x)
-        return fn(_inexact(a) if inexact else a)
+        return fn(ufunc_inexact(a) if inexact else a)
 
-    extra = " Integer and bool input give float32." if inexact else ""
+    extra = " Integer and bool input give a float, as in NumPy." if inexact else ""
     return _named(f, name, f"NumPy's name for :func:`{fn.__name__}`; takes array-likes.{extra}")
 
 
@@ -126,10 +123,10 @@ def _binary(name: str, fn, inexact: bool = False):
         if not isinstance(a1, _core.Array) and not isinstance(a2, _core.Array):
             a1 = as_array(name, a1)  # two Python scalars: the first becomes a 0-d array
         if inexact:
-            a1, a2 = _inexact(a1), _inexact(a2)
+            a1, a2 = ufunc_inexact(a1), ufunc_inexact(a2)
         return fn(a1, a2)
 
-    extra = " Integer and bool input give float32." if inexact else ""
+    extra = " Integer and bool input give a float, as in NumPy." if inexact else ""
     return _named(f, name, f"NumPy's name for :func:`{fn.__name__}`; takes array-likes "
                            f"and Python scalars.{extra}")
 
@@ -251,6 +248,9 @@ def size(a, axis: int | tuple[int, ...] | None = None) -> int:
     return n
 
 
+_MAX_NDMIN = 64  # NumPy's NPY_MAXDIMS
+
+
 def array(obj, dtype=None, *, copy: bool | None = True, ndmin: int = 0) -> Array:
     """An array from ``obj``, a copy by default (NumPy's ``array``).
 
@@ -261,6 +261,9 @@ def array(obj, dtype=None, *, copy: bool | None = True, ndmin: int = 0) -> Array
     x = asarray(obj, dtype=dtype, copy=copy)
     if isinstance(ndmin, builtins.bool) or not isinstance(ndmin, int):
         raise TypeError(f"array: ndmin must be an int, got {type(ndmin).__name__}")
+    if ndmin > _MAX_NDMIN:
+        raise ValueError(f"array: ndmin {ndmin} is more than the {_MAX_NDMIN} dimensions an "
+                         "array can have (NumPy's limit)")
     if ndmin > x.ndim:
         x = reshape(x, (1,) * (ndmin - x.ndim) + x.shape)
     return x

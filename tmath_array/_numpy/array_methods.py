@@ -88,11 +88,15 @@ def _order(name: str, order, allowed: str) -> str:
 
 def _sort_kind(name: str, kind, stable) -> None:
     # Every sort here is stable, which is a valid result for each of NumPy's kinds.
+    # (Types first: ``in`` would compare an array or tensor argument elementwise and ask
+    # for its ambiguous truth.)
+    if kind is not None and not isinstance(kind, str):
+        raise TypeError(f"{name}: kind must be a string or None, got {type(kind).__name__}")
     if kind not in _SORT_KINDS:
         raise ValueError(f"{name}: kind must be one of {', '.join(map(repr, _SORT_KINDS[1:]))}, "
                          f"got {kind!r}")
-    if stable not in (None, True, False):
-        raise ValueError(f"{name}: stable must be True, False or None, got {stable!r}")
+    if stable is not None:
+        _core.check_bool(name, stable, "stable")
 
 
 def _float_work(name: str, x: Array, dtype) -> Array:

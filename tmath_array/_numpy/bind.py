@@ -285,6 +285,18 @@ def _dtype_call(self, value=0, /):
     Note: NumPy returns a NumPy scalar; here it is a 0-d Array of this dtype. A Python
     float given to an integer dtype truncates toward zero, as in NumPy.
     """
+    if isinstance(value, (str, bytes)):
+        # Note: as NumPy's scalar types, text is parsed (xp.float32("1.5")) and a bool is
+        # the text's truth (xp.bool(b"ab") is True), not an array of its bytes.
+        if self is _d.bool:
+            return asarray(builtins.bool(value), dtype=self)
+        kind = (int if self in _d.CATEGORIES["integer"] else
+                complex if self in _d.CATEGORIES["complex floating-point"] else float)
+        try:
+            value = kind(value.decode() if isinstance(value, bytes) else value)
+        except ValueError:  # (UnicodeDecodeError included)
+            raise ValueError(f"{_d.dtype_name(self)}: could not convert {value!r} to "
+                             f"{_d.dtype_name(self)}") from None
     if isinstance(value, (builtins.bool, int, float, complex)):
         try:
             return asarray(value, dtype=self)

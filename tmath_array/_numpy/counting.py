@@ -5,7 +5,7 @@ output shape is known from ``bins`` alone, and data-derived ranges are
 computed in the graph. The others have data-dependent output shapes and are
 counted sync points (reason ``data-dependent``), each ONE evaluation routed
 through ``_lazy.materialize`` or an existing data-dependent function
-(``nonzero``, ``_set_functions._unique``). See docs/numpy_math.md.
+(``nonzero``, ``_standard/sets._unique``). See docs/numpy_math.md.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import numpy as np
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._runtime import lazy as _lazy
+from .._runtime import memory as _memory
 from .._standard.manipulation import reshape, stack
 from .._standard.searching import nonzero
 from .._standard.sets import _unique
@@ -120,7 +121,13 @@ def histogram(a: Array, bins: int | str | Array | Sequence[float] = 10, range=No
     _core.check_category("histogram", a, "real-valued")
     dev, s = a._device, a._device._s
     edt = float_dtype(a._dtype)
-    x = mx.reshape(a._array, (-1,), stream=s).astype(edt._mx, stream=s)
+    # Note: the bins are worked out in ``work`` and the edges returned in ``edt``: integer
+    # input in float64 where the device has it (NumPy's precision: float32 cannot split
+    # the range of one large integer into bins), bfloat16 in float32 (its 8-bit
+    # mantissa would make bins of very unequal widths).
+    work = (_d.float64 if edt is not a._dtype and dev.type == "cpu" else
+            _d.float32 if edt is _d.bfloat16 else edt)
+    x = mx.reshape(a._array, (-1,), stream=s).astype(work._mx, stream=s)
     weights = _weights("histogram", weights, a)
     rng = None if range is None else _check_range(range)
     if isinstance(bins, str):
@@ -128,7 +135,8 @@ def histogram(a: Array, bins: int | str | Array | Sequence[float] = 10, range=No
     if isinstance(bins, int) and not isinstance(bins, builtins.bool):
         if bins < 1:
             raise ValueError(f"histogram: bins must be positive, got {bins}")
-        counts, edges, cdt = _uniform(x, bins, rng, weights, edt, dev)
+        _memory.check_shape("histogram", (bins + 1,), work._mx.size, _d.dtype_name(work))
+        counts, edges, cdt = _uniform(x, bins, rng, weights, work, dev)
     else:
         e = param_array("histogram", bins, "bins", a)
         _core.check_category("histogram", e, "real-valued")
@@ -139,8 +147,9 @@ def histogram(a: Array, bins: int | str | Array | Sequence[float] = 10, range=No
             if builtins.any(p > q for p, q in zip(flat, flat[1:])):
                 raise ValueError("histogram: bins must increase monotonically")
         edt = _d.promote_types(edt, float_dtype(e._dtype), "histogram")
-        edges = e._array.astype(edt._mx, stream=s)
-        x = x.astype(edt._mx, stream=s)
+        work = _d.promote_types(work, float_dtype(e._dtype), "histogram")
+        edges = e._array.astype(work._mx, stream=s)
+        x = x.astype(work._mx, stream=s)
         nb = edges.shape[0] - 1
         idx = mx.searchsorted(edges, x, side="right", stream=s).astype(mx.int32) - 1
         idx = mx.where(x == edges[-1], nb - 1, idx, stream=s)
@@ -148,9 +157,12 @@ def histogram(a: Array, bins: int | str | Array | Sequence[float] = 10, range=No
         counts, cdt = _counts(idx, keep, nb, weights, dev)
     if density:
         ddt = _d.promote_types(float_dtype(cdt), edt, "histogram")
-        c = counts.astype(ddt._mx, stream=s)
-        widths = (edges[1:] - edges[:-1]).astype(ddt._mx, stream=s)
-        counts, cdt = c / widths / mx.sum(c, stream=s), ddt
+        wdt = _d.promote_types(ddt, work, "histogram")
+        c = counts.astype(wdt._mx, stream=s)
+        widths = (edges[1:] - edges[:-1]).astype(wdt._mx, stream=s)
+        counts, cdt = (c / widths / mx.sum(c, stream=s)).astype(ddt._mx, stream=s), ddt
+    if work is not edt:
+        edges = edges.astype(edt._mx, stream=s)
     return _core.new(counts, cdt, dev), _core.new(edges, edt, dev)
 
 
@@ -174,7 +186,9 @@ def _uniform(x: mx.array, n: int, rng, weights, edt, dev):
     # becomes an index).
     keep = mx.logical_and(mx.logical_and(x >= lo, x <= hi, stream=s),
                           mx.isfinite(hi - lo, stream=s), stream=s)
-    f = (x - lo) / (hi - lo) * n
+    # Where the range collapsed (hi == lo after rounding) f would be NaN, and a NaN cast
+    # to an index reads out of bounds: the values go to bin 0 then.
+    f = mx.where(hi > lo, (x - lo) / (hi - lo) * n, 0, stream=s)
     idx = mx.clip(mx.where(keep, f, 0, stream=s), 0, n - 1, stream=s).astype(mx.int32)
     # A value just below its computed edge steps back, one at or above the next steps up.
     idx = idx - (x < mx.take(edges, idx, stream=s)).astype(mx.int32)
@@ -221,12 +235,17 @@ def bincount(x: Array, weights: Array | None = None, minlength: int = 0, *,
     if length is None:
         length = minlength
         if x.size:
-            lo, hi = mx.min(a, stream=s), mx.max(a, stream=s)
+            # (of x itself: a uint64 beyond int64's range must not wrap to a negative)
+            lo, hi = mx.min(x._array, stream=s), mx.max(x._array, stream=s)
             # Note: the output length depends on the largest value: one counted sync.
             _lazy.materialize(_lazy.DATA_DEPENDENT, lo, hi)
             if lo.item() < 0:
                 raise ValueError("bincount: x must not have negative values")
-            length = builtins.max(length, hi.item() + 1)
+            length = builtins.max(length, int(hi.item()) + 1)
+    # The output (and the scratch slot past it) must fit: ValueError past MLX's 32-bit
+    # sizes, MemoryError past the memory limit, before anything is built.
+    cdt = _d.int32 if weights is None else weights._dtype
+    _memory.check_shape("bincount", (length + 1,), cdt._mx.size, _d.dtype_name(cdt))
     keep = mx.logical_and(a >= 0, a < length, stream=s)
     counts, cdt = _counts(a, keep, length, weights, dev)
     return _core.new(counts, cdt, dev)

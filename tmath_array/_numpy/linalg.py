@@ -96,8 +96,11 @@ def lstsq(a: Array, b: Array, rcond: float | None = None) -> LstsqResult:
         squared norm of each column of ``b - a @ x``, of shape ``(K,)`` (``(1,)``
         for 1-d ``b``) when ``M > N``, else ``(0,)``. NumPy also returns ``(0,)``
         when ``a`` is rank-deficient; deciding that would need the values (a sync
-        point), so here those residuals are returned as computed.
+        point), so here those residuals are returned as computed. Integer and bool
+        input is solved in float64 on the CPU (NumPy's precision: float32 rounding
+        would change the rank of a matrix with large entries) and returned as float32.
     """
+    exact = [_core.check_array("lstsq", v)._dtype not in _FLOATING for v in (a, b)]
     a = _as_floating("lstsq", a)
     b = _as_floating("lstsq", b)
     if a.ndim != 2:
@@ -109,15 +112,18 @@ def lstsq(a: Array, b: Array, rcond: float | None = None) -> LstsqResult:
     if rcond is not None and (isinstance(rcond, builtins.bool)
                               or not isinstance(rcond, (int, float))):
         raise TypeError(f"lstsq: rcond must be a float or None, got {type(rcond).__name__}")
-    dt = _d.promote_types(a._dtype, b._dtype, "lstsq")
+    out_dt = _d.promote_types(a._dtype, b._dtype, "lstsq")
     dev, s_ = a._device, a._device._s
+    # Note: integer input is solved in float64 where the device has it (as NumPy does),
+    # so its rank and solution do not suffer float32's rounding; the results are float32.
+    dt = _d.float64 if out_dt is _d.float32 and any(exact) and dev.type == "cpu" else out_dt
     m, n = a.shape
     rdt = _d.float32 if dt is _d.complex64 else dt
     if rcond is None:
         rcond = _EPS.get(rdt, _EPS[_d.float32]) * builtins.max(m, n)
     am = a._array.astype(dt._mx, stream=s_)
     bm = b._array.astype(dt._mx, stream=s_)
-    b2 = mx.reshape(bm, (m, -1), stream=s_)
+    b2 = mx.reshape(bm, (m, 1 if b.ndim == 1 else b.shape[1]), stream=s_)
     u, sv, vh = svd(_core.new(am, dt, dev), full_matrices=False)
     u, sv, vh = u._array, sv._array, vh._array
     k = sv.shape[0]
@@ -137,5 +143,8 @@ def lstsq(a: Array, b: Array, rcond: float | None = None) -> LstsqResult:
         res = mx.zeros((0,), dtype=rdt._mx)
     if b.ndim == 1:
         x = mx.reshape(x, (n,), stream=s_)
+    if dt is not out_dt:
+        x, res, sv = (v.astype(out_dt._mx, stream=s_) for v in (x, res, sv))
+        dt = rdt = out_dt
     return LstsqResult(_core.new(x, dt, dev), _core.new(res, rdt, dev),
                        _core.new(rank, _d.int32, dev), _core.new(sv, rdt, dev))

@@ -1,8 +1,8 @@
 """NumPy-only math functions: elementwise extras, closeness tests, interp.
 
 These names are not in the standard; they follow NumPy's semantics (as
-``jax.numpy`` does) and stay lazy. Dtype rule, shared with ``_numpy_stats``
-``_numpy_products`` and ``_numpy_counting``: where NumPy turns integers into its default float
+``jax.numpy`` does) and stay lazy. Dtype rule, shared with ``stats``
+``products`` and ``counting``: where NumPy turns integers into its default float
 (float64), they give ours, float32; float64 input stays float64 (CPU only);
 results NumPy gives as its default integer (int64) are int32 here. See
 docs/numpy_math.md.
@@ -24,6 +24,7 @@ import numpy as np
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._standard.elementwise import copysign, remainder, sin
+from .._standard.elementwise_special import _complex as complex_from_parts
 
 if TYPE_CHECKING:
     from .._array.array import Array
@@ -34,9 +35,10 @@ _REAL = _CAT["real-valued"]
 _INTEGER = _CAT["integer"]
 _FLOATING = _CAT["floating-point"]
 _HALF = (_d.float16, _d.bfloat16)
+_INTEGER_OR_BOOL = _CAT["integer or boolean"]
 
 
-# --- shared helpers (also used by _numpy_stats and _numpy_counting) -------------------
+# --- shared helpers (also used by stats and counting) -------------------
 
 def no_out(name: str, out) -> None:
     """ValueError for NumPy's ``out=`` argument, which has no meaning here."""
@@ -50,12 +52,40 @@ def float_dtype(dt):
     return dt if dt in _FLOATING else _d.float32
 
 
-def as_float(name: str, x, category: str = "real-valued"):
-    """Validate ``x`` (an Array of ``category`` or bool): its MLX array cast to its float dtype."""
+# NumPy's ufuncs give integer input the smallest float that holds it: float16 for bool and
+# 8-bit integers, float32 for 16-bit ones; wider integers give NumPy's default float
+# (float64), here ours (float32).
+_UFUNC_FLOAT = {_d.bool: _d.float16, _d.int8: _d.float16, _d.uint8: _d.float16,
+                _d.int16: _d.float32, _d.uint16: _d.float32}
+
+
+def ufunc_float_dtype(dt):
+    """The float dtype a NumPy ufunc (``rad2deg``, ``arcsinh``...) gives for ``dt`` input."""
+    return dt if dt in _FLOATING else _UFUNC_FLOAT.get(dt, _d.float32)
+
+
+def ufunc_inexact(x):
+    """An integer or bool Array as the float a NumPy ufunc computes it in; else unchanged.
+
+    Each operand is cast on its own, as NumPy's loop selection does: ``arctan2`` of int8
+    and uint8 is float16 (both fit it), of int8 and int16 float32.
+    """
+    if isinstance(x, _core.Array) and x._dtype in _INTEGER_OR_BOOL:
+        dt = ufunc_float_dtype(x._dtype)
+        return _core.new(x._array.astype(dt._mx, stream=x._device._s), dt, x._device)
+    return x
+
+
+def as_float(name: str, x, category: str = "real-valued", ufunc: bool = False):
+    """Validate ``x`` (an Array of ``category`` or bool): its MLX array cast to its float dtype.
+
+    ``ufunc``: the dtype of NumPy's ufuncs (:func:`ufunc_float_dtype`), else that of its
+    reductions (:func:`float_dtype`).
+    """
     _core.check_array(name, x)
     if x._dtype is not _d.bool and x._dtype not in _CAT[category]:
         _core.bad_dtype(name, f"{category} or boolean", x._dtype)
-    dt = float_dtype(x._dtype)
+    dt = ufunc_float_dtype(x._dtype) if ufunc else float_dtype(x._dtype)
     a = x._array if dt is x._dtype else x._array.astype(dt._mx, stream=x._device._s)
     return a, dt
 
@@ -79,6 +109,20 @@ def param_array(name: str, v, argname: str, like=None):
                     f"numbers, got {type(v).__name__}")
 
 
+def prep_broadcast(name: str, x1, x2, allowed, category: str):
+    """:func:`_core.prep_binary` for a function that computes with several MLX ops: the
+    shapes are checked to broadcast first, so a mismatch is the standard's ValueError
+    naming ``name`` (not MLX's ``[broadcast_shapes]`` from whichever op meets it first).
+    """
+    a1, a2, dt, dev = _core.prep_binary(name, x1, x2, allowed, category)
+    if isinstance(a1, mx.array) and isinstance(a2, mx.array) and a1.shape != a2.shape:
+        try:
+            mx.broadcast_shapes(a1.shape, a2.shape)
+        except ValueError as exc:
+            raise (_core.broadcast_failure(name, exc, a1, a2) or exc) from None
+    return a1, a2, dt, dev
+
+
 def check_real_number(name: str, v, argname: str) -> float:
     if isinstance(v, builtins.bool) or not isinstance(v, (int, float)):
         raise TypeError(f"{name}: {argname} must be a real Python number, got {type(v).__name__}")
@@ -94,13 +138,18 @@ def check_bool(name: str, v, argname: str) -> bool:
 # --- elementwise ----------------------------------------------------------------------
 
 def _unary_float(name: str, impl, doc: str):
-    """A unary NumPy function of real input; integers and bool compute in float32."""
+    """A unary NumPy ufunc of real input; integers and bool give NumPy's small floats."""
     def fn(x: Array, /) -> Array:
-        a, dt = as_float(name, x)
+        a, dt = as_float(name, x, ufunc=True)
+        if dt in _HALF:
+            # Note: as NumPy's half-precision loops, computed in float32 and rounded once.
+            out = impl(a.astype(mx.float32, stream=x._device._s), x._device)
+            return _core.new(out.astype(dt._mx, stream=x._device._s), dt, x._device)
         return _core.new(impl(a, x._device), dt, x._device)
 
     fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = doc + "\n\nInteger and bool input give float32 (NumPy: float64)."
+    fn.__doc__ = doc + ("\n\nBool and 8-bit integer input give float16, 16-bit integers "
+                        "float32, wider integers float32 (NumPy: float64).")
     return fn
 
 
@@ -142,7 +191,7 @@ def fmod(x1: Array | int | float, x2: Array | int | float, /) -> Array:
 
     Integer division by zero gives 0 (as :func:`remainder`); a float one NaN.
     """
-    a1, a2, dt, dev = _core.prep_binary("fmod", x1, x2, _REAL, "real-valued")
+    a1, a2, dt, dev = prep_broadcast("fmod", x1, x2, _REAL, "real-valued")
     s = dev._s
     a1 = _core.as_mx(a1, dt)
     a2 = _core.as_mx(a2, dt)
@@ -160,7 +209,7 @@ def fmod(x1: Array | int | float, x2: Array | int | float, /) -> Array:
 
 def _nan_aware(name: str, mxfn, first: bool):
     def fn(x1: Array | int | float, x2: Array | int | float, /) -> Array:
-        a1, a2, dt, dev = _core.prep_binary(name, x1, x2, _REAL, "real-valued")
+        a1, a2, dt, dev = prep_broadcast(name, x1, x2, _REAL, "real-valued")
         s = dev._s
         a1 = _core.as_mx(a1, dt)
         a2 = _core.as_mx(a2, dt)
@@ -183,9 +232,10 @@ fmin = _nan_aware("fmin", mx.minimum, False)
 def heaviside(x1: Array | int | float, x2: Array | int | float, /) -> Array:
     """The Heaviside step of ``x1``: 0 below 0, 1 above, ``x2`` at 0, NaN for NaN.
 
-    Integer operands give float32.
+    Integer operands give a float as NumPy's ufuncs do (:func:`ufunc_inexact`).
     """
-    a1, a2, dt, dev = _core.prep_binary("heaviside", x1, x2, _REAL, "real-valued")
+    x1, x2 = ufunc_inexact(x1), ufunc_inexact(x2)
+    a1, a2, dt, dev = prep_broadcast("heaviside", x1, x2, _REAL, "real-valued")
     s = dev._s
     dt = float_dtype(dt)
     a1 = _core.as_mx(a1, dt).astype(dt._mx, stream=s)
@@ -214,10 +264,19 @@ def nan_to_num(x: Array, copy: bool = True, nan: float = 0.0, posinf: float | No
     a = x._array
     if dt in _FLOATING:
         def fix(part):
-            return mx.nan_to_num(part, nan, fills[0], fills[1], stream=s)
+            # Note: written with where, not mx.nan_to_num, which refuses float64.
+            big = mx.finfo(part.dtype).max
+            pos, neg = (big if fills[0] is None else fills[0],
+                        -big if fills[1] is None else fills[1])
+            inf = mx.array(math.inf, dtype=part.dtype)
+            out = mx.where(mx.isnan(part, stream=s), mx.array(nan, dtype=part.dtype), part,
+                           stream=s)
+            out = mx.where(part == inf, mx.array(pos, dtype=part.dtype), out, stream=s)
+            return mx.where(part == -inf, mx.array(neg, dtype=part.dtype), out, stream=s)
 
         if dt is _d.complex64:
-            a = fix(mx.real(a, stream=s)) + 1j * fix(mx.imag(a, stream=s))
+            with mx.stream(dev._mx):  # (re + 1j * im would turn an infinite im into NaN)
+                a = complex_from_parts(fix(mx.real(a, stream=s)), fix(mx.imag(a, stream=s)))
         else:
             a = fix(a)
     else:
@@ -245,12 +304,15 @@ def isclose(a: Array | complex, b: Array | complex, rtol: float = 1e-05, atol: f
     a1 = _core.as_mx(a1, dt).astype(fdt._mx, stream=dev._s)
     a2 = _core.as_mx(a2, dt).astype(fdt._mx, stream=dev._s)
     s = dev._s
-    # Note: as NumPy, values that are not finite are close only when equal; MLX's
-    # isclose misses this for complex infinities.
+    # Note: NumPy's formula, |a - b| <= atol + rtol * |b| where b is finite, or a == b
+    # (so equal values are close whatever the tolerances, NaN ones included). MLX's
+    # isclose misses complex infinities and differs for infinite tolerances.
     try:
-        finite = mx.logical_and(mx.isfinite(a1, stream=s), mx.isfinite(a2, stream=s),
-                                stream=s)
-        out = mx.where(finite, mx.isclose(a1, a2, rtol, atol, stream=s), a1 == a2, stream=s)
+        rdt = mx.float32 if fdt is _d.complex64 else fdt._mx
+        tol = mx.array(atol, dtype=rdt) + mx.array(rtol, dtype=rdt) * mx.abs(a2, stream=s)
+        near = mx.logical_and(mx.less_equal(mx.abs(a1 - a2, stream=s), tol, stream=s),
+                              mx.isfinite(a2, stream=s), stream=s)
+        out = mx.logical_or(near, mx.equal(a1, a2, stream=s), stream=s)
     except ValueError as exc:
         raise (_core.broadcast_failure("isclose", exc, a1, a2) or exc) from None
     if equal_nan:

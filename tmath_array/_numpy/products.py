@@ -1,7 +1,7 @@
 """NumPy-only products: dot, vdot, inner, outer, kron, trace (NumPy's signature), einsum.
 
 NumPy semantics over the standard's ``matmul``/``tensordot``/``vecdot`` and
-MLX's ``einsum``; lazy. Dtype rule as in ``_numpy_math``. See docs/numpy_math.md.
+MLX's ``einsum``; lazy. Dtype rule as in ``numeric``. See docs/numpy_math.md.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Lazy: the data is sorted along the reduced axis and gathered at indices
 computed, as NumPy computes them, from ``q`` and the (per-slice) element count,
-so the NaN-ignoring variant stays lazy too. Dtype rule as in ``_numpy_math``.
+so the NaN-ignoring variant stays lazy too. Dtype rule as in ``numeric``.
 See docs/numpy_math.md.
 """
 

@@ -1,8 +1,8 @@
 """NumPy-only statistics: ptp, average, the nan* reductions, cov, corrcoef.
 
-NumPy semantics, lazy (no sync point), with the dtype rule of ``_numpy_math``:
+NumPy semantics, lazy (no sync point), with the dtype rule of ``numeric``:
 integer input gives float32 where NumPy gives float64. Quantiles are in
-``_numpy_quantiles``. See docs/numpy_math.md.
+``quantiles``. See docs/numpy_math.md.
 """
 
 from __future__ import annotations
@@ -132,12 +132,17 @@ def nanmin(a: Array, axis: int | tuple[int, ...] | None = None, out: None = None
 
 def _nan_var(name: str, a, axis, dtype, out, ddof, keepdims, correction, root: bool) -> Array:
     no_out(name, out)
+    # (Types before values: ddof != 0 of a tensor would ask for an ambiguous truth.)
+    for v, n in ((ddof, "ddof"), (correction, "correction")):
+        if v is not None and (isinstance(v, builtins.bool) or not isinstance(v, (int, float))):
+            raise TypeError(f"{name}: {n} must be a real number, got {type(v).__name__}")
+    if ddof is None:
+        raise TypeError(f"{name}: ddof must be a real number, got NoneType")
     if correction is not None:
         if ddof != 0:
             raise ValueError(f"{name}: give ddof or correction, not both")
         ddof = correction
-    if isinstance(ddof, builtins.bool) or not isinstance(ddof, (int, float)):
-        raise TypeError(f"{name}: ddof must be a real number, got {type(ddof).__name__}")
+    ddof = float(ddof)  # (a Python int past 64 bits would reach MLX as a C++ bad_cast)
     x, valid, axes, dt, work = _nan_parts(name, a, axis, keepdims, dtype)
     s = a._device._s
     m, _ = _nan_mean(x, valid, axes, True, s)
@@ -199,7 +204,7 @@ def average(a: Array, axis: int | tuple[int, ...] | None = None, weights=None,
             if axis is None:
                 raise TypeError("average: axis must be given when the shapes of a and weights "
                                 "differ")
-            if w.shape != tuple(a.shape[i] for i in axes):
+            if axes is None or w.shape != tuple(a.shape[i] for i in axes):  # (None: 0-d a)
                 raise ValueError(f"average: weights of shape {w.shape} do not match a's shape "
                                  f"{a.shape} along axis {axis}")
             order = sorted(range(len(axes)), key=lambda k: axes[k])
@@ -275,6 +280,7 @@ def cov(m: Array, y: Array | None = None, rowvar: bool = True, bias: bool = Fals
         raise TypeError(f"cov: ddof must be an int, got {type(ddof).__name__}")
     if ddof is None:
         ddof = 0 if bias else 1
+    ddof = float(ddof)  # (a Python int past 64 bits would reach MLX as a C++ bad_cast)
     x, dt, work, dev = _variables("cov", m, y, rowvar, dtype)
     s = dev._s
     nobs = x.shape[1]

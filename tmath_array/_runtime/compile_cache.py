@@ -6,7 +6,7 @@ through :func:`kernel`: the first call for a key compiles it with
 ``mx.compile``, later calls reuse the compiled function (MLX itself retraces
 when ndim or dtypes change). The cache is bounded (least recently used entries
 go first) and counts hits and misses. ``xp.compile`` (user functions, see
-``_compile_api``) keeps its entries in the same cache, under keys that start
+``_array/compile_api.py``) keeps its entries in the same cache, under keys that start
 with an :class:`Owner`; ``xp.compile_cache_info()`` reports on all of it.
 
 Setting the environment variable ``TMATH_ARRAY_NO_COMPILE=1`` before import
@@ -25,7 +25,7 @@ from typing import NamedTuple
 import mlx.core as mx
 
 from . import lazy as _lazy
-from .hardware import ONE_DEVICE
+from .hardware import FORCE_MULTI_DEVICE_PATHS, ONE_DEVICE
 
 ENV_DISABLE = "TMATH_ARRAY_NO_COMPILE"
 ENV_MAXSIZE = "TMATH_ARRAY_COMPILE_CACHE_SIZE"
@@ -35,6 +35,10 @@ maxsize: int = int(os.environ.get(ENV_MAXSIZE, "512"))
 
 # Without a GPU every device is the default one: run() skips asking MLX which it is.
 _ONE_DEVICE: bool = ONE_DEVICE
+# TMATH_ARRAY_DEVICE_PATHS=multi: run() treats every device as a non-default one (its own
+# keys, an ``mx.stream`` context), so a CPU-only build runs the branch a GPU machine takes
+# for its second device.
+_EVERY_DEVICE_STREAMED: bool = FORCE_MULTI_DEVICE_PATHS
 _get_ident = threading.get_ident
 _MAIN = _lazy.MAIN_THREAD
 
@@ -138,7 +142,7 @@ def run(name: str, impl: Callable, device, *arrays: mx.array, static: tuple = ()
     """
     if _get_ident() != _MAIN:
         _lazy.enter_thread()  # MLX needs a cleanup when a thread that compiled ends
-    if _ONE_DEVICE or device._mx == mx.default_device():
+    if _ONE_DEVICE or (device._mx == mx.default_device() and not _EVERY_DEVICE_STREAMED):
         return kernel(name, impl, *static)(*arrays)
     with mx.stream(device._mx):
         return lookup((name, device._key, *static), _builder(impl, static))(*arrays)

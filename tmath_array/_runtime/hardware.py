@@ -4,7 +4,11 @@
 on the one device, so hot paths skip ``stream=`` and the compile cache skips asking MLX for
 the default device. ``TMATH_ARRAY_DEVICE_PATHS=multi`` (set before import) makes the package
 take its multi-device code paths on such a build too, so CI exercises the ``stream=``
-branches that a Mac or a CUDA machine runs; results are the same, only slower.
+branches that a Mac or a CUDA machine runs; results are the same, only slower. What it
+changes: the operators call ``mx.<op>(..., stream=)`` instead of MLX's Python operators
+(``_numpy/bind.py``), and the compile cache keys every composite by device and runs it
+inside ``mx.stream`` (``compile_cache.run``). ``scripts/test.sh`` runs a second pass with
+it; see docs/architecture.md.
 """
 
 from __future__ import annotations

@@ -166,6 +166,9 @@ def check_python_objects(name: str, shape: tuple[int, ...]) -> None:
 
     ``x.tolist()`` of an empty array with a huge side, ``(2**30, 0)``, is 2**30 empty lists.
     """
-    lists = math.prod(shape[:-1]) if len(shape) > 1 else 1
+    # One list per index of every level above the last, counted level by level: below
+    # a zero-length axis the lists are empty, but the levels above it are still filled
+    # ((2, 2**30, 0, 1) is 2 + 2**31 lists).
+    lists = 1 + sum(math.prod(shape[:k]) for k in range(1, len(shape)))
     check_objects(name, lists * _PY_LIST_BYTES + math.prod(shape) * _PY_NUMBER_BYTES,
                   f"the nested lists of an array of shape {tuple(shape)}")

@@ -85,6 +85,12 @@ def _scalar_default_dtype(name: str, value):
 
 def _scalar_array(name: str, value, dtype) -> mx.array:
     """A 0-d MLX array holding a Python scalar converted to ``dtype``."""
+    if _core.scalar_rank(value) is None:
+        # (A NumPy scalar is its Python value; anything else is refused here, before a
+        # comparison with it fails or MLX takes its truth as a bool.)
+        if not (isinstance(value, np.generic) and value.dtype.kind in "biufc"):
+            raise TypeError(f"{name}: expected a Python scalar, got {type(value).__name__}")
+        value = value.item()
     if dtype in _d.INT_RANGE:
         if isinstance(value, (float, complex)) and not isinstance(value, builtins.bool):
             if isinstance(value, complex):

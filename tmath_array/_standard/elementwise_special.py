@@ -1,7 +1,7 @@
 """Elementwise functions written out with MLX ops, where MLX's own differs from the standard.
 
 Every function here is a plain function of MLX arrays (no validation, no streams):
-the public functions in ``_elementwise_functions`` run them through the compiled-op
+the public functions in ``_standard/elementwise.py`` run them through the compiled-op
 cache (``_compile.run``), so each is one fused kernel. Inside a trace the input
 dtype is known, so a function may branch on ``a.dtype``.
 
@@ -148,8 +148,10 @@ def nextafter(a, b):
 
 
 def clip(a, lo, hi):
-    # As the standard's maximum(minimum(x, max), min): a NaN anywhere gives NaN.
-    return mx.maximum(mx.minimum(a, hi), lo)
+    # Note: NumPy's order, minimum(maximum(x, min), max): where min > max (the standard
+    # leaves it unspecified) every element becomes max, as with np.clip. A NaN anywhere
+    # gives NaN either way.
+    return mx.minimum(mx.maximum(a, lo), hi)
 
 
 # --- complex functions MLX lacks or gets wrong ------------------------------------

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import builtins
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,7 @@ import mlx.core as mx
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._runtime import compile_cache as _compile
+from .._runtime import memory as _memory
 
 if TYPE_CHECKING:
     from .._array.array import Array
@@ -49,6 +51,42 @@ def check_broadcast(name: str, a1: mx.array, a2: mx.array) -> None:
                          "broadcast") from None
 
 
+def _product_shape(a1: mx.array, a2: mx.array) -> tuple[int, ...]:
+    """The shape of ``a1 @ a2`` (contracted sizes already checked to agree)."""
+    s1 = (1,) + tuple(a1.shape) if a1.ndim == 1 else tuple(a1.shape)
+    s2 = tuple(a2.shape) + (1,) if a2.ndim == 1 else tuple(a2.shape)
+    batch = tuple(mx.broadcast_shapes(s1[:-2], s2[:-2]))
+    return (batch + s1[-2:-1] * (a1.ndim > 1) + s2[-1:] * (a2.ndim > 1))
+
+
+def float_matmul(name: str, a1: mx.array, a2: mx.array, stream, *operands) -> mx.array:
+    """``mx.matmul`` of floating operands, within MLX's limits (``matmul``, ``nn.linear``).
+
+    Batch shapes that do not broadcast are the standard's ValueError (naming
+    ``operands``, the caller's arrays); an empty result is made without a product;
+    a product whose flattened operands pass MLX's 32-bit sizes raises MemoryError or
+    ValueError for its result instead of MLX's OverflowError.
+    """
+    try:
+        out = mx.matmul(a1, a2, stream=stream)
+    except ValueError as exc:  # (batch shapes that do not broadcast)
+        raise _core.broadcast_failure(name, exc, *operands) or exc from None
+    except OverflowError:
+        # Note: MLX flattens the batch into one 32-bit dimension, even for an empty
+        # result; say what the result would need instead.
+        shape = _product_shape(a1, a2)
+        if math.prod(shape) == 0:
+            return mx.zeros(shape, dtype=a1.dtype, stream=stream)
+        _memory.check_shape(name, shape, a1.dtype.size, str(a1.dtype).split(".")[-1])
+        raise ValueError(f"{name}: the product of shapes {tuple(a1.shape)} and "
+                         f"{tuple(a2.shape)} exceeds MLX's 32-bit sizes") from None
+    if out.size == 0:
+        # Note: MLX's matmul segfaults evaluating an empty product with a huge batch,
+        # (3, 2**30, 0, 3) @ (1, 3, 1); an empty result needs no product at all.
+        out = mx.zeros(out.shape, dtype=out.dtype, stream=stream)
+    return out
+
+
 def matmul(x1: Array, x2: Array, /) -> Array:
     """Matrix product with NumPy's rules for 1-D operands and batch broadcasting.
 
@@ -68,15 +106,7 @@ def matmul(x1: Array, x2: Array, /) -> Array:
                          f"{tuple(a1.shape)} and {tuple(a2.shape)}")
     s = dev._s
     if dt not in _INTEGER:
-        try:
-            out = mx.matmul(a1, a2, stream=s)
-        except ValueError as exc:  # (batch shapes that do not broadcast)
-            raise _core.broadcast_failure("matmul", exc, x1, x2) or exc from None
-        if out.size == 0:
-            # Note: MLX's matmul segfaults evaluating an empty product with a huge batch,
-            # (3, 2**30, 0, 3) @ (1, 3, 1); an empty result needs no product at all.
-            out = mx.zeros(out.shape, dtype=out.dtype, stream=s)
-        return _core.new(out, dt, dev)
+        return _core.new(float_matmul("matmul", a1, a2, s, x1, x2), dt, dev)
     # Note: MLX's matmul takes floating dtypes only; integers multiply and sum
     # exactly, with the standard's wrap-around on overflow.
     v1 = a1.ndim == 1

@@ -367,8 +367,6 @@ def policy(call: targets.Call, result) -> Policy:
     if name == "astype" and dtype in _INTEGRAL and any(
             t in call.args[0].tags for t in _FLOAT_TAGS):
         pol.values = False  # float to int: NaN, inf and out-of-range values are unspecified
-    if name == "clip" and not _clip_ordered(call):
-        pol.values = False  # min > max: the standard leaves the result unspecified
     if name == "linspace" and not all(
             isinstance(a.oracle(), (int, float, complex)) and np.isfinite(a.oracle())
             for a in call.args[:2]):
@@ -445,17 +443,6 @@ def _inputs_finite(call: targets.Call, bound: float = np.inf) -> bool:
         if a.dtype.kind in "fc" and not (np.abs(a) < bound).all():
             return False
     return True
-
-
-def _clip_ordered(call: targets.Call) -> bool:
-    lo, hi = call.kwargs.get("min"), call.kwargs.get("max")
-    if lo is None or hi is None:
-        return True
-    try:
-        with np.errstate(all="ignore"):
-            return bool(np.all(np.asarray(lo.oracle()) <= np.asarray(hi.oracle())))
-    except Exception:  # noqa: BLE001
-        return False
 
 
 def check_unique(call: targets.Call, got) -> str | None:

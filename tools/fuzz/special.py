@@ -12,7 +12,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from . import gen, values
-from .targets import PARAMS, Ctx
+from .params import PARAMS, Ctx
 
 
 def _coin(ctx: Ctx, n: int = 2) -> bool:
