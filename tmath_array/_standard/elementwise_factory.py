@@ -52,6 +52,25 @@ _MX_OPERATORS = {
 } if ONE_DEVICE else {}
 
 
+def _numpy_call_missing(fn, args, out, where, dtype):
+    raise TypeError(f"{fn.__name__}: out=, where= and dtype= need tmath_array's NumPy layer")
+
+
+# The handler of NumPy's ``out=``, ``where=`` and ``dtype=`` arguments (the functions'
+# fast paths only test that none is given): set once by tmath_array/_numpy/ufuncs.py.
+# Note: NumPy's ``where`` and ``dtype`` are keyword-only; here they may be given by
+# position too: CPython 3.11 does not specialise calls of a function with keyword-only
+# parameters, which cost every call ~30 ns (measured; ~3% of ``xp.add(x, y)``).
+_numpy_call = _numpy_call_missing
+
+
+def set_numpy_call(handler) -> None:
+    """Install the handler of ``out=``/``where=``/``dtype=`` (``handler(fn, args, out,
+    where, dtype)``)."""
+    global _numpy_call
+    _numpy_call = handler
+
+
 def out_dtypes(allowed, out_dtype) -> dict:
     """Map each allowed input dtype to the result dtype.
 
@@ -98,10 +117,12 @@ def unary(name: str, category: str, mxfn, out_dtype=None):
     """
     SIGNATURES[name] = (1, category)
     allowed = _CAT[category]
-    out = out_dtypes(allowed, out_dtype)
+    out_of = out_dtypes(allowed, out_dtype)
     mxop = _MX_OPERATORS.get(mxfn)
 
-    def fn(x: Array, /) -> Array:
+    def fn(x: Array, /, out=None, where=True, dtype=None) -> Array:
+        if out is not None or where is not True or dtype is not None:
+            return _numpy_call(fn, (x,), out, where, dtype)
         if not isinstance(x, Array):
             raise TypeError(f"{name}: expected an array, got {type(x).__name__}")
         dt = x._dtype
@@ -111,12 +132,12 @@ def unary(name: str, category: str, mxfn, out_dtype=None):
         # new() inlined (the result is no larger than x: no memory check).
         res = _object_new(Array)
         res._array = mxfn(x._array, stream=dev._s)
-        res._dtype = out[dt]
+        res._dtype = out_of[dt]
         res._device = dev
         return res
 
     def op(self):
-        odt = out.get(self._dtype)  # None when the dtype is not allowed: fn raises
+        odt = out_of.get(self._dtype)  # None when the dtype is not allowed: fn raises
         if odt is not None:
             dev = self._device
             res = _object_new(Array)
@@ -135,16 +156,18 @@ def unary_composite(name: str, category: str, impl, out_dtype=None):
     """A unary function on arrays of ``category`` computed by ``impl(a, dtype, device)``."""
     SIGNATURES[name] = (1, category)
     allowed = _CAT[category]
-    out = out_dtypes(allowed, out_dtype)
+    out_of = out_dtypes(allowed, out_dtype)
 
-    def fn(x: Array, /) -> Array:
+    def fn(x: Array, /, out=None, where=True, dtype=None) -> Array:
+        if out is not None or where is not True or dtype is not None:
+            return _numpy_call(fn, (x,), out, where, dtype)
         if not isinstance(x, Array):
             raise TypeError(f"{name}: expected an array, got {type(x).__name__}")
         dt = x._dtype
         if dt not in allowed:
             bad_dtype(name, category, dt)
         dev = x._device
-        return new(impl(x._array, dt, dev), out[dt], dev)
+        return new(impl(x._array, dt, dev), out_of[dt], dev)
 
     def op(self):
         return fn(self)
@@ -186,7 +209,7 @@ def binary(name: str, category: str, mxfn, out_dtype=None):
     """
     SIGNATURES[name] = (2, category)
     allowed = _CAT[category]
-    out = out_dtypes(allowed, out_dtype)
+    out_of = out_dtypes(allowed, out_dtype)
     mxop = _MX_OPERATORS.get(mxfn)
 
     # Dtypes that take a Python float or int unchanged (MLX's weak scalars give the
@@ -197,7 +220,10 @@ def binary(name: str, category: str, mxfn, out_dtype=None):
     int_range = {d: (lo, min(hi, 2**63 - 1)) for d, (lo, hi) in _d.INT_RANGE.items()
                  if d in allowed}
 
-    def fn(x1: Array | complex, x2: Array | complex, /) -> Array:
+    def fn(x1: Array | complex, x2: Array | complex, /, out=None, where=True,
+           dtype=None) -> Array:
+        if out is not None or where is not True or dtype is not None:
+            return _numpy_call(fn, (x1, x2), out, where, dtype)
         # Fast path: an array with an array of the same dtype and device, or with a
         # Python float/int that keeps the array's dtype. Everything else (and every
         # error) goes through prep_binary.
@@ -208,7 +234,8 @@ def binary(name: str, category: str, mxfn, out_dtype=None):
                 if dt is x2._dtype and x1._device is x2._device and dt in allowed:
                     dev = x1._device
                     try:
-                        a = mxfn(x1._array, x2._array, stream=dev._s)
+                        a = mxop(x1._array, x2._array) if mxop is not None else \
+                            mxfn(x1._array, x2._array, stream=dev._s)
                     except ValueError as exc:
                         raise not_broadcastable(name, exc, x1, x2) from None
                     # new() inlined; broadcasting can grow the result past the limit.
@@ -217,7 +244,7 @@ def binary(name: str, category: str, mxfn, out_dtype=None):
                         _memory.check(a)
                     res = _object_new(Array)
                     res._array = a
-                    res._dtype = out[dt]
+                    res._dtype = out_of[dt]
                     res._device = dev
                     return res
             elif (c2 is float and dt in float_ok) or (
@@ -225,13 +252,14 @@ def binary(name: str, category: str, mxfn, out_dtype=None):
                     and int_range[dt][0] <= x2 <= int_range[dt][1]):
                 dev = x1._device
                 res = _object_new(Array)
-                res._array = mxfn(x1._array, x2, stream=dev._s)
-                res._dtype = out[dt]
+                res._array = mxop(x1._array, x2) if mxop is not None else \
+                    mxfn(x1._array, x2, stream=dev._s)
+                res._dtype = out_of[dt]
                 res._device = dev
                 return res
         a1, a2, dt, dev = prep_binary(name, x1, x2, allowed, category)
         try:
-            return new(mxfn(a1, a2, stream=dev._s), out[dt], dev)
+            return new(mxfn(a1, a2, stream=dev._s), out_of[dt], dev)
         except ValueError as exc:
             raise not_broadcastable(name, exc, x1, x2) from None
 
@@ -241,7 +269,7 @@ def binary(name: str, category: str, mxfn, out_dtype=None):
         c2 = other.__class__
         dt = self._dtype
         if c2 is Array:
-            odt = out.get(dt)  # None when dt is not allowed
+            odt = out_of.get(dt)  # None when dt is not allowed
             if dt is other._dtype and self._device is other._device and odt is not None:
                 dev = self._device
                 try:
@@ -263,7 +291,7 @@ def binary(name: str, category: str, mxfn, out_dtype=None):
             res = _object_new(Array)
             res._array = mxop(self._array, other) if mxop is not None else \
                 mxfn(self._array, other, stream=dev._s)
-            res._dtype = out[dt]
+            res._dtype = out_of[dt]
             res._device = dev
             return res
         elif (other := operand(other)) is None:
@@ -279,7 +307,7 @@ def binary(name: str, category: str, mxfn, out_dtype=None):
             res = _object_new(Array)
             # (MLX arrays have no reflected bitwise operators: no mxop here.)
             res._array = mxfn(other, self._array, stream=dev._s)
-            res._dtype = out[dt]
+            res._dtype = out_of[dt]
             res._device = dev
             return res
         if (other := operand(other)) is None:
@@ -312,12 +340,15 @@ def binary_composite(name: str, category: str, impl, out_dtype=None):
     """Like :func:`binary`, for ``impl(a1, a2, dtype, device)`` (operands may be scalars)."""
     SIGNATURES[name] = (2, category)
     allowed = _CAT[category]
-    out = out_dtypes(allowed, out_dtype)
+    out_of = out_dtypes(allowed, out_dtype)
 
-    def fn(x1: Array | complex, x2: Array | complex, /) -> Array:
+    def fn(x1: Array | complex, x2: Array | complex, /, out=None, where=True,
+           dtype=None) -> Array:
+        if out is not None or where is not True or dtype is not None:
+            return _numpy_call(fn, (x1, x2), out, where, dtype)
         a1, a2, dt, dev = prep_binary(name, x1, x2, allowed, category)
         try:
-            return new(impl(a1, a2, dt, dev), out[dt], dev)
+            return new(impl(a1, a2, dt, dev), out_of[dt], dev)
         except ValueError as exc:
             raise not_broadcastable(name, exc, x1, x2) from None
 
