@@ -45,6 +45,10 @@ from ._array.dtypes import (
 from ._array.lazy_api import eval, reset_sync_stats, sync_stats
 from ._interop.torch_tensors import to_torch
 
+# NumPy's ufunc methods and out=/where=/dtype= on the elementwise functions (attached to
+# the same function objects; see _numpy/ufuncs.py).
+from ._numpy import ufuncs as _ufuncs  # noqa: F401
+
 # NumPy names (porting by changing one import; docs/numpy.md): NumPy's spellings of
 # standard functions and dtypes, NumPy-only shape and creation functions, and advice
 # for the NumPy names that are not here (see __getattr__ below).
