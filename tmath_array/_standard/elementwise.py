@@ -111,7 +111,16 @@ trunc = _unary_composite("trunc", "real-valued", _rounding(mx.trunc))
 round = _unary_composite("round", "numeric", _rounding(mx.round))  # noqa: A001
 
 # --- unary: powers, exponentials and logarithms --------------------------------------
-square = _unary("square", "numeric", mx.square)
+
+
+def _square(a, dt, dev):
+    if dt is _d.complex64 and dev.type == "cpu":
+        # Note: rounded as NumPy's complex products (see multiply below).
+        return _compile.run("square_complex", _sp.square_complex, dev, a)
+    return mx.square(a, stream=dev._s)
+
+
+square = _unary_composite("square", "numeric", _square)
 sqrt = _unary("sqrt", "floating-point", mx.sqrt)
 reciprocal = _unary("reciprocal", "floating-point", mx.reciprocal)
 # Note: MLX's float64 exp has float32 range and accuracy (exp(100.0) is inf): float64
@@ -155,7 +164,11 @@ atanh = _unary("atanh", "floating-point", mx.arctanh)
 # --- binary arithmetic ------------------------------------------------------
 add = _binary("add", "numeric", mx.add)
 subtract = _binary("subtract", "numeric", mx.subtract)
-multiply = _binary("multiply", "numeric", mx.multiply)
+# Note: complex64 products round as NumPy's FMA loops (see _sp.multiply_complex) where
+# float64 exists (the CPU); elsewhere MLX's own.
+_CPU_COMPLEX = _fused("multiply_complex", _sp.multiply_complex)
+multiply = _binary("multiply", "numeric", mx.multiply, special=(_C64, lambda a1, a2, dt, dev: (
+    _CPU_COMPLEX(a1, a2, dt, dev) if dev.type == "cpu" else mx.multiply(a1, a2, stream=dev._s))))
 
 # Note: the standard leaves division of integers implementation-defined; the
 # result is float32, the default floating dtype (as MLX and PyTorch give).
@@ -175,9 +188,30 @@ floor_divide = _binary_composite("floor_divide", "real-valued", _by_kind(
     _fused("floor_divide_int", _sp.floor_divide_int), _plain(mx.floor_divide)))
 remainder = _binary_composite("remainder", "real-valued", _by_kind(
     _fused("remainder_int", _sp.remainder_int), _fused("remainder", _sp.remainder_float)))
+
+
+def _pow_inexact(a1, a2, dt, dev):
+    """Floating and complex ``pow``: a small integer exponent by repeated multiplication."""
+    if isinstance(a1, mx.array) and a2.__class__ in (int, float, complex):
+        n = a2.real if a2.__class__ is complex and a2.imag == 0 else a2
+        if n.__class__ is not complex and n == n and builtins.abs(n) <= 100 and n == int(n):
+            # Note: MLX's power is not NumPy's: its complex z ** 2 is not z * z
+            # ((-2+0j) ** 2 gives 4+7e-7j) and its float64 pow has float32 accuracy.
+            # NumPy computes a complex power with a small integer exponent by binary
+            # exponentiation; so does this, and real floats multiply in float64 where
+            # the device has it (the correctly rounded result, as NumPy's pow).
+            if dt is _d.complex64 and n == 2:
+                # NumPy's z ** 2 is its square (z * z): see multiply.
+                return _square(a1, dt, dev)
+            work = mx.complex64 if dt is _d.complex64 else \
+                mx.float64 if dev.type == "cpu" else mx.float32
+            return _sp.int_power(a1, int(n), work, dev._s)
+    return mx.power(a1, a2, stream=dev._s)
+
+
 # Note: an integer base to a negative integer power truncates toward zero.
 pow = _binary_composite("pow", "numeric", _by_kind(  # noqa: A001
-    _fused("pow_int", _sp.pow_int), _plain(mx.power)))
+    _fused("pow_int", _sp.pow_int), _pow_inexact))
 
 # --- binary: real floating-point functions --------------------------------------------
 atan2 = _binary("atan2", "real-valued floating-point", mx.arctan2)

@@ -201,8 +201,12 @@ def _in_place(name: str, fn: Callable):
     return iop
 
 
-def binary(name: str, category: str, mxfn, out_dtype=None):
+def binary(name: str, category: str, mxfn, out_dtype=None, special=None):
     """A binary function (arrays or Python scalars) on operands of ``category``.
+
+    ``special``, when given, is ``(dtypes, impl)``: operands promoted to one of ``dtypes``
+    are computed by ``impl(a1, a2, dtype, device)`` (a composite) instead of ``mxfn``;
+    the fast paths leave those dtypes out, so the others cost nothing more.
 
     The result carries its operators as ``.operators == (op, rop, iop)``. Unknown operand
     types give NotImplemented there, so Python tries the other side.
@@ -210,11 +214,15 @@ def binary(name: str, category: str, mxfn, out_dtype=None):
     SIGNATURES[name] = (2, category)
     allowed = _CAT[category]
     out_of = out_dtypes(allowed, out_dtype)
+    special_dtypes, special_impl = special if special is not None else ((), None)
+    # The fast paths' tables: the allowed dtypes but the special ones.
+    fast = allowed - frozenset(special_dtypes)
+    fast_out = {d: out_of[d] for d in fast}
     mxop = _MX_OPERATORS.get(mxfn)
 
     # Dtypes that take a Python float or int unchanged (MLX's weak scalars give the
     # array's dtype): the fast paths skip the general promotion for them.
-    float_ok = allowed & _CAT["floating-point"]
+    float_ok = fast & _CAT["floating-point"]
     # Note: MLX cannot take a Python int above 2**63 - 1 as a weak scalar (bad_cast);
     # such uint64 values go through prep_binary, which makes them a uint64 array.
     int_range = {d: (lo, min(hi, 2**63 - 1)) for d, (lo, hi) in _d.INT_RANGE.items()
@@ -231,7 +239,7 @@ def binary(name: str, category: str, mxfn, out_dtype=None):
             dt = x1._dtype
             c2 = x2.__class__
             if c2 is Array:
-                if dt is x2._dtype and x1._device is x2._device and dt in allowed:
+                if dt is x2._dtype and x1._device is x2._device and dt in fast:
                     dev = x1._device
                     try:
                         a = mxop(x1._array, x2._array) if mxop is not None else \
@@ -259,6 +267,8 @@ def binary(name: str, category: str, mxfn, out_dtype=None):
                 return res
         a1, a2, dt, dev = prep_binary(name, x1, x2, allowed, category)
         try:
+            if dt in special_dtypes:
+                return new(special_impl(a1, a2, dt, dev), out_of[dt], dev)
             return new(mxfn(a1, a2, stream=dev._s), out_of[dt], dev)
         except ValueError as exc:
             raise not_broadcastable(name, exc, x1, x2) from None
@@ -269,7 +279,7 @@ def binary(name: str, category: str, mxfn, out_dtype=None):
         c2 = other.__class__
         dt = self._dtype
         if c2 is Array:
-            odt = out_of.get(dt)  # None when dt is not allowed
+            odt = fast_out.get(dt)  # None when dt is not allowed (or special)
             if dt is other._dtype and self._device is other._device and odt is not None:
                 dev = self._device
                 try:
