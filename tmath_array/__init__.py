@@ -102,6 +102,18 @@ from ._numpy.aliases import (
     ulonglong,
     ushort,
 )
+from ._numpy.index_tricks import (
+    c_,
+    copyto,
+    mgrid,
+    ndenumerate,
+    ndindex,
+    ogrid,
+    place,
+    put,
+    putmask,
+    r_,
+)
 from ._numpy.shape import (
     append,
     array_split,
@@ -355,6 +367,9 @@ __all__ = [
     "swapaxes", "ravel", "atleast_1d", "atleast_2d", "atleast_3d", "fliplr", "flipud",
     "rot90", "diag", "triu_indices", "tril_indices", "triu_indices_from",
     "tril_indices_from", "indices", "ix_", "logspace", "geomspace", "pad",
+    # NumPy's index tricks and in-place helpers (docs/numpy.md)
+    "put", "putmask", "place", "copyto", "ndenumerate", "ndindex", "mgrid", "ogrid", "r_",
+    "c_",
     # random numbers (a submodule, as numpy.random)
     "random",
     # NumPy-only math, statistics and counting (np-math; docs/numpy_math.md)
