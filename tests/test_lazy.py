@@ -364,6 +364,8 @@ FOREIGN_INPUT = {
     ("_interop/numpy_dlpack.py", "host_view"): "DLPack producers of other libraries",
     ("_interop/torch_tensors.py", "_to_host"): "PyTorch tensors on an accelerator",
     ("_interop/torch_tensors.py", "from_torch"): "PyTorch tensors",
+    ("_numpy/ufuncs.py", "host_index"): "index arguments given as Python sequences or NumPy "
+                                        "arrays (an Array goes through to_numpy: counted)",
 }
 
 _EVALUATING_METHODS = {"item", "tolist", "__dlpack__", "__array__"}

@@ -18,13 +18,14 @@ import numpy as np
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._array.array import Array, write_back
+from .._interop.numpy_dlpack import to_numpy
 from .._standard.creation import _DEFAULT_FLOAT, _DEFAULT_INT, arange, asarray, linspace
 from .._standard.data_types import astype, result_type
 from .._standard.manipulation import broadcast_to, concat, permute_dims, reshape
 from .._standard.searching import where as _where
 from .._standard.statistical import cumulative_sum
 from .._standard.utility import any as _any
-from .ufuncs import _KIND, _array, _same_kind
+from .ufuncs import _KIND, _array, _same_kind, host_index
 
 
 def _target(name: str, a) -> Array:
@@ -81,11 +82,9 @@ def put(a, ind, v, mode: str = "raise") -> None:
         if ind._dtype not in _d.CATEGORIES["integer"]:
             raise TypeError(f"put: indices must be integers, got {_core.dtype_name(ind._dtype)}")
         idx = reshape(ind, (-1,))
-        host = np.asarray(idx) if mode == "raise" else None  # (a counted sync)
+        host = host_index(idx) if mode == "raise" else None  # (a counted sync)
     else:
-        host = np.asarray(ind).reshape(-1)
-        if host.size == 0:
-            host = host.astype(np.int64)
+        host = host_index(ind).reshape(-1)
         if host.dtype.kind not in "iu":
             raise TypeError(f"put: indices must be integers, got {host.dtype}")
         idx = asarray(host.astype(np.int64), device=a._device)
@@ -230,7 +229,7 @@ class ndenumerate:  # noqa: N801 - NumPy's name
     """
 
     def __init__(self, arr) -> None:
-        self._it = np.ndenumerate(np.asarray(_array("ndenumerate", arr)))
+        self._it = np.ndenumerate(to_numpy(_array("ndenumerate", arr)))
 
     def __iter__(self):
         return self
@@ -293,7 +292,7 @@ class _Grid:
         # Note: NumPy gives int64/float64; here the namespace's default int/float.
         dt = _default(_is_float_key(keys))
         if isinstance(grid, (list, tuple)):
-            return [asarray(np.ascontiguousarray(g), dtype=dt) for g in grid]
+            return [asarray(g.copy(), dtype=dt) for g in grid]
         return asarray(grid, dtype=dt)
 
     def __repr__(self) -> str:

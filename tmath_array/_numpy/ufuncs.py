@@ -32,6 +32,7 @@ from .._array import core as _core
 from .._array import dtypes as _d
 from .._array.array import Array, new, write_back
 from .._array.indexing import has_mask, translate
+from .._interop.numpy_dlpack import to_numpy
 from .._standard import elementwise as _ew
 from .._standard import elementwise_factory as _factory
 from .._standard.creation import asarray, full, zeros
@@ -399,21 +400,26 @@ def _outer(fn, a, b, /, **kwargs):
     return fn(reshape(a, a.shape + (1,) * b.ndim), b, **kwargs)
 
 
+def host_index(k) -> np.ndarray:
+    """Index data on the host: an Array is read (``to_numpy``: one counted sync point),
+    Python sequences and NumPy arrays are converted there (an empty list gives int64)."""
+    if isinstance(k, Array):
+        return to_numpy(k)
+    h = np.asarray(k)
+    return h.astype(np.int64) if h.size == 0 and h.dtype.kind == "f" else h
+
+
 def _index_part(name: str, k):
     """A list or NumPy array in an index as an Array (an empty list indexes nothing)."""
-    if isinstance(k, list):
-        k = np.asarray(k)
-        if k.size == 0:
-            k = k.astype(np.int64)
-    if isinstance(k, np.ndarray):
-        return _array(name, k)
+    if isinstance(k, (list, np.ndarray)):
+        return _array(name, host_index(k))
     return k
 
 
 def _host_index(name: str, k):
     """An index part as NumPy sees it (an Array index is read: one counted sync)."""
     if isinstance(k, Array):
-        return np.asarray(k)
+        return host_index(k)
     return k
 
 
@@ -485,14 +491,14 @@ def _reduceat(fn, spec: _Spec, array, indices, axis=0, dtype=None, out=None):
     if x.ndim == 0:
         raise TypeError(f"{name}: cannot reduceat a scalar")
     ax = _core.check_axis(name, axis.__index__(), x.ndim)
-    idx = np.asarray(_host_index(name, indices))
+    idx = host_index(indices)
     if idx.ndim != 1 or (idx.size and idx.dtype.kind not in "iu"):
         raise TypeError(f"{name}: indices must be a 1-d sequence of integers")
     n = x.shape[ax]
     a = moveaxis(x, ax, 0) if ax else x
     rdt = _result_dtype(fn, x)
     parts = []
-    for i, j in enumerate(idx.tolist()):
+    for i, j in enumerate(int(v) for v in idx):
         if not 0 <= j < n:
             raise IndexError(f"{name}: index {j} out of bounds for axis {ax} with size {n}")
         k = idx[i + 1] if i + 1 < len(idx) else n
