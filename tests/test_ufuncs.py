@@ -231,6 +231,11 @@ def test_out_positional_writes_into_the_array():
     w = xp.zeros((2, 2))
     xp.add(xp.asarray(1.0), 2.0, out=(w,))
     check(w, np.full((2, 2), 3.0, np.float32))
+    v = xp.zeros(3)
+    xp.add(1.0, [1.0, 2.0, 3.0], out=v)  # array-likes, written into v
+    check(v, np.array([2.0, 3.0, 4.0], np.float32))
+    xp.multiply(2.0, 3.0, out=w)  # two Python scalars
+    check(w, np.full((2, 2), 6.0, np.float32))
 
 
 def test_where_keeps_out_elsewhere():

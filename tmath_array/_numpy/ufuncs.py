@@ -162,6 +162,8 @@ def _call(fn, args, out, where, dtype):
     name = fn.__name__
     out = _out_arg(name, out)
     ops = tuple(_operand(name, a) for a in args)
+    if not builtins.any(isinstance(o, Array) for o in ops):
+        ops = (_array(name, ops[0]), *ops[1:])  # Python scalars only: the first as a 0-d array
     dt = None
     if dtype is not None:
         dt = _dtype_arg(name, dtype)
