@@ -258,6 +258,10 @@ PARAMS = {
     "weight": _maybe_array, "bias": _maybe_array, "attn_mask": _maybe_array,
     "prepend": _maybe_array, "append": _maybe_array, "sorter": _maybe_array,
 }
+# A ufunc's out=, where= and dtype= are left at their defaults (tests/test_ufuncs.py covers
+# them against NumPy): NumPy leaves what where= skips uninitialised, and dtype=bfloat16 has
+# no NumPy oracle (its float32 stand-in rounds the inputs differently).
+UFUNC_EXTRAS = ("out", "where", "dtype")
 
 
 def _default_param(ctx: Ctx, p: inspect.Parameter) -> values.Val:
@@ -292,6 +296,8 @@ def draw_generic(ctx: Ctx, fn, skip_first: bool = False,
         params = []
     if skip_first:
         params = params[1:]
+    if getattr(fn, "nin", None) is not None:  # a ufunc: the standard's parameters only
+        params = [p for p in params if p.name not in UFUNC_EXTRAS]
     args: list = []
     kwargs: dict = {}
     gap = False  # a positional parameter was left out: later ones go by keyword
