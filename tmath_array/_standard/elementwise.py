@@ -200,12 +200,14 @@ def _pow_inexact(a1, a2, dt, dev):
             # NumPy computes a complex power with a small integer exponent by binary
             # exponentiation; so does this, and real floats multiply in float64 where
             # the device has it (the correctly rounded result, as NumPy's pow).
-            if dt is _d.complex64 and n == 2:
-                # NumPy's z ** 2 is its square (z * z): see multiply.
+            n = int(n)
+            if n == 2:
+                # One rounding either way: NumPy's square (z * z for complex, see multiply).
                 return _square(a1, dt, dev)
             work = mx.complex64 if dt is _d.complex64 else \
-                mx.float64 if dev.type == "cpu" else mx.float32
-            return _sp.int_power(a1, int(n), work, dev._s)
+                dt._mx if n in (0, 1, -1) else mx.float64 if dev.type == "cpu" else \
+                mx.float32
+            return _sp.int_power(a1, n, work, dev._s)
     return mx.power(a1, a2, stream=dev._s)
 
 
