@@ -131,6 +131,12 @@ def test_reduce_errors():
         xp.add.reduce(xp.ones(3), axis=1)
     with pytest.raises(ValueError, match="initial"):
         xp.maximum.reduce(xp.ones(3), where=xp.asarray([True, False, True]))
+    with pytest.raises(TypeError, match="axis"):
+        xp.add.reduce(xp.ones(3), axis=0.5)
+    with pytest.raises(TypeError, match="axis"):
+        xp.add.accumulate(xp.ones(3), axis="0")
+    check(xp.add.reduce(xp.ones((2, 3)), axis=np.int64(1)), np.full(2, 3.0, np.float32))
+    check(xp.add.reduce(xp.ones((2, 3)), axis=[0, 1]), np.float32(6.0))
 
 
 # --- accumulate -----------------------------------------------------------------------

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import operator
 from typing import TYPE_CHECKING
 
 import mlx.core as mx
@@ -190,13 +191,23 @@ _factory.set_numpy_call(_call)
 
 # --- reduce -------------------------------------------------------------------------------
 
+def _axis_int(name: str, axis) -> int:
+    """An axis given as anything with ``__index__`` (NumPy integers too), else TypeError."""
+    if isinstance(axis, builtins.bool):
+        raise TypeError(f"{name}: axis must be an int, got bool")
+    try:
+        return operator.index(axis)
+    except TypeError:
+        raise TypeError(f"{name}: axis must be an int, got {type(axis).__name__}") from None
+
+
 def _axes(name: str, x: Array, axis, reorderable: builtins.bool) -> tuple[int, ...]:
     if axis is None:
         axes = tuple(range(x.ndim))
-    elif isinstance(axis, tuple):
-        axes = _core.check_axes(name, axis, x.ndim) or ()
+    elif isinstance(axis, (tuple, list)):
+        axes = _core.check_axes(name, tuple(_axis_int(name, a) for a in axis), x.ndim) or ()
     else:
-        axes = (_core.check_axis(name, axis.__index__(), x.ndim),) if x.ndim else ()
+        axes = (_core.check_axis(name, _axis_int(name, axis), x.ndim),) if x.ndim else ()
     if len(axes) > 1 and not reorderable:
         raise ValueError(f"{name}: reduction over several axes needs a reorderable operation "
                          "(associative and commutative)")
@@ -355,7 +366,7 @@ def _accumulate(fn, spec: _Spec, array, axis=0, dtype=None, out=None):
         raise TypeError(f"{name}: cannot accumulate on a scalar")
     if axis is None:
         raise TypeError(f"{name}: axis must be an int, got None")
-    ax = _core.check_axis(name, axis.__index__(), x.ndim)
+    ax = _core.check_axis(name, _axis_int(name, axis), x.ndim)
     rdt = _result_dtype(fn, x)
     if x._dtype is not rdt:
         x = astype(x, rdt)
@@ -492,7 +503,7 @@ def _reduceat(fn, spec: _Spec, array, indices, axis=0, dtype=None, out=None):
     out = _out_arg(name, out)
     if x.ndim == 0:
         raise TypeError(f"{name}: cannot reduceat a scalar")
-    ax = _core.check_axis(name, axis.__index__(), x.ndim)
+    ax = _core.check_axis(name, _axis_int(name, axis), x.ndim)
     idx = host_index(indices)
     if idx.ndim != 1 or (idx.size and idx.dtype.kind not in "iu"):
         raise TypeError(f"{name}: indices must be a 1-d sequence of integers")
