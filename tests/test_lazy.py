@@ -148,6 +148,14 @@ SYNC_POINTS = [
     ("xp.bincount(x)", lambda x, i: xp.bincount(xp.asarray([0, 2, 2])), "data-dependent"),
     ("xp.histogram(x, bins=\"auto\")", lambda x, i: xp.histogram(x, bins="auto"),
      "data-dependent"),
+    # NumPy's ufunc methods and index tricks (docs/numpy.md): Array indices read on the host
+    ("xp.pow.at(x, array, v)", lambda x, i: xp.pow.at(x, xp.asarray([0, 0]), 2.0),
+     "conversion"),
+    ("xp.add.reduceat(x, array)", lambda x, i: xp.add.reduceat(x, xp.asarray([0, 2])),
+     "conversion"),
+    ("xp.put(x, array, v)", lambda x, i: xp.put(x, xp.asarray([0, 2]), 1.0), "conversion"),
+    ("xp.place(x, mask, [])", lambda x, i: xp.place(x, x > 9, []), "conversion"),
+    ("xp.ndenumerate(x)", lambda x, i: list(xp.ndenumerate(x)), "conversion"),
 ]
 
 
@@ -231,6 +239,18 @@ LAZY_OPERATIONS = [
         xp.median(x), xp.cov(m), xp.average(x, weights=x), xp.histogram(x, bins=4),
         xp.histogram(x, bins=[0.0, 1.5, 4.0], range=(0, 4)), xp.bincount(i, length=3),
         xp.linalg.norm(m), xp.linalg.lstsq(m.mT, x))),
+    ("ufunc methods and out=/where=/dtype=", lambda x, i, m: (
+        xp.add.reduce(m, axis=0), xp.maximum.reduce(m, axis=None), xp.subtract.reduce(x),
+        xp.bitwise_or.reduce(xp.astype(m, xp.int32), axis=1), xp.add.accumulate(m, axis=1),
+        xp.maximum.accumulate(x), xp.subtract.accumulate(x), xp.multiply.outer(x, x),
+        xp.add.at(xp.zeros(3), i, 1.0), xp.add.at(m, (0, [1, 1]), 2.0),
+        xp.multiply(x, x, x), xp.add(x, 1.0, out=x, where=x > 1), xp.sin(x, dtype=xp.float64),
+        x ** 3, xp.asarray([1j, 2j]) ** 2)),
+    ("NumPy index tricks", lambda x, i, m: (
+        xp.put(m, [0, 0, 5], [1.0, 2.0]), xp.put(m, i, 3.0, mode="wrap"),
+        xp.putmask(m, m > 2, [7.0]), xp.place(x, x > 1, [5.0, 6.0]), xp.copyto(m, x[:1]),
+        xp.mgrid[0:3, 0:2:3j], xp.ogrid[0:2, 0:3], xp.r_[x, 0.0, 1:3], xp.c_[x, x],
+        xp.tile(x, 2), list(xp.ndindex(2, 2)))),
 ]
 
 
