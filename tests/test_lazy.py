@@ -380,7 +380,8 @@ FOREIGN_INPUT = {
     ("_standard/creation.py", "asarray"): "NumPy arrays, buffers and __array__ objects",
     ("_standard/creation.py", "_from_sequence"): "nested Python sequences",
     ("_interop/numpy_dlpack.py", "foreign_to_numpy"): "DLPack producers of other libraries",
-    ("_interop/numpy_dlpack.py", "from_numpy"): "NumPy arrays (made contiguous before the copy into MLX)",
+    ("_interop/numpy_dlpack.py", "from_numpy"): "NumPy arrays (made contiguous before the "
+                                                "copy into MLX)",
     ("_interop/numpy_dlpack.py", "host_view"): "DLPack producers of other libraries",
     ("_interop/torch_tensors.py", "_to_host"): "PyTorch tensors on an accelerator",
     ("_interop/torch_tensors.py", "from_torch"): "PyTorch tensors",
