@@ -43,7 +43,7 @@ def _np(x):
 
 
 def test_every_example_is_tested():
-    assert SCRIPTS == ["heat", "kmeans", "mlp", "monte_carlo", "pca"]
+    assert SCRIPTS == ["heat", "kmeans", "mandelbrot", "mlp", "monte_carlo", "pca"]
 
 
 def test_kmeans_same_clusters():
@@ -98,6 +98,21 @@ def test_heat_same_field():
     assert u_xp.dtype == tmath_array.float32 and u_xp.shape == u_np.shape
     numpy.testing.assert_allclose(_np(u_xp), u_np, rtol=1e-5, atol=1e-6)
     assert t0_xp == pytest.approx(t0_np) and t1_xp == pytest.approx(t1_np, rel=1e-5)
+
+
+def test_mandelbrot_same_counts_in_every_point():
+    """A chaotic iteration: any rounding difference in ``z ** 2`` shows up as counts."""
+    mod = _load("mandelbrot")
+    for width, height, max_iter in ((160, 120, 60), (257, 131, 200)):
+        c_np = mod.grid(numpy, width, height)
+        c_xp = mod.grid(tmath_array, width, height)
+        assert c_xp.dtype == tmath_array.complex64
+        numpy.testing.assert_array_equal(_np(c_xp), c_np)
+        n_np = mod.escape_counts(numpy, c_np, max_iter)
+        n_xp = mod.escape_counts(tmath_array, c_xp, max_iter)
+        assert n_xp.dtype == tmath_array.int32
+        numpy.testing.assert_array_equal(_np(n_xp), n_np)
+        assert 0 < int((n_np == max_iter).sum()) < n_np.size  # the set and its outside
 
 
 def test_examples_run_from_the_command_line():

@@ -151,6 +151,14 @@ SYNC_POINTS = [
      "data-dependent"),
     # distributed (docs/distributed.md): one process is a group of size 1
     ("dist.barrier()", lambda x, i: _dist.barrier(), "explicit"),
+    # NumPy's ufunc methods and index tricks (docs/numpy.md): Array indices read on the host
+    ("xp.pow.at(x, array, v)", lambda x, i: xp.pow.at(x, xp.asarray([0, 0]), 2.0),
+     "conversion"),
+    ("xp.add.reduceat(x, array)", lambda x, i: xp.add.reduceat(x, xp.asarray([0, 2])),
+     "conversion"),
+    ("xp.put(x, array, v)", lambda x, i: xp.put(x, xp.asarray([0, 2]), 1.0), "conversion"),
+    ("xp.place(x, mask, [])", lambda x, i: xp.place(x, x > 9, []), "conversion"),
+    ("xp.ndenumerate(x)", lambda x, i: list(xp.ndenumerate(x)), "conversion"),
 ]
 
 
@@ -234,6 +242,18 @@ LAZY_OPERATIONS = [
         xp.median(x), xp.cov(m), xp.average(x, weights=x), xp.histogram(x, bins=4),
         xp.histogram(x, bins=[0.0, 1.5, 4.0], range=(0, 4)), xp.bincount(i, length=3),
         xp.linalg.norm(m), xp.linalg.lstsq(m.mT, x))),
+    ("ufunc methods and out=/where=/dtype=", lambda x, i, m: (
+        xp.add.reduce(m, axis=0), xp.maximum.reduce(m, axis=None), xp.subtract.reduce(x),
+        xp.bitwise_or.reduce(xp.astype(m, xp.int32), axis=1), xp.add.accumulate(m, axis=1),
+        xp.maximum.accumulate(x), xp.subtract.accumulate(x), xp.multiply.outer(x, x),
+        xp.add.at(xp.zeros(3), i, 1.0), xp.add.at(m, (0, [1, 1]), 2.0),
+        xp.multiply(x, x, x), xp.add(x, 1.0, out=x, where=x > 1), xp.sin(x, dtype=xp.float64),
+        x ** 3, xp.asarray([1j, 2j]) ** 2)),
+    ("NumPy index tricks", lambda x, i, m: (
+        xp.put(m, [0, 0, 5], [1.0, 2.0]), xp.put(m, i, 3.0, mode="wrap"),
+        xp.putmask(m, m > 2, [7.0]), xp.place(x, x > 1, [5.0, 6.0]), xp.copyto(m, x[:1]),
+        xp.mgrid[0:3, 0:2:3j], xp.ogrid[0:2, 0:3], xp.r_[x, 0.0, 1:3], xp.c_[x, x],
+        xp.tile(x, 2), list(xp.ndindex(2, 2)))),
 ]
 
 
@@ -363,10 +383,13 @@ FOREIGN_INPUT = {
     ("_standard/creation.py", "asarray"): "NumPy arrays, buffers and __array__ objects",
     ("_standard/creation.py", "_from_sequence"): "nested Python sequences",
     ("_interop/numpy_dlpack.py", "foreign_to_numpy"): "DLPack producers of other libraries",
-    ("_interop/numpy_dlpack.py", "from_numpy"): "NumPy arrays (made contiguous before the copy into MLX)",
+    ("_interop/numpy_dlpack.py", "from_numpy"): "NumPy arrays (made contiguous before the "
+                                                "copy into MLX)",
     ("_interop/numpy_dlpack.py", "host_view"): "DLPack producers of other libraries",
     ("_interop/torch_tensors.py", "_to_host"): "PyTorch tensors on an accelerator",
     ("_interop/torch_tensors.py", "from_torch"): "PyTorch tensors",
+    ("_numpy/ufuncs.py", "host_index"): "index arguments given as Python sequences or NumPy "
+                                        "arrays (an Array goes through to_numpy: counted)",
 }
 
 _EVALUATING_METHODS = {"item", "tolist", "__dlpack__", "__array__"}

@@ -404,7 +404,11 @@ def test_tile_errors():
     with pytest.raises(ValueError):
         xp.tile(xp.ones(2), (2, -1))
     with pytest.raises(TypeError):
-        xp.tile(xp.ones(2), 2)
+        xp.tile(xp.ones(2), 2.0)  # (an int works, as in NumPy: tests/test_index_tricks.py)
+    with pytest.raises(TypeError):
+        xp.tile(xp.ones(2), True)
+    with pytest.raises(ValueError):
+        xp.tile(xp.ones(2), -1)
     with pytest.raises(ValueError):
         xp.tile(xp.ones(2), (2**31,))  # more elements than an MLX array holds
 

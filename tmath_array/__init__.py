@@ -45,6 +45,10 @@ from ._array.dtypes import (
 from ._array.lazy_api import eval, reset_sync_stats, sync_stats
 from ._interop.torch_tensors import to_torch
 
+# NumPy's ufunc methods and out=/where=/dtype= on the elementwise functions (attached to
+# the same function objects; see _numpy/ufuncs.py).
+from ._numpy import ufuncs as _ufuncs  # noqa: F401
+
 # NumPy names (porting by changing one import; docs/numpy.md): NumPy's spellings of
 # standard functions and dtypes, NumPy-only shape and creation functions, and advice
 # for the NumPy names that are not here (see __getattr__ below).
@@ -97,6 +101,18 @@ from ._numpy.aliases import (
     uintp,
     ulonglong,
     ushort,
+)
+from ._numpy.index_tricks import (
+    c_,
+    copyto,
+    mgrid,
+    ndenumerate,
+    ndindex,
+    ogrid,
+    place,
+    put,
+    putmask,
+    r_,
 )
 from ._numpy.shape import (
     append,
@@ -351,6 +367,9 @@ __all__ = [
     "swapaxes", "ravel", "atleast_1d", "atleast_2d", "atleast_3d", "fliplr", "flipud",
     "rot90", "diag", "triu_indices", "tril_indices", "triu_indices_from",
     "tril_indices_from", "indices", "ix_", "logspace", "geomspace", "pad",
+    # NumPy's index tricks and in-place helpers (docs/numpy.md)
+    "put", "putmask", "place", "copyto", "ndenumerate", "ndindex", "mgrid", "ogrid", "r_",
+    "c_",
     # random numbers (a submodule, as numpy.random)
     "random",
     # NumPy-only math, statistics and counting (np-math; docs/numpy_math.md)

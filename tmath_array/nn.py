@@ -85,7 +85,7 @@ def _result(x, arr: mx.array, inplace: bool = False):
     if inplace:
         # Note: MLX arrays are immutable values; "in place" rebinds the Array to
         # the result, as the namespace's in-place operators do.
-        x._array = arr
+        _core.write_back(x, arr)
         return x
     return _core.new(arr, x._dtype, x._device)
 

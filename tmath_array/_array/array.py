@@ -172,7 +172,7 @@ class Array(ArrayBase):
                     s, e = key.start, key.stop
                     fast = (s is None or (s.__class__ is int and -n <= s <= n)) and \
                         (e is None or (e.__class__ is int and -n <= e <= n))
-                if fast:
+                if fast:  # new() inlined (a part of x: no memory check; 4% of x[1:])
                     res = _object_new(Array)
                     res._array = a[key]
                     res._dtype = self._dtype
@@ -230,7 +230,10 @@ class Array(ArrayBase):
 
 
 def new(arr: mx.array, dtype, device: Device) -> Array:
-    """Wrap an MLX array whose (canonical) dtype is already known.
+    """Wrap an MLX array whose (canonical) dtype is already known: THE constructor of Arrays.
+
+    Two hot paths inline it (the call is ~8% of ``x + y``): the elementwise fast paths
+    of ``_standard/elementwise_factory.py`` and ``x[i]``/``x[a:b]`` in ``__getitem__``.
 
     Raises:
         MemoryError: the array is larger than ``_memory.max_bytes`` (it is lazy:
@@ -248,11 +251,13 @@ def new(arr: mx.array, dtype, device: Device) -> Array:
 
 def wrap(arr: mx.array, device: Device) -> Array:
     """Wrap an MLX array, reading its dtype (and checking its size, as :func:`new` does)."""
-    nbytes = arr.nbytes
-    if nbytes > _memory.max_bytes or not nbytes:
-        _memory.check(arr)
-    obj = _object_new(Array)
-    obj._array = arr
-    obj._dtype = CANON[arr.dtype]
-    obj._device = device
-    return obj
+    return new(arr, CANON[arr.dtype], device)
+
+
+def write_back(target: Array, arr: mx.array) -> None:
+    """Make ``arr`` (of ``target``'s shape and dtype) the data of ``target``.
+
+    The one place where an operation writes a whole result into an existing Array: the
+    in-place operators (``x += y``), ``out=`` of the ufuncs, ``copyto``, ``put``...
+    """
+    target._array = arr

@@ -26,13 +26,11 @@ import mlx.core as mx
 
 from .._runtime import compile_cache as _compile
 from .._runtime import lazy as _lazy
-from .._runtime import memory as _memory
 from .._runtime.compile_cache import CacheInfo
 from . import core as _core
 from . import devices as _devices
 
 _LEAF = object()  # marks an array's place in a flattened structure
-_object_new = object.__new__
 # The shared cache and its counters (mutated in place, never rebound).
 _entries = _compile._entries
 _stats = _compile._stats
@@ -341,15 +339,8 @@ def _compiled(fn: Callable, shapeless: bool) -> Callable:
                     owner.hits += 1
                     run, spec, out_dtype, out_device = entry
                     out = run(*mx_in)
-                    if out_dtype is not None:  # one array: _core.new() inlined
-                        nbytes = out.nbytes  # (shapeless: shapes can grow)
-                        if nbytes > _memory.max_bytes or not nbytes:
-                            _memory.check(out)
-                        res = _object_new(array_cls)
-                        res._array = out
-                        res._dtype = out_dtype
-                        res._device = out_device
-                        return res
+                    if out_dtype is not None:  # one array (shapeless: shapes can grow)
+                        return _core.new(out, out_dtype, out_device)
                     return _unflatten_out(spec, iter(out))
         return _call(fn, owner, shapeless, args, kwargs)
 

@@ -16,6 +16,7 @@ from .array import CANON as CANON
 from .array import Array as Array
 from .array import new as new
 from .array import wrap as wrap
+from .array import write_back as write_back
 from .scalars import as_mx as as_mx
 from .scalars import scalar_dtype as scalar_dtype
 from .scalars import scalar_rank as scalar_rank

@@ -70,7 +70,6 @@ NUMPY_ADVICE: dict[str, str] = {
     "fromfunction": "call the function on the index grids: f(*xp.indices(shape))",
     "piecewise": "combine the pieces with nested xp.where(condition, a, b)",
     "nditer": "iterate in NumPy over numpy.asarray(x) (one sync point), or use array ops",
-    "ndenumerate": "iterate in NumPy over numpy.asarray(x) (one sync point), or use array ops",
     # floating-point error state
     "errstate": _NO_ERROR_STATE,
     "seterr": _NO_ERROR_STATE,
@@ -84,10 +83,6 @@ NUMPY_ADVICE: dict[str, str] = {
     "poly1d": "keep the coefficients in an Array and evaluate with Horner's rule",
     "roots": "the eigenvalues of the companion matrix: xp.linalg.eigvals(C)",
     # copying into and out of arrays
-    "copyto": "use dst[...] = src (MLX updates dst in place) or xp.where(mask, src, dst)",
-    "putmask": "use x[mask] = values, or xp.where(mask, values, x) to stay lazy",
-    "place": "use x[mask] = values (one sync point when values has several elements)",
-    "put": "use flat = xp.reshape(x, (-1,)); flat[ind] = v; x = xp.reshape(flat, x.shape)",
     "compress": "use x[mask] (one sync point) or xp.take(x, indices, axis=...)",
     "extract": "use x[mask] (one sync point)",
     "resize": "use xp.reshape (same size) or xp.tile and slicing",

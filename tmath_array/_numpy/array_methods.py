@@ -169,7 +169,7 @@ class ArrayMethods:
             v = _cr.full((), value, dtype=self._dtype, device=self._device)
         else:
             v = _dt.astype(_cr.asarray(value, device=self._device), self._dtype)
-        self._array = _mf.broadcast_to(v, self.shape)._array
+        _core.write_back(self, _mf.broadcast_to(v, self.shape)._array)
 
     def item(self, *args):
         """One element as a Python scalar: a sync point, counted as a conversion.
@@ -343,7 +343,7 @@ class ArrayMethods:
         """Sort ``x`` along ``axis`` in place and return None, as NumPy does (``xp.sort``
         returns a sorted copy). Stable; NaN sorts last."""
         _sort_kind("sort", kind, stable)
-        self._array = _ordered(_so.sort, self, axis=axis)._array
+        _core.write_back(self, _ordered(_so.sort, self, axis=axis)._array)
 
     def nonzero(self) -> tuple[Array, ...]:
         """The indices of the non-zero elements, one array per axis (``xp.nonzero``: a sync

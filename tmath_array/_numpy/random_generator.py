@@ -380,8 +380,8 @@ class Generator:
         ax = _core.check_axis("shuffle", axis, x.ndim)
         # Note: MLX arrays are immutable values; "in place" rebinds the Array to the
         # permuted copy, as the namespace's in-place operators do.
-        x._array = mx.random.permutation(x._array, axis=ax, key=self._draw_key(),
-                                         stream=x._device._s)
+        _core.write_back(x, mx.random.permutation(x._array, axis=ax, key=self._draw_key(),
+                                                  stream=x._device._s))
 
     def choice(self, a, size=None, replace: bool = True, p=None, axis: int = 0,
                shuffle: bool = True, *, device=None) -> Array:

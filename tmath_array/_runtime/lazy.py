@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import sys
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -37,6 +38,41 @@ _registry_lock = threading.Lock()
 tracing: dict[int, str] = {}
 
 
+# --- one CPU stream for every thread -------------------------------------------------------
+# Note: MLX gives each thread its own default stream, and a pending computation can only be
+# evaluated in the thread whose stream holds it: an array built lazily in one thread (a
+# worker of joblib's or concurrent.futures' thread pools) could not be read in another.
+# Every thread's default CPU stream is instead one stream MLX lets any thread evaluate
+# (``new_thread_unsafe_stream``); evaluations take a lock, so that no two run on it at once
+# (MLX's condition for such a stream). The price: evaluations in different threads no longer
+# overlap. TMATH_ARRAY_THREAD_STREAMS=1 keeps MLX's per-thread streams (evaluations overlap;
+# a pending array must then be evaluated in its thread first). See docs/reliability.md.
+SHARED_STREAM = os.environ.get("TMATH_ARRAY_THREAD_STREAMS", "") in ("", "0")
+_eval_lock = threading.RLock()
+
+
+def _share_cpu_stream() -> None:
+    """Make one thread-unsafe CPU stream the default of this thread and of every thread
+    started from now on (a one-shot ``threading.setprofile`` hook sets it as the thread
+    starts, then hands the thread the profiler that was there before)."""
+    stream = mx.new_thread_unsafe_stream(mx.cpu)
+    mx.set_default_stream(stream)
+    previous = threading.getprofile()
+
+    def enter(frame, event, arg):
+        sys.setprofile(previous)
+        mx.set_default_stream(stream)
+        if previous is not None:
+            return previous(frame, event, arg)
+        return None
+
+    threading.setprofile(enter)
+
+
+if SHARED_STREAM:
+    _share_cpu_stream()
+
+
 def materialize(reason: str, *arrays: mx.array) -> None:
     """Evaluate ``arrays`` (MLX arrays) and count one sync point for ``reason``."""
     if tracing and threading.get_ident() in tracing:
@@ -46,7 +82,11 @@ def materialize(reason: str, *arrays: mx.array) -> None:
         c = _first_sync_in_thread()
     c[reason] = c.get(reason, 0) + 1
     try:
-        mx.eval(*arrays)
+        if SHARED_STREAM:
+            with _eval_lock:
+                mx.eval(*arrays)
+        else:
+            mx.eval(*arrays)
     except RuntimeError as e:
         if str(e).startswith("There is no Stream"):
             raise _other_thread(e) from e
@@ -130,10 +170,11 @@ def _await_thread_ends() -> None:
 
 def _other_thread(e: RuntimeError) -> RuntimeError:
     return RuntimeError(
-        f"{e} The array was computed lazily in another thread: MLX gives each thread its "
-        "own streams, and an array's pending computation can only run in the thread that "
-        "built it. Evaluate it there (xp.eval(x)) before handing it to another thread; "
-        "evaluated arrays can be shared. See docs/reliability.md."
+        f"{e} The array was computed lazily in another thread whose MLX stream is its own "
+        "(TMATH_ARRAY_THREAD_STREAMS=1, a thread started before tmath_array was imported, "
+        "or one not started by the threading module): its pending computation can only run "
+        "in the thread that built it. Evaluate it there (xp.eval(x)) before handing it to "
+        "another thread; evaluated arrays can be shared. See docs/reliability.md."
     )
 
 

@@ -19,162 +19,24 @@ import mlx.core as mx
 
 from .._array import core as _core
 from .._array import dtypes as _d
-from .._array.core import as_mx, bad_dtype, new, prep_binary
+from .._array.core import as_mx, bad_dtype, new
 from .._runtime import compile_cache as _compile
-from .._runtime import memory as _memory
+from . import elementwise_factory as _factory
 from . import elementwise_special as _sp
 
 if TYPE_CHECKING:
     from .._array.array import Array
 
 _CAT = _d.CATEGORIES
-_object_new = object.__new__
 _INTEGER = _CAT["integer"]
 
-# name -> (number of array operands, the standard's dtype category).
-SIGNATURES: dict[str, tuple[int, str]] = {}
-
-
-def _out_dtypes(allowed, out_dtype) -> dict:
-    """Map each allowed input dtype to the result dtype.
-
-    ``out_dtype`` is None (same dtype), one dtype, or a dict of the exceptions.
-    """
-    if out_dtype is None:
-        return {d: d for d in allowed}
-    if isinstance(out_dtype, dict):
-        return {d: out_dtype.get(d, d) for d in allowed}
-    return {d: out_dtype for d in allowed}
-
-
-def _named(fn, name: str, doc: str):
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = doc
-    return fn
-
-
-def _unary(name: str, category: str, mxfn, out_dtype=None):
-    """A unary function on arrays of ``category``: one MLX op, ``mxfn(a, stream=...)``."""
-    SIGNATURES[name] = (1, category)
-    allowed = _CAT[category]
-    out = _out_dtypes(allowed, out_dtype)
-
-    def fn(x: Array, /) -> Array:
-        if not isinstance(x, _core.Array):
-            raise TypeError(f"{name}: expected an array, got {type(x).__name__}")
-        dt = x._dtype
-        if dt not in allowed:
-            bad_dtype(name, category, dt)
-        dev = x._device
-        # _core.new() inlined: this is the hot path (see benchmarks/bench_overhead.py).
-        res = _object_new(_core.Array)
-        res._array = mxfn(x._array, stream=dev._s)
-        res._dtype = out[dt]
-        res._device = dev
-        return res
-
-    fn._fast = (mxfn, allowed, out)  # for the Array operators' inlined fast path
-    return _named(fn, name, f"Elementwise ``{name}`` of an array of {category} dtype.")
-
-
-def _unary_composite(name: str, category: str, impl, out_dtype=None):
-    """A unary function on arrays of ``category`` computed by ``impl(a, dtype, device)``."""
-    SIGNATURES[name] = (1, category)
-    allowed = _CAT[category]
-    out = _out_dtypes(allowed, out_dtype)
-
-    def fn(x: Array, /) -> Array:
-        if not isinstance(x, _core.Array):
-            raise TypeError(f"{name}: expected an array, got {type(x).__name__}")
-        dt = x._dtype
-        if dt not in allowed:
-            bad_dtype(name, category, dt)
-        dev = x._device
-        return new(impl(x._array, dt, dev), out[dt], dev)
-
-    return _named(fn, name, f"Elementwise ``{name}`` of an array of {category} dtype.")
-
-
-def _not_broadcastable(name: str, exc: ValueError, x1, x2) -> ValueError:
-    # Note: MLX reports shapes that do not broadcast as "[broadcast_shapes] ..."; finding
-    # out first would cost every call, so its error is translated after the fact.
-    return _core.broadcast_failure(name, exc, x1, x2) or exc
-
-
-def _binary(name: str, category: str, mxfn, out_dtype=None):
-    """A binary function (arrays or Python scalars) on operands of ``category``."""
-    SIGNATURES[name] = (2, category)
-    allowed = _CAT[category]
-    out = _out_dtypes(allowed, out_dtype)
-
-    # Dtypes that take a Python float or int unchanged (MLX's weak scalars give the
-    # array's dtype): the fast path below skips the general promotion for them.
-    float_ok = allowed & _d.CATEGORIES["floating-point"]
-    # Note: MLX cannot take a Python int above 2**63 - 1 as a weak scalar (bad_cast);
-    # such uint64 values go through prep_binary, which makes them a uint64 array.
-    int_range = {d: (lo, min(hi, 2**63 - 1)) for d, (lo, hi) in _d.INT_RANGE.items()
-                 if d in allowed}
-
-    def fn(x1: Array | complex, x2: Array | complex, /) -> Array:
-        # Fast path: an array with an array of the same dtype and device, or with a
-        # Python float/int that keeps the array's dtype. Everything else (and every
-        # error) goes through prep_binary.
-        array_cls = _core.Array
-        if x1.__class__ is array_cls:
-            dt = x1._dtype
-            c2 = x2.__class__
-            if c2 is array_cls:
-                if dt is x2._dtype and x1._device is x2._device and dt in allowed:
-                    dev = x1._device
-                    # _core.new() inlined: this is the hot path.
-                    try:
-                        a = mxfn(x1._array, x2._array, stream=dev._s)
-                    except ValueError as exc:
-                        raise _not_broadcastable(name, exc, x1, x2) from None
-                    nbytes = a.nbytes  # broadcasting can grow the result past the limit
-                    if nbytes > _memory.max_bytes or not nbytes:
-                        _memory.check(a)
-                    res = _object_new(array_cls)
-                    res._array = a
-                    res._dtype = out[dt]
-                    res._device = dev
-                    return res
-            elif (c2 is float and dt in float_ok) or (
-                    c2 is int and dt in int_range
-                    and int_range[dt][0] <= x2 <= int_range[dt][1]):
-                dev = x1._device
-                res = _object_new(array_cls)
-                res._array = mxfn(x1._array, x2, stream=dev._s)
-                res._dtype = out[dt]
-                res._device = dev
-                return res
-        a1, a2, dt, dev = prep_binary(name, x1, x2, allowed, category)
-        try:
-            return new(mxfn(a1, a2, stream=dev._s), out[dt], dev)
-        except ValueError as exc:
-            raise _not_broadcastable(name, exc, x1, x2) from None
-
-    # For the Array operators' inlined fast path (_array_object._binary_operator).
-    fn._fast = (mxfn, allowed, out, float_ok, int_range)
-    return _named(fn, name, f"Elementwise ``{name}`` of two operands of {category} dtype, "
-                            "broadcast together.")
-
-
-def _binary_composite(name: str, category: str, impl, out_dtype=None):
-    """Like :func:`_binary`, for ``impl(a1, a2, dtype, device)`` (operands may be scalars)."""
-    SIGNATURES[name] = (2, category)
-    allowed = _CAT[category]
-    out = _out_dtypes(allowed, out_dtype)
-
-    def fn(x1: Array | complex, x2: Array | complex, /) -> Array:
-        a1, a2, dt, dev = prep_binary(name, x1, x2, allowed, category)
-        try:
-            return new(impl(a1, a2, dt, dev), out[dt], dev)
-        except ValueError as exc:
-            raise _not_broadcastable(name, exc, x1, x2) from None
-
-    return _named(fn, name, f"Elementwise ``{name}`` of two operands of {category} dtype, "
-                            "broadcast together.")
+# The factories (and SIGNATURES, name -> (number of array operands, dtype category)).
+_unary = _factory.unary
+_unary_composite = _factory.unary_composite
+_binary = _factory.binary
+_binary_composite = _factory.binary_composite
+_named = _factory.named
+SIGNATURES = _factory.SIGNATURES
 
 
 def _fused(key: str, fn):
@@ -249,7 +111,16 @@ trunc = _unary_composite("trunc", "real-valued", _rounding(mx.trunc))
 round = _unary_composite("round", "numeric", _rounding(mx.round))  # noqa: A001
 
 # --- unary: powers, exponentials and logarithms --------------------------------------
-square = _unary("square", "numeric", mx.square)
+
+
+def _square(a, dt, dev):
+    if dt is _d.complex64 and dev.type == "cpu":
+        # Note: rounded as NumPy's complex products (see multiply below).
+        return _compile.run("square_complex", _sp.square_complex, dev, a)
+    return mx.square(a, stream=dev._s)
+
+
+square = _unary_composite("square", "numeric", _square)
 sqrt = _unary("sqrt", "floating-point", mx.sqrt)
 reciprocal = _unary("reciprocal", "floating-point", mx.reciprocal)
 # Note: MLX's float64 exp has float32 range and accuracy (exp(100.0) is inf): float64
@@ -293,7 +164,11 @@ atanh = _unary("atanh", "floating-point", mx.arctanh)
 # --- binary arithmetic ------------------------------------------------------
 add = _binary("add", "numeric", mx.add)
 subtract = _binary("subtract", "numeric", mx.subtract)
-multiply = _binary("multiply", "numeric", mx.multiply)
+# Note: complex64 products round as NumPy's FMA loops (see _sp.multiply_complex) where
+# float64 exists (the CPU); elsewhere MLX's own.
+_CPU_COMPLEX = _fused("multiply_complex", _sp.multiply_complex)
+multiply = _binary("multiply", "numeric", mx.multiply, special=(_C64, lambda a1, a2, dt, dev: (
+    _CPU_COMPLEX(a1, a2, dt, dev) if dev.type == "cpu" else mx.multiply(a1, a2, stream=dev._s))))
 
 # Note: the standard leaves division of integers implementation-defined; the
 # result is float32, the default floating dtype (as MLX and PyTorch give).
@@ -313,9 +188,32 @@ floor_divide = _binary_composite("floor_divide", "real-valued", _by_kind(
     _fused("floor_divide_int", _sp.floor_divide_int), _plain(mx.floor_divide)))
 remainder = _binary_composite("remainder", "real-valued", _by_kind(
     _fused("remainder_int", _sp.remainder_int), _fused("remainder", _sp.remainder_float)))
+
+
+def _pow_inexact(a1, a2, dt, dev):
+    """Floating and complex ``pow``: a small integer exponent by repeated multiplication."""
+    if isinstance(a1, mx.array) and a2.__class__ in (int, float, complex):
+        n = a2.real if a2.__class__ is complex and a2.imag == 0 else a2
+        if n.__class__ is not complex and n == n and builtins.abs(n) <= 100 and n == int(n):
+            # Note: MLX's power is not NumPy's: its complex z ** 2 is not z * z
+            # ((-2+0j) ** 2 gives 4+7e-7j) and its float64 pow has float32 accuracy.
+            # NumPy computes a complex power with a small integer exponent by binary
+            # exponentiation; so does this, and real floats multiply in float64 where
+            # the device has it (the correctly rounded result, as NumPy's pow).
+            n = int(n)
+            if n == 2:
+                # One rounding either way: NumPy's square (z * z for complex, see multiply).
+                return _square(a1, dt, dev)
+            work = mx.complex64 if dt is _d.complex64 else \
+                dt._mx if n in (0, 1, -1) else mx.float64 if dev.type == "cpu" else \
+                mx.float32
+            return _sp.int_power(a1, n, work, dev._s)
+    return mx.power(a1, a2, stream=dev._s)
+
+
 # Note: an integer base to a negative integer power truncates toward zero.
 pow = _binary_composite("pow", "numeric", _by_kind(  # noqa: A001
-    _fused("pow_int", _sp.pow_int), _plain(mx.power)))
+    _fused("pow_int", _sp.pow_int), _pow_inexact))
 
 # --- binary: real floating-point functions --------------------------------------------
 atan2 = _binary("atan2", "real-valued floating-point", mx.arctan2)

@@ -342,13 +342,16 @@ def unstack(x: Array, /, *, axis: int = 0) -> tuple[Array, ...]:
                  for a in mx.unstack(x._array, axis=ax, stream=x._device._s))
 
 
-def tile(x: Array, repetitions: tuple[int, ...], /) -> Array:
+def tile(x: Array, repetitions: tuple[int, ...] | int, /) -> Array:
     """``x`` repeated ``repetitions[i]`` times along axis ``i`` (shapes aligned right).
 
     Raises:
         ValueError: for a negative repetition count.
     """
     _core.check_array("tile", x)
+    if hasattr(repetitions, "__index__") and not isinstance(repetitions, builtins.bool):
+        # Note: NumPy's tile(x, 3) (one int): an extension of the standard's tuple.
+        repetitions = (repetitions.__index__(),)
     reps = _ints("tile", repetitions, "repetitions")
     if builtins.any(r < 0 for r in reps):
         raise ValueError(f"tile: repetitions must be non-negative, got {reps}")

@@ -20,7 +20,7 @@ import tmath_array as xp
 import tmath_array.nn  # noqa: F401  (xp.nn)
 
 from . import special, values
-from .params import PARAMS, Ctx, default_param
+from .params import PARAMS, UFUNC_EXTRAS, Ctx, default_param
 
 # Not fuzzed: decorators and printers (no arrays in, nothing to check).
 SKIP = {"xp.compile", "xp.show_config"}
@@ -123,6 +123,8 @@ def draw_generic(ctx: Ctx, fn, skip_first: bool = False,
         params = []
     if skip_first:
         params = params[1:]
+    if getattr(fn, "nin", None) is not None:  # a ufunc: the standard's parameters only
+        params = [p for p in params if p.name not in UFUNC_EXTRAS]
     args: list = []
     kwargs: dict = {}
     gap = False  # a positional parameter was left out: later ones go by keyword
