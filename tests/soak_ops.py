@@ -467,10 +467,11 @@ def clip(p) -> None:
             bounds.append(float(p.rng.integers(-12, 13)) / 4)
     lo, hi = bounds
     val, err = a.o.val, a.o.err
-    if hi is not None:
-        val = np.minimum(val, hi)
+    # NumPy's rule, also when lo > hi: minimum(maximum(x, lo), hi).
     if lo is not None:
         val = np.maximum(val, lo)
+    if hi is not None:
+        val = np.minimum(val, hi)
     p.run(f"xp.clip({a.name}, {lo!r}, {hi!r})", lambda: xp.clip(a.x, lo, hi),
           Value(dt, val, err))
 

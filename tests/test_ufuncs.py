@@ -11,7 +11,7 @@ import warnings
 
 import numpy as np
 import pytest
-from conftest import assert_array_equal, assert_close
+from helpers import assert_array_equal, assert_close
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
