@@ -16,6 +16,7 @@ from .._runtime import memory as _memory
 from . import dtypes as _d
 from . import indexing as _indexing
 from . import scalars as _scalars
+from . import views as _views
 from .base import ArrayBase
 from .devices import Device, check_dtype_on_device, to_device
 
@@ -65,6 +66,32 @@ class Array(ArrayBase):
     def shape(self) -> tuple[int, ...]:
         return tuple(self._array.shape)
 
+    @shape.setter
+    def shape(self, value) -> None:
+        """``x.shape = (2, 3)`` reshapes ``x`` in place, as NumPy does: a view keeps
+        sharing its elements, and a view whose layout cannot take the shape raises
+        AttributeError (NumPy's rule)."""
+        new_shape = _views.checked_shape(self._array.size, value)
+        ref = _views._VIEWS.get(id(self))
+        if ref is not None:
+            stages = _views.stages_of(ref)
+            tfs, st = stages[-1]
+            strides = _views.reshape_strides(st.shape, st.strides, new_shape)
+            if strides is None:
+                raise AttributeError("Incompatible shape for in-place modification. Use "
+                                     "`.reshape()` to make a copy with the desired shape.")
+            st = _views.Strided(st.in_shape, st.offset, new_shape, strides)
+            _views.set_recipe(self, stages[:-1] + ((tfs, st),))
+        else:
+            _views.before_root_reshape(self)
+        self._array = mx.reshape(self._array, new_shape, stream=self._device._s)
+
+    @property
+    def base(self):
+        """The array whose elements this view shares (None when ``x`` owns its elements),
+        as NumPy's ``base``: the owner itself, never an intermediate view."""
+        return _views.root_of(self)
+
     @property
     def ndim(self) -> int:
         return self._array.ndim
@@ -79,16 +106,18 @@ class Array(ArrayBase):
         if self._array.ndim != 2:
             raise ValueError(f"x.T requires a two-dimensional array; this one has ndim="
                              f"{self._array.ndim} (use x.mT or permute_dims)")
-        return new(mx.transpose(self._array, stream=self._device._s), self._dtype,
-                         self._device)
+        return _views.derived(new(mx.transpose(self._array, stream=self._device._s),
+                                  self._dtype, self._device), self, ("perm", (1, 0)))
 
     @property
     def mT(self) -> Array:  # noqa: N802 - the standard's name
         """Transpose of the last two axes (a stack of matrices)."""
         if self._array.ndim < 2:
             raise ValueError("x.mT requires an array with at least two dimensions")
-        return new(mx.swapaxes(self._array, -1, -2, stream=self._device._s),
-                         self._dtype, self._device)
+        n = self._array.ndim
+        perm = tuple(range(n - 2)) + (n - 1, n - 2)
+        return _views.derived(new(mx.swapaxes(self._array, -1, -2, stream=self._device._s),
+                                  self._dtype, self._device), self, ("perm", perm))
 
     def to_device(self, device, /, *, stream=None) -> Array:
         """The array on ``device`` (the same data; MLX memory is shared by its devices)."""
@@ -177,6 +206,8 @@ class Array(ArrayBase):
                     res._array = a[key]
                     res._dtype = self._dtype
                     res._device = self._device
+                    if kc is slice or len(shape) > 1:  # (x[i] of a vector: a copy, a scalar)
+                        _views.derived(res, self, ("key", (key,)))
                     return res
         if kc is tuple and _indexing.ellipsis_separates(a.ndim, key):
             # Note: MLX drops an ``...`` that stands for no axis and keeps the advanced
@@ -188,9 +219,14 @@ class Array(ArrayBase):
             # A boolean index: one counted sync point reads the mask (docs/indexing.md).
             a, mkey = _indexing.expand_masks(self, key if isinstance(key, tuple) else (key,))
             mkey = _indexing.translate_shape(a.shape, self._device, mkey)
-        else:
-            mkey = _indexing.translate(self, key)
-        return new(a[mkey], self._dtype, self._device)
+            return new(a[mkey], self._dtype, self._device)
+        mkey = _indexing.translate(self, key)
+        res = new(a[mkey], self._dtype, self._device)
+        if _indexing.is_basic(mkey) and (res._array.ndim or Ellipsis in mkey):
+            # Basic indexing gives a view (NumPy's rule); ints on every axis give a copy,
+            # NumPy's scalar.
+            _views.derived(res, self, ("key", mkey))
+        return res
 
     def __setitem__(self, key, value) -> None:
         if key.__class__ is tuple and _indexing.ellipsis_separates(self._array.ndim, key):
@@ -201,7 +237,7 @@ class Array(ArrayBase):
                               self._device)
             moved[key] = value
             inverse = sorted(range(len(perm)), key=perm.__getitem__)
-            self._array = mx.transpose(moved._array, inverse, stream=s)
+            _views.commit(self, mx.transpose(moved._array, inverse, stream=s))
             return
         masked = _indexing.has_mask(key)
         if not masked:
@@ -224,9 +260,9 @@ class Array(ArrayBase):
                                 f"{_d.dtype_name(dt)}")
             v = _scalars.as_mx(_scalars.scalar_value("__setitem__", value, dt), dt)
         if masked:
-            self._array = _indexing.set_masked(self, key, v)
+            _views.commit(self, _indexing.set_masked(self, key, v))
         else:
-            self._array = _indexing.assign(self._array, mkey, v, self._device)
+            _views.commit(self, _indexing.assign(self._array, mkey, v, self._device))
 
 
 def new(arr: mx.array, dtype, device: Device) -> Array:

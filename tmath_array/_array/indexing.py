@@ -413,3 +413,13 @@ def _broadcast_value(v: mx.array, rest: tuple):
         if n != 1 and n != r:
             return None
     return v
+
+
+def is_basic(mkey: tuple) -> bool:
+    """Whether a translated key is basic indexing (ints, slices, None, ``...``): NumPy
+    then returns a view."""
+    for k in mkey:
+        c = k.__class__
+        if c is not int and c is not slice and k is not None and k is not Ellipsis:
+            return False
+    return True

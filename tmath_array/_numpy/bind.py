@@ -20,6 +20,7 @@ import numpy as np
 
 from .._array import core as _core
 from .._array import dtypes as _d
+from .._array import views as _views
 from .._array.array import Array
 from .._interop import numpy_dlpack as _interop
 from .._interop import printing as _printing
@@ -96,7 +97,7 @@ def _binary_operator(fn):
                 f"in-place {name}: result shape {tuple(res._array.shape)} differs from the "
                 f"array's shape {tuple(self._array.shape)}"
             )
-        self._array = res._array
+        _views.commit(self, res._array)  # a view writes through to its base
         return self
 
     op.__name__ = f"__{name}__"
@@ -235,7 +236,7 @@ class _Operators:
         res = matmul(self, other)
         if res.shape != self.shape or res._dtype is not self._dtype:
             raise ValueError("in-place matmul must keep the array's shape and dtype")
-        self._array = res._array
+        _views.commit(self, res._array)  # a view writes through to its base
         return self
 
     # --- export (sync points) ---
