@@ -11,7 +11,6 @@ updates them in place (``u += ...``), and the next step's Laplacian reads ``U`` 
 from __future__ import annotations
 
 import numpy
-
 from _backend import array_module
 
 

@@ -11,7 +11,6 @@ must reach ``Z`` (a view), as in NumPy.
 from __future__ import annotations
 
 import numpy
-
 from _backend import array_module
 
 
