@@ -72,6 +72,7 @@ class Array(ArrayBase):
         sharing its elements, and a view whose layout cannot take the shape raises
         AttributeError (NumPy's rule)."""
         new_shape = _views.checked_shape(self._array.size, value)
+        _views.flush()
         ref = _views._VIEWS.get(id(self))
         if ref is not None:
             stages = _views.stages_of(ref)
@@ -261,6 +262,8 @@ class Array(ArrayBase):
             v = _scalars.as_mx(_scalars.scalar_value("__setitem__", value, dt), dt)
         if masked:
             _views.commit(self, _indexing.set_masked(self, key, v))
+        elif _views.write_basic(self, mkey, v):
+            return  # a view: only the selected elements of its base were written
         else:
             _views.commit(self, _indexing.assign(self._array, mkey, v, self._device))
 

@@ -355,7 +355,7 @@ def _unfit(v: mx.array, target) -> ValueError:
                       f"shape {tuple(target)}")
 
 
-def _fit(v: mx.array, target) -> mx.array:
+def fit_value(v: mx.array, target) -> mx.array:
     """``v`` without the leading ones NumPy drops, checked to broadcast to ``target``."""
     vshape = tuple(v.shape)
     lead = len(vshape) - len(target)
@@ -378,7 +378,7 @@ def assign(a: mx.array, mkey: tuple, v: mx.array, device) -> mx.array:
     target = None
     if v.ndim:  # (a 0-d value fits every selection)
         target = a[mkey].shape  # MLX's getitem shapes follow NumPy (no evaluation here)
-        v = _fit(v, target)
+        v = fit_value(v, target)
     if builtins.any(isinstance(k, mx.array) for k in mkey):
         if target is None:
             target = a[mkey].shape

@@ -33,6 +33,8 @@ import weakref
 
 import mlx.core as mx
 
+from .indexing import fit_value, is_basic
+
 # id(view) -> its _Ref; id(root) -> {id(view): _Ref} of its live views.
 _VIEWS: dict[int, _Ref] = {}
 _ROOTS: dict[int, dict[int, _Ref]] = {}
@@ -43,7 +45,7 @@ _lock = threading.RLock()
 class Strided:
     """A layout over the C-ordered elements of an array of shape ``in_shape``."""
 
-    __slots__ = ("in_shape", "offset", "shape", "strides", "_key")
+    __slots__ = ("in_shape", "offset", "shape", "strides", "_key", "_mode")
 
     def __init__(self, in_shape, offset, shape, strides):
         self.in_shape = tuple(in_shape)
@@ -51,6 +53,20 @@ class Strided:
         self.shape = tuple(shape)
         self.strides = tuple(strides)
         self._key = False  # not worked out yet
+        self._mode = None
+
+    def mode(self) -> str:
+        """How to read and write the layout: "whole" (all of the input, reshaped),
+        "block" (one contiguous run), "key" (a basic index) or "strided"."""
+        m = self._mode
+        if m is None:
+            if self.block():
+                whole = self.offset == 0 and math.prod(self.shape) == math.prod(self.in_shape)
+                m = "whole" if whole else "block"
+            else:
+                m = "key" if self.key() is not None else "strided"
+            self._mode = m
+        return m
 
     @staticmethod
     def identity(shape) -> Strided:
@@ -298,17 +314,10 @@ def apply_op(stages: tuple, op) -> tuple | None:
 
 def _read(st: Strided, a: mx.array) -> mx.array:
     """The elements of layout ``st`` of ``a`` (lazily)."""
-    if st.block():
-        size = math.prod(st.shape)
-        if st.offset == 0 and size == a.size:
-            return mx.reshape(a, st.shape)  # the whole input, reshaped
-        flat = mx.reshape(a, (-1,))
-        return mx.reshape(flat[st.offset:st.offset + size], st.shape)
-    key = st.key()
-    if key is not None and tuple(a.shape) == st.in_shape:
-        b = a[key]
-        return b if tuple(b.shape) == st.shape else mx.reshape(b, st.shape)
-    # Note: MLX's as_strided needs row-contiguous input (a broadcast is not).
+    if st.mode() == "whole":
+        return mx.reshape(a, st.shape)
+    # Note: MLX's as_strided needs row-contiguous input (a broadcast is not);
+    # ``contiguous`` copies only then. The cheapest read (one node, no copy).
     return mx.as_strided(mx.contiguous(a), st.shape, st.strides, st.offset)
 
 
@@ -326,15 +335,15 @@ def _put_strided(st: Strided, a: mx.array, value: mx.array) -> mx.array:
     """``a`` with the elements of layout ``st`` replaced by ``value`` (of ``st.shape``)."""
     if 0 in st.shape:
         return a
-    if st.block():
-        size = math.prod(st.shape)
-        if st.offset == 0 and size == a.size:
-            return mx.reshape(value, a.shape)  # the whole input, reshaped
+    mode = st.mode()
+    if mode == "whole":
+        return mx.reshape(value, a.shape)
+    if mode == "block":
         flat = mx.reshape(a, (-1,))
-        flat[st.offset:st.offset + size] = mx.reshape(value, (-1,))
+        flat[st.offset:st.offset + math.prod(st.shape)] = mx.reshape(value, (-1,))
         return mx.reshape(flat, a.shape)
-    key = st.key()
-    if key is not None:
+    if mode == "key":
+        key = st.key()
         target = tuple(n for n in st.shape if n != 1)
         v = mx.reshape(value, target) if tuple(value.shape) != target else value
         if tuple(a.shape) != st.in_shape:  # the root changed shape since (x.shape = ...)
@@ -405,13 +414,45 @@ def _sole(ref: _Ref) -> bool:
     return sys.getrefcount(ref.root) == 2
 
 
+# Views made since the last flush, as (view, x, op): registering a view costs more than
+# making it, and most views die young (the operands of ``Z[:-2] + Z[2:]``). They are
+# registered when anything needs the registry (a write, base, shares_memory...), and at
+# most _BATCH at a time wait (they keep their arrays alive until then).
+_NEW: list = []
+_BATCH = 16
+
+
 def derived(res, x, op):
-    """Register ``res`` (a new Array, ``op`` applied to ``x``) as a view of ``x``'s root.
+    """Make ``res`` (a new Array, ``op`` applied to ``x``) a view of ``x``'s root.
 
     ``op`` is ``("key", basic_key)``, ``("perm", axes)``, ``("reshape", shape)``,
     ``("diag", offset, axis1, axis2)``, ``("real",)``, ``("imag",)`` or
     ``("dtype", from_mx, to_mx, same_size, new_shape)``. Returns ``res``.
     """
+    if len(_NEW) >= _BATCH:
+        flush()
+    _NEW.append((res, x, op))
+    return res
+
+
+def flush() -> None:
+    """Register the views made since the last flush that are still alive."""
+    getrefcount = sys.getrefcount
+    with _lock:
+        n = len(_NEW)
+        # (a dead view is held by its tuple and getrefcount's argument only)
+        alive = [e for e in _NEW[:n] if getrefcount(e[0]) > 2]
+        del _NEW[:n]
+        alive.reverse()
+        while alive:
+            # (one at a time: a registered entry no longer holds its arrays, so a view
+            # of a temporary is seen to be the temporary's only holder)
+            entry = alive.pop()
+            _register(*entry)
+            entry = None
+
+
+def _register(res, x, op) -> None:
     parent = _VIEWS.get(id(x))
     if parent is not None and _sole(parent):
         # x is a view of an array nothing else holds (xp.arange(12).reshape(3, 4)):
@@ -434,11 +475,12 @@ def derived(res, x, op):
         _ROOTS[rid] = {vid: ref}
     else:
         views[vid] = ref
-    return res
 
 
 def reshape_is_view(x, new_shape) -> bool:
     """Whether NumPy's reshape of ``x`` to ``new_shape`` is a view (else it copies)."""
+    if _NEW:
+        flush()
     ref = _VIEWS.get(id(x))
     if ref is None:
         return True
@@ -461,12 +503,16 @@ def stages_of(ref: _Ref):
 
 def root_of(x):
     """``x``'s root (the array owning its elements), or None when ``x`` is not a view."""
+    if _NEW:
+        flush()
     ref = _VIEWS.get(id(x))
     return None if ref is None else ref.root
 
 
 def is_view(x) -> bool:
     """Whether ``x`` shares its elements with a base (that something else still holds)."""
+    if _NEW:
+        flush()
     ref = _VIEWS.get(id(x))
     if ref is None:
         return False
@@ -477,6 +523,8 @@ def is_view(x) -> bool:
 
 
 def has_views(x) -> bool:
+    if _NEW:
+        flush()
     return id(x) in _ROOTS
 
 
@@ -486,6 +534,8 @@ def commit(x, arr: mx.array) -> None:
     A root's live views follow; for a view, the value goes to its root (and so to
     every view of that root). Lazy: nothing is evaluated.
     """
+    if _NEW:
+        flush()
     xid = id(x)
     ref = _VIEWS.get(xid)
     if ref is not None and _sole(ref):
@@ -512,26 +562,31 @@ def refresh(root) -> None:
     a = root._array
     for ref in list(views.values()):
         v = ref()
-        if v is None:
-            continue
-        stages = stages_of(ref)
-        v._array = derive(a, stages)
+        if v is not None:
+            recipe = ref.recipe
+            v._array = derive(a, recipe if recipe.__class__ is not _Pending else stages_of(ref))
 
 
 def before_root_reshape(x) -> None:
     """Work out the recipes of ``x``'s views before ``x`` changes shape (they are
     relative to the shape it had when they were made)."""
+    if _NEW:
+        flush()
     for ref in list(_ROOTS.get(id(x), {}).values()):
         stages_of(ref)
 
 
 def set_recipe(x, stages) -> None:
+    if _NEW:
+        flush()
     ref = _VIEWS[id(x)]
     ref.recipe = stages
 
 
 def detach(x) -> None:
     """Make ``x`` an array of its own (no longer a view): its data stays."""
+    if _NEW:
+        flush()
     ref = _VIEWS.get(id(x))
     if ref is not None:
         _forget(ref)
@@ -605,6 +660,8 @@ def checked_shape(size: int, value) -> tuple[int, ...]:
 
 def is_contiguous(x) -> bool:
     """Whether NumPy would call ``x`` C-contiguous (a root always is)."""
+    if _NEW:
+        flush()
     ref = _VIEWS.get(id(x))
     if ref is None:
         return True
@@ -620,6 +677,8 @@ def is_contiguous(x) -> bool:
 def last_axis_contiguous(x) -> bool:
     """Whether ``x``'s last axis steps one element at a time (NumPy's condition for a
     dtype view of another itemsize)."""
+    if _NEW:
+        flush()
     ref = _VIEWS.get(id(x))
     if ref is None:
         return True
@@ -630,3 +689,26 @@ def last_axis_contiguous(x) -> bool:
     if any(t[0] in ("real", "imag") for t in tfs):
         return False
     return not st.shape or st.shape[-1] == 1 or st.strides[-1] == 1
+
+
+def write_basic(x, key: tuple, value: mx.array) -> bool:
+    """``x[key] = value`` for a view ``x`` and a translated basic key, written straight
+    into the root (only the selected elements move). False when ``x`` is not such a
+    view (the caller then writes the whole view through :func:`commit`)."""
+    if _NEW:
+        flush()
+    ref = _VIEWS.get(id(x))
+    if ref is None or _sole(ref) or not is_basic(key):
+        return False
+    stages = stages_of(ref)
+    if stages is None or len(stages) != 1 or stages[0][0]:
+        return False
+    st = _apply_key(stages[0][1], key)
+    if st.mode() == "strided":
+        return False
+    value = mx.broadcast_to(fit_value(value, st.shape), st.shape)
+    root = ref.root
+    with _lock:
+        root._array = _put_strided(st, root._array, value)
+        refresh(root)
+    return True
