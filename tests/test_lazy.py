@@ -364,6 +364,7 @@ FOREIGN_INPUT = {
     ("_interop/numpy_dlpack.py", "host_view"): "DLPack producers of other libraries",
     ("_interop/torch_tensors.py", "_to_host"): "PyTorch tensors on an accelerator",
     ("_interop/torch_tensors.py", "from_torch"): "PyTorch tensors",
+    ("_array/indexing.py", "host_keys"): "index lists and NumPy index arrays",
     ("_numpy/array_methods.py", "repeat"): "repeats given as a Python list or NumPy array",
     ("_numpy/array_methods.py", "put"): "indices given as Python ints, lists or NumPy arrays",
 }

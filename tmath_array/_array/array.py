@@ -10,6 +10,7 @@ import builtins
 from typing import Any
 
 import mlx.core as mx
+import numpy as np
 
 from .._runtime import lazy as _lazy
 from .._runtime import memory as _memory
@@ -210,6 +211,9 @@ class Array(ArrayBase):
                     if kc is slice or len(shape) > 1:  # (x[i] of a vector: a copy, a scalar)
                         _views.derived(res, self, ("key", (key,)))
                     return res
+        if (kc is tuple or kc is list or kc is np.ndarray) and _indexing.has_host(key):
+            key = _indexing.host_keys(a.shape, key, self._wrap_index)
+            kc = key.__class__
         if kc is tuple and _indexing.ellipsis_separates(a.ndim, key):
             # Note: MLX drops an ``...`` that stands for no axis and keeps the advanced
             # axes in place; NumPy moves them first. Moving those axes first does that.
@@ -229,7 +233,13 @@ class Array(ArrayBase):
             _views.derived(res, self, ("key", mkey))
         return res
 
+    def _wrap_index(self, a: mx.array) -> Array:
+        return new(a, CANON[a.dtype], self._device)
+
     def __setitem__(self, key, value) -> None:
+        kc = key.__class__
+        if (kc is tuple or kc is list or kc is np.ndarray) and _indexing.has_host(key):
+            key = _indexing.host_keys(self._array.shape, key, self._wrap_index)
         if key.__class__ is tuple and _indexing.ellipsis_separates(self._array.ndim, key):
             # As in __getitem__: write through the advanced axes moved first.
             perm, key = _indexing.advanced_first(self._array.ndim, key)
