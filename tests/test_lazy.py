@@ -365,6 +365,8 @@ FOREIGN_INPUT = {
     ("_interop/torch_tensors.py", "_to_host"): "PyTorch tensors on an accelerator",
     ("_interop/torch_tensors.py", "from_torch"): "PyTorch tensors",
     ("_array/indexing.py", "host_keys"): "index lists and NumPy index arrays",
+    ("_array/array.py", "host_element"): "an MLX array evaluated at a sync point before "
+                                         "(lazy.is_evaluated): its buffer is read as it is",
     ("_numpy/array_methods.py", "repeat"): "repeats given as a Python list or NumPy array",
     ("_numpy/array_methods.py", "put"): "indices given as Python ints, lists or NumPy arrays",
 }

@@ -7,6 +7,8 @@ This module holds the class and the two constructors every function uses (:func:
 from __future__ import annotations
 
 import builtins
+import operator as _operator
+import weakref as _weakref
 from typing import Any
 
 import mlx.core as mx
@@ -204,6 +206,9 @@ class Array(ArrayBase):
                     fast = (s is None or (s.__class__ is int and -n <= s <= n)) and \
                         (e is None or (e.__class__ is int and -n <= e <= n))
                 if fast:
+                    if kc is int and len(shape) == 1 and (
+                            e := host_element(self, a, key)) is not None:
+                        return e
                     res = _object_new(Array)
                     res._array = a[key]
                     res._dtype = self._dtype
@@ -305,3 +310,179 @@ def wrap(arr: mx.array, device: Device) -> Array:
     obj._dtype = CANON[arr.dtype]
     obj._device = device
     return obj
+
+
+# --- element reads of evaluated arrays ----------------------------------------------
+#
+# ``for i in range(n): s += x[i] * y[i]`` is how beginners write NumPy. Each ``x[i]`` of an
+# evaluated vector is read from a host (NumPy) view of its buffer, with no MLX op and no
+# sync point, into an :class:`Element`: a 0-d Array that also knows its value as a Python
+# number. Arithmetic between such elements of one dtype, and with Python scalars, is done
+# on the host with the dtype's exact semantics (float32 results are rounded to float32,
+# integers wrap), so the loop builds no MLX graph at all; the MLX array of an element is
+# made only when something reads it. Anything else goes through the ordinary operators.
+
+_SLOT = Array.__dict__["_array"]
+_UNKNOWN = object()
+_HOST_DTYPES = frozenset([_d.float32, _d.float64, _d.int8, _d.int16, _d.int32, _d.int64,
+                          _d.uint8, _d.uint16, _d.uint32, _d.uint64])
+_FLOAT32_MAX = 3.4028234663852886e38
+_pack_f32 = __import__("struct").Struct("f")
+
+
+def _round32(v: float):
+    """``v`` (a double) rounded to float32, or None where that overflows near the limit."""
+    if -_FLOAT32_MAX <= v <= _FLOAT32_MAX or v != v or v in (_INF, -_INF):
+        return _pack_f32.unpack(_pack_f32.pack(v))[0]
+    return None
+
+
+_INF = float("inf")
+
+
+def _host_op(fn, dt, a, b):
+    """``fn(a, b)`` with the semantics of dtype ``dt`` (None: not done on the host)."""
+    if dt is _d.float64:
+        if fn is _operator.truediv and b == 0:
+            return None  # (Python raises; IEEE gives inf or nan: the array path does)
+        return float(fn(a, b))
+    if dt is _d.float32:
+        if fn is _operator.truediv and b == 0:
+            return None
+        # Note: +, -, * and / of float32 values computed in double and rounded once to
+        # float32 are correctly rounded (53 >= 2 * 24 + 2 bits), as float32 arithmetic is.
+        return _round32(float(fn(a, b)))
+    if fn is _operator.truediv:
+        return None
+    info = _d.INT_RANGE[dt]
+    r = fn(a, b)
+    lo, hi = info
+    if not lo <= r <= hi:  # wrap around, as the integer dtypes do
+        span = hi - lo + 1
+        r = (r - lo) % span + lo
+    return r
+
+
+def _host_operand(self, other):
+    """``other``'s host value when the host can do ``self op other``, else _UNKNOWN."""
+    oc = other.__class__
+    dt = self._dtype
+    if oc is Element:
+        return other._host if other._dtype is dt else _UNKNOWN
+    if oc is float:
+        return other if dt is _d.float32 or dt is _d.float64 else _UNKNOWN
+    if oc is int:
+        if dt is _d.float32 or dt is _d.float64:
+            return float(other) if -2**53 <= other <= 2**53 else _UNKNOWN
+        lo, hi = _d.INT_RANGE[dt]
+        return other if lo <= other <= hi else _UNKNOWN
+    return _UNKNOWN
+
+
+def _element(value, dtype, device) -> Element:
+    e = _object_new(Element)
+    e._host = value
+    e._made = False
+    e._dtype = dtype
+    e._device = device
+    return e
+
+
+def _host_operators(fn, name: str):
+    op_name, rop_name, iop_name = f"__{name}__", f"__r{name}__", f"__i{name}__"
+
+    def op(self, other):
+        h = self._host
+        if h is not _UNKNOWN:
+            o = _host_operand(self, other)
+            if o is not _UNKNOWN and (r := _host_op(fn, self._dtype, h, o)) is not None:
+                return _element(r, self._dtype, self._device)
+        return getattr(Array, op_name)(self, other)
+
+    def rop(self, other):
+        h = self._host
+        if h is not _UNKNOWN and other.__class__ is not Element:
+            o = _host_operand(self, other)
+            if o is not _UNKNOWN and (r := _host_op(fn, self._dtype, o, h)) is not None:
+                return _element(r, self._dtype, self._device)
+        return getattr(Array, rop_name)(self, other)
+
+    def iop(self, other):
+        h = self._host
+        if h is not _UNKNOWN and not _views._NEW and id(self) not in _views._ROOTS:
+            o = _host_operand(self, other)
+            if o is not _UNKNOWN and (r := _host_op(fn, self._dtype, h, o)) is not None:
+                if self._made:  # (its MLX array holds the old value)
+                    _SLOT.__delete__(self)
+                    self._made = False
+                self._host = r
+                return self
+        return getattr(Array, iop_name)(self, other)
+
+    return op, rop, iop
+
+
+class Element(Array):
+    """A 0-d Array read from an evaluated array, that knows its value on the host.
+
+    It is an Array in every respect (``isinstance(e, Array)``); its MLX array is made
+    on first use. A write (``e[...] = v``, an in-place operator that the host cannot do)
+    makes it an ordinary array.
+    """
+
+    __slots__ = ("_host", "_made")
+
+    @property
+    def _array(self):
+        if self._made:
+            return _SLOT.__get__(self)
+        a = _scalars.as_mx(_scalars.scalar_value("x[i]", self._host, self._dtype), self._dtype)
+        _SLOT.__set__(self, a)
+        self._made = True
+        return a
+
+    @_array.setter
+    def _array(self, value) -> None:
+        _SLOT.__set__(self, value)
+        self._made = True
+        self._host = _UNKNOWN
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return ()
+
+    @property
+    def ndim(self) -> int:
+        return 0
+
+    @property
+    def size(self) -> int:
+        return 1
+
+    def _scalar(self, what: str):
+        h = self._host
+        return Array._scalar(self, what) if h is _UNKNOWN else h
+
+    def __bool__(self) -> bool:
+        h = self._host
+        return Array.__bool__(self) if h is _UNKNOWN else builtins.bool(h)
+
+    __add__, __radd__, __iadd__ = _host_operators(_operator.add, "add")
+    __sub__, __rsub__, __isub__ = _host_operators(_operator.sub, "sub")
+    __mul__, __rmul__, __imul__ = _host_operators(_operator.mul, "mul")
+    __truediv__, __rtruediv__, __itruediv__ = _host_operators(_operator.truediv, "truediv")
+
+
+def host_element(x, a: mx.array, i: int):
+    """``x[i]`` of an evaluated vector as an :class:`Element`, or None when ``a`` (x's data)
+    is not known to be evaluated or its dtype has no host arithmetic here."""
+    e = _views.host_cache.get(id(x))
+    if e is None or e[1] is not a or e[0]() is not x:
+        if x._dtype not in _HOST_DTYPES or not _lazy.is_evaluated(a):
+            return None
+        if len(_views.host_cache) > 1024:
+            _views.host_cache.clear()  # (a cache: forgetting only costs a new host view)
+        # (``a`` is evaluated: the buffer protocol reads it with no computation)
+        e = (_weakref.ref(x), a, np.asarray(a))
+        _views.host_cache[id(x)] = e
+    return _element(e[2].item(i), x._dtype, x._device)

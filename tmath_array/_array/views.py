@@ -33,10 +33,14 @@ import weakref
 
 import mlx.core as mx
 
+from .._runtime import lazy as _lazy
 from .indexing import fit_value, is_basic
 
 # id(view) -> its _Ref; id(root) -> {id(view): _Ref} of its live views.
 _VIEWS: dict[int, _Ref] = {}
+# id(array) -> (weak reference to it, its MLX array, a NumPy view of that evaluated array):
+# element reads of evaluated vectors (array.host_element); a write drops the entry.
+host_cache: dict[int, tuple] = {}
 _ROOTS: dict[int, dict[int, _Ref]] = {}
 # Writes that go through a root (write-through and refresh) are serialised.
 _lock = threading.RLock()
@@ -542,6 +546,8 @@ def commit(x, arr: mx.array) -> None:
         _forget(ref)
         ref = None
     if ref is None:
+        _lazy.forget(arr)  # (it may be x's evaluated array, updated in place)
+        host_cache.pop(xid, None)
         x._array = arr
         if xid in _ROOTS:
             with _lock:
@@ -550,8 +556,15 @@ def commit(x, arr: mx.array) -> None:
     with _lock:
         stages = stages_of(ref)
         root = ref.root
+        _untouched(root)
         root._array = put(root._array, stages, arr)
         refresh(root)
+
+
+def _untouched(root) -> None:
+    """``root``'s MLX array may be updated in place next: not evaluated, no host copy."""
+    _lazy.forget(root._array)
+    host_cache.pop(id(root), None)
 
 
 def refresh(root) -> None:
@@ -709,6 +722,7 @@ def write_basic(x, key: tuple, value: mx.array) -> bool:
     value = mx.broadcast_to(fit_value(value, st.shape), st.shape)
     root = ref.root
     with _lock:
+        _untouched(root)
         root._array = _put_strided(st, root._array, value)
         refresh(root)
     return True
