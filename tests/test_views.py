@@ -427,6 +427,17 @@ def test_view_written_inside_compile():
     b.T[0] = 0
     _same(out, b)
 
+    @xp.compile
+    def g(a):
+        v = a[1:]
+        v *= 10  # writes the traced input, not the caller's array (docs/views.md)
+        return a + 0
+
+    x = xp.asarray(a)
+    _same(g(x), np.concatenate([a[:1], a[1:] * 10]))
+    _same(g(x), np.concatenate([a[:1], a[1:] * 10]))  # the cached trace: the same
+    _same(x, a)
+
 
 def test_views_shared_between_threads():
     x = xp.zeros((4, 8))
