@@ -19,7 +19,20 @@ from hypothesis import strategies as st
 import tmath_array as xp
 
 DTYPES = ["bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
-          "float16", "float32", "float64", "complex64"]
+          "float16", "bfloat16", "float32", "float64", "complex64"]
+
+
+def _np_dtype(name: str) -> np.dtype:
+    if name == "bfloat16":
+        ml_dtypes = pytest.importorskip("ml_dtypes")
+        return np.dtype(ml_dtypes.bfloat16)
+    return np.dtype(name)
+
+
+def _kind(dtype) -> str:
+    """NumPy's kind letter, with ml_dtypes' bfloat16 ('V') counted as floating."""
+    d = np.dtype(dtype)
+    return "f" if d.name == "bfloat16" else d.kind
 
 
 def _same(a, b) -> None:
@@ -31,7 +44,7 @@ def _same(a, b) -> None:
 def _values(draw, shape, dtype):
     n = int(np.prod(shape))
     vals = draw(st.lists(st.integers(0, 5), min_size=n, max_size=n))
-    return np.array(vals).reshape(shape).astype(dtype)
+    return np.array(vals).reshape(shape).astype(_np_dtype(str(dtype)))
 
 
 def _slice(draw, n):
@@ -64,7 +77,7 @@ def _basic_key(draw, shape):
 
 
 def _scalar(dtype):
-    kind = np.dtype(dtype).kind
+    kind = _kind(dtype)
     if kind == "b":
         return True
     if kind in "iu":
@@ -131,7 +144,7 @@ def _make_view(draw, a, b, dtype):
 
 def _write(draw, a, b):
     """One write to the pair (a, b): a setitem or an in-place operator."""
-    kind = np.dtype(b.dtype).kind
+    kind = _kind(b.dtype)
     what = draw(st.sampled_from(["setitem", "setitem_array", "iop", "fill"]))
     if what == "fill":
         v = _scalar(b.dtype)
@@ -176,7 +189,7 @@ def test_random_programs_of_views_and_writes(data):
         i = draw(st.integers(0, len(pool) - 1))
         a, b = pool[i]
         if draw(st.booleans()):
-            made = _make_view(draw, a, b, dtype if b.dtype == np.dtype(dtype) else b.dtype.name)
+            made = _make_view(draw, a, b, dtype if b.dtype == _np_dtype(dtype) else b.dtype.name)
             if made is not None:
                 pool.append(made)
         else:

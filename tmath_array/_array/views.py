@@ -617,11 +617,9 @@ def _positions(x):
     if stages is None or len(stages) != 1 or x.size > 1 << 16:
         return None
     tfs, st = stages[0]
-    parts: tuple[int, ...] = (0, 1)
-    if tfs and tfs[-1][0] in ("real", "imag") and all(t[0] != "dtype" for t in tfs):
-        parts = (0,) if tfs[-1][0] == "real" else (1,)
-    elif tfs:
-        return None
+    # (in one stage, dtype views keep the itemsize: only real/imag pick a part)
+    kinds = [t[0] for t in tfs]
+    parts: tuple[int, ...] = (0,) if "real" in kinds else (1,) if "imag" in kinds else (0, 1)
     pos = [st.offset]
     for n, s in zip(st.shape, st.strides):
         pos = [p + i * s for p in pos for i in range(n)]
