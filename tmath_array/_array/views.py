@@ -13,14 +13,18 @@ MLX arrays are values; NumPy's and PyTorch's users expect a write through ``x[1:
   one layout: a view of a view is one stage over the root, never a chain.
 * A write to a view (``__setitem__``, in-place operators, ``fill``, ``sort``...) computes
   the view's new value as for any array, then :func:`commit` turns it into a lazy update
-  of the root (``slice_update`` when the layout is a slice of the root, else a scatter
-  at the layout's flat positions), and every live view of the root re-derives its
-  ``_array`` from the new root (a push: reads stay one attribute access). A write to a
-  root refreshes its live views the same way. Nothing is evaluated.
+  of the root (``slice_update`` when the layout is a slice or a contiguous run of the
+  root, else a scatter at the layout's flat positions), and every live view of the root
+  re-derives its ``_array`` from the new root (a push: reads stay one attribute access).
+  A write to a root refreshes its live views the same way; :func:`write_basic` writes
+  ``v[key] = value`` straight into the root. Nothing is evaluated.
+* Every in-place write of the package goes through :func:`commit` (or
+  :func:`write_basic`): never assign an array's ``_array`` directly to change its value.
 
-Registration costs one weak reference and two dict entries per view; the recipe of a
-view is worked out only when something needs it (the first write, ``base``,
-``shares_memory``). See docs/views.md.
+Making a view only queues it (:func:`derived`); it is registered (a weak reference with
+its root and recipe) when something needs the registry, and its recipe is worked out on
+first use. ``host_cache`` holds the host copies of evaluated vectors that element reads
+use (``array.host_element``); a write drops them. See docs/views.md.
 """
 
 from __future__ import annotations
@@ -594,15 +598,6 @@ def set_recipe(x, stages) -> None:
         flush()
     ref = _VIEWS[id(x)]
     ref.recipe = stages
-
-
-def detach(x) -> None:
-    """Make ``x`` an array of its own (no longer a view): its data stays."""
-    if _NEW:
-        flush()
-    ref = _VIEWS.get(id(x))
-    if ref is not None:
-        _forget(ref)
 
 
 # --- memory overlap -----------------------------------------------------------------
