@@ -27,6 +27,7 @@ from .devices import Device, check_dtype_on_device, to_device
 CANON = _d.FROM_MX
 
 _object_new = object.__new__
+_NEW_VIEWS = _views._NEW  # (the queue of new views: the same list object, never rebound)
 
 
 class Array(ArrayBase):
@@ -214,7 +215,10 @@ class Array(ArrayBase):
                     res._dtype = self._dtype
                     res._device = self._device
                     if kc is slice or len(shape) > 1:  # (x[i] of a vector: a copy, a scalar)
-                        _views.derived(res, self, ("key", (key,)))
+                        # A view: _views.derived inlined (the op is the bare key).
+                        if len(_NEW_VIEWS) >= _views.BATCH:
+                            _views.flush()
+                        _NEW_VIEWS.append((res, self, key))
                     return res
         if (kc is tuple or kc is list or kc is np.ndarray) and _indexing.has_host(key):
             key = _indexing.host_keys(a.shape, key, self._wrap_index)
@@ -369,11 +373,19 @@ def _host_operand(self, other):
     dt = self._dtype
     if oc is Element:
         return other._host if other._dtype is dt else _UNKNOWN
+    # (a Python scalar takes the array's dtype first, as the standard says)
     if oc is float:
-        return other if dt is _d.float32 or dt is _d.float64 else _UNKNOWN
+        if dt is _d.float64:
+            return other
+        if dt is _d.float32:
+            r = _round32(other)
+            return _UNKNOWN if r is None else r
+        return _UNKNOWN
     if oc is int:
         if dt is _d.float32 or dt is _d.float64:
-            return float(other) if -2**53 <= other <= 2**53 else _UNKNOWN
+            if not -2**53 <= other <= 2**53:
+                return _UNKNOWN
+            return float(other) if dt is _d.float64 else _round32(float(other))
         lo, hi = _d.INT_RANGE[dt]
         return other if lo <= other <= hi else _UNKNOWN
     return _UNKNOWN

@@ -293,7 +293,11 @@ def _resolve(recipe, root_shape) -> tuple | None:
 
 
 def apply_op(stages: tuple, op) -> tuple | None:
-    """``stages`` followed by one view-making operation (None when it needs a copy)."""
+    """``stages`` followed by one view-making operation (None when it needs a copy).
+
+    A bare int or slice is ``("key", (op,))`` (what ``x[i]`` and ``x[a:b]`` queue)."""
+    if op.__class__ is not tuple:
+        op = ("key", (op,))
     kind = op[0]
     tfs, st = stages[-1]
     if kind == "key":
@@ -425,9 +429,9 @@ def _sole(ref: _Ref) -> bool:
 # Views made since the last flush, as (view, x, op): registering a view costs more than
 # making it, and most views die young (the operands of ``Z[:-2] + Z[2:]``). They are
 # registered when anything needs the registry (a write, base, shares_memory...), and at
-# most _BATCH at a time wait (they keep their arrays alive until then).
+# most BATCH at a time wait (they keep their arrays alive until then).
 _NEW: list = []
-_BATCH = 16
+BATCH = 16
 
 
 def derived(res, x, op):
@@ -437,7 +441,7 @@ def derived(res, x, op):
     ``("diag", offset, axis1, axis2)``, ``("real",)``, ``("imag",)`` or
     ``("dtype", from_mx, to_mx, same_size, new_shape)``. Returns ``res``.
     """
-    if len(_NEW) >= _BATCH:
+    if len(_NEW) >= BATCH:
         flush()
     _NEW.append((res, x, op))
     return res
