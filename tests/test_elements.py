@@ -119,3 +119,19 @@ def test_float32_rounding_at_the_limit():
     with np.errstate(over="ignore"):
         assert float(got) == float(big * np.float32(2))
     assert float(x[0] + 1e30) == float(np.float32(big + np.float32(1e30)))
+
+
+def test_the_host_copy_goes_with_its_array():
+    import gc
+
+    from tmath_array._array import views
+
+    for _ in range(3):
+        x = xp.asarray(np.arange(1000.0))
+        xp.eval(x)
+        float(x[1])
+        assert id(x) in views.host_cache
+        key = id(x)
+        del x
+        gc.collect()
+        assert key not in views.host_cache

@@ -7,6 +7,7 @@ This module holds the class and the two constructors every function uses (:func:
 from __future__ import annotations
 
 import builtins
+import functools
 import operator as _operator
 import weakref as _weakref
 from typing import Any
@@ -485,6 +486,12 @@ class Element(Array):
     __truediv__, __rtruediv__, __itruediv__ = _host_operators(_operator.truediv, "truediv")
 
 
+def _drop_host(key: int, ref) -> None:
+    entry = _views.host_cache.get(key)
+    if entry is not None and entry[0] is ref:
+        del _views.host_cache[key]
+
+
 def host_element(x, a: mx.array, i: int):
     """``x[i]`` of an evaluated vector as an :class:`Element`, or None when ``a`` (x's data)
     is not known to be evaluated or its dtype has no host arithmetic here."""
@@ -492,9 +499,8 @@ def host_element(x, a: mx.array, i: int):
     if e is None or e[1] is not a or e[0]() is not x:
         if x._dtype not in _HOST_DTYPES or not _lazy.is_evaluated(a):
             return None
-        if len(_views.host_cache) > 1024:
-            _views.host_cache.clear()  # (a cache: forgetting only costs a new host view)
-        # (``a`` is evaluated: the buffer protocol reads it with no computation)
-        e = (_weakref.ref(x), a, np.asarray(a))
+        # (``a`` is evaluated: the buffer protocol reads it with no computation). The
+        # entry goes when x does: it holds a's buffer.
+        e = (_weakref.ref(x, functools.partial(_drop_host, id(x))), a, np.asarray(a))
         _views.host_cache[id(x)] = e
     return _element(e[2].item(i), x._dtype, x._device)
