@@ -135,3 +135,22 @@ def test_the_host_copy_goes_with_its_array():
         del x
         gc.collect()
         assert key not in views.host_cache
+
+
+def test_an_element_captured_by_compile_raises_as_an_array_does():
+    x = xp.asarray([1.0, 2.0])
+    xp.eval(x)
+    e = x[1]
+
+    @xp.compile
+    def g(a):
+        return a * e
+
+    with pytest.raises(ValueError, match="not among its arguments"):
+        g(x)
+
+    @xp.compile
+    def h(a, s):
+        return a * s
+
+    assert h(x, e).tolist() == [2.0, 4.0]  # as an argument: fine

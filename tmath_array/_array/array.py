@@ -328,6 +328,7 @@ def wrap(arr: mx.array, device: Device) -> Array:
 # made only when something reads it. Anything else goes through the ordinary operators.
 
 _SLOT = Array.__dict__["_array"]
+_ARRAY_ATTR = Array.__dict__  # (a live view of the class's attributes)
 _UNKNOWN = object()
 _HOST_DTYPES = frozenset([_d.float32, _d.float64, _d.int8, _d.int16, _d.int32, _d.int64,
                           _d.uint8, _d.uint16, _d.uint32, _d.uint64])
@@ -447,16 +448,18 @@ class Element(Array):
 
     @property
     def _array(self):
-        if self._made:
-            return _SLOT.__get__(self)
-        a = _scalars.as_mx(_scalars.scalar_value("x[i]", self._host, self._dtype), self._dtype)
-        _SLOT.__set__(self, a)
-        self._made = True
-        return a
+        if not self._made:
+            a = _scalars.as_mx(_scalars.scalar_value("x[i]", self._host, self._dtype),
+                               self._dtype)
+            _SLOT.__set__(self, a)
+            self._made = True
+        # Read through Array's own attribute: while xp.compile traces, that is the watch
+        # that finds arrays captured from outside the function (an element is one too).
+        return _ARRAY_ATTR["_array"].__get__(self)
 
     @_array.setter
     def _array(self, value) -> None:
-        _SLOT.__set__(self, value)
+        _ARRAY_ATTR["_array"].__set__(self, value)
         self._made = True
         self._host = _UNKNOWN
 
