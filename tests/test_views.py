@@ -487,3 +487,17 @@ def test_mx_array_of_a_view_is_its_value():
     v = x[1:]
     x[...] = 7
     assert mx.array(v).tolist() == [7, 7, 7]
+
+
+def test_other_in_place_writers_go_through_views():
+    import tmath_array.nn as nn
+
+    a = np.arange(10.0, dtype=np.float32) - 5
+    x = xp.asarray(a)
+    nn.relu(x[::2], inplace=True)
+    a[::2] = np.maximum(a[::2], 0)
+    _same(x, a)
+    y = xp.arange(10)
+    xp.random.default_rng(0).shuffle(y[:5])  # NumPy's Generator.shuffle of a view
+    got = np.asarray(y)
+    assert sorted(got[:5].tolist()) == [0, 1, 2, 3, 4] and got[5:].tolist() == [5, 6, 7, 8, 9]

@@ -43,6 +43,7 @@ import mlx.core as mx
 
 from ._array import core as _core
 from ._array import dtypes as _d
+from ._array import views as _views
 from ._array.prng import as_key as _rng_key
 from ._array.prng import key, split
 from ._runtime import compile_cache as _compile
@@ -84,7 +85,7 @@ def _result(x, arr: mx.array, inplace: bool = False):
     if inplace:
         # Note: MLX arrays are immutable values; "in place" rebinds the Array to
         # the result, as the namespace's in-place operators do.
-        x._array = arr
+        _views.commit(x, arr)  # (a view writes through to its base)
         return x
     return _core.new(arr, x._dtype, x._device)
 

@@ -23,6 +23,7 @@ import numpy as np
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._array import prng as _prng
+from .._array import views as _views
 from .._array.devices import Device, check_dtype_on_device, to_device
 from .._standard.creation import _check_dtype, _check_shape, asarray
 from .._standard.elementwise import cos
@@ -380,8 +381,9 @@ class Generator:
         ax = _core.check_axis("shuffle", axis, x.ndim)
         # Note: MLX arrays are immutable values; "in place" rebinds the Array to the
         # permuted copy, as the namespace's in-place operators do.
-        x._array = mx.random.permutation(x._array, axis=ax, key=self._draw_key(),
-                                         stream=x._device._s)
+        # (through views.commit: shuffling a view shuffles its base's elements, as NumPy)
+        _views.commit(x, mx.random.permutation(x._array, axis=ax, key=self._draw_key(),
+                                               stream=x._device._s))
 
     def choice(self, a, size=None, replace: bool = True, p=None, axis: int = 0,
                shuffle: bool = True, *, device=None) -> Array:
