@@ -501,3 +501,14 @@ def test_other_in_place_writers_go_through_views():
     xp.random.default_rng(0).shuffle(y[:5])  # NumPy's Generator.shuffle of a view
     got = np.asarray(y)
     assert sorted(got[:5].tolist()) == [0, 1, 2, 3, 4] and got[5:].tolist() == [5, 6, 7, 8, 9]
+
+
+def test_flatten_copies_and_ravel_views_as_numpy():
+    for make in (lambda m: m.arange(6).reshape(2, 3), lambda m: m.arange(6)):
+        a, x = make(np), make(xp)
+        f, r = x.flatten(), x.ravel()
+        f[0] = 100
+        a.flatten()[0] = 100
+        r[1] = -1
+        a.ravel()[1] = -1
+        _same(x, a.astype(np.int32))

@@ -395,11 +395,13 @@ class ArrayMethods:
         return _npshape.swapaxes(self, axis1, axis2)
 
     def flatten(self, order: str = "C") -> Array:
-        """``x`` as a one-dimensional array (``order="F"``: column by column)."""
+        """A one-dimensional copy of ``x`` (``order="F"``: column by column); never a view,
+        as in NumPy (``ravel`` is one where it can be)."""
         if isinstance(order, builtins.int):
             raise TypeError("flatten: order must be a str: NumPy's flatten has no start axis "
                             "(PyTorch's x.flatten(d) is x.reshape(*x.shape[:d], -1))")
-        return self.ravel(order)
+        flat = self.ravel(order)
+        return flat if flat.base is None and flat is not self else _cr.asarray(flat, copy=True)
 
     def ravel(self, order: str = "C") -> Array:
         """``x`` as a one-dimensional array (``order="F"``: column by column; ``xp.ravel``)."""
