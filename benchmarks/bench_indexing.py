@@ -1,4 +1,5 @@
-"""Micro-benchmarks of indexing: boolean masks (one sync point), clamped gathers, repeat.
+"""Micro-benchmarks of indexing: boolean masks (one sync point), clamped gathers, repeat,
+writes through a view, and a Python loop over elements (``s += x[i] * y[i]``).
 
 ``python -m benchmarks.bench_indexing [--quick]`` prints a table; ``run()`` gives the rows.
 Raw MLX appears where it can do the operation at all (it refuses ``x[mask]`` and an
@@ -57,6 +58,34 @@ def _cases(n: int) -> list[Case]:
     cases += [Case("x[x > 0] = 0", tag, "tmath_array", set_tm, mlx_sync),
               Case("x[x > 0] = 0", tag, "mlx", set_mx, mlx_sync),
               Case("x[x > 0] = 0", tag, "numpy", set_np, no_sync)]
+
+    def view_tm():  # a write through a view reaches the base (docs/views.md)
+        y = xp.asarray(x, copy=True)
+        v = y[1:-1]
+        v += 1.0
+        return y
+
+    def view_np():
+        y = a.copy()
+        v = y[1:-1]
+        v += 1.0
+        return y
+
+    cases += [Case("v = x[1:-1]; v += 1", tag, "tmath_array", view_tm, mlx_sync),
+              Case("v = x[1:-1]; v += 1", tag, "numpy", view_np, no_sync)]
+    if n <= 1_000:
+        b = a[::-1].copy()
+        y = xp.asarray(b)
+        xp.eval(y)
+
+        def loop(x, y):  # evaluated arrays: element reads are host reads
+            s = 0.0
+            for i in range(n):
+                s += x[i] * y[i]
+            return float(s)
+
+        cases += [Case("loop s += x[i]*y[i]", tag, "tmath_array", lambda: loop(x, y), no_sync),
+                  Case("loop s += x[i]*y[i]", tag, "numpy", lambda: loop(a, b), no_sync)]
     return cases
 
 
@@ -71,9 +100,9 @@ def run(quick: bool = False, progress=None) -> list[dict]:
 
 def main() -> None:
     rows = run(quick="--quick" in sys.argv)
-    print(f"{'group':<18} {'case':<8} {'backend':<16} {'median':>10} {'iqr':>9} {'ratio':>6}")
+    print(f"{'group':<18} {'case':<20} {'backend':<16} {'median':>10} {'iqr':>9} {'ratio':>6}")
     for r in rows:
-        print(f"{r['group']:<18} {r['case']:<8} {r['backend']:<16} "
+        print(f"{r['group']:<18} {r['case']:<20} {r['backend']:<16} "
               f"{r['median_s'] * 1e6:>8.1f}us {r['iqr_s'] * 1e6:>7.1f}us {r['ratio']:>6.2f}")
 
 

@@ -48,6 +48,12 @@ def _operands(n: int):
     return out
 
 
+def _setitem(x, y, c):
+    """``y[1] = 0.5`` in place (the same value every time); ``y`` for the sync."""
+    y[1] = 0.5
+    return y
+
+
 def _ops(backend: str) -> dict[str, Callable]:
     """The ops, written the way each library spells them."""
     if backend == "mlx":
@@ -59,6 +65,7 @@ def _ops(backend: str) -> dict[str, Callable]:
             "add(x, y)": lambda x, y, c: mx.add(x, y),
             "where(c, x, y)": lambda x, y, c: mx.where(c, x, y),
             "x[1:]": lambda x, y, c: x[1:],
+            "y[1] = 0.5": _setitem,
         }
     if backend == "numpy":
         return {
@@ -69,6 +76,7 @@ def _ops(backend: str) -> dict[str, Callable]:
             "add(x, y)": lambda x, y, c: np.add(x, y),
             "where(c, x, y)": lambda x, y, c: np.where(c, x, y),
             "x[1:]": lambda x, y, c: x[1:],
+            "y[1] = 0.5": _setitem,
         }
     if backend == "tmath":
         import tmath_array as ns
@@ -82,6 +90,7 @@ def _ops(backend: str) -> dict[str, Callable]:
         "add(x, y)": lambda x, y, c: ns.add(x, y),
         "where(c, x, y)": lambda x, y, c: ns.where(c, x, y),
         "x[1:]": lambda x, y, c: x[1:],
+        "y[1] = 0.5": _setitem,
     }
 
 

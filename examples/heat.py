@@ -4,8 +4,7 @@
     python examples/heat.py tmath_array  # the same code on MLX
 
 Slices, ``np.pad`` for the boundary, in-place updates of a sub-block and a
-conservation check. On tmath_array a slice is a copy, never a view; this code never
-relies on views, which is what portable NumPy code should do.
+conservation check. (``heat_rod.py`` writes through views of the field instead.)
 """
 
 from __future__ import annotations

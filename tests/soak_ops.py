@@ -278,7 +278,7 @@ def _run2(p, name: str, a, b, value: Value, scalar_left: bool = False) -> None:
             p.run(f"xp.{name}({bcode}, {a.name})", lambda: fn(bx, a.x), value)
         return
     if sym is not None and sym in _IN_PLACE and value.dt == a.dt and value.shape == a.shape \
-            and p.coin(0.25):
+            and p.coin(0.25) and p.independent(a):
         iop = _IN_PLACE[sym]
         p.lines.append(f"{a.name} {sym}= {bcode}")
         result = iop(a.x, bx)

@@ -530,7 +530,7 @@ def getitem(p) -> None:
 
 
 def setitem(p) -> None:
-    a = p.pick(lambda v: v.o.val.size > 0)
+    a = p.pick(lambda v: v.o.val.size > 0 and p.independent(v))
     npkey, key, code, syncs = make_key(p, a, setting=True)
     try:
         pos = np.arange(a.o.val.size).reshape(a.shape)[npkey]

@@ -71,6 +71,14 @@ class Program:
             raise RejectError
         return seq[int(self.rng.integers(len(seq)))]
 
+    def independent(self, a: Var) -> bool:
+        """Whether no other variable shares elements with ``a`` (a view, or its base).
+
+        The oracle keeps one value per variable, so in-place writes go to such variables
+        only; writes through views are tested against NumPy in tests/test_views.py.
+        """
+        return not any(v is not a and xp.may_share_memory(v.x, a.x) for v in self.vars)
+
     def pick(self, pred=lambda v: True) -> Var:
         """A variable satisfying ``pred``, most likely one of the latest (steps chain)."""
         cands = [v for v in reversed(self.vars) if pred(v)]

@@ -390,6 +390,11 @@ FOREIGN_INPUT = {
     ("_interop/torch_tensors.py", "from_torch"): "PyTorch tensors",
     ("_numpy/ufuncs.py", "host_index"): "index arguments given as Python sequences or NumPy "
                                         "arrays (an Array goes through to_numpy: counted)",
+    ("_array/indexing.py", "host_keys"): "index lists and NumPy index arrays",
+    ("_array/array.py", "host_element"): "an MLX array evaluated at a sync point before "
+                                         "(lazy.is_evaluated): its buffer is read as it is",
+    ("_numpy/array_methods.py", "repeat"): "repeats given as a Python list or NumPy array",
+    ("_numpy/array_methods.py", "put"): "indices given as Python ints, lists or NumPy arrays",
 }
 
 _EVALUATING_METHODS = {"item", "tolist", "__dlpack__", "__array__"}

@@ -292,6 +292,7 @@ from ._numpy.numeric import (
 )
 from ._numpy.products import dot, einsum, inner, kron, outer, trace, vdot
 from ._numpy.quantiles import median, nanmedian, percentile, quantile
+from ._numpy.sharing import may_share_memory, shares_memory
 from ._numpy.stats import (
     average,
     corrcoef,
@@ -376,6 +377,7 @@ __all__ = [
     "allclose", "array_equal", "array_equiv", "cbrt", "deg2rad", "degrees", "dot", "einsum",
     "exp2", "fabs", "fmax", "fmin", "fmod", "heaviside", "inner", "interp", "isclose", "kron",
     "nan_to_num", "outer", "rad2deg", "radians", "sinc", "trace", "vdot",
+    "shares_memory", "may_share_memory",
     "average", "corrcoef", "cov", "median", "nanmax", "nanmean", "nanmedian", "nanmin",
     "nanstd", "nansum", "nanvar", "percentile", "ptp", "quantile",
     "argwhere", "bincount", "flatnonzero", "histogram", "unique",

@@ -7,15 +7,20 @@ This module holds the class and the two constructors every function uses (:func:
 from __future__ import annotations
 
 import builtins
+import functools
+import operator as _operator
+import weakref as _weakref
 from typing import Any
 
 import mlx.core as mx
+import numpy as np
 
 from .._runtime import lazy as _lazy
 from .._runtime import memory as _memory
 from . import dtypes as _d
 from . import indexing as _indexing
 from . import scalars as _scalars
+from . import views as _views
 from .base import ArrayBase
 from .devices import Device, check_dtype_on_device, to_device
 
@@ -23,6 +28,7 @@ from .devices import Device, check_dtype_on_device, to_device
 CANON = _d.FROM_MX
 
 _object_new = object.__new__
+_NEW_VIEWS = _views._NEW  # (the queue of new views: the same list object, never rebound)
 
 
 class Array(ArrayBase):
@@ -65,6 +71,33 @@ class Array(ArrayBase):
     def shape(self) -> tuple[int, ...]:
         return tuple(self._array.shape)
 
+    @shape.setter
+    def shape(self, value) -> None:
+        """``x.shape = (2, 3)`` reshapes ``x`` in place, as NumPy does: a view keeps
+        sharing its elements, and a view whose layout cannot take the shape raises
+        AttributeError (NumPy's rule)."""
+        new_shape = _views.checked_shape(self._array.size, value)
+        _views.flush()
+        ref = _views._VIEWS.get(id(self))
+        if ref is not None:
+            stages = _views.stages_of(ref)
+            tfs, st = stages[-1]
+            strides = _views.reshape_strides(st.shape, st.strides, new_shape)
+            if strides is None:
+                raise AttributeError("Incompatible shape for in-place modification. Use "
+                                     "`.reshape()` to make a copy with the desired shape.")
+            st = _views.Strided(st.in_shape, st.offset, new_shape, strides)
+            _views.set_recipe(self, stages[:-1] + ((tfs, st),))
+        else:
+            _views.before_root_reshape(self)
+        self._array = mx.reshape(self._array, new_shape, stream=self._device._s)
+
+    @property
+    def base(self):
+        """The array whose elements this view shares (None when ``x`` owns its elements),
+        as NumPy's ``base``: the owner itself, never an intermediate view."""
+        return _views.root_of(self)
+
     @property
     def ndim(self) -> int:
         return self._array.ndim
@@ -79,16 +112,18 @@ class Array(ArrayBase):
         if self._array.ndim != 2:
             raise ValueError(f"x.T requires a two-dimensional array; this one has ndim="
                              f"{self._array.ndim} (use x.mT or permute_dims)")
-        return new(mx.transpose(self._array, stream=self._device._s), self._dtype,
-                         self._device)
+        return _views.derived(new(mx.transpose(self._array, stream=self._device._s),
+                                  self._dtype, self._device), self, ("perm", (1, 0)))
 
     @property
     def mT(self) -> Array:  # noqa: N802 - the standard's name
         """Transpose of the last two axes (a stack of matrices)."""
         if self._array.ndim < 2:
             raise ValueError("x.mT requires an array with at least two dimensions")
-        return new(mx.swapaxes(self._array, -1, -2, stream=self._device._s),
-                         self._dtype, self._device)
+        n = self._array.ndim
+        perm = tuple(range(n - 2)) + (n - 1, n - 2)
+        return _views.derived(new(mx.swapaxes(self._array, -1, -2, stream=self._device._s),
+                                  self._dtype, self._device), self, ("perm", perm))
 
     def to_device(self, device, /, *, stream=None) -> Array:
         """The array on ``device`` (the same data; MLX memory is shared by its devices)."""
@@ -173,11 +208,22 @@ class Array(ArrayBase):
                     fast = (s is None or (s.__class__ is int and -n <= s <= n)) and \
                         (e is None or (e.__class__ is int and -n <= e <= n))
                 if fast:  # new() inlined (a part of x: no memory check; 4% of x[1:])
+                    if kc is int and len(shape) == 1 and (
+                            e := host_element(self, a, key)) is not None:
+                        return e
                     res = _object_new(Array)
                     res._array = a[key]
                     res._dtype = self._dtype
                     res._device = self._device
+                    if kc is slice or len(shape) > 1:  # (x[i] of a vector: a copy, a scalar)
+                        # A view: _views.derived inlined (the op is the bare key).
+                        if len(_NEW_VIEWS) >= _views.BATCH:
+                            _views.flush()
+                        _NEW_VIEWS.append((res, self, key))
                     return res
+        if (kc is tuple or kc is list or kc is np.ndarray) and _indexing.has_host(key):
+            key = _indexing.host_keys(a.shape, key, self._wrap_index)
+            kc = key.__class__
         if kc is tuple and _indexing.ellipsis_separates(a.ndim, key):
             # Note: MLX drops an ``...`` that stands for no axis and keeps the advanced
             # axes in place; NumPy moves them first. Moving those axes first does that.
@@ -188,11 +234,22 @@ class Array(ArrayBase):
             # A boolean index: one counted sync point reads the mask (docs/indexing.md).
             a, mkey = _indexing.expand_masks(self, key if isinstance(key, tuple) else (key,))
             mkey = _indexing.translate_shape(a.shape, self._device, mkey)
-        else:
-            mkey = _indexing.translate(self, key)
-        return new(a[mkey], self._dtype, self._device)
+            return new(a[mkey], self._dtype, self._device)
+        mkey = _indexing.translate(self, key)
+        res = new(a[mkey], self._dtype, self._device)
+        if _indexing.is_basic(mkey) and (res._array.ndim or Ellipsis in mkey):
+            # Basic indexing gives a view (NumPy's rule); ints on every axis give a copy,
+            # NumPy's scalar.
+            _views.derived(res, self, ("key", mkey))
+        return res
+
+    def _wrap_index(self, a: mx.array) -> Array:
+        return new(a, CANON[a.dtype], self._device)
 
     def __setitem__(self, key, value) -> None:
+        kc = key.__class__
+        if (kc is tuple or kc is list or kc is np.ndarray) and _indexing.has_host(key):
+            key = _indexing.host_keys(self._array.shape, key, self._wrap_index)
         if key.__class__ is tuple and _indexing.ellipsis_separates(self._array.ndim, key):
             # As in __getitem__: write through the advanced axes moved first.
             perm, key = _indexing.advanced_first(self._array.ndim, key)
@@ -201,7 +258,7 @@ class Array(ArrayBase):
                               self._device)
             moved[key] = value
             inverse = sorted(range(len(perm)), key=perm.__getitem__)
-            self._array = mx.transpose(moved._array, inverse, stream=s)
+            _views.commit(self, mx.transpose(moved._array, inverse, stream=s))
             return
         masked = _indexing.has_mask(key)
         if not masked:
@@ -224,9 +281,11 @@ class Array(ArrayBase):
                                 f"{_d.dtype_name(dt)}")
             v = _scalars.as_mx(_scalars.scalar_value("__setitem__", value, dt), dt)
         if masked:
-            self._array = _indexing.set_masked(self, key, v)
+            _views.commit(self, _indexing.set_masked(self, key, v))
+        elif _views.write_basic(self, mkey, v):
+            return  # a view: only the selected elements of its base were written
         else:
-            self._array = _indexing.assign(self._array, mkey, v, self._device)
+            _views.commit(self, _indexing.assign(self._array, mkey, v, self._device))
 
 
 def new(arr: mx.array, dtype, device: Device) -> Array:
@@ -260,4 +319,196 @@ def write_back(target: Array, arr: mx.array) -> None:
     The one place where an operation writes a whole result into an existing Array: the
     in-place operators (``x += y``), ``out=`` of the ufuncs, ``copyto``, ``put``...
     """
-    target._array = arr
+    _views.commit(target, arr)
+
+
+# --- element reads of evaluated arrays ----------------------------------------------
+#
+# ``for i in range(n): s += x[i] * y[i]`` is how beginners write NumPy. Each ``x[i]`` of an
+# evaluated vector is read from a host (NumPy) view of its buffer, with no MLX op and no
+# sync point, into an :class:`Element`: a 0-d Array that also knows its value as a Python
+# number. Arithmetic between such elements of one dtype, and with Python scalars, is done
+# on the host with the dtype's exact semantics (float32 results are rounded to float32,
+# integers wrap), so the loop builds no MLX graph at all; the MLX array of an element is
+# made only when something reads it. Anything else goes through the ordinary operators.
+
+_SLOT = Array.__dict__["_array"]
+_ARRAY_ATTR = Array.__dict__  # (a live view of the class's attributes)
+_UNKNOWN = object()
+_HOST_DTYPES = frozenset([_d.float32, _d.float64, _d.int8, _d.int16, _d.int32, _d.int64,
+                          _d.uint8, _d.uint16, _d.uint32, _d.uint64])
+_FLOAT32_MAX = 3.4028234663852886e38
+_pack_f32 = __import__("struct").Struct("f")
+
+
+def _round32(v: float):
+    """``v`` (a double) rounded to float32, or None where that overflows near the limit."""
+    if -_FLOAT32_MAX <= v <= _FLOAT32_MAX or v != v or v in (_INF, -_INF):
+        return _pack_f32.unpack(_pack_f32.pack(v))[0]
+    return None
+
+
+_INF = float("inf")
+
+
+def _host_op(fn, dt, a, b):
+    """``fn(a, b)`` with the semantics of dtype ``dt`` (None: not done on the host)."""
+    if dt is _d.float64:
+        if fn is _operator.truediv and b == 0:
+            return None  # (Python raises; IEEE gives inf or nan: the array path does)
+        return float(fn(a, b))
+    if dt is _d.float32:
+        if fn is _operator.truediv and b == 0:
+            return None
+        # Note: +, -, * and / of float32 values computed in double and rounded once to
+        # float32 are correctly rounded (53 >= 2 * 24 + 2 bits), as float32 arithmetic is.
+        return _round32(float(fn(a, b)))
+    if fn is _operator.truediv:
+        return None
+    info = _d.INT_RANGE[dt]
+    r = fn(a, b)
+    lo, hi = info
+    if not lo <= r <= hi:  # wrap around, as the integer dtypes do
+        span = hi - lo + 1
+        r = (r - lo) % span + lo
+    return r
+
+
+def _host_operand(self, other):
+    """``other``'s host value when the host can do ``self op other``, else _UNKNOWN."""
+    oc = other.__class__
+    dt = self._dtype
+    if oc is Element:
+        return other._host if other._dtype is dt else _UNKNOWN
+    # (a Python scalar takes the array's dtype first, as the standard says)
+    if oc is float:
+        if dt is _d.float64:
+            return other
+        if dt is _d.float32:
+            r = _round32(other)
+            return _UNKNOWN if r is None else r
+        return _UNKNOWN
+    if oc is int:
+        if dt is _d.float32 or dt is _d.float64:
+            if not -2**53 <= other <= 2**53:
+                return _UNKNOWN
+            return float(other) if dt is _d.float64 else _round32(float(other))
+        lo, hi = _d.INT_RANGE[dt]
+        return other if lo <= other <= hi else _UNKNOWN
+    return _UNKNOWN
+
+
+def _element(value, dtype, device) -> Element:
+    e = _object_new(Element)
+    e._host = value
+    e._made = False
+    e._dtype = dtype
+    e._device = device
+    return e
+
+
+def _host_operators(fn, name: str):
+    op_name, rop_name, iop_name = f"__{name}__", f"__r{name}__", f"__i{name}__"
+
+    def op(self, other):
+        h = self._host
+        if h is not _UNKNOWN:
+            o = _host_operand(self, other)
+            if o is not _UNKNOWN and (r := _host_op(fn, self._dtype, h, o)) is not None:
+                return _element(r, self._dtype, self._device)
+        return getattr(Array, op_name)(self, other)
+
+    def rop(self, other):
+        h = self._host
+        if h is not _UNKNOWN and other.__class__ is not Element:
+            o = _host_operand(self, other)
+            if o is not _UNKNOWN and (r := _host_op(fn, self._dtype, o, h)) is not None:
+                return _element(r, self._dtype, self._device)
+        return getattr(Array, rop_name)(self, other)
+
+    def iop(self, other):
+        h = self._host
+        if h is not _UNKNOWN and not _views._NEW and id(self) not in _views._ROOTS:
+            o = _host_operand(self, other)
+            if o is not _UNKNOWN and (r := _host_op(fn, self._dtype, h, o)) is not None:
+                if self._made:  # (its MLX array holds the old value)
+                    _SLOT.__delete__(self)
+                    self._made = False
+                self._host = r
+                return self
+        return getattr(Array, iop_name)(self, other)
+
+    return op, rop, iop
+
+
+class Element(Array):
+    """A 0-d Array read from an evaluated array, that knows its value on the host.
+
+    It is an Array in every respect (``isinstance(e, Array)``); its MLX array is made
+    on first use. A write (``e[...] = v``, an in-place operator that the host cannot do)
+    makes it an ordinary array.
+    """
+
+    __slots__ = ("_host", "_made")
+
+    @property
+    def _array(self):
+        if not self._made:
+            a = _scalars.as_mx(_scalars.scalar_value("x[i]", self._host, self._dtype),
+                               self._dtype)
+            _SLOT.__set__(self, a)
+            self._made = True
+        # Read through Array's own attribute: while xp.compile traces, that is the watch
+        # that finds arrays captured from outside the function (an element is one too).
+        return _ARRAY_ATTR["_array"].__get__(self)
+
+    @_array.setter
+    def _array(self, value) -> None:
+        _ARRAY_ATTR["_array"].__set__(self, value)
+        self._made = True
+        self._host = _UNKNOWN
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return ()
+
+    @property
+    def ndim(self) -> int:
+        return 0
+
+    @property
+    def size(self) -> int:
+        return 1
+
+    def _scalar(self, what: str):
+        h = self._host
+        return Array._scalar(self, what) if h is _UNKNOWN else h
+
+    def __bool__(self) -> bool:
+        h = self._host
+        return Array.__bool__(self) if h is _UNKNOWN else builtins.bool(h)
+
+    __add__, __radd__, __iadd__ = _host_operators(_operator.add, "add")
+    __sub__, __rsub__, __isub__ = _host_operators(_operator.sub, "sub")
+    __mul__, __rmul__, __imul__ = _host_operators(_operator.mul, "mul")
+    __truediv__, __rtruediv__, __itruediv__ = _host_operators(_operator.truediv, "truediv")
+
+
+def _drop_host(key: int, ref) -> None:
+    entry = _views.host_cache.get(key)
+    if entry is not None and entry[0] is ref:
+        del _views.host_cache[key]
+
+
+def host_element(x, a: mx.array, i: int):
+    """``x[i]`` of an evaluated vector as an :class:`Element`, or None when ``a`` (x's data)
+    is not known to be evaluated or its dtype has no host arithmetic here."""
+    e = _views.host_cache.get(id(x))
+    if e is None or e[1] is not a or e[0]() is not x:
+        if x._dtype not in _HOST_DTYPES or not _lazy.is_evaluated(a):
+            return None
+        # (``a`` is evaluated: the buffer protocol reads it with no computation). The
+        # entry goes when x does: it holds a's buffer.
+        e = (_weakref.ref(x, functools.partial(_drop_host, id(x))), a, np.asarray(a))
+        _views.host_cache[id(x)] = e
+    return _element(e[2].item(i), x._dtype, x._device)

@@ -355,7 +355,7 @@ def _unfit(v: mx.array, target) -> ValueError:
                       f"shape {tuple(target)}")
 
 
-def _fit(v: mx.array, target) -> mx.array:
+def fit_value(v: mx.array, target) -> mx.array:
     """``v`` without the leading ones NumPy drops, checked to broadcast to ``target``."""
     vshape = tuple(v.shape)
     lead = len(vshape) - len(target)
@@ -378,7 +378,7 @@ def assign(a: mx.array, mkey: tuple, v: mx.array, device) -> mx.array:
     target = None
     if v.ndim:  # (a 0-d value fits every selection)
         target = a[mkey].shape  # MLX's getitem shapes follow NumPy (no evaluation here)
-        v = _fit(v, target)
+        v = fit_value(v, target)
     if builtins.any(isinstance(k, mx.array) for k in mkey):
         if target is None:
             target = a[mkey].shape
@@ -413,3 +413,84 @@ def _broadcast_value(v: mx.array, rest: tuple):
         if n != 1 and n != r:
             return None
     return v
+
+
+def is_basic(mkey: tuple) -> bool:
+    """Whether a translated key is basic indexing (ints, slices, None, ``...``): NumPy
+    then returns a view."""
+    for k in mkey:
+        c = k.__class__
+        if c is not int and c is not slice and k is not None and k is not Ellipsis:
+            return False
+    return True
+
+
+# --- host index data: lists and NumPy arrays --------------------------------------
+
+_HOST = (list, np.ndarray)
+
+
+def has_host(key) -> bool:
+    """Whether ``key`` holds a list or a NumPy array (NumPy's index arrays)."""
+    c = key.__class__
+    if c is list or c is np.ndarray:
+        return True
+    return c is tuple and builtins.any(k.__class__ in _HOST for k in key)
+
+
+def host_keys(shape, key, make):
+    """``key`` with each list or NumPy array made an index Array by ``make(mx_array)``.
+
+    A list is an index array as in NumPy (``x[[1, 2]]``, ``x[[0, 1], [1, 2]]``, nested
+    lists, lists of bools are masks). Its integers are checked against the axis they
+    index here, from host data (no sync point): IndexError as in NumPy.
+    """
+    single = key.__class__ is not tuple
+    items = [key] if single else list(key)
+    hosts = [np.asarray(k) if k.__class__ in _HOST else None for k in items]
+    for h in hosts:
+        if h is not None and h.dtype.kind not in "biu" and h.size:
+            raise IndexError("only integers, slices (`:`), ellipsis (`...`), numpy.newaxis "
+                             "(`None`) and integer or boolean arrays are valid indices")
+    widths = []
+    for k, h in zip(items, hosts):
+        if k is None or k is Ellipsis:
+            widths.append(0)
+        elif h is not None and h.dtype.kind == "b":
+            widths.append(h.ndim)
+        elif isinstance(k, ArrayBase) and k._dtype is _d.bool:
+            widths.append(k.ndim)
+        else:
+            widths.append(1)
+    ndim = len(shape)
+    axis = 0
+    out = []
+    for k, h, w in zip(items, hosts, widths):
+        if k is Ellipsis:
+            axis += builtins.max(ndim - sum(widths), 0)
+        if h is None:
+            out.append(k)
+            axis += w
+            continue
+        if h.dtype.kind == "b":
+            if h.ndim == 0:
+                out.append(builtins.bool(h))
+            else:
+                if tuple(h.shape) != tuple(shape[axis:axis + h.ndim]):
+                    raise IndexError(f"boolean index of shape {h.shape} does not match "
+                                     f"the indexed axes of shape {tuple(shape[axis:axis + w])}")
+                # A mask known on the host: its True positions, with no sync point.
+                out.extend(make(mx.array(i.astype(np.int64)) if i.size
+                                else mx.zeros((0,), dtype=mx.int32)) for i in np.nonzero(h))
+        else:
+            if h.size and axis < ndim:
+                n = shape[axis]
+                lo, hi = int(h.min()), int(h.max())
+                if lo < -n or hi >= n:
+                    bad = lo if lo < -n else hi
+                    raise IndexError(f"index {bad} is out of bounds for axis {axis} with "
+                                     f"size {n}")
+            h = h.astype(np.int64) if h.dtype.kind == "u" or h.size == 0 else h
+            out.append(make(mx.array(h) if h.size else mx.zeros(h.shape, dtype=mx.int32)))
+        axis += w
+    return out[0] if single and len(out) == 1 else tuple(out)

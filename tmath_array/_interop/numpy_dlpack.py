@@ -19,6 +19,7 @@ import numpy as np
 from .._array import core as _core
 from .._array import devices as _devices
 from .._array import dtypes as _d
+from .._array import views as _views
 from .._array.devices import CPU, Device, check_dtype_on_device
 from .._runtime import lazy as _lazy
 
@@ -105,6 +106,12 @@ def to_numpy(x, dtype=None, copy=None) -> np.ndarray:
     if bf16 is not None:
         nd = nd.view(bf16)
     if any(s == 0 and n > 1 for s, n in zip(nd.strides, nd.shape)):
+        nd.flags.writeable = False
+    elif _views.is_view(x) or _views.has_views(x):
+        # Note: a write into MLX's buffer of a view (or of a base with live views) would
+        # reach some of the arrays sharing those elements and not others (each holds
+        # its own MLX array); a read-only export makes such a write an error, never a
+        # silent loss (docs/views.md).
         nd.flags.writeable = False
     if dtype is not None and np.dtype(dtype) != nd.dtype:
         if copy is False:

@@ -89,8 +89,6 @@ NUMPY_ADVICE: dict[str, str] = {
     # memory layout and views
     "ascontiguousarray": "MLX manages memory layout itself: use xp.asarray",
     "asfortranarray": "MLX arrays are row-major: use xp.asarray (xp.transpose for the order)",
-    "shares_memory": "tmath_array has no views: slices and results are new arrays",
-    "may_share_memory": "tmath_array has no views: slices and results are new arrays",
     "lib": "numpy.lib helpers are NumPy's: call them on numpy.asarray(x) (one sync point)",
     # masked arrays and other NumPy submodules
     "ma": "no masked arrays: keep a boolean mask Array and use xp.where(mask, x, fill)",

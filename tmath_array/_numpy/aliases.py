@@ -29,6 +29,7 @@ import mlx.core as mx
 
 from .._array import core as _core
 from .._array import dtypes as _d
+from .._array import views as _views
 from .._standard.creation import asarray, eye
 from .._standard.data_types import astype
 from .._standard.elementwise import (
@@ -324,4 +325,6 @@ def diagonal(a, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Array:
     ax2 = _axis("diagonal", axis2, x.ndim)
     if ax1 == ax2:
         raise ValueError(f"diagonal: axis1 and axis2 cannot be the same (both {ax1})")
-    return _matrix_diagonal(moveaxis(x, (ax1, ax2), (-2, -1)), offset=offset)
+    res = _matrix_diagonal(moveaxis(x, (ax1, ax2), (-2, -1)), offset=offset)
+    # Note: a writable view (PyTorch's diagonal is; NumPy's is a read-only view).
+    return _views.derived(res, x, ("diag", operator.index(offset), ax1, ax2))

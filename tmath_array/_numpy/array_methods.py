@@ -23,6 +23,7 @@ import numpy as np
 
 from .._array import core as _core
 from .._array import dtypes as _d
+from .._array import views as _views
 from .._array.devices import CPU
 from .._interop import numpy_dlpack as _interop
 from .._standard import creation as _cr
@@ -125,6 +126,71 @@ def _cast(name: str, dtype: DType):
     return method
 
 
+def _resize(v: Array, n: builtins.int) -> Array:
+    """The 1-D ``v`` repeated cyclically to ``n`` elements (NumPy's resize)."""
+    reps = -(-n // v.size)
+    return _mf.tile(v, (reps,))[:n] if reps > 1 else v[:n]
+
+
+def _view_dtype(x: Array, dt: DType) -> Array:
+    """``x.view(dtype)``: NumPy's rules for the shape and the layout."""
+    old, new = x.itemsize, _dt.astype(_cr.zeros((), dtype=dt), dt).itemsize
+    if old == new:
+        shape = x.shape
+    else:
+        if x.ndim == 0:
+            raise ValueError("Changing the dtype of a 0d array is only supported if the "
+                             "itemsize is unchanged")
+        if not _views.last_axis_contiguous(x):
+            raise ValueError("To change to a dtype of a different size, the last axis "
+                             "must be contiguous")
+        if (x.shape[-1] * old) % new:
+            raise ValueError("When changing to a larger dtype, its size must be a divisor "
+                             "of the total size in bytes of the last axis of the array.")
+        shape = x.shape[:-1] + (x.shape[-1] * old // new,)
+    res = _core.new(x._array.view(dt._mx), dt, x._device)
+    return _views.derived(res, x, ("dtype", x._dtype._mx, dt._mx, old == new, shape))
+
+
+class FlatIter:
+    """NumPy's ``flatiter``: ``x.flat``. Reads are copies; writes reach ``x``."""
+
+    __slots__ = ("base",)
+
+    def __init__(self, base: Array) -> None:
+        self.base = base
+
+    def _flat(self) -> Array:
+        return _mf.reshape(self.base, (-1,), copy=True)
+
+    def __len__(self) -> builtins.int:
+        return self.base.size
+
+    def __iter__(self):
+        return iter(self._flat())
+
+    def __getitem__(self, key) -> Array:
+        return self._flat()[key]
+
+    def __setitem__(self, key, value) -> None:
+        flat = self._flat()
+        if not isinstance(value, _core.Array):
+            value = _cr.asarray(value, device=flat._device)
+        target = flat[key]
+        if value.size and target.size and value.ndim <= 1 and value.size != target.size:
+            # NumPy's flatiter repeats a shorter (or cuts a longer) sequence of values.
+            value = _resize(_mf.reshape(value, (-1,)), target.size)
+        flat[key] = _dt.astype(value, flat._dtype)
+        _views.commit(self.base, _mf.reshape(flat, self.base.shape)._array)
+
+    def __array__(self, dtype=None, copy=None):
+        return _interop.to_numpy(self._flat(), dtype=dtype, copy=copy)
+
+    def copy(self) -> Array:
+        """The elements as a new 1-D array."""
+        return self._flat()
+
+
 class ArrayMethods:
     """NumPy's ``ndarray`` methods and PyTorch's ``Tensor`` methods (see the module docstring)."""
 
@@ -198,6 +264,111 @@ class ArrayMethods:
         a sync point (a conversion), then a view of MLX's memory."""
         return _interop.to_numpy(self)
 
+    # --- views --------------------------------------------------------------------
+    @property
+    def real(self) -> Array:
+        """The real part, a view: writing to it writes ``x`` (``x`` itself viewed, for a
+        real ``x``), as NumPy's ``x.real``."""
+        if self._dtype is not _d.complex64:
+            return _views.derived(_mf.reshape(self, self.shape, copy=True), self,
+                                  ("reshape", self.shape))
+        return _views.derived(_ew.real(self), self, ("real",))
+
+    @real.setter
+    def real(self, value) -> None:
+        self.real[...] = value
+
+    @property
+    def imag(self) -> Array:
+        """The imaginary part, a view of a complex ``x`` (writing to it writes ``x``).
+
+        Note: for a real ``x``, NumPy returns read-only zeros; here they are zeros of
+        ``x``'s dtype, a new array (writing to it does not reach ``x``, as in NumPy where
+        it cannot).
+        """
+        if self._dtype is not _d.complex64:
+            return _cr.zeros(self.shape, dtype=self._dtype, device=self._device)
+        return _views.derived(_ew.imag(self), self, ("imag",))
+
+    @imag.setter
+    def imag(self, value) -> None:
+        if self._dtype is not _d.complex64:
+            raise TypeError("array does not have imaginary part to set")
+        self.imag[...] = value
+
+    def view(self, *args) -> Array:
+        """A view of ``x``'s elements: ``x.view(dtype)`` reinterprets their bytes as NumPy's
+        ``view``; ``x.view(2, 3)`` / ``x.view((2, 3))`` / ``x.view(-1)`` is PyTorch's
+        ``Tensor.view`` (a reshape that must not copy). Writes through it reach ``x``."""
+        if not args or (len(args) == 1 and args[0] is None):
+            return _views.derived(_mf.reshape(self, self.shape, copy=True), self,
+                                  ("reshape", self.shape))
+        if len(args) == 1 and not isinstance(args[0], (builtins.int, tuple, list)):
+            return _view_dtype(self, _dtype("view", args[0]))
+        shape = args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
+        shape = _views.checked_shape(self.size, shape)
+        return _mf.reshape(self, shape, copy=False)
+
+    @property
+    def flat(self) -> FlatIter:
+        """A 1-D iterator over ``x`` (NumPy's ``flatiter``): ``x.flat[i]``, ``x.flat[2:5] = v``
+        (writes reach ``x``), ``for v in x.flat``."""
+        return FlatIter(self)
+
+    @flat.setter
+    def flat(self, value) -> None:
+        FlatIter(self)[...] = value
+
+    def repeat(self, repeats, axis=None) -> Array:
+        """Each element repeated ``repeats`` times along ``axis`` (flattened if None), as
+        ``xp.repeat``; ``repeats`` may be an int, a list of ints or an integer array."""
+        if not isinstance(repeats, (builtins.int, _core.Array)):
+            host = np.asarray(repeats)
+            if host.dtype.kind not in "iu":
+                raise TypeError(f"repeat: repeats must be integers, got {host.dtype}")
+            repeats = _cr.asarray(host.astype(np.int64), device=self._device)
+        return _mf.repeat(self, repeats, axis=axis)
+
+    def put(self, indices, values, mode: str = "raise") -> None:
+        """``x.flat[indices] = values`` in place, ``values`` repeated as needed (NumPy's
+        ``put``). ``mode="raise"`` checks Python and NumPy indices; integer arrays are
+        clamped into range lazily, as ``mode="clip"`` does (docs/indexing.md);
+        ``mode="wrap"`` wraps them."""
+        if mode not in ("raise", "wrap", "clip"):
+            raise ValueError(f"put: mode must be 'raise', 'wrap' or 'clip', got {mode!r}")
+        n = self.size
+        if isinstance(indices, _core.Array):
+            idx = indices
+            if mode == "wrap":
+                idx = _ew.remainder(_dt.astype(idx, _d.int64), n)
+        else:
+            host = np.asarray(indices)
+            if host.dtype.kind not in "iu" and host.size:
+                raise TypeError(f"put: indices must be integers, got {host.dtype}")
+            host = host.astype(np.int64).reshape(-1)
+            if mode == "wrap" and n:
+                host = host % n
+            elif mode == "clip":
+                host = np.clip(host, 0, builtins.max(n - 1, 0))
+            elif host.size and (host.min() < -n or host.max() >= n):
+                bad = host[(host < -n) | (host >= n)][0]
+                raise IndexError(f"index {bad} is out of bounds for axis 0 with size {n}")
+            idx = _cr.asarray(host, device=self._device)
+        idx = _mf.reshape(idx, (-1,))
+        if idx.size == 0:
+            return
+        vals = values if isinstance(values, _core.Array) else _cr.asarray(
+            values, device=self._device)
+        vals = _mf.reshape(vals, (-1,))
+        if vals.size == 0:
+            raise ValueError("put: cannot put an empty sequence of values")
+        if vals.size != idx.size:
+            vals = _resize(vals, idx.size)
+        vals = _dt.astype(vals, self._dtype)  # NumPy casts the values (unsafe casting)
+        flat = _mf.reshape(self, (-1,), copy=True)
+        flat[idx] = vals
+        _views.commit(self, _mf.reshape(flat, self.shape)._array)
+
     # --- shape --------------------------------------------------------------------
     def reshape(self, *shape, order: str = "C", copy: builtins.bool | None = None) -> Array:
         """``x`` with a new shape: ``x.reshape(2, 3)`` or ``x.reshape((2, 3))``; one size may
@@ -228,11 +399,13 @@ class ArrayMethods:
         return _npshape.swapaxes(self, axis1, axis2)
 
     def flatten(self, order: str = "C") -> Array:
-        """``x`` as a one-dimensional array (``order="F"``: column by column)."""
+        """A one-dimensional copy of ``x`` (``order="F"``: column by column); never a view,
+        as in NumPy (``ravel`` is one where it can be)."""
         if isinstance(order, builtins.int):
             raise TypeError("flatten: order must be a str: NumPy's flatten has no start axis "
                             "(PyTorch's x.flatten(d) is x.reshape(*x.shape[:d], -1))")
-        return self.ravel(order)
+        flat = self.ravel(order)
+        return flat if flat.base is None and flat is not self else _cr.asarray(flat, copy=True)
 
     def ravel(self, order: str = "C") -> Array:
         """``x`` as a one-dimensional array (``order="F"``: column by column; ``xp.ravel``)."""

@@ -21,6 +21,7 @@ import numpy as np
 
 from .._array import core as _core
 from .._array import dtypes as _d
+from .._array import views as _views
 from .._array.devices import to_device
 from .._standard.creation import _check_dtype, _check_shape, _full, asarray, linspace
 from .._standard.data_types import astype
@@ -183,7 +184,8 @@ def ravel(a, order: str = "C") -> Array:
     elif order not in ("C", "A", "K"):
         raise ValueError(f"ravel: order must be 'C', 'F', 'A' or 'K', got {order!r}")
     # Note: MLX arrays are always laid out row-major, so 'A' and 'K' read as 'C'.
-    return reshape(x, (-1,))
+    # NumPy's rule: a view of a C-contiguous array, else a copy.
+    return reshape(x, (-1,), copy=None if _views.is_contiguous(x) else True)
 
 
 def fliplr(m) -> Array:

@@ -14,6 +14,7 @@ import os
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Iterator, Mapping
 
 import mlx.core as mx
@@ -91,6 +92,27 @@ def materialize(reason: str, *arrays: mx.array) -> None:
         if str(e).startswith("There is no Stream"):
             raise _other_thread(e) from e
         raise
+    if len(evaluated) > 4096:
+        evaluated.clear()  # (a cache: forgetting only makes element reads slower)
+    for a in arrays:
+        evaluated[id(a)] = weakref.ref(a)
+
+
+# MLX arrays known to be evaluated (by a sync point above): id -> weak reference. Element
+# reads of such arrays come from a host copy without a sync point (see _array/array.py).
+# An array updated in place (MLX's __setitem__) is dropped with forget().
+evaluated: dict[int, weakref.ref] = {}
+
+
+def is_evaluated(a: mx.array) -> bool:
+    """Whether ``a`` was evaluated at a sync point (and not changed since)."""
+    w = evaluated.get(id(a))
+    return w is not None and w() is a
+
+
+def forget(a: mx.array) -> None:
+    """``a`` (an MLX array object) is about to change in place: no longer evaluated."""
+    evaluated.pop(id(a), None)
 
 
 class _ThreadEnd:

@@ -12,6 +12,7 @@ import mlx.core as mx
 
 from .._array import core as _core
 from .._array import dtypes as _d
+from .._array import views as _views
 from .._runtime import compile_cache as _compile
 from .._runtime import memory as _memory
 
@@ -136,7 +137,9 @@ def matrix_transpose(x: Array, /) -> Array:
     _core.check_array("matrix_transpose", x)
     if x.ndim < 2:
         raise ValueError("matrix_transpose: x must have at least two dimensions")
-    return _core.new(mx.swapaxes(x._array, -1, -2, stream=x._device._s), x._dtype, x._device)
+    n = x.ndim
+    res = _core.new(mx.swapaxes(x._array, -1, -2, stream=x._device._s), x._dtype, x._device)
+    return _views.derived(res, x, ("perm", tuple(range(n - 2)) + (n - 1, n - 2)))
 
 
 def _tensordot_axes(axes, n1: int, n2: int) -> tuple[tuple[int, ...], tuple[int, ...]]:

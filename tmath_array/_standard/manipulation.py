@@ -12,6 +12,7 @@ import numpy as np
 
 from .._array import core as _core
 from .._array import dtypes as _d
+from .._array import views as _views
 from .._runtime import lazy as _lazy
 from .._runtime import memory as _memory
 
@@ -48,8 +49,14 @@ def reshape(x: Array, /, shape: tuple[int, ...], *, copy: bool | None = None) ->
         raise ValueError(f"reshape: cannot reshape an array of size {size} into {shape}")
     out = mx.reshape(x._array, shape, stream=x._device._s)
     if copy:
-        out = mx.array(out)
-    return _core.new(out, x._dtype, x._device)
+        return _core.new(mx.array(out), x._dtype, x._device)
+    res = _core.new(mx.array(out) if out is x._array else out, x._dtype, x._device)
+    if _views.reshape_is_view(x, shape):  # NumPy's rule: a view when the strides allow
+        return _views.derived(res, x, ("reshape", shape))
+    if copy is False:
+        raise ValueError(f"reshape: x (a view whose layout does not allow it) cannot take "
+                         f"shape {shape} without a copy, but copy=False was given")
+    return res
 
 
 def _shape_tuple(name: str, shape) -> tuple:
@@ -198,9 +205,9 @@ def expand_dims(x: Array, /, axis: int | tuple[int, ...]) -> Array:
     _core.check_array("expand_dims", x)
     n_new = len(axis) if isinstance(axis, (tuple, list)) else 1
     axes = _axes("expand_dims", axis, x.ndim + n_new)
-    if not axes:
-        return _fresh(x, x._array)
-    return _fresh(x, mx.expand_dims(x._array, sorted(axes), stream=x._device._s))
+    res = _fresh(x, mx.expand_dims(x._array, sorted(axes), stream=x._device._s)
+                 if axes else x._array)
+    return _views.derived(res, x, ("reshape", res.shape))
 
 
 def squeeze(x: Array, /, axis: int | tuple[int, ...]) -> Array:
@@ -214,18 +221,17 @@ def squeeze(x: Array, /, axis: int | tuple[int, ...]) -> Array:
     for ax in axes:
         if x.shape[ax] != 1:
             raise ValueError(f"squeeze: axis {ax} has size {x.shape[ax]}, not 1")
-    if not axes:
-        return _fresh(x, x._array)
-    return _fresh(x, mx.squeeze(x._array, axes, stream=x._device._s))
+    res = _fresh(x, mx.squeeze(x._array, axes, stream=x._device._s) if axes else x._array)
+    return _views.derived(res, x, ("reshape", res.shape))
 
 
 def flip(x: Array, /, *, axis: int | tuple[int, ...] | None = None) -> Array:
     """``x`` with the order of elements reversed along ``axis`` (all axes by default)."""
     _core.check_array("flip", x)
     axes = tuple(range(x.ndim)) if axis is None else _axes("flip", axis, x.ndim)
-    if not axes:
-        return _fresh(x, x._array)
-    return _fresh(x, mx.flip(x._array, axes, stream=x._device._s))
+    res = _fresh(x, mx.flip(x._array, axes, stream=x._device._s) if axes else x._array)
+    key = tuple(slice(None, None, -1) if i in axes else slice(None) for i in range(x.ndim))
+    return _views.derived(res, x, ("key", key))
 
 
 def permute_dims(x: Array, /, axes: tuple[int, ...]) -> Array:
@@ -240,7 +246,8 @@ def permute_dims(x: Array, /, axes: tuple[int, ...]) -> Array:
         raise ValueError(f"permute_dims: axes {axes} do not match an array of dimension "
                          f"{x.ndim}")
     perm = _axes("permute_dims", axes, x.ndim)
-    return _fresh(x, mx.transpose(x._array, perm, stream=x._device._s))
+    res = _fresh(x, mx.transpose(x._array, perm, stream=x._device._s))
+    return _views.derived(res, x, ("perm", tuple(perm)))
 
 
 def moveaxis(x: Array, source: int | tuple[int, ...], destination: int | tuple[int, ...],
@@ -259,7 +266,8 @@ def moveaxis(x: Array, source: int | tuple[int, ...], destination: int | tuple[i
     order = [n for n in range(x.ndim) if n not in src]
     for d, s in sorted(zip(dst, src)):
         order.insert(d, s)
-    return _fresh(x, mx.transpose(x._array, order, stream=x._device._s))
+    res = _fresh(x, mx.transpose(x._array, order, stream=x._device._s))
+    return _views.derived(res, x, ("perm", tuple(order)))
 
 
 def roll(x: Array, /, shift: int | tuple[int, ...], *,
