@@ -178,7 +178,7 @@ def _doc_sync_table() -> dict[str, str]:
     text = (ROOT / "docs" / "laziness.md").read_text()
     section = text.split("## Sync points", 1)[1].split("\n## ", 1)[0]
     rows = {}
-    for m in re.finditer(r"^\| `(.+?)` \| `([a-z-]+)` \|", section, re.M):
+    for m in re.finditer(r"^\| `(.+?)` \| `([a-z-]+)`[^|]*\|", section, re.M):
         rows[m.group(1)] = m.group(2)
     return rows
 
