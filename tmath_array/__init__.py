@@ -289,6 +289,20 @@ from ._numpy.stats import (
     ptp,
 )
 
+# NumPy functions real scripts use (docs/numpy.md, "Functions of NumPy scripts").
+# isort: split
+from ._numpy.calculus import convolve, correlate, cross, gradient, trapezoid
+from ._numpy.selecting import (
+    argpartition,
+    choose,
+    digitize,
+    lexsort,
+    partition,
+    ravel_multi_index,
+    select,
+    unravel_index,
+)
+
 __all__ = [
     "__array_api_version__",
     "__array_namespace_info__",
@@ -360,6 +374,10 @@ __all__ = [
     "average", "corrcoef", "cov", "median", "nanmax", "nanmean", "nanmedian", "nanmin",
     "nanstd", "nansum", "nanvar", "percentile", "ptp", "quantile",
     "argwhere", "bincount", "flatnonzero", "histogram", "unique",
+    # NumPy functions of NumPy scripts (docs/numpy.md)
+    "convolve", "correlate", "cross", "gradient", "trapezoid",
+    "argpartition", "choose", "digitize", "lexsort", "partition", "ravel_multi_index",
+    "select", "unravel_index",
 ]
 
 

@@ -111,23 +111,10 @@ NUMPY_ADVICE: dict[str, str] = {
                   "'unsigned integer', 'integral', 'real floating', 'complex floating' or "
                   "'numeric'",
     "rollaxis": "use xp.moveaxis(x, axis, start)",
-    "digitize": "use xp.searchsorted(bins, x, side='right') for increasing bins",
-    "select": "use nested xp.where(condition, choice, default)",
-    "choose": "use xp.take / xp.take_along_axis, or nested xp.where",
-    "partition": "use xp.sort (a full sort: the same k-th element)",
-    "argpartition": "use xp.argsort (a full sort: the same k smallest)",
-    "lexsort": "sort by the last key with xp.argsort, then by each earlier key "
-               "(stable sorts keep the order of ties)",
-    "trapezoid": "sum((y[1:] + y[:-1]) / 2 * xp.diff(x)) with xp.sum",
-    "gradient": "central differences from slices: (y[2:] - y[:-2]) / 2, edges from xp.diff",
-    "convolve": "use xp.fft (rfft of both, multiply, irfft) or a sum of shifted slices",
-    "correlate": "use xp.fft (rfft of one, times the conjugate rfft of the other, irfft)",
     "delete": "select what stays: xp.take(x, keep, axis=...) with keep a list of indices",
     "insert": "assemble with xp.concatenate of slices and the new values",
     "trim_zeros": _VIA_NUMPY,
     "setdiff1d": "use x[~xp.isin(x, y)] (one sync point) and xp.unique_values",
     "intersect1d": "use xp.unique_values(x[xp.isin(x, y)]) (sync points: mask, unique)",
     "union1d": "use xp.unique_values(xp.concatenate([x, y], axis=None))",
-    "unravel_index": "divide and take remainders: row = i // ncols, col = i % ncols",
-    "ravel_multi_index": "combine with arithmetic: i = row * ncols + col",
 }

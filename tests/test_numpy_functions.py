@@ -1,0 +1,376 @@
+"""NumPy functions that NumPy scripts use (docs/numpy.md), against NumPy.
+
+NumPy is the oracle. Integer input where NumPy gives float64 is compared as
+float32 (our default float), NumPy's int64 indices as int32. Lazy functions are
+run under a no-sync check; data-dependent ones are checked to sync exactly once.
+"""
+
+from __future__ import annotations
+
+import warnings
+from contextlib import contextmanager
+
+import numpy as np
+import pytest
+from conftest import assert_array_equal, assert_close
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import tmath_array as xp
+from tmath_array._runtime import lazy as _lazy
+
+
+@contextmanager
+def no_sync():
+    before = _lazy.counts()
+    yield
+    assert _lazy.counts() == before
+
+
+@contextmanager
+def syncs(n: int):
+    before = sum(_lazy.counts().values())
+    yield
+    assert sum(_lazy.counts().values()) - before == n
+
+
+def np_call(fn, *args, **kwargs):
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        return fn(*args, **kwargs)
+
+
+INT_NAMES = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")
+REAL_NAMES = INT_NAMES + ("float32", "float64")
+
+
+def small_arrays(names=REAL_NAMES, min_dims=1, max_dims=3, min_side=1, max_side=5,
+                 lo=-20, hi=20):
+    @st.composite
+    def draw(draw):
+        name = draw(st.sampled_from(names))
+        shape = draw(hnp.array_shapes(min_dims=min_dims, max_dims=max_dims,
+                                      min_side=min_side, max_side=max_side))
+        dt = np.dtype(name)
+        if dt.kind in "iu":
+            info = np.iinfo(dt)
+            el = st.integers(max(lo, int(info.min)), min(hi, int(info.max)))
+        else:
+            el = st.floats(lo, hi, width=32 if name == "float32" else 64)
+        return name, draw(hnp.arrays(dt, shape, elements=el))
+    return draw()
+
+
+def float_of(name: str) -> str:
+    return name if name in ("float32", "float64") else "float32"
+
+
+# --- select, choose, digitize -------------------------------------------------------------
+
+@given(case=small_arrays(max_dims=2), k=st.integers(1, 3))
+def test_select_matches_numpy(case, k):
+    name, a = case
+    conds = [a > t for t in (-5, 0, 5)[:k]]
+    choices = [a * (i + 1) for i in range(k)]
+    with no_sync():
+        got = xp.select([xp.asarray(c) for c in conds],
+                        [xp.asarray(c) for c in choices], 7)
+    assert_array_equal(got, np.select(conds, choices, 7))
+
+
+def test_select_errors_and_broadcasting():
+    x = xp.arange(6)
+    assert_array_equal(xp.select([x < 2, x > 3], [x, 10], default=-1),
+                       np.select([np.arange(6) < 2, np.arange(6) > 3], [np.arange(6), 10], -1)
+                       .astype(np.int32))
+    with pytest.raises(ValueError):
+        xp.select([x < 2], [x, x])
+    with pytest.raises(ValueError):
+        xp.select([], [])
+    with pytest.raises(TypeError):
+        xp.select([x], [x])
+
+
+@given(n=st.integers(1, 4), shape=hnp.array_shapes(min_dims=1, max_dims=2, max_side=4),
+       data=st.data())
+def test_choose_matches_numpy(n, shape, data):
+    idx = data.draw(hnp.arrays(np.int32, shape, elements=st.integers(0, n - 1)))
+    choices = [np.arange(np.prod(shape), dtype=np.float32).reshape(shape) * (i + 1)
+               for i in range(n)]
+    with no_sync():
+        got = xp.choose(xp.asarray(idx), [xp.asarray(c) for c in choices])
+    assert_array_equal(got, np.choose(idx, choices))
+    wrapped = idx + 2 * n
+    assert_array_equal(xp.choose(xp.asarray(wrapped), [xp.asarray(c) for c in choices],
+                                 mode="wrap"), np.choose(wrapped, choices, mode="wrap"))
+    assert_array_equal(xp.choose(xp.asarray(wrapped), [xp.asarray(c) for c in choices],
+                                 mode="clip"), np.choose(wrapped, choices, mode="clip"))
+
+
+def test_choose_errors():
+    with pytest.raises(ValueError):
+        xp.choose([0, 3], [[1, 2], [3, 4]])
+    with pytest.raises(TypeError):
+        xp.choose(xp.asarray([0.5]), [xp.asarray([1.0])])
+    with pytest.raises(ValueError):
+        xp.choose(xp.asarray([0]), [xp.asarray([1.0])], mode="bad")
+
+
+@given(case=small_arrays(("float32", "float64", "int32", "int64"), max_dims=2),
+       bins=st.lists(st.integers(-20, 20), min_size=1, max_size=6),
+       right=st.booleans(), decreasing=st.booleans())
+def test_digitize_matches_numpy(case, bins, right, decreasing):
+    name, a = case
+    b = np.array(sorted(bins, reverse=decreasing), dtype=np.float64)
+    with no_sync():
+        got = xp.digitize(xp.asarray(a), xp.asarray(b), right=right)
+    assert_array_equal(got, np.digitize(a, b, right=right).astype(np.int32))
+    assert_array_equal(xp.digitize(xp.asarray(a), b.tolist(), right),
+                       np.digitize(a, b, right).astype(np.int32))
+
+
+def test_digitize_nan_and_errors():
+    a = np.array([np.nan, -1.0, 2.0, np.inf], dtype=np.float32)
+    assert_array_equal(xp.digitize(xp.asarray(a), [0.0, 1.0, 3.0]),
+                       np.digitize(a, [0.0, 1.0, 3.0]).astype(np.int32))
+    with pytest.raises(ValueError):
+        xp.digitize(xp.asarray(a), [0.0, 3.0, 1.0])
+    with pytest.raises(ValueError):
+        xp.digitize(xp.asarray(a), [[0.0, 1.0]])
+    with pytest.raises(TypeError):
+        xp.digitize(xp.asarray([1j]), [0.0, 1.0])
+
+
+# --- partition, argpartition, lexsort ---------------------------------------------------
+
+@given(case=small_arrays(max_dims=3), data=st.data())
+def test_partition_kth_elements_match_numpy(case, data):
+    name, a = case
+    axis = data.draw(st.sampled_from([None, *range(-a.ndim, a.ndim)]))
+    n = a.size if axis is None else a.shape[axis]
+    kth = data.draw(st.lists(st.integers(-n, n - 1), min_size=1, max_size=3))
+    with no_sync():
+        p = xp.partition(xp.asarray(a), kth, axis=axis)
+        ip = xp.argpartition(xp.asarray(a), kth, axis=axis)
+    expected = np.partition(a, kth, axis=axis)
+    got = np.asarray(p)
+    ax = 0 if axis is None else axis % a.ndim
+    for k in kth:
+        np.testing.assert_array_equal(np.take(got, k, axis=ax), np.take(expected, k, axis=ax))
+    assert got.dtype == a.dtype and got.shape == expected.shape
+    # The indices pick the same values.
+    src = a.reshape(-1) if axis is None else a
+    picked = np.take_along_axis(src, np.asarray(ip).astype(np.int64), axis=ax)
+    np.testing.assert_array_equal(picked, got)
+    assert np.asarray(ip).dtype == np.int32
+
+
+def test_partition_errors():
+    x = xp.asarray([3, 1, 2])
+    with pytest.raises(ValueError):
+        xp.partition(x, 3)
+    with pytest.raises(ValueError):
+        xp.argpartition(x, -4)
+    with pytest.raises(TypeError):
+        xp.partition(x, 1.5)
+    with pytest.raises(IndexError):
+        xp.partition(x, 1, axis=1)
+
+
+@given(n=st.integers(1, 4), size=st.integers(0, 12), data=st.data())
+def test_lexsort_matches_numpy(n, size, data):
+    keys = [data.draw(hnp.arrays(np.int32, (size,), elements=st.integers(0, 3)))
+            for _ in range(n)]
+    with no_sync():
+        got = xp.lexsort([xp.asarray(k) for k in keys])
+    assert_array_equal(got, np.lexsort(keys).astype(np.int32))
+    assert_array_equal(xp.lexsort(xp.asarray(np.stack(keys))),
+                       np.lexsort(np.stack(keys)).astype(np.int32))
+
+
+def test_lexsort_axis_floats_and_errors():
+    rng = np.random.default_rng(0)
+    k1 = rng.integers(0, 3, (4, 6)).astype(np.float32)
+    k2 = rng.normal(size=(4, 6)).astype(np.float32)
+    k2[0, 0] = np.nan
+    for axis in (0, 1, -1):
+        assert_array_equal(xp.lexsort([xp.asarray(k2), xp.asarray(k1)], axis=axis),
+                           np.lexsort([k2, k1], axis=axis).astype(np.int32))
+    with pytest.raises(ValueError):
+        xp.lexsort([xp.asarray([1, 2]), xp.asarray([1, 2, 3])])
+    with pytest.raises(TypeError):
+        xp.lexsort([])
+
+
+# --- unravel_index, ravel_multi_index ----------------------------------------------------
+
+@given(shape=hnp.array_shapes(min_dims=1, max_dims=4, max_side=5), order=st.sampled_from("CF"),
+       data=st.data())
+def test_unravel_ravel_roundtrip_matches_numpy(shape, order, data):
+    size = int(np.prod(shape))
+    idx = data.draw(hnp.arrays(np.int64, data.draw(hnp.array_shapes(min_dims=0, max_dims=2)),
+                               elements=st.integers(0, size - 1)))
+    with no_sync():
+        coords = xp.unravel_index(xp.asarray(idx), shape, order=order)
+        back = xp.ravel_multi_index(coords, shape, order=order)
+    expected = np.unravel_index(idx, shape, order=order)
+    assert len(coords) == len(expected)
+    for g, e in zip(coords, expected):
+        assert_array_equal(g, np.asarray(e).astype(np.int32))
+    assert_array_equal(back, idx.astype(np.int32))
+    assert_array_equal(xp.unravel_index(idx.tolist(), shape, order)[0],
+                       np.asarray(expected[0]).astype(np.int32))
+
+
+def test_ravel_multi_index_modes_and_errors():
+    coords = np.array([[3, 6, 6], [4, 5, 1]])
+    for mode in ("wrap", "clip", ("clip", "wrap")):
+        big = coords * 3 - 4
+        assert_array_equal(xp.ravel_multi_index(xp.asarray(big), (7, 6), mode=mode),
+                           np.ravel_multi_index(big, (7, 6), mode=mode).astype(np.int32))
+    with pytest.raises(ValueError):
+        xp.ravel_multi_index([[7], [0]], (7, 6))
+    with pytest.raises(ValueError):
+        xp.ravel_multi_index([[1]], (7, 6))
+    with pytest.raises(ValueError):
+        xp.unravel_index(42, (7, 6))
+    with pytest.raises(ValueError):
+        xp.unravel_index(-1, (7, 6))
+    with pytest.raises(TypeError):
+        xp.unravel_index(xp.asarray([1.0]), (7, 6))
+    with pytest.raises(ValueError):
+        xp.unravel_index(1, (2, 3), order="K")
+
+
+# --- gradient, trapezoid ----------------------------------------------------------------
+
+@given(case=small_arrays(("float32", "float64", "int32", "int16"), max_dims=3, min_side=3),
+       edge_order=st.sampled_from([1, 2]), data=st.data())
+def test_gradient_matches_numpy(case, edge_order, data):
+    name, a = case
+    axis = data.draw(st.sampled_from([None, *range(a.ndim)]))
+    spacing = data.draw(st.sampled_from(["none", "scalar", "coords"]))
+    axes = range(a.ndim) if axis is None else [axis]
+    if spacing == "none":
+        args = ()
+    elif spacing == "scalar":
+        args = (0.5,)
+    else:
+        args = tuple(np.cumsum(np.linspace(0.5, 2.0, a.shape[ax])) for ax in axes)
+    with no_sync():
+        got = xp.gradient(xp.asarray(a), *[xp.asarray(v) if isinstance(v, np.ndarray) else v
+                                           for v in args], axis=axis, edge_order=edge_order)
+    expected = np_call(np.gradient, a.astype(np.float64), *args, axis=axis,
+                       edge_order=edge_order)
+    out = float_of(name)
+    if isinstance(expected, tuple):
+        assert isinstance(got, tuple) and len(got) == len(expected)
+    else:
+        got, expected = (got,), (expected,)
+    for g, e in zip(got, expected):
+        scale = max(1.0, float(np.max(np.abs(e))) if e.size else 1.0)
+        assert_close(g, e.astype(out), rtol=1e-5 if out == "float32" else 1e-10,
+                     atol=1e-5 * scale if out == "float32" else 1e-10 * scale, dtype=out)
+
+
+def test_gradient_errors_and_complex():
+    z = np.array([1 + 1j, 2 - 1j, 4 + 0j, 7 + 2j], dtype=np.complex64)
+    assert_close(xp.gradient(xp.asarray(z)), np.gradient(z), rtol=1e-6)
+    with pytest.raises(ValueError):
+        xp.gradient(xp.asarray([1.0, 2.0]), edge_order=2)
+    with pytest.raises(ValueError):
+        xp.gradient(xp.asarray([1.0, 2.0, 3.0]), xp.asarray([1.0, 2.0]))
+    with pytest.raises(TypeError):
+        xp.gradient(xp.ones((3, 3)), 1.0, 2.0, 3.0)
+    with pytest.raises(ValueError):
+        xp.gradient(xp.asarray([1.0, 2.0, 3.0]), edge_order=3)
+    with pytest.raises(TypeError):
+        xp.gradient(xp.asarray([True, False, True]))
+
+
+@given(case=small_arrays(("float32", "float64", "int32", "uint8"), max_dims=3), data=st.data())
+def test_trapezoid_matches_numpy(case, data):
+    name, a = case
+    axis = data.draw(st.integers(-a.ndim, a.ndim - 1))
+    how = data.draw(st.sampled_from(["dx", "x1d", "xnd"]))
+    kw = {"dx": 0.25} if how == "dx" else {}
+    if how == "x1d":
+        kw["x"] = np.cumsum(np.arange(1.0, a.shape[axis] + 1)).astype(np.float32)
+    elif how == "xnd":
+        kw["x"] = (np.cumsum(np.ones(a.shape), axis=axis) * 0.5).astype(np.float32)
+    with no_sync():
+        got = xp.trapezoid(xp.asarray(a), **{k: xp.asarray(v) if isinstance(v, np.ndarray)
+                                             else v for k, v in kw.items()}, axis=axis)
+    expected = np.trapezoid(a.astype(np.float64), **kw, axis=axis)
+    out = float_of(name)
+    assert_close(got, np.asarray(expected).astype(out), rtol=1e-5 if out == "float32" else 1e-10,
+                 atol=1e-3, dtype=out)
+
+
+def test_trapezoid_errors():
+    with pytest.raises(ValueError):
+        xp.trapezoid(xp.asarray([1.0, 2.0, 3.0]), x=xp.asarray([1.0, 2.0]))
+    with pytest.raises(IndexError):
+        xp.trapezoid(xp.asarray([1.0, 2.0]), axis=1)
+
+
+# --- convolve, correlate, cross ----------------------------------------------------------
+
+@given(name=st.sampled_from(["float32", "float64", "int32", "int64", "uint8", "complex64"]),
+       n=st.integers(1, 9), m=st.integers(1, 9), mode=st.sampled_from(["full", "same", "valid"]),
+       fn=st.sampled_from(["convolve", "correlate"]), data=st.data())
+def test_convolve_correlate_match_numpy(name, n, m, mode, fn, data):
+    el = st.integers(0, 5) if name == "uint8" else st.integers(-5, 5)
+    a = data.draw(hnp.arrays(np.int64, (n,), elements=el))
+    v = data.draw(hnp.arrays(np.int64, (m,), elements=el))
+    if name == "complex64":
+        a, v = a + 1j * a[::-1], v - 2j
+    a, v = a.astype(name), v.astype(name)
+    with no_sync():
+        got = getattr(xp, fn)(xp.asarray(a), xp.asarray(v), mode)
+    expected = getattr(np, fn)(a, v, mode)
+    if name in ("float32", "complex64"):
+        assert_close(got, expected.astype(name), rtol=1e-5, atol=1e-4)
+    else:
+        assert_array_equal(got, expected)
+
+
+def test_convolve_errors_and_lists():
+    assert_close(xp.convolve([1.0, 2.0, 3.0], [0.0, 1.0, 0.5]),
+                 np.convolve([1.0, 2.0, 3.0], [0.0, 1.0, 0.5]).astype(np.float32))
+    with pytest.raises(ValueError):
+        xp.convolve(xp.asarray([]), xp.asarray([1.0]))
+    with pytest.raises(ValueError):
+        xp.correlate(xp.asarray([1.0]), xp.asarray([1.0]), mode="bad")
+    with pytest.raises(ValueError):
+        xp.convolve(xp.ones((2, 2)), xp.ones(2))
+
+
+@given(name=st.sampled_from(["float32", "float64", "int32", "int64"]),
+       lead=hnp.array_shapes(min_dims=0, max_dims=2, max_side=3), data=st.data())
+def test_cross_matches_numpy(name, lead, data):
+    el = st.integers(-9, 9)
+    a = data.draw(hnp.arrays(np.int64, (*lead, 3), elements=el)).astype(name)
+    b = data.draw(hnp.arrays(np.int64, (3,), elements=el)).astype(name)
+    with no_sync():
+        got = xp.cross(xp.asarray(a), xp.asarray(b))
+    assert_array_equal(got, np.cross(a, b))
+    if a.ndim >= 2:
+        at = np.moveaxis(a, -1, 0)
+        assert_array_equal(xp.cross(xp.asarray(at), xp.asarray(b), axisa=0, axisc=0),
+                           np.cross(at, b, axisa=0, axisc=0))
+
+
+def test_cross_two_dimensional_and_errors():
+    with pytest.warns(DeprecationWarning):
+        got = xp.cross(xp.asarray([1.0, 2.0]), xp.asarray([3.0, 4.0]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        assert_close(got, np.asarray(np.cross([1.0, 2.0], [3.0, 4.0]), dtype=np.float32))
+        assert_close(xp.cross(xp.asarray([1.0, 2.0]), xp.asarray([3.0, 4.0, 5.0])),
+                     np.cross([1.0, 2.0], [3.0, 4.0, 5.0]).astype(np.float32))
+    with pytest.raises(ValueError):
+        xp.cross(xp.asarray([1.0, 2.0, 3.0, 4.0]), xp.asarray([1.0, 2.0, 3.0]))
+    with pytest.raises(TypeError):
+        xp.cross(xp.asarray([True, False, True]), xp.asarray([True, False, True]))
