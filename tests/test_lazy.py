@@ -364,6 +364,9 @@ FOREIGN_INPUT = {
     ("_interop/numpy_dlpack.py", "host_view"): "DLPack producers of other libraries",
     ("_interop/torch_tensors.py", "_to_host"): "PyTorch tensors on an accelerator",
     ("_interop/torch_tensors.py", "from_torch"): "PyTorch tensors",
+    ("_numpy/selecting.py", "_host_data"): "Python or NumPy indices, checked on the host",
+    ("_numpy/construct.py", "frombuffer"): "bytes and buffers",
+    ("_numpy/construct.py", "_back"): "the NumPy result of numpy.vectorize",
 }
 
 _EVALUATING_METHODS = {"item", "tolist", "__dlpack__", "__array__"}

@@ -374,3 +374,216 @@ def test_cross_two_dimensional_and_errors():
         xp.cross(xp.asarray([1.0, 2.0, 3.0, 4.0]), xp.asarray([1.0, 2.0, 3.0]))
     with pytest.raises(TypeError):
         xp.cross(xp.asarray([True, False, True]), xp.asarray([True, False, True]))
+
+
+# --- meshgrid, block --------------------------------------------------------------------
+
+@given(sizes=st.lists(st.integers(0, 4), min_size=1, max_size=3),
+       indexing=st.sampled_from(["xy", "ij"]), sparse=st.booleans())
+def test_meshgrid_matches_numpy(sizes, indexing, sparse):
+    vs = [np.arange(n, dtype=np.float32 if i % 2 else np.int32) * (i + 1)
+          for i, n in enumerate(sizes)]
+    with no_sync():
+        got = xp.meshgrid(*[xp.asarray(v) for v in vs], indexing=indexing, sparse=sparse)
+    expected = np.meshgrid(*vs, indexing=indexing, sparse=sparse)
+    assert isinstance(got, tuple) and len(got) == len(expected)
+    for g, e in zip(got, expected):
+        assert_array_equal(g, e)
+
+
+def test_meshgrid_lists_and_errors():
+    got = xp.meshgrid([1, 2, 3], [4, 5])
+    for g, e in zip(got, np.meshgrid([1, 2, 3], [4, 5])):
+        assert_array_equal(g, e.astype(np.int32))
+    with pytest.raises(ValueError):
+        xp.meshgrid(xp.arange(2), indexing="yx")
+    assert xp.meshgrid() == ()
+
+
+def test_block_matches_numpy():
+    a = np.arange(4.0, dtype=np.float32).reshape(2, 2)
+    b = np.ones((2, 3), dtype=np.float32)
+    c = np.full((1, 5), 7.0, dtype=np.float32)
+    cases = [
+        [[a, b], [c]],
+        [a, a],
+        [[a], [a]],
+        [1.0, np.float32(2.0), np.array([3.0, 4.0], dtype=np.float32)],
+        [[[a]], [[a]]],
+        a,
+    ]
+    for case in cases:
+        conv = _nested(case, lambda v: xp.asarray(v) if isinstance(v, np.ndarray) else v)
+        with no_sync():
+            got = xp.block(conv)
+        expected = np.block(case)
+        assert_array_equal(got, expected.astype(np.float32))
+
+
+def _nested(obj, fn):
+    if isinstance(obj, list):
+        return [_nested(o, fn) for o in obj]
+    return fn(obj)
+
+
+def test_block_errors():
+    a = xp.ones((2, 2))
+    with pytest.raises(ValueError):
+        xp.block([[a], a])
+    with pytest.raises(ValueError):
+        xp.block([])
+    with pytest.raises(TypeError):
+        xp.block((a, a))
+    with pytest.raises(ValueError):
+        xp.block([[a, xp.ones((3, 3))]])
+
+
+# --- fromfunction, fromiter, frombuffer, ascontiguousarray -----------------------------
+
+def test_fromfunction_fromiter_frombuffer():
+    with no_sync():
+        got = xp.fromfunction(lambda i, j: i * 10 + j, (3, 4))
+    assert_array_equal(got, np.fromfunction(lambda i, j: i * 10 + j, (3, 4))
+                       .astype(np.float32))
+    assert_array_equal(xp.fromfunction(lambda i, j: i == j, (3, 3), dtype=int),
+                       np.fromfunction(lambda i, j: i == j, (3, 3), dtype=int))
+    assert_array_equal(xp.fromfunction(lambda i: i * 2, 4, dtype=float),
+                       np.fromfunction(lambda i: i * 2, (4,), dtype=float))
+    assert_array_equal(xp.fromiter((i * i for i in range(6)), xp.int32),
+                       np.fromiter((i * i for i in range(6)), np.int32))
+    assert_array_equal(xp.fromiter(iter([1.5, 2.5, 3.5]), float, count=2),
+                       np.fromiter(iter([1.5, 2.5, 3.5]), float, count=2))
+    raw = np.arange(6, dtype=np.float32).tobytes()
+    assert_array_equal(xp.frombuffer(raw, dtype=xp.float32, count=4, offset=4),
+                       np.frombuffer(raw, dtype=np.float32, count=4, offset=4))
+    assert_array_equal(xp.frombuffer(b"\x00" * 16), np.frombuffer(b"\x00" * 16))
+    with pytest.raises(ValueError):
+        xp.frombuffer(b"\x00" * 3, dtype=xp.float32)
+    with pytest.raises(TypeError):
+        xp.fromiter([1, 2], None)
+    for fn in (xp.ascontiguousarray, xp.asfortranarray):
+        assert_array_equal(fn(5), np.ascontiguousarray(5).astype(np.int32))
+        assert_array_equal(fn([[1.0, 2.0]], dtype=xp.float64), np.asfortranarray([[1.0, 2.0]]))
+
+
+# --- apply_along_axis, vectorize -----------------------------------------------------------
+
+@given(case=small_arrays(("float32", "int32"), max_dims=3), data=st.data())
+def test_apply_along_axis_matches_numpy(case, data):
+    name, a = case
+    axis = data.draw(st.integers(-a.ndim, a.ndim - 1))
+    fns = [(lambda r: xp.sum(r), lambda r: np.sum(r)),
+           (lambda r: xp.stack([xp.min(r), xp.max(r)]), lambda r: np.stack([r.min(), r.max()])),
+           (lambda r: xp.outer(r, r), lambda r: np.outer(r, r))]
+    ours, theirs = data.draw(st.sampled_from(fns))
+    with no_sync():
+        got = xp.apply_along_axis(ours, axis, xp.asarray(a))
+    expected = np.apply_along_axis(theirs, axis, a)
+    assert_array_equal(got, expected.astype(np.asarray(got).dtype))
+
+
+def test_apply_along_axis_errors():
+    with pytest.raises(ValueError):
+        xp.apply_along_axis(lambda r: r, 0, xp.ones((3, 0)))
+    with pytest.raises(IndexError):
+        xp.apply_along_axis(lambda r: r, 2, xp.ones((3, 2)))
+
+
+def test_vectorize_matches_numpy_with_one_sync():
+    def f(a, b):
+        return a - b if a > b else a + b
+
+    x = np.array([[1, 5, 3], [4, 2, 6]], dtype=np.int32)
+    with syncs(1):
+        got = xp.vectorize(f)(xp.asarray(x), 3)
+    assert_array_equal(got, np.vectorize(f)(x, 3))
+    g = xp.vectorize(lambda v: (v * 2.0, v > 2), otypes=[xp.float32, xp.bool])
+    g1, g2 = g(xp.asarray(x))
+    e1, e2 = np.vectorize(lambda v: (v * 2.0, v > 2), otypes=[np.float32, bool])(x)
+    assert_array_equal(g1, e1)
+    assert_array_equal(g2, e2)
+
+    @xp.vectorize
+    def h(v, n):
+        return v ** n
+
+    assert_array_equal(h(xp.asarray([1.0, 2.0], dtype=xp.float64), 3),
+                       np.vectorize(lambda v, n: v ** n)(np.array([1.0, 2.0]), 3))
+
+    @xp.vectorize(otypes=[float])
+    def k(v):
+        return v / 2
+
+    assert_array_equal(k(xp.asarray([1, 3])), np.array([0.5, 1.5]))
+    sig = xp.vectorize(lambda r: np.sort(r)[::-1], signature="(n)->(n)")
+    assert_array_equal(sig(xp.asarray(x)), np.sort(x, axis=1)[:, ::-1])
+    with pytest.raises(TypeError):
+        xp.vectorize(lambda v: "s" * int(v), otypes=[object])(xp.asarray([1, 2]))
+
+
+# --- packbits, unpackbits, sliding_window_view -----------------------------------------------
+
+@given(shape=hnp.array_shapes(min_dims=1, max_dims=3, max_side=11), data=st.data(),
+       bitorder=st.sampled_from(["big", "little"]))
+def test_packbits_unpackbits_match_numpy(shape, data, bitorder):
+    a = data.draw(hnp.arrays(np.uint8, shape, elements=st.integers(0, 3)))
+    axis = data.draw(st.sampled_from([None, *range(-a.ndim, a.ndim)]))
+    with no_sync():
+        packed = xp.packbits(xp.asarray(a), axis=axis, bitorder=bitorder)
+    expected = np.packbits(a, axis=axis, bitorder=bitorder)
+    assert_array_equal(packed, expected)
+    n = expected.size if axis is None else expected.shape[axis] * 8
+    count = data.draw(st.sampled_from([None, 0, n // 2, n + 3, -(n // 3)]))
+    with no_sync():
+        un = xp.unpackbits(packed, axis=axis, count=count, bitorder=bitorder)
+    assert_array_equal(un, np.unpackbits(expected, axis=axis, count=count, bitorder=bitorder))
+    assert_array_equal(xp.packbits(xp.asarray(a > 1)), np.packbits(a > 1))
+
+
+def test_packbits_errors():
+    with pytest.raises(TypeError):
+        xp.packbits(xp.asarray([1.0]))
+    with pytest.raises(TypeError):
+        xp.unpackbits(xp.asarray([1], dtype=xp.int32))
+    with pytest.raises(ValueError):
+        xp.unpackbits(xp.asarray([1], dtype=xp.uint8), count=-9)
+    with pytest.raises(ValueError):
+        xp.packbits(xp.asarray([1], dtype=xp.uint8), bitorder="middle")
+
+
+@given(shape=hnp.array_shapes(min_dims=1, max_dims=3, max_side=6), data=st.data())
+def test_sliding_window_view_matches_numpy(shape, data):
+    a = np.arange(int(np.prod(shape)), dtype=np.float32).reshape(shape)
+    axes = data.draw(st.sampled_from([None, 0, -1, (0, -1)]))
+    if axes is None:
+        window = tuple(data.draw(st.integers(0, n)) for n in shape)
+    elif isinstance(axes, int):
+        window = data.draw(st.integers(0, shape[axes]))
+    else:
+        window = tuple(data.draw(st.integers(0, shape[ax])) for ax in axes)
+        if shape[0] - window[0] + 1 < window[1] and a.ndim == 1:
+            window = (window[0], 0)
+    swv = np.lib.stride_tricks.sliding_window_view
+    try:
+        expected = swv(a, window, axis=axes)
+    except ValueError:
+        with pytest.raises(ValueError):
+            xp.lib.stride_tricks.sliding_window_view(xp.asarray(a), window, axis=axes)
+        return
+    with no_sync():
+        got = xp.lib.stride_tricks.sliding_window_view(xp.asarray(a), window, axis=axes)
+    assert_array_equal(got, expected)
+
+
+def test_sliding_window_view_errors():
+    swv = xp.lib.stride_tricks.sliding_window_view
+    with pytest.raises(ValueError):
+        swv(xp.ones(3), 4)
+    with pytest.raises(ValueError):
+        swv(xp.ones((3, 3)), 2)
+    with pytest.raises(ValueError):
+        swv(xp.ones(3), 2, writeable=True)
+    with pytest.raises(ValueError):
+        swv(xp.ones(3), -1)
+    with pytest.raises(AttributeError, match="strides"):
+        xp.lib.stride_tricks.as_strided  # noqa: B018

@@ -22,7 +22,7 @@ from ._numpy import bind as _bind
 _bind.install()
 
 # The extensions (linalg, fft) and xp.random (NumPy's random API), as submodules.
-from . import fft, linalg, random
+from . import fft, lib, linalg, random
 from ._array.array import Array
 from ._array.compile_api import compile, compile_cache_clear, compile_cache_info
 from ._array.devices import Device
@@ -137,7 +137,6 @@ from ._standard.creation import (
     full,
     full_like,
     linspace,
-    meshgrid,
     ones,
     ones_like,
     tril,
@@ -292,6 +291,19 @@ from ._numpy.stats import (
 # NumPy functions real scripts use (docs/numpy.md, "Functions of NumPy scripts").
 # isort: split
 from ._numpy.calculus import convolve, correlate, cross, gradient, trapezoid
+from ._numpy.construct import (
+    apply_along_axis,
+    ascontiguousarray,
+    asfortranarray,
+    block,
+    frombuffer,
+    fromfunction,
+    fromiter,
+    meshgrid,
+    packbits,
+    unpackbits,
+    vectorize,
+)
 from ._numpy.selecting import (
     argpartition,
     choose,
@@ -378,6 +390,8 @@ __all__ = [
     "convolve", "correlate", "cross", "gradient", "trapezoid",
     "argpartition", "choose", "digitize", "lexsort", "partition", "ravel_multi_index",
     "select", "unravel_index",
+    "apply_along_axis", "ascontiguousarray", "asfortranarray", "block", "frombuffer",
+    "fromfunction", "fromiter", "packbits", "unpackbits", "vectorize", "lib",
 ]
 
 

@@ -62,12 +62,7 @@ NUMPY_ADVICE: dict[str, str] = {
     "memmap": "MLX arrays live in memory: map the file with numpy.memmap and convert the "
               "part you need with xp.asarray",
     # Python functions over elements
-    "vectorize": "a Python loop over elements would sync on each: write the function with "
-                 "array operations (they broadcast), and fuse it with xp.compile",
     "frompyfunc": "write the function with array operations; fuse it with xp.compile",
-    "apply_along_axis": "write the function for a whole array with an axis argument "
-                        "(reductions take axis=), or loop over xp.unstack(x, axis=...)",
-    "fromfunction": "call the function on the index grids: f(*xp.indices(shape))",
     "piecewise": "combine the pieces with nested xp.where(condition, a, b)",
     "nditer": "iterate in NumPy over numpy.asarray(x) (one sync point), or use array ops",
     "ndenumerate": "iterate in NumPy over numpy.asarray(x) (one sync point), or use array ops",
@@ -92,11 +87,8 @@ NUMPY_ADVICE: dict[str, str] = {
     "extract": "use x[mask] (one sync point)",
     "resize": "use xp.reshape (same size) or xp.tile and slicing",
     # memory layout and views
-    "ascontiguousarray": "MLX manages memory layout itself: use xp.asarray",
-    "asfortranarray": "MLX arrays are row-major: use xp.asarray (xp.transpose for the order)",
     "shares_memory": "tmath_array has no views: slices and results are new arrays",
     "may_share_memory": "tmath_array has no views: slices and results are new arrays",
-    "lib": "numpy.lib helpers are NumPy's: call them on numpy.asarray(x) (one sync point)",
     # masked arrays and other NumPy submodules
     "ma": "no masked arrays: keep a boolean mask Array and use xp.where(mask, x, fill)",
     "char": _NO_OBJECTS,

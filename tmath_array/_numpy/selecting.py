@@ -49,6 +49,11 @@ def _int(name: str, v, what: str) -> int:
         raise TypeError(f"{name}: {what} must be an int, got {type(v).__name__}") from None
 
 
+def _host_data(v) -> np.ndarray:
+    """Host data (a Python number or sequence, a NumPy array; never an Array) as NumPy."""
+    return np.asarray(v)
+
+
 def _is_python_ints(v) -> bool:
     """Whether ``v`` is host data (an int, a sequence or a NumPy array), not an Array."""
     return not isinstance(v, (_core.Array, mx.array))
@@ -115,7 +120,7 @@ def choose(a, choices, out=None, mode: str = "raise") -> Array:
     if n == 0:
         raise ValueError("choose: choices must not be empty")
     if host and mode == "raise":
-        h = np.asarray(a)
+        h = _host_data(a)
         if h.size and (h.min() < 0 or h.max() >= n):
             raise ValueError("choose: invalid entry in choice array")
     dt = result_type(*cs)
@@ -155,7 +160,7 @@ def digitize(x, bins, right: bool = False) -> Array:
     if b.ndim != 1:
         raise ValueError("digitize: bins must be 1-dimensional")
     if host:
-        h = np.asarray(bins)
+        h = _host_data(bins)
         with np.errstate(invalid="ignore"):
             d = np.diff(h)
         if not (np.all(d >= 0) or np.all(d <= 0)):
@@ -184,8 +189,8 @@ def digitize(x, bins, right: bool = False) -> Array:
 def _kth(name: str, kth, n: int) -> list[int]:
     if isinstance(kth, (_core.Array, mx.array)):
         raise TypeError(f"{name}: kth must be an int or a sequence of ints, not an array")
-    ks = [_int(name, k, "kth") for k in (np.atleast_1d(np.asarray(kth)).tolist()
-                                          if not isinstance(kth, int) else [kth])]
+    ks = [_int(name, k, "kth") for k in ([kth] if isinstance(kth, int) else
+                                          list(_host_data(kth).reshape(-1)))]
     for k in ks:
         if not -n <= k < n:
             raise ValueError(f"{name}: kth(={k}) out of bounds ({n})")
@@ -319,7 +324,7 @@ def unravel_index(indices, shape, order: str = "C") -> tuple[Array, ...]:
     for d in dims:
         size *= d
     if host:
-        h = np.asarray(indices)
+        h = _host_data(indices)
         if h.size and (h.min() < 0 or h.max() >= size):
             bad = h.min() if h.min() < 0 else h.max()
             raise ValueError(f"unravel_index: index {bad} is out of bounds for array with "
@@ -362,7 +367,7 @@ def ravel_multi_index(multi_index, dims, mode="raise", order: str = "C") -> Arra
         if a._dtype not in _CAT["integer"]:
             raise TypeError("ravel_multi_index: only int indices permitted")
         if m == "raise" and _is_python_ints(c):
-            h = np.asarray(c)
+            h = _host_data(c)
             if h.size and (h.min() < 0 or h.max() >= d):
                 raise ValueError("ravel_multi_index: invalid entry in coordinates array")
         arrs.append(a)
