@@ -314,6 +314,17 @@ from ._numpy.selecting import (
     select,
     unravel_index,
 )
+from ._numpy.setops import (
+    delete,
+    ediff1d,
+    in1d,
+    insert,
+    intersect1d,
+    setdiff1d,
+    setxor1d,
+    trim_zeros,
+    union1d,
+)
 
 __all__ = [
     "__array_api_version__",
@@ -392,6 +403,8 @@ __all__ = [
     "select", "unravel_index",
     "apply_along_axis", "ascontiguousarray", "asfortranarray", "block", "frombuffer",
     "fromfunction", "fromiter", "packbits", "unpackbits", "vectorize", "lib",
+    "delete", "ediff1d", "in1d", "insert", "intersect1d", "setdiff1d", "setxor1d",
+    "trim_zeros", "union1d",
 ]
 
 

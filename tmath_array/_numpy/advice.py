@@ -103,10 +103,4 @@ NUMPY_ADVICE: dict[str, str] = {
                   "'unsigned integer', 'integral', 'real floating', 'complex floating' or "
                   "'numeric'",
     "rollaxis": "use xp.moveaxis(x, axis, start)",
-    "delete": "select what stays: xp.take(x, keep, axis=...) with keep a list of indices",
-    "insert": "assemble with xp.concatenate of slices and the new values",
-    "trim_zeros": _VIA_NUMPY,
-    "setdiff1d": "use x[~xp.isin(x, y)] (one sync point) and xp.unique_values",
-    "intersect1d": "use xp.unique_values(x[xp.isin(x, y)]) (sync points: mask, unique)",
-    "union1d": "use xp.unique_values(xp.concatenate([x, y], axis=None))",
 }
