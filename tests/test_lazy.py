@@ -367,6 +367,7 @@ FOREIGN_INPUT = {
     ("_numpy/selecting.py", "_host_data"): "Python or NumPy indices, checked on the host",
     ("_numpy/construct.py", "frombuffer"): "bytes and buffers",
     ("_numpy/construct.py", "_back"): "the NumPy result of numpy.vectorize",
+    ("_numpy/io.py", "_land"): "what NumPy read from a file",
 }
 
 _EVALUATING_METHODS = {"item", "tolist", "__dlpack__", "__array__"}

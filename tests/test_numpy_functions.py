@@ -768,3 +768,124 @@ def test_ediff1d_matches_numpy():
         xp.ediff1d(xp.asarray([1, 2]), to_end=[0.5])
     with pytest.raises(ValueError):
         xp.trim_zeros(xp.asarray([0, 1]), "x")
+
+
+# --- file I/O -----------------------------------------------------------------------------
+
+def test_save_load_roundtrip(tmp_path):
+    a = xp.reshape(xp.arange(6, dtype=xp.float32), (2, 3))
+    b = xp.asarray([1, 2, 3], dtype=xp.int64)
+    with syncs(1):
+        xp.save(tmp_path / "a.npy", a)
+    np.testing.assert_array_equal(np.load(tmp_path / "a.npy"), np.asarray(a))
+    got = xp.load(tmp_path / "a.npy")
+    assert isinstance(got, xp.Array)
+    assert_array_equal(got, np.asarray(a))
+    xp.save(str(tmp_path / "b"), [[1.5, 2.5]])  # NumPy adds .npy; lists are converted
+    assert_array_equal(xp.load(str(tmp_path / "b.npy")), np.array([[1.5, 2.5]], np.float32))
+    with syncs(1):
+        xp.savez(tmp_path / "z.npz", a, bee=b)
+    xp.savez_compressed(tmp_path / "zc.npz", a, bee=b)
+    for name in ("z.npz", "zc.npz"):
+        with xp.load(tmp_path / name) as f:
+            assert sorted(f.files) == ["arr_0", "bee"] and "bee" in f and len(f) == 2
+            assert_array_equal(f["arr_0"], np.asarray(a))
+            assert_array_equal(f["bee"], np.asarray(b))
+        ref = np.load(tmp_path / name)
+        np.testing.assert_array_equal(ref["bee"], np.asarray(b))
+    h = xp.asarray([1.0, 2.0], dtype=xp.bfloat16)
+    xp.save(tmp_path / "h.npy", h)
+    assert np.load(tmp_path / "h.npy").dtype == np.float32
+
+
+def test_load_refuses_objects_and_strings(tmp_path):
+    np.save(tmp_path / "o.npy", np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    with pytest.raises(ValueError):
+        xp.load(tmp_path / "o.npy")
+    with pytest.raises(TypeError):
+        xp.load(tmp_path / "o.npy", allow_pickle=True)
+    np.save(tmp_path / "s.npy", np.array(["ab", "c"]))
+    with pytest.raises(TypeError):
+        xp.load(tmp_path / "s.npy")
+
+
+def test_text_io_matches_numpy(tmp_path):
+    data = np.array([[1.0, 2.5, -3.0], [4.0, 5.0, 6.25]])
+    xp.savetxt(tmp_path / "t.txt", xp.asarray(data), fmt="%.4f", delimiter=",", header="a,b,c")
+    assert (tmp_path / "t.txt").read_text() == _np_text(tmp_path, data, fmt="%.4f",
+                                                        delimiter=",", header="a,b,c")
+    got = xp.loadtxt(tmp_path / "t.txt", delimiter=",")
+    assert_array_equal(got, np.loadtxt(tmp_path / "t.txt", delimiter=","))
+    x, y = xp.loadtxt(tmp_path / "t.txt", delimiter=",", usecols=(0, 2), unpack=True)
+    ex, ey = np.loadtxt(tmp_path / "t.txt", delimiter=",", usecols=(0, 2), unpack=True)
+    assert_array_equal(x, ex)
+    assert_array_equal(y, ey)
+    assert_array_equal(xp.loadtxt(tmp_path / "t.txt", delimiter=",", dtype=xp.float32),
+                       np.loadtxt(tmp_path / "t.txt", delimiter=",", dtype=np.float32))
+    (tmp_path / "m.csv").write_text("x,y\n1,2\n3,\n,6\n")
+    got = xp.genfromtxt(tmp_path / "m.csv", delimiter=",", skip_header=1)
+    assert_array_equal(got, np.genfromtxt(tmp_path / "m.csv", delimiter=",", skip_header=1))
+    got = xp.genfromtxt(tmp_path / "m.csv", delimiter=",", skip_header=1, filling_values=-1)
+    assert_array_equal(got, np.genfromtxt(tmp_path / "m.csv", delimiter=",", skip_header=1,
+                                          filling_values=-1))
+    with pytest.raises(TypeError):
+        xp.genfromtxt(tmp_path / "m.csv", delimiter=",", names=True)
+    with pytest.raises(TypeError):
+        xp.genfromtxt(tmp_path / "m.csv", delimiter=",", usemask=True)
+    raw = np.arange(5, dtype=np.int16)
+    raw.tofile(tmp_path / "r.bin")
+    assert_array_equal(xp.fromfile(tmp_path / "r.bin", dtype=xp.int16), raw)
+
+
+def _np_text(tmp_path, data, **kw):
+    np.savetxt(tmp_path / "ref.txt", data, **kw)
+    return (tmp_path / "ref.txt").read_text()
+
+
+# --- floating-point error state, print options --------------------------------------------
+
+def test_errstate_records_settings_and_restores():
+    assert xp.geterr() == np.geterr()
+    old = xp.seterr(all="ignore")
+    try:
+        assert old == {"divide": "warn", "over": "warn", "under": "ignore", "invalid": "warn"}
+        assert xp.geterr() == dict.fromkeys(("divide", "over", "under", "invalid"), "ignore")
+        with xp.errstate(divide="warn", invalid="print"):
+            assert xp.geterr()["divide"] == "warn" and xp.geterr()["invalid"] == "print"
+            # No error state: results carry inf/NaN, nothing warns (filterwarnings=error).
+            assert_array_equal(xp.asarray([1.0, 0.0]) / 0.0,
+                               np_call(np.divide, np.array([1.0, 0.0], np.float32), 0.0))
+        assert xp.geterr()["divide"] == "ignore"
+    finally:
+        xp.seterr(**old)
+    assert xp.geterr() == old
+
+    @xp.errstate(over="ignore")
+    def f():
+        return xp.geterr()["over"]
+
+    assert f() == "ignore" and xp.geterr()["over"] == "warn"
+    with pytest.raises(ValueError):
+        xp.seterr(divide="loud")
+    with pytest.warns(RuntimeWarning, match="cannot be honoured"):
+        old = xp.seterr(over="raise")
+    xp.seterr(**old)
+    with pytest.warns(RuntimeWarning):
+        xp.errstate(all="raise")
+    assert xp.seterrcall(print) is None and xp.geterrcall() is print
+    xp.seterrcall(None)
+    with pytest.raises(ValueError):
+        xp.seterrcall(42)
+
+
+def test_printoptions_are_numpys():
+    x = xp.asarray([1.0 / 3.0, 2.0])
+    with xp.printoptions(precision=2):
+        assert str(x) == "[0.33 2.  ]"
+        assert xp.get_printoptions()["precision"] == 2
+    old = xp.get_printoptions()
+    xp.set_printoptions(precision=3)
+    try:
+        assert str(x) == str(np.asarray(x))
+    finally:
+        xp.set_printoptions(**old)

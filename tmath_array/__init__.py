@@ -304,6 +304,26 @@ from ._numpy.construct import (
     unpackbits,
     vectorize,
 )
+from ._numpy.fpstate import (
+    errstate,
+    get_printoptions,
+    geterr,
+    geterrcall,
+    printoptions,
+    set_printoptions,
+    seterr,
+    seterrcall,
+)
+from ._numpy.io import (
+    fromfile,
+    genfromtxt,
+    load,
+    loadtxt,
+    save,
+    savetxt,
+    savez,
+    savez_compressed,
+)
 from ._numpy.selecting import (
     argpartition,
     choose,
@@ -405,6 +425,10 @@ __all__ = [
     "fromfunction", "fromiter", "packbits", "unpackbits", "vectorize", "lib",
     "delete", "ediff1d", "in1d", "insert", "intersect1d", "setdiff1d", "setxor1d",
     "trim_zeros", "union1d",
+    "errstate", "get_printoptions", "geterr", "geterrcall", "printoptions",
+    "set_printoptions", "seterr", "seterrcall",
+    "fromfile", "genfromtxt", "load", "loadtxt", "save", "savetxt", "savez",
+    "savez_compressed",
 ]
 
 

@@ -9,13 +9,8 @@ explains the choices.
 
 from __future__ import annotations
 
-_NO_ERROR_STATE = ("MLX has no floating-point error state: results carry inf/NaN, check them "
-                   "with xp.isfinite / xp.isnan")
 _NO_OBJECTS = ("MLX arrays hold numbers only: keep this data in NumPy or Python, and convert "
                "the numeric part with xp.asarray")
-_SAVE = ("no file I/O here: numpy.save(path, numpy.asarray(x)) (one sync point) and "
-         "xp.asarray(numpy.load(path))")
-_LOAD_TEXT = "read with NumPy (numpy.loadtxt / numpy.genfromtxt) and convert with xp.asarray"
 _MATRIX = "use a 2-D Array: @ is the matrix product, x.T the transpose"
 _VIA_NUMPY = "compute it with NumPy on numpy.asarray(x) (one sync point), or with array ops"
 
@@ -51,14 +46,6 @@ NUMPY_ADVICE: dict[str, str] = {
     "asmatrix": _MATRIX,
     "bmat": "build the blocks with xp.concatenate / xp.vstack / xp.hstack; " + _MATRIX,
     # files
-    "save": _SAVE,
-    "savez": "use numpy.savez(path, a=numpy.asarray(a), ...) (one sync point per array)",
-    "savez_compressed": "use numpy.savez_compressed(path, a=numpy.asarray(a), ...)",
-    "load": _SAVE,
-    "savetxt": "use numpy.savetxt(path, numpy.asarray(x)) (one sync point)",
-    "loadtxt": _LOAD_TEXT,
-    "genfromtxt": _LOAD_TEXT,
-    "fromfile": "read with numpy.fromfile and convert with xp.asarray",
     "memmap": "MLX arrays live in memory: map the file with numpy.memmap and convert the "
               "part you need with xp.asarray",
     # Python functions over elements
@@ -66,11 +53,6 @@ NUMPY_ADVICE: dict[str, str] = {
     "piecewise": "combine the pieces with nested xp.where(condition, a, b)",
     "nditer": "iterate in NumPy over numpy.asarray(x) (one sync point), or use array ops",
     "ndenumerate": "iterate in NumPy over numpy.asarray(x) (one sync point), or use array ops",
-    # floating-point error state
-    "errstate": _NO_ERROR_STATE,
-    "seterr": _NO_ERROR_STATE,
-    "geterr": _NO_ERROR_STATE,
-    "seterrcall": _NO_ERROR_STATE,
     # polynomials
     "polyfit": "least squares on the Vandermonde matrix: V = x[:, None] ** "
                "xp.arange(deg, -1, -1, dtype=x.dtype); coef = xp.linalg.pinv(V) @ y",
