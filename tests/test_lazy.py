@@ -368,6 +368,7 @@ FOREIGN_INPUT = {
     ("_numpy/construct.py", "frombuffer"): "bytes and buffers",
     ("_numpy/construct.py", "_back"): "the NumPy result of numpy.vectorize",
     ("_numpy/io.py", "_land"): "what NumPy read from a file",
+    ("_numpy/polynomial.py", "_host_coeffs"): "poly1d coefficients given as Python data",
 }
 
 _EVALUATING_METHODS = {"item", "tolist", "__dlpack__", "__array__"}

@@ -889,3 +889,160 @@ def test_printoptions_are_numpys():
         assert str(x) == str(np.asarray(x))
     finally:
         xp.set_printoptions(**old)
+
+
+# --- polynomials ----------------------------------------------------------------------------
+
+@given(deg=st.integers(0, 4), n=st.integers(6, 30), seed=st.integers(0, 2**16),
+       two_d=st.booleans(), weighted=st.booleans())
+def test_polyfit_polyval_match_numpy(deg, n, seed, two_d, weighted):
+    rng = np.random.default_rng(seed)
+    x = np.sort(rng.uniform(-3, 3, n)).astype(np.float32)
+    y = (rng.normal(size=(n, 2) if two_d else n) + x[:, None] ** 2 if two_d
+         else rng.normal(size=n) + x ** 2).astype(np.float32)
+    w = rng.uniform(0.5, 2, n).astype(np.float32) if weighted else None
+    with no_sync():
+        got = xp.polyfit(xp.asarray(x), xp.asarray(y), deg,
+                         w=None if w is None else xp.asarray(w))
+    expected = np.polyfit(x.astype(np.float64), y.astype(np.float64), deg, w=w)
+    assert_close(got, expected.astype(np.float32), rtol=1e-4, atol=1e-4)
+    if not two_d:
+        with no_sync():
+            val = xp.polyval(got, xp.asarray(x))
+        assert_close(val, np.polyval(expected, x.astype(np.float64)).astype(np.float32),
+                     rtol=1e-4, atol=1e-4)
+
+
+def test_polyfit_full_cov_and_errors():
+    x = np.linspace(0, 10, 25)
+    y = 3 * x ** 2 - 2 * x + 1 + np.sin(x)
+    c, res, rank, sv, rcond = xp.polyfit(xp.asarray(x), xp.asarray(y), 3, full=True)
+    ec, eres, erank, esv, ercond = np.polyfit(x, y, 3, full=True)
+    assert_close(c, ec, rtol=1e-9, atol=1e-10)
+    assert_close(res, eres, rtol=1e-8)
+    assert int(rank) == erank and rcond == pytest.approx(ercond)
+    assert_close(sv, esv, rtol=1e-9)
+    for cov in (True, "unscaled"):
+        c, v = xp.polyfit(xp.asarray(x), xp.asarray(y), 2, cov=cov)
+        ec, ev = np.polyfit(x, y, 2, cov=cov)
+        assert_close(v, ev, rtol=1e-7, atol=1e-12)
+    with pytest.raises(ValueError):
+        xp.polyfit(xp.asarray(x), xp.asarray(y), -1)
+    with pytest.raises(TypeError):
+        xp.polyfit(xp.asarray(x), xp.asarray(y[:-1]), 2)
+    with pytest.raises(TypeError):
+        xp.polyfit(xp.ones((2, 2)), xp.ones(2), 1)
+
+
+def test_roots_and_poly_match_numpy():
+    for p in ([1.0, -3.0, 2.0], [1.0, 0.0, 1.0], [0.0, 0.0, 2.0, -4.0, 0.0, 0.0], [5.0],
+              [1.0, -6.0, 11.0, -6.0]):
+        with syncs(1):
+            got = xp.roots(xp.asarray(p, dtype=xp.float64))
+        expected = np.roots(p)
+        g = np.asarray(got)
+        assert g.shape == expected.shape
+        assert (g.dtype.kind == "c") == (expected.dtype.kind == "c")
+        np.testing.assert_allclose(np.sort_complex(g), np.sort_complex(expected), atol=1e-6)
+    assert_close(xp.poly([1.0, 2.0, 3.0]), np.poly([1.0, 2.0, 3.0]).astype(np.float32))
+    m = np.array([[1.0, 2.0], [3.0, 4.0]])
+    assert_close(xp.poly(xp.asarray(m)), np.poly(m), rtol=1e-9)
+    with pytest.raises(ValueError):
+        xp.roots(xp.ones((2, 2)))
+
+
+def test_poly1d_matches_numpy():
+    p, q = xp.poly1d([1, 2, 3]), np.poly1d([1, 2, 3])
+    assert p.order == q.order == len(p)
+    assert_array_equal(p.coeffs, q.coeffs.astype(np.int32))
+    assert_close(p(xp.asarray([0.5, 2.0])), q([0.5, 2.0]).astype(np.float32))
+    assert str(p) == str(q)
+    for ours, theirs in ((p.deriv(), q.deriv()), (p.integ(), q.integ()), (p * p, q * q),
+                         (p ** 3, q ** 3), (p + [1, 1], q + [1, 1]), (p - 1, q - 1),
+                         (2 * p, 2 * q), (-p, -q), (p.integ(2, k=[1, 2]), q.integ(2, k=[1, 2])),
+                         (xp.poly1d([0, 0, 1, 2]), np.poly1d([0, 0, 1, 2])),
+                         (xp.poly1d([1, 2], r=True), np.poly1d([1, 2], r=True)),
+                         (xp.polyval(p, xp.poly1d([1, 1])), np.polyval(q, np.poly1d([1, 1])))):
+        np.testing.assert_allclose(np.asarray(ours.coeffs), theirs.coeffs, rtol=1e-6)
+    np.testing.assert_allclose(np.sort_complex(np.asarray(p.roots)), np.sort_complex(q.roots),
+                               rtol=1e-6)
+    assert p == xp.poly1d([1, 2, 3]) and p != xp.poly1d([1, 2, 4])
+    assert int(p[0]) == 3 and int(p[2]) == 1 and int(p[7]) == 0
+    quo, rem = xp.poly1d([1.0, -3.0, 2.0]) / xp.poly1d([1.0, -1.0])
+    equo, erem = np.poly1d([1.0, -3.0, 2.0]) / np.poly1d([1.0, -1.0])
+    np.testing.assert_allclose(np.asarray(quo.coeffs), equo.coeffs)
+    np.testing.assert_allclose(np.asarray(rem.coeffs), erem.coeffs)
+    for fn in ("polyadd", "polysub", "polymul"):
+        np.testing.assert_allclose(np.asarray(getattr(xp, fn)([1.0, 2.0], [3.0, 4.0, 5.0])),
+                                   getattr(np, fn)([1.0, 2.0], [3.0, 4.0, 5.0]))
+    np.testing.assert_allclose(np.asarray(xp.polyder([1.0, 2.0, 3.0, 4.0], 2)),
+                               np.polyder([1.0, 2.0, 3.0, 4.0], 2))
+    with pytest.raises(ValueError):
+        xp.poly1d([[1, 2]])
+    with pytest.raises(ValueError):
+        p ** -1
+
+
+@given(kind=st.sampled_from(["Polynomial", "Chebyshev"]), deg=st.integers(0, 6),
+       seed=st.integers(0, 2**16))
+def test_polynomial_classes_match_numpy(kind, deg, seed):
+    rng = np.random.default_rng(seed)
+    x = np.sort(rng.uniform(-2, 5, 40))
+    y = np.exp(x / 3) + np.sin(2 * x) + rng.normal(0, 0.1, 40)
+    ours = getattr(xp.polynomial, kind)
+    theirs = getattr(np.polynomial, kind)
+    with no_sync():
+        p = ours.fit(xp.asarray(x), xp.asarray(y), deg)
+        v = p(xp.asarray(x))
+        dv = p.deriv()(xp.asarray(x))
+        conv = p.convert()
+    q = theirs.fit(x, y, deg)
+    assert_close(p.domain, q.domain)
+    assert_close(p.coef, q.coef, rtol=1e-7, atol=1e-9)
+    assert_close(v, q(x), rtol=1e-9, atol=1e-9)
+    assert_close(dv, q.deriv()(x), rtol=1e-7, atol=1e-8)
+    assert_close(conv.coef, q.convert().coef, rtol=1e-6, atol=1e-6)
+    # float32 data: fitted in float64 on the CPU, so NumPy's float64 fit within float32.
+    p32 = ours.fit(xp.asarray(x.astype(np.float32)), xp.asarray(y.astype(np.float32)), deg)
+    q32 = theirs.fit(x.astype(np.float32).astype(np.float64),
+                     y.astype(np.float32).astype(np.float64), deg)
+    assert_close(p32(xp.asarray(x.astype(np.float32))),
+                 q32(x.astype(np.float32)).astype(np.float32), rtol=1e-4, atol=1e-4)
+
+
+def test_polynomial_module_functions_and_arithmetic():
+    P, C = xp.polynomial.Polynomial, xp.polynomial.Chebyshev
+    NP_, NC = np.polynomial.Polynomial, np.polynomial.Chebyshev
+    for ours, theirs in ((P([1.0, 2.0]) * P([0.0, 1.0, 3.0]), NP_([1.0, 2.0]) * NP_([0.0, 1, 3])),
+                         (C([1.0, 2.0, 3.0]) * C([0.0, 1.0]), NC([1.0, 2, 3]) * NC([0.0, 1])),
+                         (P([1.0, 2.0]) + 3, NP_([1.0, 2.0]) + 3),
+                         (C([1.0, 2.0]) - C([0.5]), NC([1.0, 2.0]) - NC([0.5])),
+                         (P([1.0, 1.0]) ** 3, NP_([1.0, 1.0]) ** 3)):
+        np.testing.assert_allclose(np.asarray(ours.coef), theirs.coef, rtol=1e-6)
+    np.testing.assert_allclose(np.asarray(P([1.0, -3.0, 2.0]).roots()),
+                               NP_([1.0, -3.0, 2.0]).roots(), rtol=1e-6)
+    np.testing.assert_allclose(np.asarray(C([1.0, -3.0, 2.0], domain=[0, 4]).roots()),
+                               NC([1.0, -3.0, 2.0], domain=[0, 4]).roots(), rtol=1e-6)
+    x = np.linspace(-1, 1, 7)
+    c2 = np.array([[1.0, 2.0], [0.5, -1.0], [0.25, 3.0]])
+    npp, npc = np.polynomial.polynomial, np.polynomial.chebyshev
+    xpp, xpc = xp.polynomial.polynomial, xp.polynomial.chebyshev
+    assert_close(xpp.polyval(xp.asarray(x), xp.asarray(c2)), npp.polyval(x, c2), rtol=1e-12)
+    assert_close(xpc.chebval(xp.asarray(x), xp.asarray(c2)), npc.chebval(x, c2), rtol=1e-12)
+    assert_close(xpp.polyvander(xp.asarray(x), 3), npp.polyvander(x, 3), rtol=1e-12)
+    assert_close(xpc.chebvander(xp.asarray(x), 3), npc.chebvander(x, 3), rtol=1e-12)
+    c4 = np.array([1.0, 2.0, 3.0, 4.0])
+    for fn in ("chebder", "cheb2poly", "poly2cheb"):
+        assert_close(getattr(xpc, fn)(xp.asarray(c4)), getattr(npc, fn)(c4), rtol=1e-12)
+    y = np.cos(3 * x)
+    assert_close(xpp.polyfit(xp.asarray(x), xp.asarray(y), [0, 2, 4]),
+                 npp.polyfit(x, y, [0, 2, 4]), rtol=1e-9, atol=1e-12)
+    xs, ys = P([1.0, 2.0], domain=[0, 2]).linspace(5)
+    exs, eys = NP_([1.0, 2.0], domain=[0, 2]).linspace(5)
+    assert_close(xs, exs.astype(np.float32))
+    assert_close(ys, eys.astype(np.float32))
+    assert str(P([1.0, 2.0])) == str(NP_(np.array([1.0, 2.0], dtype=np.float32)))
+    with pytest.raises(TypeError):
+        P([1.0]) + C([1.0])
+    with pytest.raises(ValueError):
+        P([1.0], domain=[0, 1, 2])

@@ -22,7 +22,7 @@ from ._numpy import bind as _bind
 _bind.install()
 
 # The extensions (linalg, fft) and xp.random (NumPy's random API), as submodules.
-from . import fft, lib, linalg, random
+from . import fft, lib, linalg, polynomial, random
 from ._array.array import Array
 from ._array.compile_api import compile, compile_cache_clear, compile_cache_info
 from ._array.devices import Device
@@ -324,6 +324,19 @@ from ._numpy.io import (
     savez,
     savez_compressed,
 )
+from ._numpy.polynomial import (
+    poly,
+    poly1d,
+    polyadd,
+    polyder,
+    polydiv,
+    polyfit,
+    polyint,
+    polymul,
+    polysub,
+    polyval,
+    roots,
+)
 from ._numpy.selecting import (
     argpartition,
     choose,
@@ -429,6 +442,8 @@ __all__ = [
     "set_printoptions", "seterr", "seterrcall",
     "fromfile", "genfromtxt", "load", "loadtxt", "save", "savetxt", "savez",
     "savez_compressed",
+    "poly", "poly1d", "polyadd", "polyder", "polydiv", "polyfit", "polyint", "polymul",
+    "polysub", "polyval", "roots", "polynomial",
 ]
 
 

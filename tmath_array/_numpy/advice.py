@@ -53,13 +53,6 @@ NUMPY_ADVICE: dict[str, str] = {
     "piecewise": "combine the pieces with nested xp.where(condition, a, b)",
     "nditer": "iterate in NumPy over numpy.asarray(x) (one sync point), or use array ops",
     "ndenumerate": "iterate in NumPy over numpy.asarray(x) (one sync point), or use array ops",
-    # polynomials
-    "polyfit": "least squares on the Vandermonde matrix: V = x[:, None] ** "
-               "xp.arange(deg, -1, -1, dtype=x.dtype); coef = xp.linalg.pinv(V) @ y",
-    "polyval": "Horner's rule with array ops: y = c[0]; then y = y * x + c[i] for each "
-               "following coefficient",
-    "poly1d": "keep the coefficients in an Array and evaluate with Horner's rule",
-    "roots": "the eigenvalues of the companion matrix: xp.linalg.eigvals(C)",
     # copying into and out of arrays
     "copyto": "use dst[...] = src (MLX updates dst in place) or xp.where(mask, src, dst)",
     "putmask": "use x[mask] = values, or xp.where(mask, values, x) to stay lazy",
@@ -76,7 +69,6 @@ NUMPY_ADVICE: dict[str, str] = {
     "char": _NO_OBJECTS,
     "rec": _NO_OBJECTS,
     "testing": "use numpy.testing on numpy.asarray(x) (one sync point)",
-    "polynomial": "use numpy.polynomial on numpy.asarray(x); see polyfit/polyval here",
     # functions with a different spelling here
     "row_stack": "use xp.vstack (NumPy deprecated row_stack)",
     "asanyarray": "use xp.asarray",
