@@ -1046,3 +1046,15 @@ def test_polynomial_module_functions_and_arithmetic():
         P([1.0]) + C([1.0])
     with pytest.raises(ValueError):
         P([1.0], domain=[0, 1, 2])
+
+
+def test_tobytes_matches_numpy():
+    a = np.arange(12, dtype=np.int16).reshape(3, 4)
+    x = xp.asarray(a)
+    for order in ("C", "F", "A", "K"):
+        assert x.tobytes(order) == a.tobytes(order)
+    assert xp.asarray(np.float64(2.5)).tobytes() == np.float64(2.5).tobytes()
+    h = xp.asarray([1.0, -2.0], dtype=xp.bfloat16)
+    assert h.tobytes() == np.array([0x3F80, 0xC000], dtype=np.uint16).tobytes()
+    with pytest.raises(ValueError):
+        x.tobytes("Z")
