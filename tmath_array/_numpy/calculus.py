@@ -18,7 +18,7 @@ from .._array import core as _core
 from .._array import dtypes as _d
 from .._standard.creation import asarray
 from .._standard.data_types import astype, result_type
-from .._standard.elementwise import conj
+from .._standard.elementwise import conj, logical_or
 from .._standard.manipulation import (
     broadcast_arrays,
     broadcast_to,
@@ -185,44 +185,50 @@ def trapezoid(y, x=None, dx=1.0, axis: int = -1) -> Array:
     points ``x`` (1-d of the axis' length, or of ``y``'s shape) or with spacing ``dx``.
     Integer input gives float32 (NumPy: float64)."""
     ya = _arr("trapezoid", y)
-    if ya._dtype is _d.bool:
-        ya = astype(ya, _d.int32)
-    ax = _core.check_axis("trapezoid", axis, ya.ndim)
     if ya.ndim == 0:
         raise IndexError("trapezoid: axis -1 is out of bounds for array of dimension 0")
+    ax = _core.check_axis("trapezoid", axis, ya.ndim)
     n = ya.ndim
+    # NumPy's order of operations and dtypes: d * (y[1:] + y[:-1]) / 2.0, so integer
+    # sums and products wrap as NumPy's do; the division gives a float.
     if x is None:
-        if isinstance(dx, _core.Array):
+        if isinstance(dx, (int, float, complex)) and not isinstance(dx, builtins.bool):
             d = dx
-        elif isinstance(dx, (int, float, complex)) and not isinstance(dx, builtins.bool):
-            d = float(dx) if not isinstance(dx, complex) else dx
         else:
             d = _arr("trapezoid", dx)
     else:
         xa = _arr("trapezoid", x)
-        if xa._dtype is _d.bool:
-            xa = astype(xa, _d.int32)
         if xa.ndim == 1:
             if xa.shape[0] != ya.shape[ax]:
                 raise ValueError(f"trapezoid: x of length {xa.shape[0]} does not match the "
                                  f"axis of length {ya.shape[ax]}")
-            d = xa[1:] - xa[:-1]
+            d = _diff(xa, 0)
             shape = [1] * n
             shape[ax] = d.shape[0]
             d = reshape(d, tuple(shape))
         else:
-            axx = _core.check_axis("trapezoid", axis, xa.ndim)
-            d = xa[_sl(xa.ndim, axx, slice(1, None))] - xa[_sl(xa.ndim, axx, slice(None, -1))]
-        if d._dtype not in _INEXACT:
-            d = astype(d, _d.float32 if ya._dtype not in _INEXACT else ya._dtype)
-    if ya._dtype not in _INEXACT:
-        ya = astype(ya, _d.float32)
+            d = _diff(xa, _core.check_axis("trapezoid", axis, xa.ndim))
     lo = ya[_sl(n, ax, slice(None, -1))]
     hi = ya[_sl(n, ax, slice(1, None))]
+    if ya._dtype is _d.bool:
+        pair = astype(logical_or(lo, hi), _d.int32)  # NumPy adds booleans with "or"
+    else:
+        pair = lo + hi
     try:
-        return _sum(d * (lo + hi) / 2.0, axis=ax)
+        prod = d * pair
     except ValueError as exc:
         raise ValueError(f"trapezoid: {exc}") from None
+    if isinstance(prod, _core.Array) and prod._dtype not in _INEXACT:
+        prod = astype(prod, _d.float32)
+    return _sum(prod / 2.0, axis=ax)
+
+
+def _diff(x: Array, ax: int) -> Array:
+    """``x[1:] - x[:-1]`` along ``ax`` (booleans: NumPy's subtract refuses them)."""
+    if x._dtype is _d.bool:
+        raise TypeError("trapezoid: boolean sample points are not supported (NumPy's "
+                        "subtract refuses booleans)")
+    return x[_sl(x.ndim, ax, slice(1, None))] - x[_sl(x.ndim, ax, slice(None, -1))]
 
 
 # --- convolve, correlate ----------------------------------------------------------------
@@ -231,7 +237,7 @@ def _conv_full(a: Array, v: Array) -> Array:
     """The full discrete convolution of two non-empty 1-d arrays of one dtype."""
     dt, dev = a._dtype, a._device
     s = dev._s
-    if dt in _CAT["real-valued floating-point"]:
+    if dt in (_d.float32, _d.float16, _d.bfloat16):
         return _core.new(mx.convolve(a._array, v._array, mode="full", stream=s), dt, dev)
     if dt is _d.complex64:
         ar, ai = mx.real(a._array, stream=s), mx.imag(a._array, stream=s)
@@ -242,8 +248,9 @@ def _conv_full(a: Array, v: Array) -> Array:
         re = cv(ar, vr) - cv(ai, vi)
         im = cv(ar, vi) + cv(ai, vr)
         return _core.new(re + 1j * im.astype(mx.complex64, stream=s), dt, dev)
-    # Note: MLX's convolution takes floating point only. Integers are summed exactly as a
-    # sum of shifted products, one term per element of the shorter operand.
+    # Note: MLX's convolution takes floating point only, and computes float64 in float32
+    # precision. Integers and float64 are summed exactly as a sum of shifted products, one
+    # term per element of the shorter operand.
     x, k = (a, v) if a.shape[0] >= v.shape[0] else (v, a)
     m = k.shape[0]
     acc = mx.int32 if dt is _d.bool else dt._mx

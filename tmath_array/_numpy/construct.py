@@ -159,6 +159,9 @@ def fromfunction(function, shape, *, dtype=None, like=None, **kwargs):
     """
     if like is not None:
         raise TypeError("fromfunction: like= is not supported (results are tmath_array arrays)")
+    if not callable(function):
+        raise TypeError(f"fromfunction: function must be callable, got "
+                        f"{type(function).__name__}")
     dt = _numpy_dtype_arg("fromfunction", dtype) or _d.float32
     if isinstance(shape, (int, np.integer)) and not isinstance(shape, builtins.bool):
         shape = (int(shape),)
@@ -194,7 +197,7 @@ def frombuffer(buffer, dtype=float, count: int = -1, offset: int = 0, *, like=No
     NumPy reads them), copied into MLX."""
     if like is not None:
         raise TypeError("frombuffer: like= is not supported (results are tmath_array arrays)")
-    dt = _numpy_dtype_arg("frombuffer", dtype)
+    dt = _numpy_dtype_arg("frombuffer", float if dtype is None else dtype)
     if dt is _d.bfloat16:
         raise TypeError("frombuffer: bfloat16 has no NumPy dtype to read bytes with; read "
                         "xp.uint16 and reinterpret them with MLX")

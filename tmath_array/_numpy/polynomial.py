@@ -239,42 +239,53 @@ def _charpoly(a: Array) -> Array:
 
 # --- arithmetic ---------------------------------------------------------------------------
 
-def _pad_front(a: Array, n: int) -> Array:
-    if a.shape[0] >= n:
-        return a
-    return concat([astype(zeros((n - a.shape[0],), device=a.device), a._dtype), a])
+def _atleast_1d(name: str, a) -> Array:
+    x = _arr(name, a)
+    return reshape(x, (1,)) if x.ndim == 0 else x
+
+
+def _addsub(name: str, a1, a2, sub: bool):
+    # NumPy's: the shorter (1-d) operand gets leading zeros, then the two broadcast.
+    a, b = _atleast_1d(name, a1), _atleast_1d(name, a2)
+    dt = result_type(a, b)
+    a, b = astype(a, dt), astype(b, dt)
+    diff = b.shape[0] - a.shape[0]
+    try:
+        if diff > 0:
+            a = concat([astype(zeros((diff,), device=a.device), dt), a])
+        elif diff < 0:
+            b = concat([astype(zeros((-diff,), device=b.device), dt), b])
+        val = a - b if sub else a + b
+    except ValueError as exc:
+        raise ValueError(f"{name}: {exc}") from None
+    return poly1d(val) if isinstance(a1, poly1d) or isinstance(a2, poly1d) else val
 
 
 def polyadd(a1, a2):
     """The sum of two polynomials (poly1d in, poly1d out)."""
-    a, b = _arr("polyadd", a1), _arr("polyadd", a2)
-    dt = result_type(a, b)
-    a, b = astype(reshape(a, (-1,)), dt), astype(reshape(b, (-1,)), dt)
-    n = builtins.max(a.shape[0], b.shape[0])
-    val = _pad_front(a, n) + _pad_front(b, n)
-    return poly1d(val) if isinstance(a1, poly1d) or isinstance(a2, poly1d) else val
+    return _addsub("polyadd", a1, a2, False)
 
 
 def polysub(a1, a2):
     """The difference of two polynomials (poly1d in, poly1d out)."""
-    a, b = _arr("polysub", a1), _arr("polysub", a2)
-    dt = result_type(a, b)
-    a, b = astype(reshape(a, (-1,)), dt), astype(reshape(b, (-1,)), dt)
-    n = builtins.max(a.shape[0], b.shape[0])
-    val = _pad_front(a, n) - _pad_front(b, n)
-    return poly1d(val) if isinstance(a1, poly1d) or isinstance(a2, poly1d) else val
+    return _addsub("polysub", a1, a2, True)
 
 
 def polymul(a1, a2):
-    """The product of two polynomials (poly1d in, poly1d out)."""
-    val = convolve(reshape(_arr("polymul", a1), (-1,)), reshape(_arr("polymul", a2), (-1,)))
-    return poly1d(val) if isinstance(a1, poly1d) or isinstance(a2, poly1d) else val
+    """The product of two polynomials (poly1d in, poly1d out), as NumPy's: leading zero
+    coefficients of the factors are dropped first (one counted sync for Array input)."""
+    truepoly = isinstance(a1, poly1d) or isinstance(a2, poly1d)
+    a, b = _trimmed("polymul", a1, a2)
+    val = convolve(a, b)
+    return poly1d(val) if truepoly else val
 
 
 def polyder(p, m: int = 1):
     """The ``m``-th derivative of a polynomial (poly1d in, poly1d out)."""
     m = _deg("polyder", m)
     c = _arr("polyder", p)
+    if c.ndim == 0:
+        raise TypeError("polyder: p must be a sequence of coefficients, got a 0-d array")
     if c._dtype not in _CAT["floating-point"]:
         c = astype(c, _float(c._dtype)) if c._dtype is _d.bool else c
     for _ in range(m):
@@ -290,6 +301,11 @@ def polyint(p, m: int = 1, k=None):
     """The ``m``-th antiderivative of a polynomial, integration constants ``k`` (zeros
     by default), as NumPy's polyint (poly1d in, poly1d out)."""
     m = _deg("polyint", m)
+    if m > 2**31 - 1:
+        raise MemoryError(f"polyint: m={m} integrations would give more coefficients than an "
+                          "MLX array holds")
+    if _arr("polyint", p).ndim == 0:
+        raise TypeError("polyint: p must be a sequence of coefficients, got a 0-d array")
     ks = [0.0] * m if k is None else (list(np.atleast_1d(k)) if not isinstance(k, _core.Array)
                                       else [k[i] for i in range(k.shape[0])] if k.ndim else [k])
     if len(ks) == 1 and m > 1:
@@ -313,7 +329,8 @@ def polydiv(u, v):
     leading remainder coefficients dropped: one counted sync)."""
     ua, va = _arr("polydiv", u), _arr("polydiv", v)
     dt = _float(result_type(ua, va))
-    ua, va = astype(reshape(ua, (-1,)), dt), astype(reshape(va, (-1,)), dt)
+    # NumPy adds 0.0 (so -0.0 becomes 0.0) before dividing.
+    ua, va = astype(reshape(ua, (-1,)), dt) + 0.0, astype(reshape(va, (-1,)), dt) + 0.0
     m, n = ua.shape[0] - 1, va.shape[0] - 1
     scale = 1.0 / va[0]
     r = [ua[i] for i in range(m + 1)]
@@ -345,8 +362,8 @@ class poly1d:  # noqa: N801 (NumPy's name)
     ``x**2 + 2x + 3``; ``p(x)`` evaluates it, ``p.roots``, ``p.deriv()``, ``p.integ()``,
     ``+ - * / **`` combine polynomials.
 
-    Note: NumPy drops leading zero coefficients; here they are dropped for Python or NumPy
-    coefficients, and kept for an Array (finding them would be a sync point).
+    Leading zero coefficients are dropped, as in NumPy: for coefficients given as an
+    Array, finding them is one counted sync (``data-dependent``) per poly1d made.
     """
 
     __hash__ = None  # type: ignore[assignment]
@@ -356,19 +373,7 @@ class poly1d:  # noqa: N801 (NumPy's name)
             self._coeffs = c_or_r._coeffs
             self._variable = c_or_r._variable if variable is None else variable
             return
-        if r:
-            c = poly(c_or_r)
-        else:
-            c = _arr("poly1d", c_or_r)
-            if not isinstance(c_or_r, _core.Array) and c.ndim == 1:
-                nz = np.flatnonzero(_host_coeffs(c_or_r))
-                c = c[int(nz[0]):] if nz.size else c[-1:]
-        if c.ndim == 0:
-            c = reshape(c, (1,))
-        if c.ndim > 1:
-            raise ValueError("Polynomial must be 1d only.")
-        if c.shape[0] == 0:
-            c = astype(zeros((1,), device=c.device), c._dtype)
+        (c,) = _trimmed("poly1d", poly(c_or_r) if r else c_or_r)
         self._coeffs = c
         self._variable = "x" if variable is None else variable
 
@@ -496,6 +501,37 @@ class poly1d:  # noqa: N801 (NumPy's name)
 
     def __str__(self) -> str:
         return str(np.poly1d(self._host(), variable=self._variable))
+
+
+def _trimmed(name: str, *ps) -> list:
+    """Each polynomial's coefficients (1-d) without leading zeros (``[0]`` when all are
+    zero), as NumPy's poly1d keeps them: one counted sync for all the Array inputs."""
+    out: list = []
+    pending = []
+    for p in ps:
+        if isinstance(p, poly1d):
+            out.append(p._coeffs)
+            continue
+        c = _atleast_1d(name, p)
+        if c.ndim > 1:
+            raise ValueError("Polynomial must be 1d only.")
+        if isinstance(p, _core.Array):
+            out.append(c)
+            pending.append(len(out) - 1)
+        else:
+            nz = np.flatnonzero(_host_coeffs(p))
+            out.append(c[int(nz[0]):] if nz.size else c[:0])
+    if pending:
+        probes = []
+        for i in pending:
+            nz = (out[i]._array != 0).astype(mx.uint8)
+            probes += [mx.argmax(nz), mx.max(nz) if nz.size else mx.array(0, mx.uint8)]
+        # Note: how many leading zeros there are decides the shape: the one sync point.
+        _lazy.materialize(_lazy.DATA_DEPENDENT, *probes)
+        for j, i in enumerate(pending):
+            first, any_nz = probes[2 * j].item(), probes[2 * j + 1].item()
+            out[i] = out[i][first:] if any_nz else out[i][:0]
+    return [c if c.shape[0] else astype(zeros((1,), device=c.device), c._dtype) for c in out]
 
 
 def _host_coeffs(c) -> np.ndarray:

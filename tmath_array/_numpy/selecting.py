@@ -68,6 +68,9 @@ def select(condlist: Sequence, choicelist: Sequence, default=0) -> Array:
         ValueError: for lists of different lengths, or empty ones.
         TypeError: for a condition that is not boolean.
     """
+    for v, what in ((condlist, "condlist"), (choicelist, "choicelist")):
+        if not isinstance(v, (list, tuple, _core.Array, np.ndarray)):
+            raise TypeError(f"select: {what} must be a list of arrays, got {type(v).__name__}")
     condlist, choicelist = list(condlist), list(choicelist)
     if len(condlist) != len(choicelist):
         raise ValueError("select: list of cases must be same length as list of conditions")

@@ -23,7 +23,7 @@ from .._array import dtypes as _d
 from .._runtime import lazy as _lazy
 from .._standard.creation import asarray
 from .._standard.data_types import astype, result_type
-from .._standard.elementwise import isnan, logical_and, logical_not, not_equal
+from .._standard.elementwise import equal, isnan, logical_and, logical_not, not_equal
 from .._standard.indexing import take
 from .._standard.manipulation import broadcast_to, concat, moveaxis, reshape
 from .._standard.searching import searchsorted
@@ -117,9 +117,9 @@ def intersect1d(ar1, ar2, assume_unique: bool = False, return_indices: bool = Fa
     _core.check_bool("intersect1d", return_indices, "return_indices")
     a, b = _common("intersect1d", ar1, ar2)
     dev = a.device
-    s, perm, first = _sorted_first(a)
     if assume_unique:
-        first = astype(asarray(np.ones(s.shape[0], dtype=bool), device=dev), _d.bool)
+        return _intersect_sorted(a, b, return_indices)
+    s, perm, first = _sorted_first(a)
     keep = logical_and(first, isin(s, b)) if b.shape[0] and s.shape[0] else \
         astype(asarray(np.zeros(s.shape[0], dtype=bool), device=dev), _d.bool)
     (pos,) = _positions(keep)
@@ -136,6 +136,24 @@ def intersect1d(ar1, ar2, assume_unique: bool = False, return_indices: bool = Fa
     return values, ind1, ind2
 
 
+def _intersect_sorted(a: Array, b: Array, return_indices: bool):
+    # NumPy's assume_unique path: equal neighbours of the sorted concatenation.
+    dev = a.device
+    aux = concat([a, b])
+    if aux.shape[0] < 2:
+        empty = _index(mx.zeros((0,), dtype=mx.int32), dev)
+        return (aux[:0], empty, empty) if return_indices else aux[:0]
+    order = argsort(aux, stable=True)
+    srt = take(aux, order)
+    (pos,) = _positions(equal(srt[1:], srt[:-1]))
+    p = _index(pos, dev)
+    values = take(srt[:-1], p)
+    if not return_indices:
+        return values
+    n1 = a.shape[0]
+    return values, take(order[:-1], p), take(order[1:], p) - n1
+
+
 def union1d(ar1, ar2) -> Array:
     """The sorted unique values in either array (one sync point)."""
     a, b = _common("union1d", ar1, ar2)
@@ -146,6 +164,16 @@ def setxor1d(ar1, ar2, assume_unique: bool = False) -> Array:
     """The sorted unique values in exactly one of the arrays (one sync point)."""
     _core.check_bool("setxor1d", assume_unique, "assume_unique")
     a, b = _common("setxor1d", ar1, ar2)
+    dev = a.device
+    if assume_unique:
+        # NumPy's path: the entries of the sorted concatenation unlike both neighbours.
+        srt = sort(concat([a, b]))
+        if srt.shape[0] == 0:
+            return srt
+        edge = asarray([True], device=dev)
+        flag = concat([edge, not_equal(srt[1:], srt[:-1]), edge])
+        (pos,) = _positions(logical_and(flag[1:], flag[:-1]))
+        return take(srt, _index(pos, dev))
     s1, _, f1 = _sorted_first(a)
     s2, _, f2 = _sorted_first(b)
     if s1.shape[0] and s2.shape[0]:
@@ -154,7 +182,6 @@ def setxor1d(ar1, ar2, assume_unique: bool = False) -> Array:
     else:
         k1, k2 = f1, f2
     p1, p2 = _positions(k1, k2)
-    dev = a.device
     return sort(concat([take(s1, _index(p1, dev)), take(s2, _index(p2, dev))]))
 
 
