@@ -217,6 +217,9 @@ def apply_along_axis(func1d, axis: int, arr, *args, **kwargs) -> Array:
     ``func1d`` receives Arrays and is called once per slice; with array operations
     inside, everything stays lazy.
     """
+    if not callable(func1d):
+        raise TypeError(f"apply_along_axis: func1d must be callable, got "
+                        f"{type(func1d).__name__}")
     x = _arr("apply_along_axis", arr)
     if x.ndim == 0:
         raise IndexError("apply_along_axis: axis 0 is out of bounds for array of dimension 0")

@@ -208,6 +208,9 @@ def poly(seq_of_zeros) -> Array:
     pairs (that needs the values); here complex roots give complex64 coefficients.
     """
     z = _arr("poly", seq_of_zeros)
+    if z.ndim == 1 and z.shape[0] == 0:
+        # NumPy returns the number 1.0 here (the empty product).
+        return astype(asarray(1.0, device=z.device), _float(z._dtype))
     if z.ndim == 2 and z.shape[0] == z.shape[1] and z.shape[0] != 0:
         if z._dtype is not _d.complex64:
             return _charpoly(astype(z, _float(z._dtype)))
@@ -327,10 +330,17 @@ def polyint(p, m: int = 1, k=None):
 def polydiv(u, v):
     """Quotient and remainder of polynomial division, as NumPy's polydiv (near-zero
     leading remainder coefficients dropped: one counted sync)."""
-    ua, va = _arr("polydiv", u), _arr("polydiv", v)
-    dt = _float(result_type(ua, va))
+    ua, va = _atleast_1d("polydiv", u), _atleast_1d("polydiv", v)
+    if ua.ndim != 1 or va.ndim != 1:
+        raise ValueError("polydiv: u and v must be 1-d sequences of coefficients")
+    if ua.shape[0] == 0 or va.shape[0] == 0:
+        raise ValueError("polydiv: u and v must have at least one coefficient")
+    out = _float(result_type(ua, va))
+    # Note: half-precision coefficients are divided in float32 (the remainder is a
+    # difference of large terms), then rounded back.
+    dt = _d.float32 if out in (_d.float16, _d.bfloat16) else out
     # NumPy adds 0.0 (so -0.0 becomes 0.0) before dividing.
-    ua, va = astype(reshape(ua, (-1,)), dt) + 0.0, astype(reshape(va, (-1,)), dt) + 0.0
+    ua, va = astype(ua, dt) + 0.0, astype(va, dt) + 0.0
     m, n = ua.shape[0] - 1, va.shape[0] - 1
     scale = 1.0 / va[0]
     r = [ua[i] for i in range(m + 1)]
@@ -350,6 +360,7 @@ def polydiv(u, v):
     while drop < flags.shape[0] - 1 and flags[drop]:
         drop += 1
     ra = ra[drop:]
+    qa, ra = astype(qa, out), astype(ra, out)
     if isinstance(u, poly1d) or isinstance(v, poly1d):
         return poly1d(qa), poly1d(ra)
     return qa, ra
@@ -515,9 +526,11 @@ def _trimmed(name: str, *ps) -> list:
         c = _atleast_1d(name, p)
         if c.ndim > 1:
             raise ValueError("Polynomial must be 1d only.")
-        if isinstance(p, _core.Array):
+        if isinstance(p, _core.Array) and c.shape[0]:
             out.append(c)
             pending.append(len(out) - 1)
+        elif isinstance(p, _core.Array):
+            out.append(c)
         else:
             nz = np.flatnonzero(_host_coeffs(p))
             out.append(c[int(nz[0]):] if nz.size else c[:0])

@@ -61,6 +61,8 @@ def _is_python_ints(v) -> bool:
 
 # --- select, choose ---------------------------------------------------------------------
 
+_MAX_CASES = 2**16
+
 def select(condlist: Sequence, choicelist: Sequence, default=0) -> Array:
     """The element of the first choice whose condition holds, else ``default``.
 
@@ -71,6 +73,11 @@ def select(condlist: Sequence, choicelist: Sequence, default=0) -> Array:
     for v, what in ((condlist, "condlist"), (choicelist, "choicelist")):
         if not isinstance(v, (list, tuple, _core.Array, np.ndarray)):
             raise TypeError(f"select: {what} must be a list of arrays, got {type(v).__name__}")
+    for v, what in ((condlist, "condlist"), (choicelist, "choicelist")):
+        if len(v) > _MAX_CASES:
+            # Note: each case is one operation of the graph, made in Python.
+            raise ValueError(f"select: {len(v)} entries in {what}; at most {_MAX_CASES} cases "
+                             "are supported (use xp.choose or xp.where with an index array)")
     condlist, choicelist = list(condlist), list(choicelist)
     if len(condlist) != len(choicelist):
         raise ValueError("select: list of cases must be same length as list of conditions")
@@ -351,19 +358,32 @@ def ravel_multi_index(multi_index, dims, mode="raise", order: str = "C") -> Arra
     Note: with 'raise', coordinates given as Python or NumPy data are checked; an Array
     is not read (that would be a sync point): it is clipped.
     """
+    if isinstance(dims, (_core.Array, mx.array)):
+        raise TypeError("ravel_multi_index: dims must be a tuple of ints, not an array")
     dshape = _dims("ravel_multi_index", dims)
     _order("ravel_multi_index", order)
-    coords = list(multi_index)
-    if len(coords) != len(dshape):
-        raise ValueError(f"ravel_multi_index: parameter multi_index must be a sequence of "
-                         f"length {len(dshape)}")
     modes = [mode] * len(dshape) if isinstance(mode, str) else list(mode)
-    if len(modes) != len(dshape):
-        raise ValueError("ravel_multi_index: mode must have one entry per dimension")
     for m in modes:
         if m not in ("raise", "wrap", "clip"):
             raise ValueError(f"ravel_multi_index: clipmode must be 'raise', 'wrap' or 'clip', "
                              f"got {m!r}")
+    if not dshape:
+        raise ValueError("ravel_multi_index: dims must have at least one dimension")
+    if isinstance(multi_index, (_core.Array, np.ndarray)):
+        if multi_index.ndim == 0:
+            raise TypeError("ravel_multi_index: multi_index must be a sequence of index "
+                            "arrays, got a 0-d array")
+        coords = [multi_index[i] for i in range(multi_index.shape[0])]
+    elif isinstance(multi_index, (list, tuple)):
+        coords = list(multi_index)
+    else:
+        raise TypeError(f"ravel_multi_index: multi_index must be a sequence of index arrays, "
+                        f"got {type(multi_index).__name__}")
+    if len(coords) != len(dshape):
+        raise ValueError(f"ravel_multi_index: parameter multi_index must be a sequence of "
+                         f"length {len(dshape)}")
+    if len(modes) != len(dshape):
+        raise ValueError("ravel_multi_index: mode must have one entry per dimension")
     arrs = []
     for c, d, m in zip(coords, dshape, modes):
         a = _arr("ravel_multi_index", c)
