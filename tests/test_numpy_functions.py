@@ -1058,3 +1058,26 @@ def test_tobytes_matches_numpy():
     assert h.tobytes() == np.array([0x3F80, 0xC000], dtype=np.uint16).tobytes()
     with pytest.raises(ValueError):
         x.tobytes("Z")
+
+
+@given(case=small_arrays(("float32", "float64", "int32"), max_dims=2), data=st.data())
+def test_piecewise_matches_numpy(case, data):
+    name, a = case
+    k = data.draw(st.integers(1, 3))
+    conds = [a > t for t in (-5, 0, 5)[:k]]
+    funcs = [lambda v: v * 2, 7, lambda v: -v][:k]
+    if data.draw(st.booleans()):
+        funcs = funcs + [lambda v: v + 1]
+    with no_sync():
+        got = xp.piecewise(xp.asarray(a), [xp.asarray(c) for c in conds], funcs)
+    assert_array_equal(got, np.piecewise(a, conds, funcs))
+
+
+def test_piecewise_single_condition_and_errors():
+    x = np.linspace(-2.5, 2.5, 6, dtype=np.float32)
+    assert_array_equal(xp.piecewise(xp.asarray(x), x < 0, [lambda v: v * 0 + 1, 7]),
+                       np.piecewise(x, x < 0, [lambda v: v * 0 + 1, 7]))
+    with pytest.raises(ValueError):
+        xp.piecewise(xp.asarray(x), [x < 0], [1, 2, 3])
+    with pytest.raises(TypeError):
+        xp.piecewise(xp.asarray(x), [xp.asarray(x)], [1])

@@ -343,6 +343,7 @@ from ._numpy.selecting import (
     digitize,
     lexsort,
     partition,
+    piecewise,
     ravel_multi_index,
     select,
     unravel_index,
@@ -433,7 +434,7 @@ __all__ = [
     # NumPy functions of NumPy scripts (docs/numpy.md)
     "convolve", "correlate", "cross", "gradient", "trapezoid",
     "argpartition", "choose", "digitize", "lexsort", "partition", "ravel_multi_index",
-    "select", "unravel_index",
+    "select", "unravel_index", "piecewise",
     "apply_along_axis", "ascontiguousarray", "asfortranarray", "block", "frombuffer",
     "fromfunction", "fromiter", "packbits", "unpackbits", "vectorize", "lib",
     "delete", "ediff1d", "in1d", "insert", "intersect1d", "setdiff1d", "setxor1d",

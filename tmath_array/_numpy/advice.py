@@ -50,7 +50,6 @@ NUMPY_ADVICE: dict[str, str] = {
               "part you need with xp.asarray",
     # Python functions over elements
     "frompyfunc": "write the function with array operations; fuse it with xp.compile",
-    "piecewise": "combine the pieces with nested xp.where(condition, a, b)",
     "nditer": "iterate in NumPy over numpy.asarray(x) (one sync point), or use array ops",
     "ndenumerate": "iterate in NumPy over numpy.asarray(x) (one sync point), or use array ops",
     # copying into and out of arrays

@@ -105,6 +105,50 @@ def select(condlist: Sequence, choicelist: Sequence, default=0) -> Array:
     return broadcast_to(out, shape)
 
 
+def piecewise(x, condlist, funclist, *args, **kw) -> Array:
+    """``funclist[i]`` where ``condlist[i]`` holds (the later condition wins where several
+    do), 0 elsewhere or the extra last function's value, as NumPy's piecewise. A
+    function may be a number (a constant piece).
+
+    Note: NumPy calls each function on the selected elements only; here each is called
+    once on all of ``x`` and the pieces are combined with ``where`` (lazy, no sync). The
+    values are NumPy's for elementwise functions, which pieces are.
+    """
+    xa = _arr("piecewise", x)
+    # NumPy's rule: a condition of x's shape (not a list of them) is the one condition.
+    if not isinstance(condlist, (list, tuple, _core.Array, np.ndarray)) or len(condlist) == 0 \
+            or (not isinstance(condlist[0], (list, tuple, _core.Array, np.ndarray))
+                and xa.ndim != 0) \
+            or (isinstance(condlist, (_core.Array, np.ndarray)) and condlist.ndim == xa.ndim
+                and xa.ndim != 0):
+        condlist = [condlist]
+    conds = [_arr("piecewise", c) for c in condlist]
+    for i, c in enumerate(conds):
+        if c._dtype is not _d.bool:
+            raise TypeError(f"piecewise: condition {i} must be boolean, got "
+                            f"{_core.dtype_name(c._dtype)}")
+    funcs = list(funclist)
+    n = len(conds)
+    if len(funcs) == n + 1:
+        otherwise = funcs.pop()
+        anyc = conds[0]
+        for c in conds[1:]:
+            anyc = anyc | c
+        conds.append(~anyc)
+        funcs.append(otherwise)
+    elif len(funcs) != n:
+        raise ValueError(f"piecewise: with {n} condition(s), either {n} or {n + 1} functions "
+                         f"are needed")
+    out = astype(asarray(0, device=xa.device), xa._dtype)
+    out = broadcast_to(out, xa.shape)
+    for c, f in zip(conds, funcs):
+        v = f(xa, *args, **kw) if callable(f) else f
+        v = astype(v, xa._dtype) if isinstance(v, _core.Array) else \
+            astype(asarray(v, device=xa.device), xa._dtype)
+        out = where(c, v, out)
+    return out
+
+
 def choose(a, choices, out=None, mode: str = "raise") -> Array:
     """``choices[a[i]][i]`` for each position ``i`` (all broadcast together).
 
@@ -414,5 +458,5 @@ def ravel_multi_index(multi_index, dims, mode="raise", order: str = "C") -> Arra
     return _core.new(out.astype(mx.int32, stream=s), _d.int32, dev)
 
 
-__all__ = ["argpartition", "choose", "digitize", "lexsort", "partition", "ravel_multi_index",
-           "select", "unravel_index"]
+__all__ = ["argpartition", "choose", "digitize", "lexsort", "partition", "piecewise",
+           "ravel_multi_index", "select", "unravel_index"]
