@@ -1081,3 +1081,19 @@ def test_piecewise_single_condition_and_errors():
         xp.piecewise(xp.asarray(x), [x < 0], [1, 2, 3])
     with pytest.raises(TypeError):
         xp.piecewise(xp.asarray(x), [xp.asarray(x)], [1])
+
+
+@pytest.mark.parametrize("n,m", [(6, 3), (300, 200)])  # shifted products; MLX's convolution
+def test_convolve_inf_nan_as_numpy(n, m):
+    rng = np.random.default_rng(n)
+    for _ in range(10):
+        a = rng.normal(size=n).astype(np.float32)
+        v = rng.normal(size=m).astype(np.float32)
+        for arr in (a, v):
+            k = rng.integers(0, 3)
+            arr[rng.integers(0, arr.size, k)] = rng.choice([np.inf, -np.inf, np.nan, 0.0], k)
+        got = np.asarray(xp.convolve(xp.asarray(a), xp.asarray(v)))
+        expected = np_call(np.convolve, a, v)
+        np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-3, equal_nan=True)
+    assert_array_equal(xp.convolve(xp.asarray([1.0, 2.0, 3.0, 4.0]), xp.asarray([np.inf, 1.0])),
+                       np.array([np.inf, np.inf, np.inf, np.inf, 4.0], dtype=np.float32))

@@ -233,36 +233,90 @@ def _diff(x: Array, ax: int) -> Array:
 
 # --- convolve, correlate ----------------------------------------------------------------
 
+# Operands whose shorter side is at most this long are convolved as a sum of shifted
+# products (exact, one operation per element of the shorter side); longer float32/16
+# ones by MLX's convolution.
+_DIRECT = 128
+
+
 def _conv_full(a: Array, v: Array) -> Array:
     """The full discrete convolution of two non-empty 1-d arrays of one dtype."""
     dt, dev = a._dtype, a._device
     s = dev._s
-    if dt in (_d.float32, _d.float16, _d.bfloat16):
-        return _core.new(mx.convolve(a._array, v._array, mode="full", stream=s), dt, dev)
     if dt is _d.complex64:
         ar, ai = mx.real(a._array, stream=s), mx.imag(a._array, stream=s)
         vr, vi = mx.real(v._array, stream=s), mx.imag(v._array, stream=s)
 
         def cv(p, q):
-            return mx.convolve(p, q, mode="full", stream=s)
+            return _real_full(p, q, _d.float32, s)
         re = cv(ar, vr) - cv(ai, vi)
         im = cv(ar, vi) + cv(ai, vr)
         return _core.new(re + 1j * im.astype(mx.complex64, stream=s), dt, dev)
-    # Note: MLX's convolution takes floating point only, and computes float64 in float32
-    # precision. Integers and float64 are summed exactly as a sum of shifted products, one
-    # term per element of the shorter operand.
-    x, k = (a, v) if a.shape[0] >= v.shape[0] else (v, a)
+    if dt is _d.bool:
+        out = _real_full(a._array.astype(mx.int32, stream=s),
+                         v._array.astype(mx.int32, stream=s), _d.int32, s)
+        return _core.new(out != 0, dt, dev)
+    return _core.new(_real_full(a._array, v._array, dt, s), dt, dev)
+
+
+def _real_full(p: mx.array, q: mx.array, dt, s) -> mx.array:
+    n, m = p.shape[0], q.shape[0]
+    if dt in (_d.float32, _d.float16, _d.bfloat16) and builtins.min(n, m) > _DIRECT:
+        return _mlx_convolve(p, q, s)
+    # Note: MLX's convolution takes floating point only, computes float64 in float32
+    # precision, and multiplies its zero padding by the other operand (inf * 0 = NaN where
+    # NumPy has no such product). Integers, float64 and short operands are summed as
+    # shifted products: exact, and NaN/inf exactly where NumPy has them.
+    x, k = (p, q) if n >= m else (q, p)
     m = k.shape[0]
-    acc = mx.int32 if dt is _d.bool else dt._mx
-    xa = x._array.astype(acc, stream=s)
-    ka = k._array.astype(acc, stream=s)
     out = None
     for j in range(m):
-        term = mx.pad(xa * ka[j], [(j, m - 1 - j)], stream=s)
+        term = mx.pad(x * k[j], [(j, m - 1 - j)], stream=s)
         out = term if out is None else out + term
-    if dt is _d.bool:
-        out = out != 0
-    return _core.new(out, dt, dev)
+    return out
+
+
+def _mlx_convolve(p: mx.array, q: mx.array, s) -> mx.array:
+    """MLX's convolution of the finite parts, with NumPy's inf/NaN where a real product
+    of a non-finite value occurs (counted by convolving 0/1 indicators, which are finite)."""
+    def cv(x, y):
+        return mx.convolve(x, y, mode="full", stream=s)
+
+    def ind(mask):
+        return mask.astype(mx.float32, stream=s)
+
+    fp, fq = mx.isfinite(p, stream=s), mx.isfinite(q, stream=s)
+    base = cv(mx.where(fp, p, 0, stream=s), mx.where(fq, q, 0, stream=s))
+    classes = []
+    for x, f in ((p, fp), (q, fq)):
+        classes.append({"nan": mx.isnan(x, stream=s), "pinf": x == float("inf"),
+                        "ninf": x == float("-inf"), "zero": x == 0,
+                        "pos": mx.logical_and(x > 0, f, stream=s),
+                        "neg": mx.logical_and(x < 0, f, stream=s),
+                        "one": mx.ones(x.shape, dtype=mx.bool_)})
+    cp, cq = classes
+
+    def count(pairs):
+        total = None
+        for i, j in pairs:
+            c = cv(ind(cp[i]), ind(cq[j]))
+            total = c if total is None else total + c
+        return total > 0
+
+    inf_p = mx.logical_or(cp["pinf"], cp["ninf"], stream=s)
+    inf_q = mx.logical_or(cq["pinf"], cq["ninf"], stream=s)
+    cp["inf"], cq["inf"] = inf_p, inf_q
+    cp["pos+"] = mx.logical_or(cp["pos"], cp["pinf"], stream=s)
+    cp["neg+"] = mx.logical_or(cp["neg"], cp["ninf"], stream=s)
+    cq["pos+"] = mx.logical_or(cq["pos"], cq["pinf"], stream=s)
+    cq["neg+"] = mx.logical_or(cq["neg"], cq["ninf"], stream=s)
+    nan = count([("nan", "one"), ("one", "nan"), ("inf", "zero"), ("zero", "inf")])
+    pinf = count([("pinf", "pos+"), ("ninf", "neg+"), ("pos", "pinf"), ("neg", "ninf")])
+    ninf = count([("pinf", "neg+"), ("ninf", "pos+"), ("pos", "ninf"), ("neg", "pinf")])
+    out = mx.where(pinf, float("inf"), base, stream=s)
+    out = mx.where(ninf, float("-inf"), out, stream=s)
+    bad = mx.logical_or(nan, mx.logical_and(pinf, ninf, stream=s), stream=s)
+    return mx.where(bad, float("nan"), out, stream=s).astype(p.dtype, stream=s)
 
 
 def _conv(name: str, a, v, mode: str) -> Array:

@@ -119,6 +119,9 @@ def _leaf_ndim(arrays) -> int:
 def _to_leaves(arrays):
     if isinstance(arrays, list):
         return [_to_leaves(a) for a in arrays]
+    if isinstance(arrays, (str, bytes)):
+        raise TypeError(f"block: blocks must be numbers or arrays, got {type(arrays).__name__} "
+                        "(MLX arrays hold numbers only)")
     return _arr("block", arrays)
 
 

@@ -301,6 +301,14 @@ def lexsort(keys, axis: int = -1) -> Array:
     if isinstance(keys, _core.Array):
         if keys.ndim == 0:
             raise TypeError("lexsort: need sequence of keys with len > 0")
+        if keys.shape[0] > _MAX_CASES:
+            # Note: each key is one stable sort of the graph, made in Python.
+            raise ValueError(f"lexsort: {keys.shape[0]} keys; at most {_MAX_CASES} are "
+                             "supported")
+        if keys.shape[0] and keys.size == 0:
+            if keys.ndim > 1:
+                _core.check_axis("lexsort", axis, keys.ndim - 1)
+            return _core.new(mx.zeros(keys.shape[1:], dtype=mx.int32), _d.int32, keys._device)
         ks = [keys[i] for i in range(keys.shape[0])]
     elif isinstance(keys, (list, tuple)) or isinstance(keys, np.ndarray):
         ks = [_arr("lexsort", k) for k in keys]
