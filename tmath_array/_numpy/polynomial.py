@@ -292,11 +292,10 @@ def polyder(p, m: int = 1):
     if c._dtype not in _CAT["floating-point"]:
         c = astype(c, _float(c._dtype)) if c._dtype is _d.bool else c
     for _ in range(m):
+        # NumPy's: p[:-1] * arange(n, 0, -1) (a constant's derivative is empty).
         n = c.shape[0] - 1
-        if n <= 0:
-            c = astype(zeros((1,), device=c.device), c._dtype)
-            continue
-        c = c[:-1] * astype(asarray(list(range(n, 0, -1)), device=c.device), c._dtype)
+        c = c[:-1] * astype(asarray(np.arange(n, 0, -1, dtype=np.int32), device=c.device),
+                            c._dtype)
     return poly1d(c) if isinstance(p, poly1d) else c
 
 
