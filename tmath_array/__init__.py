@@ -22,7 +22,7 @@ from ._numpy import bind as _bind
 _bind.install()
 
 # The extensions (linalg, fft) and xp.random (NumPy's random API), as submodules.
-from . import fft, lib, linalg, polynomial, random
+from . import exceptions, fft, lib, linalg, polynomial, random
 from ._array.array import Array
 from ._array.compile_api import compile, compile_cache_clear, compile_cache_info
 from ._array.devices import Device
@@ -444,7 +444,7 @@ __all__ = [
     "fromfile", "genfromtxt", "load", "loadtxt", "save", "savetxt", "savez",
     "savez_compressed",
     "poly", "poly1d", "polyadd", "polyder", "polydiv", "polyfit", "polyint", "polymul",
-    "polysub", "polyval", "roots", "polynomial",
+    "polysub", "polyval", "roots", "polynomial", "exceptions",
 ]
 
 

@@ -1,5 +1,8 @@
 """Run public NumPy snippets with ``np`` bound to NumPy and to tmath_array; compare.
 
+``python -m tools.numpy_scripts --docstrings select,digitize,...`` runs the ``>>>``
+examples of NumPy's own docstrings of those functions the same way.
+
 ``python -m tools.numpy_scripts exercises100.ktx`` reads rougier's numpy-100 source
 (``source/exercises100.ktx``: blocks ``< aN`` hold the answers), runs every answer
 twice and prints one line per exercise and a summary:
@@ -148,7 +151,87 @@ def compare(code: str, ns_np: dict, ns_xp: dict):
     return "same", ""
 
 
+def docstring_examples(names: list[str]) -> dict[str, int]:
+    """Run the ``>>>`` examples of NumPy's docstrings of ``names`` in both bindings.
+
+    Each example's statements run in order in a NumPy and a tmath_array namespace; each
+    expression's value is compared (shape, and values within float32 tolerance). Prints
+    one line per function; returns the counts.
+    """
+    import doctest
+
+    parser = doctest.DocTestParser()
+    counts: dict[str, int] = {}
+    for name in names:
+        obj = numpy
+        for part in name.split("."):
+            obj = getattr(obj, part)
+        examples = parser.get_examples(obj.__doc__ or "")
+        ns_np = {"np": numpy}
+        ns_xp = {"np": _TmathNp("np")}
+        line = {"same": 0, "differs": 0, "error": 0, "numpy-error": 0}
+        notes = []
+        for ex in examples:
+            src = ex.source
+            if "import" in src and "numpy" in src:
+                continue
+            try:
+                code = compile(src, "<doc>", "eval")
+                is_expr = True
+            except SyntaxError:
+                code = compile(src, "<doc>", "exec")
+                is_expr = False
+            numpy.random.seed(0)
+            try:
+                # (No numpy.errstate here: the examples of seterr/errstate set it.)
+                with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+                    warnings.simplefilter("ignore")
+                    want = eval(code, ns_np) if is_expr else exec(code, ns_np)
+            except Exception:  # noqa: BLE001
+                line["numpy-error"] += 1
+                continue
+            numpy.random.seed(0)
+            try:
+                with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+                    warnings.simplefilter("ignore")
+                    got = eval(code, ns_xp) if is_expr else exec(code, ns_xp)
+            except Exception as e:  # noqa: BLE001
+                line["error"] += 1
+                notes.append(f"{src.strip()[:60]!r}: {type(e).__name__}: {e}"[:160])
+                continue
+            if not is_expr or want is None:
+                line["same"] += 1
+                continue
+            if _same_value(got, want):
+                line["same"] += 1
+            else:
+                line["differs"] += 1
+                notes.append(f"{src.strip()[:60]!r}: differs")
+        for k, v in line.items():
+            counts[k] = counts.get(k, 0) + v
+        print(f"{name:24s} {line}", flush=True)
+        for n in notes:
+            print(f"    {n}")
+    print(counts)
+    return counts
+
+
+def _same_value(got, want) -> bool:
+    if isinstance(want, (tuple, list)) and isinstance(got, (tuple, list)):
+        return len(got) == len(want) and all(_same_value(g, w) for g, w in zip(got, want))
+    if hasattr(want, "coeffs") and hasattr(got, "coeffs"):  # poly1d
+        return _close(_to_numpy(got.coeffs), want.coeffs)
+    if hasattr(want, "coef") and hasattr(got, "coef"):  # polynomial classes
+        return _close(_to_numpy(got.coef), want.coef)
+    if isinstance(want, (str, bool)) or want is None:
+        return got == want
+    return _close(_to_numpy(got), want)
+
+
 def main(argv: list[str]) -> int:
+    if argv and argv[0] == "--docstrings":
+        docstring_examples(argv[1].split(","))
+        return 0
     text = open(argv[0]).read()
     only = {int(v) for v in argv[1].split(",")} if len(argv) > 1 else None
     counts: dict[str, int] = {}

@@ -39,6 +39,9 @@ _INEXACT = _CAT["floating-point"]
 def _arr(name: str, a) -> Array:
     if isinstance(a, _core.Array):
         return a
+    if isinstance(a, (str, bytes)):
+        raise TypeError(f"{name}: expected numbers or an array, got {type(a).__name__} (MLX "
+                        "arrays hold numbers only)")
     try:
         return asarray(a)
     except TypeError as exc:
@@ -220,7 +223,8 @@ def trapezoid(y, x=None, dx=1.0, axis: int = -1) -> Array:
         raise ValueError(f"trapezoid: {exc}") from None
     if isinstance(prod, _core.Array) and prod._dtype not in _INEXACT:
         prod = astype(prod, _d.float32)
-    return _sum(prod / 2.0, axis=ax)
+    # NumPy sums the broadcast product along ``axis`` (an N-d x can add dimensions).
+    return _sum(prod / 2.0, axis=_core.check_axis("trapezoid", axis, prod.ndim))
 
 
 def _diff(x: Array, ax: int) -> Array:

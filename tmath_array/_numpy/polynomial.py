@@ -43,6 +43,9 @@ def _arr(name: str, a) -> Array:
         return a.coeffs
     if isinstance(a, _core.Array):
         return a
+    if isinstance(a, (str, bytes)):
+        raise TypeError(f"{name}: expected numbers or an array, got {type(a).__name__} (MLX "
+                        "arrays hold numbers only)")
     try:
         return asarray(a)
     except TypeError as exc:
