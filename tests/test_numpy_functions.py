@@ -1097,3 +1097,110 @@ def test_convolve_inf_nan_as_numpy(n, m):
         np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-3, equal_nan=True)
     assert_array_equal(xp.convolve(xp.asarray([1.0, 2.0, 3.0, 4.0]), xp.asarray([np.inf, 1.0])),
                        np.array([np.inf, np.inf, np.inf, np.inf, 4.0], dtype=np.float32))
+
+
+# --- NaN functions, windows, small helpers, histogram2d -----------------------------------
+
+@given(case=small_arrays(("float32", "float64"), max_dims=2, lo=-5, hi=5), data=st.data())
+def test_nanfunctions_match_numpy(case, data):
+    name, a = case
+    a = a.copy()
+    mask = data.draw(hnp.arrays(bool, a.shape))
+    a[mask] = np.nan
+    axis = data.draw(st.sampled_from([None, *range(a.ndim)]))
+    x = xp.asarray(a)
+    with no_sync():
+        got = {"nanprod": xp.nanprod(x, axis=axis), "nancumsum": xp.nancumsum(x, axis=axis),
+               "nancumprod": xp.nancumprod(x, axis=axis),
+               "nanquantile": xp.nanquantile(x, [0.25, 0.5], axis=axis),
+               "nanpercentile": xp.nanpercentile(x, 90, axis=axis)}
+    for fn, g in got.items():
+        args = ([0.25, 0.5],) if fn == "nanquantile" else (90,) if fn == "nanpercentile" else ()
+        e = np_call(getattr(np, fn), a, *args, axis=axis)
+        assert_close(g, np.asarray(e).astype(a.dtype), rtol=1e-4 if name == "float32" else 1e-9,
+                     atol=1e-4)
+    for fn in ("nanargmax", "nanargmin"):
+        g = np.asarray(getattr(xp, fn)(x, axis=axis))
+        if a.size == 0:
+            continue
+        allnan = np.all(np.isnan(a), axis=axis)
+        e = np.asarray(getattr(np, fn)(np.where(np.isnan(a), -np.inf if fn == "nanargmax"
+                                                else np.inf, a), axis=axis))
+        np.testing.assert_array_equal(g, np.where(allnan, -1, e))
+        if not np.any(allnan):
+            np.testing.assert_array_equal(g, np_call(getattr(np, fn), a, axis=axis))
+
+
+def test_windows_and_helpers_match_numpy():
+    for fn in ("bartlett", "blackman", "hamming", "hanning"):
+        for m in (0, 1, 2, 7, 64):
+            assert_close(getattr(xp, fn)(m), getattr(np, fn)(m).astype(np.float32), atol=1e-6)
+        with pytest.raises(TypeError):
+            getattr(xp, fn)(2.5)
+    for fn, shape, arg in (("hsplit", (2, 6), 3), ("vsplit", (4, 2), [1, 3]),
+                           ("dsplit", (1, 2, 4), 2), ("hsplit", (6,), [2])):
+        a = np.arange(np.prod(shape), dtype=np.int32).reshape(shape)
+        got, expected = getattr(xp, fn)(xp.asarray(a), arg), getattr(np, fn)(a, arg)
+        assert len(got) == len(expected)
+        for g, e in zip(got, expected):
+            assert_array_equal(g, e)
+    with pytest.raises(ValueError):
+        xp.vsplit(xp.ones(4), 2)
+    with pytest.raises(ValueError):
+        xp.hsplit(xp.ones((2, 5)), 2)
+    x = np.array([1, 2, 3, 5], dtype=np.int32)
+    for n, inc in ((None, False), (2, True), (0, False), (5, True)):
+        assert_array_equal(xp.vander(xp.asarray(x), n, inc), np.vander(x, n, inc).astype(np.int32))
+    assert_array_equal(xp.tri(3, 5, -1), np.tri(3, 5, -1).astype(np.float32))
+    assert_array_equal(xp.tri(2, dtype=int), np.tri(2, dtype=int))
+    z = np.array([1 + 1j, -1, 2j, -0.5 - 0.5j], dtype=np.complex64)
+    assert_close(xp.angle(xp.asarray(z)), np.angle(z).astype(np.float32))
+    assert_close(xp.angle(xp.asarray(z), deg=True), np.angle(z, deg=True).astype(np.float32),
+                 rtol=1e-5)
+    assert_close(xp.angle(xp.asarray([-2.0, 3.0])), np.angle([-2.0, 3.0]).astype(np.float32))
+    f = np.array([np.inf, -np.inf, 1.0, np.nan, -0.0], dtype=np.float32)
+    assert_array_equal(xp.isposinf(xp.asarray(f)), np.isposinf(f))
+    assert_array_equal(xp.isneginf(xp.asarray(f)), np.isneginf(f))
+    assert_array_equal(xp.iscomplex(xp.asarray(z)), np.iscomplex(z))
+    assert_array_equal(xp.isreal(xp.asarray(z)), np.isreal(z))
+    assert_array_equal(xp.isreal(xp.asarray(f)), np.isreal(f))
+    assert xp.iscomplexobj(xp.asarray(z)) and xp.isrealobj(xp.asarray(f))
+    assert xp.iscomplexobj(1j) and not xp.iscomplexobj([1.0])
+    assert xp.isscalar(3.0) and xp.isscalar(np.float32(1)) and not xp.isscalar(xp.asarray(3.0))
+    with pytest.raises(TypeError):
+        xp.isposinf(xp.asarray(z))
+
+
+@given(n=st.integers(2, 40), seed=st.integers(0, 2**16), period=st.sampled_from([None, 4.0]))
+def test_unwrap_matches_numpy(n, seed, period):
+    rng = np.random.default_rng(seed)
+    p = (np.cumsum(rng.uniform(-2, 2, (3, n)), axis=1) % (2 * np.pi)).astype(np.float32)
+    kw = {} if period is None else {"period": period}
+    with no_sync():
+        got = xp.unwrap(xp.asarray(p), **kw)
+    assert_close(got, np.unwrap(p, **kw), rtol=1e-5, atol=2e-5)
+    assert_close(xp.unwrap(xp.asarray(p), axis=0), np.unwrap(p, axis=0), rtol=1e-5, atol=2e-5)
+
+
+@given(n=st.integers(1, 60), seed=st.integers(0, 2**16), density=st.booleans(),
+       how=st.sampled_from(["int", "pair", "range", "edges"]))
+def test_histogram2d_matches_numpy(n, seed, density, how):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=n).astype(np.float32)
+    y = rng.normal(size=n).astype(np.float32)
+    w = rng.uniform(0, 2, n).astype(np.float32)
+    kw = {"int": {"bins": 4}, "pair": {"bins": [3, 5]},
+          "range": {"bins": 4, "range": [[-1, 1], [-2, 0.5]]},
+          "edges": {"bins": [np.array([-3, -1, 0, 2], np.float32),
+                             np.array([-1, 0, 1], np.float32)]}}[how]
+    xkw = {k: ([xp.asarray(b) for b in v] if k == "bins" and how == "edges" else v)
+           for k, v in kw.items()}
+    with no_sync():
+        h, ex, ey = xp.histogram2d(xp.asarray(x), xp.asarray(y), density=density,
+                                   weights=xp.asarray(w), **xkw)
+    eh, eex, eey = np_call(np.histogram2d, x, y, density=density, weights=w, **kw)
+    assert_close(h, eh.astype(np.float32), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(np.asarray(ex), eex, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(np.asarray(ey), eey, rtol=1e-6, atol=1e-6)
+    assert_close(xp.histogram_bin_edges(xp.asarray(x), 5), np.histogram_bin_edges(x, 5),
+                 rtol=1e-6, atol=1e-6)

@@ -324,6 +324,37 @@ from ._numpy.io import (
     savez,
     savez_compressed,
 )
+from ._numpy.misc import (
+    angle,
+    bartlett,
+    blackman,
+    dsplit,
+    hamming,
+    hanning,
+    histogram2d,
+    histogram_bin_edges,
+    hsplit,
+    iscomplex,
+    iscomplexobj,
+    isneginf,
+    isposinf,
+    isreal,
+    isrealobj,
+    isscalar,
+    tri,
+    unwrap,
+    vander,
+    vsplit,
+)
+from ._numpy.nanfunctions import (
+    nanargmax,
+    nanargmin,
+    nancumprod,
+    nancumsum,
+    nanpercentile,
+    nanprod,
+    nanquantile,
+)
 from ._numpy.polynomial import (
     poly,
     poly1d,
@@ -445,6 +476,11 @@ __all__ = [
     "savez_compressed",
     "poly", "poly1d", "polyadd", "polyder", "polydiv", "polyfit", "polyint", "polymul",
     "polysub", "polyval", "roots", "polynomial", "exceptions",
+    "angle", "bartlett", "blackman", "dsplit", "hamming", "hanning", "histogram2d",
+    "histogram_bin_edges", "hsplit", "iscomplex", "iscomplexobj", "isneginf", "isposinf",
+    "isreal", "isrealobj", "isscalar", "tri", "unwrap", "vander", "vsplit",
+    "nanargmax", "nanargmin", "nancumprod", "nancumsum", "nanpercentile", "nanprod",
+    "nanquantile",
 ]
 
 
