@@ -22,6 +22,7 @@ from .._array.devices import CPU
 from .._runtime import lazy as _lazy
 from .._standard.creation import asarray, zeros
 from .._standard.data_types import astype, result_type
+from .._standard.elementwise import real as _real
 from .._standard.elementwise import sqrt
 from .._standard.linalg import inv
 from .._standard.manipulation import concat, reshape, stack
@@ -215,10 +216,14 @@ def poly(seq_of_zeros) -> Array:
         # NumPy returns the number 1.0 here (the empty product).
         return astype(asarray(1.0, device=z.device), _float(z._dtype))
     if z.ndim == 2 and z.shape[0] == z.shape[1] and z.shape[0] != 0:
-        if z._dtype is not _d.complex64:
-            return _charpoly(astype(z, _float(z._dtype)))
+        # NumPy's: the characteristic polynomial from the eigenvalues (real for a real
+        # matrix). Note: MLX's eigenvalues are complex64, so a float64 matrix's
+        # coefficients have float32 precision.
         from .._standard.linalg import eigvals
-        z = eigvals(z)
+        real_in = z._dtype is not _d.complex64
+        out = _float(z._dtype)
+        c = poly(eigvals(astype(z, _d.float32) if out in (_d.float16, _d.bfloat16) else z))
+        return astype(_real(c), out) if real_in else c
     elif z.ndim != 1:
         raise ValueError("poly: input must be 1d or non-empty square 2d array.")
     dt = _float(z._dtype)
@@ -227,20 +232,6 @@ def poly(seq_of_zeros) -> Array:
         a = convolve(a, concat([astype(asarray([1.0], device=z.device), dt),
                                 reshape(-astype(z[i], dt), (1,))]))
     return a
-
-
-def _charpoly(a: Array) -> Array:
-    """The characteristic polynomial ``det(x I - a)`` of a real square matrix, by
-    Faddeev-LeVerrier (real arithmetic: NumPy's poly gives real coefficients here too)."""
-    n = a.shape[0]
-    eye = astype(asarray(np.eye(n, dtype=np.float32), device=a.device), a._dtype)
-    coeffs = [astype(asarray(1.0, device=a.device), a._dtype)]
-    m = eye * 0
-    for k in range(1, n + 1):
-        m = a @ m + coeffs[-1] * eye
-        am = a @ m
-        coeffs.append(-_sum(am * eye) / k)
-    return stack(coeffs)
 
 
 # --- arithmetic ---------------------------------------------------------------------------
@@ -341,10 +332,12 @@ def polydiv(u, v):
     # Note: half-precision coefficients are divided in float32 (the remainder is a
     # difference of large terms), then rounded back.
     dt = _d.float32 if out in (_d.float16, _d.bfloat16) else out
-    # NumPy adds 0.0 (so -0.0 becomes 0.0) before dividing.
+    # NumPy adds 0.0 (so -0.0 becomes 0.0) before dividing, and takes 1 / v[0] in v's
+    # own float dtype.
+    vdt = _float(va._dtype) if va._dtype is not _d.bfloat16 else _d.float32
+    scale = astype(1.0 / (astype(va[0], vdt) + 0.0), dt)
     ua, va = astype(ua, dt) + 0.0, astype(va, dt) + 0.0
     m, n = ua.shape[0] - 1, va.shape[0] - 1
-    scale = 1.0 / va[0]
     r = [ua[i] for i in range(m + 1)]
     q = []
     for k in range(0, m - n + 1):
