@@ -16,6 +16,7 @@ import mlx.core as mx
 
 from .._array import core as _core
 from .._array import dtypes as _d
+from .._array.devices import CPU
 from .._standard.creation import asarray
 from .._standard.data_types import astype, result_type
 from .._standard.elementwise import conj, logical_or
@@ -75,7 +76,13 @@ def gradient(f, *varargs, axis=None, edge_order: int = 1):
     Note: coordinates are always treated as possibly uneven (NumPy takes a shortcut for
     evenly spaced ones): the values agree to rounding.
     """
-    y = _inexact("gradient", _arr("gradient", f))
+    y0 = _arr("gradient", f)
+    y = _inexact("gradient", y0)
+    # Note: wide integers are differenced in float64 on the CPU (NumPy's precision), and
+    # the result rounded to float32.
+    wide = y0._dtype in (_d.int32, _d.int64, _d.uint32, _d.uint64) and y0.device == CPU
+    if wide:
+        y = astype(y0, _d.float64)
     n = y.ndim
     if n == 0:
         raise ValueError("gradient: f must have at least one dimension")
@@ -112,6 +119,8 @@ def gradient(f, *varargs, axis=None, edge_order: int = 1):
                 raise ValueError("gradient: when 1d, distances must match the length of the "
                                  "corresponding dimension")
             out.append(_gradient_coords(y, ax, xs, edge_order))
+    if wide:
+        out = [astype(o, _d.float32) for o in out]
     return out[0] if len(out) == 1 else tuple(out)
 
 

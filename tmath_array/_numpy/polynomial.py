@@ -328,13 +328,19 @@ def polydiv(u, v):
         raise ValueError("polydiv: u and v must be 1-d sequences of coefficients")
     if ua.shape[0] == 0 or va.shape[0] == 0:
         raise ValueError("polydiv: u and v must have at least one coefficient")
-    out = _float(result_type(ua, va))
+    rt = result_type(ua, va)
+    out = _float(rt)
     # Note: half-precision coefficients are divided in float32 (the remainder is a
-    # difference of large terms), then rounded back.
+    # difference of large terms), then rounded back; integer ones in float64 on the CPU,
+    # as NumPy divides them (its remainder trimming depends on that precision).
     dt = _d.float32 if out in (_d.float16, _d.bfloat16) else out
+    if rt not in _CAT["floating-point"] and ua.device == CPU:
+        dt = _d.float64
     # NumPy adds 0.0 (so -0.0 becomes 0.0) before dividing, and takes 1 / v[0] in v's
     # own float dtype.
     vdt = _float(va._dtype) if va._dtype is not _d.bfloat16 else _d.float32
+    if va._dtype not in _CAT["floating-point"]:
+        vdt = dt  # integers: NumPy's v + 0.0 is float64
     scale = astype(1.0 / (astype(va[0], vdt) + 0.0), dt)
     ua, va = astype(ua, dt) + 0.0, astype(va, dt) + 0.0
     m, n = ua.shape[0] - 1, va.shape[0] - 1

@@ -364,8 +364,9 @@ def policy(call: targets.Call, result) -> Policy:
     name = call.name
     pol = Policy(values=name not in SHAPE_ONLY and name not in ("__int__", "__index__"))
     dtype = result.dtype if isinstance(result, xp.Array) else None
-    if name in ("astype", "ascontiguousarray", "asfortranarray") and dtype in _INTEGRAL and any(
-            t in call.args[0].tags for t in _FLOAT_TAGS):
+    first = (list(call.args) + list(call.kwargs.values()))[:1]
+    if name in ("astype", "ascontiguousarray", "asfortranarray") and dtype in _INTEGRAL and \
+            first and any(t in first[0].tags for t in _FLOAT_TAGS):
         pol.values = False  # float to int: NaN, inf and out-of-range values are unspecified
     if name == "clip" and not _clip_ordered(call):
         pol.values = False  # min > max: the standard leaves the result unspecified
