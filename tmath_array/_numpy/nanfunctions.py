@@ -104,6 +104,7 @@ def nanquantile(a, q, axis=None, out=None, overwrite_input: bool = False,
     NaN for an all-NaN slice."""
     no_out("nanquantile", out)
     check_bool("nanquantile", overwrite_input, "overwrite_input")
+    _core.check_str("nanquantile", method, "method")
     return _quantile("nanquantile", _arr("nanquantile", a), q, axis, method, keepdims, True,
                      1.0)
 
@@ -113,5 +114,6 @@ def nanpercentile(a, q, axis=None, out=None, overwrite_input: bool = False,
     """The ``q``-th percentiles of the non-NaN elements over ``axis`` (``q`` in [0, 100])."""
     no_out("nanpercentile", out)
     check_bool("nanpercentile", overwrite_input, "overwrite_input")
+    _core.check_str("nanpercentile", method, "method")
     return _quantile("nanpercentile", _arr("nanpercentile", a), q, axis, method, keepdims,
                      True, 100.0)

@@ -320,6 +320,14 @@ def polyint(p, m: int = 1, k=None):
     return poly1d(c) if isinstance(p, poly1d) else c
 
 
+def _np_work(x: Array):
+    """The dtype NumPy's ``x + 0.0`` has, as polydiv computes in (see there)."""
+    dt = x._dtype
+    if dt is _d.bool or dt in _CAT["integer"]:
+        return _d.float64 if x.device == CPU else _d.float32
+    return _d.float32 if dt is _d.bfloat16 else dt
+
+
 def polydiv(u, v):
     """Quotient and remainder of polynomial division, as NumPy's polydiv (near-zero
     leading remainder coefficients dropped: one counted sync)."""
@@ -330,17 +338,12 @@ def polydiv(u, v):
         raise ValueError("polydiv: u and v must have at least one coefficient")
     rt = result_type(ua, va)
     out = _float(rt)
-    # Note: half-precision coefficients are divided in float32 (the remainder is a
-    # difference of large terms), then rounded back; integer ones in float64 on the CPU,
-    # as NumPy divides them (its remainder trimming depends on that precision).
-    dt = _d.float32 if out in (_d.float16, _d.bfloat16) else out
-    if rt not in _CAT["floating-point"] and ua.device == CPU:
-        dt = _d.float64
-    # NumPy adds 0.0 (so -0.0 becomes 0.0) before dividing, and takes 1 / v[0] in v's
-    # own float dtype.
-    vdt = _float(va._dtype) if va._dtype is not _d.bfloat16 else _d.float32
-    if va._dtype not in _CAT["floating-point"]:
-        vdt = dt  # integers: NumPy's v + 0.0 is float64
+    # NumPy divides in the common type of u + 0.0 and v + 0.0 (integers become float64),
+    # taking 1 / v[0] in v's own type; its remainder trimming depends on that precision.
+    # Note: integers are computed in float64 on the CPU (float32 elsewhere) and the
+    # result rounded to float32; bfloat16 (which NumPy lacks) is computed in float32.
+    udt, vdt = _np_work(ua), _np_work(va)
+    dt = _d.promote_types(udt, vdt, "polydiv")
     scale = astype(1.0 / (astype(va[0], vdt) + 0.0), dt)
     ua, va = astype(ua, dt) + 0.0, astype(va, dt) + 0.0
     m, n = ua.shape[0] - 1, va.shape[0] - 1
