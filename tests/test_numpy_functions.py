@@ -1207,3 +1207,20 @@ def test_histogram2d_matches_numpy(n, seed, density, how):
     np.testing.assert_allclose(np.asarray(ey), eey, rtol=1e-6, atol=1e-6)
     assert_close(xp.histogram_bin_edges(xp.asarray(x), 5), np.histogram_bin_edges(x, 5),
                  rtol=1e-6, atol=1e-6)
+
+
+def test_histogram_rules_on_integers_and_half_floats():
+    """Rule names on integers keep NumPy's integer bin widths; bfloat16 is readable."""
+    a = np.array([0, 0, 0, 1, 2, 3, 3, 4, 5])
+    assert_close(xp.histogram_bin_edges(xp.asarray(a), bins="auto", range=(0, 1)),
+                 np.histogram_bin_edges(a, bins="auto", range=(0, 1)).astype(np.float32))
+    rng = np.random.default_rng(1)
+    for rule in ("auto", "fd", "sturges", "sqrt", "doane", "scott", "rice", "stone"):
+        b = rng.integers(0, 50, 100).astype(np.int32)
+        counts, edges = xp.histogram(xp.asarray(b), rule)
+        e_counts, e_edges = np.histogram(b, rule)
+        assert_array_equal(counts, e_counts.astype(np.int32))
+        np.testing.assert_allclose(np.asarray(edges), e_edges, rtol=1e-6)
+    h = np.array([1.0, 2.0, 3.0, 4.0], dtype=np.float32)
+    counts, _ = xp.histogram(xp.asarray(h, dtype=xp.bfloat16), "auto")
+    assert_array_equal(counts, np.histogram(h, "auto")[0].astype(np.int32))

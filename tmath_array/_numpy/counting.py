@@ -87,9 +87,12 @@ def _uniform_edges(lo: float, hi: float, n: int) -> list[float]:
 def _bins_from_rule(a, rule: str, rng):
     """Bin count and range for a named rule (NumPy's 'auto', 'fd', ...): one counted sync."""
     # Note: the number of bins depends on the values: the one sync point of histogram.
-    _lazy.materialize(_lazy.DATA_DEPENDENT, a._array)
-    host = np.asarray(a._array)
-    if a._dtype not in _FLOATING:
+    # Note: NumPy has no bfloat16: those values are read as float32 (exactly).
+    src = a._array.astype(mx.float32) if a._dtype is _d.bfloat16 else a._array
+    _lazy.materialize(_lazy.DATA_DEPENDENT, src)
+    host = np.asarray(src)
+    # Integers stay integers: NumPy's rules give them bins at least 1 wide.
+    if a._dtype is _d.bool:
         host = host.astype(np.float64)
     try:
         edges = np.histogram_bin_edges(host, bins=rule, range=rng)
