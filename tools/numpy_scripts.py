@@ -159,8 +159,21 @@ def docstring_examples(names: list[str]) -> dict[str, int]:
     one line per function; returns the counts.
     """
     import doctest
+    import os
+    import tempfile
 
-    parser = doctest.DocTestParser()
+    # The examples write files (np.save("test.npy", ...)): run them in a scratch folder.
+    here = os.getcwd()
+    scratch = tempfile.TemporaryDirectory()
+    os.chdir(scratch.name)
+    try:
+        return _docstring_examples(names, doctest.DocTestParser())
+    finally:
+        os.chdir(here)
+        scratch.cleanup()
+
+
+def _docstring_examples(names: list[str], parser) -> dict[str, int]:
     counts: dict[str, int] = {}
     for name in names:
         obj = numpy
