@@ -57,7 +57,7 @@ def _host_data(v) -> np.ndarray:
     return np.asarray(v)
 
 
-def _is_python_ints(v) -> bool:
+def _is_host(v) -> bool:
     """Whether ``v`` is host data (an int, a sequence or a NumPy array), not an Array."""
     return not isinstance(v, (_core.Array, mx.array))
 
@@ -165,7 +165,7 @@ def choose(a, choices, out=None, mode: str = "raise") -> Array:
         raise ValueError("choose: out= is not supported (results are new arrays: assign it)")
     if mode not in ("raise", "wrap", "clip"):
         raise ValueError(f"choose: mode must be 'raise', 'wrap' or 'clip', got {mode!r}")
-    host = _is_python_ints(a)
+    host = _is_host(a)
     idx = _arr("choose", a)
     if idx._dtype not in _CAT["integer"] and not (host and idx.size == 0):
         raise TypeError(f"choose: the index array must be of an integer dtype, got "
@@ -208,7 +208,7 @@ def digitize(x, bins, right: bool = False) -> Array:
     (reading them would be a sync point): their direction comes from their ends.
     """
     right = _core.check_bool("digitize", right, "right")
-    host = _is_python_ints(bins)
+    host = _is_host(bins)
     xa = _arr("digitize", x)
     b = _arr("digitize", bins)
     for v, what in ((xa, "x"), (b, "bins")):
@@ -380,7 +380,7 @@ def unravel_index(indices, shape, order: str = "C") -> tuple[Array, ...]:
     """
     dims = _dims("unravel_index", shape)
     _order("unravel_index", order)
-    host = _is_python_ints(indices)
+    host = _is_host(indices)
     idx = _arr("unravel_index", indices)
     if idx._dtype not in _CAT["integer"]:
         raise TypeError(f"unravel_index: only int indices permitted, got "
@@ -444,7 +444,7 @@ def ravel_multi_index(multi_index, dims, mode="raise", order: str = "C") -> Arra
         a = _arr("ravel_multi_index", c)
         if a._dtype not in _CAT["integer"]:
             raise TypeError("ravel_multi_index: only int indices permitted")
-        if m == "raise" and _is_python_ints(c):
+        if m == "raise" and _is_host(c):
             h = _host_data(c)
             if h.size and (h.min() < 0 or h.max() >= d):
                 raise ValueError("ravel_multi_index: invalid entry in coordinates array")
