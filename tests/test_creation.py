@@ -237,8 +237,11 @@ def test_meshgrid(sizes, indexing):
 def test_meshgrid_errors():
     with pytest.raises(ValueError):
         xp.meshgrid(xp.ones(2), indexing="xx")
-    with pytest.raises(ValueError):
-        xp.meshgrid(xp.ones((2, 2)))
+    # Beyond the standard (1-d inputs), NumPy's meshgrid flattens its inputs; so does
+    # xp.meshgrid (docs/numpy.md).
+    got = xp.meshgrid(xp.ones((2, 2)), xp.arange(3))
+    for g, e in zip(got, np.meshgrid(np.ones((2, 2), np.float32), np.arange(3, dtype=np.int32))):
+        assert_array_equal(g, e)
 
 
 # --- asarray ----------------------------------------------------------------------

@@ -43,8 +43,8 @@ def _np(x):
 
 
 def test_every_example_is_tested():
-    assert SCRIPTS == ["gray_scott", "heat", "heat_rod", "kmeans", "life", "mandelbrot", "mlp",
-                       "monte_carlo", "pca", "smoke"]
+    assert SCRIPTS == ["curve_fit", "gray_scott", "heat", "heat_rod", "kmeans", "life",
+                       "mandelbrot", "mlp", "monte_carlo", "pca", "signals", "smoke"]
 
 
 def test_kmeans_same_clusters():
@@ -114,6 +114,44 @@ def test_mandelbrot_same_counts_in_every_point():
         assert n_xp.dtype == tmath_array.int32
         numpy.testing.assert_array_equal(_np(n_xp), n_np)
         assert 0 < int((n_np == max_iter).sum()) < n_np.size  # the set and its outside
+
+
+def test_curve_fit_same_fits():
+    mod = _load("curve_fit")
+    out_np = mod.main(numpy)
+    out_xp = mod.main(tmath_array)
+    assert out_xp["n"] == out_np["n"] == 60
+    # genfromtxt reads float64, as NumPy does: the fits agree to float64 rounding.
+    for key in ("coef", "poly_coef", "extrema"):
+        assert isinstance(out_xp[key], tmath_array.Array)
+        numpy.testing.assert_allclose(_np(out_xp[key]), out_np[key], rtol=1e-9, atol=1e-9,
+                                      err_msg=key)
+    for key in ("rms", "p90"):
+        assert out_xp[key] == pytest.approx(out_np[key], rel=1e-9)
+    # np.linspace of Python floats is float32 here (float64 in NumPy): the curves on
+    # that grid agree within float32 rounding.
+    for key in ("cheb_at_grid", "slope"):
+        numpy.testing.assert_allclose(_np(out_xp[key]), out_np[key], rtol=1e-5, atol=2e-5,
+                                      err_msg=key)
+    assert out_xp["area"] == pytest.approx(out_np["area"], rel=1e-5)
+    numpy.testing.assert_array_equal(_np(out_xp["labels"]), out_np["labels"])
+    numpy.testing.assert_array_equal(_np(out_xp["counts"]), out_np["counts"])
+
+
+def test_signals_same_results():
+    mod = _load("signals")
+    out_np = mod.main(numpy)
+    out_xp = mod.main(tmath_array)
+    assert out_xp["lag"] == out_np["lag"] == 23
+    for key in ("by_conv", "by_window", "envelope"):  # float32 data
+        numpy.testing.assert_allclose(_np(out_xp[key]), out_np[key], rtol=1e-5, atol=1e-6,
+                                      err_msg=key)
+    for key in ("gy", "gx", "torque"):  # float64 (NumPy's linspace of Python floats here
+        # is float32 on tmath_array: compare within float32 rounding)
+        numpy.testing.assert_allclose(_np(out_xp[key]), out_np[key], rtol=1e-5, atol=1e-5,
+                                      err_msg=key)
+    for got, expected in zip(out_xp["book"], out_np["book"]):
+        numpy.testing.assert_array_equal(_np(got), expected)
 
 
 def test_examples_run_from_the_command_line():

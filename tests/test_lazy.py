@@ -159,7 +159,30 @@ SYNC_POINTS = [
     ("xp.put(x, array, v)", lambda x, i: xp.put(x, xp.asarray([0, 2]), 1.0), "conversion"),
     ("xp.place(x, mask, [])", lambda x, i: xp.place(x, x > 9, []), "conversion"),
     ("xp.ndenumerate(x)", lambda x, i: list(xp.ndenumerate(x)), "conversion"),
+    # NumPy functions of NumPy scripts (docs/numpy.md)
+    ("xp.unique(x, axis=0)", lambda x, i: xp.unique(xp.stack([x, x]), axis=0),
+     "data-dependent"),
+    ("xp.setdiff1d(x, y)", lambda x, i: xp.setdiff1d(x, x[:1]), "data-dependent"),
+    ("xp.intersect1d(x, y)", lambda x, i: xp.intersect1d(x, x[1:]), "data-dependent"),
+    ("xp.union1d(x, y)", lambda x, i: xp.union1d(x, x[1:]), "data-dependent"),
+    ("xp.setxor1d(x, y)", lambda x, i: xp.setxor1d(x, x[1:]), "data-dependent"),
+    ("xp.trim_zeros(x)", lambda x, i: xp.trim_zeros(x), "data-dependent"),
+    ("xp.delete(x, array)", lambda x, i: xp.delete(x, xp.asarray([0])), "data-dependent"),
+    ("xp.insert(x, array, v)", lambda x, i: xp.insert(x, xp.asarray([0]), 1.0),
+     "data-dependent"),
+    ("xp.roots(p)", lambda x, i: xp.roots(x), "data-dependent"),
+    ("xp.poly1d(array)", lambda x, i: xp.poly1d(x), "data-dependent"),
+    ("xp.polydiv(u, v)", lambda x, i: xp.polydiv(x, x[:2]), "data-dependent"),
+    ("xp.vectorize(f)(x)", lambda x, i: xp.vectorize(lambda v: v + 1)(x), "conversion"),
+    ("xp.save(file, x)", lambda x, i: xp.save(_NullFile(), x), "conversion"),
 ]
+
+
+class _NullFile:
+    """A writable binary file that forgets what it is given."""
+
+    def write(self, data) -> int:
+        return len(data)
 
 
 @pytest.mark.parametrize("what,trigger,reason", SYNC_POINTS, ids=[s[0] for s in SYNC_POINTS])
@@ -254,6 +277,15 @@ LAZY_OPERATIONS = [
         xp.putmask(m, m > 2, [7.0]), xp.place(x, x > 1, [5.0, 6.0]), xp.copyto(m, x[:1]),
         xp.mgrid[0:3, 0:2:3j], xp.ogrid[0:2, 0:3], xp.r_[x, 0.0, 1:3], xp.c_[x, x],
         xp.tile(x, 2), list(xp.ndindex(2, 2)))),
+    ("NumPy functions of NumPy scripts (docs/numpy.md)", lambda x, i, m: (
+        xp.select([x > 1], [x], 0.0), xp.digitize(x, [1.5, 2.5]), xp.partition(x, 1),
+        xp.lexsort([x, x]), xp.unravel_index(i, (2, 3)), xp.gradient(m), xp.trapezoid(m),
+        xp.convolve(x, x), xp.correlate(x, x, "full"), xp.cross(m, m), xp.delete(m, 1, 1),
+        xp.insert(x, [0, 2], 5.0), xp.block([[m, m]]), xp.meshgrid(x, x, sparse=True),
+        xp.fromfunction(lambda a, b: a + b, (2, 2)), xp.packbits(i > 0),
+        xp.lib.stride_tricks.sliding_window_view(x, 2), xp.polyfit(x, x, 1),
+        xp.polyval(x, x), xp.polynomial.Chebyshev.fit(x, x, 1)(x),
+        xp.apply_along_axis(xp.sum, 1, m))),
 ]
 
 
@@ -395,6 +427,11 @@ FOREIGN_INPUT = {
                                          "(lazy.is_evaluated): its buffer is read as it is",
     ("_numpy/array_methods.py", "repeat"): "repeats given as a Python list or NumPy array",
     ("_numpy/array_methods.py", "put"): "indices given as Python ints, lists or NumPy arrays",
+    ("_numpy/selecting.py", "_host_data"): "Python or NumPy indices, checked on the host",
+    ("_numpy/construct.py", "frombuffer"): "bytes and buffers",
+    ("_numpy/construct.py", "_back"): "the NumPy result of numpy.vectorize",
+    ("_numpy/io.py", "_land"): "what NumPy read from a file",
+    ("_numpy/polynomial.py", "_host_coeffs"): "poly1d coefficients given as Python data",
 }
 
 _EVALUATING_METHODS = {"item", "tolist", "__dlpack__", "__array__"}

@@ -111,9 +111,9 @@ def test_no_public_name_leaks_outside_all():
 
 def test_no_mlx_names_leak():
     """Names of ``mlx.core`` are only exported when the standard (or __all__) asks."""
-    import mlx.core as mx
-
     import types
+
+    import mlx.core as mx
 
     # Submodules (xp.distributed, imported by a test) are ours, not MLX's names.
     public = {n for n in dir(xp) if not n.startswith("_")

@@ -581,8 +581,9 @@ def test_unique(case, equal_nan, flags):
     assert_array_equal(got[0], expected[0])
     for g, e in zip(got[1:], expected[1:]):
         assert_array_equal(g, e.astype(np.int32))
-    with pytest.raises(ValueError):
-        xp.unique(to_xp(a, name), axis=0)
+    if a.ndim:  # unique slices (tests/test_numpy_functions.py has more)
+        b = np.nan_to_num(a, posinf=1e9, neginf=-1e9)
+        assert_array_equal(xp.unique(to_xp(b, name), axis=0), np.unique(b, axis=0))
 
 
 # --- linalg.norm and linalg.lstsq ----------------------------------------------------------

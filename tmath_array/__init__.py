@@ -22,7 +22,7 @@ from ._numpy import bind as _bind
 _bind.install()
 
 # The extensions (linalg, fft) and xp.random (NumPy's random API), as submodules.
-from . import fft, linalg, random
+from . import exceptions, fft, lib, linalg, polynomial, random
 from ._array.array import Array
 from ._array.compile_api import compile, compile_cache_clear, compile_cache_info
 from ._array.devices import Device
@@ -153,7 +153,6 @@ from ._standard.creation import (
     full,
     full_like,
     linspace,
-    meshgrid,
     ones,
     ones_like,
     tril,
@@ -306,6 +305,109 @@ from ._numpy.stats import (
     ptp,
 )
 
+# NumPy functions real scripts use (docs/numpy.md, "Functions of NumPy scripts").
+# isort: split
+from ._numpy.calculus import convolve, correlate, cross, gradient, trapezoid
+from ._numpy.construct import (
+    apply_along_axis,
+    ascontiguousarray,
+    asfortranarray,
+    block,
+    frombuffer,
+    fromfunction,
+    fromiter,
+    meshgrid,
+    packbits,
+    unpackbits,
+    vectorize,
+)
+from ._numpy.fpstate import (
+    errstate,
+    get_printoptions,
+    geterr,
+    geterrcall,
+    printoptions,
+    set_printoptions,
+    seterr,
+    seterrcall,
+)
+from ._numpy.io import (
+    fromfile,
+    genfromtxt,
+    load,
+    loadtxt,
+    save,
+    savetxt,
+    savez,
+    savez_compressed,
+)
+from ._numpy.misc import (
+    angle,
+    bartlett,
+    blackman,
+    dsplit,
+    hamming,
+    hanning,
+    histogram2d,
+    histogram_bin_edges,
+    hsplit,
+    iscomplex,
+    iscomplexobj,
+    isneginf,
+    isposinf,
+    isreal,
+    isrealobj,
+    isscalar,
+    tri,
+    unwrap,
+    vander,
+    vsplit,
+)
+from ._numpy.nanfunctions import (
+    nanargmax,
+    nanargmin,
+    nancumprod,
+    nancumsum,
+    nanpercentile,
+    nanprod,
+    nanquantile,
+)
+from ._numpy.polynomial import (
+    poly,
+    poly1d,
+    polyadd,
+    polyder,
+    polydiv,
+    polyfit,
+    polyint,
+    polymul,
+    polysub,
+    polyval,
+    roots,
+)
+from ._numpy.selecting import (
+    argpartition,
+    choose,
+    digitize,
+    lexsort,
+    partition,
+    piecewise,
+    ravel_multi_index,
+    select,
+    unravel_index,
+)
+from ._numpy.setops import (
+    delete,
+    ediff1d,
+    in1d,
+    insert,
+    intersect1d,
+    setdiff1d,
+    setxor1d,
+    trim_zeros,
+    union1d,
+)
+
 __all__ = [
     "__array_api_version__",
     "__array_namespace_info__",
@@ -381,6 +483,25 @@ __all__ = [
     "average", "corrcoef", "cov", "median", "nanmax", "nanmean", "nanmedian", "nanmin",
     "nanstd", "nansum", "nanvar", "percentile", "ptp", "quantile",
     "argwhere", "bincount", "flatnonzero", "histogram", "unique",
+    # NumPy functions of NumPy scripts (docs/numpy.md)
+    "convolve", "correlate", "cross", "gradient", "trapezoid",
+    "argpartition", "choose", "digitize", "lexsort", "partition", "ravel_multi_index",
+    "select", "unravel_index", "piecewise",
+    "apply_along_axis", "ascontiguousarray", "asfortranarray", "block", "frombuffer",
+    "fromfunction", "fromiter", "packbits", "unpackbits", "vectorize", "lib",
+    "delete", "ediff1d", "in1d", "insert", "intersect1d", "setdiff1d", "setxor1d",
+    "trim_zeros", "union1d",
+    "errstate", "get_printoptions", "geterr", "geterrcall", "printoptions",
+    "set_printoptions", "seterr", "seterrcall",
+    "fromfile", "genfromtxt", "load", "loadtxt", "save", "savetxt", "savez",
+    "savez_compressed",
+    "poly", "poly1d", "polyadd", "polyder", "polydiv", "polyfit", "polyint", "polymul",
+    "polysub", "polyval", "roots", "polynomial", "exceptions",
+    "angle", "bartlett", "blackman", "dsplit", "hamming", "hanning", "histogram2d",
+    "histogram_bin_edges", "hsplit", "iscomplex", "iscomplexobj", "isneginf", "isposinf",
+    "isreal", "isrealobj", "isscalar", "tri", "unwrap", "vander", "vsplit",
+    "nanargmax", "nanargmin", "nancumprod", "nancumsum", "nanpercentile", "nanprod",
+    "nanquantile",
 ]
 
 

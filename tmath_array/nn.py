@@ -43,7 +43,6 @@ import mlx.core as mx
 
 from ._array import core as _core
 from ._array import dtypes as _d
-from ._array import views as _views
 from ._array.prng import as_key as _rng_key
 from ._array.prng import key, split
 from ._runtime import compile_cache as _compile

@@ -9,13 +9,8 @@ explains the choices.
 
 from __future__ import annotations
 
-_NO_ERROR_STATE = ("MLX has no floating-point error state: results carry inf/NaN, check them "
-                   "with xp.isfinite / xp.isnan")
 _NO_OBJECTS = ("MLX arrays hold numbers only: keep this data in NumPy or Python, and convert "
                "the numeric part with xp.asarray")
-_SAVE = ("no file I/O here: numpy.save(path, numpy.asarray(x)) (one sync point) and "
-         "xp.asarray(numpy.load(path))")
-_LOAD_TEXT = "read with NumPy (numpy.loadtxt / numpy.genfromtxt) and convert with xp.asarray"
 _MATRIX = "use a 2-D Array: @ is the matrix product, x.T the transpose"
 _VIA_NUMPY = "compute it with NumPy on numpy.asarray(x) (one sync point), or with array ops"
 
@@ -51,51 +46,21 @@ NUMPY_ADVICE: dict[str, str] = {
     "asmatrix": _MATRIX,
     "bmat": "build the blocks with xp.concatenate / xp.vstack / xp.hstack; " + _MATRIX,
     # files
-    "save": _SAVE,
-    "savez": "use numpy.savez(path, a=numpy.asarray(a), ...) (one sync point per array)",
-    "savez_compressed": "use numpy.savez_compressed(path, a=numpy.asarray(a), ...)",
-    "load": _SAVE,
-    "savetxt": "use numpy.savetxt(path, numpy.asarray(x)) (one sync point)",
-    "loadtxt": _LOAD_TEXT,
-    "genfromtxt": _LOAD_TEXT,
-    "fromfile": "read with numpy.fromfile and convert with xp.asarray",
     "memmap": "MLX arrays live in memory: map the file with numpy.memmap and convert the "
               "part you need with xp.asarray",
     # Python functions over elements
-    "vectorize": "a Python loop over elements would sync on each: write the function with "
-                 "array operations (they broadcast), and fuse it with xp.compile",
     "frompyfunc": "write the function with array operations; fuse it with xp.compile",
-    "apply_along_axis": "write the function for a whole array with an axis argument "
-                        "(reductions take axis=), or loop over xp.unstack(x, axis=...)",
-    "fromfunction": "call the function on the index grids: f(*xp.indices(shape))",
-    "piecewise": "combine the pieces with nested xp.where(condition, a, b)",
     "nditer": "iterate in NumPy over numpy.asarray(x) (one sync point), or use array ops",
-    # floating-point error state
-    "errstate": _NO_ERROR_STATE,
-    "seterr": _NO_ERROR_STATE,
-    "geterr": _NO_ERROR_STATE,
-    "seterrcall": _NO_ERROR_STATE,
-    # polynomials
-    "polyfit": "least squares on the Vandermonde matrix: V = x[:, None] ** "
-               "xp.arange(deg, -1, -1, dtype=x.dtype); coef = xp.linalg.pinv(V) @ y",
-    "polyval": "Horner's rule with array ops: y = c[0]; then y = y * x + c[i] for each "
-               "following coefficient",
-    "poly1d": "keep the coefficients in an Array and evaluate with Horner's rule",
-    "roots": "the eigenvalues of the companion matrix: xp.linalg.eigvals(C)",
     # copying into and out of arrays
     "compress": "use x[mask] (one sync point) or xp.take(x, indices, axis=...)",
     "extract": "use x[mask] (one sync point)",
     "resize": "use xp.reshape (same size) or xp.tile and slicing",
     # memory layout and views
-    "ascontiguousarray": "MLX manages memory layout itself: use xp.asarray",
-    "asfortranarray": "MLX arrays are row-major: use xp.asarray (xp.transpose for the order)",
-    "lib": "numpy.lib helpers are NumPy's: call them on numpy.asarray(x) (one sync point)",
     # masked arrays and other NumPy submodules
     "ma": "no masked arrays: keep a boolean mask Array and use xp.where(mask, x, fill)",
     "char": _NO_OBJECTS,
     "rec": _NO_OBJECTS,
     "testing": "use numpy.testing on numpy.asarray(x) (one sync point)",
-    "polynomial": "use numpy.polynomial on numpy.asarray(x); see polyfit/polyval here",
     # functions with a different spelling here
     "row_stack": "use xp.vstack (NumPy deprecated row_stack)",
     "asanyarray": "use xp.asarray",
@@ -104,23 +69,4 @@ NUMPY_ADVICE: dict[str, str] = {
                   "'unsigned integer', 'integral', 'real floating', 'complex floating' or "
                   "'numeric'",
     "rollaxis": "use xp.moveaxis(x, axis, start)",
-    "digitize": "use xp.searchsorted(bins, x, side='right') for increasing bins",
-    "select": "use nested xp.where(condition, choice, default)",
-    "choose": "use xp.take / xp.take_along_axis, or nested xp.where",
-    "partition": "use xp.sort (a full sort: the same k-th element)",
-    "argpartition": "use xp.argsort (a full sort: the same k smallest)",
-    "lexsort": "sort by the last key with xp.argsort, then by each earlier key "
-               "(stable sorts keep the order of ties)",
-    "trapezoid": "sum((y[1:] + y[:-1]) / 2 * xp.diff(x)) with xp.sum",
-    "gradient": "central differences from slices: (y[2:] - y[:-2]) / 2, edges from xp.diff",
-    "convolve": "use xp.fft (rfft of both, multiply, irfft) or a sum of shifted slices",
-    "correlate": "use xp.fft (rfft of one, times the conjugate rfft of the other, irfft)",
-    "delete": "select what stays: xp.take(x, keep, axis=...) with keep a list of indices",
-    "insert": "assemble with xp.concatenate of slices and the new values",
-    "trim_zeros": _VIA_NUMPY,
-    "setdiff1d": "use x[~xp.isin(x, y)] (one sync point) and xp.unique_values",
-    "intersect1d": "use xp.unique_values(x[xp.isin(x, y)]) (sync points: mask, unique)",
-    "union1d": "use xp.unique_values(xp.concatenate([x, y], axis=None))",
-    "unravel_index": "divide and take remainders: row = i // ncols, col = i % ncols",
-    "ravel_multi_index": "combine with arithmetic: i = row * ncols + col",
 }

@@ -259,6 +259,20 @@ class ArrayMethods:
             raise ValueError(f"item: {len(args)} indices for an array of dimension {self.ndim}")
         return x._scalar("scalar")
 
+    def tobytes(self, order: str = "C") -> bytes:
+        """The raw bytes of the elements, as NumPy's ``tobytes`` (``order`` 'C', 'F', 'A'
+        or 'K'; MLX arrays are row-major, so 'A' and 'K' read as 'C'). A sync point.
+
+        Note: bfloat16 elements give their two bytes each (NumPy has no bfloat16).
+        """
+        if order not in ("C", "F", "A", "K"):
+            raise ValueError(f"tobytes: order must be one of 'C', 'F', 'A' or 'K', got "
+                             f"{order!r}")
+        x = self
+        if self._dtype is _d.bfloat16:
+            x = _core.new(self._array.view(_d.uint16._mx), _d.uint16, self._device)
+        return _interop.to_numpy(x).tobytes("F" if order == "F" else "C")
+
     def numpy(self) -> np.ndarray:
         """``x`` as a NumPy array (PyTorch's ``Tensor.numpy()``), as ``np.asarray(x)`` gives it:
         a sync point (a conversion), then a view of MLX's memory."""

@@ -88,9 +88,12 @@ def _uniform_edges(lo: float, hi: float, n: int) -> list[float]:
 def _bins_from_rule(a, rule: str, rng):
     """Bin count and range for a named rule (NumPy's 'auto', 'fd', ...): one counted sync."""
     # Note: the number of bins depends on the values: the one sync point of histogram.
-    _lazy.materialize(_lazy.DATA_DEPENDENT, a._array)
-    host = np.asarray(a._array)
-    if a._dtype not in _FLOATING:
+    # Note: NumPy has no bfloat16: those values are read as float32 (exactly).
+    src = a._array.astype(mx.float32) if a._dtype is _d.bfloat16 else a._array
+    _lazy.materialize(_lazy.DATA_DEPENDENT, src)
+    host = np.asarray(src)
+    # Integers stay integers: NumPy's rules give them bins at least 1 wide.
+    if a._dtype is _d.bool:
         host = host.astype(np.float64)
     try:
         edges = np.histogram_bin_edges(host, bins=rule, range=rng)
@@ -274,7 +277,8 @@ def flatnonzero(a: Array, /) -> Array:
 def unique(ar: Array, return_index: bool = False, return_inverse: bool = False,
            return_counts: bool = False, axis: int | None = None, *, equal_nan: bool = True,
            sorted: bool = True):  # noqa: A002
-    """The sorted distinct values of the flattened ``ar``, as NumPy's unique (``axis=None``).
+    """The sorted distinct values of the flattened ``ar`` (``axis=None``), or the sorted
+    distinct slices along ``axis``, as NumPy's unique.
 
     With ``return_index``/``return_inverse``/``return_counts``, a tuple that adds
     the first index of each value, the indices rebuilding ``ar`` (of ``ar``'s
@@ -282,8 +286,9 @@ def unique(ar: Array, return_index: bool = False, return_inverse: bool = False,
     ``equal_nan=False``. The values come sorted whatever ``sorted`` says (NumPy
     allows that). A sync point (``data-dependent``).
 
-    Raises:
-        ValueError: for ``axis`` other than None (unique slices are not supported).
+    With ``axis``, slices are ordered lexicographically by their elements and compared
+    exactly (NaN differs from everything, as in NumPy); ``equal_nan`` applies to
+    ``axis=None`` only.
     """
     _core.check_array("unique", ar)
     for v, n in ((return_index, "return_index"), (return_inverse, "return_inverse"),
@@ -291,8 +296,9 @@ def unique(ar: Array, return_index: bool = False, return_inverse: bool = False,
                  (sorted, "sorted")):
         check_bool("unique", v, n)
     if axis is not None:
-        raise ValueError("unique: only axis=None (the distinct values of the flattened array) "
-                         "is supported")
+        # The unique slices along an axis (rows sorted lexicographically): setops.py.
+        from .setops import unique_axis
+        return unique_axis(ar, return_index, return_inverse, return_counts, axis)
     values, index, inverse, counts = _unique("unique", ar, return_index, return_inverse,
                                              equal_nan)
     dev = ar._device

@@ -23,7 +23,6 @@ import numpy as np
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._array import prng as _prng
-from .._array import views as _views
 from .._array.devices import Device, check_dtype_on_device, to_device
 from .._standard.creation import _check_dtype, _check_shape, asarray
 from .._standard.elementwise import cos

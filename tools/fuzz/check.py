@@ -364,8 +364,9 @@ def policy(call: targets.Call, result) -> Policy:
     name = call.name
     pol = Policy(values=name not in SHAPE_ONLY and name not in ("__int__", "__index__"))
     dtype = result.dtype if isinstance(result, xp.Array) else None
-    if name == "astype" and dtype in _INTEGRAL and any(
-            t in call.args[0].tags for t in _FLOAT_TAGS):
+    first = (list(call.args) + list(call.kwargs.values()))[:1]
+    if name in ("astype", "ascontiguousarray", "asfortranarray") and dtype in _INTEGRAL and \
+            first and any(t in first[0].tags for t in _FLOAT_TAGS):
         pol.values = False  # float to int: NaN, inf and out-of-range values are unspecified
     if name == "linspace" and not all(
             isinstance(a.oracle(), (int, float, complex)) and np.isfinite(a.oracle())
@@ -544,7 +545,7 @@ def _compare_array(result, got: np.ndarray, expected, pol: Policy, where: str) -
     w = e.astype(g.dtype)
     if gk != "c" and ek == "c":
         return None
-    # (NumPy's result may be the less precise one: degrees of bool is float16 there)
+    # (The less precise of the two: NumPy computes small integers in float16.)
     rtol = max(_RTOL.get(name, 1e-4), _RTOL.get(e.dtype.name, 0.0), pol.rtol)
     scale = pol.scale
     big = float(np.finfo(np.float16 if name == "float16" else np.float64 if name == "float64"

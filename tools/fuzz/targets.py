@@ -22,8 +22,12 @@ import tmath_array.nn  # noqa: F401  (xp.nn)
 from . import special, values
 from .params import PARAMS, UFUNC_EXTRAS, Ctx, default_param
 
-# Not fuzzed: decorators and printers (no arrays in, nothing to check).
-SKIP = {"xp.compile", "xp.show_config"}
+# Not fuzzed: decorators and printers (no arrays in, nothing to check); file I/O (it
+# would write files named by drawn strings) and NumPy's global print options (drawn values
+# would change how every later array prints).
+SKIP = {"xp.compile", "xp.show_config", "xp.save", "xp.savez", "xp.savez_compressed",
+        "xp.savetxt", "xp.load", "xp.loadtxt", "xp.genfromtxt", "xp.fromfile",
+        "xp.set_printoptions", "xp.printoptions"}
 
 _MODULES = (("xp", xp), ("xp.linalg", xp.linalg), ("xp.fft", xp.fft), ("xp.nn", xp.nn))
 
