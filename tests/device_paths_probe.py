@@ -8,7 +8,7 @@ import json
 import numpy as np
 
 import tmath_array as xp
-from tmath_array._numpy import bind as _bind
+from tmath_array._standard import elementwise_factory as _factory
 from tmath_array._runtime import compile_cache as _compile
 from tmath_array._runtime import hardware as _hardware
 
@@ -27,7 +27,7 @@ def probe() -> dict:
     return {
         "one_device": _hardware.ONE_DEVICE,
         "forced": _hardware.FORCE_MULTI_DEVICE_PATHS,
-        "mx_operators": len(_bind._MX_OPERATORS),
+        "mx_operators": len(_factory._MX_OPERATORS),
         "device_keyed": sorted(k[0] for k in keys if ("cpu", 0) in k),
         "results": results,
     }
