@@ -21,13 +21,14 @@ What NumPy semantics means here:
 from __future__ import annotations
 
 import builtins
-import operator
 from typing import TYPE_CHECKING
 
 import mlx.core as mx
 
+from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
+from .._interop import convert as _convert
 from .._standard.creation import asarray, eye
 from .._standard.data_types import astype
 from .._standard.elementwise import (
@@ -83,19 +84,12 @@ ndarray = _core.Array
 
 def as_array(name: str, a) -> Array:
     """``a`` as an Array: an Array is returned as is, anything else goes through asarray."""
-    if isinstance(a, _core.Array):
+    if a.__class__ is _core.Array:
         return a
-    try:
-        return asarray(a)
-    except TypeError as exc:
-        raise TypeError(f"{name}: {exc}") from None
+    return _convert.array(name, a)
 
 
-def _operand(name: str, a):
-    """A binary operand: a Python scalar stays one (weak, as NEP 50); the rest become Arrays."""
-    if isinstance(a, (builtins.bool, int, float, complex)) or isinstance(a, _core.Array):
-        return a
-    return as_array(name, a)
+_operand = _convert.operand
 
 
 _NOT_INEXACT = _d.CATEGORIES["integer or boolean"]
@@ -162,8 +156,7 @@ def around(a, decimals: int = 0) -> Array:
     rounded to tens, hundreds, ... for negative ``decimals``.
     """
     x = as_array("around", a)
-    if isinstance(decimals, builtins.bool) or not isinstance(decimals, int):
-        raise TypeError(f"around: decimals must be an int, got {type(decimals).__name__}")
+    decimals = _args.check_int("around", decimals, "decimals")
     if decimals == 0 or (decimals > 0 and x._dtype in _d.CATEGORIES["integer"]):
         return round(x)
     if x._dtype not in _d.CATEGORIES["numeric"]:
@@ -259,8 +252,7 @@ def array(obj, dtype=None, *, copy: bool | None = True, ndmin: int = 0) -> Array
     Python floats give float32 and ints int32 (NumPy: float64 and int64).
     """
     x = asarray(obj, dtype=dtype, copy=copy)
-    if isinstance(ndmin, builtins.bool) or not isinstance(ndmin, int):
-        raise TypeError(f"array: ndmin must be an int, got {type(ndmin).__name__}")
+    ndmin = _args.check_int("array", ndmin, "ndmin")
     if ndmin > x.ndim:
         x = reshape(x, (1,) * (ndmin - x.ndim) + x.shape)
     return x
@@ -296,12 +288,9 @@ def transpose(a, axes: tuple[int, ...] | list[int] | None = None) -> Array:
     x = as_array("transpose", a)
     if axes is None:
         axes = tuple(range(x.ndim - 1, -1, -1))
-    elif isinstance(axes, int) and not isinstance(axes, builtins.bool):
+    elif _args.is_int(axes):
         axes = (axes,)  # as NumPy, an int is the one axis of a 1-D array
-    elif not isinstance(axes, (tuple, list)):
-        raise TypeError(f"transpose: axes must be a tuple of ints or None, got "
-                        f"{type(axes).__name__}")
-    return permute_dims(x, tuple(operator.index(i) for i in axes))
+    return permute_dims(x, _args.check_ints("transpose", axes, "axes"))
 
 
 def diagonal(a, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Array:

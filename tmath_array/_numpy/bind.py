@@ -21,6 +21,7 @@ import numpy as np
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._array.array import Array
+from .._interop import convert as _convert
 from .._interop import numpy_dlpack as _interop
 from .._interop import printing as _printing
 from .._runtime import memory as _memory
@@ -57,7 +58,7 @@ def _operand(other):
     if isinstance(other, (Array, builtins.bool, int, float, complex)):
         return other
     if isinstance(other, (np.ndarray, np.generic)):
-        return asarray(other)
+        return _convert.to_array(other)
     return None
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import mlx.core as mx
 import numpy as np
 
+from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._runtime import lazy as _lazy
@@ -125,7 +126,8 @@ def histogram(a: Array, bins: int | str | Array | Sequence[float] = 10, range=No
     rng = None if range is None else _check_range(range)
     if isinstance(bins, str):
         bins, rng = _bins_from_rule(a, bins, rng)
-    if isinstance(bins, int) and not isinstance(bins, builtins.bool):
+    if _args.is_int(bins):
+        bins = _args.check_int("histogram", bins, "bins")
         if bins < 1:
             raise ValueError(f"histogram: bins must be positive, got {bins}")
         counts, edges, cdt = _uniform(x, bins, rng, weights, edt, dev)
@@ -207,9 +209,9 @@ def bincount(x: Array, weights: Array | None = None, minlength: int = 0, *,
         _core.bad_dtype("bincount", "integer", x._dtype)
     if x.ndim != 1:
         raise ValueError(f"bincount: x must be 1-d, got shape {x.shape}")
+    minlength = _args.check_optional_int("bincount", minlength, "minlength")
+    length = _args.check_optional_int("bincount", length, "length")
     for v, n in ((minlength, "minlength"), (length, "length")):
-        if v is not None and (isinstance(v, builtins.bool) or not isinstance(v, int)):
-            raise TypeError(f"bincount: {n} must be an int, got {type(v).__name__}")
         if v is not None and v < 0:
             raise ValueError(f"bincount: {n} must be non-negative, got {v}")
     dev, s = x._device, x._device._s

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import mlx.core as mx
 
+from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._standard.linalg import _EPS, matrix_norm, svd, vector_norm
@@ -48,8 +49,7 @@ def norm(x: Array, ord: int | float | str | None = None,  # noqa: A002
             an ``axis`` of more than two axes.
     """
     x = _as_floating("norm", x)
-    if not isinstance(keepdims, builtins.bool):
-        raise TypeError(f"norm: keepdims must be a bool, got {type(keepdims).__name__}")
+    keepdims = _args.check_bool("norm", keepdims, "keepdims")
     if axis is None:
         if ord is None:
             # Flattened first, and keepdims applied here: the compiled norm kernel is keyed
@@ -62,7 +62,7 @@ def norm(x: Array, ord: int | float | str | None = None,  # noqa: A002
                              f"shape {x.shape}")
         axis = tuple(range(x.ndim))
     axes = (axis,) if not isinstance(axis, tuple) else axis
-    axes = _core.check_axes("norm", axes, x.ndim)
+    axes = _args.check_axes("norm", axes, x.ndim)
     if len(axes) == 1:
         if isinstance(ord, str):
             raise ValueError(f"norm: ord={ord!r} is a matrix norm; axis names one axis")
@@ -106,9 +106,8 @@ def lstsq(a: Array, b: Array, rcond: float | None = None) -> LstsqResult:
         raise ValueError(f"lstsq: b must be ({a.shape[0]},) or ({a.shape[0]}, K), got {b.shape}")
     if b._device != a._device:
         raise ValueError(f"lstsq: a is on {a._device}, b on {b._device}")
-    if rcond is not None and (isinstance(rcond, builtins.bool)
-                              or not isinstance(rcond, (int, float))):
-        raise TypeError(f"lstsq: rcond must be a float or None, got {type(rcond).__name__}")
+    if rcond is not None:
+        rcond = _args.check_real("lstsq", rcond, "rcond")
     dt = _d.promote_types(a._dtype, b._dtype, "lstsq")
     dev, s_ = a._device, a._device._s
     m, n = a.shape

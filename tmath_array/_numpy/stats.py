@@ -7,12 +7,12 @@ integer input gives float32 where NumPy gives float64. Quantiles are in
 
 from __future__ import annotations
 
-import builtins
 import math
 from typing import TYPE_CHECKING
 
 import mlx.core as mx
 
+from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._standard.statistical import _axes, _check_keepdims, _reduced_size
@@ -48,7 +48,7 @@ def ptp(a: Array, axis: int | tuple[int, ...] | None = None, out: None = None,
 def _nan_parts(name: str, a, axis, keepdims, dtype=None):
     """``(x, valid, axes, out dtype, work dtype)`` for a NaN-ignoring float reduction."""
     x, dt = as_float(name, a, "numeric")
-    _check_keepdims(name, keepdims)
+    keepdims = _check_keepdims(name, keepdims)
     if dtype is not None:
         want = _d.as_dtype(dtype)
         if want is None or want not in _FLOATING:
@@ -136,8 +136,7 @@ def _nan_var(name: str, a, axis, dtype, out, ddof, keepdims, correction, root: b
         if ddof != 0:
             raise ValueError(f"{name}: give ddof or correction, not both")
         ddof = correction
-    if isinstance(ddof, builtins.bool) or not isinstance(ddof, (int, float)):
-        raise TypeError(f"{name}: ddof must be a real number, got {type(ddof).__name__}")
+    ddof = _args.check_real(name, ddof, "ddof")
     x, valid, axes, dt, work = _nan_parts(name, a, axis, keepdims, dtype)
     s = a._device._s
     m, _ = _nan_mean(x, valid, axes, True, s)
@@ -185,7 +184,7 @@ def average(a: Array, axis: int | tuple[int, ...] | None = None, weights=None,
     """
     check_bool("average", returned, "returned")
     _core.check_category("average", a, "numeric")
-    _check_keepdims("average", keepdims)
+    keepdims = _check_keepdims("average", keepdims)
     s = a._device._s
     if weights is None:
         avg = _mean(a, axis=axis, keepdims=keepdims)
@@ -271,8 +270,7 @@ def cov(m: Array, y: Array | None = None, rowvar: bool = True, bias: bool = Fals
     float64 or complex64 (NumPy: float64 always).
     """
     check_bool("cov", bias, "bias")
-    if ddof is not None and (isinstance(ddof, builtins.bool) or not isinstance(ddof, int)):
-        raise TypeError(f"cov: ddof must be an int, got {type(ddof).__name__}")
+    ddof = _args.check_optional_int("cov", ddof, "ddof")
     if ddof is None:
         ddof = 0 if bias else 1
     x, dt, work, dev = _variables("cov", m, y, rowvar, dtype)

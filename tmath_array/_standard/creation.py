@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import builtins
 import math
-import operator
 
 import mlx.core as mx
 import numpy as np
 
+from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._array.devices import check_dtype_on_device, to_device
+from .._interop import convert as _convert
 from .._interop import numpy_dlpack as _interop
 from .._interop import torch_tensors as _torch_interop
 from .._runtime import memory as _memory
 
-_DEFAULT_INT = _d.int32
-_DEFAULT_FLOAT = _d.float32
-_DEFAULT_COMPLEX = _d.complex64
+_DEFAULT_INT = _convert.DEFAULT_INT
+_DEFAULT_FLOAT = _convert.DEFAULT_FLOAT
+_DEFAULT_COMPLEX = _convert.DEFAULT_COMPLEX
+_scalar_default_dtype = _convert.scalar_default_dtype
+_scalar_array = _convert.scalar_array
 
 
 def _check_dtype(name: str, dtype):
@@ -39,74 +42,13 @@ def _device_and_dtype(name: str, device, dtype):
 
 
 def _check_shape(name: str, shape) -> tuple[int, ...]:
-    if isinstance(shape, builtins.bool):
-        raise TypeError(f"{name}: shape must be an int or a tuple of ints, got bool")
-    if isinstance(shape, int):
-        shape = (shape,)
-    if not isinstance(shape, (tuple, list)):
-        raise TypeError(f"{name}: shape must be an int or a tuple of ints, "
-                        f"got {type(shape).__name__}")
-    out = []
-    for s in shape:
-        if isinstance(s, builtins.bool) or not isinstance(s, int):
-            try:
-                s = operator.index(s)
-            except TypeError:
-                raise TypeError(f"{name}: shape entries must be ints, got {s!r}") from None
-        if s < 0:
-            raise ValueError(f"{name}: negative dimensions are not allowed, got {tuple(shape)}")
-        out.append(s)
-    out = tuple(out)
+    out = _args.check_shape(name, shape)
     _memory.check_shape(name, out)  # (a size beyond 2**64 would wrap in MLX)
     return out
 
 
 def _check_bytes(name: str, shape: tuple[int, ...], dtype) -> None:
     _memory.check_shape(name, shape, dtype._mx.size, _core.dtype_name(dtype))
-
-
-def _scalar_default_dtype(name: str, value):
-    """The dtype a Python scalar gets when none is given."""
-    r = _core.scalar_rank(value)
-    if r is None:
-        raise TypeError(f"{name}: expected a Python scalar, got {type(value).__name__}")
-    if r == 1:
-        lo, hi = _d.INT_RANGE[_DEFAULT_INT]
-        if lo <= value <= hi:
-            return _DEFAULT_INT
-        # Note: beyond int32 a Python int becomes int64 (uint64 past that), as MLX does.
-        if _d.INT_RANGE[_d.int64][0] <= value <= _d.INT_RANGE[_d.int64][1]:
-            return _d.int64
-        if 0 <= value <= _d.INT_RANGE[_d.uint64][1]:
-            return _d.uint64
-        raise OverflowError(f"{name}: Python int {value} does not fit any integer dtype")
-    return (_d.bool, _DEFAULT_INT, _DEFAULT_FLOAT, _DEFAULT_COMPLEX)[r]
-
-
-def _scalar_array(name: str, value, dtype) -> mx.array:
-    """A 0-d MLX array holding a Python scalar converted to ``dtype``."""
-    if dtype in _d.INT_RANGE:
-        if isinstance(value, (float, complex)) and not isinstance(value, builtins.bool):
-            if isinstance(value, complex):
-                raise TypeError(f"{name}: cannot convert a complex value to "
-                                f"{_core.dtype_name(dtype)}")
-            if not math.isfinite(value):
-                raise ValueError(f"{name}: cannot convert {value} to {_core.dtype_name(dtype)}")
-            value = int(value)
-        lo, hi = _d.INT_RANGE[dtype]
-        if not lo <= value <= hi:
-            raise OverflowError(f"{name}: {value} is out of range for {_core.dtype_name(dtype)}")
-        if value > 2**63 - 1:
-            return mx.array(np.array(value, dtype=np.uint64))
-        return mx.array(int(value), dtype=dtype._mx)
-    if isinstance(value, complex) and dtype not in _d.CATEGORIES["complex floating-point"]:
-        raise TypeError(f"{name}: cannot convert a complex value to {_core.dtype_name(dtype)}")
-    if dtype is _d.bool:
-        # (MLX cannot take an int beyond int64 even for a bool: std::bad_cast)
-        return mx.array(builtins.bool(value))
-    if isinstance(value, int) and dtype in _d.CATEGORIES["floating-point"]:
-        value = float(value)
-    return mx.array(value, dtype=dtype._mx)
 
 
 def asarray(obj, /, *, dtype=None, device=None, copy: bool | None = None):
@@ -121,80 +63,7 @@ def asarray(obj, /, *, dtype=None, device=None, copy: bool | None = None):
     dtype = _check_dtype("asarray", dtype)
     if copy is not None and copy.__class__ is not builtins.bool:
         raise ValueError(f"asarray: copy must be True, False or None, got {copy!r}")
-    if isinstance(obj, _core.Array):
-        dev = obj._device if device is None else to_device(device, "asarray")
-        dt = obj._dtype if dtype is None else dtype
-        check_dtype_on_device(dt, dev, "asarray")
-        if dt is obj._dtype:
-            if copy:
-                return _core.new(mx.array(obj._array), dt, dev)
-            return obj if dev == obj._device else _core.new(obj._array, dt, dev)
-        if copy is False:
-            raise ValueError("asarray: changing the dtype needs a copy, but copy=False was given")
-        return _core.new(obj._array.astype(dt._mx, stream=dev._s), dt, dev)
-    dev = _device_and_dtype("asarray", device, dtype)
-    if isinstance(obj, mx.array):
-        src = _core.CANON[obj.dtype]
-        if obj.size == 0:
-            obj = mx.zeros(obj.shape, dtype=obj.dtype)  # see _interop.from_numpy
-        dt = src if dtype is None else dtype
-        check_dtype_on_device(dt, dev, "asarray")
-        if dt is src:
-            return _core.new(mx.array(obj) if copy else obj, dt, dev)
-        if copy is False:
-            raise ValueError("asarray: changing the dtype needs a copy, but copy=False was given")
-        return _core.new(obj.astype(dt._mx, stream=dev._s), dt, dev)
-    if hasattr(obj, "__mlx_array__"):
-        return asarray(obj.__mlx_array__(), dtype=dtype, device=device, copy=copy)
-    if copy is False:
-        raise ValueError(f"asarray: a {type(obj).__name__} cannot be used without a copy "
-                         "(MLX copies memory it does not own); pass copy=None or True")
-    if _core.scalar_rank(obj) is not None and not isinstance(obj, np.generic):
-        dt = _scalar_default_dtype("asarray", obj) if dtype is None else dtype
-        check_dtype_on_device(dt, dev, "asarray")
-        return _core.new(_scalar_array("asarray", obj, dt), dt, dev)
-    if isinstance(obj, (np.ndarray, np.generic)):
-        return _core.wrap(_interop.from_numpy(np.asarray(obj), dtype, dev), dev)
-    if isinstance(obj, (list, tuple)):
-        return _core.wrap(_from_sequence(obj, dtype, dev), dev)
-    if _torch_interop.is_tensor(obj):
-        return _core.wrap(_torch_interop.from_torch(obj, dtype, dev), dev)
-    if hasattr(obj, "__dlpack__"):
-        return _core.wrap(_interop.import_dlpack(obj, dtype, dev), dev)
-    if hasattr(obj, "__array__") or hasattr(obj, "__array_interface__"):
-        return _core.wrap(_interop.from_numpy(np.asarray(obj), dtype, dev), dev)
-    try:
-        view = memoryview(obj)
-    except TypeError:
-        raise TypeError(f"asarray: cannot convert {type(obj).__name__} to an array") from None
-    return _core.wrap(_interop.from_numpy(np.asarray(view), dtype, dev), dev)
-
-
-def _from_sequence(obj, dtype, dev) -> mx.array:
-    """Parse a nested sequence of Python scalars (with NumPy) into an MLX array."""
-    if dtype is not None:
-        try:
-            nd = np.asarray(obj, dtype=_interop.numpy_dtype(dtype)
-                            if dtype is not _d.bfloat16 else np.float32)
-        except OverflowError as exc:
-            raise OverflowError(f"asarray: {exc}") from None
-        return _interop.from_numpy(nd, dtype, dev)
-    nd = np.asarray(obj)
-    if nd.dtype == object:
-        raise TypeError("asarray: the sequence holds objects that are not numbers")
-    kind = nd.dtype.kind
-    if kind in "iu":
-        # Python ints take the default integer dtype when every value fits.
-        lo, hi = _d.INT_RANGE[_DEFAULT_INT]
-        target = _DEFAULT_INT if nd.size == 0 or (nd.min() >= lo and nd.max() <= hi) else None
-        return _interop.from_numpy(nd, target, dev)
-    if kind == "f":
-        return _interop.from_numpy(nd, _DEFAULT_FLOAT, dev)
-    if kind == "c":
-        return _interop.from_numpy(nd, _DEFAULT_COMPLEX, dev)
-    if kind == "b":
-        return _interop.from_numpy(nd, _d.bool, dev)
-    raise TypeError(f"asarray: cannot convert a sequence of {nd.dtype} values")
+    return _convert.to_array(obj, dtype, device, copy)
 
 
 def from_dlpack(x, /, *, device=None, copy: bool | None = None):
@@ -320,18 +189,13 @@ def full_like(x, /, fill_value, *, dtype=None, device=None):
     return _full("full_like", x._array.shape, fill_value, dt, dev)
 
 
-def _real_scalar(name: str, v, what: str):
-    if _core.scalar_rank(v) not in (1, 2) or isinstance(v, builtins.bool):
-        raise TypeError(f"{name}: {what} must be an int or a float, got {type(v).__name__}")
-    return v
-
-
 def arange(start, /, stop=None, step=1, *, dtype=None, device=None):
     """Evenly spaced values in ``[start, stop)``: ``ceil((stop - start) / step)`` of them."""
     if stop is None:
         start, stop = 0, start
-    for v, what in ((start, "start"), (stop, "stop"), (step, "step")):
-        _real_scalar("arange", v, what)
+    start = _args.check_number("arange", start, "start")
+    stop = _args.check_number("arange", stop, "stop")
+    step = _args.check_number("arange", step, "step")
     if step == 0:
         raise ValueError("arange: step must not be zero")
     all_int = all(isinstance(v, int) for v in (start, stop, step))
@@ -378,12 +242,10 @@ def arange(start, /, stop=None, step=1, *, dtype=None, device=None):
 
 def linspace(start, stop, /, num, *, dtype=None, device=None, endpoint: bool = True):
     """``num`` evenly spaced values from ``start`` to ``stop`` (real or complex)."""
-    for v, what in ((start, "start"), (stop, "stop")):
-        if _core.scalar_rank(v) not in (1, 2, 3) or isinstance(v, builtins.bool):
-            raise TypeError(f"linspace: {what} must be a Python number, got {type(v).__name__}")
-    endpoint = _core.check_bool("linspace", endpoint, "endpoint")
-    if isinstance(num, builtins.bool) or not isinstance(num, int):
-        raise TypeError(f"linspace: num must be an int, got {type(num).__name__}")
+    start = _args.check_number("linspace", start, "start", complex_ok=True)
+    stop = _args.check_number("linspace", stop, "stop", complex_ok=True)
+    endpoint = _args.check_bool("linspace", endpoint, "endpoint")
+    num = _args.check_int("linspace", num, "num")
     if num < 0:
         raise ValueError(f"linspace: num must be non-negative, got {num}")
     _memory.check_shape("linspace", (num,), 8)  # (computed in 64 bits)
@@ -424,12 +286,9 @@ def linspace(start, stop, /, num, *, dtype=None, device=None, endpoint: bool = T
 
 def eye(n_rows, n_cols=None, /, *, k: int = 0, dtype=None, device=None):
     """A 2-D array with ones on the ``k``-th diagonal."""
-    for v, what in ((n_rows, "n_rows"), (n_cols, "n_cols"), (k, "k")):
-        if v is None and what == "n_cols":
-            continue
-        if isinstance(v, builtins.bool) or not isinstance(v, int):
-            raise TypeError(f"eye: {what} must be an int, got {type(v).__name__}")
-    n_cols = n_rows if n_cols is None else n_cols
+    n_rows = _args.check_int("eye", n_rows, "n_rows")
+    n_cols = n_rows if n_cols is None else _args.check_int("eye", n_cols, "n_cols")
+    k = _args.check_int("eye", k, "k")
     if n_rows < 0 or n_cols < 0:
         raise ValueError("eye: n_rows and n_cols must be non-negative")
     _memory.check_shape("eye", (n_rows, n_cols))
@@ -450,7 +309,7 @@ def eye(n_rows, n_cols=None, /, *, k: int = 0, dtype=None, device=None):
 
 def meshgrid(*arrays, indexing: str = "xy"):
     """Coordinate matrices from 1-D arrays (a tuple of arrays)."""
-    if _core.check_str("meshgrid", indexing, "indexing") not in ("xy", "ij"):
+    if _args.check_str("meshgrid", indexing, "indexing") not in ("xy", "ij"):
         raise ValueError(f"meshgrid: indexing must be 'xy' or 'ij', got {indexing!r}")
     for a in arrays:
         _core.check_array("meshgrid", a, "arrays")
@@ -470,8 +329,7 @@ def meshgrid(*arrays, indexing: str = "xy"):
 
 
 def _tri_mask(x, k: int, lower: bool):
-    if isinstance(k, builtins.bool) or not isinstance(k, int):
-        raise TypeError(f"k must be an int, got {type(k).__name__}")
+    k = _args.check_int("tril/triu", k, "k")
     if x.ndim < 2:
         raise ValueError("x must have at least two dimensions")
     n, m = x._array.shape[-2:]

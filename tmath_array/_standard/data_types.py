@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import mlx.core as mx
 import numpy as np
 
+from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._array.devices import check_dtype_on_device, to_device
@@ -34,7 +35,7 @@ def astype(x: Array, dtype: DType, /, *, copy: bool = True,
         TypeError: casting complex to a real dtype (take ``real`` or ``abs`` first).
     """
     _core.check_array("astype", x)
-    copy = _core.check_bool("astype", copy, "copy")
+    copy = _args.check_bool("astype", copy, "copy")
     dtype = _check_dtype("astype", dtype)
     dev = x._device if device is None else to_device(device, "astype")
     check_dtype_on_device(dtype, dev, "astype")

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import mlx.core as mx
 
+from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._array.devices import CPU, check_dtype_on_device
@@ -31,7 +32,6 @@ from .._runtime import compile_cache as _compile
 from . import linalg_kernels as _k
 from .linear_algebra import (
     check_broadcast,
-    check_int,
     matmul,
     matrix_transpose,
     negative_axis,
@@ -152,8 +152,7 @@ def _rtol(name: str, rtol, rdt: DType, m: int, n: int, batch, dev) -> mx.array:
             raise ValueError(f"{name}: rtol of shape {tuple(rtol._array.shape)} does not "
                              f"broadcast to the stack shape {tuple(batch)}")
         return rtol._array.astype(cdt._mx, stream=dev._s)
-    if isinstance(rtol, builtins.bool) or not isinstance(rtol, (int, float)):
-        raise TypeError(f"{name}: rtol must be a float or an array, got {type(rtol).__name__}")
+    rtol = _args.check_real(name, rtol, "rtol")
     return mx.array(float(rtol), dtype=cdt._mx)
 
 
@@ -170,7 +169,7 @@ def cholesky(x: Array, /, *, upper: bool = False) -> Array:
         The factor; NaN for a matrix that is not positive definite or not finite.
     """
     a, dt, dev = _matrices("cholesky", x, square=True)
-    upper = _core.check_bool("cholesky", upper, "upper")
+    upper = _args.check_bool("cholesky", upper, "upper")
     if a.size == 0:
         return _zeros(a.shape, dt, dev)
     a, ok = _guard(a, dev)
@@ -188,7 +187,7 @@ def qr(x: Array, /, *, mode: Literal["reduced", "complete"] = "reduced") -> QRRe
 
     ``R``'s diagonal is real, for complex input too.
     """
-    if _core.check_str("qr", mode, "mode") not in ("reduced", "complete"):
+    if _args.check_str("qr", mode, "mode") not in ("reduced", "complete"):
         raise ValueError(f"qr: mode must be 'reduced' or 'complete', got {mode!r}")
     a, dt, dev = _matrices("qr", x)
     complete = mode == "complete"
@@ -213,7 +212,7 @@ def qr(x: Array, /, *, mode: Literal["reduced", "complete"] = "reduced") -> QRRe
 def svd(x: Array, /, *, full_matrices: bool = True) -> SVDResult:
     """Singular value decomposition ``x = U diag(S) Vh``, singular values descending."""
     a, dt, dev = _matrices("svd", x)
-    full = _core.check_bool("svd", full_matrices, "full_matrices")
+    full = _args.check_bool("svd", full_matrices, "full_matrices")
     rdt = _real(dt)
     *batch, m, n = a.shape
     k = builtins.min(m, n)
@@ -423,7 +422,7 @@ def solve(x1: Array, x2: Array, /) -> Array:
 
 def matrix_power(x: Array, n: int, /) -> Array:
     """``x`` raised to the integer power ``n`` (``n < 0`` inverts first)."""
-    check_int("matrix_power", n, "n")
+    n = _args.check_int("matrix_power", n, "n")
     a, dt, dev = _matrices("matrix_power", x, square=True)
     *batch, m, _ = a.shape
     if n == 0:
@@ -490,7 +489,7 @@ def matrix_norm(x: Array, /, *, keepdims: bool = False,
         ord = int(ord) if math.isfinite(ord) else float(ord)  # noqa: A001
     a, dt, dev = _matrices("matrix_norm", x)
     rdt = _real(dt)
-    _check_keepdims("matrix_norm", keepdims)
+    keepdims = _check_keepdims("matrix_norm", keepdims)
     *batch, m, n = a.shape
     out_shape = (*batch, 1, 1) if keepdims else tuple(batch)
     if a.size == 0:
@@ -513,17 +512,16 @@ def vector_norm(x: Array, /, *, axis: int | tuple[int, ...] | None = None,
     overflow where the norm itself is representable.
     """
     _core.check_category("vector_norm", x, "floating-point")
-    if isinstance(ord, builtins.bool) or not isinstance(ord, (int, float)):
-        raise TypeError(f"vector_norm: ord must be an int or a float, got {type(ord).__name__}")
+    ord = _args.check_real("vector_norm", ord, "ord")  # noqa: A001
     if math.isnan(ord):
         raise ValueError("vector_norm: ord must not be NaN")
     ord = float(ord) if math.isinf(ord) else ord  # noqa: A001
-    _check_keepdims("vector_norm", keepdims)
+    keepdims = _check_keepdims("vector_norm", keepdims)
     dt, dev = x._dtype, x._device
     rdt = _real(dt)
     a = x._array
     ndim = a.ndim
-    axes = _core.check_axes("vector_norm", axis, ndim)
+    axes = _args.check_axes("vector_norm", axis, ndim)
     if axes is None:
         axes = tuple(range(ndim))
     if ndim == 0:  # a 0-D array is one vector of one element
@@ -557,7 +555,7 @@ def _diagonal_length(offset: int, m: int, n: int) -> int:
 def diagonal(x: Array, /, *, offset: int = 0) -> Array:
     """The ``offset``-th diagonal of each matrix (any dtype)."""
     _core.check_array("diagonal", x)
-    check_int("diagonal", offset, "offset")
+    offset = _args.check_int("diagonal", offset, "offset")
     a = x._array
     if a.ndim < 2:
         raise ValueError(f"diagonal: x must have at least two dimensions, got shape "
@@ -592,7 +590,7 @@ def trace(x: Array, /, *, offset: int = 0, dtype: DType | None = None) -> Array:
             int32 and uint8/uint16 give uint32. ``x`` is cast to it before summing.
     """
     _core.check_category("trace", x, "numeric")
-    check_int("trace", offset, "offset")
+    offset = _args.check_int("trace", offset, "offset")
     a = x._array
     if a.ndim < 2:
         raise ValueError(f"trace: x must have at least two dimensions, got shape "

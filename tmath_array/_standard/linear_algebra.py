@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import mlx.core as mx
 
+from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._runtime import compile_cache as _compile
@@ -21,16 +22,9 @@ _INTEGER = _d.CATEGORIES["integer"]
 _HALF = (_d.float16, _d.bfloat16)
 
 
-def check_int(name: str, value, what: str) -> int:
-    """``value`` if it is an int (not a bool); TypeError otherwise."""
-    if isinstance(value, builtins.bool) or not isinstance(value, int):
-        raise TypeError(f"{name}: {what} must be an int, got {type(value).__name__}")
-    return value
-
-
 def negative_axis(name: str, axis, ndim: int) -> int:
     """An axis counted from the end, in ``[-ndim, -1]`` (the standard's rule)."""
-    check_int(name, axis, "axis")
+    axis = _args.check_int(name, axis, "axis")
     if axis >= 0:
         raise ValueError(f"{name}: axis must be a negative integer (counted from the last "
                          f"dimension), got {axis}")
@@ -111,7 +105,8 @@ def matrix_transpose(x: Array, /) -> Array:
 
 def _tensordot_axes(axes, n1: int, n2: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """Normalise tensordot's ``axes`` to two tuples of non-negative axes."""
-    if isinstance(axes, int) and not isinstance(axes, builtins.bool):
+    if _args.is_int(axes):
+        axes = _args.check_int("tensordot", axes, "axes")
         if axes < 0:
             raise ValueError(f"tensordot: axes must be non-negative, got {axes}")
         if axes > builtins.min(n1, n2):
@@ -122,7 +117,7 @@ def _tensordot_axes(axes, n1: int, n2: int) -> tuple[tuple[int, ...], tuple[int,
             and builtins.all(isinstance(a, Sequence) for a in axes)):
         raise TypeError("tensordot: axes must be an int or a pair of sequences of ints, "
                         f"got {axes!r}")
-    first, second = (tuple(_core.check_axis("tensordot", a, n) for a in seq)
+    first, second = (tuple(_args.check_axis("tensordot", a, n) for a in seq)
                      for seq, n in zip(axes, (n1, n2)))
     if len(first) != len(second):
         raise ValueError(f"tensordot: axes {axes!r} name different numbers of axes")

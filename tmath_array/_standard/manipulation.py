@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import builtins
 import math
-import operator
 from typing import TYPE_CHECKING
 
 import mlx.core as mx
 import numpy as np
 
+from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._runtime import lazy as _lazy
@@ -26,12 +26,7 @@ def reshape(x: Array, /, shape: tuple[int, ...], *, copy: bool | None = None) ->
     needed for a reshape); ``copy=True`` returns an independent array.
     """
     _core.check_array("reshape", x)
-    if isinstance(shape, int) and not isinstance(shape, builtins.bool):
-        shape = (shape,)
-    try:
-        shape = tuple(operator.index(s) for s in shape)
-    except TypeError:
-        raise TypeError(f"reshape: shape must be a tuple of ints, got {shape!r}") from None
+    shape = _args.shape_tuple("reshape", shape)
     if copy is not None and copy.__class__ is not builtins.bool:
         raise ValueError(f"reshape: copy must be True, False or None, got {copy!r}")
     unknown = [i for i, s in enumerate(shape) if s == -1]
@@ -54,11 +49,7 @@ def reshape(x: Array, /, shape: tuple[int, ...], *, copy: bool | None = None) ->
 
 def _shape_tuple(name: str, shape) -> tuple:
     """A shape as a tuple; an int is a 1-D shape (as NumPy takes it)."""
-    if isinstance(shape, int) and not isinstance(shape, builtins.bool):
-        return (shape,)
-    if not isinstance(shape, (tuple, list)):
-        raise TypeError(f"{name}: a shape must be a tuple of ints, got {type(shape).__name__}")
-    return tuple(shape)
+    return _args.shape_tuple(name, shape)
 
 
 def broadcast_shapes(*shapes) -> tuple[int, ...]:
@@ -73,7 +64,7 @@ def broadcast_shapes(*shapes) -> tuple[int, ...]:
         if len(shape) > len(out):
             out = [1] * (len(shape) - len(out)) + out
         for i, n in enumerate(shape, start=len(out) - len(shape)):
-            if isinstance(n, builtins.bool) or not isinstance(n, int) or n < 0:
+            if n < 0:
                 raise TypeError(f"broadcast_shapes: dimensions must be non-negative ints, "
                                 f"got {n!r}")
             if out[i] == 1:
@@ -135,7 +126,7 @@ def concat(arrays: tuple[Array, ...] | list[Array], /, *, axis: int | None = 0) 
     ndim = arrays[0].ndim
     if ndim == 0:
         raise ValueError("concat: 0-dimensional arrays cannot be concatenated")
-    ax = _core.check_axis("concat", axis, ndim)
+    ax = _args.check_axis("concat", axis, ndim)
     for a in arrays[1:]:
         if a.ndim != ndim or builtins.any(
                 m != n for i, (m, n) in enumerate(zip(a.shape, arrays[0].shape)) if i != ax):
@@ -152,12 +143,7 @@ def concat(arrays: tuple[Array, ...] | list[Array], /, *, axis: int | None = 0) 
 
 def _axis(name: str, axis, ndim: int) -> int:
     """One axis in ``[-ndim, ndim)`` (IndexError outside), as a non-negative int."""
-    if not isinstance(axis, int) or isinstance(axis, builtins.bool):
-        raise TypeError(f"{name}: axis must be an int, got {type(axis).__name__}")
-    if not -ndim <= axis < ndim:
-        raise IndexError(f"{name}: axis {axis} is out of bounds for an array of dimension "
-                         f"{ndim}")
-    return axis % ndim
+    return _args.check_axis_strict(name, axis, ndim)
 
 
 def _axes(name: str, axis, ndim: int, what: str = "axis") -> tuple[int, ...]:
@@ -172,12 +158,7 @@ def _axes(name: str, axis, ndim: int, what: str = "axis") -> tuple[int, ...]:
 
 
 def _ints(name: str, values, what: str) -> tuple[int, ...]:
-    if not isinstance(values, (tuple, list)):
-        raise TypeError(f"{name}: {what} must be a tuple of ints, got {type(values).__name__}")
-    for v in values:
-        if not isinstance(v, int) or isinstance(v, builtins.bool):
-            raise TypeError(f"{name}: {what} must be a tuple of ints, got {values!r}")
-    return tuple(values)
+    return _args.check_ints(name, values, what)
 
 
 def _fresh(x: Array, a: mx.array) -> Array:
@@ -396,9 +377,7 @@ def repeat(x: Array, repeats: int | Array, /, *, axis: int | None = None) -> Arr
         ax = _axis("repeat", axis, x.ndim)
     if isinstance(repeats, _core.Array):
         return _repeat_array(x, a, repeats, ax)
-    if isinstance(repeats, builtins.bool) or not isinstance(repeats, int):
-        raise TypeError(f"repeat: repeats must be an int or an integer array, got "
-                        f"{type(repeats).__name__}")
+    repeats = _args.check_int("repeat", repeats, "repeats")
     if not 0 <= repeats <= _MAX_SIZE:
         raise ValueError(f"repeat: repeats must lie in [0, {_MAX_SIZE}], got {repeats}")
     _check_size("repeat", a.size * repeats)

@@ -7,13 +7,14 @@ built lazily in MLX again.
 
 from __future__ import annotations
 
-import builtins
 from typing import TYPE_CHECKING
 
 import mlx.core as mx
 
+from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
+from .._interop import convert as _convert
 from .._runtime import compile_cache as _compile
 from .._runtime import lazy as _lazy
 
@@ -46,9 +47,7 @@ def where(condition: Array, x1: Array | complex, x2: Array | complex, /) -> Arra
                         f"{_core.dtype_name(condition._dtype)}")
     dev = condition._device
     if not isinstance(x1, _core.Array) and not isinstance(x2, _core.Array):
-        from .creation import asarray
-
-        x1 = asarray(x1, device=dev)
+        x1 = _convert.to_array(x1, device=dev, name="where")
     a1, a2, dt, xdev = _core.prep_binary("where", x1, x2, _d.CATEGORIES["all"], "any")
     if xdev != dev:
         raise ValueError(f"where: condition is on {dev}, the values on {xdev}")
@@ -63,8 +62,7 @@ def where(condition: Array, x1: Array | complex, x2: Array | complex, /) -> Arra
 
 def _arg_extremum(name: str, mxfn, x, axis, keepdims) -> Array:
     _core.check_category(name, x, "real-valued")
-    if not isinstance(keepdims, builtins.bool):
-        raise TypeError(f"{name}: keepdims must be a bool, got {type(keepdims).__name__}")
+    keepdims = _args.check_bool(name, keepdims, "keepdims")
     a = x._array
     s = x._device._s
     if axis is None:
@@ -75,7 +73,7 @@ def _arg_extremum(name: str, mxfn, x, axis, keepdims) -> Array:
         if keepdims:
             out = out.reshape((1,) * a.ndim, stream=s)
     else:
-        ax = _core.check_axis(name, axis, a.ndim)
+        ax = _args.check_axis(name, axis, a.ndim)
         if a.ndim == 0:
             return _core.new(mx.zeros((), dtype=mx.int32), _d.int32, x._device)
         if a.shape[ax] == 0:
@@ -115,9 +113,8 @@ def count_nonzero(x: Array, /, *, axis: int | tuple[int, ...] | None = None,
                   keepdims: bool = False) -> Array:
     """The number of non-zero (true) elements of ``x`` over ``axis``, as int32."""
     _core.check_array("count_nonzero", x)
-    if not isinstance(keepdims, builtins.bool):
-        raise TypeError(f"count_nonzero: keepdims must be a bool, got {type(keepdims).__name__}")
-    axes = _core.check_axes("count_nonzero", axis, x.ndim)
+    keepdims = _args.check_bool("count_nonzero", keepdims, "keepdims")
+    axes = _args.check_axes("count_nonzero", axis, x.ndim)
     if axes is not None and x.ndim == 0:
         axes = None
     out = mx.count_nonzero(x._array, axis=None if axes is None else list(axes),
@@ -182,7 +179,7 @@ def searchsorted(x1: Array, x2: Array | int | float, /, *, side: str = "left",
     _core.check_category("searchsorted", x1, "real-valued")
     if x1.ndim != 1:
         raise ValueError(f"searchsorted: x1 must be one-dimensional, got shape {x1.shape}")
-    if _core.check_str("searchsorted", side, "side") not in ("left", "right"):
+    if _args.check_str("searchsorted", side, "side") not in ("left", "right"):
         raise ValueError(f"searchsorted: side must be 'left' or 'right', got {side!r}")
     a1, a2, dt, dev = _core.prep_binary("searchsorted", x1, x2, _d.CATEGORIES["real-valued"],
                                         "real-valued")

@@ -8,11 +8,11 @@ their original order (and puts NaN first, as ``np.flip(np.sort(np.flip(x)))``).
 
 from __future__ import annotations
 
-import builtins
 from typing import TYPE_CHECKING
 
 import mlx.core as mx
 
+from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._runtime import compile_cache as _compile
@@ -24,12 +24,11 @@ if TYPE_CHECKING:
 def _check(name: str, x, axis, descending, stable) -> int:
     _core.check_category(name, x, "real-valued")
     for flag, what in ((descending, "descending"), (stable, "stable")):
-        if not isinstance(flag, builtins.bool):
-            raise TypeError(f"{name}: {what} must be a bool, got {type(flag).__name__}")
+        _args.check_bool(name, flag, what)
     if x.ndim == 0:
         # As NumPy: a 0-d array has no axis to sort along (the standard's [-N, N) is empty).
         raise IndexError(f"{name}: a 0-dimensional array has no axis to sort along")
-    return _core.check_axis(name, axis, x.ndim)
+    return _args.check_axis(name, axis, x.ndim)
 
 
 def _argsort_descending(a: mx.array, last: mx.array, axis: int) -> mx.array:

@@ -8,12 +8,12 @@ comments and docs/sections.md).
 
 from __future__ import annotations
 
-import builtins
 import math
 from typing import TYPE_CHECKING
 
 import mlx.core as mx
 
+from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._array.devices import check_dtype_on_device
@@ -38,16 +38,15 @@ _HALF = (_d.float16, _d.bfloat16)
 
 def _axes(name: str, x, axis) -> list[int] | None:
     """``axis`` as MLX takes it: None (every axis) or a list of normalised axes."""
-    axes = _core.check_axes(name, axis, x.ndim)
+    axes = _args.check_axes(name, axis, x.ndim)
     if axes is None or x.ndim == 0:
         # A 0-d array reduces over its one (implicit) element whatever axis says.
         return None
     return list(axes)
 
 
-def _check_keepdims(name: str, keepdims) -> None:
-    if not isinstance(keepdims, builtins.bool):
-        raise TypeError(f"{name}: keepdims must be a bool, got {type(keepdims).__name__}")
+def _check_keepdims(name: str, keepdims) -> bool:
+    return _args.check_bool(name, keepdims, "keepdims")
 
 
 def _reduced_size(x, axes) -> int:
@@ -79,7 +78,7 @@ def _sum_prod(name: str, mxfn, x, axis, dtype, keepdims) -> Array:
         # extension: the standard leaves bool input to sum/prod unspecified.
         x = _core.new(x._array.astype(mx.int32, stream=x._device._s), _d.int32, x._device)
     _core.check_category(name, x, "numeric")
-    _check_keepdims(name, keepdims)
+    keepdims = _check_keepdims(name, keepdims)
     axes = _axes(name, x, axis)
     dt = _accumulation_dtype(name, x, dtype)
     s = x._device._s
@@ -112,7 +111,7 @@ def prod(x: Array, /, *, axis: int | tuple[int, ...] | None = None, dtype: DType
 
 def _extremum(name: str, mxfn, x, axis, keepdims) -> Array:
     _core.check_category(name, x, "real-valued")
-    _check_keepdims(name, keepdims)
+    keepdims = _check_keepdims(name, keepdims)
     axes = _axes(name, x, axis)
     if _reduced_size(x, axes) == 0:
         # Note: as NumPy, a reduction over zero elements is an error (it has no identity);
@@ -177,7 +176,7 @@ def mean(x: Array, /, *, axis: int | tuple[int, ...] | None = None,
     Integer input gives float32 (the default real floating dtype).
     """
     a, out = _float_input("mean", x, "floating-point")
-    _check_keepdims("mean", keepdims)
+    keepdims = _check_keepdims("mean", keepdims)
     axes = _axes("mean", x, axis)
     s = x._device._s
     r = mx.mean(a, axis=axes, keepdims=keepdims, stream=s)
@@ -203,10 +202,8 @@ def _var(a: mx.array, inv_n: mx.array, scale: mx.array, axes, keepdims: bool,
 
 def _var_std(name: str, x, axis, correction, keepdims, root: bool) -> Array:
     a, out = _float_input(name, x, "real-valued floating-point")
-    _check_keepdims(name, keepdims)
-    if isinstance(correction, builtins.bool) or not isinstance(correction, (int, float)):
-        raise TypeError(f"{name}: correction must be an int or a float, "
-                        f"got {type(correction).__name__}")
+    keepdims = _check_keepdims(name, keepdims)
+    correction = _args.check_real(name, correction, "correction")
     axes = _axes(name, x, axis)
     n = _reduced_size(x, axes)
     dof = n - correction
@@ -254,9 +251,8 @@ def _cumulative_op(name: str, x, axis, dtype, include_initial, product: bool) ->
         if x.ndim > 1:
             raise ValueError(f"{name}: axis is required for an array of {x.ndim} dimensions")
         axis = 0
-    ax = _core.check_axis(name, axis, x.ndim)
-    if not isinstance(include_initial, builtins.bool):
-        raise TypeError(f"{name}: include_initial must be a bool")
+    ax = _args.check_axis(name, axis, x.ndim)
+    include_initial = _args.check_bool(name, include_initial, "include_initial")
     dt = _accumulation_dtype(name, x, dtype)
     a = x._array
     if dt is not x._dtype:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import mlx.core as mx
 
+from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
 from .statistical import _check_keepdims
@@ -17,8 +18,8 @@ if TYPE_CHECKING:
 
 def _reduce_bool(name: str, mxfn, x, axis, keepdims: bool):
     _core.check_array(name, x)
-    _check_keepdims(name, keepdims)
-    axes = _core.check_axes(name, axis, x.ndim)
+    keepdims = _check_keepdims(name, keepdims)
+    axes = _args.check_axes(name, axis, x.ndim)
     a = x._array
     s = x._device._s
     if x._dtype is not _d.bool:
@@ -51,11 +52,10 @@ def diff(x: Array, /, *, axis: int = -1, n: int = 1, prepend: Array | None = Non
     _core.check_array("diff", x)
     if x.ndim == 0:
         raise ValueError("diff: x must have at least one dimension")
-    if isinstance(n, builtins.bool) or not isinstance(n, int):
-        raise TypeError(f"diff: n must be an int, got {type(n).__name__}")
+    n = _args.check_int("diff", n, "n")
     if n < 0:
         raise ValueError(f"diff: n must be non-negative, got {n}")
-    ax = _core.check_axis("diff", axis, x.ndim)
+    ax = _args.check_axis("diff", axis, x.ndim)
     if n == 0:
         # As NumPy: zero differences return x, whatever prepend/append say.
         return _core.new(mx.array(x._array), x._dtype, x._device)
