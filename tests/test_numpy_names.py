@@ -34,7 +34,7 @@ FUNCTIONS = """absolute arccos arccosh arcsin arcsinh arctan arctan2 arctanh pow
     ndim shape size array copy identity concatenate transpose diagonal
     split array_split hstack vstack dstack column_stack append swapaxes ravel atleast_1d
     atleast_2d atleast_3d fliplr flipud rot90 diag triu_indices tril_indices triu_indices_from
-    tril_indices_from indices ix_ logspace geomspace pad""".split()
+    tril_indices_from indices ix_ logspace geomspace pad dtype""".split()
 
 
 @pytest.mark.parametrize("name", [*DTYPE_ALIASES, *FUNCTIONS, "ndarray"])

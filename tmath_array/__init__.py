@@ -73,6 +73,7 @@ from ._numpy.aliases import (
     cumsum,
     diagonal,
     double,
+    dtype,
     half,
     identity,
     int_,
@@ -343,6 +344,7 @@ __all__ = [
     # NumPy names (docs/numpy.md): dtypes, spellings of standard functions, shape functions
     "bool_", "byte", "ubyte", "short", "ushort", "intc", "int_", "intp", "uintp", "uint",
     "longlong", "ulonglong", "half", "single", "double", "csingle", "ndarray",
+    "dtype",
     "absolute", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2", "arctanh",
     "power", "bitwise_not", "invert", "left_shift", "right_shift", "true_divide", "mod",
     "conjugate", "around", "amax", "amin", "cumsum", "cumprod", "ndim", "shape", "size",

@@ -53,7 +53,7 @@ class Array(ArrayBase):
     # --- attributes -------------------------------------------------------
     @property
     def dtype(self):
-        """The array's dtype (an ``mlx.core.Dtype``)."""
+        """The array's dtype (a tmath_array dtype object, e.g. ``xp.float32``)."""
         return self._dtype
 
     @property

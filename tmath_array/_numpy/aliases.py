@@ -80,6 +80,26 @@ csingle = _d.complex64
 ndarray = _core.Array
 
 
+def dtype(obj, /):
+    """The tmath dtype ``obj`` names, as ``np.dtype(obj)``: ``xp.dtype("f4")`` is
+    ``xp.float32``; Python types, strings, NumPy dtypes and scalar types, an array
+    (its dtype) are accepted.
+
+    Note: NumPy's ``np.dtype`` is a class; here it is a function returning one of the
+    namespace's dtype objects (``isinstance(d, xp.dtype)`` does not work: compare with
+    ``==`` or use ``xp.isdtype``).
+
+    Raises:
+        TypeError: ``obj`` names no dtype tmath_array has (complex128 is complex64 here).
+    """
+    if isinstance(obj, _core.Array):
+        return obj._dtype
+    dt = _d.as_dtype(obj)
+    if dt is None:
+        raise TypeError(f"dtype: {obj!r} is not a dtype tmath_array has")
+    return dt
+
+
 # --- array-likes --------------------------------------------------------------------
 
 def as_array(name: str, a) -> Array:
