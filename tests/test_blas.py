@@ -19,8 +19,8 @@ import numpy as np
 import pytest
 
 import tmath_array as xp
-from tmath_array._runtime import compile_cache as _compile
 from tmath_array._runtime import blas as _blas
+from tmath_array._runtime import compile_cache as _compile
 from tmath_array._runtime import rebind as _rebind
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

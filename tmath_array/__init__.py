@@ -99,6 +99,9 @@ from ._numpy.aliases import (
     ulonglong,
     ushort,
 )
+from ._numpy.aliases import (
+    round_ as round,  # the standard's round with NumPy's decimals=
+)
 from ._numpy.shape import (
     append,
     array_split,
@@ -204,7 +207,6 @@ from ._standard.elementwise import (
     real,
     reciprocal,
     remainder,
-    round,
     sign,
     signbit,
     sin,

@@ -124,3 +124,34 @@ def _with_scalar(name: str, x, s, allowed, category: str):
             bad_dtype(name, category, dt)
         a = a.astype(dt._mx, stream=x._device._s)
     return a, scalar_value(name, s, dt), dt
+
+
+# --- out= -------------------------------------------------------------------------
+
+def write_out(name: str, out, result):
+    """NumPy's ``out=``: ``result`` written into the Array ``out``, which is returned.
+
+    Arrays are mutable handles: ``out`` takes the result's (lazy) data, and every name
+    bound to it sees the new values. As NumPy's ``same_kind`` casting, the result may
+    be cast to a dtype of the same or a higher kind (int -> float), not lower
+    (float -> int is a TypeError); the shape must be the result's (ValueError).
+    """
+    if out is None:
+        return result
+    if isinstance(out, tuple) and len(out) == 1:  # (NumPy's ufuncs take out=(a,))
+        out = out[0]
+    if not isinstance(out, Array):
+        raise TypeError(f"{name}: out must be an array, got {type(out).__name__}")
+    if out.shape != result.shape:
+        raise ValueError(f"{name}: out has shape {out.shape}, the result {result.shape}")
+    if out._device != result._device:
+        raise ValueError(f"{name}: out is on {out._device}, the result on {result._device}")
+    a = result._array
+    if out._dtype is not result._dtype:
+        if _d.kind_rank(out._dtype) < _d.kind_rank(result._dtype):
+            raise TypeError(f"{name}: cannot write {dtype_name(result._dtype)} results into "
+                            f"an out array of {dtype_name(out._dtype)} (casting rule "
+                            "'same_kind')")
+        a = a.astype(out._dtype._mx, stream=out._device._s)
+    out._array = a
+    return out

@@ -197,6 +197,18 @@ def around(a, decimals: int = 0) -> Array:
     return _core.new(out.astype(x._dtype._mx, stream=s), x._dtype, x._device)
 
 
+def round_(x, /, decimals: int = 0, out=None) -> Array:
+    """The standard's ``round`` with NumPy's ``decimals`` and ``out`` (``xp.round``).
+
+    ``decimals=0`` is the standard's function (half to even); other values as
+    :func:`around`. Array-likes are accepted.
+    """
+    return _core.write_out("round", out, around(x, decimals))
+
+
+round_.__name__ = round_.__qualname__ = "round"
+
+
 # --- reductions and accumulations -------------------------------------------------
 
 def _axis_arg(axis):

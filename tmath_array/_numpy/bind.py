@@ -57,8 +57,11 @@ def _operand(other):
     """
     if isinstance(other, (Array, builtins.bool, int, float, complex)):
         return other
-    if isinstance(other, (np.ndarray, np.generic)):
-        return _convert.to_array(other)
+    if isinstance(other, (np.ndarray, np.generic, list, tuple)):
+        try:
+            return _convert.to_array(other)
+        except (TypeError, ValueError):  # (not numbers: the other side may know it)
+            return None
     return None
 
 

@@ -21,6 +21,7 @@ import numpy as np
 from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
+from .._interop import convert as _convert
 from .._runtime import lazy as _lazy
 from .._standard.manipulation import reshape, stack
 from .._standard.searching import nonzero
@@ -118,7 +119,7 @@ def histogram(a: Array, bins: int | str | Array | Sequence[float] = 10, range=No
     NaN or inf gives NaN edges and zero counts (NumPy raises ValueError), and edges
     given as an array are not checked to increase (a Python list is).
     """
-    _core.check_category("histogram", a, "real-valued")
+    a = _core.check_category("histogram", _convert.array("histogram", a), "real-valued")
     dev, s = a._device, a._device._s
     edt = float_dtype(a._dtype)
     x = mx.reshape(a._array, (-1,), stream=s).astype(edt._mx, stream=s)
@@ -204,7 +205,7 @@ def bincount(x: Array, weights: Array | None = None, minlength: int = 0, *,
         ValueError: for negative values (checked at the sync point), a negative
             ``minlength``, or ``x`` not 1-d.
     """
-    _core.check_array("bincount", x)
+    x = _convert.array("bincount", x)
     if x._dtype is not _d.bool and x._dtype not in _CAT["integer"]:
         _core.bad_dtype("bincount", "integer", x._dtype)
     if x.ndim != 1:
@@ -241,7 +242,7 @@ def argwhere(a: Array, /) -> Array:
 
     A sync point (``data-dependent``, through ``nonzero``): ``N`` depends on the values.
     """
-    _core.check_array("argwhere", a)
+    a = _convert.array("argwhere", a)
     if a.ndim == 0:
         (idx,) = nonzero(reshape(a, (1,)))
         return _core.new(mx.zeros((idx.shape[0], 0), dtype=mx.int32), _d.int32, a._device)
@@ -250,7 +251,7 @@ def argwhere(a: Array, /) -> Array:
 
 def flatnonzero(a: Array, /) -> Array:
     """The indices of the non-zero elements of the flattened ``a`` (int32; a sync point)."""
-    _core.check_array("flatnonzero", a)
+    a = _convert.array("flatnonzero", a)
     return nonzero(reshape(a, (-1,)))[0]
 
 

@@ -16,6 +16,7 @@ import mlx.core as mx
 from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
+from .._interop import convert as _convert
 from .._standard.linalg import _EPS, matrix_norm, svd, vector_norm
 from .._standard.manipulation import expand_dims, moveaxis, reshape
 
@@ -27,7 +28,7 @@ _FLOATING = _d.CATEGORIES["floating-point"]
 
 def _as_floating(name: str, x):
     """``x`` as an Array of a floating dtype (integers and bool become float32, as in NumPy)."""
-    _core.check_array(name, x)
+    x = _convert.array(name, x)
     if x._dtype in _FLOATING:
         return x
     if x._dtype is not _d.bool and x._dtype not in _d.CATEGORIES["integer"]:

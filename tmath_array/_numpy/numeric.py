@@ -197,7 +197,7 @@ def nan_to_num(x: Array, copy: bool = True, nan: float = 0.0, posinf: float | No
     input come back unchanged. ``copy=False`` writes the result into ``x`` (as
     NumPy does in place) and returns ``x``.
     """
-    _core.check_array("nan_to_num", x)
+    x = _convert.array("nan_to_num", x)
     check_bool("nan_to_num", copy, "copy")
     nan = check_real_number("nan_to_num", nan, "nan")
     fills = [None if v is None else check_real_number("nan_to_num", v, n)

@@ -85,7 +85,7 @@ def _lerp(a, b, t):
 
 
 def _quantile(name: str, a, q, axis, method, keepdims, skip_nan: bool, scale: float) -> Array:
-    _core.check_category(name, a, "real-valued")
+    a = _core.check_category(name, _convert.array(name, a), "real-valued")
     keepdims = _check_keepdims(name, keepdims)
     if method not in _CONTINUOUS and method not in _DISCRETE and method != _MEDIAN:
         raise ValueError(f"{name}: method {method!r} is not supported; use one of "

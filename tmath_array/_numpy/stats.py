@@ -15,6 +15,7 @@ import mlx.core as mx
 from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
+from .._interop import convert as _convert
 from .._standard.statistical import _axes, _check_keepdims, _reduced_size
 from .._standard.statistical import max as _max
 from .._standard.statistical import mean as _mean
@@ -73,7 +74,7 @@ def nansum(a: Array, axis: int | tuple[int, ...] | None = None, dtype=None, out:
     """The sum over ``axis`` treating NaN as zero; dtype rules as ``xp.sum``
     (int8/int16 accumulate in int32 where NumPy uses int64)."""
     no_out("nansum", out)
-    _core.check_category("nansum", a, "numeric")
+    a = _core.check_category("nansum", _convert.array("nansum", a), "numeric")
     if a._dtype in _FLOATING:
         s = a._device._s
         a = _core.new(mx.where(mx.isnan(a._array, stream=s), 0, a._array, stream=s), a._dtype,
@@ -88,7 +89,7 @@ def nanmean(a: Array, axis: int | tuple[int, ...] | None = None, dtype=None, out
     Integer input gives float32 (as ``xp.mean``; NumPy: float64).
     """
     no_out("nanmean", out)
-    _core.check_array("nanmean", a, "a")
+    a = _convert.array("nanmean", a)
     if a._dtype not in _FLOATING and dtype is None:
         return _mean(a, axis=axis, keepdims=keepdims)
     x, valid, axes, dt, _ = _nan_parts("nanmean", a, axis, keepdims, dtype)
@@ -98,7 +99,7 @@ def nanmean(a: Array, axis: int | tuple[int, ...] | None = None, dtype=None, out
 
 def _nan_extremum(name: str, reduce, fill: float, a, axis, out, keepdims) -> Array:
     no_out(name, out)
-    _core.check_category(name, a, "real-valued")
+    a = _core.check_category(name, _convert.array(name, a), "real-valued")
     if a._dtype not in _FLOATING:
         return reduce(a, axis=axis, keepdims=keepdims)
     s = a._device._s
@@ -183,7 +184,7 @@ def average(a: Array, axis: int | tuple[int, ...] | None = None, weights=None,
     which would need the values).
     """
     check_bool("average", returned, "returned")
-    _core.check_category("average", a, "numeric")
+    a = _core.check_category("average", _convert.array("average", a), "numeric")
     keepdims = _check_keepdims("average", keepdims)
     s = a._device._s
     if weights is None:

@@ -124,13 +124,31 @@ def _full(name: str, shape, fill_value, dtype, device):
     return _core.new(mx.broadcast_to(val, shape, stream=dev._s) if shape else val, dt, dev)
 
 
-def full(shape, fill_value, *, dtype=None, device=None):
-    """An array of ``shape`` filled with ``fill_value``."""
+def _check_order(name: str, order) -> None:
+    # Note: NumPy's memory order; MLX manages the layout itself, the values are the same.
+    if order not in ("C", "F", "A", "K"):
+        raise ValueError(f"{name}: order must be 'C', 'F', 'A' or 'K', got {order!r}")
+
+
+def _fill(name: str, fill_value, device):
+    """A fill value: a Python scalar as it is, a NumPy scalar or 0-d array-like an Array."""
+    if fill_value.__class__ in (int, float, bool, complex) or isinstance(fill_value, _core.Array):
+        return fill_value
+    if _core.scalar_rank(fill_value) is not None and not isinstance(fill_value, np.generic):
+        return fill_value
+    return _convert.to_array(fill_value, device=device, name=name)
+
+
+def full(shape, fill_value, dtype=None, order="C", *, device=None):
+    """An array of ``shape`` filled with ``fill_value`` (a scalar or a 0-d array)."""
+    _check_order("full", order)
+    fill_value = _fill("full", fill_value, device)
     return _full("full", shape, fill_value, dtype, device)
 
 
-def zeros(shape, *, dtype=None, device=None):
-    """An array of zeros (float32 unless ``dtype`` says otherwise)."""
+def zeros(shape, dtype=None, order="C", *, device=None):
+    """An array of zeros (the default real floating dtype unless ``dtype`` says otherwise)."""
+    _check_order("zeros", order)
     dt = _DEFAULT_FLOAT if dtype is None else _check_dtype("zeros", dtype)
     shape = _check_shape("zeros", shape)
     dev = _device_and_dtype("zeros", device, dt)
@@ -138,8 +156,9 @@ def zeros(shape, *, dtype=None, device=None):
     return _core.new(mx.zeros(shape, dtype=dt._mx, stream=dev._s), dt, dev)
 
 
-def ones(shape, *, dtype=None, device=None):
-    """An array of ones (float32 unless ``dtype`` says otherwise)."""
+def ones(shape, dtype=None, order="C", *, device=None):
+    """An array of ones (the default real floating dtype unless ``dtype`` says otherwise)."""
+    _check_order("ones", order)
     dt = _DEFAULT_FLOAT if dtype is None else _check_dtype("ones", dtype)
     shape = _check_shape("ones", shape)
     dev = _device_and_dtype("ones", device, dt)
@@ -147,9 +166,9 @@ def ones(shape, *, dtype=None, device=None):
     return _core.new(mx.ones(shape, dtype=dt._mx, stream=dev._s), dt, dev)
 
 
-def empty(shape, *, dtype=None, device=None):
+def empty(shape, dtype=None, order="C", *, device=None):
     """An array of ``shape``. MLX has no uninitialised memory: it holds zeros."""
-    return zeros(shape, dtype=dtype, device=device)
+    return zeros(shape, dtype=dtype, order=order, device=device)
 
 
 def _like(name: str, x, dtype, device):
@@ -160,36 +179,46 @@ def _like(name: str, x, dtype, device):
     return dt, dev
 
 
-def zeros_like(x, /, *, dtype=None, device=None):
+def zeros_like(x, /, dtype=None, *, device=None):
     """Zeros with the shape (and by default dtype and device) of ``x``."""
+    x = _convert.array("zeros_like", x)
     dt, dev = _like("zeros_like", x, dtype, device)
     return _core.new(mx.zeros(x._array.shape, dtype=dt._mx, stream=dev._s), dt, dev)
 
 
-def ones_like(x, /, *, dtype=None, device=None):
+def ones_like(x, /, dtype=None, *, device=None):
     """Ones with the shape (and by default dtype and device) of ``x``."""
+    x = _convert.array("ones_like", x)
     dt, dev = _like("ones_like", x, dtype, device)
     return _core.new(mx.ones(x._array.shape, dtype=dt._mx, stream=dev._s), dt, dev)
 
 
-def empty_like(x, /, *, dtype=None, device=None):
+def empty_like(x, /, dtype=None, *, device=None):
     """An array with the shape of ``x`` (zeros: MLX has no uninitialised memory)."""
     return zeros_like(x, dtype=dtype, device=device)
 
 
-def full_like(x, /, fill_value, *, dtype=None, device=None):
-    """``fill_value`` in the shape (and by default dtype and device) of ``x``."""
+def full_like(x, /, fill_value, dtype=None, *, device=None):
+    """``fill_value`` in the shape (and by default dtype and device) of ``x``.
+
+    ``fill_value`` may be a Python or NumPy scalar or a 0-d array; as NumPy, it is cast
+    to the result's dtype (``full_like(int_array, 2.5)`` holds 2).
+    """
+    x = _convert.array("full_like", x)
     dt, dev = _like("full_like", x, dtype, device)
+    fill_value = _fill("full_like", fill_value, dev)
+    if isinstance(fill_value, _core.Array):
+        return _full("full_like", x._array.shape, fill_value, dt, dev)
     if _core.scalar_rank(fill_value) is None:
-        raise TypeError(f"full_like: fill_value must be a Python scalar, "
+        raise TypeError(f"full_like: fill_value must be a scalar, "
                         f"got {type(fill_value).__name__}")
-    if dtype is None and _core.scalar_dtype("full_like", fill_value, dt) is not dt:
-        raise TypeError(f"full_like: a Python {type(fill_value).__name__} does not fit "
-                        f"an array of {_core.dtype_name(dt)}; pass dtype=")
+    if isinstance(fill_value, complex) and dt not in _d.CATEGORIES["complex floating-point"]:
+        raise TypeError(f"full_like: a complex fill_value does not fit an array of "
+                        f"{_core.dtype_name(dt)}; pass dtype=")
     return _full("full_like", x._array.shape, fill_value, dt, dev)
 
 
-def arange(start, /, stop=None, step=1, *, dtype=None, device=None):
+def arange(start, /, stop=None, step=1, dtype=None, *, device=None):
     """Evenly spaced values in ``[start, stop)``: ``ceil((stop - start) / step)`` of them."""
     if stop is None:
         start, stop = 0, start
@@ -240,8 +269,25 @@ def arange(start, /, stop=None, step=1, *, dtype=None, device=None):
     return _core.new(out.astype(dtype._mx, stream=s), dtype, dev)
 
 
-def linspace(start, stop, /, num, *, dtype=None, device=None, endpoint: bool = True):
-    """``num`` evenly spaced values from ``start`` to ``stop`` (real or complex)."""
+def linspace(start, stop, /, num=50, endpoint: bool = True, retstep: bool = False, dtype=None,
+             axis=0, *, device=None):
+    """``num`` evenly spaced values from ``start`` to ``stop`` (real or complex).
+
+    NumPy's signature: ``num`` defaults to 50, ``retstep=True`` also returns the step;
+    ``start`` and ``stop`` may be arrays (the values run along ``axis``, lazily).
+    """
+    if _args.check_bool("linspace", retstep, "retstep"):
+        out = linspace(start, stop, num, endpoint, False, dtype, axis, device=device)
+        n = _args.check_int("linspace", num, "num")
+        div = (n - 1) if endpoint else n
+        step = (stop - start) / div if div > 0 else float("nan")
+        return out, step
+    if not (isinstance(start, (int, float, complex)) and isinstance(stop, (int, float, complex))) \
+            and (_is_array_like(start) or _is_array_like(stop)):
+        return _linspace_arrays(start, stop, num, endpoint, dtype, axis, device)
+    axis = _args.check_int("linspace", axis, "axis")
+    if axis not in (0, -1):
+        raise IndexError(f"linspace: axis {axis} is out of bounds for a 1-d result")
     start = _args.check_number("linspace", start, "start", complex_ok=True)
     stop = _args.check_number("linspace", stop, "stop", complex_ok=True)
     endpoint = _args.check_bool("linspace", endpoint, "endpoint")
@@ -284,8 +330,55 @@ def linspace(start, stop, /, num, *, dtype=None, device=None, endpoint: bool = T
     return _core.new(ramp(float(start), float(stop)).astype(dtype._mx, stream=s), dtype, dev)
 
 
-def eye(n_rows, n_cols=None, /, *, k: int = 0, dtype=None, device=None):
+def _is_array_like(v) -> bool:
+    return isinstance(v, (_core.Array, np.ndarray, list, tuple))
+
+
+def _linspace_arrays(start, stop, num, endpoint, dtype, axis, device):
+    """linspace of array bounds: ``start + (stop - start) * i / div`` along a new ``axis``."""
+    num = _args.check_int("linspace", num, "num")
+    endpoint = _args.check_bool("linspace", endpoint, "endpoint")
+    if num < 0:
+        raise ValueError(f"linspace: num must be non-negative, got {num}")
+    s0 = _convert.to_array(start, device=device, name="linspace") \
+        if not isinstance(start, (int, float, complex)) else start
+    dev = s0._device if isinstance(s0, _core.Array) else to_device(device, "linspace")
+    e0 = _convert.to_array(stop, device=dev, name="linspace") \
+        if not isinstance(stop, (int, float, complex)) else stop
+    kinds = [v._dtype for v in (s0, e0) if isinstance(v, _core.Array)]
+    complex_in = any(d is _d.complex64 for d in kinds) or any(
+        isinstance(v, complex) for v in (s0, e0))
+    dt = _check_dtype("linspace", dtype)
+    if dt is None:
+        fl = [d for d in kinds if d in _d.CATEGORIES["real-valued floating-point"]]
+        dt = _d.complex64 if complex_in else (fl[0] if fl else _convert.default_float(dev))
+    check_dtype_on_device(dt, dev, "linspace")
+    work = _d.complex64 if complex_in else (
+        _d.float64 if dev.type == "cpu" else _d.float32)
+    s = dev._s
+    a = _core.as_mx(s0._array if isinstance(s0, _core.Array) else s0, work).astype(work._mx)
+    b = _core.as_mx(e0._array if isinstance(e0, _core.Array) else e0, work).astype(work._mx)
+    try:
+        a, b = mx.broadcast_arrays(a, b, stream=s)
+    except ValueError as exc:
+        raise ValueError(f"linspace: start and stop do not broadcast ({exc})") from None
+    nd = a.ndim + 1
+    ax = _args.check_axis("linspace", axis, nd)
+    div = (num - 1) if endpoint else num
+    idx = mx.arange(num, dtype=mx.float64 if work is _d.float64 else mx.float32, stream=s)
+    idx = mx.reshape(idx, (num,) + (1,) * a.ndim, stream=s).astype(work._mx)
+    step = (b - a) / div if div > 0 else mx.zeros_like(a)
+    out = a[None] + idx * step[None]
+    if endpoint and num > 1:
+        out = mx.concatenate([out[:-1], b[None]], axis=0, stream=s)
+    if ax != 0:
+        out = mx.moveaxis(out, 0, ax, stream=s)
+    return _core.new(out.astype(dt._mx, stream=s), dt, dev)
+
+
+def eye(n_rows, n_cols=None, /, k: int = 0, dtype=None, order="C", *, device=None):
     """A 2-D array with ones on the ``k``-th diagonal."""
+    _check_order("eye", order)
     n_rows = _args.check_int("eye", n_rows, "n_rows")
     n_cols = n_rows if n_cols is None else _args.check_int("eye", n_cols, "n_cols")
     k = _args.check_int("eye", k, "k")
@@ -345,13 +438,13 @@ def _tri_mask(x, k: int, lower: bool):
     return mx.where(mask, x._array, mx.zeros((), dtype=x._dtype._mx), stream=s)
 
 
-def tril(x, /, *, k: int = 0):
+def tril(x, /, k: int = 0):
     """The lower triangle of the last two axes (elements above diagonal ``k`` zeroed)."""
-    _core.check_array("tril", x)
+    x = _convert.array("tril", x)
     return _core.new(_tri_mask(x, k, True), x._dtype, x._device)
 
 
-def triu(x, /, *, k: int = 0):
+def triu(x, /, k: int = 0):
     """The upper triangle of the last two axes (elements below diagonal ``k`` zeroed)."""
-    _core.check_array("triu", x)
+    x = _convert.array("triu", x)
     return _core.new(_tri_mask(x, k, False), x._dtype, x._device)

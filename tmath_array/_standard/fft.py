@@ -25,6 +25,7 @@ from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._array.devices import check_dtype_on_device, to_device
+from .._interop import convert as _convert
 from .._runtime import compile_cache as _compile
 from .._runtime import memory as _memory
 
@@ -311,7 +312,7 @@ def rfftfreq(n: int, /, *, d: float = 1.0, dtype: DType | None = None,
 
 
 def _shift(name: str, x, axes, sign: int) -> Array:
-    _core.check_array(name, x)
+    x = _convert.array(name, x)
     a = x._array
     if isinstance(axes, list):
         axes = tuple(axes)

@@ -28,6 +28,7 @@ from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._array.devices import CPU, check_dtype_on_device
+from .._interop import convert as _convert
 from .._runtime import compile_cache as _compile
 from . import linalg_kernels as _k
 from .linear_algebra import (
@@ -102,7 +103,7 @@ def _matrices(name: str, x, square: bool = False):
 
     The MLX array is in the dtype computations use (float32 for the half types).
     """
-    _core.check_category(name, x, "floating-point")
+    x = _core.check_category(name, _convert.array(name, x), "floating-point")
     shape = tuple(x._array.shape)
     if len(shape) < 2:
         raise ValueError(f"{name}: x must have at least two dimensions, got shape {shape}")
@@ -511,7 +512,7 @@ def vector_norm(x: Array, /, *, axis: int | tuple[int, ...] | None = None,
     The result has the real dtype of ``x``'s precision. Large values do not
     overflow where the norm itself is representable.
     """
-    _core.check_category("vector_norm", x, "floating-point")
+    x = _core.check_category("vector_norm", _convert.array("vector_norm", x), "floating-point")
     ord = _args.check_real("vector_norm", ord, "ord")  # noqa: A001
     if math.isnan(ord):
         raise ValueError("vector_norm: ord must not be NaN")
@@ -554,7 +555,7 @@ def _diagonal_length(offset: int, m: int, n: int) -> int:
 
 def diagonal(x: Array, /, *, offset: int = 0) -> Array:
     """The ``offset``-th diagonal of each matrix (any dtype)."""
-    _core.check_array("diagonal", x)
+    x = _convert.array("diagonal", x)
     offset = _args.check_int("diagonal", offset, "offset")
     a = x._array
     if a.ndim < 2:
@@ -589,7 +590,7 @@ def trace(x: Array, /, *, offset: int = 0, dtype: DType | None = None) -> Array:
         dtype: the result dtype; by default ``x``'s, except that int8/int16 give
             int32 and uint8/uint16 give uint32. ``x`` is cast to it before summing.
     """
-    _core.check_category("trace", x, "numeric")
+    x = _core.check_category("trace", _convert.array("trace", x), "numeric")
     offset = _args.check_int("trace", offset, "offset")
     a = x._array
     if a.ndim < 2:

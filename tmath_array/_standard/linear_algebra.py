@@ -12,6 +12,7 @@ import mlx.core as mx
 from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
+from .._interop import convert as _convert
 from .._runtime import compile_cache as _compile
 
 if TYPE_CHECKING:
@@ -97,7 +98,7 @@ def matmul(x1: Array, x2: Array, /) -> Array:
 
 def matrix_transpose(x: Array, /) -> Array:
     """Transpose of the last two axes."""
-    _core.check_array("matrix_transpose", x)
+    x = _convert.array("matrix_transpose", x)
     if x.ndim < 2:
         raise ValueError("matrix_transpose: x must have at least two dimensions")
     return _core.new(mx.swapaxes(x._array, -1, -2, stream=x._device._s), x._dtype, x._device)
@@ -153,7 +154,7 @@ def _tensordot(a1, a2, ax1, ax2, dt):
     return mx.reshape(prod.astype(dt._mx), out_shape)
 
 
-def tensordot(x1: Array, x2: Array, /, *,
+def tensordot(x1: Array, x2: Array, /,
               axes: int | tuple[Sequence[int], Sequence[int]] = 2) -> Array:
     """Tensor contraction of ``x1`` and ``x2`` over ``axes``.
 

@@ -12,6 +12,7 @@ import numpy as np
 from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
+from .._interop import convert as _convert
 from .._runtime import lazy as _lazy
 from .._runtime import memory as _memory
 
@@ -25,7 +26,7 @@ def reshape(x: Array, /, shape: tuple[int, ...], *, copy: bool | None = None) ->
     ``copy=False`` returns an array sharing ``x``'s MLX buffer (no copy is ever
     needed for a reshape); ``copy=True`` returns an independent array.
     """
-    _core.check_array("reshape", x)
+    x = _convert.array("reshape", x)
     shape = _args.shape_tuple("reshape", shape)
     if copy is not None and copy.__class__ is not builtins.bool:
         raise ValueError(f"reshape: copy must be True, False or None, got {copy!r}")
@@ -80,7 +81,7 @@ def broadcast_to(x: Array, /, shape: tuple[int, ...]) -> Array:
     Raises:
         ValueError: when ``x``'s shape does not broadcast to ``shape``.
     """
-    _core.check_array("broadcast_to", x)
+    x = _convert.array("broadcast_to", x)
     shape = _shape_tuple("broadcast_to", shape)
     if broadcast_shapes(x.shape, shape) != shape:
         raise ValueError(f"broadcast_to: cannot broadcast shape {x.shape} to {shape}")
@@ -90,8 +91,7 @@ def broadcast_to(x: Array, /, shape: tuple[int, ...]) -> Array:
 
 def broadcast_arrays(*arrays: Array) -> tuple[Array, ...]:
     """The arrays broadcast against each other (a tuple)."""
-    for a in arrays:
-        _core.check_array("broadcast_arrays", a, "arrays")
+    arrays = [_convert.array("broadcast_arrays", a) for a in arrays]
     _same_device("broadcast_arrays", arrays)
     shape = broadcast_shapes(*(a.shape for a in arrays))
     return tuple(broadcast_to(a, shape) for a in arrays)
@@ -106,12 +106,11 @@ def _same_device(name: str, arrays):
                                  f"{a._device})")
 
 
-def concat(arrays: tuple[Array, ...] | list[Array], /, *, axis: int | None = 0) -> Array:
+def concat(arrays: tuple[Array, ...] | list[Array], /, axis: int | None = 0) -> Array:
     """Join arrays along an existing axis (``axis=None`` flattens them first)."""
     if not isinstance(arrays, (tuple, list)) or not arrays:
         raise ValueError("concat: expected a non-empty tuple or list of arrays")
-    for a in arrays:
-        _core.check_array("concat", a, "arrays")
+    arrays = [_convert.array("concat", a) for a in arrays]
     _same_device("concat", arrays)
     from .data_types import result_type
 
@@ -176,7 +175,7 @@ def expand_dims(x: Array, /, axis: int | tuple[int, ...]) -> Array:
         IndexError: for a position outside ``[-M, M)``, ``M`` the result's ndim.
         ValueError: when two positions are the same.
     """
-    _core.check_array("expand_dims", x)
+    x = _convert.array("expand_dims", x)
     n_new = len(axis) if isinstance(axis, (tuple, list)) else 1
     axes = _axes("expand_dims", axis, x.ndim + n_new)
     if not axes:
@@ -190,7 +189,7 @@ def squeeze(x: Array, /, axis: int | tuple[int, ...]) -> Array:
     Raises:
         ValueError: when an axis of ``axis`` does not have size one.
     """
-    _core.check_array("squeeze", x)
+    x = _convert.array("squeeze", x)
     axes = _axes("squeeze", axis, x.ndim)
     for ax in axes:
         if x.shape[ax] != 1:
@@ -200,9 +199,9 @@ def squeeze(x: Array, /, axis: int | tuple[int, ...]) -> Array:
     return _fresh(x, mx.squeeze(x._array, axes, stream=x._device._s))
 
 
-def flip(x: Array, /, *, axis: int | tuple[int, ...] | None = None) -> Array:
+def flip(x: Array, /, axis: int | tuple[int, ...] | None = None) -> Array:
     """``x`` with the order of elements reversed along ``axis`` (all axes by default)."""
-    _core.check_array("flip", x)
+    x = _convert.array("flip", x)
     axes = tuple(range(x.ndim)) if axis is None else _axes("flip", axis, x.ndim)
     if not axes:
         return _fresh(x, x._array)
@@ -215,7 +214,7 @@ def permute_dims(x: Array, /, axes: tuple[int, ...]) -> Array:
     Raises:
         ValueError: when ``axes`` is not a permutation of the axes of ``x``.
     """
-    _core.check_array("permute_dims", x)
+    x = _convert.array("permute_dims", x)
     axes = _ints("permute_dims", axes, "axes")
     if len(axes) != x.ndim:
         raise ValueError(f"permute_dims: axes {axes} do not match an array of dimension "
@@ -231,7 +230,7 @@ def moveaxis(x: Array, source: int | tuple[int, ...], destination: int | tuple[i
     Raises:
         ValueError: when ``source`` and ``destination`` differ in length or repeat an axis.
     """
-    _core.check_array("moveaxis", x)
+    x = _convert.array("moveaxis", x)
     src = _axes("moveaxis", source, x.ndim, "source axis")
     dst = _axes("moveaxis", destination, x.ndim, "destination axis")
     if len(src) != len(dst):
@@ -243,7 +242,7 @@ def moveaxis(x: Array, source: int | tuple[int, ...], destination: int | tuple[i
     return _fresh(x, mx.transpose(x._array, order, stream=x._device._s))
 
 
-def roll(x: Array, /, shift: int | tuple[int, ...], *,
+def roll(x: Array, /, shift: int | tuple[int, ...],
          axis: int | tuple[int, ...] | None = None) -> Array:
     """``x`` with elements shifted by ``shift`` along ``axis`` (the flattened array if None).
 
@@ -254,7 +253,7 @@ def roll(x: Array, /, shift: int | tuple[int, ...], *,
         ValueError: when ``shift`` and ``axis`` are tuples of different lengths, or
             ``shift`` is a tuple and ``axis`` is None.
     """
-    _core.check_array("roll", x)
+    x = _convert.array("roll", x)
     shifts = _ints("roll", shift, "shift") if isinstance(shift, (tuple, list)) \
         else _ints("roll", (shift,), "shift")
     s = x._device._s
@@ -285,7 +284,7 @@ def roll(x: Array, /, shift: int | tuple[int, ...], *,
     return _fresh(x, mx.roll(x._array, tuple(moves.values()), tuple(moves), stream=s))
 
 
-def stack(arrays: tuple[Array, ...] | list[Array], /, *, axis: int = 0) -> Array:
+def stack(arrays: tuple[Array, ...] | list[Array], /, axis: int = 0) -> Array:
     """Join arrays of one shape along a new axis ``axis`` of the result.
 
     Raises:
@@ -294,8 +293,7 @@ def stack(arrays: tuple[Array, ...] | list[Array], /, *, axis: int = 0) -> Array
     """
     if not isinstance(arrays, (tuple, list)) or not arrays:
         raise ValueError("stack: expected a non-empty tuple or list of arrays")
-    for a in arrays:
-        _core.check_array("stack", a, "arrays")
+    arrays = [_convert.array("stack", a) for a in arrays]
     _same_device("stack", arrays)
     shape = arrays[0].shape
     if builtins.any(a.shape != shape for a in arrays[1:]):
@@ -313,7 +311,7 @@ def stack(arrays: tuple[Array, ...] | list[Array], /, *, axis: int = 0) -> Array
 
 def unstack(x: Array, /, *, axis: int = 0) -> tuple[Array, ...]:
     """The slices of ``x`` along ``axis``, as a tuple of ``x.shape[axis]`` arrays."""
-    _core.check_array("unstack", x)
+    x = _convert.array("unstack", x)
     ax = _axis("unstack", axis, x.ndim)
     if x.shape[ax] == 0:
         return ()
@@ -329,7 +327,7 @@ def tile(x: Array, repetitions: tuple[int, ...], /) -> Array:
     Raises:
         ValueError: for a negative repetition count.
     """
-    _core.check_array("tile", x)
+    x = _convert.array("tile", x)
     reps = _ints("tile", repetitions, "repetitions")
     if builtins.any(r < 0 for r in reps):
         raise ValueError(f"tile: repetitions must be non-negative, got {reps}")
@@ -356,7 +354,7 @@ def _check_size(name: str, n: int) -> None:
                          f"holds ({_MAX_SIZE})")
 
 
-def repeat(x: Array, repeats: int | Array, /, *, axis: int | None = None) -> Array:
+def repeat(x: Array, repeats: int | Array, /, axis: int | None = None) -> Array:
     """Each element of ``x`` repeated ``repeats`` times along ``axis`` (flattened if None).
 
     An integer ``repeats`` stays lazy. An array ``repeats`` (shape ``(1,)`` or
@@ -367,7 +365,7 @@ def repeat(x: Array, repeats: int | Array, /, *, axis: int | None = None) -> Arr
         ValueError: for negative repeats, or a ``repeats`` array of the wrong shape.
         TypeError: for a ``repeats`` array that is not of an integer dtype.
     """
-    _core.check_array("repeat", x)
+    x = _convert.array("repeat", x)
     s = x._device._s
     a = x._array
     if axis is None:

@@ -17,6 +17,7 @@ from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._array.devices import check_dtype_on_device
+from .._interop import convert as _convert
 from .._runtime import compile_cache as _compile
 
 if TYPE_CHECKING:
@@ -77,7 +78,7 @@ def _sum_prod(name: str, mxfn, x, axis, dtype, keepdims) -> Array:
         # Note: booleans count as int32 (np.sum(mask) counts the True values), an
         # extension: the standard leaves bool input to sum/prod unspecified.
         x = _core.new(x._array.astype(mx.int32, stream=x._device._s), _d.int32, x._device)
-    _core.check_category(name, x, "numeric")
+    x = _core.check_category(name, _convert.array(name, x), "numeric")
     keepdims = _check_keepdims(name, keepdims)
     axes = _axes(name, x, axis)
     dt = _accumulation_dtype(name, x, dtype)
@@ -92,25 +93,25 @@ def _sum_prod(name: str, mxfn, x, axis, dtype, keepdims) -> Array:
     return _core.new(out, dt, x._device)
 
 
-def sum(x: Array, /, *, axis: int | tuple[int, ...] | None = None, dtype: DType | None = None,
-        keepdims: bool = False) -> Array:  # noqa: A001
+def sum(x: Array, /, axis: int | tuple[int, ...] | None = None, dtype: DType | None = None,
+        out: Array | None = None, keepdims: bool = False) -> Array:  # noqa: A001
     """The sum of ``x`` over ``axis`` (every axis by default).
 
     Integers narrower than int32 accumulate in int32 (signed) or uint32 (unsigned)
     unless ``dtype`` says otherwise; floating dtypes keep their dtype. The empty
     sum is 0.
     """
-    return _sum_prod("sum", mx.sum, x, axis, dtype, keepdims)
+    return _core.write_out("sum", out, _sum_prod("sum", mx.sum, x, axis, dtype, keepdims))
 
 
-def prod(x: Array, /, *, axis: int | tuple[int, ...] | None = None, dtype: DType | None = None,
-         keepdims: bool = False) -> Array:
+def prod(x: Array, /, axis: int | tuple[int, ...] | None = None, dtype: DType | None = None,
+         out: Array | None = None, keepdims: bool = False) -> Array:
     """The product of ``x`` over ``axis``; dtype rules as :func:`sum`. The empty product is 1."""
-    return _sum_prod("prod", mx.prod, x, axis, dtype, keepdims)
+    return _core.write_out("prod", out, _sum_prod("prod", mx.prod, x, axis, dtype, keepdims))
 
 
 def _extremum(name: str, mxfn, x, axis, keepdims) -> Array:
-    _core.check_category(name, x, "real-valued")
+    x = _core.check_category(name, _convert.array(name, x), "real-valued")
     keepdims = _check_keepdims(name, keepdims)
     axes = _axes(name, x, axis)
     if _reduced_size(x, axes) == 0:
@@ -123,24 +124,24 @@ def _extremum(name: str, mxfn, x, axis, keepdims) -> Array:
                      x._dtype, x._device)
 
 
-def max(x: Array, /, *, axis: int | tuple[int, ...] | None = None,
+def max(x: Array, /, axis: int | tuple[int, ...] | None = None, out: Array | None = None,
         keepdims: bool = False) -> Array:  # noqa: A001
     """The maximum of ``x`` over ``axis``; NaN propagates.
 
     Raises:
         ValueError: when a reduction runs over zero elements.
     """
-    return _extremum("max", mx.max, x, axis, keepdims)
+    return _core.write_out("max", out, _extremum("max", mx.max, x, axis, keepdims))
 
 
-def min(x: Array, /, *, axis: int | tuple[int, ...] | None = None,
+def min(x: Array, /, axis: int | tuple[int, ...] | None = None, out: Array | None = None,
         keepdims: bool = False) -> Array:  # noqa: A001
     """The minimum of ``x`` over ``axis``; NaN propagates.
 
     Raises:
         ValueError: when a reduction runs over zero elements.
     """
-    return _extremum("min", mx.min, x, axis, keepdims)
+    return _core.write_out("min", out, _extremum("min", mx.min, x, axis, keepdims))
 
 
 def _float_input(name: str, x, category: str):
@@ -150,12 +151,10 @@ def _float_input(name: str, x, category: str):
     floating dtype, float32; on the CPU they are averaged in float64 first, so that
     large values and long sums keep their precision until the final rounding.
     """
-    if not isinstance(x, _core.Array):
-        raise TypeError(f"{name}: expected an array, got {type(x).__name__}")
     dt = x._dtype
     # Note: booleans average as 0/1 (np.mean(pred == y) is an accuracy), an extension.
     if dt in _CAT["integer"] or dt is _d.bool:
-        out = _d.float32
+        out = _convert.default_float(x._device)
     elif dt in _CAT[category]:
         out = dt
     else:
@@ -169,12 +168,30 @@ def _float_input(name: str, x, category: str):
     return a, out
 
 
-def mean(x: Array, /, *, axis: int | tuple[int, ...] | None = None,
-         keepdims: bool = False) -> Array:
+def mean(x: Array, /, axis: int | tuple[int, ...] | None = None, dtype: DType | None = None,
+         out: Array | None = None, keepdims: bool = False) -> Array:
     """The arithmetic mean of ``x`` over ``axis``; the mean of nothing is NaN.
 
-    Integer input gives float32 (the default real floating dtype).
+    Integer input gives the default real floating dtype. NumPy's ``dtype`` (the result
+    dtype) and ``out`` are accepted.
     """
+    x = _convert.array("mean", x)
+    return _core.write_out("mean", out, _with_dtype("mean", _mean(x, axis, keepdims), dtype))
+
+
+def _with_dtype(name: str, r: Array, dtype) -> Array:
+    """NumPy's ``dtype=`` of a floating reduction: the result cast to it."""
+    if dtype is None:
+        return r
+    dt = _d.as_dtype(dtype)
+    if dt is None:
+        raise TypeError(f"{name}: {dtype!r} is not a tmath_array dtype")
+    check_dtype_on_device(dt, r._device, name)
+    return r if dt is r._dtype else _core.new(r._array.astype(dt._mx, stream=r._device._s),
+                                              dt, r._device)
+
+
+def _mean(x: Array, axis, keepdims) -> Array:
     a, out = _float_input("mean", x, "floating-point")
     keepdims = _check_keepdims("mean", keepdims)
     axes = _axes("mean", x, axis)
@@ -218,19 +235,37 @@ def _var_std(name: str, x, axis, correction, keepdims, root: bool) -> Array:
     return _core.new(r, out, x._device)
 
 
-def var(x: Array, /, *, axis: int | tuple[int, ...] | None = None,
-        correction: int | float = 0.0, keepdims: bool = False) -> Array:
+def _correction(name: str, ddof, correction):
+    """The standard's ``correction`` or NumPy's ``ddof`` (one of them)."""
+    if correction is None:
+        return ddof
+    if ddof is not None and ddof != 0:
+        raise ValueError(f"{name}: give ddof or correction, not both")
+    return correction
+
+
+def var(x: Array, /, axis: int | tuple[int, ...] | None = None, dtype: DType | None = None,
+        out: Array | None = None, ddof: int | float = 0, keepdims: bool = False, *,
+        correction: int | float | None = None) -> Array:
     """The variance of ``x`` over ``axis``, dividing by ``N - correction``.
 
-    NaN where ``N - correction <= 0``. Integer input gives float32.
+    NumPy's ``ddof`` is the standard's ``correction`` (give one). NaN where
+    ``N - correction <= 0``. Integer input gives the default real floating dtype.
     """
-    return _var_std("var", x, axis, correction, keepdims, False)
+    x = _convert.array("var", x)
+    c = _correction("var", ddof, correction)
+    return _core.write_out("var", out, _with_dtype(
+        "var", _var_std("var", x, axis, c, keepdims, False), dtype))
 
 
-def std(x: Array, /, *, axis: int | tuple[int, ...] | None = None,
-        correction: int | float = 0.0, keepdims: bool = False) -> Array:
+def std(x: Array, /, axis: int | tuple[int, ...] | None = None, dtype: DType | None = None,
+        out: Array | None = None, ddof: int | float = 0, keepdims: bool = False, *,
+        correction: int | float | None = None) -> Array:
     """The standard deviation of ``x`` over ``axis`` (the square root of :func:`var`)."""
-    return _var_std("std", x, axis, correction, keepdims, True)
+    x = _convert.array("std", x)
+    c = _correction("std", ddof, correction)
+    return _core.write_out("std", out, _with_dtype(
+        "std", _var_std("std", x, axis, c, keepdims, True), dtype))
 
 
 def _cumulative(a: mx.array, axis: int, include_initial: bool, product: bool) -> mx.array:
@@ -244,7 +279,7 @@ def _cumulative(a: mx.array, axis: int, include_initial: bool, product: bool) ->
 
 
 def _cumulative_op(name: str, x, axis, dtype, include_initial, product: bool) -> Array:
-    _core.check_category(name, x, "numeric")
+    x = _core.check_category(name, _convert.array(name, x), "numeric")
     if x.ndim == 0:
         raise ValueError(f"{name}: x must have at least one dimension")
     if axis is None:
@@ -262,8 +297,8 @@ def _cumulative_op(name: str, x, axis, dtype, include_initial, product: bool) ->
     return _core.new(out, dt, x._device)
 
 
-def cumulative_sum(x: Array, /, *, axis: int | None = None, dtype: DType | None = None,
-                   include_initial: bool = False) -> Array:
+def cumulative_sum(x: Array, /, axis: int | None = None, dtype: DType | None = None,
+                   out: Array | None = None, include_initial: bool = False) -> Array:
     """The cumulative sum of ``x`` along ``axis`` (optional for 1-d ``x`` only).
 
     ``include_initial`` prepends the empty sum (0). Dtype rules as :func:`sum`.
@@ -271,10 +306,12 @@ def cumulative_sum(x: Array, /, *, axis: int | None = None, dtype: DType | None 
     Raises:
         ValueError: for a 0-d ``x``, or no ``axis`` with more than one dimension.
     """
-    return _cumulative_op("cumulative_sum", x, axis, dtype, include_initial, False)
+    return _core.write_out("cumulative_sum", out, _cumulative_op(
+        "cumulative_sum", x, axis, dtype, include_initial, False))
 
 
-def cumulative_prod(x: Array, /, *, axis: int | None = None, dtype: DType | None = None,
-                    include_initial: bool = False) -> Array:
+def cumulative_prod(x: Array, /, axis: int | None = None, dtype: DType | None = None,
+                    out: Array | None = None, include_initial: bool = False) -> Array:
     """The cumulative product of ``x`` along ``axis``; as :func:`cumulative_sum` with 1."""
-    return _cumulative_op("cumulative_prod", x, axis, dtype, include_initial, True)
+    return _core.write_out("cumulative_prod", out, _cumulative_op(
+        "cumulative_prod", x, axis, dtype, include_initial, True))

@@ -10,6 +10,7 @@ import mlx.core as mx
 from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
+from .._interop import convert as _convert
 from .statistical import _check_keepdims
 
 if TYPE_CHECKING:
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 
 
 def _reduce_bool(name: str, mxfn, x, axis, keepdims: bool):
-    _core.check_array(name, x)
+    x = _convert.array(name, x)
     keepdims = _check_keepdims(name, keepdims)
     axes = _args.check_axes(name, axis, x.ndim)
     a = x._array
@@ -30,26 +31,26 @@ def _reduce_bool(name: str, mxfn, x, axis, keepdims: bool):
     return _core.new(out, _d.bool, x._device)
 
 
-def all(x: Array, /, *, axis: int | tuple[int, ...] | None = None,
+def all(x: Array, /, axis: int | tuple[int, ...] | None = None, out: Array | None = None,
         keepdims: bool = False) -> Array:  # noqa: A001
     """Whether every element along ``axis`` is true (non-zero)."""
-    return _reduce_bool("all", mx.all, x, axis, keepdims)
+    return _core.write_out("all", out, _reduce_bool("all", mx.all, x, axis, keepdims))
 
 
-def any(x: Array, /, *, axis: int | tuple[int, ...] | None = None,
+def any(x: Array, /, axis: int | tuple[int, ...] | None = None, out: Array | None = None,
         keepdims: bool = False) -> Array:  # noqa: A001
     """Whether any element along ``axis`` is true (non-zero)."""
-    return _reduce_bool("any", mx.any, x, axis, keepdims)
+    return _core.write_out("any", out, _reduce_bool("any", mx.any, x, axis, keepdims))
 
 
-def diff(x: Array, /, *, axis: int = -1, n: int = 1, prepend: Array | None = None,
+def diff(x: Array, /, n: int = 1, axis: int = -1, prepend: Array | None = None,
          append: Array | None = None) -> Array:
     """The ``n``-th forward difference along ``axis``.
 
     Raises:
         ValueError: for a 0-d array or a negative ``n``.
     """
-    _core.check_array("diff", x)
+    x = _convert.array("diff", x)
     if x.ndim == 0:
         raise ValueError("diff: x must have at least one dimension")
     n = _args.check_int("diff", n, "n")
