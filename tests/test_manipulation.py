@@ -403,8 +403,11 @@ def test_tile(case, reps):
 def test_tile_errors():
     with pytest.raises(ValueError):
         xp.tile(xp.ones(2), (2, -1))
+    assert xp.tile(xp.ones(2), 2).shape == np.tile(np.ones(2), 2).shape  # an int, as NumPy
     with pytest.raises(TypeError):
-        xp.tile(xp.ones(2), 2)
+        xp.tile(xp.ones(2), 2.0)
+
+
     with pytest.raises(ValueError):
         xp.tile(xp.ones(2), (2**31,))  # more elements than an MLX array holds
 

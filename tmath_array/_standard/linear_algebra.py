@@ -51,8 +51,8 @@ def matmul(x1: Array, x2: Array, /) -> Array:
         TypeError: for non-numeric dtypes.
         ValueError: when the contracted dimensions differ or an operand is 0-D.
     """
-    for x in (x1, x2):
-        _core.check_category("matmul", x, "numeric")
+    x1 = _core.check_category("matmul", _convert.array("matmul", x1), "numeric")
+    x2 = _core.check_category("matmul", _convert.array("matmul", x2), "numeric")
     a1, a2, dt, dev = _core.prep_binary("matmul", x1, x2, _NUMERIC, "numeric")
     if a1.ndim == 0 or a2.ndim == 0:
         raise ValueError("matmul: operands must have at least one dimension")

@@ -183,13 +183,15 @@ def expand_dims(x: Array, /, axis: int | tuple[int, ...]) -> Array:
     return _fresh(x, mx.expand_dims(x._array, sorted(axes), stream=x._device._s))
 
 
-def squeeze(x: Array, /, axis: int | tuple[int, ...]) -> Array:
-    """``x`` without the singleton axes ``axis``.
+def squeeze(x: Array, /, axis: int | tuple[int, ...] | None = None) -> Array:
+    """``x`` without the singleton axes ``axis`` (every one of them by default, as NumPy).
 
     Raises:
         ValueError: when an axis of ``axis`` does not have size one.
     """
     x = _convert.array("squeeze", x)
+    if axis is None:
+        axis = tuple(i for i, n in enumerate(x.shape) if n == 1)
     axes = _axes("squeeze", axis, x.ndim)
     for ax in axes:
         if x.shape[ax] != 1:
@@ -328,6 +330,8 @@ def tile(x: Array, repetitions: tuple[int, ...], /) -> Array:
         ValueError: for a negative repetition count.
     """
     x = _convert.array("tile", x)
+    if _args.is_int(repetitions):  # (NumPy's tile(x, 3))
+        repetitions = (repetitions,)
     reps = _ints("tile", repetitions, "repetitions")
     if builtins.any(r < 0 for r in reps):
         raise ValueError(f"tile: repetitions must be non-negative, got {reps}")
