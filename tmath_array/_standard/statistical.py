@@ -175,20 +175,28 @@ def mean(x: Array, /, axis: int | tuple[int, ...] | None = None, dtype: DType | 
     Integer input gives the default real floating dtype. NumPy's ``dtype`` (the result
     dtype) and ``out`` are accepted.
     """
-    x = _convert.array("mean", x)
-    return _core.write_out("mean", out, _with_dtype("mean", _mean(x, axis, keepdims), dtype))
+    x = _with_dtype("mean", _convert.array("mean", x), dtype)
+    return _core.write_out("mean", out, _mean(x, axis, keepdims))
 
 
-def _with_dtype(name: str, r: Array, dtype) -> Array:
-    """NumPy's ``dtype=`` of a floating reduction: the result cast to it."""
+def _with_dtype(name: str, x: Array, dtype) -> Array:
+    """NumPy's ``dtype=`` of mean/var/std: ``x`` computed in that floating dtype.
+
+    Note: NumPy also takes an integer dtype there (and accumulates in it, wrapping
+    around); here the dtype must be floating (TypeError otherwise).
+    """
     if dtype is None:
-        return r
+        return x
     dt = _d.as_dtype(dtype)
     if dt is None:
         raise TypeError(f"{name}: {dtype!r} is not a tmath_array dtype")
-    check_dtype_on_device(dt, r._device, name)
-    return r if dt is r._dtype else _core.new(r._array.astype(dt._mx, stream=r._device._s),
-                                              dt, r._device)
+    if dt not in _CAT["floating-point"]:
+        _core.bad_dtype(f"{name} (dtype=)", "floating-point", dt)
+    check_dtype_on_device(dt, x._device, name)
+    if x._dtype is _d.complex64 and dt is not _d.complex64:
+        raise TypeError(f"{name}: cannot compute complex values in {_core.dtype_name(dt)}")
+    return x if dt is x._dtype else _core.new(x._array.astype(dt._mx, stream=x._device._s),
+                                              dt, x._device)
 
 
 def _mean(x: Array, axis, keepdims) -> Array:
@@ -237,9 +245,11 @@ def _var_std(name: str, x, axis, correction, keepdims, root: bool) -> Array:
 
 def _correction(name: str, ddof, correction):
     """The standard's ``correction`` or NumPy's ``ddof`` (one of them)."""
+    ddof = _args.check_real(name, ddof, "ddof")
     if correction is None:
         return ddof
-    if ddof is not None and ddof != 0:
+    correction = _args.check_real(name, correction, "correction")
+    if ddof != 0:
         raise ValueError(f"{name}: give ddof or correction, not both")
     return correction
 
@@ -252,20 +262,18 @@ def var(x: Array, /, axis: int | tuple[int, ...] | None = None, dtype: DType | N
     NumPy's ``ddof`` is the standard's ``correction`` (give one). NaN where
     ``N - correction <= 0``. Integer input gives the default real floating dtype.
     """
-    x = _convert.array("var", x)
+    x = _with_dtype("var", _convert.array("var", x), dtype)
     c = _correction("var", ddof, correction)
-    return _core.write_out("var", out, _with_dtype(
-        "var", _var_std("var", x, axis, c, keepdims, False), dtype))
+    return _core.write_out("var", out, _var_std("var", x, axis, c, keepdims, False))
 
 
 def std(x: Array, /, axis: int | tuple[int, ...] | None = None, dtype: DType | None = None,
         out: Array | None = None, ddof: int | float = 0, keepdims: bool = False, *,
         correction: int | float | None = None) -> Array:
     """The standard deviation of ``x`` over ``axis`` (the square root of :func:`var`)."""
-    x = _convert.array("std", x)
+    x = _with_dtype("std", _convert.array("std", x), dtype)
     c = _correction("std", ddof, correction)
-    return _core.write_out("std", out, _with_dtype(
-        "std", _var_std("std", x, axis, c, keepdims, True), dtype))
+    return _core.write_out("std", out, _var_std("std", x, axis, c, keepdims, True))
 
 
 def _cumulative(a: mx.array, axis: int, include_initial: bool, product: bool) -> mx.array:
