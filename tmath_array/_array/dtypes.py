@@ -219,6 +219,8 @@ def as_dtype(obj) -> DType | None:
     spelling of one (see :func:`from_spelling`)."""
     if obj.__class__ is DType:
         return obj
+    if obj is None:
+        return None
     if isinstance(obj, mx.Dtype):
         return FROM_MX.get(obj)
     return from_spelling(obj)

@@ -113,7 +113,8 @@ def argmax(x: Array, /, axis: int | None = None, out: Array | None = None, *,
     Raises:
         ValueError: for an empty search.
     """
-    return _core.write_out("argmax", out, _arg_extremum("argmax", mx.argmax, x, axis, keepdims))
+    r = _arg_extremum("argmax", mx.argmax, x, axis, keepdims)
+    return r if out is None else _core.write_out("argmax", out, r)
 
 
 def argmin(x: Array, /, axis: int | None = None, out: Array | None = None, *,
@@ -123,7 +124,8 @@ def argmin(x: Array, /, axis: int | None = None, out: Array | None = None, *,
     Raises:
         ValueError: for an empty search.
     """
-    return _core.write_out("argmin", out, _arg_extremum("argmin", mx.argmin, x, axis, keepdims))
+    r = _arg_extremum("argmin", mx.argmin, x, axis, keepdims)
+    return r if out is None else _core.write_out("argmin", out, r)
 
 
 def count_nonzero(x: Array, /, axis: int | tuple[int, ...] | None = None, *,

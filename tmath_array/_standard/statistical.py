@@ -101,13 +101,15 @@ def sum(x: Array, /, axis: int | tuple[int, ...] | None = None, dtype: DType | N
     unless ``dtype`` says otherwise; floating dtypes keep their dtype. The empty
     sum is 0.
     """
-    return _core.write_out("sum", out, _sum_prod("sum", mx.sum, x, axis, dtype, keepdims))
+    r = _sum_prod("sum", mx.sum, x, axis, dtype, keepdims)
+    return r if out is None else _core.write_out("sum", out, r)
 
 
 def prod(x: Array, /, axis: int | tuple[int, ...] | None = None, dtype: DType | None = None,
          out: Array | None = None, keepdims: bool = False) -> Array:
     """The product of ``x`` over ``axis``; dtype rules as :func:`sum`. The empty product is 1."""
-    return _core.write_out("prod", out, _sum_prod("prod", mx.prod, x, axis, dtype, keepdims))
+    r = _sum_prod("prod", mx.prod, x, axis, dtype, keepdims)
+    return r if out is None else _core.write_out("prod", out, r)
 
 
 def _extremum(name: str, mxfn, x, axis, keepdims) -> Array:
@@ -131,7 +133,8 @@ def max(x: Array, /, axis: int | tuple[int, ...] | None = None, out: Array | Non
     Raises:
         ValueError: when a reduction runs over zero elements.
     """
-    return _core.write_out("max", out, _extremum("max", mx.max, x, axis, keepdims))
+    r = _extremum("max", mx.max, x, axis, keepdims)
+    return r if out is None else _core.write_out("max", out, r)
 
 
 def min(x: Array, /, axis: int | tuple[int, ...] | None = None, out: Array | None = None,
@@ -141,7 +144,8 @@ def min(x: Array, /, axis: int | tuple[int, ...] | None = None, out: Array | Non
     Raises:
         ValueError: when a reduction runs over zero elements.
     """
-    return _core.write_out("min", out, _extremum("min", mx.min, x, axis, keepdims))
+    r = _extremum("min", mx.min, x, axis, keepdims)
+    return r if out is None else _core.write_out("min", out, r)
 
 
 def _float_input(name: str, x, category: str):
@@ -175,8 +179,11 @@ def mean(x: Array, /, axis: int | tuple[int, ...] | None = None, dtype: DType | 
     Integer input gives the default real floating dtype. NumPy's ``dtype`` (the result
     dtype) and ``out`` are accepted.
     """
-    x = _with_dtype("mean", _convert.array("mean", x), dtype)
-    return _core.write_out("mean", out, _mean(x, axis, keepdims))
+    x = _convert.array("mean", x)
+    if dtype is not None:
+        x = _with_dtype("mean", x, dtype)
+    r = _mean(x, axis, keepdims)
+    return r if out is None else _core.write_out("mean", out, r)
 
 
 def _with_dtype(name: str, x: Array, dtype) -> Array:
@@ -262,18 +269,24 @@ def var(x: Array, /, axis: int | tuple[int, ...] | None = None, dtype: DType | N
     NumPy's ``ddof`` is the standard's ``correction`` (give one). NaN where
     ``N - correction <= 0``. Integer input gives the default real floating dtype.
     """
-    x = _with_dtype("var", _convert.array("var", x), dtype)
+    x = _convert.array("var", x)
+    if dtype is not None:
+        x = _with_dtype("var", x, dtype)
     c = _correction("var", ddof, correction)
-    return _core.write_out("var", out, _var_std("var", x, axis, c, keepdims, False))
+    r = _var_std("var", x, axis, c, keepdims, False)
+    return r if out is None else _core.write_out("var", out, r)
 
 
 def std(x: Array, /, axis: int | tuple[int, ...] | None = None, dtype: DType | None = None,
         out: Array | None = None, ddof: int | float = 0, keepdims: bool = False, *,
         correction: int | float | None = None) -> Array:
     """The standard deviation of ``x`` over ``axis`` (the square root of :func:`var`)."""
-    x = _with_dtype("std", _convert.array("std", x), dtype)
+    x = _convert.array("std", x)
+    if dtype is not None:
+        x = _with_dtype("std", x, dtype)
     c = _correction("std", ddof, correction)
-    return _core.write_out("std", out, _var_std("std", x, axis, c, keepdims, True))
+    r = _var_std("std", x, axis, c, keepdims, True)
+    return r if out is None else _core.write_out("std", out, r)
 
 
 def _cumulative(a: mx.array, axis: int, include_initial: bool, product: bool) -> mx.array:
@@ -314,12 +327,14 @@ def cumulative_sum(x: Array, /, axis: int | None = None, dtype: DType | None = N
     Raises:
         ValueError: for a 0-d ``x``, or no ``axis`` with more than one dimension.
     """
-    return _core.write_out("cumulative_sum", out, _cumulative_op(
-        "cumulative_sum", x, axis, dtype, include_initial, False))
+    r = _cumulative_op(
+        "cumulative_sum", x, axis, dtype, include_initial, False)
+    return r if out is None else _core.write_out("cumulative_sum", out, r)
 
 
 def cumulative_prod(x: Array, /, axis: int | None = None, dtype: DType | None = None,
                     out: Array | None = None, include_initial: bool = False) -> Array:
     """The cumulative product of ``x`` along ``axis``; as :func:`cumulative_sum` with 1."""
-    return _core.write_out("cumulative_prod", out, _cumulative_op(
-        "cumulative_prod", x, axis, dtype, include_initial, True))
+    r = _cumulative_op(
+        "cumulative_prod", x, axis, dtype, include_initial, True)
+    return r if out is None else _core.write_out("cumulative_prod", out, r)

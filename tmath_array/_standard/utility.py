@@ -34,13 +34,15 @@ def _reduce_bool(name: str, mxfn, x, axis, keepdims: bool):
 def all(x: Array, /, axis: int | tuple[int, ...] | None = None, out: Array | None = None,
         keepdims: bool = False) -> Array:  # noqa: A001
     """Whether every element along ``axis`` is true (non-zero)."""
-    return _core.write_out("all", out, _reduce_bool("all", mx.all, x, axis, keepdims))
+    r = _reduce_bool("all", mx.all, x, axis, keepdims)
+    return r if out is None else _core.write_out("all", out, r)
 
 
 def any(x: Array, /, axis: int | tuple[int, ...] | None = None, out: Array | None = None,
         keepdims: bool = False) -> Array:  # noqa: A001
     """Whether any element along ``axis`` is true (non-zero)."""
-    return _core.write_out("any", out, _reduce_bool("any", mx.any, x, axis, keepdims))
+    r = _reduce_bool("any", mx.any, x, axis, keepdims)
+    return r if out is None else _core.write_out("any", out, r)
 
 
 def diff(x: Array, /, n: int = 1, axis: int = -1, prepend: Array | None = None,
