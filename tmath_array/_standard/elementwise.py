@@ -50,6 +50,10 @@ def _out_dtypes(allowed, out_dtype) -> dict:
 
 _FLOAT_CATEGORIES = ("floating-point", "real-valued floating-point")
 _INT_OR_BOOL = _CAT["integer or boolean"]
+_WIDE_INT = frozenset((_d.int32, _d.uint32, _d.int64, _d.uint64))
+# Note: NumPy's reciprocal of integers is an integer (1 // x); a float here would be a
+# silent change of meaning, so integers stay refused (the standard's TypeError).
+_NO_FLOAT_PROMOTION = frozenset(("reciprocal",))
 _PLAIN_OPERANDS = frozenset((_core.Array, builtins.bool, int, float, complex))
 
 
@@ -58,12 +62,17 @@ def _inexact(name: str, category: str, x: Array) -> Array:
 
     Note: NumPy computes integer and bool input of a floating-point function (sqrt,
     log, sin, atan2...) in a float; the standard asks for a TypeError. The NumPy rule
-    wins (an extension): such input becomes the device's default real floating dtype.
+    wins (an extension): 32- and 64-bit integers become float64 on the CPU (as NumPy;
+    float32 would change large values: sin(2**40 + 1)), narrower ones and bools the
+    default real float (NumPy: float16 for 8-bit integers), float32 on a GPU.
     """
     dt = x._dtype
-    if category in _FLOAT_CATEGORIES and dt in _INT_OR_BOOL:
-        f = _convert.default_float(x._device)
-        return new(x._array.astype(f._mx, stream=x._device._s), f, x._device)
+    if category in _FLOAT_CATEGORIES and dt in _INT_OR_BOOL \
+            and name not in _NO_FLOAT_PROMOTION:
+        dev = x._device
+        f = _d.float64 if dt in _WIDE_INT and dev.type == "cpu" else \
+            _convert.default_float(dev)
+        return new(x._array.astype(f._mx, stream=dev._s), f, dev)
     bad_dtype(name, category, dt)
 
 
