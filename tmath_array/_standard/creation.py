@@ -60,7 +60,7 @@ def asarray(obj, /, *, dtype=None, device=None, copy: bool | None = None):
     already fit; ``copy=False`` raises ValueError when a copy cannot be avoided
     (MLX always copies memory it does not own: NumPy data, buffers, lists).
     """
-    if obj.__class__ is _core.Array and dtype is None and device is None and not copy:
+    if obj.__class__ is _core.Array and dtype is None and device is None and copy is None:
         return obj  # (the fast path: an Array as it is)
     dtype = _check_dtype("asarray", dtype)
     if copy is not None and copy.__class__ is not builtins.bool:
