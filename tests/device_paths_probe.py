@@ -8,9 +8,9 @@ import json
 import numpy as np
 
 import tmath_array as xp
-from tmath_array._standard import elementwise_factory as _factory
 from tmath_array._runtime import compile_cache as _compile
 from tmath_array._runtime import hardware as _hardware
+from tmath_array._standard import elementwise_factory as _factory
 
 
 def probe() -> dict:

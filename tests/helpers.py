@@ -61,7 +61,7 @@ def _check_dtype_and_shape(x, expected: np.ndarray, dtype: str | None) -> np.nda
     want = dtype if dtype is not None else expected.dtype.name
     assert dtype_name(x.dtype) == want, f"dtype {x.dtype} != {want}"
     data = x.__mlx_array__()
-    assert x.dtype == data.dtype, f"x.dtype is {x.dtype}, but its MLX data is {data.dtype}"
+    assert x.dtype._mx == data.dtype, f"x.dtype is {x.dtype}, but its MLX data is {data.dtype}"
     assert x.shape == expected.shape, f"shape {x.shape} != {expected.shape}"
     got = to_numpy(x)
     assert got.dtype == np_dtype(want), f"NumPy gets {got.dtype}, not {want}"

@@ -207,7 +207,7 @@ class Program:
         want = dtype_of(value.dt)
         if x.dtype != want:
             self.fail(code, f"dtype {x.dtype} != {value.dt}")
-        if want != x.__mlx_array__().dtype:
+        if want._mx != x.__mlx_array__().dtype:
             self.fail(code, f"MLX data has dtype {x.__mlx_array__().dtype}, not {value.dt}")
         if tuple(x.shape) != value.shape:
             self.fail(code, f"shape {tuple(x.shape)} != {value.shape}")

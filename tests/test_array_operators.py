@@ -324,9 +324,10 @@ def test_unknown_operand_types_are_not_implemented():
         object() - x
     with pytest.raises(TypeError):
         x < object()  # noqa: B015 - the comparison itself is tested
-    with pytest.raises(TypeError):
-        x @ [1, 2]
+    assert int(x @ [1, 2]) == np.asarray([1, 2]) @ [1, 2]  # a list is an array-like, as NumPy
     assert (x == object()) is False
+    with pytest.raises(TypeError):
+        x + "ab"
 
 
 # --- reflected and in-place forms --------------------------------------------------

@@ -442,7 +442,7 @@ def test_negative_shape_raises(f):
         f(-3)
 
 
-@pytest.mark.parametrize("bad", ["float32", np.float32, float, 3, object()])
+@pytest.mark.parametrize("bad", ["float33", np.str_, "complex256", 3, object()])
 def test_bad_dtype_raises(bad):
     for f in (lambda: xp.zeros(2, dtype=bad), lambda: xp.asarray([1], dtype=bad),
               lambda: xp.full(2, 1, dtype=bad), lambda: xp.arange(3, dtype=bad),

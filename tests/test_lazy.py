@@ -411,9 +411,9 @@ def test_failed_conversion_is_not_counted():
 # Array.__array__, itself a counted sync point.)
 FOREIGN_INPUT = {
     ("_array/scalars.py", "scalar_value"): "np.array of a Python int beyond int64",
-    ("_standard/creation.py", "_scalar_array"): "np.array of a Python int beyond int64",
-    ("_standard/creation.py", "asarray"): "NumPy arrays, buffers and __array__ objects",
-    ("_standard/creation.py", "_from_sequence"): "nested Python sequences",
+    ("_interop/convert.py", "scalar_array"): "np.array of a Python int beyond int64",
+    ("_interop/convert.py", "to_array"): "NumPy arrays, buffers and __array__ objects",
+    ("_interop/convert.py", "_from_sequence"): "nested Python sequences",
     ("_interop/numpy_dlpack.py", "foreign_to_numpy"): "DLPack producers of other libraries",
     ("_interop/numpy_dlpack.py", "from_numpy"): "NumPy arrays (made contiguous before the "
                                                 "copy into MLX)",

@@ -107,10 +107,12 @@ def test_errors(fn):
     with pytest.raises(TypeError):
         fn(x, descending=1)
     with pytest.raises(TypeError):
-        fn(x, stable=None)
+        fn(x, stable="yes")
+    with pytest.raises(ValueError):
+        fn(x, kind="bogosort")
     with pytest.raises(TypeError):
         fn(xp.asarray([1j, 2j]))
     with pytest.raises(TypeError):
         fn(xp.asarray([True, False]))
     with pytest.raises(TypeError):
-        fn(np.array([1, 2]))
+        fn({"not": "data"})

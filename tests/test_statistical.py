@@ -107,13 +107,13 @@ def test_sum_prod_empty_and_errors():
         with pytest.raises(TypeError):
             fn(xp.asarray([1]), dtype=xp.bool)
         with pytest.raises(TypeError):
-            fn(xp.asarray([1]), dtype="int32")
+            fn(xp.asarray([1]), dtype="int33")
         with pytest.raises(IndexError):
             fn(xp.ones((2, 2)), axis=2)
         with pytest.raises(ValueError):
             fn(xp.ones((2, 2)), axis=(1, -1))
         with pytest.raises(TypeError):
-            fn([1, 2])
+            fn({"not": "data"})
 
 
 @given(case=arrays(REAL_NAMES, max_dims=3, max_side=4, min_side=1), data=st.data(),

@@ -92,7 +92,7 @@ def test_all_any_axis_errors(fn):
     with pytest.raises(ValueError):
         fn(x, axis=(0, -2))  # repeated axis
     with pytest.raises(TypeError):
-        fn([True, False])
+        fn({"not": "data"})
 
 
 @pytest.mark.parametrize("keepdims", [1.5, None, "yes", 1])

@@ -77,6 +77,7 @@ from ._numpy.aliases import (
     cumsum,
     diagonal,
     double,
+    dtype,
     half,
     identity,
     int_,
@@ -101,6 +102,9 @@ from ._numpy.aliases import (
     uintp,
     ulonglong,
     ushort,
+)
+from ._numpy.aliases import (
+    round_ as round,  # the standard's round with NumPy's decimals=
 )
 from ._numpy.index_tricks import (
     c_,
@@ -218,7 +222,6 @@ from ._standard.elementwise import (
     real,
     reciprocal,
     remainder,
-    round,
     sign,
     signbit,
     sin,
@@ -462,6 +465,7 @@ __all__ = [
     # NumPy names (docs/numpy.md): dtypes, spellings of standard functions, shape functions
     "bool_", "byte", "ubyte", "short", "ushort", "intc", "int_", "intp", "uintp", "uint",
     "longlong", "ulonglong", "half", "single", "double", "csingle", "ndarray",
+    "dtype",
     "absolute", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2", "arctanh",
     "power", "bitwise_not", "invert", "left_shift", "right_shift", "true_divide", "mod",
     "conjugate", "around", "amax", "amin", "cumsum", "cumprod", "ndim", "shape", "size",

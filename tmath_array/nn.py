@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import mlx.core as mx
 
+from ._array import args as _args
 from ._array import core as _core
 from ._array import dtypes as _d
 from ._array.prng import as_key as _rng_key
@@ -155,7 +156,7 @@ def _dim(name: str, x, dim) -> int:
         # waiting to happen, so here it is an error that names torch's choice.
         raise TypeError(f"{name}: dim is required (PyTorch's deprecated implicit choice "
                         f"would be dim={guess} for {x.ndim}-D input)")
-    return _core.check_axis(name, dim, x.ndim)
+    return _args.check_axis(name, dim, x.ndim)
 
 
 def _normalized_shape(name: str, x, normalized_shape) -> tuple[int, ...]:
@@ -197,7 +198,7 @@ def _param(name: str, argname: str, p, ns: tuple[int, ...], x) -> mx.array | Non
 def relu(input: Array, inplace: bool = False) -> Array:  # noqa: A002 - torch's name
     """``max(input, 0)`` elementwise (NaN stays NaN)."""
     x = _check("relu", input)
-    inplace = _core.check_bool("relu", inplace, "inplace")
+    inplace = _args.check_bool("relu", inplace, "inplace")
     return _result(x, mx.maximum(x._array, 0.0, stream=x._device._s), inplace)
 
 
@@ -224,7 +225,7 @@ def gelu(input: Array, approximate: str = "none") -> Array:  # noqa: A002
         ValueError: for another ``approximate``.
     """
     x = _check("gelu", input)
-    if _core.check_str("gelu", approximate, "approximate") == "none":
+    if _args.check_str("gelu", approximate, "approximate") == "none":
         impl = _gelu_erf
         if x._dtype is _d.float64:
             # Not one kernel: _erf64 compiles its series in pieces (see there).
@@ -247,7 +248,7 @@ def _silu(a):
 def silu(input: Array, inplace: bool = False) -> Array:  # noqa: A002
     """``x * sigmoid(x)`` elementwise (also called swish)."""
     x = _check("silu", input)
-    inplace = _core.check_bool("silu", inplace, "inplace")
+    inplace = _args.check_bool("silu", inplace, "inplace")
     return _result(x, _compile.run("nn.silu", _silu, x._device, x._array), inplace)
 
 
@@ -511,8 +512,8 @@ def dropout(input: Array, p: float = 0.5, training: bool = True,  # noqa: A002
         ValueError: for ``p`` outside ``[0, 1]``.
     """
     x = _check("dropout", input)
-    training = _core.check_bool("dropout", training, "training")
-    inplace = _core.check_bool("dropout", inplace, "inplace")
+    training = _args.check_bool("dropout", training, "training")
+    inplace = _args.check_bool("dropout", inplace, "inplace")
     p = _check_p("dropout", p)
     k = _rng_key("dropout", rng_key)
     if not training or p == 0.0:
@@ -726,8 +727,8 @@ def scaled_dot_product_attention(
     _same_device(name, q, kx, vx, attn_mask)
     p = _check_p(name, dropout_p)
     rk = _rng_key(name, rng_key)
-    is_causal = _core.check_bool(name, is_causal, "is_causal")
-    enable_gqa = _core.check_bool(name, enable_gqa, "enable_gqa")
+    is_causal = _args.check_bool(name, is_causal, "is_causal")
+    enable_gqa = _args.check_bool(name, enable_gqa, "enable_gqa")
     if is_causal and attn_mask is not None:
         raise ValueError(f"{name}: pass either attn_mask or is_causal=True, not both")
     dt = _d.promote_types(_d.promote_types(q._dtype, kx._dtype, name), vx._dtype, name)

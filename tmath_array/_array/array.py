@@ -108,12 +108,15 @@ class Array(ArrayBase):
 
     @property
     def T(self) -> Array:  # noqa: N802 - the standard's name
-        """Transpose of a two-dimensional array."""
-        if self._array.ndim != 2:
-            raise ValueError(f"x.T requires a two-dimensional array; this one has ndim="
-                             f"{self._array.ndim} (use x.mT or permute_dims)")
+        """The array with its axes reversed (the transpose of a matrix).
+
+        Note: the standard defines ``T`` for two dimensions only (other ranks "should"
+        raise); NumPy reverses the axes of any array, and so does this. It is a view, as
+        NumPy's.
+        """
+        perm = tuple(range(self._array.ndim - 1, -1, -1))
         return _views.derived(new(mx.transpose(self._array, stream=self._device._s),
-                                  self._dtype, self._device), self, ("perm", (1, 0)))
+                                  self._dtype, self._device), self, ("perm", perm))
 
     @property
     def mT(self) -> Array:  # noqa: N802 - the standard's name
@@ -187,10 +190,10 @@ class Array(ArrayBase):
         return self._array.shape[0]
 
     def __iter__(self):
+        # (not a generator itself: a 0-d array fails at iter(), as NumPy's does)
         if self._array.ndim == 0:
             raise TypeError("iteration over a 0-dimensional array")
-        for i in range(self._array.shape[0]):
-            yield self[i]
+        return (self[i] for i in range(self._array.shape[0]))
 
     def __getitem__(self, key) -> Array:
         a = self._array

@@ -6,9 +6,14 @@ exception type and the function's name, and the hot path stays short.
 
 from __future__ import annotations
 
-import builtins
-
 from . import dtypes as _d
+
+# Re-exported: the argument checks live in args.py (one rule per kind).
+from .args import check_axes as check_axes
+from .args import check_axis as check_axis
+from .args import check_bool as check_bool
+from .args import check_int as check_int
+from .args import check_str as check_str
 
 # Re-exported: the constructors and scalar helpers every function module reaches as
 # ``_core.new``, ``_core.scalar_value``... (they live in array.py and scalars.py).
@@ -42,26 +47,6 @@ def broadcast_failure(name: str, exc: ValueError, *operands) -> ValueError | Non
     return ValueError(f"{name}: shapes {shapes} cannot be broadcast together")
 
 
-def check_bool(name: str, value, argname: str) -> builtins.bool:
-    """A flag argument (a Python or NumPy bool), else TypeError.
-
-    Anything else is refused rather than asked for its truth value: an array's is
-    ambiguous (NumPy raises ValueError, PyTorch RuntimeError).
-    """
-    if value.__class__ is builtins.bool:
-        return value
-    if type(value).__module__ == "numpy" and type(value).__name__ in ("bool", "bool_"):
-        return builtins.bool(value)
-    raise TypeError(f"{name}: {argname} must be a bool, got {type(value).__name__}")
-
-
-def check_str(name: str, value, argname: str) -> str:
-    """An option given by name (``side='left'``), else TypeError; the caller checks the value."""
-    if not isinstance(value, str):
-        raise TypeError(f"{name}: {argname} must be a string, got {type(value).__name__}")
-    return value
-
-
 def check_array(name: str, x, argname: str = "x"):
     """Raise TypeError unless ``x`` is an Array."""
     if not isinstance(x, Array):
@@ -76,27 +61,6 @@ def check_category(name: str, x, category: str):
     if x._dtype not in _d.CATEGORIES[category]:
         bad_dtype(name, category, x._dtype)
     return x
-
-
-def check_axis(name: str, axis, ndim: int) -> int:
-    """Normalise one axis; IndexError when out of range, TypeError when not an int."""
-    if not isinstance(axis, int) or isinstance(axis, builtins.bool):
-        raise TypeError(f"{name}: axis must be an int, got {type(axis).__name__}")
-    if not -ndim <= axis < builtins.max(ndim, 1) or (ndim == 0 and axis not in (0, -1)):
-        raise IndexError(f"{name}: axis {axis} is out of bounds for an array of dimension {ndim}")
-    return axis % ndim if ndim else 0
-
-
-def check_axes(name: str, axis, ndim: int) -> tuple[int, ...] | None:
-    """Normalise ``axis`` (None, int or tuple of ints); duplicates raise ValueError."""
-    if axis is None:
-        return None
-    if isinstance(axis, tuple):
-        axes = tuple(check_axis(name, a, ndim) for a in axis)
-        if len(set(axes)) != len(axes):
-            raise ValueError(f"{name}: repeated axis in {axis}")
-        return axes
-    return (check_axis(name, axis, ndim),)
 
 
 # --- binary operands --------------------------------------------------------
@@ -161,3 +125,34 @@ def _with_scalar(name: str, x, s, allowed, category: str):
             bad_dtype(name, category, dt)
         a = a.astype(dt._mx, stream=x._device._s)
     return a, scalar_value(name, s, dt), dt
+
+
+# --- out= -------------------------------------------------------------------------
+
+def write_out(name: str, out, result):
+    """NumPy's ``out=``: ``result`` written into the Array ``out``, which is returned.
+
+    Arrays are mutable handles: ``out`` takes the result's (lazy) data, and every name
+    bound to it sees the new values. As NumPy's ``same_kind`` casting, the result may
+    be cast to a dtype of the same or a higher kind (int -> float), not lower
+    (float -> int is a TypeError); the shape must be the result's (ValueError).
+    """
+    if out is None:
+        return result
+    if isinstance(out, tuple) and len(out) == 1:  # (NumPy's ufuncs take out=(a,))
+        out = out[0]
+    if not isinstance(out, Array):
+        raise TypeError(f"{name}: out must be an array, got {type(out).__name__}")
+    if out.shape != result.shape:
+        raise ValueError(f"{name}: out has shape {out.shape}, the result {result.shape}")
+    if out._device != result._device:
+        raise ValueError(f"{name}: out is on {out._device}, the result on {result._device}")
+    a = result._array
+    if out._dtype is not result._dtype:
+        if _d.kind_rank(out._dtype) < _d.kind_rank(result._dtype):
+            raise TypeError(f"{name}: cannot write {dtype_name(result._dtype)} results into "
+                            f"an out array of {dtype_name(out._dtype)} (casting rule "
+                            "'same_kind')")
+        a = a.astype(out._dtype._mx, stream=out._device._s)
+    out._array = a
+    return out

@@ -14,9 +14,15 @@ import mlx.core as mx
 class DType:
     """A dtype of tmath_array: one object per dtype, each tied to an MLX dtype.
 
-    Note: MLX's own ``mx.Dtype`` raises TypeError when compared with ``None`` or
-    other objects, which the standard's ``==`` must not do; this class compares
-    by identity, and equal to the matching ``mx.Dtype``.
+    Equality follows NumPy's dtype: a dtype equals itself and every NumPy spelling of
+    it (``xp.float32 == np.float32 == np.dtype("f4") == "float32"``; ``xp.int64 == int``,
+    ``xp.float64 == float``, as ``np.dtype(float)`` is float64). Anything else, MLX's
+    own ``mx.Dtype`` included, compares unequal (never an error, as the standard's
+    ``==`` asks; MLX's ``mx.Dtype`` raises TypeError against ``None``).
+
+    Note: the hash is by identity (dict and set lookups are on the hot path), so only
+    tmath dtypes are interchangeable as keys: as with NumPy's dtypes, a spelling that
+    compares equal (``"float32"``) is not the same dict key.
     """
 
     __slots__ = ("name", "_mx")
@@ -26,11 +32,11 @@ class DType:
         self._mx = mx_dtype
 
     def __eq__(self, other: object) -> builtins.bool:
-        if isinstance(other, DType):
+        if other.__class__ is DType:
             return self is other
         if isinstance(other, mx.Dtype):
-            return self._mx == other
-        return False
+            return False
+        return from_spelling(other) is self
 
     __hash__ = object.__hash__
 
@@ -208,12 +214,58 @@ FROM_MX = {d._mx: d for d in NAMES}
 
 
 def as_dtype(obj) -> DType | None:
-    """``obj`` as a tmath dtype (an ``mx.Dtype`` is accepted too), else None."""
-    if isinstance(obj, DType):
+    """``obj`` as a tmath dtype, else None: a tmath dtype, an ``mx.Dtype``, or any NumPy
+    spelling of one (see :func:`from_spelling`)."""
+    if obj.__class__ is DType:
         return obj
+    if obj is None:
+        return None
     if isinstance(obj, mx.Dtype):
         return FROM_MX.get(obj)
-    return None
+    return from_spelling(obj)
+
+
+# Python's scalar types, as NumPy reads them (np.dtype(float) is float64).
+# Note: MLX has no complex128, so ``complex`` (and NumPy's complex128) is complex64, as
+# asarray makes complex128 data complex64.
+_PY_TYPES = {builtins.bool: bool, int: int64, float: float64, complex: complex64}
+_BY_NAME = {d.name: d for d in (bool, int8, int16, int32, int64, uint8, uint16, uint32,
+                                 uint64, float16, bfloat16, float32, float64, complex64)}
+_BY_NAME["complex128"] = complex64
+
+
+def from_spelling(obj) -> DType | None:
+    """The tmath dtype NumPy code means by ``obj``, else None.
+
+    Python's ``bool``/``int``/``float``/``complex``; strings (``"float32"``, ``"f4"``,
+    ``"i8"``, ``"u1"``, ``"bfloat16"``); NumPy dtypes, scalar types (``np.float32``) and
+    anything with a NumPy ``dtype`` attribute that ``np.dtype`` reads. A tmath dtype is
+    returned as is.
+    """
+    if obj.__class__ is DType:
+        return obj
+    try:
+        hit = _PY_TYPES.get(obj)
+    except TypeError:  # unhashable
+        return None
+    if hit is not None:
+        return hit
+    if isinstance(obj, str):
+        hit = _BY_NAME.get(obj)
+        if hit is not None:
+            return hit
+    elif isinstance(obj, (builtins.int, builtins.float, complex)) or obj is None:
+        return None  # (np.dtype(None) is float64: None is no dtype here)
+    if not (isinstance(obj, (str, type))
+            or type(obj).__module__.startswith(("numpy", "ml_dtypes"))):
+        return None
+    import numpy as np
+
+    try:
+        nd = np.dtype(obj)
+    except (TypeError, ValueError):
+        return None
+    return _BY_NAME.get(nd.name)
 
 
 def kind_rank(d) -> int:

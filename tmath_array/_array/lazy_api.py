@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .._runtime import lazy as _lazy
 from .._runtime.lazy import SyncStats
+from . import args as _args
 from . import core as _core
 
 
@@ -35,7 +36,7 @@ def sync_stats(*, reset: bool = False) -> SyncStats:
         attribute. See docs/laziness.md for which functions are sync points.
     """
     stats = SyncStats(_lazy.counts())
-    if _core.check_bool("sync_stats", reset, "reset"):
+    if _args.check_bool("sync_stats", reset, "reset"):
         _lazy.reset()
     return stats
 

@@ -27,9 +27,11 @@ from typing import TYPE_CHECKING
 
 import mlx.core as mx
 
+from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._array import views as _views
+from .._interop import convert as _convert
 from .._standard.creation import asarray, eye
 from .._standard.data_types import astype
 from .._standard.elementwise import (
@@ -82,28 +84,41 @@ csingle = _d.complex64
 ndarray = _core.Array
 
 
+def dtype(obj, /):
+    """The tmath dtype ``obj`` names, as ``np.dtype(obj)``: ``xp.dtype("f4")`` is
+    ``xp.float32``; Python types, strings, NumPy dtypes and scalar types, an array
+    (its dtype) are accepted.
+
+    Note: NumPy's ``np.dtype`` is a class; here it is a function returning one of the
+    namespace's dtype objects (``isinstance(d, xp.dtype)`` does not work: compare with
+    ``==`` or use ``xp.isdtype``).
+
+    Raises:
+        TypeError: ``obj`` names no dtype tmath_array has (complex128 is complex64 here).
+    """
+    if isinstance(obj, _core.Array):
+        return obj._dtype
+    dt = _d.as_dtype(obj)
+    if dt is None:
+        raise TypeError(f"dtype: {obj!r} is not a dtype tmath_array has")
+    return dt
+
+
 # --- array-likes --------------------------------------------------------------------
 
 def as_array(name: str, a) -> Array:
     """``a`` as an Array: an Array is returned as is, anything else goes through asarray."""
-    if isinstance(a, _core.Array):
+    if a.__class__ is _core.Array:
         return a
     if isinstance(a, (str, bytes)):
         # Note: NumPy makes a 0-d string array of text and bytes (there are no string
         # dtypes here); the standard's asarray reads bytes as a buffer, which NumPy code
         # does not mean.
         raise TypeError(f"{name}: strings are not supported, got {type(a).__name__}")
-    try:
-        return asarray(a)
-    except TypeError as exc:
-        raise TypeError(f"{name}: {exc}") from None
+    return _convert.array(name, a)
 
 
-def _operand(name: str, a):
-    """A binary operand: a Python scalar stays one (weak, as NEP 50); the rest become Arrays."""
-    if isinstance(a, (builtins.bool, int, float, complex)) or isinstance(a, _core.Array):
-        return a
-    return as_array(name, a)
+_operand = _convert.operand
 
 
 def _unary(name: str, fn, inexact: bool = False):
@@ -160,8 +175,7 @@ def around(a, decimals: int = 0) -> Array:
     rounded to tens, hundreds, ... for negative ``decimals``.
     """
     x = as_array("around", a)
-    if isinstance(decimals, builtins.bool) or not isinstance(decimals, int):
-        raise TypeError(f"around: decimals must be an int, got {type(decimals).__name__}")
+    decimals = _args.check_int("around", decimals, "decimals")
     if decimals == 0 or (decimals > 0 and x._dtype in _d.CATEGORIES["integer"]):
         return round(x)
     if x._dtype not in _d.CATEGORIES["numeric"]:
@@ -180,6 +194,18 @@ def around(a, decimals: int = 0) -> Array:
     scale, unscale = (mx.multiply, mx.divide) if decimals > 0 else (mx.divide, mx.multiply)
     out = unscale(mx.round(scale(a, f, stream=s), stream=s), f, stream=s)
     return _core.new(out.astype(x._dtype._mx, stream=s), x._dtype, x._device)
+
+
+def round_(x, /, decimals: int = 0, out=None) -> Array:
+    """The standard's ``round`` with NumPy's ``decimals`` and ``out`` (``xp.round``).
+
+    ``decimals=0`` is the standard's function (half to even); other values as
+    :func:`around`. Array-likes are accepted.
+    """
+    return _core.write_out("round", out, around(x, decimals))
+
+
+round_.__name__ = round_.__qualname__ = "round"
 
 
 # --- reductions and accumulations -------------------------------------------------
@@ -260,8 +286,7 @@ def array(obj, dtype=None, *, copy: bool | None = True, ndmin: int = 0) -> Array
     Python floats give float32 and ints int32 (NumPy: float64 and int64).
     """
     x = asarray(obj, dtype=dtype, copy=copy)
-    if isinstance(ndmin, builtins.bool) or not isinstance(ndmin, int):
-        raise TypeError(f"array: ndmin must be an int, got {type(ndmin).__name__}")
+    ndmin = _args.check_int("array", ndmin, "ndmin")
     if ndmin > _MAX_NDMIN:
         raise ValueError(f"array: ndmin {ndmin} is more than the {_MAX_NDMIN} dimensions an "
                          "array can have (NumPy's limit)")
@@ -300,12 +325,9 @@ def transpose(a, axes: tuple[int, ...] | list[int] | None = None) -> Array:
     x = as_array("transpose", a)
     if axes is None:
         axes = tuple(range(x.ndim - 1, -1, -1))
-    elif isinstance(axes, int) and not isinstance(axes, builtins.bool):
+    elif _args.is_int(axes):
         axes = (axes,)  # as NumPy, an int is the one axis of a 1-D array
-    elif not isinstance(axes, (tuple, list)):
-        raise TypeError(f"transpose: axes must be a tuple of ints or None, got "
-                        f"{type(axes).__name__}")
-    return permute_dims(x, tuple(operator.index(i) for i in axes))
+    return permute_dims(x, _args.check_ints("transpose", axes, "axes"))
 
 
 def diagonal(a, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Array:

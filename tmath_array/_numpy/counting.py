@@ -18,8 +18,10 @@ from typing import TYPE_CHECKING
 import mlx.core as mx
 import numpy as np
 
+from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
+from .._interop import convert as _convert
 from .._runtime import lazy as _lazy
 from .._runtime import memory as _memory
 from .._standard.manipulation import reshape, stack
@@ -121,7 +123,7 @@ def histogram(a: Array, bins: int | str | Array | Sequence[float] = 10, range=No
     NaN or inf gives NaN edges and zero counts (NumPy raises ValueError), and edges
     given as an array are not checked to increase (a Python list is).
     """
-    _core.check_category("histogram", a, "real-valued")
+    a = _core.check_category("histogram", _convert.array("histogram", a), "real-valued")
     dev, s = a._device, a._device._s
     edt = float_dtype(a._dtype)
     # Note: the bins are worked out in ``work`` and the edges returned in ``edt``: integer
@@ -135,7 +137,8 @@ def histogram(a: Array, bins: int | str | Array | Sequence[float] = 10, range=No
     rng = None if range is None else _check_range(range)
     if isinstance(bins, str):
         bins, rng = _bins_from_rule(a, bins, rng)
-    if isinstance(bins, int) and not isinstance(bins, builtins.bool):
+    if _args.is_int(bins):
+        bins = _args.check_int("histogram", bins, "bins")
         if bins < 1:
             raise ValueError(f"histogram: bins must be positive, got {bins}")
         _memory.check_shape("histogram", (bins + 1,), work._mx.size, _d.dtype_name(work))
@@ -219,14 +222,14 @@ def bincount(x: Array, weights: Array | None = None, minlength: int = 0, *,
         ValueError: for negative values (checked at the sync point), a negative
             ``minlength``, or ``x`` not 1-d.
     """
-    _core.check_array("bincount", x)
+    x = _convert.array("bincount", x)
     if x._dtype is not _d.bool and x._dtype not in _CAT["integer"]:
         _core.bad_dtype("bincount", "integer", x._dtype)
     if x.ndim != 1:
         raise ValueError(f"bincount: x must be 1-d, got shape {x.shape}")
+    minlength = _args.check_optional_int("bincount", minlength, "minlength")
+    length = _args.check_optional_int("bincount", length, "length")
     for v, n in ((minlength, "minlength"), (length, "length")):
-        if v is not None and (isinstance(v, builtins.bool) or not isinstance(v, int)):
-            raise TypeError(f"bincount: {n} must be an int, got {type(v).__name__}")
         if v is not None and v < 0:
             raise ValueError(f"bincount: {n} must be non-negative, got {v}")
     dev, s = x._device, x._device._s
@@ -261,7 +264,7 @@ def argwhere(a: Array, /) -> Array:
 
     A sync point (``data-dependent``, through ``nonzero``): ``N`` depends on the values.
     """
-    _core.check_array("argwhere", a)
+    a = _convert.array("argwhere", a)
     if a.ndim == 0:
         (idx,) = nonzero(reshape(a, (1,)))
         return _core.new(mx.zeros((idx.shape[0], 0), dtype=mx.int32), _d.int32, a._device)
@@ -270,7 +273,7 @@ def argwhere(a: Array, /) -> Array:
 
 def flatnonzero(a: Array, /) -> Array:
     """The indices of the non-zero elements of the flattened ``a`` (int32; a sync point)."""
-    _core.check_array("flatnonzero", a)
+    a = _convert.array("flatnonzero", a)
     return nonzero(reshape(a, (-1,)))[0]
 
 

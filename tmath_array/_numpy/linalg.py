@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import mlx.core as mx
 
+from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
+from .._interop import convert as _convert
 from .._standard.linalg import _EPS, matrix_norm, svd, vector_norm
 from .._standard.manipulation import expand_dims, moveaxis, reshape
 
@@ -26,7 +28,7 @@ _FLOATING = _d.CATEGORIES["floating-point"]
 
 def _as_floating(name: str, x):
     """``x`` as an Array of a floating dtype (integers and bool become float32, as in NumPy)."""
-    _core.check_array(name, x)
+    x = _convert.array(name, x)
     if x._dtype in _FLOATING:
         return x
     if x._dtype is not _d.bool and x._dtype not in _d.CATEGORIES["integer"]:
@@ -48,8 +50,7 @@ def norm(x: Array, ord: int | float | str | None = None,  # noqa: A002
             an ``axis`` of more than two axes.
     """
     x = _as_floating("norm", x)
-    if not isinstance(keepdims, builtins.bool):
-        raise TypeError(f"norm: keepdims must be a bool, got {type(keepdims).__name__}")
+    keepdims = _args.check_bool("norm", keepdims, "keepdims")
     if axis is None:
         if ord is None:
             # Flattened first, and keepdims applied here: the compiled norm kernel is keyed
@@ -62,7 +63,7 @@ def norm(x: Array, ord: int | float | str | None = None,  # noqa: A002
                              f"shape {x.shape}")
         axis = tuple(range(x.ndim))
     axes = (axis,) if not isinstance(axis, tuple) else axis
-    axes = _core.check_axes("norm", axes, x.ndim)
+    axes = _args.check_axes("norm", axes, x.ndim)
     if len(axes) == 1:
         if isinstance(ord, str):
             raise ValueError(f"norm: ord={ord!r} is a matrix norm; axis names one axis")
@@ -109,9 +110,8 @@ def lstsq(a: Array, b: Array, rcond: float | None = None) -> LstsqResult:
         raise ValueError(f"lstsq: b must be ({a.shape[0]},) or ({a.shape[0]}, K), got {b.shape}")
     if b._device != a._device:
         raise ValueError(f"lstsq: a is on {a._device}, b on {b._device}")
-    if rcond is not None and (isinstance(rcond, builtins.bool)
-                              or not isinstance(rcond, (int, float))):
-        raise TypeError(f"lstsq: rcond must be a float or None, got {type(rcond).__name__}")
+    if rcond is not None:
+        rcond = _args.check_real("lstsq", rcond, "rcond")
     out_dt = _d.promote_types(a._dtype, b._dtype, "lstsq")
     dev, s_ = a._device, a._device._s
     # Note: integer input is solved in float64 where the device has it (as NumPy does),

@@ -21,8 +21,10 @@ from typing import TYPE_CHECKING
 import mlx.core as mx
 import numpy as np
 
+from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
+from .._interop import convert as _convert
 from .._standard.elementwise import copysign, remainder, sin
 from .._standard.elementwise_special import _complex as complex_from_parts
 
@@ -96,15 +98,13 @@ def param_array(name: str, v, argname: str, like=None):
     Arrays pass through; Python scalars, (nested) sequences of numbers and NumPy
     arrays become arrays on ``like``'s device. Anything else is a TypeError.
     """
-    from .._standard.creation import asarray
-
     if isinstance(v, _core.Array):
         if like is not None and v._device != like._device:
             raise ValueError(f"{name}: {argname} is on {v._device}, the data on {like._device}")
         return v
     if _core.scalar_rank(v) is not None or isinstance(v, np.ndarray) or (
             isinstance(v, Sequence) and not isinstance(v, str)):
-        return asarray(v, device=None if like is None else like._device)
+        return _convert.to_array(v, device=None if like is None else like._device, name=name)
     raise TypeError(f"{name}: {argname} must be an array, a Python number or a sequence of "
                     f"numbers, got {type(v).__name__}")
 
@@ -123,16 +123,8 @@ def prep_broadcast(name: str, x1, x2, allowed, category: str):
     return a1, a2, dt, dev
 
 
-def check_real_number(name: str, v, argname: str) -> float:
-    if isinstance(v, builtins.bool) or not isinstance(v, (int, float)):
-        raise TypeError(f"{name}: {argname} must be a real Python number, got {type(v).__name__}")
-    return float(v)
-
-
-def check_bool(name: str, v, argname: str) -> bool:
-    if not isinstance(v, builtins.bool):
-        raise TypeError(f"{name}: {argname} must be a bool, got {type(v).__name__}")
-    return v
+check_real_number = _args.check_real
+check_bool = _args.check_bool
 
 
 # --- elementwise ----------------------------------------------------------------------
@@ -255,7 +247,7 @@ def nan_to_num(x: Array, copy: bool = True, nan: float = 0.0, posinf: float | No
     input come back unchanged. ``copy=False`` writes the result into ``x`` (as
     NumPy does in place) and returns ``x``.
     """
-    _core.check_array("nan_to_num", x)
+    x = _convert.array("nan_to_num", x)
     check_bool("nan_to_num", copy, "copy")
     nan = check_real_number("nan_to_num", nan, "nan")
     fills = [None if v is None else check_real_number("nan_to_num", v, n)

@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING
 
 import mlx.core as mx
 
+from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
+from .._interop import convert as _convert
 from .._standard.elementwise import multiply
 from .._standard.linalg import trace as _linalg_trace
 from .._standard.linear_algebra import matmul, tensordot, vecdot
@@ -111,11 +113,11 @@ def trace(a: Array, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype=None,
     (NumPy: int64/uint64), other dtypes in their own, unless ``dtype`` is given.
     """
     no_out("trace", out)
-    _core.check_array("trace", a)
+    a = _convert.array("trace", a)
     if a.ndim < 2:
         raise ValueError(f"trace: a must have at least two dimensions, got shape {a.shape}")
-    ax1 = _core.check_axis("trace", axis1, a.ndim)
-    ax2 = _core.check_axis("trace", axis2, a.ndim)
+    ax1 = _args.check_axis("trace", axis1, a.ndim)
+    ax2 = _args.check_axis("trace", axis2, a.ndim)
     if ax1 == ax2:
         raise ValueError("trace: axis1 and axis2 must differ")
     if a._dtype is _d.bool:

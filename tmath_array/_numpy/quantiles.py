@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import builtins
 import math
+import numbers
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import mlx.core as mx
 import numpy as np
 
+from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
+from .._interop import convert as _convert
 from .._standard.statistical import _check_keepdims
 from .numeric import check_bool, float_dtype, no_out
 
@@ -46,9 +49,7 @@ def _q_values(name: str, q, scale: float, dev):
     """
     idt = mx.float64 if dev.type == "cpu" else mx.float32
     if isinstance(q, np.ndarray):
-        from .._standard.creation import asarray
-
-        q = asarray(q, device=dev)
+        q = _convert.to_array(q, device=dev, name=name)
     if isinstance(q, _core.Array):
         if q._dtype not in _CAT["real-valued"]:
             _core.bad_dtype(f"{name} (q)", "real-valued", q._dtype)
@@ -62,7 +63,7 @@ def _q_values(name: str, q, scale: float, dev):
     def flat(v):
         if isinstance(v, Sequence) and not isinstance(v, str):
             return [x for item in v for x in flat(item)]
-        if isinstance(v, builtins.bool) or not isinstance(v, (int, float)):
+        if isinstance(v, builtins.bool) or not isinstance(v, numbers.Real):
             raise TypeError(f"{name}: q must be a real number, a sequence of them or an array, "
                             f"got {type(v).__name__}")
         return [v]
@@ -84,14 +85,14 @@ def _lerp(a, b, t):
 
 
 def _quantile(name: str, a, q, axis, method, keepdims, skip_nan: bool, scale: float) -> Array:
-    _core.check_category(name, a, "real-valued")
-    _check_keepdims(name, keepdims)
+    a = _core.check_category(name, _convert.array(name, a), "real-valued")
+    keepdims = _check_keepdims(name, keepdims)
     if method not in _CONTINUOUS and method not in _DISCRETE and method != _MEDIAN:
         raise ValueError(f"{name}: method {method!r} is not supported; use one of "
                          f"{', '.join(sorted([*_CONTINUOUS, *_DISCRETE]))}")
     dev, s = a._device, a._device._s
     qa, qdt, bad = _q_values(name, q, scale, dev)
-    axes = _core.check_axes(name, axis, a.ndim)
+    axes = _args.check_axes(name, axis, a.ndim)
     if axes is None or a.ndim == 0:
         axes = tuple(range(a.ndim))
     keep = [i for i in range(a.ndim) if i not in axes]

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import mlx.core as mx
 import numpy as np
 
+from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._array import prng as _prng
@@ -355,7 +356,7 @@ class Generator:
             if x.ndim == 0:
                 raise ValueError("permutation: x must be an int or an array of at least "
                                  "one dimension")
-            ax = _core.check_axis("permutation", axis, x.ndim)
+            ax = _args.check_axis("permutation", axis, x.ndim)
             dev = _device("permutation", device, x)
             out = mx.random.permutation(x._array, axis=ax, key=self._draw_key(), stream=dev._s)
             return _core.new(out, x._dtype, dev)
@@ -377,7 +378,7 @@ class Generator:
         _core.check_array("shuffle", x)
         if x.ndim == 0:
             raise ValueError("shuffle: x must have at least one dimension")
-        ax = _core.check_axis("shuffle", axis, x.ndim)
+        ax = _args.check_axis("shuffle", axis, x.ndim)
         # Note: MLX arrays are immutable values; "in place" rebinds the Array to the
         # permuted copy, as the namespace's in-place operators do.
         _core.write_back(x, mx.random.permutation(x._array, axis=ax, key=self._draw_key(),
@@ -408,7 +409,7 @@ class Generator:
             if a.ndim == 0:
                 raise ValueError("choice: a must be an int or an array of at least one "
                                  "dimension")
-            ax = _core.check_axis("choice", axis, a.ndim)
+            ax = _args.check_axis("choice", axis, a.ndim)
             n = a.shape[ax]
             dev = _device("choice", device, a)
         else:

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import builtins
 import math
-import operator
 from typing import TYPE_CHECKING
 
 import mlx.core as mx
 import numpy as np
 
+from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._array import views as _views
@@ -34,13 +34,7 @@ if TYPE_CHECKING:
     from .._array.array import Array
 
 
-def _int(name: str, v, what: str) -> int:
-    if isinstance(v, builtins.bool):
-        raise TypeError(f"{name}: {what} must be an int, got bool")
-    try:
-        return operator.index(v)
-    except TypeError:
-        raise TypeError(f"{name}: {what} must be an int, got {type(v).__name__}") from None
+_int = _args.check_int
 
 
 # --- splitting ------------------------------------------------------------------------
@@ -52,8 +46,7 @@ def _split(name: str, ary, indices_or_sections, axis, equal: bool) -> list[Array
     if isinstance(indices_or_sections, (_core.Array, mx.array)):
         raise TypeError(f"{name}: indices_or_sections must be an int or a list of ints, not "
                         "an array (reading it would be a sync point); pass a list")
-    if isinstance(indices_or_sections, (int, np.integer)) \
-            and not isinstance(indices_or_sections, builtins.bool):
+    if _args.is_int(indices_or_sections):
         sections = int(indices_or_sections)
         if sections <= 0:
             raise ValueError(f"{name}: the number of sections must be larger than 0, "
@@ -351,10 +344,9 @@ def ix_(*args) -> tuple[Array, ...]:
 def _log_ramp(name: str, start, stop, num, endpoint, base, dtype):
     """``base ** linspace(start, stop)``, computed in float64 on the CPU (float32 on a GPU),
     and the result dtype."""
-    for v, what in ((start, "start"), (stop, "stop"), (base, "base")):
-        if _core.scalar_rank(v) not in (1, 2) or isinstance(v, builtins.bool):
-            raise TypeError(f"{name}: {what} must be a real Python number, "
-                            f"got {type(v).__name__}")
+    start = _args.check_real(name, start, "start")
+    stop = _args.check_real(name, stop, "stop")
+    base = _args.check_real(name, base, "base")
     dt = _d.float32 if dtype is None else _check_dtype(name, dtype)
     dev = to_device(None, name)
     work = _d.float64 if dev.type == "cpu" else _d.float32
@@ -381,10 +373,8 @@ def geomspace(start, stop, num: int = 50, endpoint: bool = True, dtype=None) -> 
         ValueError: when ``start`` or ``stop`` is zero, or they differ in sign (NumPy
             returns NaN there; complex progressions are not supported).
     """
-    for v, what in ((start, "start"), (stop, "stop")):
-        if _core.scalar_rank(v) not in (1, 2) or isinstance(v, builtins.bool):
-            raise TypeError(f"geomspace: {what} must be a real Python number, "
-                            f"got {type(v).__name__}")
+    start = _args.check_real("geomspace", start, "start")
+    stop = _args.check_real("geomspace", stop, "stop")
     if start == 0 or stop == 0:
         raise ValueError("geomspace: a geometric sequence cannot include zero")
     if (start < 0) != (stop < 0):

@@ -7,14 +7,15 @@ integer input gives float32 where NumPy gives float64. Quantiles are in
 
 from __future__ import annotations
 
-import builtins
 import math
 from typing import TYPE_CHECKING
 
 import mlx.core as mx
 
+from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
+from .._interop import convert as _convert
 from .._standard.statistical import _axes, _check_keepdims, _reduced_size
 from .._standard.statistical import max as _max
 from .._standard.statistical import mean as _mean
@@ -48,7 +49,7 @@ def ptp(a: Array, axis: int | tuple[int, ...] | None = None, out: None = None,
 def _nan_parts(name: str, a, axis, keepdims, dtype=None):
     """``(x, valid, axes, out dtype, work dtype)`` for a NaN-ignoring float reduction."""
     x, dt = as_float(name, a, "numeric")
-    _check_keepdims(name, keepdims)
+    keepdims = _check_keepdims(name, keepdims)
     if dtype is not None:
         want = _d.as_dtype(dtype)
         if want is None or want not in _FLOATING:
@@ -73,7 +74,7 @@ def nansum(a: Array, axis: int | tuple[int, ...] | None = None, dtype=None, out:
     """The sum over ``axis`` treating NaN as zero; dtype rules as ``xp.sum``
     (int8/int16 accumulate in int32 where NumPy uses int64)."""
     no_out("nansum", out)
-    _core.check_category("nansum", a, "numeric")
+    a = _core.check_category("nansum", _convert.array("nansum", a), "numeric")
     if a._dtype in _FLOATING:
         s = a._device._s
         a = _core.new(mx.where(mx.isnan(a._array, stream=s), 0, a._array, stream=s), a._dtype,
@@ -88,7 +89,7 @@ def nanmean(a: Array, axis: int | tuple[int, ...] | None = None, dtype=None, out
     Integer input gives float32 (as ``xp.mean``; NumPy: float64).
     """
     no_out("nanmean", out)
-    _core.check_array("nanmean", a, "a")
+    a = _convert.array("nanmean", a)
     if a._dtype not in _FLOATING and dtype is None:
         return _mean(a, axis=axis, keepdims=keepdims)
     x, valid, axes, dt, _ = _nan_parts("nanmean", a, axis, keepdims, dtype)
@@ -98,7 +99,7 @@ def nanmean(a: Array, axis: int | tuple[int, ...] | None = None, dtype=None, out
 
 def _nan_extremum(name: str, reduce, fill: float, a, axis, out, keepdims) -> Array:
     no_out(name, out)
-    _core.check_category(name, a, "real-valued")
+    a = _core.check_category(name, _convert.array(name, a), "real-valued")
     if a._dtype not in _FLOATING:
         return reduce(a, axis=axis, keepdims=keepdims)
     s = a._device._s
@@ -134,15 +135,15 @@ def _nan_var(name: str, a, axis, dtype, out, ddof, keepdims, correction, root: b
     no_out(name, out)
     # (Types before values: ddof != 0 of a tensor would ask for an ambiguous truth.)
     for v, n in ((ddof, "ddof"), (correction, "correction")):
-        if v is not None and (isinstance(v, builtins.bool) or not isinstance(v, (int, float))):
-            raise TypeError(f"{name}: {n} must be a real number, got {type(v).__name__}")
+        if v is not None:
+            _args.check_real(name, v, n)
     if ddof is None:
         raise TypeError(f"{name}: ddof must be a real number, got NoneType")
     if correction is not None:
         if ddof != 0:
             raise ValueError(f"{name}: give ddof or correction, not both")
         ddof = correction
-    ddof = float(ddof)  # (a Python int past 64 bits would reach MLX as a C++ bad_cast)
+    ddof = _args.check_real(name, ddof, "ddof")
     x, valid, axes, dt, work = _nan_parts(name, a, axis, keepdims, dtype)
     s = a._device._s
     m, _ = _nan_mean(x, valid, axes, True, s)
@@ -189,8 +190,8 @@ def average(a: Array, axis: int | tuple[int, ...] | None = None, weights=None,
     which would need the values).
     """
     check_bool("average", returned, "returned")
-    _core.check_category("average", a, "numeric")
-    _check_keepdims("average", keepdims)
+    a = _core.check_category("average", _convert.array("average", a), "numeric")
+    keepdims = _check_keepdims("average", keepdims)
     s = a._device._s
     if weights is None:
         avg = _mean(a, axis=axis, keepdims=keepdims)
@@ -276,8 +277,7 @@ def cov(m: Array, y: Array | None = None, rowvar: bool = True, bias: bool = Fals
     float64 or complex64 (NumPy: float64 always).
     """
     check_bool("cov", bias, "bias")
-    if ddof is not None and (isinstance(ddof, builtins.bool) or not isinstance(ddof, int)):
-        raise TypeError(f"cov: ddof must be an int, got {type(ddof).__name__}")
+    ddof = _args.check_optional_int("cov", ddof, "ddof")
     if ddof is None:
         ddof = 0 if bias else 1
     ddof = float(ddof)  # (a Python int past 64 bits would reach MLX as a C++ bad_cast)

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import builtins
 import math
-import operator
 
 import mlx.core as mx
 import numpy as np
 
+from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._array.devices import check_dtype_on_device, to_device
+from .._interop import convert as _convert
 from .._interop import numpy_dlpack as _interop
 from .._interop import torch_tensors as _torch_interop
 from .._runtime import memory as _memory
 
-_DEFAULT_INT = _d.int32
-_DEFAULT_FLOAT = _d.float32
-_DEFAULT_COMPLEX = _d.complex64
+_DEFAULT_INT = _convert.DEFAULT_INT
+_DEFAULT_FLOAT = _convert.DEFAULT_FLOAT
+_DEFAULT_COMPLEX = _convert.DEFAULT_COMPLEX
+_scalar_default_dtype = _convert.scalar_default_dtype
+_scalar_array = _convert.scalar_array
 
 
 def _check_dtype(name: str, dtype):
@@ -39,80 +42,13 @@ def _device_and_dtype(name: str, device, dtype):
 
 
 def _check_shape(name: str, shape) -> tuple[int, ...]:
-    if isinstance(shape, builtins.bool):
-        raise TypeError(f"{name}: shape must be an int or a tuple of ints, got bool")
-    if isinstance(shape, int):
-        shape = (shape,)
-    if not isinstance(shape, (tuple, list)):
-        raise TypeError(f"{name}: shape must be an int or a tuple of ints, "
-                        f"got {type(shape).__name__}")
-    out = []
-    for s in shape:
-        if isinstance(s, builtins.bool) or not isinstance(s, int):
-            try:
-                s = operator.index(s)
-            except TypeError:
-                raise TypeError(f"{name}: shape entries must be ints, got {s!r}") from None
-        if s < 0:
-            raise ValueError(f"{name}: negative dimensions are not allowed, got {tuple(shape)}")
-        out.append(s)
-    out = tuple(out)
+    out = _args.check_shape(name, shape)
     _memory.check_shape(name, out)  # (a size beyond 2**64 would wrap in MLX)
     return out
 
 
 def _check_bytes(name: str, shape: tuple[int, ...], dtype) -> None:
     _memory.check_shape(name, shape, dtype._mx.size, _core.dtype_name(dtype))
-
-
-def _scalar_default_dtype(name: str, value):
-    """The dtype a Python scalar gets when none is given."""
-    r = _core.scalar_rank(value)
-    if r is None:
-        raise TypeError(f"{name}: expected a Python scalar, got {type(value).__name__}")
-    if r == 1:
-        lo, hi = _d.INT_RANGE[_DEFAULT_INT]
-        if lo <= value <= hi:
-            return _DEFAULT_INT
-        # Note: beyond int32 a Python int becomes int64 (uint64 past that), as MLX does.
-        if _d.INT_RANGE[_d.int64][0] <= value <= _d.INT_RANGE[_d.int64][1]:
-            return _d.int64
-        if 0 <= value <= _d.INT_RANGE[_d.uint64][1]:
-            return _d.uint64
-        raise OverflowError(f"{name}: Python int {value} does not fit any integer dtype")
-    return (_d.bool, _DEFAULT_INT, _DEFAULT_FLOAT, _DEFAULT_COMPLEX)[r]
-
-
-def _scalar_array(name: str, value, dtype) -> mx.array:
-    """A 0-d MLX array holding a Python scalar converted to ``dtype``."""
-    if _core.scalar_rank(value) is None:
-        # (A NumPy scalar is its Python value; anything else is refused here, before a
-        # comparison with it fails or MLX takes its truth as a bool.)
-        if not (isinstance(value, np.generic) and value.dtype.kind in "biufc"):
-            raise TypeError(f"{name}: expected a Python scalar, got {type(value).__name__}")
-        value = value.item()
-    if dtype in _d.INT_RANGE:
-        if isinstance(value, (float, complex)) and not isinstance(value, builtins.bool):
-            if isinstance(value, complex):
-                raise TypeError(f"{name}: cannot convert a complex value to "
-                                f"{_core.dtype_name(dtype)}")
-            if not math.isfinite(value):
-                raise ValueError(f"{name}: cannot convert {value} to {_core.dtype_name(dtype)}")
-            value = int(value)
-        lo, hi = _d.INT_RANGE[dtype]
-        if not lo <= value <= hi:
-            raise OverflowError(f"{name}: {value} is out of range for {_core.dtype_name(dtype)}")
-        if value > 2**63 - 1:
-            return mx.array(np.array(value, dtype=np.uint64))
-        return mx.array(int(value), dtype=dtype._mx)
-    if isinstance(value, complex) and dtype not in _d.CATEGORIES["complex floating-point"]:
-        raise TypeError(f"{name}: cannot convert a complex value to {_core.dtype_name(dtype)}")
-    if dtype is _d.bool:
-        # (MLX cannot take an int beyond int64 even for a bool: std::bad_cast)
-        return mx.array(builtins.bool(value))
-    if isinstance(value, int) and dtype in _d.CATEGORIES["floating-point"]:
-        value = float(value)
-    return mx.array(value, dtype=dtype._mx)
 
 
 def asarray(obj, /, *, dtype=None, device=None, copy: bool | None = None):
@@ -124,83 +60,12 @@ def asarray(obj, /, *, dtype=None, device=None, copy: bool | None = None):
     already fit; ``copy=False`` raises ValueError when a copy cannot be avoided
     (MLX always copies memory it does not own: NumPy data, buffers, lists).
     """
+    if obj.__class__ is _core.Array and dtype is None and device is None and copy is None:
+        return obj  # (the fast path: an Array as it is)
     dtype = _check_dtype("asarray", dtype)
     if copy is not None and copy.__class__ is not builtins.bool:
         raise ValueError(f"asarray: copy must be True, False or None, got {copy!r}")
-    if isinstance(obj, _core.Array):
-        dev = obj._device if device is None else to_device(device, "asarray")
-        dt = obj._dtype if dtype is None else dtype
-        check_dtype_on_device(dt, dev, "asarray")
-        if dt is obj._dtype:
-            if copy:
-                return _core.new(mx.array(obj._array), dt, dev)
-            return obj if dev == obj._device else _core.new(obj._array, dt, dev)
-        if copy is False:
-            raise ValueError("asarray: changing the dtype needs a copy, but copy=False was given")
-        return _core.new(obj._array.astype(dt._mx, stream=dev._s), dt, dev)
-    dev = _device_and_dtype("asarray", device, dtype)
-    if isinstance(obj, mx.array):
-        src = _core.CANON[obj.dtype]
-        if obj.size == 0:
-            obj = mx.zeros(obj.shape, dtype=obj.dtype)  # see _interop.from_numpy
-        dt = src if dtype is None else dtype
-        check_dtype_on_device(dt, dev, "asarray")
-        if dt is src:
-            return _core.new(mx.array(obj) if copy else obj, dt, dev)
-        if copy is False:
-            raise ValueError("asarray: changing the dtype needs a copy, but copy=False was given")
-        return _core.new(obj.astype(dt._mx, stream=dev._s), dt, dev)
-    if hasattr(obj, "__mlx_array__"):
-        return asarray(obj.__mlx_array__(), dtype=dtype, device=device, copy=copy)
-    if copy is False:
-        raise ValueError(f"asarray: a {type(obj).__name__} cannot be used without a copy "
-                         "(MLX copies memory it does not own); pass copy=None or True")
-    if _core.scalar_rank(obj) is not None and not isinstance(obj, np.generic):
-        dt = _scalar_default_dtype("asarray", obj) if dtype is None else dtype
-        check_dtype_on_device(dt, dev, "asarray")
-        return _core.new(_scalar_array("asarray", obj, dt), dt, dev)
-    if isinstance(obj, (np.ndarray, np.generic)):
-        return _core.wrap(_interop.from_numpy(np.asarray(obj), dtype, dev), dev)
-    if isinstance(obj, (list, tuple)):
-        return _core.wrap(_from_sequence(obj, dtype, dev), dev)
-    if _torch_interop.is_tensor(obj):
-        return _core.wrap(_torch_interop.from_torch(obj, dtype, dev), dev)
-    if hasattr(obj, "__dlpack__"):
-        return _core.wrap(_interop.import_dlpack(obj, dtype, dev), dev)
-    if hasattr(obj, "__array__") or hasattr(obj, "__array_interface__"):
-        return _core.wrap(_interop.from_numpy(np.asarray(obj), dtype, dev), dev)
-    try:
-        view = memoryview(obj)
-    except TypeError:
-        raise TypeError(f"asarray: cannot convert {type(obj).__name__} to an array") from None
-    return _core.wrap(_interop.from_numpy(np.asarray(view), dtype, dev), dev)
-
-
-def _from_sequence(obj, dtype, dev) -> mx.array:
-    """Parse a nested sequence of Python scalars (with NumPy) into an MLX array."""
-    if dtype is not None:
-        try:
-            nd = np.asarray(obj, dtype=_interop.numpy_dtype(dtype)
-                            if dtype is not _d.bfloat16 else np.float32)
-        except OverflowError as exc:
-            raise OverflowError(f"asarray: {exc}") from None
-        return _interop.from_numpy(nd, dtype, dev)
-    nd = np.asarray(obj)
-    if nd.dtype == object:
-        raise TypeError("asarray: the sequence holds objects that are not numbers")
-    kind = nd.dtype.kind
-    if kind in "iu":
-        # Python ints take the default integer dtype when every value fits.
-        lo, hi = _d.INT_RANGE[_DEFAULT_INT]
-        target = _DEFAULT_INT if nd.size == 0 or (nd.min() >= lo and nd.max() <= hi) else None
-        return _interop.from_numpy(nd, target, dev)
-    if kind == "f":
-        return _interop.from_numpy(nd, _DEFAULT_FLOAT, dev)
-    if kind == "c":
-        return _interop.from_numpy(nd, _DEFAULT_COMPLEX, dev)
-    if kind == "b":
-        return _interop.from_numpy(nd, _d.bool, dev)
-    raise TypeError(f"asarray: cannot convert a sequence of {nd.dtype} values")
+    return _convert.to_array(obj, dtype, device, copy)
 
 
 def from_dlpack(x, /, *, device=None, copy: bool | None = None):
@@ -261,13 +126,31 @@ def _full(name: str, shape, fill_value, dtype, device):
     return _core.new(mx.broadcast_to(val, shape, stream=dev._s) if shape else val, dt, dev)
 
 
-def full(shape, fill_value, *, dtype=None, device=None):
-    """An array of ``shape`` filled with ``fill_value``."""
+def _check_order(name: str, order) -> None:
+    # Note: NumPy's memory order; MLX manages the layout itself, the values are the same.
+    if order not in ("C", "F", "A", "K"):
+        raise ValueError(f"{name}: order must be 'C', 'F', 'A' or 'K', got {order!r}")
+
+
+def _fill(name: str, fill_value, device):
+    """A fill value: a Python scalar as it is, a NumPy scalar or 0-d array-like an Array."""
+    if fill_value.__class__ in (int, float, bool, complex) or isinstance(fill_value, _core.Array):
+        return fill_value
+    if _core.scalar_rank(fill_value) is not None and not isinstance(fill_value, np.generic):
+        return fill_value
+    return _convert.to_array(fill_value, device=device, name=name)
+
+
+def full(shape, fill_value, dtype=None, order="C", *, device=None):
+    """An array of ``shape`` filled with ``fill_value`` (a scalar or a 0-d array)."""
+    _check_order("full", order)
+    fill_value = _fill("full", fill_value, device)
     return _full("full", shape, fill_value, dtype, device)
 
 
-def zeros(shape, *, dtype=None, device=None):
-    """An array of zeros (float32 unless ``dtype`` says otherwise)."""
+def zeros(shape, dtype=None, order="C", *, device=None):
+    """An array of zeros (the default real floating dtype unless ``dtype`` says otherwise)."""
+    _check_order("zeros", order)
     dt = _DEFAULT_FLOAT if dtype is None else _check_dtype("zeros", dtype)
     shape = _check_shape("zeros", shape)
     dev = _device_and_dtype("zeros", device, dt)
@@ -275,8 +158,9 @@ def zeros(shape, *, dtype=None, device=None):
     return _core.new(mx.zeros(shape, dtype=dt._mx, stream=dev._s), dt, dev)
 
 
-def ones(shape, *, dtype=None, device=None):
-    """An array of ones (float32 unless ``dtype`` says otherwise)."""
+def ones(shape, dtype=None, order="C", *, device=None):
+    """An array of ones (the default real floating dtype unless ``dtype`` says otherwise)."""
+    _check_order("ones", order)
     dt = _DEFAULT_FLOAT if dtype is None else _check_dtype("ones", dtype)
     shape = _check_shape("ones", shape)
     dev = _device_and_dtype("ones", device, dt)
@@ -284,9 +168,9 @@ def ones(shape, *, dtype=None, device=None):
     return _core.new(mx.ones(shape, dtype=dt._mx, stream=dev._s), dt, dev)
 
 
-def empty(shape, *, dtype=None, device=None):
+def empty(shape, dtype=None, order="C", *, device=None):
     """An array of ``shape``. MLX has no uninitialised memory: it holds zeros."""
-    return zeros(shape, dtype=dtype, device=device)
+    return zeros(shape, dtype=dtype, order=order, device=device)
 
 
 def _like(name: str, x, dtype, device):
@@ -297,47 +181,52 @@ def _like(name: str, x, dtype, device):
     return dt, dev
 
 
-def zeros_like(x, /, *, dtype=None, device=None):
+def zeros_like(x, /, dtype=None, *, device=None):
     """Zeros with the shape (and by default dtype and device) of ``x``."""
+    x = _convert.array("zeros_like", x)
     dt, dev = _like("zeros_like", x, dtype, device)
     return _core.new(mx.zeros(x._array.shape, dtype=dt._mx, stream=dev._s), dt, dev)
 
 
-def ones_like(x, /, *, dtype=None, device=None):
+def ones_like(x, /, dtype=None, *, device=None):
     """Ones with the shape (and by default dtype and device) of ``x``."""
+    x = _convert.array("ones_like", x)
     dt, dev = _like("ones_like", x, dtype, device)
     return _core.new(mx.ones(x._array.shape, dtype=dt._mx, stream=dev._s), dt, dev)
 
 
-def empty_like(x, /, *, dtype=None, device=None):
+def empty_like(x, /, dtype=None, *, device=None):
     """An array with the shape of ``x`` (zeros: MLX has no uninitialised memory)."""
     return zeros_like(x, dtype=dtype, device=device)
 
 
-def full_like(x, /, fill_value, *, dtype=None, device=None):
-    """``fill_value`` in the shape (and by default dtype and device) of ``x``."""
+def full_like(x, /, fill_value, dtype=None, *, device=None):
+    """``fill_value`` in the shape (and by default dtype and device) of ``x``.
+
+    ``fill_value`` may be a Python or NumPy scalar or a 0-d array; as NumPy, it is cast
+    to the result's dtype (``full_like(int_array, 2.5)`` holds 2).
+    """
+    x = _convert.array("full_like", x)
     dt, dev = _like("full_like", x, dtype, device)
+    fill_value = _fill("full_like", fill_value, dev)
+    if isinstance(fill_value, _core.Array):
+        return _full("full_like", x._array.shape, fill_value, dt, dev)
     if _core.scalar_rank(fill_value) is None:
-        raise TypeError(f"full_like: fill_value must be a Python scalar, "
+        raise TypeError(f"full_like: fill_value must be a scalar, "
                         f"got {type(fill_value).__name__}")
-    if dtype is None and _core.scalar_dtype("full_like", fill_value, dt) is not dt:
-        raise TypeError(f"full_like: a Python {type(fill_value).__name__} does not fit "
-                        f"an array of {_core.dtype_name(dt)}; pass dtype=")
+    if isinstance(fill_value, complex) and dt not in _d.CATEGORIES["complex floating-point"]:
+        raise TypeError(f"full_like: a complex fill_value does not fit an array of "
+                        f"{_core.dtype_name(dt)}; pass dtype=")
     return _full("full_like", x._array.shape, fill_value, dt, dev)
 
 
-def _real_scalar(name: str, v, what: str):
-    if _core.scalar_rank(v) not in (1, 2) or isinstance(v, builtins.bool):
-        raise TypeError(f"{name}: {what} must be an int or a float, got {type(v).__name__}")
-    return v
-
-
-def arange(start, /, stop=None, step=1, *, dtype=None, device=None):
+def arange(start, /, stop=None, step=1, dtype=None, *, device=None):
     """Evenly spaced values in ``[start, stop)``: ``ceil((stop - start) / step)`` of them."""
     if stop is None:
         start, stop = 0, start
-    for v, what in ((start, "start"), (stop, "stop"), (step, "step")):
-        _real_scalar("arange", v, what)
+    start = _args.check_number("arange", start, "start")
+    stop = _args.check_number("arange", stop, "stop")
+    step = _args.check_number("arange", step, "step")
     if step == 0:
         raise ValueError("arange: step must not be zero")
     all_int = all(isinstance(v, int) for v in (start, stop, step))
@@ -382,14 +271,29 @@ def arange(start, /, stop=None, step=1, *, dtype=None, device=None):
     return _core.new(out.astype(dtype._mx, stream=s), dtype, dev)
 
 
-def linspace(start, stop, /, num, *, dtype=None, device=None, endpoint: bool = True):
-    """``num`` evenly spaced values from ``start`` to ``stop`` (real or complex)."""
-    for v, what in ((start, "start"), (stop, "stop")):
-        if _core.scalar_rank(v) not in (1, 2, 3) or isinstance(v, builtins.bool):
-            raise TypeError(f"linspace: {what} must be a Python number, got {type(v).__name__}")
-    endpoint = _core.check_bool("linspace", endpoint, "endpoint")
-    if isinstance(num, builtins.bool) or not isinstance(num, int):
-        raise TypeError(f"linspace: num must be an int, got {type(num).__name__}")
+def linspace(start, stop, /, num=50, endpoint: bool = True, retstep: bool = False, dtype=None,
+             axis=0, *, device=None):
+    """``num`` evenly spaced values from ``start`` to ``stop`` (real or complex).
+
+    NumPy's signature: ``num`` defaults to 50, ``retstep=True`` also returns the step;
+    ``start`` and ``stop`` may be arrays (the values run along ``axis``, lazily).
+    """
+    if _args.check_bool("linspace", retstep, "retstep"):
+        out = linspace(start, stop, num, endpoint, False, dtype, axis, device=device)
+        n = _args.check_int("linspace", num, "num")
+        div = (n - 1) if endpoint else n
+        step = (stop - start) / div if div > 0 else float("nan")
+        return out, step
+    if not (isinstance(start, (int, float, complex)) and isinstance(stop, (int, float, complex))) \
+            and (_is_array_like(start) or _is_array_like(stop)):
+        return _linspace_arrays(start, stop, num, endpoint, dtype, axis, device)
+    axis = _args.check_int("linspace", axis, "axis")
+    if axis not in (0, -1):
+        raise IndexError(f"linspace: axis {axis} is out of bounds for a 1-d result")
+    start = _args.check_number("linspace", start, "start", complex_ok=True)
+    stop = _args.check_number("linspace", stop, "stop", complex_ok=True)
+    endpoint = _args.check_bool("linspace", endpoint, "endpoint")
+    num = _args.check_int("linspace", num, "num")
     if num < 0:
         raise ValueError(f"linspace: num must be non-negative, got {num}")
     _memory.check_shape("linspace", (num,), 8)  # (computed in 64 bits)
@@ -428,14 +332,58 @@ def linspace(start, stop, /, num, *, dtype=None, device=None, endpoint: bool = T
     return _core.new(ramp(float(start), float(stop)).astype(dtype._mx, stream=s), dtype, dev)
 
 
-def eye(n_rows, n_cols=None, /, *, k: int = 0, dtype=None, device=None):
+def _is_array_like(v) -> bool:
+    return isinstance(v, (_core.Array, np.ndarray, list, tuple))
+
+
+def _linspace_arrays(start, stop, num, endpoint, dtype, axis, device):
+    """linspace of array bounds: ``start + (stop - start) * i / div`` along a new ``axis``."""
+    num = _args.check_int("linspace", num, "num")
+    endpoint = _args.check_bool("linspace", endpoint, "endpoint")
+    if num < 0:
+        raise ValueError(f"linspace: num must be non-negative, got {num}")
+    s0 = _convert.to_array(start, device=device, name="linspace") \
+        if not isinstance(start, (int, float, complex)) else start
+    dev = s0._device if isinstance(s0, _core.Array) else to_device(device, "linspace")
+    e0 = _convert.to_array(stop, device=dev, name="linspace") \
+        if not isinstance(stop, (int, float, complex)) else stop
+    kinds = [v._dtype for v in (s0, e0) if isinstance(v, _core.Array)]
+    complex_in = any(d is _d.complex64 for d in kinds) or any(
+        isinstance(v, complex) for v in (s0, e0))
+    dt = _check_dtype("linspace", dtype)
+    if dt is None:
+        fl = [d for d in kinds if d in _d.CATEGORIES["real-valued floating-point"]]
+        dt = _d.complex64 if complex_in else (fl[0] if fl else _convert.default_float(dev))
+    check_dtype_on_device(dt, dev, "linspace")
+    work = _d.complex64 if complex_in else (
+        _d.float64 if dev.type == "cpu" else _d.float32)
+    s = dev._s
+    a = _core.as_mx(s0._array if isinstance(s0, _core.Array) else s0, work).astype(work._mx)
+    b = _core.as_mx(e0._array if isinstance(e0, _core.Array) else e0, work).astype(work._mx)
+    try:
+        a, b = mx.broadcast_arrays(a, b, stream=s)
+    except ValueError as exc:
+        raise ValueError(f"linspace: start and stop do not broadcast ({exc})") from None
+    nd = a.ndim + 1
+    ax = _args.check_axis("linspace", axis, nd)
+    div = (num - 1) if endpoint else num
+    idx = mx.arange(num, dtype=mx.float64 if work is _d.float64 else mx.float32, stream=s)
+    idx = mx.reshape(idx, (num,) + (1,) * a.ndim, stream=s).astype(work._mx)
+    step = (b - a) / div if div > 0 else mx.zeros_like(a)
+    out = a[None] + idx * step[None]
+    if endpoint and num > 1:
+        out = mx.concatenate([out[:-1], b[None]], axis=0, stream=s)
+    if ax != 0:
+        out = mx.moveaxis(out, 0, ax, stream=s)
+    return _core.new(out.astype(dt._mx, stream=s), dt, dev)
+
+
+def eye(n_rows, n_cols=None, /, k: int = 0, dtype=None, order="C", *, device=None):
     """A 2-D array with ones on the ``k``-th diagonal."""
-    for v, what in ((n_rows, "n_rows"), (n_cols, "n_cols"), (k, "k")):
-        if v is None and what == "n_cols":
-            continue
-        if isinstance(v, builtins.bool) or not isinstance(v, int):
-            raise TypeError(f"eye: {what} must be an int, got {type(v).__name__}")
-    n_cols = n_rows if n_cols is None else n_cols
+    _check_order("eye", order)
+    n_rows = _args.check_int("eye", n_rows, "n_rows")
+    n_cols = n_rows if n_cols is None else _args.check_int("eye", n_cols, "n_cols")
+    k = _args.check_int("eye", k, "k")
     if n_rows < 0 or n_cols < 0:
         raise ValueError("eye: n_rows and n_cols must be non-negative")
     _memory.check_shape("eye", (n_rows, n_cols))
@@ -456,7 +404,7 @@ def eye(n_rows, n_cols=None, /, *, k: int = 0, dtype=None, device=None):
 
 def meshgrid(*arrays, indexing: str = "xy"):
     """Coordinate matrices from 1-D arrays (a tuple of arrays)."""
-    if _core.check_str("meshgrid", indexing, "indexing") not in ("xy", "ij"):
+    if _args.check_str("meshgrid", indexing, "indexing") not in ("xy", "ij"):
         raise ValueError(f"meshgrid: indexing must be 'xy' or 'ij', got {indexing!r}")
     for a in arrays:
         _core.check_array("meshgrid", a, "arrays")
@@ -476,8 +424,7 @@ def meshgrid(*arrays, indexing: str = "xy"):
 
 
 def _tri_mask(x, k: int, lower: bool):
-    if isinstance(k, builtins.bool) or not isinstance(k, int):
-        raise TypeError(f"k must be an int, got {type(k).__name__}")
+    k = _args.check_int("tril/triu", k, "k")
     if x.ndim < 2:
         raise ValueError("x must have at least two dimensions")
     n, m = x._array.shape[-2:]
@@ -493,13 +440,13 @@ def _tri_mask(x, k: int, lower: bool):
     return mx.where(mask, x._array, mx.zeros((), dtype=x._dtype._mx), stream=s)
 
 
-def tril(x, /, *, k: int = 0):
+def tril(x, /, k: int = 0):
     """The lower triangle of the last two axes (elements above diagonal ``k`` zeroed)."""
-    _core.check_array("tril", x)
+    x = _convert.array("tril", x)
     return _core.new(_tri_mask(x, k, True), x._dtype, x._device)
 
 
-def triu(x, /, *, k: int = 0):
+def triu(x, /, k: int = 0):
     """The upper triangle of the last two axes (elements below diagonal ``k`` zeroed)."""
-    _core.check_array("triu", x)
+    x = _convert.array("triu", x)
     return _core.new(_tri_mask(x, k, False), x._dtype, x._device)

@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING
 import mlx.core as mx
 import numpy as np
 
+from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._array.devices import check_dtype_on_device, to_device
+from .._interop import convert as _convert
 
 if TYPE_CHECKING:
     from .._array.array import Array
@@ -33,8 +35,8 @@ def astype(x: Array, dtype: DType, /, *, copy: bool = True,
     Raises:
         TypeError: casting complex to a real dtype (take ``real`` or ``abs`` first).
     """
-    _core.check_array("astype", x)
-    copy = _core.check_bool("astype", copy, "copy")
+    x = _convert.array("astype", x)
+    copy = _args.check_bool("astype", copy, "copy")
     dtype = _check_dtype("astype", dtype)
     dev = x._device if device is None else to_device(device, "astype")
     check_dtype_on_device(dtype, dev, "astype")

@@ -20,6 +20,7 @@ import mlx.core as mx
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._array.core import as_mx, bad_dtype, new
+from .._interop import convert as _convert
 from .._runtime import compile_cache as _compile
 from . import elementwise_factory as _factory
 from . import elementwise_special as _sp
@@ -308,8 +309,11 @@ def clip(x: Array, /, min: int | float | Array | None = None,  # noqa: A002
         An array of ``x``'s dtype, of the shape of ``x``, ``min`` and ``max``
         broadcast together. A NaN in ``x``, ``min`` or ``max`` gives NaN.
     """
-    if not isinstance(x, _core.Array):
-        raise TypeError(f"clip: expected an array, got {type(x).__name__}")
+    x = _convert.array("clip", x)
+    if min is not None and min.__class__ not in _factory._PLAIN_OPERANDS:
+        min = _convert.operand("clip", min, x._device)  # noqa: A001
+    if max is not None and max.__class__ not in _factory._PLAIN_OPERANDS:
+        max = _convert.operand("clip", max, x._device)  # noqa: A001
     if x._dtype not in _CLIP_ALLOWED:
         bad_dtype("clip", "real-valued", x._dtype)
     lo = _clip_bound(x, min, "min")

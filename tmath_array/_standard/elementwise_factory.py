@@ -25,9 +25,9 @@ from .._array import core as _core
 from .._array import dtypes as _d
 from .._array.array import Array, new, write_back
 from .._array.core import bad_dtype, prep_binary
+from .._interop import convert as _convert
 from .._runtime import memory as _memory
 from .._runtime.hardware import ONE_DEVICE
-from .creation import asarray
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -83,6 +83,52 @@ def out_dtypes(allowed, out_dtype) -> dict:
     return {d: out_dtype for d in allowed}
 
 
+_FLOAT_CATEGORIES = ("floating-point", "real-valued floating-point")
+_INT_OR_BOOL = _CAT["integer or boolean"]
+_WIDE_INT = frozenset((_d.int32, _d.uint32, _d.int64, _d.uint64))
+# Note: NumPy's reciprocal of integers is an integer (1 // x); a float here would be a
+# silent change of meaning, so integers stay refused (the standard's TypeError).
+_NO_FLOAT_PROMOTION = frozenset(("reciprocal",))
+_PLAIN_OPERANDS = frozenset((Array, builtins.bool, int, float, complex))
+
+
+def inexact(name: str, category: str, x: Array) -> Array:
+    """``x`` (not of ``category``) made acceptable, or the standard's TypeError.
+
+    Note: NumPy computes integer and bool input of a floating-point function (sqrt,
+    log, sin, atan2...) in a float; the standard asks for a TypeError. The NumPy rule
+    wins (an extension): 32- and 64-bit integers become float64 on the CPU (as NumPy;
+    float32 would change large values: sin(2**40 + 1)), narrower ones and bools the
+    default real float (NumPy: float16 for 8-bit integers), float32 on a GPU.
+    """
+    dt = x._dtype
+    if category in _FLOAT_CATEGORIES and dt in _INT_OR_BOOL \
+            and name not in _NO_FLOAT_PROMOTION:
+        dev = x._device
+        f = _d.float64 if dt in _WIDE_INT and dev.type == "cpu" else \
+            _convert.default_float(dev)
+        return new(x._array.astype(f._mx, stream=dev._s), f, dev)
+    bad_dtype(name, category, dt)
+
+
+def operands(name: str, category: str, x1, x2):
+    """Binary operands as the functions take them: Arrays and Python scalars as they are,
+    any other array-like (a list, a NumPy array or scalar) converted; two Python scalars
+    make the first a 0-d array; integer arrays of a floating function become float."""
+    if x1.__class__ not in _PLAIN_OPERANDS:
+        x1 = _convert.operand(name, x1)
+    if x2.__class__ not in _PLAIN_OPERANDS:
+        x2 = _convert.operand(name, x2)
+    if not isinstance(x1, Array) and not isinstance(x2, Array):
+        x1 = _convert.to_array(x1, name=name)
+    if category in _FLOAT_CATEGORIES:
+        if isinstance(x1, Array) and x1._dtype in _INT_OR_BOOL:
+            x1 = inexact(name, category, x1)
+        if isinstance(x2, Array) and x2._dtype in _INT_OR_BOOL:
+            x2 = inexact(name, category, x2)
+    return x1, x2
+
+
 def named(fn, name: str, doc: str):
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = doc
@@ -97,8 +143,11 @@ def operand(other):
     """
     if isinstance(other, (Array, builtins.bool, int, float, complex)):
         return other
-    if isinstance(other, (np.ndarray, np.generic)):
-        return asarray(other)
+    if isinstance(other, (np.ndarray, np.generic, list, tuple)):
+        try:
+            return _convert.to_array(other)
+        except (TypeError, ValueError):  # (not numbers: the other side may know it)
+            return None
     return None
 
 
@@ -123,11 +172,12 @@ def unary(name: str, category: str, mxfn, out_dtype=None):
     def fn(x: Array, /, out=None, where=True, dtype=None) -> Array:
         if out is not None or where is not True or dtype is not None:
             return _numpy_call(fn, (x,), out, where, dtype)
-        if not isinstance(x, Array):
-            raise TypeError(f"{name}: expected an array, got {type(x).__name__}")
+        if x.__class__ is not Array:
+            x = _convert.array(name, x)
         dt = x._dtype
         if dt not in allowed:
-            bad_dtype(name, category, dt)
+            x = inexact(name, category, x)
+            dt = x._dtype
         dev = x._device
         # new() inlined (the result is no larger than x: no memory check).
         res = _object_new(Array)
@@ -161,11 +211,12 @@ def unary_composite(name: str, category: str, impl, out_dtype=None):
     def fn(x: Array, /, out=None, where=True, dtype=None) -> Array:
         if out is not None or where is not True or dtype is not None:
             return _numpy_call(fn, (x,), out, where, dtype)
-        if not isinstance(x, Array):
-            raise TypeError(f"{name}: expected an array, got {type(x).__name__}")
+        if x.__class__ is not Array:
+            x = _convert.array(name, x)
         dt = x._dtype
         if dt not in allowed:
-            bad_dtype(name, category, dt)
+            x = inexact(name, category, x)
+            dt = x._dtype
         dev = x._device
         return new(impl(x._array, dt, dev), out_of[dt], dev)
 
@@ -265,6 +316,7 @@ def binary(name: str, category: str, mxfn, out_dtype=None, special=None):
                 res._dtype = out_of[dt]
                 res._device = dev
                 return res
+        x1, x2 = operands(name, category, x1, x2)
         a1, a2, dt, dev = prep_binary(name, x1, x2, allowed, category)
         try:
             if dt in special_dtypes:
@@ -356,6 +408,7 @@ def binary_composite(name: str, category: str, impl, out_dtype=None):
            dtype=None) -> Array:
         if out is not None or where is not True or dtype is not None:
             return _numpy_call(fn, (x1, x2), out, where, dtype)
+        x1, x2 = operands(name, category, x1, x2)
         a1, a2, dt, dev = prep_binary(name, x1, x2, allowed, category)
         try:
             return new(impl(a1, a2, dt, dev), out_of[dt], dev)

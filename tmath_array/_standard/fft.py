@@ -15,16 +15,17 @@ complex128. What differs from ``mx.fft`` (each marked ``# Note:``):
 
 from __future__ import annotations
 
-import builtins
 import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 import mlx.core as mx
 
+from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._array.devices import check_dtype_on_device, to_device
+from .._interop import convert as _convert
 from .._runtime import compile_cache as _compile
 from .._runtime import memory as _memory
 
@@ -44,14 +45,13 @@ _F32 = _d.float32
 # --- argument checks ------------------------------------------------------------
 
 def _check_norm(name: str, norm) -> str:
-    if _core.check_str(name, norm, "norm") not in _NORMS:
+    if _args.check_str(name, norm, "norm") not in _NORMS:
         raise ValueError(f"{name}: norm must be 'backward', 'ortho' or 'forward', got {norm!r}")
     return norm
 
 
 def _check_size(name: str, value, what: str) -> int:
-    if isinstance(value, builtins.bool) or not isinstance(value, int):
-        raise TypeError(f"{name}: {what} must be an int, got {type(value).__name__}")
+    value = _args.check_int(name, value, what)
     if value < 1:
         raise ValueError(f"{name}: {what} must be at least 1 (a transform needs at least one "
                          f"point), got {value}")
@@ -76,7 +76,7 @@ def _real_input(name: str, x) -> mx.array:
 
 def _one_axis(name: str, a: mx.array, n, axis, norm, default_n=None):
     """``(n, axis, norm)`` checked; ``default_n(m)`` gives ``n`` from the axis size."""
-    axis = _core.check_axis(name, axis, a.ndim)
+    axis = _args.check_axis(name, axis, a.ndim)
     if a.ndim == 0:
         raise ValueError(f"{name}: x must have at least one dimension")
     if n is None:
@@ -103,7 +103,7 @@ def _axes_and_sizes(name: str, a: mx.array, s, axes, last_default=None):
     else:
         if isinstance(axes, int) or not isinstance(axes, Sequence):
             raise TypeError(f"{name}: axes must be a sequence of ints, got {axes!r}")
-        axes = tuple(_core.check_axis(name, ax, ndim) for ax in axes)
+        axes = tuple(_args.check_axis(name, ax, ndim) for ax in axes)
         if len(set(axes)) != len(axes):
             raise ValueError(f"{name}: repeated axis in {axes}")
     if s is None:
@@ -114,7 +114,7 @@ def _axes_and_sizes(name: str, a: mx.array, s, axes, last_default=None):
         raise ValueError(f"{name}: s {tuple(s)} and axes {axes} differ in length")
     sizes = []
     for i, (size, ax) in enumerate(zip(s, axes)):
-        if isinstance(size, int) and not isinstance(size, builtins.bool) and size == -1:
+        if _args.is_int(size) and size == -1:
             m = a.shape[ax]
             size = last_default(m) if last_default and i == len(axes) - 1 else m
             if size < 1:
@@ -258,9 +258,8 @@ def irfftn(x: Array, /, *, s: Sequence[int] | None = None, axes: Sequence[int] |
 # --- frequencies and shifts ---------------------------------------------------------------
 
 def _freq_args(name: str, n, d, dtype, device):
-    _check_size(name, n, "n")
-    if isinstance(d, builtins.bool) or not isinstance(d, (int, float)):
-        raise TypeError(f"{name}: d must be a float, got {type(d).__name__}")
+    n = _check_size(name, n, "n")
+    d = _args.check_real(name, d, "d")
     if d == 0:
         raise ValueError(f"{name}: the sample spacing d must not be zero")
     if dtype is None:
@@ -281,6 +280,7 @@ def _freq_args(name: str, n, d, dtype, device):
 def fftfreq(n: int, /, *, d: float = 1.0, dtype: DType | None = None,
             device: Device | None = None) -> Array:
     """Sample frequencies of an ``n``-point transform: ``[0, 1, ..., -1] / (d * n)``."""
+    n = _check_size("fftfreq", n, "n")
     dt, dev, cdt = _freq_args("fftfreq", n, d, dtype, device)
     s = dev._s
     k = mx.arange(n, dtype=mx.int64, stream=s)
@@ -303,6 +303,7 @@ def _over(k: mx.array, dn: float, cdt, s) -> mx.array:
 def rfftfreq(n: int, /, *, d: float = 1.0, dtype: DType | None = None,
              device: Device | None = None) -> Array:
     """Non-negative sample frequencies (for :func:`rfft`): ``[0, ..., n // 2] / (d * n)``."""
+    n = _check_size("rfftfreq", n, "n")
     dt, dev, cdt = _freq_args("rfftfreq", n, d, dtype, device)
     s = dev._s
     k = mx.arange(n // 2 + 1, dtype=cdt, stream=s)
@@ -311,11 +312,11 @@ def rfftfreq(n: int, /, *, d: float = 1.0, dtype: DType | None = None,
 
 
 def _shift(name: str, x, axes, sign: int) -> Array:
-    _core.check_array(name, x)
+    x = _convert.array(name, x)
     a = x._array
     if isinstance(axes, list):
         axes = tuple(axes)
-    axes = _core.check_axes(name, axes, a.ndim)
+    axes = _args.check_axes(name, axes, a.ndim)
     if axes and a.ndim == 0:
         # (check_axes lets reductions name axis 0 of a 0-d array; a shift cannot.)
         raise IndexError(f"{name}: a 0-dimensional array has no axis to shift")

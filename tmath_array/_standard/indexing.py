@@ -15,6 +15,7 @@ import mlx.core as mx
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._array.indexing import clamp_indices
+from .._interop import convert as _convert
 from .._runtime import compile_cache as _compile
 from .manipulation import _axis
 
@@ -42,7 +43,7 @@ def _take_along(a, idx, axis):
     return mx.take_along_axis(a, clamp_indices(idx, a.shape[axis]), axis=axis)
 
 
-def take(x: Array, indices: Array, /, *, axis: int | None = None) -> Array:
+def take(x: Array, indices: Array, /, axis: int | None = None) -> Array:
     """The elements of ``x`` at ``indices`` (one-dimensional) along ``axis``.
 
     ``axis`` may be left out for a one-dimensional ``x`` only. Negative indices
@@ -54,6 +55,8 @@ def take(x: Array, indices: Array, /, *, axis: int | None = None) -> Array:
             ``x.ndim > 1``.
         IndexError: for an axis out of range, or indices into an empty axis.
     """
+    x = _convert.array("take", x)
+    indices = _convert.array("take", indices, x._device)
     _check_indices("take", x, indices)
     if axis is None:
         if x.ndim > 1:
@@ -71,7 +74,7 @@ def take(x: Array, indices: Array, /, *, axis: int | None = None) -> Array:
     return _core.new(out, x._dtype, x._device)
 
 
-def take_along_axis(x: Array, indices: Array, /, *, axis: int = -1) -> Array:
+def take_along_axis(x: Array, indices: Array, /, axis: int = -1) -> Array:
     """The elements of ``x`` at ``indices`` along ``axis``, for each position of the others.
 
     ``indices`` has ``x``'s number of dimensions; the other axes broadcast against

@@ -24,14 +24,15 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import mlx.core as mx
 
+from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._array.devices import CPU, check_dtype_on_device
+from .._interop import convert as _convert
 from .._runtime import compile_cache as _compile
 from . import linalg_kernels as _k
 from .linear_algebra import (
     check_broadcast,
-    check_int,
     matmul,
     matrix_transpose,
     negative_axis,
@@ -102,7 +103,7 @@ def _matrices(name: str, x, square: bool = False):
 
     The MLX array is in the dtype computations use (float32 for the half types).
     """
-    _core.check_category(name, x, "floating-point")
+    x = _core.check_category(name, _convert.array(name, x), "floating-point")
     shape = tuple(x._array.shape)
     if len(shape) < 2:
         raise ValueError(f"{name}: x must have at least two dimensions, got shape {shape}")
@@ -152,8 +153,7 @@ def _rtol(name: str, rtol, rdt: DType, m: int, n: int, batch, dev) -> mx.array:
             raise ValueError(f"{name}: rtol of shape {tuple(rtol._array.shape)} does not "
                              f"broadcast to the stack shape {tuple(batch)}")
         return rtol._array.astype(cdt._mx, stream=dev._s)
-    if isinstance(rtol, builtins.bool) or not isinstance(rtol, (int, float)):
-        raise TypeError(f"{name}: rtol must be a float or an array, got {type(rtol).__name__}")
+    rtol = _args.check_real(name, rtol, "rtol")
     return mx.array(float(rtol), dtype=cdt._mx)
 
 
@@ -170,7 +170,7 @@ def cholesky(x: Array, /, *, upper: bool = False) -> Array:
         The factor; NaN for a matrix that is not positive definite or not finite.
     """
     a, dt, dev = _matrices("cholesky", x, square=True)
-    upper = _core.check_bool("cholesky", upper, "upper")
+    upper = _args.check_bool("cholesky", upper, "upper")
     if a.size == 0:
         return _zeros(a.shape, dt, dev)
     a, ok = _guard(a, dev)
@@ -188,7 +188,7 @@ def qr(x: Array, /, *, mode: Literal["reduced", "complete"] = "reduced") -> QRRe
 
     ``R``'s diagonal is real, for complex input too.
     """
-    if _core.check_str("qr", mode, "mode") not in ("reduced", "complete"):
+    if _args.check_str("qr", mode, "mode") not in ("reduced", "complete"):
         raise ValueError(f"qr: mode must be 'reduced' or 'complete', got {mode!r}")
     a, dt, dev = _matrices("qr", x)
     complete = mode == "complete"
@@ -213,7 +213,7 @@ def qr(x: Array, /, *, mode: Literal["reduced", "complete"] = "reduced") -> QRRe
 def svd(x: Array, /, *, full_matrices: bool = True) -> SVDResult:
     """Singular value decomposition ``x = U diag(S) Vh``, singular values descending."""
     a, dt, dev = _matrices("svd", x)
-    full = _core.check_bool("svd", full_matrices, "full_matrices")
+    full = _args.check_bool("svd", full_matrices, "full_matrices")
     rdt = _real(dt)
     *batch, m, n = a.shape
     k = builtins.min(m, n)
@@ -423,7 +423,7 @@ def solve(x1: Array, x2: Array, /) -> Array:
 
 def matrix_power(x: Array, n: int, /) -> Array:
     """``x`` raised to the integer power ``n`` (``n < 0`` inverts first)."""
-    check_int("matrix_power", n, "n")
+    n = _args.check_int("matrix_power", n, "n")
     a, dt, dev = _matrices("matrix_power", x, square=True)
     *batch, m, _ = a.shape
     if n == 0:
@@ -490,7 +490,7 @@ def matrix_norm(x: Array, /, *, keepdims: bool = False,
         ord = int(ord) if math.isfinite(ord) else float(ord)  # noqa: A001
     a, dt, dev = _matrices("matrix_norm", x)
     rdt = _real(dt)
-    _check_keepdims("matrix_norm", keepdims)
+    keepdims = _check_keepdims("matrix_norm", keepdims)
     *batch, m, n = a.shape
     out_shape = (*batch, 1, 1) if keepdims else tuple(batch)
     if a.size == 0:
@@ -512,18 +512,17 @@ def vector_norm(x: Array, /, *, axis: int | tuple[int, ...] | None = None,
     The result has the real dtype of ``x``'s precision. Large values do not
     overflow where the norm itself is representable.
     """
-    _core.check_category("vector_norm", x, "floating-point")
-    if isinstance(ord, builtins.bool) or not isinstance(ord, (int, float)):
-        raise TypeError(f"vector_norm: ord must be an int or a float, got {type(ord).__name__}")
+    x = _core.check_category("vector_norm", _convert.array("vector_norm", x), "floating-point")
+    ord = _args.check_real("vector_norm", ord, "ord")  # noqa: A001
     if math.isnan(ord):
         raise ValueError("vector_norm: ord must not be NaN")
     ord = float(ord) if math.isinf(ord) else ord  # noqa: A001
-    _check_keepdims("vector_norm", keepdims)
+    keepdims = _check_keepdims("vector_norm", keepdims)
     dt, dev = x._dtype, x._device
     rdt = _real(dt)
     a = x._array
     ndim = a.ndim
-    axes = _core.check_axes("vector_norm", axis, ndim)
+    axes = _args.check_axes("vector_norm", axis, ndim)
     if axes is None:
         axes = tuple(range(ndim))
     if ndim == 0:  # a 0-D array is one vector of one element
@@ -556,8 +555,8 @@ def _diagonal_length(offset: int, m: int, n: int) -> int:
 
 def diagonal(x: Array, /, *, offset: int = 0) -> Array:
     """The ``offset``-th diagonal of each matrix (any dtype)."""
-    _core.check_array("diagonal", x)
-    check_int("diagonal", offset, "offset")
+    x = _convert.array("diagonal", x)
+    offset = _args.check_int("diagonal", offset, "offset")
     a = x._array
     if a.ndim < 2:
         raise ValueError(f"diagonal: x must have at least two dimensions, got shape "
@@ -591,8 +590,8 @@ def trace(x: Array, /, *, offset: int = 0, dtype: DType | None = None) -> Array:
         dtype: the result dtype; by default ``x``'s, except that int8/int16 give
             int32 and uint8/uint16 give uint32. ``x`` is cast to it before summing.
     """
-    _core.check_category("trace", x, "numeric")
-    check_int("trace", offset, "offset")
+    x = _core.check_category("trace", _convert.array("trace", x), "numeric")
+    offset = _args.check_int("trace", offset, "offset")
     a = x._array
     if a.ndim < 2:
         raise ValueError(f"trace: x must have at least two dimensions, got shape "

@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING
 
 import mlx.core as mx
 
+from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._array import views as _views
+from .._interop import convert as _convert
 from .._runtime import compile_cache as _compile
 from .._runtime import memory as _memory
 
@@ -24,16 +26,9 @@ _INTEGER = _d.CATEGORIES["integer"]
 _HALF = (_d.float16, _d.bfloat16)
 
 
-def check_int(name: str, value, what: str) -> int:
-    """``value`` if it is an int (not a bool); TypeError otherwise."""
-    if isinstance(value, builtins.bool) or not isinstance(value, int):
-        raise TypeError(f"{name}: {what} must be an int, got {type(value).__name__}")
-    return value
-
-
 def negative_axis(name: str, axis, ndim: int) -> int:
     """An axis counted from the end, in ``[-ndim, -1]`` (the standard's rule)."""
-    check_int(name, axis, "axis")
+    axis = _args.check_int(name, axis, "axis")
     if axis >= 0:
         raise ValueError(f"{name}: axis must be a negative integer (counted from the last "
                          f"dimension), got {axis}")
@@ -95,8 +90,8 @@ def matmul(x1: Array, x2: Array, /) -> Array:
         TypeError: for non-numeric dtypes.
         ValueError: when the contracted dimensions differ or an operand is 0-D.
     """
-    for x in (x1, x2):
-        _core.check_category("matmul", x, "numeric")
+    x1 = _core.check_category("matmul", _convert.array("matmul", x1), "numeric")
+    x2 = _core.check_category("matmul", _convert.array("matmul", x2), "numeric")
     a1, a2, dt, dev = _core.prep_binary("matmul", x1, x2, _NUMERIC, "numeric")
     if a1.ndim == 0 or a2.ndim == 0:
         raise ValueError("matmul: operands must have at least one dimension")
@@ -134,7 +129,7 @@ def matmul(x1: Array, x2: Array, /) -> Array:
 
 def matrix_transpose(x: Array, /) -> Array:
     """Transpose of the last two axes."""
-    _core.check_array("matrix_transpose", x)
+    x = _convert.array("matrix_transpose", x)
     if x.ndim < 2:
         raise ValueError("matrix_transpose: x must have at least two dimensions")
     n = x.ndim
@@ -144,7 +139,8 @@ def matrix_transpose(x: Array, /) -> Array:
 
 def _tensordot_axes(axes, n1: int, n2: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """Normalise tensordot's ``axes`` to two tuples of non-negative axes."""
-    if isinstance(axes, int) and not isinstance(axes, builtins.bool):
+    if _args.is_int(axes):
+        axes = _args.check_int("tensordot", axes, "axes")
         if axes < 0:
             raise ValueError(f"tensordot: axes must be non-negative, got {axes}")
         if axes > builtins.min(n1, n2):
@@ -155,7 +151,7 @@ def _tensordot_axes(axes, n1: int, n2: int) -> tuple[tuple[int, ...], tuple[int,
             and builtins.all(isinstance(a, Sequence) for a in axes)):
         raise TypeError("tensordot: axes must be an int or a pair of sequences of ints, "
                         f"got {axes!r}")
-    first, second = (tuple(_core.check_axis("tensordot", a, n) for a in seq)
+    first, second = (tuple(_args.check_axis("tensordot", a, n) for a in seq)
                      for seq, n in zip(axes, (n1, n2)))
     if len(first) != len(second):
         raise ValueError(f"tensordot: axes {axes!r} name different numbers of axes")
@@ -191,7 +187,7 @@ def _tensordot(a1, a2, ax1, ax2, dt):
     return mx.reshape(prod.astype(dt._mx), out_shape)
 
 
-def tensordot(x1: Array, x2: Array, /, *,
+def tensordot(x1: Array, x2: Array, /,
               axes: int | tuple[Sequence[int], Sequence[int]] = 2) -> Array:
     """Tensor contraction of ``x1`` and ``x2`` over ``axes``.
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import builtins
 import math
-import operator
 from typing import TYPE_CHECKING
 
 import mlx.core as mx
 import numpy as np
 
+from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._array import views as _views
+from .._interop import convert as _convert
 from .._runtime import lazy as _lazy
 from .._runtime import memory as _memory
 
@@ -26,13 +27,8 @@ def reshape(x: Array, /, shape: tuple[int, ...], *, copy: bool | None = None) ->
     ``copy=False`` returns an array sharing ``x``'s MLX buffer (no copy is ever
     needed for a reshape); ``copy=True`` returns an independent array.
     """
-    _core.check_array("reshape", x)
-    if isinstance(shape, int) and not isinstance(shape, builtins.bool):
-        shape = (shape,)
-    try:
-        shape = tuple(operator.index(s) for s in shape)
-    except TypeError:
-        raise TypeError(f"reshape: shape must be a tuple of ints, got {shape!r}") from None
+    x = _convert.array("reshape", x)
+    shape = _args.shape_tuple("reshape", shape)
     if copy is not None and copy.__class__ is not builtins.bool:
         raise ValueError(f"reshape: copy must be True, False or None, got {copy!r}")
     unknown = [i for i, s in enumerate(shape) if s == -1]
@@ -61,11 +57,7 @@ def reshape(x: Array, /, shape: tuple[int, ...], *, copy: bool | None = None) ->
 
 def _shape_tuple(name: str, shape) -> tuple:
     """A shape as a tuple; an int is a 1-D shape (as NumPy takes it)."""
-    if isinstance(shape, int) and not isinstance(shape, builtins.bool):
-        return (shape,)
-    if not isinstance(shape, (tuple, list)):
-        raise TypeError(f"{name}: a shape must be a tuple of ints, got {type(shape).__name__}")
-    return tuple(shape)
+    return _args.shape_tuple(name, shape)
 
 
 def broadcast_shapes(*shapes) -> tuple[int, ...]:
@@ -80,7 +72,7 @@ def broadcast_shapes(*shapes) -> tuple[int, ...]:
         if len(shape) > len(out):
             out = [1] * (len(shape) - len(out)) + out
         for i, n in enumerate(shape, start=len(out) - len(shape)):
-            if isinstance(n, builtins.bool) or not isinstance(n, int) or n < 0:
+            if n < 0:
                 raise TypeError(f"broadcast_shapes: dimensions must be non-negative ints, "
                                 f"got {n!r}")
             if out[i] == 1:
@@ -96,7 +88,7 @@ def broadcast_to(x: Array, /, shape: tuple[int, ...]) -> Array:
     Raises:
         ValueError: when ``x``'s shape does not broadcast to ``shape``.
     """
-    _core.check_array("broadcast_to", x)
+    x = _convert.array("broadcast_to", x)
     shape = _shape_tuple("broadcast_to", shape)
     if broadcast_shapes(x.shape, shape) != shape:
         raise ValueError(f"broadcast_to: cannot broadcast shape {x.shape} to {shape}")
@@ -106,8 +98,7 @@ def broadcast_to(x: Array, /, shape: tuple[int, ...]) -> Array:
 
 def broadcast_arrays(*arrays: Array) -> tuple[Array, ...]:
     """The arrays broadcast against each other (a tuple)."""
-    for a in arrays:
-        _core.check_array("broadcast_arrays", a, "arrays")
+    arrays = [_convert.array("broadcast_arrays", a) for a in arrays]
     _same_device("broadcast_arrays", arrays)
     shape = broadcast_shapes(*(a.shape for a in arrays))
     return tuple(broadcast_to(a, shape) for a in arrays)
@@ -122,12 +113,11 @@ def _same_device(name: str, arrays):
                                  f"{a._device})")
 
 
-def concat(arrays: tuple[Array, ...] | list[Array], /, *, axis: int | None = 0) -> Array:
+def concat(arrays: tuple[Array, ...] | list[Array], /, axis: int | None = 0) -> Array:
     """Join arrays along an existing axis (``axis=None`` flattens them first)."""
     if not isinstance(arrays, (tuple, list)) or not arrays:
         raise ValueError("concat: expected a non-empty tuple or list of arrays")
-    for a in arrays:
-        _core.check_array("concat", a, "arrays")
+    arrays = [_convert.array("concat", a) for a in arrays]
     _same_device("concat", arrays)
     from .data_types import result_type
 
@@ -142,7 +132,7 @@ def concat(arrays: tuple[Array, ...] | list[Array], /, *, axis: int | None = 0) 
     ndim = arrays[0].ndim
     if ndim == 0:
         raise ValueError("concat: 0-dimensional arrays cannot be concatenated")
-    ax = _core.check_axis("concat", axis, ndim)
+    ax = _args.check_axis("concat", axis, ndim)
     for a in arrays[1:]:
         if a.ndim != ndim or builtins.any(
                 m != n for i, (m, n) in enumerate(zip(a.shape, arrays[0].shape)) if i != ax):
@@ -159,12 +149,7 @@ def concat(arrays: tuple[Array, ...] | list[Array], /, *, axis: int | None = 0) 
 
 def _axis(name: str, axis, ndim: int) -> int:
     """One axis in ``[-ndim, ndim)`` (IndexError outside), as a non-negative int."""
-    if not isinstance(axis, int) or isinstance(axis, builtins.bool):
-        raise TypeError(f"{name}: axis must be an int, got {type(axis).__name__}")
-    if not -ndim <= axis < ndim:
-        raise IndexError(f"{name}: axis {axis} is out of bounds for an array of dimension "
-                         f"{ndim}")
-    return axis % ndim
+    return _args.check_axis_strict(name, axis, ndim)
 
 
 def _axes(name: str, axis, ndim: int, what: str = "axis") -> tuple[int, ...]:
@@ -179,12 +164,7 @@ def _axes(name: str, axis, ndim: int, what: str = "axis") -> tuple[int, ...]:
 
 
 def _ints(name: str, values, what: str) -> tuple[int, ...]:
-    if not isinstance(values, (tuple, list)):
-        raise TypeError(f"{name}: {what} must be a tuple of ints, got {type(values).__name__}")
-    for v in values:
-        if not isinstance(v, int) or isinstance(v, builtins.bool):
-            raise TypeError(f"{name}: {what} must be a tuple of ints, got {values!r}")
-    return tuple(values)
+    return _args.check_ints(name, values, what)
 
 
 def _fresh(x: Array, a: mx.array) -> Array:
@@ -202,7 +182,7 @@ def expand_dims(x: Array, /, axis: int | tuple[int, ...]) -> Array:
         IndexError: for a position outside ``[-M, M)``, ``M`` the result's ndim.
         ValueError: when two positions are the same.
     """
-    _core.check_array("expand_dims", x)
+    x = _convert.array("expand_dims", x)
     n_new = len(axis) if isinstance(axis, (tuple, list)) else 1
     axes = _axes("expand_dims", axis, x.ndim + n_new)
     res = _fresh(x, mx.expand_dims(x._array, sorted(axes), stream=x._device._s)
@@ -210,13 +190,15 @@ def expand_dims(x: Array, /, axis: int | tuple[int, ...]) -> Array:
     return _views.derived(res, x, ("reshape", res.shape))
 
 
-def squeeze(x: Array, /, axis: int | tuple[int, ...]) -> Array:
-    """``x`` without the singleton axes ``axis``.
+def squeeze(x: Array, /, axis: int | tuple[int, ...] | None = None) -> Array:
+    """``x`` without the singleton axes ``axis`` (every one of them by default, as NumPy).
 
     Raises:
         ValueError: when an axis of ``axis`` does not have size one.
     """
-    _core.check_array("squeeze", x)
+    x = _convert.array("squeeze", x)
+    if axis is None:
+        axis = tuple(i for i, n in enumerate(x.shape) if n == 1)
     axes = _axes("squeeze", axis, x.ndim)
     for ax in axes:
         if x.shape[ax] != 1:
@@ -225,9 +207,9 @@ def squeeze(x: Array, /, axis: int | tuple[int, ...]) -> Array:
     return _views.derived(res, x, ("reshape", res.shape))
 
 
-def flip(x: Array, /, *, axis: int | tuple[int, ...] | None = None) -> Array:
+def flip(x: Array, /, axis: int | tuple[int, ...] | None = None) -> Array:
     """``x`` with the order of elements reversed along ``axis`` (all axes by default)."""
-    _core.check_array("flip", x)
+    x = _convert.array("flip", x)
     axes = tuple(range(x.ndim)) if axis is None else _axes("flip", axis, x.ndim)
     res = _fresh(x, mx.flip(x._array, axes, stream=x._device._s) if axes else x._array)
     key = tuple(slice(None, None, -1) if i in axes else slice(None) for i in range(x.ndim))
@@ -240,7 +222,7 @@ def permute_dims(x: Array, /, axes: tuple[int, ...]) -> Array:
     Raises:
         ValueError: when ``axes`` is not a permutation of the axes of ``x``.
     """
-    _core.check_array("permute_dims", x)
+    x = _convert.array("permute_dims", x)
     axes = _ints("permute_dims", axes, "axes")
     if len(axes) != x.ndim:
         raise ValueError(f"permute_dims: axes {axes} do not match an array of dimension "
@@ -257,7 +239,7 @@ def moveaxis(x: Array, source: int | tuple[int, ...], destination: int | tuple[i
     Raises:
         ValueError: when ``source`` and ``destination`` differ in length or repeat an axis.
     """
-    _core.check_array("moveaxis", x)
+    x = _convert.array("moveaxis", x)
     src = _axes("moveaxis", source, x.ndim, "source axis")
     dst = _axes("moveaxis", destination, x.ndim, "destination axis")
     if len(src) != len(dst):
@@ -270,7 +252,7 @@ def moveaxis(x: Array, source: int | tuple[int, ...], destination: int | tuple[i
     return _views.derived(res, x, ("perm", tuple(order)))
 
 
-def roll(x: Array, /, shift: int | tuple[int, ...], *,
+def roll(x: Array, /, shift: int | tuple[int, ...],
          axis: int | tuple[int, ...] | None = None) -> Array:
     """``x`` with elements shifted by ``shift`` along ``axis`` (the flattened array if None).
 
@@ -281,7 +263,7 @@ def roll(x: Array, /, shift: int | tuple[int, ...], *,
         ValueError: when ``shift`` and ``axis`` are tuples of different lengths, or
             ``shift`` is a tuple and ``axis`` is None.
     """
-    _core.check_array("roll", x)
+    x = _convert.array("roll", x)
     shifts = _ints("roll", shift, "shift") if isinstance(shift, (tuple, list)) \
         else _ints("roll", (shift,), "shift")
     s = x._device._s
@@ -312,7 +294,7 @@ def roll(x: Array, /, shift: int | tuple[int, ...], *,
     return _fresh(x, mx.roll(x._array, tuple(moves.values()), tuple(moves), stream=s))
 
 
-def stack(arrays: tuple[Array, ...] | list[Array], /, *, axis: int = 0) -> Array:
+def stack(arrays: tuple[Array, ...] | list[Array], /, axis: int = 0) -> Array:
     """Join arrays of one shape along a new axis ``axis`` of the result.
 
     Raises:
@@ -321,8 +303,7 @@ def stack(arrays: tuple[Array, ...] | list[Array], /, *, axis: int = 0) -> Array
     """
     if not isinstance(arrays, (tuple, list)) or not arrays:
         raise ValueError("stack: expected a non-empty tuple or list of arrays")
-    for a in arrays:
-        _core.check_array("stack", a, "arrays")
+    arrays = [_convert.array("stack", a) for a in arrays]
     _same_device("stack", arrays)
     shape = arrays[0].shape
     if builtins.any(a.shape != shape for a in arrays[1:]):
@@ -340,7 +321,7 @@ def stack(arrays: tuple[Array, ...] | list[Array], /, *, axis: int = 0) -> Array
 
 def unstack(x: Array, /, *, axis: int = 0) -> tuple[Array, ...]:
     """The slices of ``x`` along ``axis``, as a tuple of ``x.shape[axis]`` arrays."""
-    _core.check_array("unstack", x)
+    x = _convert.array("unstack", x)
     ax = _axis("unstack", axis, x.ndim)
     if x.shape[ax] == 0:
         return ()
@@ -356,10 +337,9 @@ def tile(x: Array, repetitions: tuple[int, ...] | int, /) -> Array:
     Raises:
         ValueError: for a negative repetition count.
     """
-    _core.check_array("tile", x)
-    if hasattr(repetitions, "__index__") and not isinstance(repetitions, builtins.bool):
-        # Note: NumPy's tile(x, 3) (one int): an extension of the standard's tuple.
-        repetitions = (repetitions.__index__(),)
+    x = _convert.array("tile", x)
+    if _args.is_int(repetitions):  # (NumPy's tile(x, 3))
+        repetitions = (repetitions,)
     reps = _ints("tile", repetitions, "repetitions")
     if builtins.any(r < 0 for r in reps):
         raise ValueError(f"tile: repetitions must be non-negative, got {reps}")
@@ -386,7 +366,7 @@ def _check_size(name: str, n: int) -> None:
                          f"holds ({_MAX_SIZE})")
 
 
-def repeat(x: Array, repeats: int | Array, /, *, axis: int | None = None) -> Array:
+def repeat(x: Array, repeats: int | Array, /, axis: int | None = None) -> Array:
     """Each element of ``x`` repeated ``repeats`` times along ``axis`` (flattened if None).
 
     An integer ``repeats`` stays lazy. An array ``repeats`` (shape ``(1,)`` or
@@ -397,7 +377,7 @@ def repeat(x: Array, repeats: int | Array, /, *, axis: int | None = None) -> Arr
         ValueError: for negative repeats, or a ``repeats`` array of the wrong shape.
         TypeError: for a ``repeats`` array that is not of an integer dtype.
     """
-    _core.check_array("repeat", x)
+    x = _convert.array("repeat", x)
     s = x._device._s
     a = x._array
     if axis is None:
@@ -407,9 +387,7 @@ def repeat(x: Array, repeats: int | Array, /, *, axis: int | None = None) -> Arr
         ax = _axis("repeat", axis, x.ndim)
     if isinstance(repeats, _core.Array):
         return _repeat_array(x, a, repeats, ax)
-    if isinstance(repeats, builtins.bool) or not isinstance(repeats, int):
-        raise TypeError(f"repeat: repeats must be an int or an integer array, got "
-                        f"{type(repeats).__name__}")
+    repeats = _args.check_int("repeat", repeats, "repeats")
     if not 0 <= repeats <= _MAX_SIZE:
         raise ValueError(f"repeat: repeats must lie in [0, {_MAX_SIZE}], got {repeats}")
     _check_size("repeat", a.size * repeats)

@@ -7,27 +7,39 @@ built lazily in MLX again.
 
 from __future__ import annotations
 
-import builtins
 from typing import TYPE_CHECKING
 
 import mlx.core as mx
 
+from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
+from .._interop import convert as _convert
 from .._runtime import compile_cache as _compile
 from .._runtime import lazy as _lazy
 
 if TYPE_CHECKING:
     from .._array.array import Array
 
+_PLAIN = frozenset((_core.Array, bool, int, float, complex))
 
-def where(condition: Array, x1: Array | complex, x2: Array | complex, /) -> Array:
+
+_NO_VALUE = object()
+
+
+def where(condition: Array, x1: Array | complex = _NO_VALUE, x2: Array | complex = _NO_VALUE,
+          /) -> Array | tuple[Array, ...]:
     """Elements of ``x1`` where ``condition`` is true, else of ``x2``.
 
     ``x1`` and ``x2`` may be Python scalars (one of them at least an array, or
-    both scalars taking the dtype the standard gives them).
+    both scalars taking the dtype the standard gives them) or array-likes. With
+    ``condition`` alone, NumPy's ``where(condition)``: :func:`nonzero` (a sync point).
     """
     array_cls = _core.Array
+    if x1 is _NO_VALUE or x2 is _NO_VALUE:
+        if x1 is not _NO_VALUE or x2 is not _NO_VALUE:
+            raise TypeError("where: give both x1 and x2, or neither")
+        return nonzero(_convert.array("where", condition))
     if condition.__class__ is array_cls and x1.__class__ is array_cls \
             and x2.__class__ is array_cls:
         # Fast path: three arrays on one device, values of one dtype.
@@ -40,15 +52,17 @@ def where(condition: Array, x1: Array | complex, x2: Array | complex, /) -> Arra
             except ValueError as exc:
                 raise _core.broadcast_failure("where", exc, condition, x1, x2) or exc from None
             return _core.new(out, dt, dev)
-    _core.check_array("where", condition, "condition")
+    condition = _convert.array("where", condition)
+    if x1.__class__ not in _PLAIN:
+        x1 = _convert.operand("where", x1, condition._device)
+    if x2.__class__ not in _PLAIN:
+        x2 = _convert.operand("where", x2, condition._device)
     if condition._dtype is not _d.bool:
         raise TypeError(f"where: condition must be a bool array, got "
                         f"{_core.dtype_name(condition._dtype)}")
     dev = condition._device
     if not isinstance(x1, _core.Array) and not isinstance(x2, _core.Array):
-        from .creation import asarray
-
-        x1 = asarray(x1, device=dev)
+        x1 = _convert.to_array(x1, device=dev, name="where")
     a1, a2, dt, xdev = _core.prep_binary("where", x1, x2, _d.CATEGORIES["all"], "any")
     if xdev != dev:
         raise ValueError(f"where: condition is on {dev}, the values on {xdev}")
@@ -62,9 +76,8 @@ def where(condition: Array, x1: Array | complex, x2: Array | complex, /) -> Arra
 
 
 def _arg_extremum(name: str, mxfn, x, axis, keepdims) -> Array:
-    _core.check_category(name, x, "real-valued")
-    if not isinstance(keepdims, builtins.bool):
-        raise TypeError(f"{name}: keepdims must be a bool, got {type(keepdims).__name__}")
+    x = _core.check_category(name, _convert.array(name, x), "real-valued")
+    keepdims = _args.check_bool(name, keepdims, "keepdims")
     a = x._array
     s = x._device._s
     if axis is None:
@@ -75,7 +88,7 @@ def _arg_extremum(name: str, mxfn, x, axis, keepdims) -> Array:
         if keepdims:
             out = out.reshape((1,) * a.ndim, stream=s)
     else:
-        ax = _core.check_axis(name, axis, a.ndim)
+        ax = _args.check_axis(name, axis, a.ndim)
         if a.ndim == 0:
             return _core.new(mx.zeros((), dtype=mx.int32), _d.int32, x._device)
         if a.shape[ax] == 0:
@@ -91,7 +104,8 @@ def _arg_extremum(name: str, mxfn, x, axis, keepdims) -> Array:
     return _core.new(out.astype(mx.int32, stream=s), _d.int32, x._device)
 
 
-def argmax(x: Array, /, *, axis: int | None = None, keepdims: bool = False) -> Array:
+def argmax(x: Array, /, axis: int | None = None, out: Array | None = None, *,
+           keepdims: bool = False) -> Array:
     """The index of the first maximum of ``x`` along ``axis`` (of the flattened ``x`` by default).
 
     NaN counts as the maximum, as in NumPy.
@@ -99,25 +113,27 @@ def argmax(x: Array, /, *, axis: int | None = None, keepdims: bool = False) -> A
     Raises:
         ValueError: for an empty search.
     """
-    return _arg_extremum("argmax", mx.argmax, x, axis, keepdims)
+    r = _arg_extremum("argmax", mx.argmax, x, axis, keepdims)
+    return r if out is None else _core.write_out("argmax", out, r)
 
 
-def argmin(x: Array, /, *, axis: int | None = None, keepdims: bool = False) -> Array:
+def argmin(x: Array, /, axis: int | None = None, out: Array | None = None, *,
+           keepdims: bool = False) -> Array:
     """The index of the first minimum of ``x`` along ``axis``; NaN counts as the minimum.
 
     Raises:
         ValueError: for an empty search.
     """
-    return _arg_extremum("argmin", mx.argmin, x, axis, keepdims)
+    r = _arg_extremum("argmin", mx.argmin, x, axis, keepdims)
+    return r if out is None else _core.write_out("argmin", out, r)
 
 
-def count_nonzero(x: Array, /, *, axis: int | tuple[int, ...] | None = None,
+def count_nonzero(x: Array, /, axis: int | tuple[int, ...] | None = None, *,
                   keepdims: bool = False) -> Array:
     """The number of non-zero (true) elements of ``x`` over ``axis``, as int32."""
-    _core.check_array("count_nonzero", x)
-    if not isinstance(keepdims, builtins.bool):
-        raise TypeError(f"count_nonzero: keepdims must be a bool, got {type(keepdims).__name__}")
-    axes = _core.check_axes("count_nonzero", axis, x.ndim)
+    x = _convert.array("count_nonzero", x)
+    keepdims = _args.check_bool("count_nonzero", keepdims, "keepdims")
+    axes = _args.check_axes("count_nonzero", axis, x.ndim)
     if axes is not None and x.ndim == 0:
         axes = None
     out = mx.count_nonzero(x._array, axis=None if axes is None else list(axes),
@@ -142,7 +158,7 @@ def nonzero(x: Array, /) -> tuple[Array, ...]:
     Raises:
         ValueError: for a 0-d ``x``.
     """
-    _core.check_array("nonzero", x)
+    x = _convert.array("nonzero", x)
     a = x._array
     dev = x._device
     if a.ndim == 0:
@@ -171,7 +187,7 @@ def nonzero(x: Array, /) -> tuple[Array, ...]:
     return tuple(out)
 
 
-def searchsorted(x1: Array, x2: Array | int | float, /, *, side: str = "left",
+def searchsorted(x1: Array, x2: Array | int | float, /, side: str = "left",
                  sorter: Array | None = None) -> Array:
     """Indices where the elements of ``x2`` would be inserted in the sorted 1-d ``x1``.
 
@@ -179,10 +195,10 @@ def searchsorted(x1: Array, x2: Array | int | float, /, *, side: str = "left",
     sort ``x1``) is taken modulo ``x1``'s length, so a wrong index gives a wrong
     answer, never an out-of-bounds read.
     """
-    _core.check_category("searchsorted", x1, "real-valued")
+    x1 = _core.check_category("searchsorted", _convert.array("searchsorted", x1), "real-valued")
     if x1.ndim != 1:
         raise ValueError(f"searchsorted: x1 must be one-dimensional, got shape {x1.shape}")
-    if _core.check_str("searchsorted", side, "side") not in ("left", "right"):
+    if _args.check_str("searchsorted", side, "side") not in ("left", "right"):
         raise ValueError(f"searchsorted: side must be 'left' or 'right', got {side!r}")
     a1, a2, dt, dev = _core.prep_binary("searchsorted", x1, x2, _d.CATEGORIES["real-valued"],
                                         "real-valued")

@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import mlx.core as mx
 
+from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
+from .._interop import convert as _convert
 from .._runtime import compile_cache as _compile
 from .._runtime import lazy as _lazy
 
@@ -102,6 +104,7 @@ def unique_all(x: Array, /) -> UniqueAllResult:
     A sync point (counted as ``data-dependent``): the number of distinct values
     decides the output shape.
     """
+    x = _convert.array("unique_all", x)
     values, index, inverse, counts = _unique("unique_all", x, True, True)
     dev = x._device
     return UniqueAllResult(_core.new(values, x._dtype, dev), _core.new(index, _d.int32, dev),
@@ -110,6 +113,7 @@ def unique_all(x: Array, /) -> UniqueAllResult:
 
 def unique_counts(x: Array, /) -> UniqueCountsResult:
     """The distinct values of ``x`` and how often each occurs (a counted sync point)."""
+    x = _convert.array("unique_counts", x)
     values, _, _, counts = _unique("unique_counts", x, False, False)
     dev = x._device
     return UniqueCountsResult(_core.new(values, x._dtype, dev), _core.new(counts, _d.int32, dev))
@@ -117,6 +121,7 @@ def unique_counts(x: Array, /) -> UniqueCountsResult:
 
 def unique_inverse(x: Array, /) -> UniqueInverseResult:
     """The distinct values of ``x`` and the indices into them that rebuild ``x`` (a sync point)."""
+    x = _convert.array("unique_inverse", x)
     values, _, inverse, _ = _unique("unique_inverse", x, False, True)
     dev = x._device
     return UniqueInverseResult(_core.new(values, x._dtype, dev),
@@ -125,6 +130,7 @@ def unique_inverse(x: Array, /) -> UniqueInverseResult:
 
 def unique_values(x: Array, /) -> Array:
     """The distinct values of ``x``, sorted, NaN last (a counted sync point)."""
+    x = _convert.array("unique_values", x)
     values, _, _, _ = _unique("unique_values", x, False, False)
     return _core.new(values, x._dtype, x._device)
 
@@ -143,15 +149,20 @@ def _isin(a1: mx.array, a2: mx.array, invert: bool, floating: bool) -> mx.array:
 _ISIN_ALLOWED = _d.CATEGORIES["real-valued"] | {_d.bool}
 
 
-def isin(x1: Array | int, x2: Array | int, /, *, invert: bool = False) -> Array:
+def isin(x1: Array | int, x2: Array | int, /, assume_unique: bool = False,
+         invert: bool = False) -> Array:
     """Whether each element of ``x1`` equals some element of ``x2`` (its negation with ``invert``).
 
     Equality is the standard's: NaN is in nothing, -0.0 equals 0.0. Real-valued and
     bool dtypes are accepted (the standard asks only for integers); the operands
     promote as in :func:`equal`.
     """
-    if not isinstance(invert, bool):
-        raise TypeError(f"isin: invert must be a bool, got {type(invert).__name__}")
+    invert = _args.check_bool("isin", invert, "invert")
+    _args.check_bool("isin", assume_unique, "assume_unique")  # (a hint NumPy may use)
+    if not isinstance(x1, (_core.Array, bool, int, float)):
+        x1 = _convert.array("isin", x1)
+    if not isinstance(x2, (_core.Array, bool, int, float)):
+        x2 = _convert.array("isin", x2)
     a1, a2, dt, dev = _core.prep_binary("isin", x1, x2, _ISIN_ALLOWED, "real-valued or boolean")
     a1 = _core.as_mx(a1, dt)
     a2 = _core.as_mx(a2, dt)

@@ -8,28 +8,35 @@ their original order (and puts NaN first, as ``np.flip(np.sort(np.flip(x)))``).
 
 from __future__ import annotations
 
-import builtins
 from typing import TYPE_CHECKING
 
 import mlx.core as mx
 
+from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
+from .._interop import convert as _convert
 from .._runtime import compile_cache as _compile
 
 if TYPE_CHECKING:
     from .._array.array import Array
 
 
-def _check(name: str, x, axis, descending, stable) -> int:
+_KINDS = (None, "quicksort", "mergesort", "heapsort", "stable")
+
+
+def _check(name: str, x, axis, descending, stable, kind=None) -> int:
     _core.check_category(name, x, "real-valued")
-    for flag, what in ((descending, "descending"), (stable, "stable")):
-        if not isinstance(flag, builtins.bool):
-            raise TypeError(f"{name}: {what} must be a bool, got {type(flag).__name__}")
+    _args.check_bool(name, descending, "descending")
+    if stable is not None:  # (None: NumPy's default, "no preference")
+        _args.check_bool(name, stable, "stable")
+    # Note: NumPy's kind= picks an algorithm; every sort here is stable (one algorithm).
+    if kind not in _KINDS:
+        raise ValueError(f"{name}: kind must be one of {_KINDS[1:]}, got {kind!r}")
     if x.ndim == 0:
         # As NumPy: a 0-d array has no axis to sort along (the standard's [-N, N) is empty).
         raise IndexError(f"{name}: a 0-dimensional array has no axis to sort along")
-    return _core.check_axis(name, axis, x.ndim)
+    return _args.check_axis(name, axis, x.ndim)
 
 
 def _argsort_descending(a: mx.array, last: mx.array, axis: int) -> mx.array:
@@ -44,14 +51,15 @@ def _sort_descending(a: mx.array, axis: int) -> mx.array:
     return mx.flip(mx.sort(mx.flip(a, axis=axis), axis=axis), axis=axis)
 
 
-def argsort(x: Array, /, *, axis: int = -1, descending: bool = False,
-            stable: bool = True) -> Array:
+def argsort(x: Array, /, axis: int = -1, kind: str | None = None, *, descending: bool = False,
+            stable: bool | None = True) -> Array:
     """The indices (int32) that sort ``x`` along ``axis``.
 
     The sort is always stable: ties keep their original order, in both directions.
     NaN sorts last ascending and first descending.
     """
-    ax = _check("argsort", x, axis, descending, stable)
+    x = _convert.array("argsort", x)
+    ax = _check("argsort", x, axis, descending, stable, kind)
     a = x._array
     dev = x._device
     if descending:
@@ -64,10 +72,11 @@ def argsort(x: Array, /, *, axis: int = -1, descending: bool = False,
     return _core.new(out, _d.int32, dev)
 
 
-def sort(x: Array, /, *, axis: int = -1, descending: bool = False,
-         stable: bool = True) -> Array:
+def sort(x: Array, /, axis: int = -1, kind: str | None = None, *, descending: bool = False,
+         stable: bool | None = True) -> Array:
     """A sorted copy of ``x`` along ``axis`` (stable; NaN last ascending, first descending)."""
-    ax = _check("sort", x, axis, descending, stable)
+    x = _convert.array("sort", x)
+    ax = _check("sort", x, axis, descending, stable, kind)
     a = x._array
     dev = x._device
     if descending:

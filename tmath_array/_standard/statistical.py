@@ -8,15 +8,16 @@ comments and docs/sections.md).
 
 from __future__ import annotations
 
-import builtins
 import math
 from typing import TYPE_CHECKING
 
 import mlx.core as mx
 
+from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._array.devices import check_dtype_on_device
+from .._interop import convert as _convert
 from .._runtime import compile_cache as _compile
 
 if TYPE_CHECKING:
@@ -38,16 +39,15 @@ _HALF = (_d.float16, _d.bfloat16)
 
 def _axes(name: str, x, axis) -> list[int] | None:
     """``axis`` as MLX takes it: None (every axis) or a list of normalised axes."""
-    axes = _core.check_axes(name, axis, x.ndim)
+    axes = _args.check_axes(name, axis, x.ndim)
     if axes is None or x.ndim == 0:
         # A 0-d array reduces over its one (implicit) element whatever axis says.
         return None
     return list(axes)
 
 
-def _check_keepdims(name: str, keepdims) -> None:
-    if not isinstance(keepdims, builtins.bool):
-        raise TypeError(f"{name}: keepdims must be a bool, got {type(keepdims).__name__}")
+def _check_keepdims(name: str, keepdims) -> bool:
+    return _args.check_bool(name, keepdims, "keepdims")
 
 
 def _reduced_size(x, axes) -> int:
@@ -78,8 +78,8 @@ def _sum_prod(name: str, mxfn, x, axis, dtype, keepdims) -> Array:
         # Note: booleans count as int32 (np.sum(mask) counts the True values), an
         # extension: the standard leaves bool input to sum/prod unspecified.
         x = _core.new(x._array.astype(mx.int32, stream=x._device._s), _d.int32, x._device)
-    _core.check_category(name, x, "numeric")
-    _check_keepdims(name, keepdims)
+    x = _core.check_category(name, _convert.array(name, x), "numeric")
+    keepdims = _check_keepdims(name, keepdims)
     axes = _axes(name, x, axis)
     dt = _accumulation_dtype(name, x, dtype)
     s = x._device._s
@@ -93,26 +93,28 @@ def _sum_prod(name: str, mxfn, x, axis, dtype, keepdims) -> Array:
     return _core.new(out, dt, x._device)
 
 
-def sum(x: Array, /, *, axis: int | tuple[int, ...] | None = None, dtype: DType | None = None,
-        keepdims: bool = False) -> Array:  # noqa: A001
+def sum(x: Array, /, axis: int | tuple[int, ...] | None = None, dtype: DType | None = None,
+        out: Array | None = None, keepdims: bool = False) -> Array:  # noqa: A001
     """The sum of ``x`` over ``axis`` (every axis by default).
 
     Integers narrower than int32 accumulate in int32 (signed) or uint32 (unsigned)
     unless ``dtype`` says otherwise; floating dtypes keep their dtype. The empty
     sum is 0.
     """
-    return _sum_prod("sum", mx.sum, x, axis, dtype, keepdims)
+    r = _sum_prod("sum", mx.sum, x, axis, dtype, keepdims)
+    return r if out is None else _core.write_out("sum", out, r)
 
 
-def prod(x: Array, /, *, axis: int | tuple[int, ...] | None = None, dtype: DType | None = None,
-         keepdims: bool = False) -> Array:
+def prod(x: Array, /, axis: int | tuple[int, ...] | None = None, dtype: DType | None = None,
+         out: Array | None = None, keepdims: bool = False) -> Array:
     """The product of ``x`` over ``axis``; dtype rules as :func:`sum`. The empty product is 1."""
-    return _sum_prod("prod", mx.prod, x, axis, dtype, keepdims)
+    r = _sum_prod("prod", mx.prod, x, axis, dtype, keepdims)
+    return r if out is None else _core.write_out("prod", out, r)
 
 
 def _extremum(name: str, mxfn, x, axis, keepdims) -> Array:
-    _core.check_category(name, x, "real-valued")
-    _check_keepdims(name, keepdims)
+    x = _core.check_category(name, _convert.array(name, x), "real-valued")
+    keepdims = _check_keepdims(name, keepdims)
     axes = _axes(name, x, axis)
     if _reduced_size(x, axes) == 0:
         # Note: as NumPy, a reduction over zero elements is an error (it has no identity);
@@ -124,24 +126,26 @@ def _extremum(name: str, mxfn, x, axis, keepdims) -> Array:
                      x._dtype, x._device)
 
 
-def max(x: Array, /, *, axis: int | tuple[int, ...] | None = None,
+def max(x: Array, /, axis: int | tuple[int, ...] | None = None, out: Array | None = None,
         keepdims: bool = False) -> Array:  # noqa: A001
     """The maximum of ``x`` over ``axis``; NaN propagates.
 
     Raises:
         ValueError: when a reduction runs over zero elements.
     """
-    return _extremum("max", mx.max, x, axis, keepdims)
+    r = _extremum("max", mx.max, x, axis, keepdims)
+    return r if out is None else _core.write_out("max", out, r)
 
 
-def min(x: Array, /, *, axis: int | tuple[int, ...] | None = None,
+def min(x: Array, /, axis: int | tuple[int, ...] | None = None, out: Array | None = None,
         keepdims: bool = False) -> Array:  # noqa: A001
     """The minimum of ``x`` over ``axis``; NaN propagates.
 
     Raises:
         ValueError: when a reduction runs over zero elements.
     """
-    return _extremum("min", mx.min, x, axis, keepdims)
+    r = _extremum("min", mx.min, x, axis, keepdims)
+    return r if out is None else _core.write_out("min", out, r)
 
 
 def _float_input(name: str, x, category: str):
@@ -151,12 +155,10 @@ def _float_input(name: str, x, category: str):
     floating dtype, float32; on the CPU they are averaged in float64 first, so that
     large values and long sums keep their precision until the final rounding.
     """
-    if not isinstance(x, _core.Array):
-        raise TypeError(f"{name}: expected an array, got {type(x).__name__}")
     dt = x._dtype
     # Note: booleans average as 0/1 (np.mean(pred == y) is an accuracy), an extension.
     if dt in _CAT["integer"] or dt is _d.bool:
-        out = _d.float32
+        out = _convert.default_float(x._device)
     elif dt in _CAT[category]:
         out = dt
     else:
@@ -170,14 +172,43 @@ def _float_input(name: str, x, category: str):
     return a, out
 
 
-def mean(x: Array, /, *, axis: int | tuple[int, ...] | None = None,
-         keepdims: bool = False) -> Array:
+def mean(x: Array, /, axis: int | tuple[int, ...] | None = None, dtype: DType | None = None,
+         out: Array | None = None, keepdims: bool = False) -> Array:
     """The arithmetic mean of ``x`` over ``axis``; the mean of nothing is NaN.
 
-    Integer input gives float32 (the default real floating dtype).
+    Integer input gives the default real floating dtype. NumPy's ``dtype`` (the result
+    dtype) and ``out`` are accepted.
     """
+    x = _convert.array("mean", x)
+    if dtype is not None:
+        x = _with_dtype("mean", x, dtype)
+    r = _mean(x, axis, keepdims)
+    return r if out is None else _core.write_out("mean", out, r)
+
+
+def _with_dtype(name: str, x: Array, dtype) -> Array:
+    """NumPy's ``dtype=`` of mean/var/std: ``x`` computed in that floating dtype.
+
+    Note: NumPy also takes an integer dtype there (and accumulates in it, wrapping
+    around); here the dtype must be floating (TypeError otherwise).
+    """
+    if dtype is None:
+        return x
+    dt = _d.as_dtype(dtype)
+    if dt is None:
+        raise TypeError(f"{name}: {dtype!r} is not a tmath_array dtype")
+    if dt not in _CAT["floating-point"]:
+        _core.bad_dtype(f"{name} (dtype=)", "floating-point", dt)
+    check_dtype_on_device(dt, x._device, name)
+    if x._dtype is _d.complex64 and dt is not _d.complex64:
+        raise TypeError(f"{name}: cannot compute complex values in {_core.dtype_name(dt)}")
+    return x if dt is x._dtype else _core.new(x._array.astype(dt._mx, stream=x._device._s),
+                                              dt, x._device)
+
+
+def _mean(x: Array, axis, keepdims) -> Array:
     a, out = _float_input("mean", x, "floating-point")
-    _check_keepdims("mean", keepdims)
+    keepdims = _check_keepdims("mean", keepdims)
     axes = _axes("mean", x, axis)
     s = x._device._s
     r = mx.mean(a, axis=axes, keepdims=keepdims, stream=s)
@@ -203,10 +234,8 @@ def _var(a: mx.array, inv_n: mx.array, scale: mx.array, axes, keepdims: bool,
 
 def _var_std(name: str, x, axis, correction, keepdims, root: bool) -> Array:
     a, out = _float_input(name, x, "real-valued floating-point")
-    _check_keepdims(name, keepdims)
-    if isinstance(correction, builtins.bool) or not isinstance(correction, (int, float)):
-        raise TypeError(f"{name}: correction must be an int or a float, "
-                        f"got {type(correction).__name__}")
+    keepdims = _check_keepdims(name, keepdims)
+    correction = _args.check_real(name, correction, "correction")
     axes = _axes(name, x, axis)
     n = _reduced_size(x, axes)
     dof = n - correction
@@ -221,19 +250,43 @@ def _var_std(name: str, x, axis, correction, keepdims, root: bool) -> Array:
     return _core.new(r, out, x._device)
 
 
-def var(x: Array, /, *, axis: int | tuple[int, ...] | None = None,
-        correction: int | float = 0.0, keepdims: bool = False) -> Array:
+def _correction(name: str, ddof, correction):
+    """The standard's ``correction`` or NumPy's ``ddof`` (one of them)."""
+    ddof = _args.check_real(name, ddof, "ddof")
+    if correction is None:
+        return ddof
+    correction = _args.check_real(name, correction, "correction")
+    if ddof != 0:
+        raise ValueError(f"{name}: give ddof or correction, not both")
+    return correction
+
+
+def var(x: Array, /, axis: int | tuple[int, ...] | None = None, dtype: DType | None = None,
+        out: Array | None = None, ddof: int | float = 0, keepdims: bool = False, *,
+        correction: int | float | None = None) -> Array:
     """The variance of ``x`` over ``axis``, dividing by ``N - correction``.
 
-    NaN where ``N - correction <= 0``. Integer input gives float32.
+    NumPy's ``ddof`` is the standard's ``correction`` (give one). NaN where
+    ``N - correction <= 0``. Integer input gives the default real floating dtype.
     """
-    return _var_std("var", x, axis, correction, keepdims, False)
+    x = _convert.array("var", x)
+    if dtype is not None:
+        x = _with_dtype("var", x, dtype)
+    c = _correction("var", ddof, correction)
+    r = _var_std("var", x, axis, c, keepdims, False)
+    return r if out is None else _core.write_out("var", out, r)
 
 
-def std(x: Array, /, *, axis: int | tuple[int, ...] | None = None,
-        correction: int | float = 0.0, keepdims: bool = False) -> Array:
+def std(x: Array, /, axis: int | tuple[int, ...] | None = None, dtype: DType | None = None,
+        out: Array | None = None, ddof: int | float = 0, keepdims: bool = False, *,
+        correction: int | float | None = None) -> Array:
     """The standard deviation of ``x`` over ``axis`` (the square root of :func:`var`)."""
-    return _var_std("std", x, axis, correction, keepdims, True)
+    x = _convert.array("std", x)
+    if dtype is not None:
+        x = _with_dtype("std", x, dtype)
+    c = _correction("std", ddof, correction)
+    r = _var_std("std", x, axis, c, keepdims, True)
+    return r if out is None else _core.write_out("std", out, r)
 
 
 def _cumulative(a: mx.array, axis: int, include_initial: bool, product: bool) -> mx.array:
@@ -247,16 +300,15 @@ def _cumulative(a: mx.array, axis: int, include_initial: bool, product: bool) ->
 
 
 def _cumulative_op(name: str, x, axis, dtype, include_initial, product: bool) -> Array:
-    _core.check_category(name, x, "numeric")
+    x = _core.check_category(name, _convert.array(name, x), "numeric")
     if x.ndim == 0:
         raise ValueError(f"{name}: x must have at least one dimension")
     if axis is None:
         if x.ndim > 1:
             raise ValueError(f"{name}: axis is required for an array of {x.ndim} dimensions")
         axis = 0
-    ax = _core.check_axis(name, axis, x.ndim)
-    if not isinstance(include_initial, builtins.bool):
-        raise TypeError(f"{name}: include_initial must be a bool")
+    ax = _args.check_axis(name, axis, x.ndim)
+    include_initial = _args.check_bool(name, include_initial, "include_initial")
     dt = _accumulation_dtype(name, x, dtype)
     a = x._array
     if dt is not x._dtype:
@@ -266,8 +318,8 @@ def _cumulative_op(name: str, x, axis, dtype, include_initial, product: bool) ->
     return _core.new(out, dt, x._device)
 
 
-def cumulative_sum(x: Array, /, *, axis: int | None = None, dtype: DType | None = None,
-                   include_initial: bool = False) -> Array:
+def cumulative_sum(x: Array, /, axis: int | None = None, dtype: DType | None = None,
+                   out: Array | None = None, include_initial: bool = False) -> Array:
     """The cumulative sum of ``x`` along ``axis`` (optional for 1-d ``x`` only).
 
     ``include_initial`` prepends the empty sum (0). Dtype rules as :func:`sum`.
@@ -275,10 +327,14 @@ def cumulative_sum(x: Array, /, *, axis: int | None = None, dtype: DType | None 
     Raises:
         ValueError: for a 0-d ``x``, or no ``axis`` with more than one dimension.
     """
-    return _cumulative_op("cumulative_sum", x, axis, dtype, include_initial, False)
+    r = _cumulative_op(
+        "cumulative_sum", x, axis, dtype, include_initial, False)
+    return r if out is None else _core.write_out("cumulative_sum", out, r)
 
 
-def cumulative_prod(x: Array, /, *, axis: int | None = None, dtype: DType | None = None,
-                    include_initial: bool = False) -> Array:
+def cumulative_prod(x: Array, /, axis: int | None = None, dtype: DType | None = None,
+                    out: Array | None = None, include_initial: bool = False) -> Array:
     """The cumulative product of ``x`` along ``axis``; as :func:`cumulative_sum` with 1."""
-    return _cumulative_op("cumulative_prod", x, axis, dtype, include_initial, True)
+    r = _cumulative_op(
+        "cumulative_prod", x, axis, dtype, include_initial, True)
+    return r if out is None else _core.write_out("cumulative_prod", out, r)

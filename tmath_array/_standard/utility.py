@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING
 
 import mlx.core as mx
 
+from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
+from .._interop import convert as _convert
 from .statistical import _check_keepdims
 
 if TYPE_CHECKING:
@@ -16,9 +18,9 @@ if TYPE_CHECKING:
 
 
 def _reduce_bool(name: str, mxfn, x, axis, keepdims: bool):
-    _core.check_array(name, x)
-    _check_keepdims(name, keepdims)
-    axes = _core.check_axes(name, axis, x.ndim)
+    x = _convert.array(name, x)
+    keepdims = _check_keepdims(name, keepdims)
+    axes = _args.check_axes(name, axis, x.ndim)
     a = x._array
     s = x._device._s
     if x._dtype is not _d.bool:
@@ -29,33 +31,34 @@ def _reduce_bool(name: str, mxfn, x, axis, keepdims: bool):
     return _core.new(out, _d.bool, x._device)
 
 
-def all(x: Array, /, *, axis: int | tuple[int, ...] | None = None,
+def all(x: Array, /, axis: int | tuple[int, ...] | None = None, out: Array | None = None,
         keepdims: bool = False) -> Array:  # noqa: A001
     """Whether every element along ``axis`` is true (non-zero)."""
-    return _reduce_bool("all", mx.all, x, axis, keepdims)
+    r = _reduce_bool("all", mx.all, x, axis, keepdims)
+    return r if out is None else _core.write_out("all", out, r)
 
 
-def any(x: Array, /, *, axis: int | tuple[int, ...] | None = None,
+def any(x: Array, /, axis: int | tuple[int, ...] | None = None, out: Array | None = None,
         keepdims: bool = False) -> Array:  # noqa: A001
     """Whether any element along ``axis`` is true (non-zero)."""
-    return _reduce_bool("any", mx.any, x, axis, keepdims)
+    r = _reduce_bool("any", mx.any, x, axis, keepdims)
+    return r if out is None else _core.write_out("any", out, r)
 
 
-def diff(x: Array, /, *, axis: int = -1, n: int = 1, prepend: Array | None = None,
+def diff(x: Array, /, n: int = 1, axis: int = -1, prepend: Array | None = None,
          append: Array | None = None) -> Array:
     """The ``n``-th forward difference along ``axis``.
 
     Raises:
         ValueError: for a 0-d array or a negative ``n``.
     """
-    _core.check_array("diff", x)
+    x = _convert.array("diff", x)
     if x.ndim == 0:
         raise ValueError("diff: x must have at least one dimension")
-    if isinstance(n, builtins.bool) or not isinstance(n, int):
-        raise TypeError(f"diff: n must be an int, got {type(n).__name__}")
+    n = _args.check_int("diff", n, "n")
     if n < 0:
         raise ValueError(f"diff: n must be non-negative, got {n}")
-    ax = _core.check_axis("diff", axis, x.ndim)
+    ax = _args.check_axis("diff", axis, x.ndim)
     if n == 0:
         # As NumPy: zero differences return x, whatever prepend/append say.
         return _core.new(mx.array(x._array), x._dtype, x._device)

@@ -368,6 +368,8 @@ def policy(call: targets.Call, result) -> Policy:
     if name in ("astype", "ascontiguousarray", "asfortranarray") and dtype in _INTEGRAL and \
             first and any(t in first[0].tags for t in _FLOAT_TAGS):
         pol.values = False  # float to int: NaN, inf and out-of-range values are unspecified
+    if name == "isin" and (len(call.args) > 2 or "assume_unique" in call.kwargs):
+        pol.values = False  # assume_unique: NumPy's answer for repeated values is undefined
     if name == "linspace" and not all(
             isinstance(a.oracle(), (int, float, complex)) and np.isfinite(a.oracle())
             for a in call.args[:2]):
@@ -378,6 +380,12 @@ def policy(call: targets.Call, result) -> Policy:
         pol.scale = _input_scale(call)
     pol.rtol = max([_RTOL.get(t[6:], 0.0) for v in _array_vals(call) for t in v.tags
                     if t.startswith("dtype=")], default=0.0)
+    if isinstance(result, xp.Array) and result.dtype in (xp.float32, xp.float64) and \
+            _input_kinds(call) and _input_kinds(call) <= {"i", "u", "b"}:
+        # Integer input of a floating function (sqrt, exp...): NumPy computes 8- and
+        # 16-bit integers in float16/float32, the namespace in float32 (wider integers in
+        # float64, as NumPy): values are compared where the dtypes agree.
+        pol.values = "same-dtype-only" if pol.values is True else pol.values
     if name in FINITE_ONLY:
         pol.finite_only = True
         pol.off_by_one = "floordiv" in name or name == "floor_divide"

@@ -1,0 +1,241 @@
+"""NumPy's calling conventions on the namespace (issue: NumPy drop-in, part 1).
+
+NumPy is the oracle: each call is made the NumPy way with NumPy and with tmath_array,
+and the values must agree (float32 tolerance: tmath's default float is float32).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import tmath_array as xp
+from tmath_array._runtime import lazy as _lazy
+
+
+def close(got, want, rtol=2e-6, atol=1e-6):
+    if isinstance(want, tuple):
+        assert isinstance(got, tuple) and len(got) == len(want)
+        for g, w in zip(got, want):
+            close(g, w, rtol, atol)
+        return
+    g = np.asarray(got)
+    assert g.shape == np.shape(want), (g.shape, np.shape(want))
+    np.testing.assert_allclose(g, want, rtol=rtol, atol=atol)
+
+
+A = np.arange(12.0).reshape(3, 4) - 4.5
+
+# (label, call(mod, data)) made the NumPy way: positional axis/dtype/keepdims, array-likes.
+CALLS = [
+    ("sum positional axis", lambda m, a: m.sum(a, 0)),
+    ("sum axis keepdims", lambda m, a: m.sum(a, 1, None, None, True)),
+    ("sum of a list", lambda m, a: m.sum([1, 2, 3])),
+    ("prod axis", lambda m, a: m.prod(a[:, :2] / 4, 1)),
+    ("mean axis", lambda m, a: m.mean(a, 0)),
+    ("mean of ints", lambda m, a: m.mean([1, 2, 4])),
+    ("mean dtype", lambda m, a: m.mean(a, 1, m.float32)),
+    ("std ddof", lambda m, a: m.std(a, ddof=1)),
+    ("var axis ddof", lambda m, a: m.var(a, 0, ddof=1)),
+    ("std positional", lambda m, a: m.std(a, 1, None, None, 2)),
+    ("max axis", lambda m, a: m.max(a, 1)),
+    ("min list", lambda m, a: m.min([[3, 1], [2, 5]], 0)),
+    ("argmax axis", lambda m, a: m.argmax(a, 1)),
+    ("argmin list", lambda m, a: m.argmin([3, 1, 2])),
+    ("all axis", lambda m, a: m.all(a > -5, 0)),
+    ("any list", lambda m, a: m.any([0, 0, 1])),
+    ("cumulative_sum axis", lambda m, a: (m.cumulative_sum if m is xp else np.cumsum)(a, 1)),
+    ("count_nonzero axis", lambda m, a: m.count_nonzero(a > 0, 0)),
+    ("sqrt int", lambda m, a: m.sqrt(4)),
+    ("sqrt int list", lambda m, a: m.sqrt([1, 4, 9])),
+    ("sin list", lambda m, a: m.sin([1.0, 2.0])),
+    ("log ints", lambda m, a: m.log(m.asarray([1, 2, 3]))),
+    ("exp of ints", lambda m, a: m.exp(m.asarray([1, 0]))),
+    ("atan2 ints", lambda m, a: m.atan2([1, 2], 3) if m is xp else np.arctan2([1, 2], 3)),
+    ("hypot ints", lambda m, a: m.hypot([3, 5], [4, 12])),
+    ("add lists", lambda m, a: m.add([1, 2], [3, 4])),
+    ("maximum list and scalar", lambda m, a: m.maximum([1, 5, 3], 2)),
+    ("where 3 args lists", lambda m, a: m.where([True, False], [1, 2], [3, 4])),
+    ("where 1 arg", lambda m, a: m.where(m.asarray(a) > 0)),
+    ("clip list", lambda m, a: m.clip([1, 5, 9], 2, 8)),
+    ("round decimals", lambda m, a: m.round(a / 7, 2)),
+    ("round list", lambda m, a: m.round([0.5, 1.5, 2.5])),
+    ("sort kind", lambda m, a: m.sort([3, 1, 2], kind="stable")),
+    ("sort axis positional", lambda m, a: m.sort(a[::-1], 0)),
+    ("argsort axis", lambda m, a: m.argsort(-a, 1)),
+    ("concat axis positional", lambda m, a: (m.concat if m is xp else np.concatenate)(
+        [a, a], 1)),
+    ("stack lists", lambda m, a: m.stack([[1, 2], [3, 4]], 1)),
+    ("flip axis", lambda m, a: m.flip(a, 0)),
+    ("roll axis", lambda m, a: m.roll(a, 1, 1)),
+    ("take list", lambda m, a: m.take([10, 20, 30], [0, 2])),
+    ("take_along_axis", lambda m, a: m.take_along_axis(m.asarray(a), m.asarray([[0], [1], [2]]),
+                                                       1)),
+    ("repeat", lambda m, a: m.repeat([1, 2], 2)),
+    ("tile int", lambda m, a: m.tile(m.asarray([1, 2]), 2)),
+    ("diff n axis", lambda m, a: m.diff(a, 1, 0)),
+    ("expand_dims list", lambda m, a: m.expand_dims([1, 2], 0)),
+    ("squeeze", lambda m, a: m.squeeze(m.ones((1, 3)))),
+    ("reshape list", lambda m, a: m.reshape([1, 2, 3, 4], (2, 2))),
+    ("tensordot axes positional", lambda m, a: m.tensordot(m.asarray(a), m.asarray(a.T), 1)),
+    ("matmul lists", lambda m, a: m.matmul([[1.0, 2.0]], [[3.0], [4.0]])),
+    ("isin", lambda m, a: m.isin([1, 2, 3], [2])),
+    ("searchsorted side positional", lambda m, a: m.searchsorted(m.asarray([1, 2, 3]), 2,
+                                                                 "right")),
+    ("linspace default num", lambda m, a: m.linspace(0, 1)),
+    ("linspace endpoint positional", lambda m, a: m.linspace(0, 1, 5, False)),
+    ("linspace array bounds", lambda m, a: m.linspace(m.asarray([0.0, 1.0]), 2.0, 4)),
+    ("linspace axis", lambda m, a: m.linspace([0.0, 1.0], 2.0, 3, axis=1)),
+    ("zeros positional dtype", lambda m, a: m.zeros(3, int)),
+    ("ones dtype string", lambda m, a: m.ones((2, 2), "f4")),
+    ("full positional dtype", lambda m, a: m.full(2, 7, m.int8)),
+    ("arange positional dtype", lambda m, a: m.arange(0, 5, 2, float)),
+    ("arange numpy ints", lambda m, a: m.arange(np.int64(2), np.int32(8))),
+    ("eye k positional", lambda m, a: m.eye(3, 4, 1)),
+    ("zeros_like list", lambda m, a: m.zeros_like([[1, 2]])),
+    ("full_like 0-d", lambda m, a: m.full_like(m.ones(3), m.asarray(2.5))),
+    ("tril k positional", lambda m, a: m.tril(a, -1)),
+    ("transpose N-d", lambda m, a: m.asarray(a.reshape(2, 3, 2)).T),
+    ("x + list", lambda m, a: m.asarray([1.0, 2.0]) + [3, 4]),
+    ("list + x", lambda m, a: [3, 4] - m.asarray([1.0, 2.0])),
+    ("x * tuple", lambda m, a: m.asarray([1.0, 2.0]) * (3, 4)),
+    ("x == list", lambda m, a: m.asarray([1, 2]) == [1, 3]),
+    ("x @ list", lambda m, a: m.asarray([[1.0, 2.0]]) @ [3.0, 4.0]),
+]
+
+
+@pytest.mark.parametrize("call", [c for _, c in CALLS], ids=[n for n, _ in CALLS])
+def test_numpy_style_calls_give_numpys_values(call):
+    want = call(np, A)
+    got = call(xp, A)
+    if isinstance(want, tuple):
+        close(tuple(got), want)
+        return
+    close(got, want)
+    if np.asarray(want).dtype.kind in "biu":
+        assert np.asarray(got).dtype.kind == np.asarray(want).dtype.kind
+
+
+def test_integer_input_of_floating_functions_gets_the_default_float():
+    for fn in (xp.sqrt, xp.log, xp.sin, xp.exp, xp.tanh):
+        # 32/64-bit integers compute in float64 as NumPy (on the CPU), narrower in float32
+        assert fn(xp.asarray([1, 2])).dtype == xp.float64
+        assert fn(3).dtype == xp.float64
+        assert fn(xp.asarray([1, 2], dtype=xp.int16)).dtype == xp.float32
+    big = 2**40 + 1
+    close(xp.sin(xp.asarray([big])), np.sin(np.asarray([big])), rtol=1e-12)
+    with pytest.raises(TypeError):  # NumPy's reciprocal of ints is an int: refused here
+        xp.reciprocal(xp.asarray([2]))
+    assert xp.mean(xp.asarray([1, 2])).dtype == xp.float32
+    with pytest.raises(TypeError):  # not a floating function: the standard's category
+        xp.bitwise_and(xp.asarray([1.5]), 1)
+
+
+def test_out_writes_into_the_given_array():
+    x = xp.asarray(A)
+    o = xp.zeros(4)
+    alias = o
+    assert xp.sum(x, 0, out=o) is o
+    close(alias, A.sum(0))
+    oi = xp.zeros(3, dtype=xp.float64)  # a higher kind: cast, as NumPy's same_kind
+    xp.max(x, 1, out=oi)
+    assert oi.dtype == xp.float64
+    close(oi, A.max(1))
+    r = xp.zeros(4)
+    xp.round(x[0] / 3, 1, out=r)
+    close(r, np.round(A[0] / 3, 1))
+    with pytest.raises(ValueError, match="shape"):
+        xp.sum(x, 0, out=xp.zeros(3))
+    with pytest.raises(TypeError, match="same_kind"):
+        xp.mean(x, 0, out=xp.zeros(4, dtype=xp.int32))
+    with pytest.raises(TypeError):
+        xp.sum(x, out=np.zeros(()))
+
+
+def test_ddof_and_correction():
+    x = xp.asarray(A)
+    close(xp.std(x, ddof=1), A.std(ddof=1))
+    close(xp.std(x, correction=1), A.std(ddof=1))
+    close(xp.var(x, 0, correction=0.5), A.var(0, ddof=0.5))
+    with pytest.raises(ValueError, match="ddof or correction"):
+        xp.var(x, ddof=1, correction=1)
+
+
+def test_where_forms():
+    with pytest.raises(TypeError, match="both"):
+        xp.where(xp.asarray([True]), 1)
+    cond = xp.asarray([[True, False], [False, True]])
+    close(xp.where(cond), np.where(np.asarray(cond)))
+
+
+def test_sort_kind_and_stable_none():
+    close(xp.sort(xp.asarray([3, 1, 2]), stable=None), [1, 2, 3])
+    for kind in ("quicksort", "mergesort", "heapsort", "stable"):
+        close(xp.argsort(xp.asarray([3.0, 1.0, 3.0, 2.0]), kind=kind), [1, 3, 0, 2])
+    with pytest.raises(ValueError):
+        xp.sort(xp.asarray([1]), kind="bogo")
+
+
+def test_zero_d_iteration_fails_at_iter():
+    with pytest.raises(TypeError, match="0-dimensional"):
+        iter(xp.asarray(1.0))
+    assert [float(v) for v in xp.asarray([1.0, 2.0])] == [1.0, 2.0]
+
+
+def test_info_devices_is_a_tuple_a_list_adds_to():
+    devices = xp.__array_namespace_info__().devices()
+    assert isinstance(devices, tuple)
+    assert devices + [None] == [*devices, None]
+    assert [None] + devices == [None, *devices]
+    assert devices + (None,) == (*devices, None)
+
+
+def test_array_likes_are_copies_not_sync_points():
+    _lazy.reset()
+    xp.sum([1, 2, 3], 0)
+    xp.sqrt(np.arange(4.0))
+    _ = xp.asarray([1.0, 2.0]) + [3, 4]
+    xp.linspace(xp.asarray(0.0), xp.asarray(1.0), 5)
+    xp.full_like(xp.ones(3), xp.asarray(2.0))
+    assert _lazy.counts() == {}
+
+
+def test_non_data_is_still_a_type_error():
+    for fn in (xp.sum, xp.sqrt, xp.sort, xp.reshape):
+        with pytest.raises(TypeError):
+            fn({"a": 1}) if fn is not xp.reshape else fn({"a": 1}, (1,))
+    with pytest.raises(TypeError):
+        xp.add("ab", 1)
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=hnp.arrays(np.float64, hnp.array_shapes(min_dims=1, max_dims=3, max_side=4),
+                       elements=st.floats(-100, 100)),
+       keepdims=st.booleans(), ddof=st.integers(0, 1), data_axis=st.data())
+def test_reductions_with_numpys_positional_arguments(data, keepdims, ddof, data_axis):
+    axis = data_axis.draw(st.integers(-data.ndim, data.ndim - 1))
+    x = xp.asarray(data)  # float64 stays float64 on the CPU
+    np_axis = np.int64(axis)  # NumPy integers as axes
+    for name in ("sum", "mean", "max", "min"):
+        got = getattr(xp, name)(x, np_axis, *([None] if name in ("sum", "mean") else []),
+                                None, np.bool_(keepdims))
+        want = getattr(np, name)(data, axis, keepdims=keepdims)
+        close(got, want, rtol=1e-12, atol=1e-12)
+    if data.shape[axis] > ddof:
+        close(xp.std(x, axis, None, None, ddof, keepdims), data.std(axis, ddof=ddof,
+                                                                    keepdims=keepdims),
+              rtol=1e-9, atol=1e-9)
+
+
+@settings(max_examples=40, deadline=None)
+@given(values=st.lists(st.integers(-50, 50), min_size=1, max_size=8))
+def test_lists_into_functions_and_operators(values):
+    arr = np.asarray(values)
+    close(xp.sum(values), arr.sum())
+    close(xp.asarray(values) + values, arr + arr)
+    close(values * xp.asarray(values), arr * arr)
+    close(xp.sqrt(xp.abs(values)), np.sqrt(np.abs(arr)), rtol=1e-6)
+    close(xp.cumulative_sum(values, 0), np.cumsum(arr))
