@@ -872,3 +872,14 @@ def test_nan_variance_checks_argument_types_before_values():
             fn(xp.zeros((2, 2)), ddof=torch.tensor([1, 2]), correction=1.0)
         with pytest.raises(TypeError, match="correction"):
             fn(xp.zeros((2, 2)), correction=xp.asarray([1.0]))
+
+
+@pytest.mark.parametrize("fn", ["cov", "corrcoef"])
+@pytest.mark.parametrize("mshape, yshape, rowvar", [((0, 0), (0,), True), ((0, 3), (5,), True),
+                                                    ((3, 0), (5,), False), ((0, 0), None, True)])
+def test_cov_without_variables_is_an_empty_matrix(fn, mshape, yshape, rowvar):
+    """As NumPy: no variables in m give (0, 0), whatever y holds (found by tools/fuzz)."""
+    m = np.zeros(mshape, np.int16)
+    y = None if yshape is None else np.zeros(yshape, np.int16)
+    got = getattr(xp, fn)(xp.asarray(m), None if y is None else xp.asarray(y), rowvar)
+    assert got.shape == getattr(np, fn)(m, y, rowvar).shape == (0, 0)
