@@ -403,6 +403,9 @@ def policy(call: targets.Call, result) -> Policy:
             pol.values = False  # (floor(x / y) of a rounded half-precision quotient)
     if name in _POW and dtype == xp.complex64:
         pol.values = False
+    if name in ("var", "std"):
+        # N - correction <= 0 is NaN here (docs/sections.md); NumPy divides by zero (inf).
+        pol.finite_only = True
     if name in ("cov", "corrcoef") and _largest_finite_input(call) > 1e18:
         pol.values = False  # (NumPy computes float32 in float64; squares overflow float32)
     if call.target.startswith("xp.fft.") and not _inputs_finite(call, 1e30):
