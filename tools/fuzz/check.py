@@ -70,7 +70,7 @@ _INTEGRAL = tuple(getattr(xp, n) for n in ("int8", "int16", "int32", "int64", "u
                                             "uint16", "uint32", "uint64"))
 _FLOAT_TAGS = tuple(f"dtype={n}" for n in values.FLOAT_NAMES + ("complex64",))
 # Complex pow: the standard's exp(x2 * log(x1)) gives NaN where NumPy gives 1 (inf ** 0).
-_POW = {"pow", "__pow__", "__rpow__", "__ipow__"}
+_POW = {"pow", "power", "__pow__", "__rpow__", "__ipow__"}
 _UNIQUE = {"unique_values", "unique_counts", "unique_inverse", "unique_all"}
 _RTOL = {"float16": 5e-3, "bfloat16": 3e-2, "float32": 2e-4, "float64": 1e-9,
          "complex64": 2e-4}
@@ -403,6 +403,10 @@ def policy(call: targets.Call, result) -> Policy:
             pol.values = False  # (floor(x / y) of a rounded half-precision quotient)
     if name in _POW and dtype == xp.complex64:
         pol.values = False
+    if name in _POW and not _inputs_finite(call):
+        # The standard's special cases ((-inf) ** 0.5 is +inf); NumPy computes x ** 0.5 as
+        # sqrt(x), NaN there.
+        pol.finite_only = True
     if name in ("var", "std"):
         # N - correction <= 0 is NaN here (docs/sections.md); NumPy divides by zero (inf).
         pol.finite_only = True
