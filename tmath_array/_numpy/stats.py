@@ -235,7 +235,7 @@ def _variables(name: str, m, y, rowvar: bool, dtype):
     check_bool(name, rowvar, "rowvar")
     parts = []
     for v, n in ((m, "m"), (y, "y")):
-        if v is None:
+        if v is None and n == "y":
             continue
         _core.check_category(name, v, "numeric")
         if v.ndim > 2:

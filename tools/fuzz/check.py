@@ -275,6 +275,10 @@ def oracle(call: targets.Call):
                 if call.name == "searchsorted" and args and \
                         not _sorted(np.asarray(args[0])):
                     return _NO_ORACLE  # (unspecified for unsorted x1)
+                if call.name == "interp" and "period" not in kwargs:
+                    xs = kwargs.get("xp", args[1] if len(args) > 1 else None)
+                    if xs is not None and not _sorted(np.asarray(xs).ravel()):
+                        return _NO_ORACLE  # (xp must increase; neither library checks)
                 if call.name == "searchsorted" and len(args) > 1 and \
                         "array" not in call.args[1].tags:
                     # The standard converts a Python scalar to x1's dtype (NumPy: float64).
