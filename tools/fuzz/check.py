@@ -411,6 +411,9 @@ def policy(call: targets.Call, result) -> Policy:
         # The standard's special cases ((-inf) ** 0.5 is +inf); NumPy computes x ** 0.5 as
         # sqrt(x), NaN there.
         pol.finite_only = True
+    if name in ("dot", "vdot", "inner") and not _inputs_finite(call):
+        # NumPy's BLAS scales by a 0-d zero with sscal, which sets inf * 0 to 0 (IEEE: NaN).
+        pol.finite_only = True
     if name in ("var", "std"):
         # N - correction <= 0 is NaN here (docs/sections.md); NumPy divides by zero (inf).
         pol.finite_only = True
