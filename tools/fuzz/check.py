@@ -275,6 +275,9 @@ def oracle(call: targets.Call):
                 if call.name == "searchsorted" and args and \
                         not _sorted(np.asarray(args[0])):
                     return _NO_ORACLE  # (unspecified for unsorted x1)
+                if call.name == "unique" and kwargs.get("sorted") is False:
+                    # (any order is allowed then; NumPy >= 2.3 hashes, tmath sorts)
+                    kwargs["sorted"] = True
                 if call.name == "interp" and "period" not in kwargs:
                     xs = kwargs.get("xp", args[1] if len(args) > 1 else None)
                     if xs is not None and not _sorted(np.asarray(xs).ravel()):
