@@ -517,7 +517,9 @@ def vector_norm(x: Array, /, *, axis: int | tuple[int, ...] | None = None,
         raise TypeError(f"vector_norm: ord must be an int or a float, got {type(ord).__name__}")
     if math.isnan(ord):
         raise ValueError("vector_norm: ord must not be NaN")
-    ord = float(ord) if math.isinf(ord) else ord  # noqa: A001
+    # (A float for infinities, and for ints past 32 bits: MLX's power takes a Python int
+    # as a C++ int, std::bad_cast beyond 64 bits.)
+    ord = float(ord) if math.isinf(ord) or builtins.abs(ord) > 2**31 else ord  # noqa: A001
     _check_keepdims("vector_norm", keepdims)
     dt, dev = x._dtype, x._device
     rdt = _real(dt)
