@@ -890,3 +890,18 @@ def test_cov_of_none_is_a_type_error(fn):
     """(found by tools/fuzz: m=None skipped like y=None, then "list index out of range")"""
     with pytest.raises(TypeError, match="expected an array"):
         getattr(xp, fn)(None, rowvar=True, dtype=xp.float32)
+
+
+def test_histogram_density_and_quantile_method_of_the_wrong_type():
+    """(found by tools/fuzz: a tensor density= asked for its truth; a dict method= was
+    looked up in a dict: "unhashable type")"""
+    import torch
+
+    for bad in (torch.zeros((3, 0)), xp.asarray([True, False]), {"a": 1}):
+        with pytest.raises(TypeError, match="histogram: density"):
+            xp.histogram(xp.asarray([1.0, 2.0]), density=bad)
+    assert_array_equal(xp.histogram(xp.asarray([1.0, 2.0]), density=np.False_)[0],
+                       np.histogram([1.0, 2.0])[0].astype(np.int32))
+    for fn in (xp.quantile, xp.percentile):
+        with pytest.raises(TypeError, match="method must be a string"):
+            fn(xp.asarray([1.0, 2.0]), 0.5, method={"a": 1})
