@@ -738,3 +738,14 @@ def test_composites_reuse_compiled_kernels():
     before = _compile.info()["hits"]
     xp.eval(la.vector_norm(x, ord=3), la.pinv(x))
     assert _compile.info()["hits"] >= before + 3  # vector_norm, svd guard, pinv tail
+
+
+@pytest.mark.parametrize("ord_", [2**70, 2**40, -2**70, -2**63])
+def test_vector_norm_with_a_huge_integer_ord(ord_):
+    """(found by tools/fuzz: ord=-2**70 reached MLX's power as a C++ int: std::bad_cast)
+    A huge positive ord approaches the largest magnitude, as the limit of p-norms."""
+    a = np.array([[3.0, 4.0], [1e-3, 2.0]], dtype=np.float32)
+    got = xp.linalg.vector_norm(xp.asarray(a), axis=1, ord=ord_)
+    assert got.shape == (2,) and got.dtype == xp.float32
+    if ord_ > 0:
+        assert_close(got, np.abs(a).max(axis=1))

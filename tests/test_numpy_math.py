@@ -873,3 +873,36 @@ def test_nan_variance_checks_argument_types_before_values():
             fn(xp.zeros((2, 2)), ddof=torch.tensor([1, 2]), correction=1.0)
         with pytest.raises(TypeError, match="correction"):
             fn(xp.zeros((2, 2)), correction=xp.asarray([1.0]))
+
+
+@pytest.mark.parametrize("fn", ["cov", "corrcoef"])
+@pytest.mark.parametrize("mshape, yshape, rowvar", [((0, 0), (0,), True), ((0, 3), (5,), True),
+                                                    ((3, 0), (5,), False), ((0, 0), None, True)])
+def test_cov_without_variables_is_an_empty_matrix(fn, mshape, yshape, rowvar):
+    """As NumPy: no variables in m give (0, 0), whatever y holds (found by tools/fuzz)."""
+    m = np.zeros(mshape, np.int16)
+    y = None if yshape is None else np.zeros(yshape, np.int16)
+    got = getattr(xp, fn)(xp.asarray(m), None if y is None else xp.asarray(y), rowvar)
+    assert got.shape == getattr(np, fn)(m, y, rowvar).shape == (0, 0)
+
+
+@pytest.mark.parametrize("fn", ["cov", "corrcoef"])
+def test_cov_of_none_is_a_type_error(fn):
+    """(found by tools/fuzz: m=None skipped like y=None, then "list index out of range")"""
+    with pytest.raises(TypeError, match="expected an array"):
+        getattr(xp, fn)(None, rowvar=True, dtype=xp.float32)
+
+
+def test_histogram_density_and_quantile_method_of_the_wrong_type():
+    """(found by tools/fuzz: a tensor density= asked for its truth; a dict method= was
+    looked up in a dict: "unhashable type")"""
+    import torch
+
+    for bad in (torch.zeros((3, 0)), xp.asarray([True, False]), {"a": 1}):
+        with pytest.raises(TypeError, match="histogram: density"):
+            xp.histogram(xp.asarray([1.0, 2.0]), density=bad)
+    assert_array_equal(xp.histogram(xp.asarray([1.0, 2.0]), density=np.False_)[0],
+                       np.histogram([1.0, 2.0])[0].astype(np.int32))
+    for fn in (xp.quantile, xp.percentile):
+        with pytest.raises(TypeError, match="method must be a string"):
+            fn(xp.asarray([1.0, 2.0]), 0.5, method={"a": 1})

@@ -324,3 +324,17 @@ def test_bool_input_counts_like_numpy(axis):
                                rtol=1e-6)
     np.testing.assert_allclose(np.asarray(xp.std(x, axis=axis)), np.std(m, axis=axis),
                                rtol=1e-6)
+
+
+@pytest.mark.parametrize("fn", ["sum", "prod"])
+@pytest.mark.parametrize("src", ["int64", "float32", "float64"])
+def test_a_half_dtype_casts_each_element_first(fn, src):
+    """The standard casts the input to ``dtype`` before the sum: elements past float16's
+    range become infinities (found by tools/fuzz: nansum(int64, dtype=float16) was -inf
+    where NumPy gives NaN)."""
+    a = np.array([-9.2e18, 9.2e18, 7e4, -7e4, 3.0]).astype(src)
+    with np.errstate(all="ignore"):
+        want = getattr(np, fn)(a.astype(np.float16).astype(np.float32)).astype(np.float16)
+    got = getattr(xp, fn)(xp.asarray(a), dtype=xp.float16)
+    assert got.dtype == xp.float16
+    np.testing.assert_array_equal(np.asarray(got), want)

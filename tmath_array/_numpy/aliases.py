@@ -297,7 +297,7 @@ def array(obj, dtype=None, *, copy: bool | None = True, ndmin: int = 0) -> Array
 
 def copy(a) -> Array:
     """An independent copy of ``a``."""
-    return asarray(a, copy=True)
+    return asarray(as_array("copy", a), copy=True)
 
 
 def identity(n: int, dtype=None) -> Array:

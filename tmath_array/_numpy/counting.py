@@ -124,6 +124,8 @@ def histogram(a: Array, bins: int | str | Array | Sequence[float] = 10, range=No
     given as an array are not checked to increase (a Python list is).
     """
     a = _core.check_category("histogram", _convert.array("histogram", a), "real-valued")
+    # (a flag: an array or tensor would be asked for its truth)
+    density = density is not None and _core.check_bool("histogram", density, "density")
     dev, s = a._device, a._device._s
     edt = float_dtype(a._dtype)
     # Note: the bins are worked out in ``work`` and the edges returned in ``edt``: integer

@@ -7,6 +7,7 @@ MLX's ``einsum``; lazy. Dtype rule as in ``numeric``. See docs/numpy_math.md.
 from __future__ import annotations
 
 import builtins
+import math
 from typing import TYPE_CHECKING
 
 import mlx.core as mx
@@ -15,6 +16,7 @@ from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._interop import convert as _convert
+from .._runtime import memory as _memory
 from .._standard.elementwise import multiply
 from .._standard.linalg import trace as _linalg_trace
 from .._standard.linear_algebra import matmul, tensordot, vecdot
@@ -82,8 +84,11 @@ def outer(a: Array, b: Array, out: None = None) -> Array:
         _core.check_category("outer", x, "numeric")
     a1, a2, dt, dev = _core.prep_binary("outer", a, b, _NUMERIC, "numeric")
     s = dev._s
-    out_arr = mx.multiply(mx.reshape(a1, (-1, 1), stream=s), mx.reshape(a2, (1, -1), stream=s),
-                          stream=s)
+    n1, n2 = (math.prod(getattr(v, "shape", ())) for v in (a1, a2))
+    _memory.check_shape("outer", (n1, n2), dt._mx.size, _d.dtype_name(dt))
+    # (explicit sizes: MLX cannot infer -1 for an empty operand)
+    out_arr = mx.multiply(mx.reshape(_core.as_mx(a1, dt), (n1, 1), stream=s),
+                          mx.reshape(_core.as_mx(a2, dt), (1, n2), stream=s), stream=s)
     return _core.new(out_arr, dt, dev)
 
 
@@ -101,6 +106,8 @@ def kron(a: Array, b: Array, /) -> Array:
     sb = [d for m in a2.shape for d in (1, m)]
     prod = mx.multiply(mx.reshape(a1, sa, stream=s), mx.reshape(a2, sb, stream=s), stream=s)
     shape = [p * q for p, q in zip(a1.shape, a2.shape)]
+    # The merged sides can pass MLX's 32-bit dimensions: ValueError/MemoryError first.
+    _memory.check_shape("kron", tuple(shape), dt._mx.size, _d.dtype_name(dt))
     return _core.new(mx.reshape(prod, shape, stream=s), dt, dev)
 
 

@@ -87,6 +87,8 @@ def _lerp(a, b, t):
 def _quantile(name: str, a, q, axis, method, keepdims, skip_nan: bool, scale: float) -> Array:
     a = _core.check_category(name, _convert.array(name, a), "real-valued")
     keepdims = _check_keepdims(name, keepdims)
+    if method is not _MEDIAN and not isinstance(method, str):
+        raise TypeError(f"{name}: method must be a string, got {type(method).__name__}")
     if method not in _CONTINUOUS and method not in _DISCRETE and method != _MEDIAN:
         raise ValueError(f"{name}: method {method!r} is not supported; use one of "
                          f"{', '.join(sorted([*_CONTINUOUS, *_DISCRETE]))}")

@@ -236,7 +236,7 @@ def _variables(name: str, m, y, rowvar: bool, dtype):
     check_bool(name, rowvar, "rowvar")
     parts = []
     for v, n in ((m, "m"), (y, "y")):
-        if v is None:
+        if v is None and n == "y":
             continue
         _core.check_category(name, v, "numeric")
         if v.ndim > 2:
@@ -281,6 +281,11 @@ def cov(m: Array, y: Array | None = None, rowvar: bool = True, bias: bool = Fals
     if ddof is None:
         ddof = 0 if bias else 1
     ddof = float(ddof)  # (a Python int past 64 bits would reach MLX as a C++ bad_cast)
+    if isinstance(m, _core.Array) and m.ndim == 2 and 0 in m.shape:
+        _, dt, _, dev = _variables("cov", m, None, rowvar, dtype)
+        if m.shape[0 if rowvar else 1] == 0:
+            # As NumPy: no variables in m give a (0, 0) result, whatever y holds.
+            return _core.new(mx.zeros((0, 0), dtype=dt._mx), dt, dev)
     x, dt, work, dev = _variables("cov", m, y, rowvar, dtype)
     s = dev._s
     nobs = x.shape[1]

@@ -118,6 +118,9 @@ def _too_big(where: str, shape, dtype_name: str, nbytes: int) -> MemoryError:
         f"set {ENV} to change it)")
 
 
+_MAX_DESCRIBED = 2**63 - 1  # NumPy's limit on size * itemsize, zero-length axes skipped
+
+
 def check_shape(name: str, shape: tuple[int, ...], itemsize: int = 1,
                 dtype_name: str = "") -> None:
     """Check a shape given by the caller, before MLX sees it.
@@ -136,10 +139,17 @@ def check_shape(name: str, shape: tuple[int, ...], itemsize: int = 1,
 
 
 def check(arr) -> None:
-    """Raise MemoryError for an MLX array beyond the limit (MLX's size may wrap at 2**64)."""
+    """Raise MemoryError for an MLX array beyond the limit (MLX's size may wrap at 2**64).
+
+    An empty array whose other dimensions multiply past 2**63 bytes is a ValueError, as
+    NumPy refuses to make one ("array is too big"): it could never be handed over.
+    """
     nbytes = math.prod(arr.shape) * arr.itemsize
     if nbytes > max_bytes:
         raise _too_big("", arr.shape, str(arr.dtype).replace("mlx.core.", ""), nbytes)
+    if nbytes == 0 and math.prod(d for d in arr.shape if d) * arr.itemsize > _MAX_DESCRIBED:
+        raise ValueError(f"an empty array of shape {tuple(arr.shape)} is too big to describe: "
+                         "its other dimensions multiply past 2**63 bytes (NumPy refuses it)")
 
 
 # What CPython needs at least for a list (56 bytes and its slot in the parent), for a

@@ -516,7 +516,9 @@ def vector_norm(x: Array, /, *, axis: int | tuple[int, ...] | None = None,
     ord = _args.check_real("vector_norm", ord, "ord")  # noqa: A001
     if math.isnan(ord):
         raise ValueError("vector_norm: ord must not be NaN")
-    ord = float(ord) if math.isinf(ord) else ord  # noqa: A001
+    # (A float for infinities, and for ints past 32 bits: MLX's power takes a Python int
+    # as a C++ int, std::bad_cast beyond 64 bits.)
+    ord = float(ord) if math.isinf(ord) or builtins.abs(ord) > 2**31 else ord  # noqa: A001
     keepdims = _check_keepdims("vector_norm", keepdims)
     dt, dev = x._dtype, x._device
     rdt = _real(dt)

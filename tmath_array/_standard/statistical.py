@@ -85,6 +85,10 @@ def _sum_prod(name: str, mxfn, x, axis, dtype, keepdims) -> Array:
     s = x._device._s
     a = x._array
     work = _d.float32 if dt in _HALF else dt
+    if work is not dt and x._dtype is not dt:
+        # The standard casts the input to dtype first: each element rounds (or overflows)
+        # to the half dtype, then the sum runs in float32.
+        a = a.astype(dt._mx, stream=s)
     if work is not x._dtype:
         a = a.astype(work._mx, stream=s)
     out = mxfn(a, axis=axes, keepdims=keepdims, stream=s)

@@ -70,7 +70,7 @@ _INTEGRAL = tuple(getattr(xp, n) for n in ("int8", "int16", "int32", "int64", "u
                                             "uint16", "uint32", "uint64"))
 _FLOAT_TAGS = tuple(f"dtype={n}" for n in values.FLOAT_NAMES + ("complex64",))
 # Complex pow: the standard's exp(x2 * log(x1)) gives NaN where NumPy gives 1 (inf ** 0).
-_POW = {"pow", "__pow__", "__rpow__", "__ipow__"}
+_POW = {"pow", "power", "__pow__", "__rpow__", "__ipow__"}
 _UNIQUE = {"unique_values", "unique_counts", "unique_inverse", "unique_all"}
 _RTOL = {"float16": 5e-3, "bfloat16": 3e-2, "float32": 2e-4, "float64": 1e-9,
          "complex64": 2e-4}
@@ -275,10 +275,20 @@ def oracle(call: targets.Call):
                 if call.name == "searchsorted" and args and \
                         not _sorted(np.asarray(args[0])):
                     return _NO_ORACLE  # (unspecified for unsorted x1)
+                if call.name == "unique" and kwargs.get("sorted") is False:
+                    # (any order is allowed then; NumPy >= 2.3 hashes, tmath sorts)
+                    kwargs["sorted"] = True
+                if call.name == "interp" and "period" not in kwargs:
+                    xs = kwargs.get("xp", args[1] if len(args) > 1 else None)
+                    if xs is not None and not _sorted(np.asarray(xs).ravel()):
+                        return _NO_ORACLE  # (xp must increase; neither library checks)
                 if call.name == "searchsorted" and len(args) > 1 and \
                         "array" not in call.args[1].tags:
                     # The standard converts a Python scalar to x1's dtype (NumPy: float64).
                     args[1] = np.asarray(args[1], dtype=np.asarray(args[0]).dtype)
+                if call.name == "clip" and args:
+                    args[1:] = [_clip_bound(args[0], v) for v in args[1:]]
+                    kwargs = {k: _clip_bound(args[0], v) for k, v in kwargs.items()}
                 return f(*args, **kwargs)
             obj = call.self_val.oracle()
             if call.kind == "property":
@@ -295,6 +305,9 @@ def oracle(call: targets.Call):
             if call.name == "__iter__":
                 return list(obj)
             kwargs = {k: v.oracle() for k, v in call.kwargs.items()}
+            if call.name == "clip":
+                args = [_clip_bound(obj, v) for v in args]
+                kwargs = {k: _clip_bound(obj, v) for k, v in kwargs.items()}
             res = getattr(obj, call.name)(*args, **kwargs)
             if res is NotImplemented:
                 return _NO_ORACLE
@@ -304,6 +317,19 @@ def oracle(call: targets.Call):
             return res
     except Exception:  # noqa: BLE001 - the oracle refusing is no verdict
         return _NO_ORACLE
+
+
+def _clip_bound(x, v):
+    """A clip bound as tmath takes it: an integer array bound of another integer dtype
+    saturates to ``x``'s range and takes its dtype (NumPy would widen the result, which
+    the comparison then wraps back into ``x``'s dtype)."""
+    x = np.asarray(x)
+    if isinstance(v, np.ndarray) and x.dtype.kind in "iu" and v.dtype.kind in "iu" \
+            and v.dtype != x.dtype:
+        lo, hi = int(np.iinfo(x.dtype).min), int(np.iinfo(x.dtype).max)
+        return np.array([min(max(int(e), lo), hi) for e in v.ravel()],
+                        dtype=x.dtype).reshape(v.shape)
+    return v
 
 
 def _finite(call: targets.Call) -> bool:
@@ -393,6 +419,18 @@ def policy(call: targets.Call, result) -> Policy:
             pol.values = False  # (floor(x / y) of a rounded half-precision quotient)
     if name in _POW and dtype == xp.complex64:
         pol.values = False
+    if name in _POW and not _inputs_finite(call):
+        # The standard's special cases ((-inf) ** 0.5 is +inf); NumPy computes x ** 0.5 as
+        # sqrt(x), NaN there.
+        pol.finite_only = True
+    if name in ("dot", "vdot", "inner") and not _inputs_finite(call):
+        # NumPy's BLAS scales by a 0-d zero with sscal, which sets inf * 0 to 0 (IEEE: NaN).
+        pol.finite_only = True
+    if name in ("var", "std"):
+        # N - correction <= 0 is NaN here (docs/sections.md); NumPy divides by zero (inf).
+        pol.finite_only = True
+    if name in ("cov", "corrcoef") and _largest_finite_input(call) > 1e18:
+        pol.values = False  # (NumPy computes float32 in float64; squares overflow float32)
     if call.target.startswith("xp.fft.") and not _inputs_finite(call, 1e30):
         pol.values = False  # (transforms compute in complex64: float64 beyond it overflows)
     half = dtype in (xp.float16, xp.bfloat16)
@@ -444,6 +482,17 @@ def _array_vals(call: targets.Call) -> list:
 
 def _input_kinds(call: targets.Call) -> set:
     return {np.asarray(v.oracle()).dtype.kind for v in _array_vals(call)}
+
+
+def _largest_finite_input(call: targets.Call) -> float:
+    out = 0.0
+    for v in _array_vals(call):
+        a = np.asarray(v.oracle())
+        if a.dtype.kind in "fciu" and a.size:
+            a = np.abs(a.astype(np.complex128 if a.dtype.kind == "c" else np.float64))
+            a = a[np.isfinite(a)]
+            out = max(out, float(a.max()) if a.size else 0.0)
+    return out
 
 
 def _inputs_finite(call: targets.Call, bound: float = np.inf) -> bool:
