@@ -297,6 +297,7 @@ from ._types import (
     complex64,
     device,
     double,
+    dtype,
     float,
     float16,
     float32,
@@ -323,7 +324,6 @@ from .autograd.grad_mode import is_inference_mode_enabled  # noqa: E402
 _methods.install()
 
 __version__ = "2.13.0+tmath"  # the PyTorch API version this face follows
-dtype = type(float32)
 FloatTensor = DoubleTensor = LongTensor = IntTensor = BoolTensor = Tensor
 promote_types = promote
 

@@ -61,8 +61,8 @@ def _convert(data, dtype, device, copy):
         a = _cr.asarray(data, device=dev)
         if a._dtype in _d.CATEGORIES["integer"] and a._dtype is not _d.int64:
             a = _dt.astype(a, _d.int64)
-        elif a._dtype in _t.FLOATING and a._dtype is not _t.get_default_dtype():
-            a = _cr.asarray(data, dtype=_t.get_default_dtype(), device=dev)
+        elif a._dtype in _t.FLOATING and a._dtype is not _t.default_float():
+            a = _cr.asarray(data, dtype=_t.default_float(), device=dev)
         return of(a)
     return of(_cr.asarray(data, dtype=dt, device=dev))
 
@@ -85,7 +85,7 @@ def from_numpy(ndarray) -> Tensor:
 
 def _float_dtype(dtype):
     dt = as_dtype(dtype)
-    return _t.get_default_dtype() if dt is None else dt
+    return _t.default_float() if dt is None else dt
 
 
 def _fill(fn, size, dtype, device, requires_grad, name):
@@ -163,7 +163,7 @@ def arange(start, end=None, step=1, *, dtype=None, device=None,
     dt = as_dtype(dtype)
     if dt is None:
         ints = all(isinstance(v, builtins.int) for v in vals)
-        dt = _d.int64 if ints else _t.get_default_dtype()
+        dt = _d.int64 if ints else _t.default_float()
     a = _cr.arange(start, end, step, dtype=dt, device=_t.to_mlx_device(device))
     return _finish(of(a), requires_grad)
 

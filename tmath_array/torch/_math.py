@@ -89,7 +89,7 @@ class return_types:  # noqa: N801 - PyTorch's module name
 def _floating(x: Tensor) -> Tensor:
     """Integer and bool inputs of a floating function become the default float dtype."""
     if _t.category(x._dtype) < 2:
-        return astype(x, _t.get_default_dtype())
+        return astype(x, _t.default_float())
     return x
 
 

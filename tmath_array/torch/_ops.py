@@ -306,7 +306,7 @@ def as_dtype(dtype):
     """A ``dtype=`` argument: a tmath/torch dtype, NumPy's spellings, or None."""
     if dtype is None:
         return None
-    dt = _d.as_dtype(dtype)
+    dt = _d.as_dtype(dtype)  # (a torch dtype gives its tmath dtype)
     if dt is not None:
         return dt
     if dtype is builtins.float:

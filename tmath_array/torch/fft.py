@@ -22,7 +22,7 @@ def _input(x):
     t = to_tensor(x)
     if _t.category(t._dtype) < 2:
         from ._ops import astype
-        t = astype(t, _t.get_default_dtype())
+        t = astype(t, _t.default_float())
     return t
 
 
@@ -67,12 +67,12 @@ irfft2 = _n_dim("irfft2", _xf.irfftn, (-2, -1))
 
 
 def fftfreq(n, d=1.0, *, dtype=None, device=None, requires_grad=False):
-    return of(_xf.fftfreq(n, d=d, dtype=dtype or _t.get_default_dtype(),
+    return of(_xf.fftfreq(n, d=d, dtype=dtype or _t.default_float(),
                           device=_t.to_mlx_device(device)))
 
 
 def rfftfreq(n, d=1.0, *, dtype=None, device=None, requires_grad=False):
-    return of(_xf.rfftfreq(n, d=d, dtype=dtype or _t.get_default_dtype(),
+    return of(_xf.rfftfreq(n, d=d, dtype=dtype or _t.default_float(),
                            device=_t.to_mlx_device(device)))
 
 
