@@ -169,6 +169,11 @@ def _from_mx(a, like: Array) -> Array:
     return _core.new(a, like._dtype, like._device)
 
 
+def _stop(idx: Array) -> Array:
+    """Indices computed inside a recorded function: no derivative flows into them."""
+    return _from_mx(mx.stop_gradient(idx._array), idx)
+
+
 def rsqrt(input):
     x = _floating(to_tensor(input))
     return apply(backward_class("rsqrt"), lambda u: _ew.reciprocal(_ew.sqrt(u)), (x,))
@@ -324,12 +329,29 @@ def hypot(input, other):
     return binary(_ew.hypot, backward_class("hypot"), input, other)
 
 
+def _tie_split(pick):
+    """max/min whose gradient is shared equally by tied operands, as in PyTorch (MLX gives
+    all of it to one side)."""
+    def f(u, v):
+        if not isinstance(u, Array) or not isinstance(v, Array) or \
+                _t.category(u._dtype if isinstance(u, Array) else v._dtype) < 2:
+            return (_ew.maximum if pick is _ew.greater else _ew.minimum)(u, v)
+        half = _ew.add(_ew.multiply(u, 0.5), _ew.multiply(v, 0.5))
+        return _se.where(pick(u, v), u, _se.where(pick(v, u), v, half))
+    f.__name__ = "maximum" if pick is _ew.greater else "minimum"
+    return f
+
+
+_MAXIMUM = _tie_split(_ew.greater)
+_MINIMUM = _tie_split(_ew.less)
+
+
 def maximum(input, other):
-    return binary(_ew.maximum, backward_class("maximum"), input, other)
+    return binary(_MAXIMUM, backward_class("maximum"), input, other)
 
 
 def minimum(input, other):
-    return binary(_ew.minimum, backward_class("minimum"), input, other)
+    return binary(_MINIMUM, backward_class("minimum"), input, other)
 
 
 def fmax(input, other):
@@ -403,11 +425,12 @@ def clamp(input, min=None, max=None):  # noqa: A002
         bs = list(bounds)
         a = bs.pop(0) if lo_t else lo_s
         b = bs.pop(0) if hi_t else hi_s
-        # Note: PyTorch's clamp with min > max gives max; so does min(max(u, a), b).
+        # Note: PyTorch's clamp with min > max gives max, and its gradient reaches the
+        # input where it equals a bound: where() selects as it does.
         if a is not None:
-            u = _ew.maximum(u, a)
+            u = _se.where(_ew.less(u, a), a, u)
         if b is not None:
-            u = _ew.minimum(u, b)
+            u = _se.where(_ew.greater(u, b), b, u)
         return u
     return apply(node_class("ClampBackward1"), f, tuple(tens))
 
@@ -746,7 +769,7 @@ def sort(input, dim: int = -1, descending: bool = False, stable: bool = False):
     def f(u):
         if u.ndim == 0:
             return u, _cr.zeros((), dtype=_d.int64, device=u._device)
-        idx = _so.argsort(u, axis=d, descending=descending)
+        idx = _stop(_so.argsort(u, axis=d, descending=descending))
         return _ix.take_along_axis(u, idx, axis=d), _dt.astype(idx, _d.int64)
     vals, idx = apply(backward_class("sort"), f, (x,))
     return return_types.sort(_back(vals, to_tensor(input)), idx)
@@ -773,7 +796,7 @@ def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True
 
     def f(u):
         idx = _so.argsort(u, axis=d, descending=largest)
-        idx = _mf.moveaxis(_mf.moveaxis(idx, d, -1)[..., :k], -1, d) if u.ndim else idx
+        idx = _stop(_mf.moveaxis(_mf.moveaxis(idx, d, -1)[..., :k], -1, d) if u.ndim else idx)
         return _ix.take_along_axis(u, idx, axis=d), _dt.astype(idx, _d.int64)
     vals, idx = apply(backward_class("topk"), f, (x,))
     return return_types.topk(_back(vals, to_tensor(input)), idx)

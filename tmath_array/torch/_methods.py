@@ -196,7 +196,8 @@ class _Operators:
                 _ARRAY_SETITEM(c, key, v)
                 commit(self, c._array)
                 return
-            res = apply(node_class("CopySlices"), lambda u, w: _set(u, key, w), (self, v))
+            res = apply(node_class("CopySlices"), lambda u, w: _set(u, key, w), (self, v),
+                        saves=False)
         else:
             value = _scalar_for(self, value)
             if not (_mode.enabled and self._requires_grad):
@@ -204,7 +205,8 @@ class _Operators:
                 _ARRAY_SETITEM(c, key, value)
                 commit(self, c._array)
                 return
-            res = apply(node_class("CopySlices"), lambda u: _set(u, key, value), (self,))
+            res = apply(node_class("CopySlices"), lambda u: _set(u, key, value), (self,),
+                        saves=False)
         inplace(self, res)
 
     # --- conversion ----------------------------------------------------------------------

@@ -264,7 +264,10 @@ def inplace(t: Tensor, result: Tensor) -> Tensor:
         raise RuntimeError(f"output with shape {list(t._array.shape)} doesn't match the "
                            f"broadcast shape {list(result._array.shape)}")
     commit(t, result._array)
-    if result._grad_fn is not None:
+    node = result._grad_fn
+    if node is not None:
+        # The operation writing t read t's previous value: its own record is current.
+        node._saved = tuple((s, s._version) if s is t else (s, v) for s, v in node._saved)
         t._grad_fn = result._grad_fn
         t._out_idx = result._out_idx
         t._requires_grad = True
