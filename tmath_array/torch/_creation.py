@@ -179,9 +179,10 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
 
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None,
              requires_grad=False) -> Tensor:
-    lin = linspace(start, end, steps, dtype=_d.float64 if _t.gpu_available() is False
-                   else _d.float32, device=device)
-    a = _dt.astype(of(mx.power(builtins.float(base), lin._array)), _float_dtype(dtype))
+    from .._standard import elementwise as _ew
+    wide = _d.float32 if _t.gpu_available() else _d.float64
+    lin = linspace(start, end, steps, dtype=wide, device=device)
+    a = _dt.astype(_ew.pow(builtins.float(base), lin), _float_dtype(dtype))
     return _finish(of(a), requires_grad)
 
 

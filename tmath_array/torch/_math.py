@@ -325,8 +325,34 @@ def atan2(input, other):
 arctan2 = atan2
 
 
+@mx.custom_function
+def _hypot_mx(a, b):
+    from .._array import core as _core
+    return _ew.hypot(_core.wrap(a, _CPU_DEV()), _core.wrap(b, _CPU_DEV()))._array
+
+
+@_hypot_mx.vjp
+def _hypot_vjp(primals, cotangent, output):
+    # Note: the namespace's overflow-safe hypot goes through max/min, whose derivative at
+    # x == y differs from PyTorch's x / hypot; this is PyTorch's derivative.
+    a, b = primals
+    safe = mx.where(output == 0, 1, output)
+    return cotangent * a / safe, cotangent * b / safe
+
+
+def _CPU_DEV():  # noqa: N802
+    from .._array.devices import default_device
+    return default_device()
+
+
+def _hypot(u, v):
+    if isinstance(u, Array) and isinstance(v, Array) and u._dtype is v._dtype:
+        return _from_mx(_hypot_mx(u._array, v._array), u)
+    return _ew.hypot(u, v)
+
+
 def hypot(input, other):
-    return binary(_ew.hypot, backward_class("hypot"), input, other)
+    return binary(_hypot, backward_class("hypot"), input, other)
 
 
 def _tie_split(pick):
@@ -496,11 +522,17 @@ def _sum_dtype(x: Tensor, dtype):
     return dt
 
 
+def _sum_input(x: Tensor, dt) -> Tensor:
+    # The standard's sum takes no dtype= wider than a bool input's kind: cast first.
+    return astype(x, dt) if dt is not None and x._dtype is _d.bool else x
+
+
 def sum(input, dim=None, keepdim: bool = False, *, dtype=None, axis=None):  # noqa: A001
     """The sum over ``dim`` (all by default); integers and bools sum in int64."""
     x = to_tensor(input)
     ax = dims(dim if axis is None else axis)
     dt = _sum_dtype(x, dtype)
+    x = _sum_input(x, dt)
     cls = node_class("SumBackward0" if ax is None else "SumBackward1")
     return apply(cls, lambda u: _st.sum(u, axis=ax, keepdims=keepdim, dtype=dt), (x,),
                  saves=False)
@@ -518,6 +550,7 @@ def prod(input, dim=None, keepdim: bool = False, *, dtype=None):
     x = to_tensor(input)
     ax = dims(dim)
     dt = _sum_dtype(x, dtype)
+    x = _sum_input(x, dt)
     return apply(backward_class("prod", 0 if ax is None else 1),
                  lambda u: _st.prod(u, axis=ax, keepdims=keepdim, dtype=dt), (x,))
 
@@ -700,6 +733,7 @@ def cumsum(input, dim, *, dtype=None):
     x = to_tensor(input)
     d = dims(dim)
     dt = _sum_dtype(x, dtype)
+    x = _sum_input(x, dt)
     return apply(backward_class("cumsum"), lambda u: _st.cumulative_sum(u, axis=d, dtype=dt),
                  (x,), saves=False)
 
@@ -708,6 +742,7 @@ def cumprod(input, dim, *, dtype=None):
     x = to_tensor(input)
     d = dims(dim)
     dt = _sum_dtype(x, dtype)
+    x = _sum_input(x, dt)
     return apply(backward_class("cumprod"), lambda u: _st.cumulative_prod(u, axis=d, dtype=dt),
                  (x,))
 

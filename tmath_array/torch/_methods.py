@@ -51,10 +51,18 @@ def _iop(fn):
     return iop
 
 
+_RESHAPING = ("t_", "transpose_", "swapaxes_", "unsqueeze_", "squeeze_")
+
+
 def _inplace_method(fn, name):
-    def method(self, *args, **kwargs):
-        check_inplace(self)
-        return inplace(self, fn(self, *args, **kwargs))
+    if name in _RESHAPING:
+        def method(self, *args, **kwargs):
+            check_inplace(self)
+            return inplace(self, fn(self, *args, **kwargs), reshape=True)
+    else:
+        def method(self, *args, **kwargs):
+            check_inplace(self)
+            return inplace(self, fn(self, *args, **kwargs))
     method.__name__ = method.__qualname__ = name
     method.__doc__ = f"In-place ``{name[:-1]}``: ``x`` updated and returned."
     return method

@@ -247,7 +247,7 @@ def check_inplace(t: Tensor) -> None:
         raise RuntimeError(_LEAF_INPLACE)
 
 
-def inplace(t: Tensor, result: Tensor) -> Tensor:
+def inplace(t: Tensor, result: Tensor, *, reshape: bool = False) -> Tensor:
     """Write ``result`` (computed from ``t``) into ``t``: PyTorch's in-place semantics.
 
     The dtype stays ``t``'s (a result PyTorch cannot cast back raises, as it does); the
@@ -260,7 +260,7 @@ def inplace(t: Tensor, result: Tensor) -> Tensor:
                                f"be cast to the desired output type "
                                f"{_d.NAMES[t._dtype].capitalize()}")
         result = astype(result, t._dtype)
-    if tuple(result._array.shape) != tuple(t._array.shape):
+    if tuple(result._array.shape) != tuple(t._array.shape) and not reshape:
         raise RuntimeError(f"output with shape {list(t._array.shape)} doesn't match the "
                            f"broadcast shape {list(result._array.shape)}")
     commit(t, result._array)

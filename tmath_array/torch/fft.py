@@ -18,19 +18,25 @@ def _norm(norm):
     return "backward" if norm is None else norm
 
 
-def _input(x):
+def _input(x, complex_in=False):
+    from ._ops import astype
     t = to_tensor(x)
     if _t.category(t._dtype) < 2:
-        from ._ops import astype
         t = astype(t, _t.default_float())
+    if complex_in and _t.category(t._dtype) < 3:
+        # Note: PyTorch's fft takes real input (as complex with zero imaginary part).
+        t = astype(t, _t.complex64._canon)
     return t
+
+
+_COMPLEX_IN = ("fft", "ifft", "fftn", "ifftn", "fft2", "ifft2", "hfft")
 
 
 def _one_dim(name, fn):
     cls = backward_class(f"fft_{name}")
 
     def f(input, n=None, dim=-1, norm=None):
-        x = _input(input)
+        x = _input(input, name in _COMPLEX_IN)
         return apply(cls, lambda u: fn(u, n=n, axis=dim, norm=_norm(norm)), (x,))
     f.__name__ = f.__qualname__ = name
     f.__doc__ = f"PyTorch's ``torch.fft.{name}(input, n=None, dim=-1, norm=None)``."
@@ -41,7 +47,7 @@ def _n_dim(name, fn, default_dims=None):
     cls = backward_class(f"fft_{name}")
 
     def f(input, s=None, dim=default_dims, norm=None):
-        x = _input(input)
+        x = _input(input, name in _COMPLEX_IN)
         axes = None if dim is None else tuple(dim)
         ss = None if s is None else tuple(s)
         return apply(cls, lambda u: fn(u, s=ss, axes=axes, norm=_norm(norm)), (x,))
