@@ -29,30 +29,30 @@ def both(fn):
 # --- creation and dtypes ------------------------------------------------------------------
 
 CREATION = {
-    "tensor_ints": lambda T: T.tensor([[1, 2], [3, 4]]),
-    "tensor_floats": lambda T: T.tensor([1.5, 2.0]),
-    "tensor_mixed": lambda T: T.tensor([1, 2.5]),
-    "tensor_bool": lambda T: T.tensor([True, False]),
-    "tensor_scalar": lambda T: T.tensor(3),
-    "tensor_dtype": lambda T: T.tensor([1, 2], dtype=T.float64),
-    "from_numpy_f64": lambda T: T.from_numpy(np.array([1.0, 2.0])),
-    "from_numpy_i32": lambda T: T.from_numpy(np.array([1, 2], dtype=np.int32)),
-    "zeros_star": lambda T: T.zeros(2, 3),
-    "ones_tuple": lambda T: T.ones((2, 3), dtype=T.int32),
-    "empty_shape": lambda T: T.zeros(0, 3),
-    "full_int": lambda T: T.full((2,), 7),
-    "full_float": lambda T: T.full((2, 2), 1.5),
-    "full_bool": lambda T: T.full((2,), True),
-    "arange_int": lambda T: T.arange(5),
-    "arange_float": lambda T: T.arange(0, 1, 0.25),
-    "arange_dtype": lambda T: T.arange(1, 7, 2, dtype=T.float32),
-    "linspace": lambda T: T.linspace(-1, 1, steps=5),
-    "logspace": lambda T: T.logspace(0, 2, 3),
-    "eye": lambda T: T.eye(2, 3),
-    "zeros_like": lambda T: T.zeros_like(T.tensor([1, 2])),
-    "full_like": lambda T: T.full_like(T.tensor([1.0, 2.0]), 3),
-    "as_tensor": lambda T: T.as_tensor([1, 2, 3], dtype=T.int16),
-    "tril": lambda T: T.tril(T.ones(3, 3), diagonal=-1),
+    "tensor_ints": lambda tm_: tm_.tensor([[1, 2], [3, 4]]),
+    "tensor_floats": lambda tm_: tm_.tensor([1.5, 2.0]),
+    "tensor_mixed": lambda tm_: tm_.tensor([1, 2.5]),
+    "tensor_bool": lambda tm_: tm_.tensor([True, False]),
+    "tensor_scalar": lambda tm_: tm_.tensor(3),
+    "tensor_dtype": lambda tm_: tm_.tensor([1, 2], dtype=tm_.float64),
+    "from_numpy_f64": lambda tm_: tm_.from_numpy(np.array([1.0, 2.0])),
+    "from_numpy_i32": lambda tm_: tm_.from_numpy(np.array([1, 2], dtype=np.int32)),
+    "zeros_star": lambda tm_: tm_.zeros(2, 3),
+    "ones_tuple": lambda tm_: tm_.ones((2, 3), dtype=tm_.int32),
+    "empty_shape": lambda tm_: tm_.zeros(0, 3),
+    "full_int": lambda tm_: tm_.full((2,), 7),
+    "full_float": lambda tm_: tm_.full((2, 2), 1.5),
+    "full_bool": lambda tm_: tm_.full((2,), True),
+    "arange_int": lambda tm_: tm_.arange(5),
+    "arange_float": lambda tm_: tm_.arange(0, 1, 0.25),
+    "arange_dtype": lambda tm_: tm_.arange(1, 7, 2, dtype=tm_.float32),
+    "linspace": lambda tm_: tm_.linspace(-1, 1, steps=5),
+    "logspace": lambda tm_: tm_.logspace(0, 2, 3),
+    "eye": lambda tm_: tm_.eye(2, 3),
+    "zeros_like": lambda tm_: tm_.zeros_like(tm_.tensor([1, 2])),
+    "full_like": lambda tm_: tm_.full_like(tm_.tensor([1.0, 2.0]), 3),
+    "as_tensor": lambda tm_: tm_.as_tensor([1, 2, 3], dtype=tm_.int16),
+    "tril": lambda tm_: tm_.tril(tm_.ones(3, 3), diagonal=-1),
 }
 
 
@@ -109,29 +109,29 @@ def test_default_dtype_switch():
 # --- type promotion -----------------------------------------------------------------------
 
 PROMOTION = {
-    "int_plus_float": lambda T: T.tensor([1, 2]) + 1.5,
-    "int_div_int": lambda T: T.tensor([1, 2]) / 2,
-    "int_times_bool": lambda T: T.tensor([1, 2]) * True,
-    "bool_plus_int": lambda T: T.tensor([True, False]) + 1,
-    "int32_plus_int64": lambda T: T.tensor([1], dtype=T.int32) + T.tensor([2]),
-    "float_plus_int_tensor": lambda T: T.tensor([1.0]) + T.tensor([2]),
-    "f32_plus_f64_0d": lambda T: T.tensor([1.0]) + T.tensor(2.0, dtype=T.float64),
-    "int_plus_f64_0d": lambda T: T.tensor([1]) + T.tensor(2.0, dtype=T.float64),
-    "f16_plus_float": lambda T: T.tensor([1.0], dtype=T.float16) * 2.5,
-    "int_floordiv": lambda T: T.tensor([7, -7]) // 2,
-    "int_remainder": lambda T: T.tensor([7, -7]) % 3,
-    "float_pow_int": lambda T: T.tensor([2.0, 3.0]) ** 2,
-    "int_pow_int": lambda T: T.tensor([2, 3]) ** 2,
-    "rsub": lambda T: 1 - T.tensor([2.0, 3.0]),
-    "compare": lambda T: T.tensor([1, 2]) > 1.5,
-    "exp_of_int": lambda T: T.exp(T.tensor([0, 1])),
-    "sum_of_int32": lambda T: T.tensor([1, 2], dtype=T.int32).sum(),
-    "sum_of_bool": lambda T: T.tensor([True, True]).sum(),
-    "argmax": lambda T: T.tensor([1.0, 3.0, 2.0]).argmax(),
-    "div_trunc": lambda T: T.div(T.tensor([-7, 7]), 2, rounding_mode="trunc"),
-    "div_floor": lambda T: T.div(T.tensor([-7.0, 7.0]), 2, rounding_mode="floor"),
-    "where_scalars": lambda T: T.where(T.tensor([True, False]), 1.0, 0.0),
-    "cat_mixed": lambda T: T.cat([T.tensor([1]), T.tensor([2.5])]),
+    "int_plus_float": lambda tm_: tm_.tensor([1, 2]) + 1.5,
+    "int_div_int": lambda tm_: tm_.tensor([1, 2]) / 2,
+    "int_times_bool": lambda tm_: tm_.tensor([1, 2]) * True,
+    "bool_plus_int": lambda tm_: tm_.tensor([True, False]) + 1,
+    "int32_plus_int64": lambda tm_: tm_.tensor([1], dtype=tm_.int32) + tm_.tensor([2]),
+    "float_plus_int_tensor": lambda tm_: tm_.tensor([1.0]) + tm_.tensor([2]),
+    "f32_plus_f64_0d": lambda tm_: tm_.tensor([1.0]) + tm_.tensor(2.0, dtype=tm_.float64),
+    "int_plus_f64_0d": lambda tm_: tm_.tensor([1]) + tm_.tensor(2.0, dtype=tm_.float64),
+    "f16_plus_float": lambda tm_: tm_.tensor([1.0], dtype=tm_.float16) * 2.5,
+    "int_floordiv": lambda tm_: tm_.tensor([7, -7]) // 2,
+    "int_remainder": lambda tm_: tm_.tensor([7, -7]) % 3,
+    "float_pow_int": lambda tm_: tm_.tensor([2.0, 3.0]) ** 2,
+    "int_pow_int": lambda tm_: tm_.tensor([2, 3]) ** 2,
+    "rsub": lambda tm_: 1 - tm_.tensor([2.0, 3.0]),
+    "compare": lambda tm_: tm_.tensor([1, 2]) > 1.5,
+    "exp_of_int": lambda tm_: tm_.exp(tm_.tensor([0, 1])),
+    "sum_of_int32": lambda tm_: tm_.tensor([1, 2], dtype=tm_.int32).sum(),
+    "sum_of_bool": lambda tm_: tm_.tensor([True, True]).sum(),
+    "argmax": lambda tm_: tm_.tensor([1.0, 3.0, 2.0]).argmax(),
+    "div_trunc": lambda tm_: tm_.div(tm_.tensor([-7, 7]), 2, rounding_mode="trunc"),
+    "div_floor": lambda tm_: tm_.div(tm_.tensor([-7.0, 7.0]), 2, rounding_mode="floor"),
+    "where_scalars": lambda tm_: tm_.where(tm_.tensor([True, False]), 1.0, 0.0),
+    "cat_mixed": lambda tm_: tm_.cat([tm_.tensor([1]), tm_.tensor([2.5])]),
 }
 
 
@@ -152,32 +152,32 @@ def test_inplace_cannot_widen_dtype():
 # --- printing -----------------------------------------------------------------------------
 
 PRINTING = {
-    "ints": lambda T: T.tensor([[1, 2], [3, 40]]),
-    "floats": lambda T: T.tensor([0.1511, 0.0982, -1.25]),
-    "integral_floats": lambda T: T.tensor([1.0, 2.0, -3.0]),
-    "sci": lambda T: T.tensor([1e-5, 1.0, 1e5]),
-    "big": lambda T: T.tensor([1e9, 2.0]),
-    "bool": lambda T: T.tensor([True, False]),
-    "int32": lambda T: T.tensor([1, 2], dtype=T.int32),
-    "float64": lambda T: T.tensor([1.5], dtype=T.float64),
-    "scalar": lambda T: T.tensor(2.5),
-    "empty": lambda T: T.zeros(0),
-    "empty2d": lambda T: T.zeros(0, 3),
-    "empty_int": lambda T: T.zeros(0, dtype=T.int64),
-    "nan_inf": lambda T: T.tensor([float("nan"), float("inf"), 1.5]),
-    "3d": lambda T: T.arange(24).reshape(2, 3, 4),
-    "wide": lambda T: T.arange(40, dtype=T.float32) / 3,
-    "summarised": lambda T: T.arange(2000).reshape(40, 50),
-    "summarised_1d": lambda T: T.arange(1200, dtype=T.float32),
-    "requires_grad": lambda T: T.tensor([[0.1511, 0.0982]], requires_grad=True),
-    "grad_fn": lambda T: T.tensor([1.0, 2.0], requires_grad=True) * 2,
-    "grad_fn_sum": lambda T: (T.tensor([1.0, 2.0], requires_grad=True) + 1).sum(),
-    "grad_fn_mm": lambda T: T.ones(2, 2, requires_grad=True) @ T.ones(2, 2),
-    "negative_zero": lambda T: T.tensor([-0.0, 0.5]),
-    "half": lambda T: T.tensor([1.5, 2.25], dtype=T.float16),
-    "complex": lambda T: T.tensor([1 + 2j, 3 - 1j]),
-    "max_dim": lambda T: T.tensor([[1.0, 5.0], [3.0, 2.0]]).max(dim=1),
-    "size": lambda T: T.zeros(2, 3).size(),
+    "ints": lambda tm_: tm_.tensor([[1, 2], [3, 40]]),
+    "floats": lambda tm_: tm_.tensor([0.1511, 0.0982, -1.25]),
+    "integral_floats": lambda tm_: tm_.tensor([1.0, 2.0, -3.0]),
+    "sci": lambda tm_: tm_.tensor([1e-5, 1.0, 1e5]),
+    "big": lambda tm_: tm_.tensor([1e9, 2.0]),
+    "bool": lambda tm_: tm_.tensor([True, False]),
+    "int32": lambda tm_: tm_.tensor([1, 2], dtype=tm_.int32),
+    "float64": lambda tm_: tm_.tensor([1.5], dtype=tm_.float64),
+    "scalar": lambda tm_: tm_.tensor(2.5),
+    "empty": lambda tm_: tm_.zeros(0),
+    "empty2d": lambda tm_: tm_.zeros(0, 3),
+    "empty_int": lambda tm_: tm_.zeros(0, dtype=tm_.int64),
+    "nan_inf": lambda tm_: tm_.tensor([float("nan"), float("inf"), 1.5]),
+    "3d": lambda tm_: tm_.arange(24).reshape(2, 3, 4),
+    "wide": lambda tm_: tm_.arange(40, dtype=tm_.float32) / 3,
+    "summarised": lambda tm_: tm_.arange(2000).reshape(40, 50),
+    "summarised_1d": lambda tm_: tm_.arange(1200, dtype=tm_.float32),
+    "requires_grad": lambda tm_: tm_.tensor([[0.1511, 0.0982]], requires_grad=True),
+    "grad_fn": lambda tm_: tm_.tensor([1.0, 2.0], requires_grad=True) * 2,
+    "grad_fn_sum": lambda tm_: (tm_.tensor([1.0, 2.0], requires_grad=True) + 1).sum(),
+    "grad_fn_mm": lambda tm_: tm_.ones(2, 2, requires_grad=True) @ tm_.ones(2, 2),
+    "negative_zero": lambda tm_: tm_.tensor([-0.0, 0.5]),
+    "half": lambda tm_: tm_.tensor([1.5, 2.25], dtype=tm_.float16),
+    "complex": lambda tm_: tm_.tensor([1 + 2j, 3 - 1j]),
+    "max_dim": lambda tm_: tm_.tensor([[1.0, 5.0], [3.0, 2.0]]).max(dim=1),
+    "size": lambda tm_: tm_.zeros(2, 3).size(),
 }
 
 
@@ -197,162 +197,162 @@ def test_format_of_scalar_tensor():
 X = [[1.0, -2.0, 3.0, 0.5], [4.0, 5.0, -6.0, 2.5], [0.0, 7.0, 1.5, -1.0]]
 
 METHODS = {
-    "size": lambda T, x: T.tensor(list(x.size())) * x.size(1) + x.dim() + x.numel(),
-    "view": lambda T, x: x.view(4, 3),
-    "view_neg": lambda T, x: x.view(-1, 6),
-    "reshape_tuple": lambda T, x: x.reshape((2, 6)),
-    "flatten": lambda T, x: x.reshape(3, 2, 2).flatten(1),
-    "unflatten": lambda T, x: x.unflatten(1, (2, 2)),
-    "permute": lambda T, x: x.reshape(3, 2, 2).permute(2, 0, 1),
-    "transpose": lambda T, x: x.transpose(0, 1),
-    "t": lambda T, x: x.t(),
-    "T": lambda T, x: x.T,
-    "mT": lambda T, x: x.reshape(1, 3, 4).mT,
-    "unsqueeze": lambda T, x: x.unsqueeze(1),
-    "squeeze_dim": lambda T, x: x.unsqueeze(0).squeeze(0).squeeze(1),
-    "expand": lambda T, x: x[:1].expand(3, -1),
-    "repeat": lambda T, x: x[:1, :2].repeat(2, 3),
-    "repeat_more": lambda T, x: x[0].repeat(2, 2),
-    "sum_dim": lambda T, x: x.sum(dim=1, keepdim=True),
-    "sum_dims": lambda T, x: x.sum((0, 1)),
-    "mean_dim": lambda T, x: x.mean(0),
-    "std_default": lambda T, x: x.std(),
-    "std_dim": lambda T, x: x.std(dim=1, keepdim=True),
-    "var_unbiased": lambda T, x: x.var(1, unbiased=False),
-    "var_correction": lambda T, x: T.var(x, dim=0, correction=0),
-    "prod": lambda T, x: x.prod(1),
-    "max": lambda T, x: x.max(),
-    "max_dim_values": lambda T, x: x.max(dim=1).values,
-    "max_dim_indices": lambda T, x: x.max(1)[1],
-    "min_dim": lambda T, x: x.min(dim=0, keepdim=True).values,
-    "max_other": lambda T, x: x.max(T.zeros(3, 4)),
-    "argmax_dim": lambda T, x: x.argmax(dim=1),
-    "argmin_keep": lambda T, x: x.argmin(1, keepdim=True),
-    "sort_values": lambda T, x: x.sort(dim=1, descending=True).values,
-    "sort_indices": lambda T, x: x.sort(dim=0).indices,
-    "argsort": lambda T, x: x.argsort(dim=1),
-    "topk": lambda T, x: x.topk(2).values,
-    "topk_indices": lambda T, x: x.topk(2, dim=0, largest=False).indices,
-    "median": lambda T, x: x.median(),
-    "median_dim": lambda T, x: x.median(dim=1).values,
-    "cumsum": lambda T, x: x.cumsum(dim=1),
-    "cumprod": lambda T, x: x.cumprod(0),
-    "logsumexp": lambda T, x: x.logsumexp(dim=1),
-    "norm": lambda T, x: x.norm(),
-    "norm_p1": lambda T, x: x.norm(p=1, dim=1),
-    "all_any": lambda T, x: T.stack([(x > -7).all(), (x > 6).any()]),
-    "clamp": lambda T, x: x.clamp(-1, 2),
-    "clamp_min": lambda T, x: x.clamp(min=0),
-    "clamp_tensor": lambda T, x: x.clamp(T.zeros(4), T.ones(4)),
-    "masked_fill": lambda T, x: x.masked_fill(x < 0, 0.0),
-    "gather": lambda T, x: x.gather(1, T.tensor([[0, 1], [3, 2], [1, 1]])),
-    "gather_small": lambda T, x: T.gather(x, 0, T.tensor([[2, 0]])),
-    "scatter_src": lambda T, x: T.zeros(3, 4).scatter(1, T.tensor([[0, 1], [3, 2], [1, 0]]),
+    "size": lambda tm_, x: tm_.tensor(list(x.size())) * x.size(1) + x.dim() + x.numel(),
+    "view": lambda tm_, x: x.view(4, 3),
+    "view_neg": lambda tm_, x: x.view(-1, 6),
+    "reshape_tuple": lambda tm_, x: x.reshape((2, 6)),
+    "flatten": lambda tm_, x: x.reshape(3, 2, 2).flatten(1),
+    "unflatten": lambda tm_, x: x.unflatten(1, (2, 2)),
+    "permute": lambda tm_, x: x.reshape(3, 2, 2).permute(2, 0, 1),
+    "transpose": lambda tm_, x: x.transpose(0, 1),
+    "t": lambda tm_, x: x.t(),
+    "T": lambda tm_, x: x.T,
+    "mT": lambda tm_, x: x.reshape(1, 3, 4).mT,
+    "unsqueeze": lambda tm_, x: x.unsqueeze(1),
+    "squeeze_dim": lambda tm_, x: x.unsqueeze(0).squeeze(0).squeeze(1),
+    "expand": lambda tm_, x: x[:1].expand(3, -1),
+    "repeat": lambda tm_, x: x[:1, :2].repeat(2, 3),
+    "repeat_more": lambda tm_, x: x[0].repeat(2, 2),
+    "sum_dim": lambda tm_, x: x.sum(dim=1, keepdim=True),
+    "sum_dims": lambda tm_, x: x.sum((0, 1)),
+    "mean_dim": lambda tm_, x: x.mean(0),
+    "std_default": lambda tm_, x: x.std(),
+    "std_dim": lambda tm_, x: x.std(dim=1, keepdim=True),
+    "var_unbiased": lambda tm_, x: x.var(1, unbiased=False),
+    "var_correction": lambda tm_, x: tm_.var(x, dim=0, correction=0),
+    "prod": lambda tm_, x: x.prod(1),
+    "max": lambda tm_, x: x.max(),
+    "max_dim_values": lambda tm_, x: x.max(dim=1).values,
+    "max_dim_indices": lambda tm_, x: x.max(1)[1],
+    "min_dim": lambda tm_, x: x.min(dim=0, keepdim=True).values,
+    "max_other": lambda tm_, x: x.max(tm_.zeros(3, 4)),
+    "argmax_dim": lambda tm_, x: x.argmax(dim=1),
+    "argmin_keep": lambda tm_, x: x.argmin(1, keepdim=True),
+    "sort_values": lambda tm_, x: x.sort(dim=1, descending=True).values,
+    "sort_indices": lambda tm_, x: x.sort(dim=0).indices,
+    "argsort": lambda tm_, x: x.argsort(dim=1),
+    "topk": lambda tm_, x: x.topk(2).values,
+    "topk_indices": lambda tm_, x: x.topk(2, dim=0, largest=False).indices,
+    "median": lambda tm_, x: x.median(),
+    "median_dim": lambda tm_, x: x.median(dim=1).values,
+    "cumsum": lambda tm_, x: x.cumsum(dim=1),
+    "cumprod": lambda tm_, x: x.cumprod(0),
+    "logsumexp": lambda tm_, x: x.logsumexp(dim=1),
+    "norm": lambda tm_, x: x.norm(),
+    "norm_p1": lambda tm_, x: x.norm(p=1, dim=1),
+    "all_any": lambda tm_, x: tm_.stack([(x > -7).all(), (x > 6).any()]),
+    "clamp": lambda tm_, x: x.clamp(-1, 2),
+    "clamp_min": lambda tm_, x: x.clamp(min=0),
+    "clamp_tensor": lambda tm_, x: x.clamp(tm_.zeros(4), tm_.ones(4)),
+    "masked_fill": lambda tm_, x: x.masked_fill(x < 0, 0.0),
+    "gather": lambda tm_, x: x.gather(1, tm_.tensor([[0, 1], [3, 2], [1, 1]])),
+    "gather_small": lambda tm_, x: tm_.gather(x, 0, tm_.tensor([[2, 0]])),
+    "scatter_src": lambda tm_, x: tm_.zeros(3, 4).scatter(1, tm_.tensor([[0, 1], [3, 2], [1, 0]]),
                                                       x[:, :2]),
-    "scatter_value": lambda T, x: x.scatter(0, T.tensor([[1, 0, 2, 1]]), 9.0),
-    "scatter_add": lambda T, x: T.zeros(2, 4).scatter_add(0, T.tensor([[0, 1, 0, 1],
+    "scatter_value": lambda tm_, x: x.scatter(0, tm_.tensor([[1, 0, 2, 1]]), 9.0),
+    "scatter_add": lambda tm_, x: tm_.zeros(2, 4).scatter_add(0, tm_.tensor([[0, 1, 0, 1],
                                                                           [0, 0, 0, 0]]),
                                                           x[:2]),
-    "index_select": lambda T, x: x.index_select(1, T.tensor([3, 0])),
-    "take": lambda T, x: x.take(T.tensor([0, 5, 11])),
-    "getitem_list": lambda T, x: x[[0, 2]],
-    "getitem_tensor": lambda T, x: x[T.tensor([2, 0]), 1:],
-    "getitem_mask": lambda T, x: x[x > 2],
-    "getitem_none": lambda T, x: x[None, :, 0],
-    "masked_select": lambda T, x: x.masked_select(x < 1),
-    "nonzero": lambda T, x: (x > 2).nonzero(),
-    "where_method": lambda T, x: x.where(x > 0, T.tensor(-1.0)),
-    "flip": lambda T, x: x.flip(0),
-    "roll": lambda T, x: x.roll(1, 1),
-    "roll_flat": lambda T, x: x.roll(2),
-    "narrow": lambda T, x: x.narrow(1, 1, 2),
-    "select": lambda T, x: x.select(1, -1),
-    "chunk": lambda T, x: T.stack(x.chunk(2, dim=1)),
-    "split_list": lambda T, x: T.split(x, [1, 3], dim=1)[1],
-    "unbind": lambda T, x: T.stack(x.unbind(1), 0),
-    "tril": lambda T, x: x.tril(1),
-    "diagonal": lambda T, x: x.diagonal(),
-    "diag_vec": lambda T, x: T.diag(x[0]),
-    "trace": lambda T, x: x[:, :3].trace(),
-    "abs_exp": lambda T, x: x.abs().exp(),
-    "pow": lambda T, x: x.pow(2),
-    "round_decimals": lambda T, x: (x / 3).round(decimals=2),
-    "sign_floor": lambda T, x: x.sign() * (x / 2).floor(),
-    "sigmoid_relu": lambda T, x: x.sigmoid() + x.relu(),
-    "softmax": lambda T, x: x.softmax(dim=1),
-    "log_softmax": lambda T, x: T.log_softmax(x, 0),
-    "float_long": lambda T, x: x.long().float(),
-    "to_dtype": lambda T, x: x.to(T.float64),
-    "to_device_dtype": lambda T, x: x.to("cpu", T.int32),
-    "type_str": lambda T, x: x.type(T.int64),
-    "type_as": lambda T, x: x.type_as(T.tensor([1])),
-    "new_zeros": lambda T, x: x.new_zeros(2, 2),
-    "new_full": lambda T, x: x.new_full((2,), 4),
-    "new_tensor": lambda T, x: x.new_tensor([1, 2]),
-    "clone_detach": lambda T, x: x.clone().detach(),
-    "mm": lambda T, x: x.mm(x.t()),
-    "matmul_vec": lambda T, x: x @ T.ones(4),
-    "bmm": lambda T, x: T.bmm(x.reshape(1, 3, 4), x.reshape(1, 4, 3)),
-    "dot": lambda T, x: x[0].dot(x[1]),
-    "outer": lambda T, x: T.outer(x[0], x[1]),
-    "einsum": lambda T, x: T.einsum("ij,kj->ik", x, x),
-    "einsum_list": lambda T, x: T.einsum("ii", [x[:, :3]]),
-    "addmm": lambda T, x: T.addmm(T.ones(3, 3), x, x.t(), beta=0.5, alpha=2),
-    "lerp": lambda T, x: T.lerp(x, T.zeros(3, 4), 0.25),
-    "isclose": lambda T, x: T.isclose(x, x + 1e-7),
-    "cat_dim1": lambda T, x: T.cat([x, x], dim=1),
-    "stack_dim2": lambda T, x: T.stack([x, x], dim=2),
-    "hstack_vstack": lambda T, x: T.vstack([x, x]) + T.hstack([x, x])[:, :4].repeat(2, 1),
-    "meshgrid": lambda T, x: T.stack(T.meshgrid(x[0], x[1, :2], indexing="ij")),
-    "broadcast_tensors": lambda T, x: T.broadcast_tensors(x[:1], x)[0],
-    "cross": lambda T, x: T.linalg.cross(x[:, :3], x[:, 1:]),
-    "linalg_norm": lambda T, x: T.linalg.norm(x),
-    "vector_norm": lambda T, x: T.linalg.vector_norm(x, ord=1, dim=0),
-    "matrix_norm": lambda T, x: T.linalg.matrix_norm(x[:, :3]),
-    "det": lambda T, x: T.linalg.det(x[:, :3]),
-    "inv": lambda T, x: T.linalg.inv(x[:, :3]),
-    "solve": lambda T, x: T.linalg.solve(x[:, :3], x[:, 3]),
-    "eigvalsh": lambda T, x: T.linalg.eigvalsh(x[:, :3] @ x[:, :3].T),
-    "fft": lambda T, x: T.fft.fft(x).abs(),
-    "rfft_dim": lambda T, x: T.fft.rfft(x, dim=0).real,
-    "irfft": lambda T, x: T.fft.irfft(T.fft.rfft(x)),
-    "fft2": lambda T, x: T.fft.fft2(x).imag,
+    "index_select": lambda tm_, x: x.index_select(1, tm_.tensor([3, 0])),
+    "take": lambda tm_, x: x.take(tm_.tensor([0, 5, 11])),
+    "getitem_list": lambda tm_, x: x[[0, 2]],
+    "getitem_tensor": lambda tm_, x: x[tm_.tensor([2, 0]), 1:],
+    "getitem_mask": lambda tm_, x: x[x > 2],
+    "getitem_none": lambda tm_, x: x[None, :, 0],
+    "masked_select": lambda tm_, x: x.masked_select(x < 1),
+    "nonzero": lambda tm_, x: (x > 2).nonzero(),
+    "where_method": lambda tm_, x: x.where(x > 0, tm_.tensor(-1.0)),
+    "flip": lambda tm_, x: x.flip(0),
+    "roll": lambda tm_, x: x.roll(1, 1),
+    "roll_flat": lambda tm_, x: x.roll(2),
+    "narrow": lambda tm_, x: x.narrow(1, 1, 2),
+    "select": lambda tm_, x: x.select(1, -1),
+    "chunk": lambda tm_, x: tm_.stack(x.chunk(2, dim=1)),
+    "split_list": lambda tm_, x: tm_.split(x, [1, 3], dim=1)[1],
+    "unbind": lambda tm_, x: tm_.stack(x.unbind(1), 0),
+    "tril": lambda tm_, x: x.tril(1),
+    "diagonal": lambda tm_, x: x.diagonal(),
+    "diag_vec": lambda tm_, x: tm_.diag(x[0]),
+    "trace": lambda tm_, x: x[:, :3].trace(),
+    "abs_exp": lambda tm_, x: x.abs().exp(),
+    "pow": lambda tm_, x: x.pow(2),
+    "round_decimals": lambda tm_, x: (x / 3).round(decimals=2),
+    "sign_floor": lambda tm_, x: x.sign() * (x / 2).floor(),
+    "sigmoid_relu": lambda tm_, x: x.sigmoid() + x.relu(),
+    "softmax": lambda tm_, x: x.softmax(dim=1),
+    "log_softmax": lambda tm_, x: tm_.log_softmax(x, 0),
+    "float_long": lambda tm_, x: x.long().float(),
+    "to_dtype": lambda tm_, x: x.to(tm_.float64),
+    "to_device_dtype": lambda tm_, x: x.to("cpu", tm_.int32),
+    "type_str": lambda tm_, x: x.type(tm_.int64),
+    "type_as": lambda tm_, x: x.type_as(tm_.tensor([1])),
+    "new_zeros": lambda tm_, x: x.new_zeros(2, 2),
+    "new_full": lambda tm_, x: x.new_full((2,), 4),
+    "new_tensor": lambda tm_, x: x.new_tensor([1, 2]),
+    "clone_detach": lambda tm_, x: x.clone().detach(),
+    "mm": lambda tm_, x: x.mm(x.t()),
+    "matmul_vec": lambda tm_, x: x @ tm_.ones(4),
+    "bmm": lambda tm_, x: tm_.bmm(x.reshape(1, 3, 4), x.reshape(1, 4, 3)),
+    "dot": lambda tm_, x: x[0].dot(x[1]),
+    "outer": lambda tm_, x: tm_.outer(x[0], x[1]),
+    "einsum": lambda tm_, x: tm_.einsum("ij,kj->ik", x, x),
+    "einsum_list": lambda tm_, x: tm_.einsum("ii", [x[:, :3]]),
+    "addmm": lambda tm_, x: tm_.addmm(tm_.ones(3, 3), x, x.t(), beta=0.5, alpha=2),
+    "lerp": lambda tm_, x: tm_.lerp(x, tm_.zeros(3, 4), 0.25),
+    "isclose": lambda tm_, x: tm_.isclose(x, x + 1e-7),
+    "cat_dim1": lambda tm_, x: tm_.cat([x, x], dim=1),
+    "stack_dim2": lambda tm_, x: tm_.stack([x, x], dim=2),
+    "hstack_vstack": lambda tm_, x: tm_.vstack([x, x]) + tm_.hstack([x, x])[:, :4].repeat(2, 1),
+    "meshgrid": lambda tm_, x: tm_.stack(tm_.meshgrid(x[0], x[1, :2], indexing="ij")),
+    "broadcast_tensors": lambda tm_, x: tm_.broadcast_tensors(x[:1], x)[0],
+    "cross": lambda tm_, x: tm_.linalg.cross(x[:, :3], x[:, 1:]),
+    "linalg_norm": lambda tm_, x: tm_.linalg.norm(x),
+    "vector_norm": lambda tm_, x: tm_.linalg.vector_norm(x, ord=1, dim=0),
+    "matrix_norm": lambda tm_, x: tm_.linalg.matrix_norm(x[:, :3]),
+    "det": lambda tm_, x: tm_.linalg.det(x[:, :3]),
+    "inv": lambda tm_, x: tm_.linalg.inv(x[:, :3]),
+    "solve": lambda tm_, x: tm_.linalg.solve(x[:, :3], x[:, 3]),
+    "eigvalsh": lambda tm_, x: tm_.linalg.eigvalsh(x[:, :3] @ x[:, :3].T),
+    "fft": lambda tm_, x: tm_.fft.fft(x).abs(),
+    "rfft_dim": lambda tm_, x: tm_.fft.rfft(x, dim=0).real,
+    "irfft": lambda tm_, x: tm_.fft.irfft(tm_.fft.rfft(x)),
+    "fft2": lambda tm_, x: tm_.fft.fft2(x).imag,
 }
 
 
 @pytest.mark.parametrize("name", sorted(METHODS))
 def test_method_matches_torch(name):
-    a, b = both(lambda T: METHODS[name](T, T.tensor(X)))
+    a, b = both(lambda tm_: METHODS[name](tm_, tm_.tensor(X)))
     same(a, b, rtol=2e-5, atol=2e-5)
 
 
 INPLACE = {
-    "add_": lambda T, x: x.add_(T.ones(4), alpha=2),
-    "sub_": lambda T, x: x.sub_(1.5),
-    "mul_": lambda T, x: x.mul_(x),
-    "div_": lambda T, x: x.div_(2),
-    "zero_": lambda T, x: x.zero_(),
-    "fill_": lambda T, x: x.fill_(3),
-    "copy_": lambda T, x: x.copy_(T.arange(4)),
-    "clamp_": lambda T, x: x.clamp_(0, 1),
-    "masked_fill_": lambda T, x: x.masked_fill_(x > 2, -1),
-    "exp_": lambda T, x: x.exp_(),
-    "scatter_": lambda T, x: x.scatter_(1, T.tensor([[0], [1], [2]]), 8.0),
-    "unsqueeze_": lambda T, x: x.unsqueeze_(0),
-    "t_": lambda T, x: x.t_(),
-    "setitem": lambda T, x: x.__setitem__((slice(None), 1), T.tensor([7.0, 8.0, 9.0])) or x,
-    "setitem_mask": lambda T, x: x.__setitem__(x < 0, 0) or x,
-    "iadd": lambda T, x: x.__iadd__(1),
-    "imul_tensor": lambda T, x: x.__imul__(T.arange(4)),
+    "add_": lambda tm_, x: x.add_(tm_.ones(4), alpha=2),
+    "sub_": lambda tm_, x: x.sub_(1.5),
+    "mul_": lambda tm_, x: x.mul_(x),
+    "div_": lambda tm_, x: x.div_(2),
+    "zero_": lambda tm_, x: x.zero_(),
+    "fill_": lambda tm_, x: x.fill_(3),
+    "copy_": lambda tm_, x: x.copy_(tm_.arange(4)),
+    "clamp_": lambda tm_, x: x.clamp_(0, 1),
+    "masked_fill_": lambda tm_, x: x.masked_fill_(x > 2, -1),
+    "exp_": lambda tm_, x: x.exp_(),
+    "scatter_": lambda tm_, x: x.scatter_(1, tm_.tensor([[0], [1], [2]]), 8.0),
+    "unsqueeze_": lambda tm_, x: x.unsqueeze_(0),
+    "t_": lambda tm_, x: x.t_(),
+    "setitem": lambda tm_, x: x.__setitem__((slice(None), 1), tm_.tensor([7.0, 8.0, 9.0])) or x,
+    "setitem_mask": lambda tm_, x: x.__setitem__(x < 0, 0) or x,
+    "iadd": lambda tm_, x: x.__iadd__(1),
+    "imul_tensor": lambda tm_, x: x.__imul__(tm_.arange(4)),
 }
 
 
 @pytest.mark.parametrize("name", sorted(INPLACE))
 def test_inplace_matches_torch(name):
-    def run(T):
-        x = T.tensor(X)
+    def run(tm_):
+        x = tm_.tensor(X)
         ident = id(x)
-        out = INPLACE[name](T, x)
+        out = INPLACE[name](tm_, x)
         assert id(out) == ident
         return x
     a, b = both(run)
@@ -421,8 +421,8 @@ def test_devices():
 
 
 def test_backward_accumulates_and_grad_attributes():
-    def run(T):
-        w = T.tensor([1.0, -2.0, 3.0], requires_grad=True)
+    def run(tm_):
+        w = tm_.tensor([1.0, -2.0, 3.0], requires_grad=True)
         y = (w * w).sum()
         assert w.is_leaf and not y.is_leaf and y.requires_grad
         y.backward()
@@ -437,10 +437,10 @@ def test_backward_accumulates_and_grad_attributes():
 
 
 def test_grad_fn_names_match_torch():
-    def names(T):
-        x = T.ones(2, 2, requires_grad=True)
+    def names(tm_):
+        x = tm_.ones(2, 2, requires_grad=True)
         ops = [x + 1, x * x, x / 2, x - x, x @ x, x.sum(), x.sum(1), x.mean(), x.exp(),
-               x.view(4), x.t(), x[0], x[:, 1:], T.cat([x, x]), x.pow(2), x.tanh(),
+               x.view(4), x.t(), x[0], x[:, 1:], tm_.cat([x, x]), x.pow(2), x.tanh(),
                x.sigmoid(), x.relu(), -x, x.clamp(0, 1), x.float().double()]
         return [type(o.grad_fn).__name__ for o in ops]
     a, b = both(names)
@@ -448,8 +448,8 @@ def test_grad_fn_names_match_torch():
 
 
 def test_backward_errors_are_pytorchs():
-    for T in (tm, real):
-        x = T.ones(3, requires_grad=True)
+    for tm_ in (tm, real):
+        x = tm_.ones(3, requires_grad=True)
         with pytest.raises(RuntimeError, match="implicitly created only for scalar"):
             (x * 2).backward()
         y = (x * x).sum()
@@ -464,17 +464,17 @@ def test_backward_errors_are_pytorchs():
         with pytest.raises(RuntimeError, match="modified by an inplace operation"):
             z.backward()
         with pytest.raises(RuntimeError, match="does not require grad"):
-            T.ones(2).sum().backward()
+            tm_.ones(2).sum().backward()
         with pytest.raises(RuntimeError, match="floating point"):
-            T.tensor([1, 2]).requires_grad_()
+            tm_.tensor([1, 2]).requires_grad_()
 
 
 def test_retain_graph_and_gradient_argument():
-    def run(T):
-        x = T.tensor([1.0, 2.0], requires_grad=True)
+    def run(tm_):
+        x = tm_.tensor([1.0, 2.0], requires_grad=True)
         y = x * x * x
-        y.backward(T.tensor([1.0, 0.5]), retain_graph=True)
-        y.backward(T.tensor([1.0, 1.0]))
+        y.backward(tm_.tensor([1.0, 0.5]), retain_graph=True)
+        y.backward(tm_.tensor([1.0, 1.0]))
         return x.grad
     same(*both(run))
 
@@ -535,12 +535,12 @@ def test_retain_grad_and_non_leaf_warning():
 
 
 def test_autograd_grad_and_unused():
-    def run(T):
-        x = T.tensor([1.0, 2.0], requires_grad=True)
-        y = T.tensor([3.0], requires_grad=True)
-        z = T.tensor([5.0], requires_grad=True)
+    def run(tm_):
+        x = tm_.tensor([1.0, 2.0], requires_grad=True)
+        y = tm_.tensor([3.0], requires_grad=True)
+        z = tm_.tensor([5.0], requires_grad=True)
         out = (x * x).sum() * y
-        gx, gy, gz = T.autograd.grad(out.sum(), (x, y, z), allow_unused=True)
+        gx, gy, gz = tm_.autograd.grad(out.sum(), (x, y, z), allow_unused=True)
         assert gz is None and x.grad is None
         return gx, gy
     (a1, a2), (b1, b2) = both(run)
@@ -552,8 +552,8 @@ def test_autograd_grad_and_unused():
 
 
 def test_custom_function():
-    def run(T):
-        class Exp(T.autograd.Function):
+    def run(tm_):
+        class Exp(tm_.autograd.Function):
             @staticmethod
             def forward(ctx, i, scale):
                 r = i.exp() * scale
@@ -565,7 +565,7 @@ def test_custom_function():
             def backward(ctx, g):
                 (r,) = ctx.saved_tensors
                 return g * r, None
-        x = T.tensor([0.5, -1.0], requires_grad=True)
+        x = tm_.tensor([0.5, -1.0], requires_grad=True)
         y = Exp.apply(x, 2.0)
         name = type(y.grad_fn).__name__
         y.sum().backward()
@@ -576,13 +576,13 @@ def test_custom_function():
 
 
 def test_functional_against_torch():
-    def run(T):
-        F = T.autograd.functional
-        x = T.tensor([0.5, -1.0, 2.0])
+    def run(tm_):
+        F = tm_.autograd.functional
+        x = tm_.tensor([0.5, -1.0, 2.0])
         f = lambda v: (v ** 3).sum()  # noqa: E731
         g = lambda v: v.sin() * v  # noqa: E731
-        out = [F.jacobian(g, x), F.hessian(f, x), F.vjp(g, x, T.ones(3))[1],
-               F.jvp(g, x, T.ones(3))[1], F.hvp(f, x, T.ones(3))[1]]
+        out = [F.jacobian(g, x), F.hessian(f, x), F.vjp(g, x, tm_.ones(3))[1],
+               F.jvp(g, x, tm_.ones(3))[1], F.hvp(f, x, tm_.ones(3))[1]]
         j2 = F.jacobian(lambda a, b: a * b, (x, x + 1))
         return out + list(j2)
     for a, b in zip(*both(run)):
