@@ -12,6 +12,7 @@ import builtins
 import collections
 
 import mlx.core as mx
+import numpy as np
 
 import tmath_array.linalg as _xlinalg
 import tmath_array.nn as _xnn
@@ -40,12 +41,16 @@ from ._ops import (
     astype,
     backward_class,
     binary,
+    dim_index,
     dims,
     inplace,
     node_class,
+    number,
     operand,
     promoted,
     sizes,
+    tensor_arg,
+    tensor_list,
     to_tensor,
 )
 from ._tensor import Tensor, of
@@ -94,13 +99,15 @@ def _floating(x: Tensor) -> Tensor:
 
 
 def _unary(name: str, fn, *, floating: bool = False, saves: bool = True,
-           node: str | None = None):
+           node: str | None = None, real_only: bool = False):
     cls = node_class(node) if node else backward_class(name)
 
     def f(input):
         x = to_tensor(input)
         if floating:
             x = _floating(x)
+        if real_only and _t.category(x._dtype) == 3:
+            raise RuntimeError(f'"{name}" not implemented for \'ComplexFloat\'')
         return apply(cls, fn, (x,), saves=saves)
 
     f.__name__ = f.__qualname__ = name
@@ -155,8 +162,8 @@ deg2rad = _unary("deg2rad", _nu.deg2rad, floating=True)
 rad2deg = _unary("rad2deg", _nu.rad2deg, floating=True)
 sigmoid = _unary("sigmoid", _xnn.sigmoid, floating=True)
 relu = _unary("relu", _xnn.relu)
-erf = _unary("erf", lambda x: _wrap_mx(mx.erf, x), floating=True)
-erfinv = _unary("erfinv", lambda x: _wrap_mx(mx.erfinv, x), floating=True)
+erf = _unary("erf", lambda x: _wrap_mx(mx.erf, x), floating=True, real_only=True)
+erfinv = _unary("erfinv", lambda x: _wrap_mx(mx.erfinv, x), floating=True, real_only=True)
 sinc = _unary("sinc", _nu.sinc, floating=True)
 
 
@@ -217,9 +224,11 @@ def angle(input):
         return apply(backward_class("angle"), lambda u: _ew.atan2(_ew.imag(u), _ew.real(u)),
                      (x,))
     x = _floating(x)
-    return apply(backward_class("angle"),
-                 lambda u: _ew.multiply(_dt.astype(_ew.less(u, 0.0), u._dtype), 3.141592653589793),
-                 (x,))
+
+    def f(u):
+        a = _ew.multiply(_dt.astype(_ew.less(u, 0.0), u._dtype), 3.141592653589793)
+        return _se.where(_ew.isnan(u), u, a)
+    return apply(backward_class("angle"), f, (x,))
 
 
 # --- binary ---------------------------------------------------------------------------
@@ -232,6 +241,7 @@ _POW = backward_class("pow")
 
 
 def _alpha(other, alpha):
+    alpha = number(alpha, "alpha")
     if alpha == 1:
         return other
     if isinstance(other, Tensor):
@@ -433,8 +443,14 @@ def clamp(input, min=None, max=None):  # noqa: A002
     x = to_tensor(input)
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if _t.category(x._dtype) == 3:
+        raise RuntimeError("clamp is not supported for complex types")
     lo = operand(min) if min is not None else None
     hi = operand(max) if max is not None else None
+    for b in (lo, hi):
+        if b is None and (min if b is lo else max) is not None or \
+                b is not None and not isinstance(b, Tensor) and isinstance(b, complex):
+            raise TypeError("clamp: min and max must be real numbers or tensors")
     ops = [o for o in (x, lo, hi) if o is not None]
     dt, _ = promoted(*ops)
     x = astype(x, dt)
@@ -453,10 +469,17 @@ def clamp(input, min=None, max=None):  # noqa: A002
         b = bs.pop(0) if hi_t else hi_s
         # Note: PyTorch's clamp with min > max gives max, and its gradient reaches the
         # input where it equals a bound: where() selects as it does.
+        nan = _t.category(u._dtype) >= 2
         if a is not None:
             u = _se.where(_ew.less(u, a), a, u)
+            if nan and (isinstance(a, Array) or a != a):
+                u = _se.where(_ew.isnan(a) if isinstance(a, Array) else
+                              _ew.isnan(u) | True, a, u)
         if b is not None:
             u = _se.where(_ew.greater(u, b), b, u)
+            if nan and (isinstance(b, Array) or b != b):
+                u = _se.where(_ew.isnan(b) if isinstance(b, Array) else
+                              _ew.isnan(u) | True, b, u)
         return u
     return apply(node_class("ClampBackward1"), f, tuple(tens))
 
@@ -723,8 +746,15 @@ def logsumexp(input, dim, keepdim: bool = False):
     x = _floating(to_tensor(input))
     ax = dims(dim)
 
+    if ax is not None:
+        for d in (ax if isinstance(ax, tuple) else (ax,)):
+            dim_index(d, x.ndim)
+
     def f(u):
-        a = mx.logsumexp(u._array, axis=ax, keepdims=keepdim, stream=u._device._s)
+        if u._array.size == 0:
+            return _ew.log(_st.sum(_ew.exp(u), axis=ax, keepdims=keepdim))
+        axis = list(ax) if isinstance(ax, tuple) else ax
+        a = mx.logsumexp(u._array, axis=axis, keepdims=keepdim, stream=u._device._s)
         return _from_mx(a, u)
     return apply(backward_class("logsumexp"), f, (x,))
 
@@ -758,7 +788,9 @@ def median(input, dim=None, keepdim: bool = False):
             return of(_cr.full((), float("nan"), dtype=x._dtype, device=x._device))
         vals, _ = sort(flat)
         return vals[(n - 1) // 2]
-    d = dims(dim)
+    d = dim_index(dim, x.ndim)
+    if x.ndim == 0:
+        return return_types.median(x, of(_cr.zeros((), dtype=_d.int64, device=x._device)))
     vals, idx = sort(x, d)
     k = (x.shape[d] - 1) // 2
     v = select(vals, d, k)
@@ -824,7 +856,8 @@ def msort(input):
 def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):  # noqa: A002
     """The ``k`` largest (or smallest) values along ``dim`` and their int64 indices."""
     x = _ordered(to_tensor(input))
-    d = dims(dim)
+    d = dim_index(dim, x.ndim)
+    k = dims(k)
     n = x.shape[d] if x.ndim else 1
     if not 0 <= k <= n:
         raise RuntimeError("selected index k out of range")
@@ -839,6 +872,14 @@ def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True
 
 def kthvalue(input, k: int, dim: int = -1, keepdim: bool = False):
     x = to_tensor(input)
+    dim = dim_index(dim, x.ndim)
+    k = dims(k)
+    if x.ndim == 0:
+        if k != 1:
+            raise IndexError("kthvalue(): selected number k out of range")
+        return return_types.kthvalue(x, of(_cr.zeros((), dtype=_d.int64, device=x._device)))
+    if not 1 <= k <= x.shape[dim]:
+        raise IndexError(f"kthvalue(): selected number k out of range for dimension {dim}")
     vals, idx = sort(x, dim)
     v, i = select(vals, dim, k - 1), select(idx, dim, k - 1)
     if keepdim:
@@ -891,7 +932,7 @@ def view(input, *shape):
 
 
 def view_as(input, other):
-    return reshape(input, tuple(other.shape))
+    return reshape(input, tuple(tensor_arg(other).shape))
 
 
 reshape_as = view_as
@@ -900,10 +941,10 @@ reshape_as = view_as
 def flatten(input, start_dim: int = 0, end_dim: int = -1):
     x = to_tensor(input)
     n = x.ndim
+    s = dim_index(start_dim, n, "start_dim")
+    e = dim_index(end_dim, n, "end_dim")
     if n == 0:
         return reshape(x, (1,))
-    s = start_dim % n
-    e = end_dim % n
     if s > e:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     shp = x.shape[:s] + (-1,) + x.shape[e + 1:]
@@ -917,8 +958,11 @@ def flatten(input, start_dim: int = 0, end_dim: int = -1):
 
 def unflatten(input, dim: int, sizes_):
     x = to_tensor(input)
-    d = dim % x.ndim
-    return reshape(x, tuple(x.shape[:d]) + tuple(sizes_) + tuple(x.shape[d + 1:]))
+    if x.ndim == 0:
+        raise RuntimeError("unflatten: Provided dim is out of range of a 0-d tensor")
+    d = dim_index(dim, x.ndim)
+    new = sizes((sizes_,), "unflatten")
+    return reshape(x, tuple(x.shape[:d]) + new + tuple(x.shape[d + 1:]))
 
 
 def ravel(input):
@@ -1013,7 +1057,7 @@ def expand(input, *size):
 
 
 def expand_as(input, other):
-    return expand(input, tuple(other.shape))
+    return expand(input, tuple(tensor_arg(other).shape))
 
 
 def broadcast_to(input, size):
@@ -1075,8 +1119,11 @@ def rot90(input, k: int = 1, dims_=(0, 1)):
 
 def narrow(input, dim: int, start: int, length: int):
     x = to_tensor(input)
-    d = dim % x.ndim
-    start = builtins.int(start)
+    if x.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    d = dim_index(dim, x.ndim)
+    start = dims(start)
+    length = dims(length)
     if start < 0:
         start += x.shape[d]
     if not 0 <= start <= start + length <= x.shape[d]:
@@ -1088,7 +1135,10 @@ def narrow(input, dim: int, start: int, length: int):
 
 def select(input, dim: int, index: int):
     x = to_tensor(input)
-    d = dim % x.ndim
+    if x.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    d = dim_index(dim, x.ndim)
+    index = dims(index)
     n = x.shape[d]
     if not -n <= index < n:
         raise IndexError(f"select(): index {index} out of range for tensor of size "
@@ -1099,7 +1149,9 @@ def select(input, dim: int, index: int):
 
 def unbind(input, dim: int = 0):
     x = to_tensor(input)
-    d = dim % x.ndim
+    if x.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    d = dim_index(dim, x.ndim)
     return tuple(select(x, d, i) for i in range(x.shape[d]))
 
 
@@ -1107,8 +1159,16 @@ def split(tensor, split_size_or_sections, dim: int = 0):
     """Pieces of ``split_size`` along ``dim`` (the last may be shorter), or of the given
     list of sizes (PyTorch's meaning, not NumPy's split points)."""
     x = to_tensor(tensor)
-    d = dim % builtins.max(x.ndim, 1)
+    if x.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
+    d = dim_index(dim, x.ndim)
     n = x.shape[d]
+    if isinstance(split_size_or_sections, Array) and split_size_or_sections.ndim == 0:
+        split_size_or_sections = dims(split_size_or_sections)
+    if not isinstance(split_size_or_sections, (builtins.int, list, tuple)) or \
+            isinstance(split_size_or_sections, builtins.bool):
+        raise TypeError("split(): argument 'split_size' must be int or a list of ints, not "
+                        f"{type(split_size_or_sections).__name__}")
     if isinstance(split_size_or_sections, builtins.int):
         s = split_size_or_sections
         if s <= 0 and n:
@@ -1116,7 +1176,10 @@ def split(tensor, split_size_or_sections, dim: int = 0):
                                f"dimension size of {n}")
         lens = [s] * (n // s) + ([n % s] if n % s else []) if s else [0]
     else:
-        lens = [builtins.int(v) for v in split_size_or_sections]
+        lens = [dims(v) for v in split_size_or_sections]
+        if builtins.any(v < 0 for v in lens):
+            raise RuntimeError("split_with_sizes expects split_sizes have only non-negative "
+                               f"entries, but got split_sizes={lens}")
         if builtins.sum(lens) != n:
             raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} "
                                f"(input tensor's size at dimension {d}), but got "
@@ -1134,10 +1197,18 @@ def _offsets(lens):
 
 def tensor_split(input, indices_or_sections, dim: int = 0):
     x = to_tensor(input)
-    d = dim % x.ndim
+    if x.ndim == 0:
+        raise RuntimeError("tensor_split expects at least a 1-dimensional tensor")
+    d = dim_index(dim, x.ndim)
     n = x.shape[d]
+    if isinstance(indices_or_sections, Array) and indices_or_sections.ndim == 0:
+        indices_or_sections = dims(indices_or_sections)
+    if not isinstance(indices_or_sections, (builtins.int, list, tuple)):
+        raise TypeError("tensor_split(): indices_or_sections must be an int or a list of ints")
     if isinstance(indices_or_sections, builtins.int):
         k = indices_or_sections
+        if k <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {k}")
         q, r = divmod(n, k)
         lens = [q + 1] * r + [q] * (k - r)
     else:
@@ -1152,9 +1223,13 @@ def tensor_split(input, indices_or_sections, dim: int = 0):
 def chunk(input, chunks: int, dim: int = 0):
     """At most ``chunks`` pieces of equal size (``ceil(n / chunks)``) along ``dim``."""
     x = to_tensor(input)
+    chunks = dims(chunks)
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0")
-    n = x.shape[dim % x.ndim]
+    if x.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
+    dim = dim_index(dim, x.ndim)
+    n = x.shape[dim]
     size = -(-n // chunks) if n else 0
     if size == 0:
         return tuple(narrow(x, dim, 0, 0) for _ in range(builtins.min(chunks, 1)))
@@ -1163,7 +1238,7 @@ def chunk(input, chunks: int, dim: int = 0):
 
 def cat(tensors, dim: int = 0):
     """Tensors joined along ``dim`` (PyTorch's promotion across them)."""
-    ts = [to_tensor(t) for t in tensors]
+    ts = tensor_list(tensors)
     if not ts:
         raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
     # Note: PyTorch skips 1-D empty tensors (legacy); so does this.
@@ -1177,7 +1252,7 @@ concat = concatenate = cat
 
 
 def stack(tensors, dim: int = 0):
-    ts = [to_tensor(t) for t in tensors]
+    ts = tensor_list(tensors)
     if not ts:
         raise RuntimeError("stack expects a non-empty TensorList")
     dt, ts = promoted(*ts)
@@ -1186,24 +1261,25 @@ def stack(tensors, dim: int = 0):
 
 
 def hstack(tensors):
-    ts = [to_tensor(t) for t in tensors]
+    ts = [atleast_1d(t) for t in tensor_list(tensors)]
+    if not ts:
+        raise RuntimeError("hstack expects a non-empty TensorList")
     return cat(ts, 0 if ts[0].ndim == 1 else 1)
 
 
 def vstack(tensors):
-    return cat([atleast_2d(t) for t in tensors], 0)
+    return cat([atleast_2d(t) for t in tensor_list(tensors)], 0)
 
 
 row_stack = vstack
 
 
 def dstack(tensors):
-    return cat([atleast_3d(t) for t in tensors], 2)
+    return cat([atleast_3d(t) for t in tensor_list(tensors)], 2)
 
 
 def column_stack(tensors):
-    return cat([reshape(t, (-1, 1)) if to_tensor(t).ndim < 2 else to_tensor(t)
-                for t in tensors], 1)
+    return cat([reshape(t, (-1, 1)) if t.ndim < 2 else t for t in tensor_list(tensors)], 1)
 
 
 def atleast_1d(*tensors):
@@ -1260,6 +1336,9 @@ def diag(input, diagonal: int = 0):
 
 def diag_embed(input, offset: int = 0, dim1: int = -2, dim2: int = -1):
     x = to_tensor(input)
+    offset = dims(offset)
+    if x.ndim == 0:
+        raise IndexError("diag_embed(): expected a tensor of at least one dimension")
     n = x.shape[-1] + builtins.abs(offset)
     eye = _cr.eye(n, k=offset, dtype=x._dtype, device=x._device)
     if offset >= 0:
@@ -1306,41 +1385,79 @@ def _st_diff(u, n, dim, p, a):
 
 
 def _index_tensor(index, name):
-    i = to_tensor(index)
+    i = tensor_arg(index, "index")
     if i._dtype not in _d.CATEGORIES["integer"]:
         raise RuntimeError(f"{name}(): Expected dtype int64 for index")
     return i
+
+
+def _safe_index(i: mx.array, n: int) -> mx.array:
+    """Indices into an axis of ``n``: negative ones counted from the end, then clamped.
+
+    Note: PyTorch checks the range of every index; that needs the values (a sync), and
+    MLX reads or writes out of bounds unchecked. Out-of-range indices are clamped
+    instead, as the namespace's integer-array indexing does (docs/indexing.md).
+    """
+    i = i.astype(mx.int64) if i.dtype in (mx.uint64, mx.uint32) else i.astype(mx.int32)
+    i = mx.where(i < 0, i + n, i)
+    return mx.clip(i, 0, builtins.max(n - 1, 0)).astype(mx.int32)
+
+
+def _check_index_shape(name, x, idx, dim, src=None):
+    if idx.ndim != x.ndim and not (idx.ndim <= 1 and x.ndim <= 1):
+        raise RuntimeError(f"{name}(): Index tensor must have the same number of dimensions "
+                           "as input tensor")
+    for k in range(idx.ndim):
+        if k != dim and idx.shape[k] > (x.shape[k] if x.ndim else 1):
+            raise RuntimeError(f"{name}(): Size does not match at dimension {k} expected "
+                               f"index {list(idx.shape)} to be smaller than self "
+                               f"{list(x.shape)} apart from dimension {dim}")
+        if src is not None and idx.shape[k] > (src.shape[k] if src.ndim else 1):
+            raise RuntimeError(f"{name}(): Expected index {list(idx.shape)} to be smaller "
+                               f"than src {list(src.shape)}")
 
 
 def gather(input, dim: int, index, *, sparse_grad: bool = False):
     """``out[i][j] = input[index[i][j]][j]`` along ``dim`` (PyTorch's gather)."""
     x = to_tensor(input)
     idx = _index_tensor(index, "gather")
-    if idx.ndim != x.ndim:
-        raise RuntimeError("Index tensor must have the same number of dimensions as input "
-                           "tensor")
-    _check_bounds(idx, x.shape[dim] if x.ndim else 1, "gather")
+    d = dim_index(dim, x.ndim)
+    _check_index_shape("gather", x, idx, d)
+    if x.ndim == 0 or idx._array.size == 0:
+        return apply(backward_class("gather"),
+                     lambda u: _mf.reshape(u, (-1,))[_cr.zeros(tuple(idx.shape),
+                                                               dtype=_d.int32,
+                                                               device=u._device)]
+                     if u._array.size else _cr.zeros(tuple(idx.shape), dtype=u._dtype,
+                                                     device=u._device), (x,))
     # Note: PyTorch lets index be smaller than input in the other dimensions: slice input.
-    key = tuple(slice(0, s) if i != dim % x.ndim else slice(None)
-                for i, s in enumerate(idx.shape))
-    return apply(backward_class("gather"),
-                 lambda u: _ix.take_along_axis(u[key], idx, axis=dim), (x,))
+    key = tuple(slice(0, s) if i != d else slice(None) for i, s in enumerate(idx.shape))
+    n = x.shape[d]
 
-
-def _check_bounds(idx: Tensor, n: int, name: str) -> None:
-    # Note: an out-of-range index is checked lazily by PyTorch's kernels; MLX reads
-    # garbage instead. The check reads the indices (one counted sync) only when asked
-    # for by TMATH_ARRAY_TORCH_CHECK_INDICES; by default indices are clamped by MLX.
-    return None
+    def f(u):
+        i = _from_mx(_safe_index(idx._array, n), idx)
+        return _ix.take_along_axis(u[key], i, axis=d)
+    return apply(backward_class("gather"), f, (x,))
 
 
 def take_along_dim(input, indices, dim=None):
     x = to_tensor(input)
+    idx = _index_tensor(indices, "take_along_dim")
     if dim is None:
-        return gather(reshape(x, (-1,)), 0, reshape(indices, (-1,)))
-    return apply(backward_class("take_along_dim"),
-                 lambda u: _ix.take_along_axis(u, _index_tensor(indices, "take_along_dim"),
-                                               axis=dim), (x,))
+        return gather(reshape(x, (-1,)), 0, reshape(idx, (-1,)))
+    d = dim_index(dim, x.ndim)
+    xb_shape = list(np.broadcast_shapes(
+        tuple(s if k != d else 1 for k, s in enumerate(x.shape)),
+        tuple(s if k != d else 1 for k, s in enumerate(idx.shape)))) if x.ndim == idx.ndim \
+        else None
+    if xb_shape is None:
+        raise RuntimeError("take_along_dim(): input and indices should have the same number "
+                           "of dimensions")
+    xs = list(xb_shape)
+    xs[d] = x.shape[d]
+    is_ = list(xb_shape)
+    is_[d] = idx.shape[d]
+    return gather(expand(x, tuple(xs)), d, expand(idx, tuple(is_)))
 
 
 def index_select(input, dim: int, index):
@@ -1348,114 +1465,183 @@ def index_select(input, dim: int, index):
     idx = _index_tensor(index, "index_select")
     if idx.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
-    return apply(backward_class("index_select"),
-                 lambda u: _ix.take(u, reshape(idx, (-1,)), axis=dim), (x,))
+    d = dim_index(dim, x.ndim)
+    if x.ndim == 0:
+        return gather(x, 0, reshape(idx, ()))
+    n = x.shape[d]
+
+    def f(u):
+        i = _from_mx(_safe_index(mx.reshape(idx._array, (-1,)), n), idx)
+        return _ix.take(u, i, axis=d)
+    return apply(backward_class("index_select"), f, (x,))
 
 
 def take(input, index):
     x = to_tensor(input)
     idx = _index_tensor(index, "take")
-    return apply(backward_class("take"),
-                 lambda u: _mf.reshape(_ix.take(_mf.reshape(u, (-1,)), _mf.reshape(idx, (-1,))),
-                                       tuple(idx.shape)), (x,))
+    n = x._array.size
+    if n == 0 and idx._array.size:
+        raise IndexError("take(): tried to take from an empty tensor")
+
+    def f(u):
+        i = _from_mx(_safe_index(mx.reshape(idx._array, (-1,)), n), idx)
+        flat = _mf.reshape(u, (-1,))
+        return _mf.reshape(_ix.take(flat, i) if n else flat[:0], tuple(idx.shape))
+    return apply(backward_class("take"), f, (x,))
 
 
-def _scatter_impl(u, dim, idx, src, reduce):
-    """``u`` with ``src`` written (or added) at ``idx`` along ``dim`` (MLX's put_along_axis /
-    scatter_add over the index's own extent)."""
-    d = dim % u.ndim
+def _scatter_impl(u, d, idx, src, reduce):
+    """``u`` with ``src`` written (or combined) at ``idx`` along ``d``: one MLX scatter over
+    the index's own extent (every other axis indexed by its position)."""
     a = u._array
-    i = idx._array.astype(mx.int32)
+    if idx._array.size == 0 or a.size == 0:
+        return _from_mx(a, u)
+    i = _safe_index(idx._array, a.shape[d] if a.ndim else 1)
+    if a.ndim == 0:
+        a = mx.reshape(a, (1,))
+        i = mx.reshape(i, (1,))
     s = src._array if isinstance(src, Array) else src
     if isinstance(s, mx.array):
-        key = tuple(slice(0, v) for v in i.shape)
-        s = s[key]
+        s = mx.reshape(s, (1,)) if s.ndim == 0 else s
+        s = s[tuple(slice(0, v) for v in i.shape)]
     else:
         s = mx.full(i.shape, s, dtype=a.dtype)
     s = s.astype(a.dtype)
-    # Index arrays for every other axis, so that one scatter writes every element.
     grids = mx.meshgrid(*[mx.arange(n) for n in i.shape], indexing="ij")
-    coords = [grids[k] if k != d else i for k in range(u.ndim)]
+    coords = tuple(grids[k] if k != d else i for k in range(a.ndim))
     if reduce is None:
-        # Note: duplicate indices give one of the values (as PyTorch: unspecified which).
+        # Note: duplicate indices keep one of the values (PyTorch: unspecified which).
         out = _put(a, coords, s)
-    elif reduce == "add" or reduce == "sum":
-        out = a.at[tuple(coords)].add(s)
-    elif reduce == "multiply" or reduce == "prod":
-        out = a.at[tuple(coords)].multiply(s)
+    elif reduce in ("add", "sum"):
+        out = a.at[coords].add(s)
+    elif reduce in ("multiply", "prod"):
+        out = a.at[coords].multiply(s)
     elif reduce == "amax":
-        out = a.at[tuple(coords)].maximum(s)
-    elif reduce == "amin":
-        out = a.at[tuple(coords)].minimum(s)
+        out = a.at[coords].maximum(s)
     else:
-        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, "
-                           f"got {reduce}")
-    return _from_mx(out, u)
+        out = a.at[coords].minimum(s)
+    return _from_mx(mx.reshape(out, u._array.shape), u)
 
 
 def _put(a, coords, s):
-    import tmath_array as xp  # noqa: F401 (the namespace is loaded)
     flat = mx.zeros_like(coords[0])
     stride = 1
     for k in range(len(coords) - 1, -1, -1):
         flat = flat + coords[k] * stride
         stride *= a.shape[k]
     f = mx.reshape(a, (-1,))
-    f = mx.put_along_axis(f, mx.reshape(flat, (-1,)), mx.reshape(s, (-1,)), axis=0) \
-        if a.size else f
+    f = mx.put_along_axis(f, mx.reshape(flat, (-1,)), mx.reshape(s, (-1,)), axis=0)
     return mx.reshape(f, a.shape)
 
 
+_REDUCE = (None, "add", "sum", "multiply", "prod", "amax", "amin")
+
+
 def scatter(input, dim: int, index, src=None, *, value=None, reduce=None):
-    """``input`` with ``src`` (a tensor or a number) written at ``index`` along ``dim``."""
+    """``input`` with ``src`` (a tensor or a number) written at ``index`` along ``dim``.
+
+    Note: out-of-range indices are clamped (see ``_safe_index``), not refused.
+    """
     x = to_tensor(input)
     idx = _index_tensor(index, "scatter")
+    d = dim_index(dim, x.ndim)
+    if reduce not in _REDUCE:
+        raise RuntimeError(f"reduce argument must be either add or multiply, got {reduce!r}")
     v = src if src is not None else value
     if isinstance(v, Array):
         s = astype(to_tensor(v), x._dtype)
+        if s.ndim != idx.ndim and s.ndim:
+            raise RuntimeError("scatter(): Index tensor must have the same number of "
+                               "dimensions as src tensor")
+        _check_index_shape("scatter", x, idx, d, s if s.ndim else None)
         return apply(backward_class("scatter"),
-                     lambda u, w: _scatter_impl(u, dim, idx, w, reduce), (x, s))
+                     lambda u, w: _scatter_impl(u, d, idx, w, reduce), (x, s))
+    if v is None:
+        raise TypeError("scatter() needs src or value")
+    v = number(v, "value")
+    if _t.category(x._dtype) < 2 and isinstance(v, float):
+        v = builtins.int(v) if v == v and abs(v) != float("inf") else 0
+    if isinstance(v, complex) and _t.category(x._dtype) < 3:
+        raise TypeError("scatter(): a complex value for a real tensor")
+    _check_index_shape("scatter", x, idx, d)
     return apply(backward_class("scatter", 1),
-                 lambda u: _scatter_impl(u, dim, idx, v, reduce), (x,))
+                 lambda u: _scatter_impl(u, d, idx, v, reduce), (x,))
 
 
 def scatter_add(input, dim: int, index, src):
-    return scatter(input, dim, index, src, reduce="add")
+    return scatter(input, dim, index, tensor_arg(src, "src"), reduce="add")
 
 
 def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     if not include_self or reduce == "mean":
         raise RuntimeError("scatter_reduce: include_self=False and reduce='mean' are not "
                            "supported by tmath_array.torch")
-    return scatter(input, dim, index, src, reduce=reduce)
+    if reduce not in ("sum", "prod", "amax", "amin"):
+        raise RuntimeError("reduce argument must be either sum, prod, mean, amax or amin, "
+                           f"got {reduce!r}")
+    return scatter(input, dim, index, tensor_arg(src, "src"), reduce=reduce)
 
 
 def index_add(input, dim, index, source, *, alpha=1):
+    """``input`` with ``alpha * source`` added at rows ``index`` of ``dim`` (indices clamped
+    to the axis, as in :func:`scatter`)."""
     x = to_tensor(input)
     idx = _index_tensor(index, "index_add")
-    s = astype(to_tensor(source), x._dtype)
+    s = astype(tensor_arg(source, "source"), x._dtype)
+    alpha = number(alpha, "alpha")
+    if idx.ndim > 1:
+        raise IndexError("index_add_(): Index is supposed to be a vector")
+    d = dim_index(dim, x.ndim)
+    if x.ndim == 0 or s.ndim != x.ndim or s.shape[d] != idx._array.size or \
+            builtins.any(s.shape[k] != x.shape[k] for k in range(x.ndim) if k != d):
+        raise RuntimeError("index_add_(): source must have the input's shape except at dim, "
+                           "where its size is the number of indices")
+    n = x.shape[d]
 
     def f(u, w):
-        d = dim % u.ndim
         a = mx.moveaxis(u._array, d, 0)
-        b = mx.moveaxis(w._array, d, 0) * alpha
-        out = a.at[idx._array.astype(mx.int32)].add(b)
-        return _from_mx(mx.moveaxis(out, 0, d), u)
+        b = mx.moveaxis(w._array, d, 0)
+        if alpha != 1:
+            b = b * alpha
+        i = _safe_index(mx.reshape(idx._array, (-1,)), n)
+        return _from_mx(mx.moveaxis(a.at[i].add(b.astype(a.dtype)), 0, d), u)
     return apply(backward_class("index_add"), f, (x, s))
 
 
 def index_fill(input, dim, index, value):
     x = to_tensor(input)
     idx = _index_tensor(index, "index_fill")
+    if idx.ndim > 1:
+        raise IndexError("index_fill_(): Index has to be a vector")
+    d = dim_index(dim, x.ndim)
+    value = number(value, "value")
+    if x.ndim == 0:
+        return masked_fill(x, of(_cr.asarray(idx._array.size > 0)), value)
+    n = x.shape[d]
+    shape = [1] * x.ndim
+    shape[d] = n
 
     def f(u):
-        d = dim % u.ndim
-        a = mx.moveaxis(u._array, d, 0)
-        v = mx.array(value, dtype=a.dtype)
-        out = a.at[idx._array.astype(mx.int32)].multiply(mx.zeros((), a.dtype))
-        out = out.at[idx._array.astype(mx.int32)].add(mx.broadcast_to(v, out[0:1].shape[1:]))
-        return _from_mx(mx.moveaxis(out, 0, d), u)
+        hit = mx.zeros((n,), dtype=mx.bool_)
+        if idx._array.size:
+            hit = hit.at[_safe_index(mx.reshape(idx._array, (-1,)), n)].add(
+                mx.ones((idx._array.size,), mx.bool_))
+        m = _from_mx(mx.reshape(hit, tuple(shape)), _cr.asarray(True, device=u._device))
+        return _se.where(m, _cast_value(u, value), u)
     return apply(backward_class("index_fill"), f, (x,))
+
+
+def _cast_value(u, value):
+    c = _t.category(u._dtype)
+    if c == 0:
+        return builtins.bool(value)
+    if c == 1:
+        if isinstance(value, complex):
+            raise TypeError("a complex value for an integer tensor")
+        return builtins.int(value) if value == value and abs(value) != float("inf") else 0
+    if c == 2 and isinstance(value, complex):
+        raise TypeError("a complex value for a real tensor")
+    return value
 
 
 def masked_fill(input, mask, value):

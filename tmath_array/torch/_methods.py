@@ -8,6 +8,7 @@ Nothing else assigns attributes of Tensor.
 from __future__ import annotations
 
 import builtins
+import functools
 
 import mlx.core as mx
 
@@ -29,10 +30,13 @@ from ._ops import (
     astype,
     backward_class,
     check_inplace,
+    dim_index,
     fast_binary,
     inplace,
     node_class,
     operand,
+    reraise_binding,
+    tensor_arg,
     to_tensor,
 )
 from ._tensor import Tensor, commit, of
@@ -55,14 +59,17 @@ _RESHAPING = ("t_", "transpose_", "swapaxes_", "unsqueeze_", "squeeze_")
 
 
 def _inplace_method(fn, name):
-    if name in _RESHAPING:
-        def method(self, *args, **kwargs):
-            check_inplace(self)
-            return inplace(self, fn(self, *args, **kwargs), reshape=True)
-    else:
-        def method(self, *args, **kwargs):
-            check_inplace(self)
-            return inplace(self, fn(self, *args, **kwargs))
+    reshape = name in _RESHAPING
+
+    def method(self, *args, **kwargs):
+        check_inplace(self)
+        try:
+            res = fn(self, *args, **kwargs)
+        except TypeError as exc:
+            reraise_binding(exc)
+            raise
+        return inplace(self, res, reshape=reshape)
+    functools.update_wrapper(method, fn)
     method.__name__ = method.__qualname__ = name
     method.__doc__ = f"In-place ``{name[:-1]}``: ``x`` updated and returned."
     return method
@@ -410,6 +417,8 @@ def _element_size(self) -> int:
 
 
 def _stride(self, dim=None):
+    if dim is not None:
+        dim = dim_index(dim, self._array.ndim)
     shape = self._array.shape
     st = []
     acc = 1
@@ -547,7 +556,7 @@ def _where(self, condition, other):
 
 
 def _type_as(self, other):
-    return astype(self, other._dtype)
+    return astype(self, tensor_arg(other)._dtype)
 
 
 def _is_signed(self):

@@ -278,15 +278,63 @@ def inplace(t: Tensor, result: Tensor, *, reshape: bool = False) -> Tensor:
 
 # --- argument helpers -----------------------------------------------------------------
 
+def _as_int(d, what: str = "dim"):
+    if isinstance(d, Array) and d._array.ndim == 0 and d._dtype in _d.CATEGORIES["integer"]:
+        return builtins.int(d)
+    if not isinstance(d, builtins.int) or isinstance(d, builtins.bool):
+        raise TypeError(f"argument '{what}' must be int, not {type(d).__name__}")
+    return d
+
+
 def dims(dim, ndim: int | None = None):
     """A ``dim`` argument (int, tuple/list of ints, or None) as the namespace's ``axis``."""
-    if dim is None or isinstance(dim, builtins.int):
+    if dim is None or dim.__class__ is builtins.int:
         return dim
     if isinstance(dim, (tuple, list)):
-        return tuple(dim) if dim else None
-    if isinstance(dim, Array):
-        return builtins.int(dim)
-    raise TypeError(f"dim must be an int or a tuple of ints, not {type(dim).__name__}")
+        return tuple(_as_int(d) for d in dim) if dim else None
+    return _as_int(dim)
+
+
+def dim_index(d, ndim: int, what: str = "dim") -> int:
+    """One dimension as a non-negative int, with PyTorch's errors (a 0-d tensor takes
+    0 and -1, as PyTorch's do)."""
+    d = _as_int(d, what)
+    n = builtins.max(ndim, 1)
+    if not -n <= d < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, "
+                         f"{n - 1}], but got {d})")
+    return d % n
+
+
+def tensor_arg(x, what: str = "other") -> Tensor:
+    """A tensor argument (an Array is re-wrapped), else TypeError."""
+    if isinstance(x, Array):
+        return of(x)
+    raise TypeError(f"argument '{what}' must be Tensor, not {type(x).__name__}")
+
+
+def tensor_list(xs, what: str = "tensors") -> list:
+    """A sequence of tensors, else TypeError."""
+    if not isinstance(xs, (list, tuple)):
+        raise TypeError(f"argument '{what}' must be tuple of Tensors, not "
+                        f"{type(xs).__name__}")
+    return [tensor_arg(x, what) for x in xs]
+
+
+def number(v, what: str):
+    """A Python number argument (alpha=, value=...), else TypeError."""
+    if isinstance(v, Array) and v._array.ndim == 0:
+        return v.item()
+    if not isinstance(v, _PY_SCALARS):
+        raise TypeError(f"argument '{what}' must be Number, not {type(v).__name__}")
+    return v
+
+
+def reraise_binding(exc: TypeError) -> None:
+    """A TypeError from calling a function with the wrong arguments, raised again here
+    (the caller's mistake, not the face's)."""
+    if exc.__traceback__ is not None and exc.__traceback__.tb_next is None:
+        raise TypeError(str(exc)) from None
 
 
 def sizes(args, name: str = "size") -> tuple:
