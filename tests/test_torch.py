@@ -366,7 +366,8 @@ def test_size_and_shape_objects():
     assert x.shape.numel() == 6 and x.size == 6  # the namespace reads x.size as an int
     with pytest.raises(IndexError):
         x.size(2)
-    assert isinstance(x, xp.Array) and tm.is_tensor(x) and not tm.is_tensor(xp.zeros(2))
+    assert isinstance(x, xp.Array) and tm.is_tensor(x) and tm.is_tensor(xp.zeros(2))
+    assert not tm.is_tensor([1.0]) and not tm.is_tensor(np.zeros(2))
     assert xp.sum(x * 2).shape == ()  # namespace functions take tensors
 
 

@@ -336,8 +336,11 @@ def result_type(tensor1, tensor2):
 
 
 def can_cast(from_, to) -> bool:
-    from ._types import category
-    return category(from_) <= category(to)
+    """Whether PyTorch's casting rules allow ``from_`` to ``to`` (no lower category)."""
+    from ._types import category, promote
+    promote(from_, to)  # (TypeError for anything but dtypes)
+    from .._array.dtypes import as_dtype
+    return category(as_dtype(from_)) <= category(as_dtype(to))
 
 
 def compile(model=None, *, fullgraph=False, dynamic=None, backend=None, mode=None,  # noqa: A001

@@ -121,6 +121,8 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = Fal
 
 
 def _like(input, dtype, device):
+    from ._ops import tensor_arg
+    input = tensor_arg(input, "input")
     dt = input._dtype if dtype is None else as_dtype(dtype)
     dev = input._device if device is None else _t.to_mlx_device(device)
     return input.shape, dt, dev
@@ -241,7 +243,11 @@ def initial_seed() -> int:
 
 
 def _gen(generator):
-    return (default_generator if generator is None else generator)._gen
+    if generator is None:
+        return default_generator._gen
+    if not isinstance(generator, Generator):
+        raise TypeError(f"generator must be a torch.Generator, not {type(generator).__name__}")
+    return generator._gen
 
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False,
@@ -270,6 +276,12 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
         if high is None or not isinstance(high, (tuple, list)):
             raise TypeError("randint() missing required argument 'size'")
         low, high, size = 0, low, high
+    if high is None:
+        low, high = 0, low
+    from ._ops import number
+    low, high = number(low, "low"), number(high, "high")
+    if not isinstance(low, builtins.int) or not isinstance(high, builtins.int):
+        raise TypeError("randint(): low and high must be ints")
     shape = sizes((size,), "randint")
     dt = as_dtype(dtype) or _d.int64
     if low >= high:
@@ -314,6 +326,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
     """Normal samples: ``normal(mean, std, size)`` with floats, or tensor ``mean``/``std``
     (broadcast together)."""
     from . import _math as F  # noqa: N812
+    _gen(generator)
     if isinstance(mean, Array) or isinstance(std, Array):
         m = mean if isinstance(mean, Array) else None
         s = std if isinstance(std, Array) else None
@@ -330,7 +343,12 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
 
 def bernoulli(input, p=None, *, generator=None) -> Tensor:
     """Draws of 0/1 with probabilities ``input`` (or ``p``), in ``input``'s dtype."""
-    probs = input if p is None else full_like(input, p)
+    from ._ops import number, tensor_arg
+    input = tensor_arg(input, "input")
+    if input._dtype not in _t.FLOATING:
+        raise RuntimeError("bernoulli expects a floating-point input")
+    _gen(generator)
+    probs = input if p is None else full_like(input, number(p, "p"))
     u = rand(input.shape, generator=generator, dtype=input._dtype, device=input.device)
     return of(_dt.astype(u < probs, input._dtype))
 
@@ -338,6 +356,14 @@ def bernoulli(input, p=None, *, generator=None) -> Tensor:
 def multinomial(input, num_samples, replacement=False, *, generator=None) -> Tensor:
     """Indices drawn from the rows of ``input`` (non-negative weights), int64."""
     import tmath_array as xp
+
+    from ._ops import number, tensor_arg
+    input = tensor_arg(input, "input")
+    num_samples = number(num_samples, "num_samples")
+    if input.ndim not in (1, 2) or input._dtype not in _t.FLOATING:
+        raise RuntimeError("multinomial: prob_dist must be a 1 or 2 dim floating tensor")
+    if not isinstance(num_samples, builtins.int) or num_samples <= 0:
+        raise RuntimeError("multinomial: cannot sample n_sample <= 0 samples")
     w = input if input.ndim == 2 else input[None]
     rows = w.shape[0]
     if not replacement and num_samples > w.shape[1]:

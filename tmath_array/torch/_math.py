@@ -204,6 +204,8 @@ def round(input, *, decimals: int = 0):  # noqa: A001
 
 def logit(input, eps=None):
     x = _floating(to_tensor(input))
+    if eps is not None:
+        eps = number(eps, "eps")
 
     def f(u):
         if eps is not None:
@@ -749,6 +751,8 @@ def logsumexp(input, dim, keepdim: bool = False):
     if ax is not None:
         for d in (ax if isinstance(ax, tuple) else (ax,)):
             dim_index(d, x.ndim)
+        if x.ndim == 0:
+            ax = None
 
     def f(u):
         if u._array.size == 0:
@@ -1113,6 +1117,12 @@ def roll(input, shifts, dims_=None):
 
 def rot90(input, k: int = 1, dims_=(0, 1)):
     x = to_tensor(input)
+    k = dims(k)
+    if not isinstance(dims_, (tuple, list)) or len(dims_) != 2:
+        raise RuntimeError("expected total rotation dims == 2")
+    dims_ = tuple(dim_index(d, x.ndim) for d in dims_)
+    if x.ndim < 2 or dims_[0] == dims_[1]:
+        raise RuntimeError("expected total dims >= 2 and rotation dims to differ")
     return apply(backward_class("rot90"), lambda u: _sh.rot90(u, k, tuple(dims_)), (x,),
                  saves=False)
 
@@ -1169,6 +1179,8 @@ def split(tensor, split_size_or_sections, dim: int = 0):
             isinstance(split_size_or_sections, builtins.bool):
         raise TypeError("split(): argument 'split_size' must be int or a list of ints, not "
                         f"{type(split_size_or_sections).__name__}")
+    if isinstance(split_size_or_sections, builtins.int) and n == 0:
+        return (x,)
     if isinstance(split_size_or_sections, builtins.int):
         s = split_size_or_sections
         if s <= 0 and n:
@@ -1339,17 +1351,19 @@ def diag_embed(input, offset: int = 0, dim1: int = -2, dim2: int = -1):
     offset = dims(offset)
     if x.ndim == 0:
         raise IndexError("diag_embed(): expected a tensor of at least one dimension")
-    n = x.shape[-1] + builtins.abs(offset)
-    eye = _cr.eye(n, k=offset, dtype=x._dtype, device=x._device)
-    if offset >= 0:
-        pad = (0, offset)
-    else:
-        pad = (-offset, 0)
-    base = x
-    if offset:
-        base = of(_sh.pad(x, [(0, 0)] * (x.ndim - 1) + [pad]))
-    return mul(unsqueeze(base, -2), of(eye)) if (dim1, dim2) == (-2, -1) else \
-        _unsupported("diag_embed with other dims")
+    if (dim1, dim2) != (-2, -1):
+        _unsupported("diag_embed with dims other than (-2, -1)")
+    m = x.shape[-1]
+    k = builtins.abs(offset)
+    eye = of(_cr.eye(m, dtype=_d.bool, device=x._device))
+    lead = [(0, 0)] * (x.ndim - 1)
+    pad = lead + ([(0, k), (k, 0)] if offset >= 0 else [(k, 0), (0, k)])
+
+    def f(u):
+        z = _cr.zeros((), dtype=u._dtype, device=u._device)
+        d = _se.where(eye, _mf.expand_dims(u, axis=-1), z)
+        return _sh.pad(d, pad) if k else d
+    return apply(backward_class("diag_embed"), f, (x,), saves=False)
 
 
 def _unsupported(what):
@@ -1682,7 +1696,14 @@ def nonzero(input, *, as_tuple: bool = False):
     """Indices of the non-zero elements (int64); a data-dependent sync point."""
     x = to_tensor(input)
     from .._standard import searching as _s
-    idx = _s.nonzero(x) if x.ndim else _s.nonzero(_mf.reshape(x, (1,)))
+    if x.ndim == 0:
+        # (PyTorch: one row of no coordinates when the value is nonzero, else none)
+        hit = _s.nonzero(_mf.reshape(x, (1,)))[0]
+        rows = hit._array.size
+        if as_tuple:
+            return (of(_cr.zeros((rows,), dtype=_d.int64, device=x._device)),)
+        return of(_cr.zeros((rows, 0), dtype=_d.int64, device=x._device))
+    idx = _s.nonzero(x)
     idx = [of(_dt.astype(i, _d.int64)) for i in idx]
     if as_tuple:
         return tuple(idx)
@@ -1891,7 +1912,10 @@ def log_softmax(input, dim, dtype=None):
 
 def histc(input, bins: int = 100, min=0, max=0):  # noqa: A002
     x = to_tensor(input)
-    lo, hi = builtins.float(min), builtins.float(max)
+    lo, hi = builtins.float(number(min, "min")), builtins.float(number(max, "max"))
+    bins = dims(bins)
+    if bins <= 0:
+        raise RuntimeError("torch.histc: bins must be > 0")
     if lo == hi:
         lo, hi = builtins.float(x.min()), builtins.float(x.max())
     if lo == hi:
@@ -1948,7 +1972,8 @@ def numel(input) -> int:
 
 
 def is_tensor(obj) -> bool:
-    return isinstance(obj, Tensor)
+    """True for tensors, and for tmath_array Arrays (which every function takes as one)."""
+    return isinstance(obj, Array)
 
 
 def is_floating_point(input) -> bool:

@@ -477,7 +477,13 @@ def _zero_(self):
 
 def _fill_(self, value):
     check_inplace(self)
+    if not isinstance(value, Array):
+        from ._ops import number
+        value = number(value, "value")
     if isinstance(value, Array):
+        if value._array.ndim:
+            raise RuntimeError("fill_ only supports 0-dimension value tensor but got tensor "
+                               f"with {value._array.ndim} dimensions.")
         v = astype(to_tensor(value), self._dtype)
         return inplace(self, M.expand(v, tuple(self.shape)))
     return inplace(self, of(_cr.full(tuple(self.shape), _scalar_for(self, value),

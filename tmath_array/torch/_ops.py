@@ -345,7 +345,7 @@ def sizes(args, name: str = "size") -> tuple:
     out = []
     for s in args:
         if isinstance(s, Array):
-            s = builtins.int(s)
+            s = _as_int(s, "size")
         if not isinstance(s, builtins.int) or isinstance(s, builtins.bool):
             raise TypeError(f"{name}(): argument 'size' must be tuple of ints, but found "
                             f"element of type {type(s).__name__}")

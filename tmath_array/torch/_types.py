@@ -141,6 +141,9 @@ def category(dt) -> builtins.int:
 
 def promote(d1, d2):
     """PyTorch's ``torch.promote_types``: the higher category wins, else the standard's table."""
+    d1, d2 = _d.as_dtype(d1), _d.as_dtype(d2)
+    if d1 is None or d2 is None:
+        raise TypeError("promote_types(): arguments must be torch.dtype")
     if d1 is d2:
         return d1
     c1, c2 = category(d1), category(d2)

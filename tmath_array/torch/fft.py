@@ -48,7 +48,12 @@ def _n_dim(name, fn, default_dims=None):
 
     def f(input, s=None, dim=default_dims, norm=None):
         x = _input(input, name in _COMPLEX_IN)
-        axes = None if dim is None else tuple(dim)
+        axes = None if dim is None else (dim,) if isinstance(dim, int) else dim
+        if axes is not None and not isinstance(axes, (tuple, list)):
+            raise TypeError(f"{name}(): dim must be an int or a sequence of ints")
+        if s is not None and not isinstance(s, (tuple, list)):
+            raise TypeError(f"{name}(): s must be a sequence of ints")
+        axes = None if axes is None else tuple(axes)
         ss = None if s is None else tuple(s)
         return apply(cls, lambda u: fn(u, s=ss, axes=axes, norm=_norm(norm)), (x,))
     f.__name__ = f.__qualname__ = name

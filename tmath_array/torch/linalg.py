@@ -41,6 +41,8 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
 
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):  # noqa: A002
     x = _floating(to_tensor(A))
+    if not isinstance(dim, (tuple, list)) or len(dim) != 2:
+        raise RuntimeError("linalg.matrix_norm: dim must be a 2-tuple of ints")
     d = tuple(dim)
     if d not in ((-2, -1), (x.ndim - 2, x.ndim - 1)):
         x = M.movedim(x, d, (-2, -1))

@@ -431,7 +431,7 @@ def policy(call: targets.Call, result) -> Policy:
         pol.values = False  # float to int: NaN, inf and out-of-range values are unspecified
     if name == "clip" and not _clip_ordered(call):
         pol.values = False  # min > max: the standard leaves the result unspecified
-    if name == "linspace" and not all(
+    if name in ("linspace", "logspace") and not all(
             isinstance(a.oracle(), (int, float, complex)) and np.isfinite(a.oracle())
             for a in call.args[:2]):
         pol.values = False  # infinite ends (NumPy: NaN, from 0 * inf)
@@ -448,6 +448,9 @@ def policy(call: targets.Call, result) -> Policy:
             pol.values = False  # (floor(x / y) of a rounded half-precision quotient)
     if name in _POW and dtype == xp.complex64:
         pol.values = False
+    if _is_torch(call.target) and name in ("norm", "dist", "vector_norm", "matrix_norm",
+                                           "cdist") and not _inputs_finite(call, 1e30):
+        pol.values = False  # (the namespace's norms scale: PyTorch's overflow to inf)
     if call.target.startswith("xp.fft.") and not _inputs_finite(call, 1e30):
         pol.values = False  # (transforms compute in complex64: float64 beyond it overflows)
     half = dtype in (xp.float16, xp.bfloat16)
