@@ -155,6 +155,10 @@ def arange(start, end=None, step=1, *, dtype=None, device=None,
     floating dtype, as PyTorch."""
     if end is None:
         start, end = 0, start
+    from ._ops import number
+    for v in (start, end, step):
+        if isinstance(number(v, "start/end/step"), builtins.complex):
+            raise TypeError("arange(): complex bounds are not supported")
     vals = [builtins.float(v) if isinstance(v, Array) and v._dtype in _t.FLOATING else
             (builtins.int(v) if isinstance(v, Array) else v) for v in (start, end, step)]
     start, end, step = vals
@@ -172,7 +176,13 @@ def arange(start, end=None, step=1, *, dtype=None, device=None,
 
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
              layout=None) -> Tensor:
-    if not isinstance(steps, builtins.int) or steps < 0:
+    from ._ops import number
+    for v in (start, end):
+        if isinstance(number(v, "start/end"), builtins.complex):
+            raise TypeError("linspace(): complex bounds are not supported")
+    if not isinstance(steps, builtins.int) or isinstance(steps, builtins.bool):
+        raise TypeError(f"linspace(): argument 'steps' must be int, not {type(steps).__name__}")
+    if steps < 0:
         raise RuntimeError("linspace(): number of steps must be non-negative")
     a = _cr.linspace(builtins.float(start), builtins.float(end), steps,
                      dtype=_float_dtype(dtype), device=_t.to_mlx_device(device))
@@ -181,6 +191,10 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
 
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None,
              requires_grad=False) -> Tensor:
+    from ._ops import number
+    for v in (start, end, base):
+        if isinstance(number(v, "start/end/base"), builtins.complex):
+            raise TypeError("logspace(): complex arguments are not supported")
     from .._standard import elementwise as _ew
     wide = _d.float32 if _t.gpu_available() else _d.float64
     lin = linspace(start, end, steps, dtype=wide, device=device)

@@ -53,6 +53,9 @@ from ._ops import (
     tensor_list,
     to_tensor,
 )
+from ._ops import (
+    result_type as result_type_of,
+)
 from ._tensor import Tensor, of
 
 # --- named tuples (torch.return_types) ---------------------------------------------------
@@ -244,6 +247,9 @@ _POW = backward_class("pow")
 
 def _alpha(other, alpha):
     alpha = number(alpha, "alpha")
+    if operand(other) is None:
+        raise TypeError(f"argument 'other' must be Tensor or Number, not "
+                        f"{type(other).__name__}")
     if alpha == 1:
         return other
     if isinstance(other, Tensor):
@@ -251,8 +257,17 @@ def _alpha(other, alpha):
     return other * alpha
 
 
+def _bool_pair(input, other):
+    a, b = operand(input), operand(other)
+    return a is not None and b is not None and result_type_of(a, b) is _d.bool
+
+
 def add(input, other, *, alpha=1):
     """``input + alpha * other``."""
+    if alpha != 1 and _bool_pair(input, other):
+        # (bools: PyTorch's result stays bool, input or (alpha and other))
+        return logical_or(input, other) if number(alpha, "alpha") else \
+            logical_or(input, False)
     return binary(_ew.add, _ADD, input, _alpha(other, alpha), saves=False)
 
 
@@ -708,20 +723,22 @@ def aminmax(input, *, dim=None, keepdim=False):
                                 amax(input, dim if dim is not None else (), keepdim))
 
 
-def argmax(input, dim=None, keepdim: bool = False):
+def _arg(fn, name, input, dim, keepdim):
     x = _ordered(to_tensor(input))
     d = dims(dim)
-    _nonempty("argmax", x, d)
-    return of(_dt.astype(_se.argmax(x, axis=d, keepdims=keepdim if d is not None else False),
-                         _d.int64))
+    _nonempty(name, x, d)
+    res = _dt.astype(fn(x, axis=d, keepdims=keepdim if d is not None else False), _d.int64)
+    if d is None and keepdim:
+        res = _mf.reshape(res, (1,) * x.ndim)  # (PyTorch keeps every dimension)
+    return of(res)
+
+
+def argmax(input, dim=None, keepdim: bool = False):
+    return _arg(_se.argmax, "argmax", input, dim, keepdim)
 
 
 def argmin(input, dim=None, keepdim: bool = False):
-    x = _ordered(to_tensor(input))
-    d = dims(dim)
-    _nonempty("argmin", x, d)
-    return of(_dt.astype(_se.argmin(x, axis=d, keepdims=keepdim if d is not None else False),
-                         _d.int64))
+    return _arg(_se.argmin, "argmin", input, dim, keepdim)
 
 
 def all(input, dim=None, keepdim: bool = False):  # noqa: A001
@@ -1065,7 +1082,7 @@ def expand_as(input, other):
 
 
 def broadcast_to(input, size):
-    return expand(input, tuple(size))
+    return expand(input, sizes((size,), "broadcast_to"))
 
 
 def repeat(input, *sizes_):

@@ -294,13 +294,20 @@ def _no_grad_numpy(t: Tensor) -> None:
                            "tensor.detach().numpy() instead.")
 
 
+def _key_part(k):
+    if isinstance(k, list):
+        return of(_cr.asarray(k))
+    if isinstance(k, Array) and k._dtype is _d.uint8:
+        # Note: PyTorch reads a uint8 index as a mask (deprecated there): so does this.
+        return of(_ew.not_equal(k, 0))
+    return k
+
+
 def _key(key):
     """An index with Python lists of ints as int64 tensors (PyTorch's advanced indexing)."""
-    if isinstance(key, list):
-        return of(_cr.asarray(key))
     if isinstance(key, tuple):
-        return tuple(of(_cr.asarray(k)) if isinstance(k, list) else k for k in key)
-    return key
+        return tuple(_key_part(k) for k in key)
+    return _key_part(key)
 
 
 def _index_node(key):
@@ -418,6 +425,8 @@ def _element_size(self) -> int:
 
 def _stride(self, dim=None):
     if dim is not None:
+        if self._array.ndim == 0:
+            raise IndexError("Dimension specified as 0 but tensor has no dimensions")
         dim = dim_index(dim, self._array.ndim)
     shape = self._array.shape
     st = []
@@ -501,6 +510,8 @@ def _copy_(self, src, non_blocking=False):
 
 def _uniform_(self, a=0.0, b=1.0, *, generator=None):
     check_inplace(self)
+    from ._ops import number
+    a, b = number(a, "from"), number(b, "to")
     u = C.rand(tuple(self.shape), generator=generator, dtype=self._dtype, device=self.device)
     commit(self, (u * (b - a) + a)._array)
     return self
@@ -508,6 +519,8 @@ def _uniform_(self, a=0.0, b=1.0, *, generator=None):
 
 def _normal_(self, mean=0.0, std=1.0, *, generator=None):
     check_inplace(self)
+    from ._ops import number
+    mean, std = number(mean, "mean"), number(std, "std")
     z = C.randn(tuple(self.shape), generator=generator, dtype=self._dtype, device=self.device)
     commit(self, (z * std + mean)._array)
     return self

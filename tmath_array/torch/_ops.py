@@ -180,6 +180,10 @@ def binary(fn, cls, a, b, *, saves: bool = True, scalar_saves: bool | None = Non
     if not ta and not tb:
         a2 = to_tensor(a2)
         ta = True
+    if ta and tb:
+        sa, sb = a2._array.shape, b2._array.shape
+        if sa != sb:
+            _check_broadcast(sa, sb)
     if ta and tb and a2._dtype is b2._dtype:
         x, y = a2, b2
     else:
@@ -191,6 +195,16 @@ def binary(fn, cls, a, b, *, saves: bool = True, scalar_saves: bool | None = Non
     if ta:
         return apply(cls, lambda u: fn(u, y), (x,), saves=scalar_saves)
     return apply(cls, lambda u: fn(x, u), (y,), saves=scalar_saves)
+
+
+def _check_broadcast(sa, sb) -> None:
+    """PyTorch's RuntimeError for shapes that do not broadcast."""
+    for i in range(1, builtins.min(len(sa), len(sb)) + 1):
+        a, b = sa[-i], sb[-i]
+        if a != b and a != 1 and b != 1:
+            n = builtins.max(len(sa), len(sb))
+            raise RuntimeError(f"The size of tensor a ({a}) must match the size of tensor b "
+                               f"({b}) at non-singleton dimension {n - i}")
 
 
 def fast_binary(fn, cls, *, saves: bool = True, scalar_saves: bool | None = None,
