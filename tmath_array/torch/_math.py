@@ -36,13 +36,13 @@ from .._standard import sorting as _so
 from .._standard import statistical as _st
 from . import _types as _t
 from ._ops import (
+    _as_int,
     apply,
     as_dtype,
     astype,
     backward_class,
     binary,
     dim_index,
-    dims,
     inplace,
     node_class,
     number,
@@ -52,6 +52,9 @@ from ._ops import (
     tensor_arg,
     tensor_list,
     to_tensor,
+)
+from ._ops import (
+    dims as dims_of,
 )
 from ._ops import (
     result_type as result_type_of,
@@ -218,9 +221,22 @@ def logit(input, eps=None):
 
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+    """NaN, +inf and -inf replaced (by 0, the dtype's largest and its lowest value)."""
     x = to_tensor(input)
-    return apply(backward_class("nan_to_num"),
-                 lambda u: _nu.nan_to_num(u, nan=nan, posinf=posinf, neginf=neginf), (x,))
+    if _t.category(x._dtype) != 2:
+        return x if _t.category(x._dtype) < 2 else _unsupported("nan_to_num of complex")
+    info = np.finfo(np.float32 if x._dtype is _d.bfloat16 else
+                    {_d.float16: np.float16, _d.float32: np.float32}.get(x._dtype, np.float64))
+    big = float(info.max) if x._dtype is not _d.bfloat16 else 3.3895313892515355e38
+    nan_v = builtins.float(number(nan, "nan"))
+    pos = big if posinf is None else builtins.float(number(posinf, "posinf"))
+    neg = -big if neginf is None else builtins.float(number(neginf, "neginf"))
+
+    def f(u):
+        u = _se.where(_ew.isnan(u), nan_v, u)
+        u = _se.where(_ew.equal(u, float("inf")), pos, u)
+        return _se.where(_ew.equal(u, float("-inf")), neg, u)
+    return apply(backward_class("nan_to_num"), f, (x,))
 
 
 def angle(input):
@@ -570,7 +586,7 @@ def _sum_input(x: Tensor, dt) -> Tensor:
 def sum(input, dim=None, keepdim: bool = False, *, dtype=None, axis=None):  # noqa: A001
     """The sum over ``dim`` (all by default); integers and bools sum in int64."""
     x = to_tensor(input)
-    ax = dims(dim if axis is None else axis)
+    ax = dims_of(dim if axis is None else axis)
     dt = _sum_dtype(x, dtype)
     x = _sum_input(x, dt)
     cls = node_class("SumBackward0" if ax is None else "SumBackward1")
@@ -580,7 +596,9 @@ def sum(input, dim=None, keepdim: bool = False, *, dtype=None, axis=None):  # no
 
 def nansum(input, dim=None, keepdim: bool = False, *, dtype=None):
     x = to_tensor(input)
-    ax = dims(dim)
+    if _t.category(x._dtype) < 2:
+        return sum(x, dim, keepdim, dtype=dtype)
+    ax = dims_of(dim)
     return apply(backward_class("nansum"),
                  lambda u: _st.sum(_se.where(_ew.isnan(u), 0.0, u), axis=ax, keepdims=keepdim,
                                    dtype=as_dtype(dtype)), (x,))
@@ -588,7 +606,7 @@ def nansum(input, dim=None, keepdim: bool = False, *, dtype=None):
 
 def prod(input, dim=None, keepdim: bool = False, *, dtype=None):
     x = to_tensor(input)
-    ax = dims(dim)
+    ax = dims_of(dim)
     dt = _sum_dtype(x, dtype)
     x = _sum_input(x, dt)
     return apply(backward_class("prod", 0 if ax is None else 1),
@@ -608,14 +626,14 @@ def _mean_input(name, x: Tensor, dtype) -> Tensor:
 
 def mean(input, dim=None, keepdim: bool = False, *, dtype=None, axis=None):
     x = _mean_input("mean", to_tensor(input), dtype)
-    ax = dims(dim if axis is None else axis)
+    ax = dims_of(dim if axis is None else axis)
     cls = node_class("MeanBackward0" if ax is None else "MeanBackward1")
     return apply(cls, lambda u: _st.mean(u, axis=ax, keepdims=keepdim), (x,), saves=False)
 
 
 def nanmean(input, dim=None, keepdim: bool = False, *, dtype=None):
     x = _mean_input("nanmean", to_tensor(input), dtype)
-    ax = dims(dim)
+    ax = dims_of(dim)
     return apply(backward_class("nanmean"),
                  lambda u: _sx.nanmean(u, axis=ax, keepdims=keepdim), (x,))
 
@@ -625,7 +643,7 @@ def _correction(dim, unbiased, correction):
         dim, unbiased = None, dim
     if correction is None:
         correction = 1 if unbiased is None or unbiased else 0
-    return dims(dim), correction
+    return dims_of(dim), correction
 
 
 def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
@@ -646,12 +664,12 @@ def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return (var(input, dim, unbiased, keepdim, correction=correction),
-            mean(input, dims(dim) if not isinstance(dim, builtins.bool) else None, keepdim))
+            mean(input, dims_of(dim) if not isinstance(dim, builtins.bool) else None, keepdim))
 
 
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return (std(input, dim, unbiased, keepdim, correction=correction),
-            mean(input, dims(dim) if not isinstance(dim, builtins.bool) else None, keepdim))
+            mean(input, dims_of(dim) if not isinstance(dim, builtins.bool) else None, keepdim))
 
 
 def _ordered(x: Tensor) -> Tensor:
@@ -686,7 +704,7 @@ def _minmax(name, red, arg, rt):
             _nonempty(name, x, None)
             xo = _ordered(x)
             return _back(apply(cls0, lambda u: red(u), (xo,)), x)
-        d = dims(dim)
+        d = dims_of(dim)
         xo = _ordered(x)
         vals, idx = apply(cls1, lambda u: (red(u, axis=d, keepdims=keepdim),
                                            _dt.astype(arg(u, axis=d, keepdims=keepdim),
@@ -704,7 +722,7 @@ min = _minmax("min", _st.min, _se.argmin, return_types.min)  # noqa: A001
 
 def amax(input, dim=(), keepdim: bool = False):
     x = to_tensor(input)
-    ax = dims(dim)
+    ax = dims_of(dim)
     xo = _ordered(x)
     return _back(apply(backward_class("amax"), lambda u: _st.max(u, axis=ax, keepdims=keepdim),
                        (xo,)), x)
@@ -712,7 +730,7 @@ def amax(input, dim=(), keepdim: bool = False):
 
 def amin(input, dim=(), keepdim: bool = False):
     x = to_tensor(input)
-    ax = dims(dim)
+    ax = dims_of(dim)
     xo = _ordered(x)
     return _back(apply(backward_class("amin"), lambda u: _st.min(u, axis=ax, keepdims=keepdim),
                        (xo,)), x)
@@ -725,7 +743,7 @@ def aminmax(input, *, dim=None, keepdim=False):
 
 def _arg(fn, name, input, dim, keepdim):
     x = _ordered(to_tensor(input))
-    d = dims(dim)
+    d = dims_of(dim)
     _nonempty(name, x, d)
     res = _dt.astype(fn(x, axis=d, keepdims=keepdim if d is not None else False), _d.int64)
     if d is None and keepdim:
@@ -743,12 +761,12 @@ def argmin(input, dim=None, keepdim: bool = False):
 
 def all(input, dim=None, keepdim: bool = False):  # noqa: A001
     x = to_tensor(input)
-    return of(_ut_all(x, dims(dim), keepdim))
+    return of(_ut_all(x, dims_of(dim), keepdim))
 
 
 def any(input, dim=None, keepdim: bool = False):  # noqa: A001
     x = to_tensor(input)
-    return of(_ut_any(x, dims(dim), keepdim))
+    return of(_ut_any(x, dims_of(dim), keepdim))
 
 
 def _ut_all(x, ax, keepdim):
@@ -763,7 +781,7 @@ def _ut_any(x, ax, keepdim):
 
 def logsumexp(input, dim, keepdim: bool = False):
     x = _floating(to_tensor(input))
-    ax = dims(dim)
+    ax = dims_of(dim)
 
     if ax is not None:
         for d in (ax if isinstance(ax, tuple) else (ax,)):
@@ -782,7 +800,7 @@ def logsumexp(input, dim, keepdim: bool = False):
 
 def cumsum(input, dim, *, dtype=None):
     x = to_tensor(input)
-    d = dims(dim)
+    d = dims_of(dim)
     dt = _sum_dtype(x, dtype)
     x = _sum_input(x, dt)
     return apply(backward_class("cumsum"), lambda u: _st.cumulative_sum(u, axis=d, dtype=dt),
@@ -791,7 +809,7 @@ def cumsum(input, dim, *, dtype=None):
 
 def cumprod(input, dim, *, dtype=None):
     x = to_tensor(input)
-    d = dims(dim)
+    d = dims_of(dim)
     dt = _sum_dtype(x, dtype)
     x = _sum_input(x, dt)
     return apply(backward_class("cumprod"), lambda u: _st.cumulative_prod(u, axis=d, dtype=dt),
@@ -824,7 +842,7 @@ def median(input, dim=None, keepdim: bool = False):
 def norm(input, p="fro", dim=None, keepdim: bool = False, dtype=None):
     """The vector or Frobenius norm (``p`` a number, ``"fro"`` or ``"nuc"``)."""
     x = _floating(to_tensor(input))
-    ax = dims(dim)
+    ax = dims_of(dim)
     if p == "fro" or p is None:
         p = 2
     if p == "nuc":
@@ -839,7 +857,7 @@ def dist(input, other, p=2):
 
 
 def count_nonzero(input, dim=None):
-    return of(_dt.astype(_st_count(to_tensor(input), dims(dim)), _d.int64))
+    return of(_dt.astype(_st_count(to_tensor(input), dims_of(dim)), _d.int64))
 
 
 def _st_count(x, ax):
@@ -852,7 +870,7 @@ def _st_count(x, ax):
 def sort(input, dim: int = -1, descending: bool = False, stable: bool = False):
     """Sorted values and their int64 indices (a named tuple)."""
     x = _ordered(to_tensor(input))
-    d = dims(dim)
+    d = dims_of(dim)
 
     def f(u):
         if u.ndim == 0:
@@ -867,7 +885,7 @@ def argsort(input, dim: int = -1, descending: bool = False, stable: bool = False
     x = _ordered(to_tensor(input))
     if x.ndim == 0:
         return of(_cr.zeros((), dtype=_d.int64, device=x._device))
-    return of(_dt.astype(_so.argsort(x, axis=dims(dim), descending=descending), _d.int64))
+    return of(_dt.astype(_so.argsort(x, axis=dims_of(dim), descending=descending), _d.int64))
 
 
 def msort(input):
@@ -878,7 +896,7 @@ def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True
     """The ``k`` largest (or smallest) values along ``dim`` and their int64 indices."""
     x = _ordered(to_tensor(input))
     d = dim_index(dim, x.ndim)
-    k = dims(k)
+    k = dims_of(k)
     n = x.shape[d] if x.ndim else 1
     if not 0 <= k <= n:
         raise RuntimeError("selected index k out of range")
@@ -894,7 +912,7 @@ def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True
 def kthvalue(input, k: int, dim: int = -1, keepdim: bool = False):
     x = to_tensor(input)
     dim = dim_index(dim, x.ndim)
-    k = dims(k)
+    k = dims_of(k)
     if x.ndim == 0:
         if k != 1:
             raise IndexError("kthvalue(): selected number k out of range")
@@ -990,9 +1008,9 @@ def ravel(input):
     return reshape(input, (-1,))
 
 
-def permute(input, *dims_):
+def permute(input, *dims):
     x = to_tensor(input)
-    ax = sizes(dims_, "permute")
+    ax = sizes(dims, "permute")
     return apply(backward_class("permute"), lambda u: _mf.permute_dims(u, ax), (x,),
                  saves=False)
 
@@ -1044,7 +1062,7 @@ def squeeze(input, dim=None):
     if dim is None:
         ax = tuple(i for i, s in enumerate(x.shape) if s == 1)
     else:
-        dd = dims(dim)
+        dd = dims_of(dim)
         dd = dd if isinstance(dd, tuple) else (dd,)
         n = builtins.max(x.ndim, 1)
         for d in dd:
@@ -1094,9 +1112,12 @@ def repeat(input, *sizes_):
     return apply(backward_class("repeat"), lambda u: _mf.tile(u, reps), (x,), saves=False)
 
 
-def tile(input, dims_):
+def tile(input, dims):
     x = to_tensor(input)
-    reps = tuple(dims_)
+    if not isinstance(dims, (tuple, list)):
+        raise TypeError(f"tile(): argument 'dims' must be tuple of ints, not "
+                        f"{type(dims).__name__}")
+    reps = sizes((tuple(dims),), "tile")
     if len(reps) < x.ndim:
         reps = (1,) * (x.ndim - len(reps)) + reps
     return apply(backward_class("repeat"), lambda u: _mf.tile(u, reps), (x,), saves=False)
@@ -1107,12 +1128,12 @@ def repeat_interleave(input, repeats, dim=None):
     if isinstance(repeats, Array):
         repeats = of(_dt.astype(repeats, _d.int32))
     return apply(backward_class("repeat_interleave"),
-                 lambda u: _mf.repeat(u, repeats, axis=dims(dim)), (x,), saves=False)
+                 lambda u: _mf.repeat(u, repeats, axis=dims_of(dim)), (x,), saves=False)
 
 
-def flip(input, dims_):
+def flip(input, dims):
     x = to_tensor(input)
-    ax = dims(dims_ if not isinstance(dims_, builtins.int) else (dims_,))
+    ax = dims_of(dims if not isinstance(dims, builtins.int) else (dims,))
     return apply(backward_class("flip"), lambda u: _mf.flip(u, axis=ax), (x,), saves=False)
 
 
@@ -1124,23 +1145,23 @@ def flipud(input):
     return flip(input, (0,))
 
 
-def roll(input, shifts, dims_=None):
+def roll(input, shifts, dims=None):
     x = to_tensor(input)
-    if dims_ is None:
+    if dims is None:
         return reshape(roll(reshape(x, (-1,)), shifts, 0), tuple(x.shape))
-    return apply(backward_class("roll"), lambda u: _mf.roll(u, shifts, axis=dims(dims_)), (x,),
+    return apply(backward_class("roll"), lambda u: _mf.roll(u, shifts, axis=dims_of(dims)), (x,),
                  saves=False)
 
 
-def rot90(input, k: int = 1, dims_=(0, 1)):
+def rot90(input, k: int = 1, dims=(0, 1)):
     x = to_tensor(input)
-    k = dims(k)
-    if not isinstance(dims_, (tuple, list)) or len(dims_) != 2:
+    k = dims_of(k)
+    if not isinstance(dims, (tuple, list)) or len(dims) != 2:
         raise RuntimeError("expected total rotation dims == 2")
-    dims_ = tuple(dim_index(d, x.ndim) for d in dims_)
-    if x.ndim < 2 or dims_[0] == dims_[1]:
+    dims = tuple(dim_index(d, x.ndim) for d in dims)
+    if x.ndim < 2 or dims[0] == dims[1]:
         raise RuntimeError("expected total dims >= 2 and rotation dims to differ")
-    return apply(backward_class("rot90"), lambda u: _sh.rot90(u, k, tuple(dims_)), (x,),
+    return apply(backward_class("rot90"), lambda u: _sh.rot90(u, k, tuple(dims)), (x,),
                  saves=False)
 
 
@@ -1149,8 +1170,8 @@ def narrow(input, dim: int, start: int, length: int):
     if x.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = dim_index(dim, x.ndim)
-    start = dims(start)
-    length = dims(length)
+    start = _as_int(start, "start")
+    length = _as_int(length, "length")
     if start < 0:
         start += x.shape[d]
     if not 0 <= start <= start + length <= x.shape[d]:
@@ -1165,7 +1186,7 @@ def select(input, dim: int, index: int):
     if x.ndim == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = dim_index(dim, x.ndim)
-    index = dims(index)
+    index = dims_of(index)
     n = x.shape[d]
     if not -n <= index < n:
         raise IndexError(f"select(): index {index} out of range for tensor of size "
@@ -1191,7 +1212,7 @@ def split(tensor, split_size_or_sections, dim: int = 0):
     d = dim_index(dim, x.ndim)
     n = x.shape[d]
     if isinstance(split_size_or_sections, Array) and split_size_or_sections.ndim == 0:
-        split_size_or_sections = dims(split_size_or_sections)
+        split_size_or_sections = dims_of(split_size_or_sections)
     if not isinstance(split_size_or_sections, (builtins.int, list, tuple)) or \
             isinstance(split_size_or_sections, builtins.bool):
         raise TypeError("split(): argument 'split_size' must be int or a list of ints, not "
@@ -1205,7 +1226,7 @@ def split(tensor, split_size_or_sections, dim: int = 0):
                                f"dimension size of {n}")
         lens = [s] * (n // s) + ([n % s] if n % s else []) if s else [0]
     else:
-        lens = [dims(v) for v in split_size_or_sections]
+        lens = [dims_of(v) for v in split_size_or_sections]
         if builtins.any(v < 0 for v in lens):
             raise RuntimeError("split_with_sizes expects split_sizes have only non-negative "
                                f"entries, but got split_sizes={lens}")
@@ -1231,7 +1252,7 @@ def tensor_split(input, indices_or_sections, dim: int = 0):
     d = dim_index(dim, x.ndim)
     n = x.shape[d]
     if isinstance(indices_or_sections, Array) and indices_or_sections.ndim == 0:
-        indices_or_sections = dims(indices_or_sections)
+        indices_or_sections = dims_of(indices_or_sections)
     if not isinstance(indices_or_sections, (builtins.int, list, tuple)):
         raise TypeError("tensor_split(): indices_or_sections must be an int or a list of ints")
     if isinstance(indices_or_sections, builtins.int):
@@ -1252,7 +1273,7 @@ def tensor_split(input, indices_or_sections, dim: int = 0):
 def chunk(input, chunks: int, dim: int = 0):
     """At most ``chunks`` pieces of equal size (``ceil(n / chunks)``) along ``dim``."""
     x = to_tensor(input)
-    chunks = dims(chunks)
+    chunks = dims_of(chunks)
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0")
     if x.ndim == 0:
@@ -1365,7 +1386,7 @@ def diag(input, diagonal: int = 0):
 
 def diag_embed(input, offset: int = 0, dim1: int = -2, dim2: int = -1):
     x = to_tensor(input)
-    offset = dims(offset)
+    offset = dims_of(offset)
     if x.ndim == 0:
         raise IndexError("diag_embed(): expected a tensor of at least one dimension")
     if (dim1, dim2) != (-2, -1):
@@ -1477,6 +1498,8 @@ def take_along_dim(input, indices, dim=None):
     if dim is None:
         return gather(reshape(x, (-1,)), 0, reshape(idx, (-1,)))
     d = dim_index(dim, x.ndim)
+    if x.ndim == 0:
+        return gather(x, 0, idx)
     xb_shape = list(np.broadcast_shapes(
         tuple(s if k != d else 1 for k, s in enumerate(x.shape)),
         tuple(s if k != d else 1 for k, s in enumerate(idx.shape)))) if x.ndim == idx.ndim \
@@ -1930,7 +1953,7 @@ def log_softmax(input, dim, dtype=None):
 def histc(input, bins: int = 100, min=0, max=0):  # noqa: A002
     x = to_tensor(input)
     lo, hi = builtins.float(number(min, "min")), builtins.float(number(max, "max"))
-    bins = dims(bins)
+    bins = dims_of(bins)
     if bins <= 0:
         raise RuntimeError("torch.histc: bins must be > 0")
     if lo == hi:

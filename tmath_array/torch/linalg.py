@@ -169,7 +169,12 @@ def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
 
 
 def multi_dot(tensors):
-    out = to_tensor(tensors[0])
+    from ._ops import tensor_list
+    tensors = tensor_list(tensors)
+    if len(tensors) < 2:
+        raise RuntimeError("multi_dot(): expected at least 2 tensors but got "
+                           f"{len(tensors)}")
+    out = tensors[0]
     for t in tensors[1:]:
         out = M.matmul(out, t)
     return out
