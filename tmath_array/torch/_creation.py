@@ -113,6 +113,8 @@ def empty(*size, dtype=None, device=None, requires_grad: bool = False, layout=No
 def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = False,
          layout=None, pin_memory=False) -> Tensor:
     shape = sizes((size,), "full")
+    from ._ops import number
+    fill_value = number(fill_value, "fill_value")
     dt = as_dtype(dtype)
     if dt is None:
         dt = _t.scalar_dtype(fill_value) if isinstance(fill_value, _PY) else None

@@ -152,7 +152,11 @@ floor = _unary("floor", _ew.floor)
 ceil = _unary("ceil", _ew.ceil)
 trunc = _unary("trunc", _ew.trunc)
 fix = trunc
-sign = _unary("sign", _ew.sign)
+sign = _unary("sign", lambda u: _se.where(_ew.isnan(u), _cr.zeros((), dtype=u._dtype,
+                                                                      device=u._device),
+                                          _ew.sign(u))
+               if _t.category(u._dtype) == 2 else _ew.sign(u))
+# (PyTorch's sign of NaN is 0; the standard's, NaN)
 square = _unary("square", _ew.square)
 reciprocal = _unary("reciprocal", _ew.reciprocal, floating=True)
 conj = _unary("conj", _ew.conj, saves=False)
@@ -170,7 +174,9 @@ sigmoid = _unary("sigmoid", _xnn.sigmoid, floating=True)
 relu = _unary("relu", _xnn.relu)
 erf = _unary("erf", lambda x: _wrap_mx(mx.erf, x), floating=True, real_only=True)
 erfinv = _unary("erfinv", lambda x: _wrap_mx(mx.erfinv, x), floating=True, real_only=True)
-sinc = _unary("sinc", _nu.sinc, floating=True)
+sinc = _unary("sinc", lambda u: _dt.astype(_nu.sinc(_dt.astype(u, _d.float32)), u._dtype)
+               if u._dtype in (_d.float16, _d.bfloat16) else _nu.sinc(u), floating=True)
+# (half precision computed in float32, as PyTorch's CPU kernels do)
 
 
 def _wrap_mx(mxfn, x: Array) -> Array:
@@ -306,9 +312,24 @@ def mul(input, other):
 multiply = mul
 
 
+def _to_float_operands(a, b):
+    """Integer operands of a floating result, each converted to the default float dtype
+    directly (PyTorch converts every input, not their common integer type)."""
+    a2, b2 = operand(a), operand(b)
+    if a2 is None or b2 is None:
+        return a, b
+    if _t.category(result_type_of(a2, b2)) >= 2:
+        return a2, b2
+    f = _t.default_float()
+    return tuple(astype(v, f) if isinstance(v, Tensor) else builtins.float(v) for v in (a2, b2))
+
+
 def div(input, other, *, rounding_mode=None):
     """``input / other``; ``rounding_mode="trunc"`` or ``"floor"`` rounds the quotient."""
     if rounding_mode is None:
+        if isinstance(input, Tensor) and isinstance(other, Tensor) and \
+                input._dtype is not other._dtype:
+            input, other = _to_float_operands(input, other)
         return binary(_ew.divide, _DIV, input, other, scalar_saves=False)
     if rounding_mode == "floor":
         return floor_divide(input, other)
@@ -358,10 +379,7 @@ float_power = pow
 
 
 def atan2(input, other):
-    a, b = operand(input), operand(other)
-    dt, (x, y) = promoted(a, b)
-    if _t.category(dt) < 2:
-        x, y = _floating(to_tensor(x)), _floating(to_tensor(y))
+    x, y = _to_float_operands(input, other)
     return binary(_ew.atan2, backward_class("atan2"), x, y)
 
 
@@ -1273,7 +1291,7 @@ def tensor_split(input, indices_or_sections, dim: int = 0):
 def chunk(input, chunks: int, dim: int = 0):
     """At most ``chunks`` pieces of equal size (``ceil(n / chunks)``) along ``dim``."""
     x = to_tensor(input)
-    chunks = dims_of(chunks)
+    chunks = _as_int(chunks, "chunks")
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0")
     if x.ndim == 0:
@@ -2017,11 +2035,11 @@ def is_tensor(obj) -> bool:
 
 
 def is_floating_point(input) -> bool:
-    return input._dtype in _t.FLOATING
+    return tensor_arg(input, "input")._dtype in _t.FLOATING
 
 
 def is_complex(input) -> bool:
-    return input._dtype in _t.COMPLEX
+    return tensor_arg(input, "input")._dtype in _t.COMPLEX
 
 
 def is_nonzero(input) -> bool:

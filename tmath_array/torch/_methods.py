@@ -475,6 +475,8 @@ def _new_factory(fn):
 
 
 def _new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False, **kw):
+    from ._ops import number
+    fill_value = number(fill_value, "fill_value")
     return C.full(size, fill_value, dtype=dtype or self._dtype, device=device or self.device,
                   requires_grad=requires_grad)
 

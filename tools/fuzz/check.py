@@ -441,7 +441,10 @@ def policy(call: targets.Call, result) -> Policy:
         pol.scale = _input_scale(call)
     pol.rtol = max([_RTOL.get(t[6:], 0.0) for v in _array_vals(call) for t in v.tags
                     if t.startswith("dtype=")], default=0.0)
-    if name in FINITE_ONLY:
+    if _is_torch(call.target) and name in ("var_mean", "std_mean") and \
+            not _inputs_finite(call):
+        pol.values = False  # (PyTorch's one-pass mean of inf and -inf is NaN)
+    if name in FINITE_ONLY or _is_torch(call.target) and name.rstrip("_") in FINITE_ONLY:
         pol.finite_only = True
         pol.off_by_one = "floordiv" in name or name == "floor_divide"
         if not _inputs_finite(call) or dtype in (xp.float16, xp.bfloat16):
