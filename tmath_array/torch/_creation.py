@@ -147,6 +147,8 @@ empty_like = zeros_like
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False,
               layout=None, memory_format=None) -> Tensor:
+    from ._ops import number
+    fill_value = number(fill_value, "fill_value")
     shape, dt, dev = _like(input, dtype, device)
     return _finish(of(_cr.full(shape, fill_value, dtype=dt, device=dev)), requires_grad)
 

@@ -221,7 +221,9 @@ def logit(input, eps=None):
 
     def f(u):
         if eps is not None:
-            u = _ew.clip(u, eps, 1.0 - eps)
+            # (PyTorch's clamp: with eps > 0.5 the upper bound wins)
+            u = _se.where(_ew.less(u, eps), eps, u)
+            u = _se.where(_ew.greater(u, 1.0 - eps), 1.0 - eps, u)
         return _ew.log(_ew.divide(u, _ew.subtract(1.0, u)))
     return apply(backward_class("logit"), f, (x,))
 
@@ -267,16 +269,21 @@ _DIV = backward_class("div")
 _POW = backward_class("pow")
 
 
-def _alpha(other, alpha):
+def _alpha(other, alpha, input=None):
     alpha = number(alpha, "alpha")
-    if operand(other) is None:
+    o = operand(other)
+    if o is None:
         raise TypeError(f"argument 'other' must be Tensor or Number, not "
                         f"{type(other).__name__}")
     if alpha == 1:
         return other
-    if isinstance(other, Tensor):
-        return mul(other, alpha)
-    return other * alpha
+    if isinstance(o, Tensor):
+        # (scaled in the result's dtype: uint8 - int8 * 2 computes in int16, as PyTorch)
+        i = operand(input) if input is not None else None
+        if i is not None:
+            o = astype(o, result_type_of(i, o))
+        return mul(o, alpha)
+    return o * alpha
 
 
 def _bool_pair(input, other):
@@ -290,12 +297,12 @@ def add(input, other, *, alpha=1):
         # (bools: PyTorch's result stays bool, input or (alpha and other))
         return logical_or(input, other) if number(alpha, "alpha") else \
             logical_or(input, False)
-    return binary(_ew.add, _ADD, input, _alpha(other, alpha), saves=False)
+    return binary(_ew.add, _ADD, input, _alpha(other, alpha, input), saves=False)
 
 
 def sub(input, other, *, alpha=1):
     """``input - alpha * other``."""
-    return binary(_ew.subtract, _SUB, input, _alpha(other, alpha), saves=False)
+    return binary(_ew.subtract, _SUB, input, _alpha(other, alpha, input), saves=False)
 
 
 subtract = sub
@@ -799,6 +806,9 @@ def _ut_any(x, ax, keepdim):
 
 def logsumexp(input, dim, keepdim: bool = False):
     x = _floating(to_tensor(input))
+    if not isinstance(keepdim, builtins.bool):
+        raise TypeError(f"logsumexp(): argument 'keepdim' must be bool, not "
+                        f"{type(keepdim).__name__}")
     ax = dims_of(dim)
 
     if ax is not None:
@@ -914,7 +924,7 @@ def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True
     """The ``k`` largest (or smallest) values along ``dim`` and their int64 indices."""
     x = _ordered(to_tensor(input))
     d = dim_index(dim, x.ndim)
-    k = dims_of(k)
+    k = _as_int(k, "k")
     n = x.shape[d] if x.ndim else 1
     if not 0 <= k <= n:
         raise RuntimeError("selected index k out of range")
@@ -1970,7 +1980,10 @@ def log_softmax(input, dim, dtype=None):
 
 def histc(input, bins: int = 100, min=0, max=0):  # noqa: A002
     x = to_tensor(input)
-    lo, hi = builtins.float(number(min, "min")), builtins.float(number(max, "max"))
+    lo, hi = number(min, "min"), number(max, "max")
+    if isinstance(lo, complex) or isinstance(hi, complex) or _t.category(x._dtype) == 3:
+        raise RuntimeError("torch.histc: complex values are not supported")
+    lo, hi = builtins.float(lo), builtins.float(hi)
     bins = dims_of(bins)
     if bins <= 0:
         raise RuntimeError("torch.histc: bins must be > 0")

@@ -553,10 +553,23 @@ def _exponential_(self, lambd=1.0, *, generator=None):
 
 def _fill_diagonal_(self, fill_value, wrap=False):
     check_inplace(self)
-    n = builtins.min(self.shape)
+    from ._ops import number
+    fill_value = number(fill_value, "fill_value")
+    shape = tuple(self.shape)
+    if len(shape) < 2 or (len(shape) > 2 and len(set(shape)) != 1):
+        raise RuntimeError("all dimensions of input must be of equal length")
+    if len(shape) == 2 and wrap and shape[0] > shape[1] + 1:
+        # PyTorch's wrap: the diagonal starts again every cols + 1 rows (flat positions
+        # multiples of cols + 1).
+        rows, cols = shape
+        flat = M.reshape(self, (-1,))
+        pos = C.arange(0, rows * cols, cols + 1)
+        flat[pos] = fill_value
+        commit(self, M.reshape(flat, shape)._array)
+        return self
+    n = builtins.min(shape)
     idx = C.arange(n)
-    key = tuple(idx for _ in range(self.ndim))
-    self[key] = fill_value
+    self[tuple(idx for _ in shape)] = fill_value
     return self
 
 

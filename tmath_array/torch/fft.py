@@ -53,7 +53,11 @@ def _n_dim(name, fn, default_dims=None):
             raise TypeError(f"{name}(): dim must be an int or a sequence of ints")
         if s is not None and not isinstance(s, (tuple, list)):
             raise TypeError(f"{name}(): s must be a sequence of ints")
-        axes = None if axes is None else tuple(axes)
+        if axes is not None:
+            from ._ops import dim_index
+            if x.ndim == 0:
+                raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+            axes = tuple(dim_index(d, x.ndim) for d in axes)
         ss = None if s is None else tuple(s)
         return apply(cls, lambda u: fn(u, s=ss, axes=axes, norm=_norm(norm)), (x,))
     f.__name__ = f.__qualname__ = name
