@@ -219,11 +219,14 @@ def logit(input, eps=None):
     if eps is not None:
         eps = number(eps, "eps")
 
+    if eps is not None and eps < 0:
+        eps = None  # (PyTorch ignores a negative eps)
+
     def f(u):
         if eps is not None:
-            # (PyTorch's clamp: with eps > 0.5 the upper bound wins)
-            u = _se.where(_ew.less(u, eps), eps, u)
-            u = _se.where(_ew.greater(u, 1.0 - eps), 1.0 - eps, u)
+            # (PyTorch's kernel: x < eps ? eps : (x > 1 - eps ? 1 - eps : x))
+            u = _se.where(_ew.less(u, eps), eps,
+                          _se.where(_ew.greater(u, 1.0 - eps), 1.0 - eps, u))
         return _ew.log(_ew.divide(u, _ew.subtract(1.0, u)))
     return apply(backward_class("logit"), f, (x,))
 
@@ -1214,7 +1217,7 @@ def select(input, dim: int, index: int):
     if x.ndim == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = dim_index(dim, x.ndim)
-    index = dims_of(index)
+    index = _as_int(index, "index")
     n = x.shape[d]
     if not -n <= index < n:
         raise IndexError(f"select(): index {index} out of range for tensor of size "
@@ -1992,6 +1995,8 @@ def histc(input, bins: int = 100, min=0, max=0):  # noqa: A002
     if lo == hi:
         lo, hi = lo - 1, hi + 1
     from .._numpy import counting as _cn
+    if bins > 2**31 - 1:
+        raise RuntimeError(f"torch.histc: {bins} bins are too many")
     h, _ = _cn.histogram(x, bins=bins, range=(lo, hi))
     return of(_dt.astype(h, x._dtype))
 
