@@ -368,6 +368,7 @@ FOREIGN_INPUT = {
     # materialise, counted); the printer formats NumPy values that tensor_repr read with
     # one counted conversion.
     ("torch/_methods.py", "_item"): "Array.item of a 0-d view (materialises)",
+    ("torch/_ops.py", "number"): "Tensor.item of a 0-d tensor given as a number (materialises)",
     ("torch/_methods.py", "_tolist"): "Array.tolist (materialises)",
     ("torch/_methods.py", "__format__"): "Tensor.item (materialises)",
     ("torch/_printing.py", "_vector_str"): "NumPy host values",
