@@ -622,6 +622,17 @@ def test_hooks_and_next_functions():
     assert x.grad.tolist() == [20.0, 20.0]
 
 
+def test_legacy_constructors_copy_and_pickle():
+    import copy
+    import pickle
+    for name in ("FloatTensor", "LongTensor", "BoolTensor", "DoubleTensor"):
+        same(getattr(tm, name)([1, 0]), getattr(real, name)([1, 0]))
+    same(tm.Tensor(2, 3), real.Tensor(2, 3).zero_())
+    w = tm.tensor([1.0, 2.0], requires_grad=True)
+    for c in (copy.deepcopy(w), pickle.loads(pickle.dumps(w))):
+        assert c.requires_grad and c.is_leaf and c.tolist() == [1.0, 2.0] and c is not w
+
+
 # --- needs views in the array model (xfail until they land) -----------------------------
 
 VIEW_DEPENDENT = pytest.mark.xfail(strict=True, reason="needs views in the array model "
@@ -642,3 +653,4 @@ def test_slice_zero_reaches_base():
     y = x[:, 0]
     y.zero_()
     assert x.sum().item() == 4.0
+

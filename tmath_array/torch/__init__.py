@@ -324,7 +324,22 @@ from .autograd.grad_mode import is_inference_mode_enabled  # noqa: E402
 _methods.install()
 
 __version__ = "2.13.0+tmath"  # the PyTorch API version this face follows
-FloatTensor = DoubleTensor = LongTensor = IntTensor = BoolTensor = Tensor
+
+
+def _legacy(name: str, dt):
+    # Note: PyTorch's legacy typed constructors (torch.LongTensor([1, 2])): they make tensors
+    # of their dtype; isinstance() against them is not PyTorch's dtype check.
+    return type(name, (Tensor,), {"_legacy_dtype": dt, "__module__": "torch"})
+
+
+FloatTensor = _legacy("FloatTensor", float32._canon)
+DoubleTensor = _legacy("DoubleTensor", float64._canon)
+HalfTensor = _legacy("HalfTensor", float16._canon)
+LongTensor = _legacy("LongTensor", int64._canon)
+IntTensor = _legacy("IntTensor", int32._canon)
+ShortTensor = _legacy("ShortTensor", int16._canon)
+ByteTensor = _legacy("ByteTensor", uint8._canon)
+BoolTensor = _legacy("BoolTensor", bool._canon)
 promote_types = promote
 
 

@@ -57,9 +57,10 @@ class Tensor(Array):
         # Note: PyTorch's legacy constructor (torch.Tensor(2, 3) uninitialised, torch.Tensor(
         # [1, 2]) float data). Data makes a float tensor of the default dtype; sizes zeros.
         from . import _creation
+        dt = cls.__dict__.get("_legacy_dtype") or _t.default_float()
         if len(args) == 1 and not isinstance(args[0], int):
-            return _creation.tensor(args[0], dtype=_t.default_float(), **kwargs)
-        return _creation.zeros(*args, **kwargs)
+            return _creation.tensor(args[0], dtype=dt, **kwargs)
+        return _creation.zeros(*args, dtype=dt, **kwargs)
 
     # --- attributes ------------------------------------------------------------------
     @property
