@@ -313,8 +313,10 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False,
              layout=None) -> Tensor:
     """A random permutation of ``0 .. n-1`` (int64)."""
-    if not isinstance(n, builtins.int) or n < 0:
-        raise RuntimeError(f"randperm: n must be a non-negative int, got {n!r}")
+    if not isinstance(n, builtins.int) or isinstance(n, builtins.bool):
+        raise TypeError(f"randperm(): argument 'n' must be int, not {type(n).__name__}")
+    if not 0 <= n < 2**31:
+        raise RuntimeError(f"randperm: n must be in [0, 2**31), got {n}")
     a = _gen(generator).permutation(n, device=_t.to_mlx_device(device))
     return _finish(of(_dt.astype(a, as_dtype(dtype) or _d.int64)), requires_grad)
 

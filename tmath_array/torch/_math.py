@@ -1311,10 +1311,10 @@ def chunk(input, chunks: int, dim: int = 0):
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     dim = dim_index(dim, x.ndim)
     n = x.shape[dim]
-    size = -(-n // chunks) if n else 0
-    if size == 0:
-        return tuple(narrow(x, dim, 0, 0) for _ in range(builtins.min(chunks, 1)))
-    return split(x, size, dim)
+    if n == 0:
+        # (PyTorch: `chunks` empty pieces of an empty dimension)
+        return tuple(narrow(x, dim, 0, 0) for _ in range(chunks))
+    return split(x, -(-n // chunks), dim)
 
 
 def cat(tensors, dim: int = 0):
@@ -1630,6 +1630,8 @@ def scatter(input, dim: int, index, src=None, *, value=None, reduce=None):
     x = to_tensor(input)
     idx = _index_tensor(index, "scatter")
     d = dim_index(dim, x.ndim)
+    if x.ndim == 0 and idx._array.size > 1:
+        raise RuntimeError("scatter(): index has more elements than a 0-d input")
     if reduce not in _REDUCE:
         raise RuntimeError(f"reduce argument must be either add or multiply, got {reduce!r}")
     v = src if src is not None else value
@@ -1703,6 +1705,8 @@ def index_fill(input, dim, index, value):
     if x.ndim == 0:
         return masked_fill(x, of(_cr.asarray(idx._array.size > 0)), value)
     n = x.shape[d]
+    if n == 0 and idx._array.size:
+        raise IndexError("index_fill_(): index out of range for a dimension of size 0")
     shape = [1] * x.ndim
     shape[d] = n
 

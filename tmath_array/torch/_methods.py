@@ -336,6 +336,8 @@ def _scalar_for(t: Tensor, value):
         if cat == 0:
             return builtins.bool(value)
         if cat == 1:
+            if value != value or value in (float("inf"), float("-inf")):
+                raise RuntimeError("value cannot be converted to type int without overflow")
             return builtins.int(value)
         return builtins.float(value)
     return value
