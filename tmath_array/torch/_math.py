@@ -286,7 +286,17 @@ def _alpha(other, alpha, input=None):
         if i is not None:
             o = astype(o, result_type_of(i, o))
         return mul(o, alpha)
+    i = operand(input) if input is not None else None
+    if i is not None and not isinstance(alpha, complex):
+        dt = result_type_of(i, o)
+        if _t.category(dt) == 2:
+            # (PyTorch casts alpha to the result dtype first: 5e-324 is 0 in float32)
+            alpha = builtins.float(np.asarray(alpha, dtype=_np_float(dt)))
     return o * alpha
+
+
+def _np_float(dt):
+    return {_d.float16: np.float16, _d.float64: np.float64}.get(dt, np.float32)
 
 
 def _bool_pair(input, other):
@@ -585,12 +595,27 @@ def lerp(input, end, weight):
     return add(input, mul(weight, sub(end, input)))
 
 
+def _common(*xs):
+    """Tensors converted to their PyTorch result type (all three operands of addcmul)."""
+    ts = [tensor_arg(x, "input") for x in xs]
+    dt = result_type_of(*ts)
+    return [astype(t, dt) for t in ts]
+
+
 def addcmul(input, tensor1, tensor2, *, value=1):
-    return add(input, mul(mul(tensor1, tensor2), value))
+    """``input + value * tensor1 * tensor2``, in the operands' common dtype."""
+    a, b, c = _common(input, tensor1, tensor2)
+    return add(a, mul(mul(b, c), number(value, "value")))
 
 
 def addcdiv(input, tensor1, tensor2, *, value=1):
-    return add(input, mul(div(tensor1, tensor2), value))
+    """``input + value * tensor1 / tensor2``, in the operands' common dtype."""
+    a, b, c = _common(input, tensor1, tensor2)
+    if _t.category(a._dtype) < 2:
+        raise RuntimeError("Integer division with addcdiv is no longer supported, and in a "
+                           "future release addcdiv will perform a true division of tensor1 "
+                           "and tensor2.")
+    return add(a, mul(div(b, c), number(value, "value")))
 
 
 def square_(input):
@@ -1727,7 +1752,10 @@ def _cast_value(u, value):
     if c == 1:
         if isinstance(value, complex):
             raise TypeError("a complex value for an integer tensor")
-        return builtins.int(value) if value == value and abs(value) != float("inf") else 0
+        if value != value or abs(value) == float("inf"):
+            raise RuntimeError(f"value cannot be converted to type {_d.NAMES[u._dtype]} "
+                               "without overflow")
+        return builtins.int(value)
     if c == 2 and isinstance(value, complex):
         raise TypeError("a complex value for a real tensor")
     return value
@@ -1746,10 +1774,7 @@ def masked_fill(input, mask, value):
             raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but "
                                f"got tensor with {v.ndim} dimension(s).")
         return apply(backward_class("masked_fill", 1), lambda u, w: _se.where(m, w, u), (x, v))
-    if _t.category(x._dtype) == 1 and isinstance(value, builtins.float):
-        value = builtins.int(value)
-    if x._dtype is _d.bool:
-        value = builtins.bool(value)
+    value = _cast_value(x, number(value, "value"))
     return apply(backward_class("masked_fill"), lambda u: _se.where(m, value, u), (x,))
 
 

@@ -445,9 +445,11 @@ def policy(call: targets.Call, result) -> Policy:
                     if t.startswith("dtype=")], default=0.0)
     if _is_torch(call.target) and name == "logsumexp" and dtype == xp.complex64:
         pol.values = False  # (the imaginary part: any branch of the logarithm)
-    if _is_torch(call.target) and name in ("cov", "corrcoef") and \
-            dtype in (xp.float16, xp.bfloat16):
-        pol.values = False  # (PyTorch accumulates in half precision: overflow at 65504)
+    if _is_torch(call.target) and name in ("cov", "corrcoef") and (
+            dtype in (xp.float16, xp.bfloat16) or not all(
+                np.all(np.abs(np.asarray(v.oracle(), dtype=np.float64)) < 1e15)
+                for v in _array_vals(call) if np.asarray(v.oracle()).dtype.kind in "iuf")):
+        pol.values = False  # (PyTorch accumulates in the input's precision: overflows)
     if _is_torch(call.target) and name in ("var_mean", "std_mean") and \
             not _inputs_finite(call):
         pol.values = False  # (PyTorch's one-pass mean of inf and -inf is NaN)
