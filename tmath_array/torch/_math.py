@@ -218,6 +218,8 @@ def logit(input, eps=None):
     x = _floating(to_tensor(input))
     if eps is not None:
         eps = number(eps, "eps")
+        if isinstance(eps, complex):
+            raise TypeError("logit(): argument 'eps' must be float, not complex")
 
     if eps is not None and eps < 0:
         eps = None  # (PyTorch ignores a negative eps)
@@ -814,11 +816,15 @@ def argmin(input, dim=None, keepdim: bool = False):
 
 def all(input, dim=None, keepdim: bool = False):  # noqa: A001
     x = to_tensor(input)
+    if isinstance(dim, (tuple, list)) and not dim:
+        return of(_ut_all(_mf.expand_dims(x, axis=0), 0, False))  # (no dim: elementwise)
     return of(_ut_all(x, dims_of(dim), keepdim))
 
 
 def any(input, dim=None, keepdim: bool = False):  # noqa: A001
     x = to_tensor(input)
+    if isinstance(dim, (tuple, list)) and not dim:
+        return of(_ut_any(_mf.expand_dims(x, axis=0), 0, False))
     return of(_ut_any(x, dims_of(dim), keepdim))
 
 

@@ -1,12 +1,16 @@
 """``torch.linalg`` over ``tmath_array.linalg``, with PyTorch's argument names and autograd.
 
-Note: MLX 0.32 has no derivative for its LAPACK-backed factorizations (inv, solve,
-cholesky, qr, svd, eigh, det/slogdet through LU): their gradients raise a RuntimeError at
-``backward`` naming the function. Norms, matmul, cross, matrix_power, tensordot, vecdot
-and the other compositions of elementwise and matmul operations differentiate.
+Note: MLX 0.32 has no derivative for its LAPACK-backed factorizations. ``inv``, ``solve``,
+``det`` and ``slogdet`` get theirs here (``mx.custom_function`` with the textbook formulas:
+``d inv = -inv^T G inv^T``, ``d det = G det inv^T``...); ``cholesky``, ``qr``, ``svd``,
+``eigh`` and the others raise a RuntimeError at ``backward`` naming the function. Norms,
+matmul, cross, matrix_power, tensordot, vecdot and the other compositions of elementwise
+and matmul operations differentiate through MLX.
 """
 
 from __future__ import annotations
+
+import mlx.core as mx
 
 import tmath_array.linalg as _xl
 
@@ -20,6 +24,77 @@ __all__ = ["norm", "vector_norm", "matrix_norm", "det", "slogdet", "inv", "pinv"
            "lstsq", "cholesky", "qr", "eigh", "eigvalsh", "eig", "eigvals", "svd", "svdvals",
            "matrix_rank", "matrix_power", "cross", "diagonal", "multi_dot", "vecdot",
            "matmul", "inv_ex", "cholesky_ex", "solve_ex", "outer"]
+
+
+def _ns(fn, *arrays):
+    """The namespace's ``fn`` on MLX arrays (inside a custom function)."""
+    from .._array import core as _core
+    from .._array.devices import default_device
+    dev = default_device()
+    return fn(*[_core.wrap(a, dev) for a in arrays])
+
+
+def _mT(a):  # noqa: N802
+    return mx.swapaxes(a, -1, -2)
+
+
+def _first(primals):
+    # (MLX hands a one-argument function's primal over as the array itself)
+    return primals[0] if isinstance(primals, (list, tuple)) else primals
+
+
+@mx.custom_function
+def _inv_mx(a):
+    return _ns(_xl.inv, a)._array
+
+
+@_inv_mx.vjp
+def _inv_vjp(primals, cotangent, output):
+    y = _mT(output)
+    return (-(y @ cotangent @ y),)
+
+
+@mx.custom_function
+def _det_mx(a):
+    return _ns(_xl.det, a)._array
+
+
+@_det_mx.vjp
+def _det_vjp(primals, cotangent, output):
+    inv_t = _mT(_ns(_xl.inv, _first(primals))._array)
+    return ((cotangent * output)[..., None, None] * inv_t,)
+
+
+@mx.custom_function
+def _logabsdet_mx(a):
+    return _ns(_xl.slogdet, a)[1]._array
+
+
+@_logabsdet_mx.vjp
+def _logabsdet_vjp(primals, cotangent, output):
+    inv_t = _mT(_ns(_xl.inv, _first(primals))._array)
+    return (cotangent[..., None, None] * inv_t,)
+
+
+@mx.custom_function
+def _solve_mx(a, b):
+    return _ns(_xl.solve, a, b)._array
+
+
+@_solve_mx.vjp
+def _solve_vjp(primals, cotangent, output):
+    a, b = primals
+    gb = _ns(_xl.solve, _mT(a), cotangent)._array
+    if b.ndim == 1:
+        ga = -mx.outer(gb, output)
+    else:
+        ga = -(gb @ _mT(output))
+    return ga, gb
+
+
+def _from(a, like):
+    from .._array import core as _core
+    return _core.new(a, like._dtype, like._device)
 
 
 def _lapply(name, f, tensors):
@@ -66,17 +141,18 @@ def _info(A):
 
 
 def det(A):
-    return _one("det", _xl.det, A)
+    return _one("det", lambda u: _from(_det_mx(u._array), u), A)
 
 
 def slogdet(A):
     x = _floating(to_tensor(A))
-    s, la = _lapply("slogdet", lambda u: tuple(_xl.slogdet(u)), (x,))
-    return return_types.slogdet(s, la)
+    sign = of(_xl.slogdet(x)[0])
+    la = _lapply("slogdet", lambda u: _from(_logabsdet_mx(u._array), u), (x,))
+    return return_types.slogdet(sign, la)
 
 
 def inv(A):
-    return _one("inv", _xl.inv, A)
+    return _one("inv", lambda u: _from(_inv_mx(u._array), u), A)
 
 
 def inv_ex(A, *, check_errors=False):
@@ -91,6 +167,18 @@ def solve(A, B, *, left=True):
     a, b = _floating(to_tensor(A)), _floating(to_tensor(B))
     if not left:
         return M.transpose(solve(M.transpose(a, -2, -1), M.transpose(b, -2, -1)), -2, -1)
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but "
+                           f"found A of type {a.dtype} and B of type {b.dtype} instead")
+    simple = (b.ndim == 1 and a.ndim == 2) or (
+        b.ndim == a.ndim and tuple(a.shape[:-2]) == tuple(b.shape[:-2]))
+    if simple:
+        # (a batch of systems without broadcasting: the derivative of _solve_mx)
+        try:
+            _xl.solve(a, b)  # (validates the shapes with the namespace's errors, lazily)
+        except (TypeError, ValueError) as exc:
+            raise RuntimeError(f"linalg.solve: {exc}") from None
+        return _lapply("solve", lambda u, v: _from(_solve_mx(u._array, v._array), u), (a, b))
     return _lapply("solve", _xl.solve, (a, b))
 
 
@@ -100,6 +188,9 @@ def solve_ex(A, B, *, left=True, check_errors=False):
 
 def lstsq(A, B, rcond=None, *, driver=None):
     a, b = _floating(to_tensor(A)), _floating(to_tensor(B))
+    if a._array.size == 0 or b._array.size == 0:
+        raise RuntimeError("linalg.lstsq: empty matrices are not supported by "
+                           "tmath_array.torch")
     res = _lapply("lstsq", lambda u, v: tuple(_xl.lstsq(u, v, rcond)),
                 (a, b))
     return res
