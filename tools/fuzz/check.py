@@ -34,6 +34,10 @@ from . import targets, values
 STANDARD = (TypeError, ValueError, IndexError, MemoryError, OverflowError)
 # The PyTorch face raises what PyTorch raises: RuntimeError besides the standard's kinds.
 TORCH_KINDS = STANDARD + (RuntimeError,)
+_TORCH_CASTS = {"byte", "char", "short", "int", "long", "to", "type", "type_as", "new_tensor",
+                "tensor", "as_tensor", "copy", "fill", "full_like"}
+_TORCH_TIES = {"topk", "kthvalue", "median", "sort", "argsort", "max", "min", "argmax",
+               "argmin", "msort", "mode", "aminmax"}
 # The face's functions whose results are random or uninitialised in PyTorch, or that
 # change process-wide state: no oracle.
 TORCH_NO_ORACLE = {"rand", "randn", "randint", "randperm", "rand_like", "randn_like",
@@ -453,6 +457,13 @@ def policy(call: targets.Call, result) -> Policy:
     if _is_torch(call.target) and dtype == xp.complex64 and name.rstrip("_") in (
             "cumprod", "prod") and not _inputs_finite(call, 1e15):
         pol.values = False  # (complex products overflow to inf * 0 in either order)
+    if _is_torch(call.target) and name.rstrip("_") in _TORCH_CASTS and dtype in _INTEGRAL \
+            and "f" in _input_kinds(call):
+        pol.values = False  # (float to int: out-of-range values are undefined in PyTorch)
+    if _is_torch(call.target) and name in _TORCH_TIES and any(
+            np.unique(np.asarray(v.oracle())).size < np.asarray(v.oracle()).size
+            for v in _array_vals(call)):
+        pol.values = False  # (which of equal values' indices: PyTorch leaves it open)
     if _is_torch(call.target) and name == "logsumexp" and dtype == xp.complex64:
         pol.values = False  # (the imaginary part: any branch of the logarithm)
     if _is_torch(call.target) and name in ("cov", "corrcoef") and (
