@@ -293,7 +293,7 @@ def _alpha(other, alpha, input=None):
         dt = result_type_of(i, o)
         if _t.category(dt) == 2:
             # (PyTorch casts alpha to the result dtype first: 5e-324 is 0 in float32)
-            alpha = builtins.float(np.asarray(alpha, dtype=_np_float(dt)))
+            alpha = builtins.float(_np_float(dt)(alpha))
     return o * alpha
 
 
