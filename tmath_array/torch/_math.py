@@ -241,6 +241,10 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     info = np.finfo(np.float32 if x._dtype is _d.bfloat16 else
                     {_d.float16: np.float16, _d.float32: np.float32}.get(x._dtype, np.float64))
     big = float(info.max) if x._dtype is not _d.bfloat16 else 3.3895313892515355e38
+    vals = [number(v, n) for v, n in ((nan, "nan"), (posinf, "posinf"), (neginf, "neginf"))
+            if v is not None]
+    if builtins.any(isinstance(v, complex) for v in vals):
+        raise TypeError("nan_to_num(): replacement values must be real numbers")
     nan_v = builtins.float(number(nan, "nan"))
     pos = big if posinf is None else builtins.float(number(posinf, "posinf"))
     neg = -big if neginf is None else builtins.float(number(neginf, "neginf"))
@@ -291,9 +295,12 @@ def _alpha(other, alpha, input=None):
     i = operand(input) if input is not None else None
     if i is not None and not isinstance(alpha, complex):
         dt = result_type_of(i, o)
-        if _t.category(dt) == 2:
-            # (PyTorch casts alpha to the result dtype first: 5e-324 is 0 in float32)
-            alpha = builtins.float(_np_float(dt)(alpha))
+        if _t.category(dt) == 2 and not isinstance(o, complex):
+            # (PyTorch casts both numbers to the result dtype first: 5e-324 is 0 in float32,
+            # 1e308 is inf)
+            with np.errstate(over="ignore"):
+                alpha = builtins.float(_np_float(dt)(alpha))
+                o = builtins.float(_np_float(dt)(o))
     return o * alpha
 
 
@@ -2039,6 +2046,9 @@ def histc(input, bins: int = 100, min=0, max=0):  # noqa: A002
 def bincount(input, weights=None, minlength: int = 0):
     from .._numpy import counting as _cn
     x = to_tensor(input)
+    minlength = _as_int(minlength, "minlength")
+    if not 0 <= minlength < 2**31:
+        raise RuntimeError(f"bincount: minlength must be in [0, 2**31), got {minlength}")
     out = _cn.bincount(x, weights=weights, minlength=minlength)
     return of(out if weights is not None else _dt.astype(out, _d.int64))
 

@@ -464,6 +464,17 @@ def policy(call: targets.Call, result) -> Policy:
             np.unique(np.asarray(v.oracle())).size < np.asarray(v.oracle()).size
             for v in _array_vals(call)):
         pol.values = False  # (which of equal values' indices: PyTorch leaves it open)
+    if _is_torch(call.target) and name == "topk" and "sorted" in call.kwargs and \
+            call.kwargs["sorted"].oracle() is False:
+        pol.values = False  # (sorted=False: PyTorch's order is its own)
+    if _is_torch(call.target) and name in ("fftfreq", "rfftfreq") and call.args:
+        try:
+            n = call.args[0].oracle()
+            d = call.kwargs["d"].oracle() if "d" in call.kwargs else 1.0
+            if abs(1.0 / (n * d)) > 3e38:
+                pol.values = False  # (the spacing overflows float32 in PyTorch)
+        except (TypeError, ZeroDivisionError, OverflowError):
+            pol.values = False
     if _is_torch(call.target) and name == "logsumexp" and dtype == xp.complex64:
         pol.values = False  # (the imaginary part: any branch of the logarithm)
     if _is_torch(call.target) and name in ("cov", "corrcoef") and (
