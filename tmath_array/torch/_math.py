@@ -356,9 +356,9 @@ def _to_float_operands(a, b):
 def div(input, other, *, rounding_mode=None):
     """``input / other``; ``rounding_mode="trunc"`` or ``"floor"`` rounds the quotient."""
     if rounding_mode is None:
-        if isinstance(input, Tensor) and isinstance(other, Tensor) and \
-                input._dtype is not other._dtype:
-            input, other = _to_float_operands(input, other)
+        a, b = operand(input), operand(other)
+        if isinstance(a, Tensor) and isinstance(b, Tensor) and a._dtype is not b._dtype:
+            input, other = _to_float_operands(a, b)
         return binary(_ew.divide, _DIV, input, other, scalar_saves=False)
     if rounding_mode == "floor":
         return floor_divide(input, other)
@@ -1839,9 +1839,17 @@ def broadcast_shapes(*shapes):
     import numpy as np
 
     from .._standard import data_types as _dts  # noqa: F401
+    norm = []
+    for s in shapes:
+        if isinstance(s, builtins.int) and not isinstance(s, builtins.bool):
+            norm.append((s,))
+        elif isinstance(s, (tuple, list)):
+            norm.append(sizes((tuple(s),), "broadcast_shapes"))
+        else:
+            raise TypeError(f"broadcast_shapes(): expected ints or sequences of ints, not "
+                            f"{type(s).__name__}")
     try:
-        return _t.Size(np.broadcast_shapes(*[tuple(s) if not isinstance(s, builtins.int)
-                                             else (s,) for s in shapes]))
+        return _t.Size(np.broadcast_shapes(*norm))
     except ValueError as exc:
         raise RuntimeError(f"shape mismatch: {exc}") from None
 

@@ -464,6 +464,8 @@ def policy(call: targets.Call, result) -> Policy:
             np.unique(np.asarray(v.oracle())).size < np.asarray(v.oracle()).size
             for v in _array_vals(call)):
         pol.values = False  # (which of equal values' indices: PyTorch leaves it open)
+    if _is_torch(call.target) and name.rstrip("_") == "signbit" and not _inputs_finite(call):
+        pol.values = False  # (the sign bit of a NaN: NumPy's conversion decides it)
     if _is_torch(call.target) and name == "topk" and "sorted" in call.kwargs and \
             call.kwargs["sorted"].oracle() is False:
         pol.values = False  # (sorted=False: PyTorch's order is its own)
