@@ -633,6 +633,21 @@ def test_legacy_constructors_copy_and_pickle():
         assert c.requires_grad and c.is_leaf and c.tolist() == [1.0, 2.0] and c is not w
 
 
+@pytest.mark.parametrize("name", ["exp", "logsumexp", "softmax", "log_softmax"])
+def test_float64_gradients_at_extremes_match_torch(name):
+    fns = {"exp": lambda m, v: v.exp()[1].sum(),
+           "logsumexp": lambda m, v: v.logsumexp(1).sum(),
+           "softmax": lambda m, v: m.softmax(v, 1)[:, 0].sum(),
+           "log_softmax": lambda m, v: m.log_softmax(v, -1)[:, 1].sum()}
+    a = np.array([[2.8e-267, -1.0, 3.8e120, 0.19], [-6.69, 1e-30, -1.1e15, 0.5]])
+
+    def run(tm_):
+        x = tm_.tensor(a, requires_grad=True)
+        fns[name](tm_, x).backward()
+        return x.grad
+    same(*both(run), rtol=1e-12, atol=1e-300)
+
+
 # --- needs views in the array model (xfail until they land) -----------------------------
 
 VIEW_DEPENDENT = pytest.mark.xfail(strict=True, reason="needs views in the array model "

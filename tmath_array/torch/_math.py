@@ -126,7 +126,27 @@ absolute = abs
 neg = _unary("neg", _ew.negative, saves=False)
 negative = neg
 positive = _unary("positive", _ew.positive, saves=False)
-exp = _unary("exp", _ew.exp, floating=True)
+@mx.custom_function
+def _exp64_mx(a):
+    from .._array import core as _core
+    from .._array.devices import default_device
+    return _ew.exp(_core.wrap(a, default_device()))._array
+
+
+@_exp64_mx.vjp
+def _exp64_vjp(primals, cotangent, output):
+    # Note: the namespace's exact float64 exp is a composite (cosh and sinh) whose own
+    # derivative is NaN where they overflow (exp(-800)); the derivative of exp is exp.
+    return (cotangent * output,)
+
+
+def _exp(u):
+    if u._dtype is _d.float64:
+        return _from_mx(_exp64_mx(u._array), u)
+    return _ew.exp(u)
+
+
+exp = _unary("exp", _exp, floating=True)
 exp2 = _unary("exp2", _nu.exp2, floating=True)
 expm1 = _unary("expm1", _ew.expm1, floating=True)
 log = _unary("log", _ew.log, floating=True)
@@ -861,6 +881,17 @@ def logsumexp(input, dim, keepdim: bool = False):
     def f(u):
         if u._array.size == 0:
             return _ew.log(_st.sum(_ew.exp(u), axis=ax, keepdims=keepdim))
+        if u._dtype is _d.float64:
+            # Note: MLX's float64 logsumexp has float32 accuracy; the namespace's exp and
+            # log are exact in float64.
+            m = _st.max(u, axis=ax, keepdims=True)
+            m = _from_mx(mx.stop_gradient(m._array), m)
+            m = _se.where(_ew.isfinite(m), m, _cr.zeros((), dtype=u._dtype, device=u._device))
+            r = _ew.add(_ew.log(_st.sum(_exp(_ew.subtract(u, m)), axis=ax, keepdims=True)),
+                        m)
+            if not keepdim:
+                r = _mf.squeeze(r, ax if ax is not None else tuple(range(u.ndim)))
+            return r
         axis = list(ax) if isinstance(ax, tuple) else ax
         a = mx.logsumexp(u._array, axis=axis, keepdims=keepdim, stream=u._device._s)
         return _from_mx(a, u)
@@ -981,7 +1012,7 @@ def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True
 def kthvalue(input, k: int, dim: int = -1, keepdim: bool = False):
     x = to_tensor(input)
     dim = dim_index(dim, x.ndim)
-    k = dims_of(k)
+    k = _as_int(k, "k")
     if x.ndim == 0:
         if k != 1:
             raise IndexError("kthvalue(): selected number k out of range")
@@ -1345,6 +1376,8 @@ def chunk(input, chunks: int, dim: int = 0):
     chunks = _as_int(chunks, "chunks")
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0")
+    if chunks > 2**31 - 1:
+        raise RuntimeError(f"chunk: {chunks} chunks are more than a tensor can be split into")
     if x.ndim == 0:
         raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     dim = dim_index(dim, x.ndim)
@@ -2015,20 +2048,55 @@ def corrcoef(input):
     return apply(backward_class("corrcoef"), lambda u: _sx.corrcoef(u), (x,))
 
 
-def softmax(input, dim, dtype=None):
+_SOFTMAX64: dict = {}
+
+
+def _softmax64(dim: int, log: bool):
+    """float64 (log_)softmax with its derivative written out.
+
+    Note: tmath_array.nn computes float64 softmax from exact composites (cosh and sinh)
+    whose own derivatives are NaN where those overflow; these are softmax's derivatives.
+    """
+    f = _SOFTMAX64.get((dim, log))
+    if f is None:
+        fn = _xnn.log_softmax if log else _xnn.softmax
+
+        @mx.custom_function
+        def f(a):
+            from .._array import core as _core
+            from .._array.devices import default_device
+            return fn(_core.wrap(a, default_device()), dim)._array
+
+        @f.vjp
+        def _vjp(primals, cotangent, output):
+            if log:
+                return (cotangent - _exp64_mx(output) * mx.sum(cotangent, axis=dim,
+                                                                keepdims=True),)
+            return (output * (cotangent - mx.sum(cotangent * output, axis=dim,
+                                                 keepdims=True)),)
+        _SOFTMAX64[(dim, log)] = f
+    return f
+
+
+def _softmax_apply(name, input, dim, dtype, log):
     x = to_tensor(input)
     if dtype is not None:
         x = astype(x, as_dtype(dtype))
     x = _floating(x)
-    return apply(backward_class("softmax"), lambda u: _xnn.softmax(u, dim), (x,))
+    fn = _xnn.log_softmax if log else _xnn.softmax
+    if x._dtype is _d.float64 and x.ndim:
+        d = dim_index(dim, x.ndim)
+        f64 = _softmax64(d, log)
+        return apply(backward_class(name), lambda u: _from_mx(f64(u._array), u), (x,))
+    return apply(backward_class(name), lambda u: fn(u, dim), (x,))
+
+
+def softmax(input, dim, dtype=None):
+    return _softmax_apply("softmax", input, dim, dtype, False)
 
 
 def log_softmax(input, dim, dtype=None):
-    x = to_tensor(input)
-    if dtype is not None:
-        x = astype(x, as_dtype(dtype))
-    x = _floating(x)
-    return apply(backward_class("log_softmax"), lambda u: _xnn.log_softmax(u, dim), (x,))
+    return _softmax_apply("log_softmax", input, dim, dtype, True)
 
 
 def histc(input, bins: int = 100, min=0, max=0):  # noqa: A002
