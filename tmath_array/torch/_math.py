@@ -2010,9 +2010,23 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
 
 def tensordot(a, b, dims=2):  # noqa: A002
     x, y = _mm_operands("tensordot", a, b)
-    ax = dims if isinstance(dims, builtins.int) else tuple(tuple(d) if not isinstance(
-        d, builtins.int) else (d,) for d in dims)
+    if isinstance(dims, Array) and dims.ndim == 0:
+        dims = _as_int(dims, "dims")
+    if isinstance(dims, builtins.int) and not isinstance(dims, builtins.bool):
+        ax = dims
+    elif isinstance(dims, (tuple, list)) and len(dims) == 2:
+        ax = tuple(sizes(((d,) if isinstance(d, builtins.int) else tuple(d),), "tensordot")
+                   if isinstance(d, (builtins.int, tuple, list)) else _bad_dims(d)
+                   for d in dims)
+    else:
+        raise TypeError(f"tensordot(): argument 'dims' must be int or a pair of sequences, "
+                        f"not {type(dims).__name__}")
     return apply(backward_class("tensordot"), lambda u, v: _la.tensordot(u, v, axes=ax), (x, y))
+
+
+def _bad_dims(d):
+    raise TypeError(f"tensordot(): dims entries must be ints or sequences, not "
+                    f"{type(d).__name__}")
 
 
 def einsum(equation, *operands):
