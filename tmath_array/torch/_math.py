@@ -733,7 +733,13 @@ def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
     x = _mean_input("var", to_tensor(input), None)
     ax, c = _correction(dim, unbiased, correction)
     return apply(backward_class("var"),
-                 lambda u: _st.var(u, axis=ax, correction=c, keepdims=keepdim), (x,))
+                 lambda u: _empty_nan(_st.var(u, axis=ax, correction=c, keepdims=keepdim), u),
+                 (x,))
+
+
+def _empty_nan(r, u):
+    # (PyTorch: the variance of no elements is NaN, whatever the correction)
+    return _ew.add(r, float("nan")) if u._array.size == 0 else r
 
 
 def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
@@ -741,7 +747,8 @@ def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
     x = _mean_input("std", to_tensor(input), None)
     ax, c = _correction(dim, unbiased, correction)
     return apply(backward_class("std"),
-                 lambda u: _st.std(u, axis=ax, correction=c, keepdims=keepdim), (x,))
+                 lambda u: _empty_nan(_st.std(u, axis=ax, correction=c, keepdims=keepdim), u),
+                 (x,))
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
@@ -1233,6 +1240,8 @@ def repeat_interleave(input, repeats, dim=None):
 
 def flip(input, dims):
     x = to_tensor(input)
+    if isinstance(dims, (tuple, list)) and not dims:
+        return clone(x)  # (no dims: nothing flipped)
     ax = dims_of(dims if not isinstance(dims, builtins.int) else (dims,))
     return apply(backward_class("flip"), lambda u: _mf.flip(u, axis=ax), (x,), saves=False)
 
@@ -1300,6 +1309,8 @@ def unbind(input, dim: int = 0):
     if x.ndim == 0:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     d = dim_index(dim, x.ndim)
+    from .._runtime import memory as _memory
+    _memory.check_python_objects("unbind", (x.shape[d],))  # (one tensor object each)
     return tuple(select(x, d, i) for i in range(x.shape[d]))
 
 

@@ -442,7 +442,8 @@ def policy(call: targets.Call, result) -> Policy:
         pol.values = False  # min > max: the standard leaves the result unspecified
     if name in ("linspace", "logspace") and not all(
             isinstance(a.oracle(), (int, float, complex)) and np.isfinite(a.oracle())
-            for a in call.args[:2]):
+            for a in list(call.args[:2]) + [call.kwargs[k] for k in ("start", "end", "stop")
+                                            if k in call.kwargs]):
         pol.values = False  # infinite ends (NumPy: NaN, from 0 * inf)
     if name in ("fftfreq", "rfftfreq") and not _finite_spacing(call):
         pol.values = False  # (NumPy multiplies by 1 / (n * d): 0 * inf is its NaN)
