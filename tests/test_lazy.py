@@ -432,6 +432,16 @@ FOREIGN_INPUT = {
     ("_numpy/construct.py", "_back"): "the NumPy result of numpy.vectorize",
     ("_numpy/io.py", "_land"): "what NumPy read from a file",
     ("_numpy/polynomial.py", "_host_coeffs"): "poly1d coefficients given as Python data",
+    # The PyTorch face: Tensor.item/tolist/format call Array.item/tolist (which
+    # materialise, counted); the printer formats NumPy values that tensor_repr read with
+    # one counted conversion.
+    ("torch/_methods.py", "_item"): "Array.item of a 0-d view (materialises)",
+    ("torch/_ops.py", "number"): "Tensor.item of a 0-d tensor given as a number (materialises)",
+    ("torch/_methods.py", "_tolist"): "Array.tolist (materialises)",
+    ("torch/_methods.py", "__format__"): "Tensor.item (materialises)",
+    ("torch/_printing.py", "_vector_str"): "NumPy host values",
+    ("torch/_printing.py", "_tensor_str_fmt"): "NumPy host values",
+    ("torch/_printing.py", "__init__"): "NumPy host values (_Formatter)",
 }
 
 _EVALUATING_METHODS = {"item", "tolist", "__dlpack__", "__array__"}

@@ -215,9 +215,15 @@ FROM_MX = {d._mx: d for d in NAMES}
 
 def as_dtype(obj) -> DType | None:
     """``obj`` as a tmath dtype, else None: a tmath dtype, an ``mx.Dtype``, or any NumPy
-    spelling of one (see :func:`from_spelling`)."""
+    spelling of one (see :func:`from_spelling`).
+
+    A face's own dtype objects (``tmath_array.torch.float32``, which print as PyTorch's)
+    subclass DType and name the tmath dtype they stand for in ``_canon``.
+    """
     if obj.__class__ is DType:
         return obj
+    if isinstance(obj, DType):
+        return obj._canon
     if obj is None:
         return None
     if isinstance(obj, mx.Dtype):

@@ -27,10 +27,26 @@ import numpy as np
 
 import tmath_array as xp
 from tmath_array._array import core as _core
+from tmath_array._array import dtypes as _d
 
 from . import targets, values
 
 STANDARD = (TypeError, ValueError, IndexError, MemoryError, OverflowError)
+# The PyTorch face raises what PyTorch raises: RuntimeError besides the standard's kinds.
+TORCH_KINDS = STANDARD + (RuntimeError,)
+_TORCH_CASTS = {"byte", "char", "short", "int", "long", "to", "type", "type_as", "new_tensor",
+                "tensor", "as_tensor", "copy", "fill", "full_like"}
+_TORCH_TIES = {"topk", "kthvalue", "median", "sort", "argsort", "max", "min", "argmax",
+               "argmin", "msort", "mode", "aminmax"}
+# The face's functions whose results are random or uninitialised in PyTorch, or that
+# change process-wide state: no oracle.
+TORCH_NO_ORACLE = {"rand", "randn", "randint", "randperm", "rand_like", "randn_like",
+                   "randint_like", "normal", "bernoulli", "multinomial", "manual_seed",
+                   "seed", "initial_seed", "empty", "empty_like", "new_empty", "uniform_",
+                   "normal_", "random_", "bernoulli_", "exponential_", "Generator",
+                   "__repr__", "__str__", "__format__", "type", "data_ptr", "storage",
+                   "get_device", "device", "stride", "element_size", "grad_fn", "grad",
+                   "__reduce_ex__", "__deepcopy__", "tolist", "numpy", "item", "backward"}
 # MLX's messages start with the op in brackets; nanobind's mention its argument casts.
 RAW = re.compile(r"^\[[A-Za-z0-9_:]+\]|incompatible function arguments|outside the supported "
                  r"range|std::|Unable to cast|nanobind|Cannot cast|Cannot broadcast array of "
@@ -116,7 +132,8 @@ def classify_exception(target: str, exc: BaseException) -> Outcome:
         return Outcome(f"bug:accidental:{type(exc).__name__}", msg)
     if not text.strip():
         return Outcome(f"bug:no-message:{type(exc).__name__}", msg)
-    for kind in STANDARD:
+    kinds = TORCH_KINDS if _is_torch(target) else STANDARD
+    for kind in kinds:
         if isinstance(exc, kind):
             return Outcome(f"error:{kind.__name__}", msg)
     if isinstance(exc, BufferError) and ("dlpack" in target or target == "Array.__array__"):
@@ -124,6 +141,10 @@ def classify_exception(target: str, exc: BaseException) -> Outcome:
     if isinstance(exc, AttributeError) and target == "xp.from_dlpack":
         return Outcome("error:AttributeError", msg)
     return Outcome(f"bug:exception:{type(exc).__name__}", msg)
+
+
+def _is_torch(target: str) -> bool:
+    return target.startswith(("torch.", "Tensor."))
 
 
 # --- running --------------------------------------------------------------------
@@ -154,6 +175,8 @@ def _arrays_in(value, out: list) -> list:
 
 
 def to_numpy(a) -> np.ndarray:
+    if getattr(a, "requires_grad", False):
+        a = a.detach()
     if a.dtype == xp.bfloat16:
         a = xp.astype(a, xp.float32)
     return np.asarray(a)
@@ -165,7 +188,8 @@ def _consistent(a) -> str | None:
     if name is None:
         return f"dtype {a.dtype!r} is not a tmath dtype"
     raw = a.__mlx_array__()
-    if _core.CANON.get(raw.dtype) is not a.dtype:
+    # (a Tensor's dtype attribute is the torch dtype standing for its tmath dtype)
+    if _core.CANON.get(raw.dtype) is not _d.as_dtype(a.dtype):
         return f"dtype attribute {name} but MLX data {raw.dtype}"
     if a.shape != tuple(raw.shape) or not all(isinstance(s, int) and s >= 0 for s in a.shape):
         return f"shape {a.shape} but MLX shape {tuple(raw.shape)}"
@@ -245,7 +269,10 @@ def _torch_value(v: values.Val):
 
 
 def oracle(call: targets.Call):
-    """NumPy's (PyTorch's for xp.nn) answer to the same call, or ``_NO_ORACLE``."""
+    """NumPy's (PyTorch's for xp.nn and the PyTorch face) answer to the same call, or
+    ``_NO_ORACLE``."""
+    if _is_torch(call.target):
+        return _torch_oracle(call)
     try:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -332,6 +359,47 @@ def _clip_bound(x, v):
     return v
 
 
+def _torch_oracle(call: targets.Call):
+    """Real PyTorch's answer for a call of the PyTorch face (tensors for arrays)."""
+    import torch
+
+    if call.target.startswith("torch.linalg.") and any(
+            max(np.shape(v.oracle()), default=0) > 10**5 for v in _array_vals(call)):
+        return _NO_ORACLE  # (PyTorch's LAPACK path on a huge side can exhaust the limit)
+    if call.name in TORCH_NO_ORACLE or not _finite(call) and (
+            call.target.startswith("torch.linalg.") or
+            call.name in ("searchsorted", "bucketize")):
+        return _NO_ORACLE  # (LAPACK on NaN; NaN boundaries are unsorted: unspecified)
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            args = [_torch_value(a) for a in call.args]
+            kwargs = {k: _torch_value(v) for k, v in call.kwargs.items()}
+            if "device" in kwargs:
+                return _NO_ORACLE  # (devices are named differently)
+            if call.kind == "function":
+                f = targets.np_module(call.target)
+                if f is None:
+                    return _NO_ORACLE
+                return _from_torch(f(*args, **kwargs))
+            obj = _torch_value(call.self_val)
+            if not isinstance(obj, torch.Tensor):
+                return _NO_ORACLE
+            if call.kind == "property":
+                return _from_torch(getattr(obj, call.name))
+            if call.kind == "setitem":
+                obj[args[0]] = args[1]
+                return _from_torch(obj)
+            if call.name == "__iter__":
+                return _from_torch(list(obj))
+            res = getattr(obj, call.name)(*args, **kwargs)
+            if res is NotImplemented:
+                return _NO_ORACLE
+            return _from_torch(res)
+    except Exception:  # noqa: BLE001 - the oracle refusing is no verdict
+        return _NO_ORACLE
+
+
 def _finite(call: targets.Call) -> bool:
     for v in call.args:
         if "array" in v.tags:
@@ -355,6 +423,8 @@ def _from_torch(out):
         return out.detach().numpy()
     if isinstance(out, (tuple, list)):
         return [_from_torch(o) for o in out]
+    if isinstance(out, torch.Size):
+        return tuple(out)
     return out
 
 
@@ -388,7 +458,8 @@ class Policy:
 def policy(call: targets.Call, result) -> Policy:
     """The comparison a call gets: where the standard leaves room, NumPy is no oracle."""
     name = call.name
-    pol = Policy(values=name not in SHAPE_ONLY and name not in ("__int__", "__index__"))
+    pol = Policy(values=name not in SHAPE_ONLY and name not in ("__int__", "__index__") and
+                 not (_is_torch(call.target) and name.removesuffix("_ex") in SHAPE_ONLY))
     dtype = result.dtype if isinstance(result, xp.Array) else None
     first = (list(call.args) + list(call.kwargs.values()))[:1]
     if name in ("astype", "ascontiguousarray", "asfortranarray") and dtype in _INTEGRAL and \
@@ -396,9 +467,10 @@ def policy(call: targets.Call, result) -> Policy:
         pol.values = False  # float to int: NaN, inf and out-of-range values are unspecified
     if name == "isin" and (len(call.args) > 2 or "assume_unique" in call.kwargs):
         pol.values = False  # assume_unique: NumPy's answer for repeated values is undefined
-    if name == "linspace" and not all(
+    if name in ("linspace", "logspace") and not all(
             isinstance(a.oracle(), (int, float, complex)) and np.isfinite(a.oracle())
-            for a in call.args[:2]):
+            for a in list(call.args[:2]) + [call.kwargs[k] for k in ("start", "end", "stop")
+                                            if k in call.kwargs]):
         pol.values = False  # infinite ends (NumPy: NaN, from 0 * inf)
     if name in ("fftfreq", "rfftfreq") and not _finite_spacing(call):
         pol.values = False  # (NumPy multiplies by 1 / (n * d): 0 * inf is its NaN)
@@ -412,7 +484,44 @@ def policy(call: targets.Call, result) -> Policy:
         # 16-bit integers in float16/float32, the namespace in float32 (wider integers in
         # float64, as NumPy): values are compared where the dtypes agree.
         pol.values = "same-dtype-only" if pol.values is True else pol.values
-    if name in FINITE_ONLY:
+    if _is_torch(call.target) and dtype in (xp.float16, xp.bfloat16) and any(
+            np.any((np.abs(a) > 0) & (np.abs(a) < np.finfo(np.float16).tiny))
+            for a in (np.asarray(v.oracle()) for v in _array_vals(call)) if a.dtype.kind == "f"):
+        pol.values = False  # (PyTorch flushes half-precision subnormals; MLX keeps them)
+    if _is_torch(call.target) and dtype == xp.complex64 and name.rstrip("_") in (
+            "cumprod", "prod") and not _inputs_finite(call, 1e15):
+        pol.values = False  # (complex products overflow to inf * 0 in either order)
+    if _is_torch(call.target) and name.rstrip("_") in _TORCH_CASTS and dtype in _INTEGRAL \
+            and "f" in _input_kinds(call):
+        pol.values = False  # (float to int: out-of-range values are undefined in PyTorch)
+    if _is_torch(call.target) and name in _TORCH_TIES and any(
+            np.unique(np.asarray(v.oracle())).size < np.asarray(v.oracle()).size
+            for v in _array_vals(call)):
+        pol.values = False  # (which of equal values' indices: PyTorch leaves it open)
+    if _is_torch(call.target) and name.rstrip("_") == "signbit" and not _inputs_finite(call):
+        pol.values = False  # (the sign bit of a NaN: NumPy's conversion decides it)
+    if _is_torch(call.target) and name == "topk" and "sorted" in call.kwargs and \
+            call.kwargs["sorted"].oracle() is False:
+        pol.values = False  # (sorted=False: PyTorch's order is its own)
+    if _is_torch(call.target) and name in ("fftfreq", "rfftfreq") and call.args:
+        try:
+            n = call.args[0].oracle()
+            d = call.kwargs["d"].oracle() if "d" in call.kwargs else 1.0
+            if abs(1.0 / (n * d)) > 3e38:
+                pol.values = False  # (the spacing overflows float32 in PyTorch)
+        except (TypeError, ZeroDivisionError, OverflowError):
+            pol.values = False
+    if _is_torch(call.target) and name == "logsumexp" and dtype == xp.complex64:
+        pol.values = False  # (the imaginary part: any branch of the logarithm)
+    if _is_torch(call.target) and name in ("cov", "corrcoef") and (
+            dtype in (xp.float16, xp.bfloat16) or not all(
+                np.all(np.abs(np.asarray(v.oracle(), dtype=np.float64)) < 1e15)
+                for v in _array_vals(call) if np.asarray(v.oracle()).dtype.kind in "iuf")):
+        pol.values = False  # (PyTorch accumulates in the input's precision: overflows)
+    if _is_torch(call.target) and name in ("var_mean", "std_mean") and \
+            not _inputs_finite(call):
+        pol.values = False  # (PyTorch's one-pass mean of inf and -inf is NaN)
+    if name in FINITE_ONLY or _is_torch(call.target) and name.rstrip("_") in FINITE_ONLY:
         pol.finite_only = True
         pol.off_by_one = "floordiv" in name or name == "floor_divide"
         if not _inputs_finite(call) or dtype in (xp.float16, xp.bfloat16):
@@ -431,6 +540,11 @@ def policy(call: targets.Call, result) -> Policy:
         pol.finite_only = True
     if name in ("cov", "corrcoef") and _largest_finite_input(call) > 1e18:
         pol.values = False  # (NumPy computes float32 in float64; squares overflow float32)
+    if _is_torch(call.target) and name in ("norm", "dist", "vector_norm", "matrix_norm",
+                                           "cdist") and not _inputs_finite(call, 1e30):
+        pol.values = False  # (the namespace's norms scale: PyTorch's overflow to inf)
+    if _is_torch(call.target) and name in ("erf", "erfinv", "erf_", "erfinv_"):
+        pol.rtol = max(pol.rtol, 2e-6)  # (MLX's erf and erfinv: float32 accuracy in float64)
     if call.target.startswith("xp.fft.") and not _inputs_finite(call, 1e30):
         pol.values = False  # (transforms compute in complex64: float64 beyond it overflows)
     half = dtype in (xp.float16, xp.bfloat16)
@@ -604,6 +718,8 @@ def _compare_array(result, got: np.ndarray, expected, pol: Policy, where: str) -
         return None
     # (The less precise of the two: NumPy computes small integers in float16.)
     rtol = max(_RTOL.get(name, 1e-4), _RTOL.get(e.dtype.name, 0.0), pol.rtol)
+    if ek == "f" and e.dtype == np.float16 and name != "float16":
+        rtol = max(rtol, _RTOL["float16"])  # (NumPy computed in float16: uint8 -> float16)
     scale = pol.scale
     big = float(np.finfo(np.float16 if name == "float16" else np.float64 if name == "float64"
                          else np.float32).max) / 16

@@ -159,6 +159,13 @@ PARAMS = {
     "max_version": _choice([None, (1, 0), (0, 8), (2, 0), 1]),
     "dl_device": _choice([None, (1, 0), (2, 0), (1, 1), "cpu"]),
     "rng_key": _choice([None, 0, 1, -1, 2**40]),
+    # The PyTorch face's names.
+    "keepdim": _bool, "unbiased": _bool, "largest": _bool, "sorted": _bool,
+    "requires_grad": _bool, "as_tuple": _bool, "right": _bool, "out_int32": _bool,
+    "size": _shape, "sizes": _shape, "steps": _int(-1, 8), "end": _float(-5, 5),
+    "diagonal": _int(-3, 3), "decimals": _int(-1, 3), "dim0": _int_axis, "dim1": _int_axis,
+    "dim2": _int_axis, "start_dim": _int_axis, "end_dim": _int_axis,
+    "chunks": _int(-1, 4), "exponent": _scalar, "alpha": _float(-2, 2, (1, 0, -1)),
     "weight": _maybe_array, "bias": _maybe_array, "attn_mask": _maybe_array,
     "prepend": _maybe_array, "append": _maybe_array, "sorter": _maybe_array,
 }

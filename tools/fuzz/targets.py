@@ -2,7 +2,10 @@
 
 Targets are discovered, not listed: every callable in ``xp.__all__``,
 ``xp.linalg.__all__``, ``xp.fft.__all__`` and ``xp.nn.__all__``, the public
-methods and properties of ``Array`` and its operator and conversion dunders. A
+methods and properties of ``Array`` and its operator and conversion dunders, and the
+PyTorch face's the same way: ``torch_face.__all__`` (with ``torch_face.linalg``,
+``torch_face.fft`` and ``torch_face.nn.functional``/``init``/``utils``) and ``Tensor``'s
+methods, properties and dunders. A
 function added to the namespace is fuzzed from its signature by parameter name
 (:data:`PARAMS`); where a signature needs related arguments (a square matrix, a
 reshape of the input, matching attention shapes) :data:`SPECIAL` draws them.
@@ -18,6 +21,7 @@ from hypothesis import strategies as st
 
 import tmath_array as xp
 import tmath_array.nn  # noqa: F401  (xp.nn)
+import tmath_array.torch as torch_face
 
 from . import special, values
 from .params import PARAMS, UFUNC_EXTRAS, Ctx, default_param
@@ -27,9 +31,21 @@ from .params import PARAMS, UFUNC_EXTRAS, Ctx, default_param
 # would change how every later array prints).
 SKIP = {"xp.compile", "xp.show_config", "xp.save", "xp.savez", "xp.savez_compressed",
         "xp.savetxt", "xp.load", "xp.loadtxt", "xp.genfromtxt", "xp.fromfile",
-        "xp.set_printoptions", "xp.printoptions"}
+        "xp.set_printoptions", "xp.printoptions",
+        # the PyTorch face's switches of process-wide state (grad mode, default dtype,
+        # print options)
+        "torch.compile", "torch.set_grad_enabled", "torch.set_default_dtype",
+        "torch.set_printoptions", "torch.get_printoptions", "torch.use_deterministic_algorithms",
+        "torch.set_num_threads", "torch.save", "torch.load", "torch.manual_seed", "torch.seed"}
 
-_MODULES = (("xp", xp), ("xp.linalg", xp.linalg), ("xp.fft", xp.fft), ("xp.nn", xp.nn))
+_MODULES = (("xp", xp), ("xp.linalg", xp.linalg), ("xp.fft", xp.fft), ("xp.nn", xp.nn),
+            ("torch", torch_face), ("torch.linalg", torch_face.linalg),
+            ("torch.fft", torch_face.fft), ("torch.nn.functional", torch_face.nn.functional),
+            ("torch.nn.init", torch_face.nn.init), ("torch.nn.utils", torch_face.nn.utils))
+# Tensor methods not fuzzed: they hand a Python callable over (hooks, apply_).
+TENSOR_SKIP = {"register_hook", "apply_", "map_"}
+# What a method target is called on, by its prefix.
+_CLASSES = {"Array": xp.Array, "Tensor": torch_face.Tensor}
 
 # Dunders of Array that take part (the public methods and properties are found by name).
 DUNDERS = (
@@ -56,13 +72,19 @@ class Call:
     self_val: values.Val | None = None    # the array a method is called on
 
     @property
+    def cls(self):
+        """The class a method target belongs to (Array or Tensor), None for functions."""
+        return _CLASSES.get(self.target.split(".", 1)[0])
+
+    @property
     def kind(self) -> str:
-        if not self.target.startswith("Array."):
+        cls = self.cls
+        if cls is None:
             return "function"
-        name = self.target[6:]
+        name = self.name
         if name == "__setitem__":
             return "setitem"
-        if isinstance(getattr(xp.Array, name), property):
+        if isinstance(getattr(cls, name), property):
             return "property"
         return "method"
 
@@ -76,6 +98,8 @@ class Call:
         if self.kind == "function":
             return f"{self.target}({', '.join(parts)})"
         obj = f"({self.self_val.src})"
+        if self.cls is torch_face.Tensor:
+            obj = f"torch_face.as_tensor{obj}"
         if self.kind == "property":
             return f"{obj}.{self.name}"
         if self.kind == "setitem":
@@ -98,15 +122,22 @@ def discover() -> list[str]:
     for name in sorted(dir(xp.Array)):
         if name in DUNDERS or (not name.startswith("_") and name not in ("dtype", "device")):
             out.append(f"Array.{name}")
+    # Tensor's own methods (those it inherits from Array unchanged are Array targets).
+    own = vars(torch_face.Tensor)
+    for name in sorted(own):
+        if (name in DUNDERS and name in own) or (not name.startswith("_") and
+                                                 name not in TENSOR_SKIP):
+            out.append(f"Tensor.{name}")
     return out
 
 
 def resolve(target: str):
     """The function (or unbound method) a target names."""
-    if target.startswith("Array."):
-        return getattr(xp.Array, target[6:])
+    prefix, _, rest = target.partition(".")
+    if prefix in _CLASSES:
+        return getattr(_CLASSES[prefix], rest)
     mod, name = target.rsplit(".", 1)
-    obj = xp
+    obj = torch_face if prefix == "torch" else xp
     for part in mod.split(".")[1:]:
         obj = getattr(obj, part)
     return getattr(obj, name)
@@ -163,10 +194,10 @@ def draw_call(draw, targets: list[str]) -> Call:
     target = draw(st.sampled_from(targets))
     ctx = Ctx(draw, target)
     fn = resolve(target)
-    if target.startswith("Array."):
+    prefix, _, name = target.partition(".")
+    if prefix in _CLASSES:
         self_val = special.self_array(ctx)
-        name = target[6:]
-        if name in special.METHODS:
+        if name in special.METHODS and prefix == "Array":
             args, kwargs = special.METHODS[name](ctx)
         elif isinstance(fn, property):
             args, kwargs = [], {}
@@ -174,7 +205,7 @@ def draw_call(draw, targets: list[str]) -> Call:
             args, kwargs = draw_generic(ctx, fn, skip_first=True,
                                         positional=name.startswith("__"))
         return Call(target, args, kwargs, self_val)
-    if ctx.name in special.FUNCTIONS:
+    if ctx.name in special.FUNCTIONS and prefix == "xp":
         args, kwargs = special.FUNCTIONS[ctx.name](ctx)
     else:
         args, kwargs = draw_generic(ctx, fn)
@@ -187,7 +218,10 @@ def build(call: Call):
     kwargs = {k: v.make() for k, v in call.kwargs.items()}
     if call.kind == "function":
         return resolve(call.target), args, kwargs, None
-    return getattr(xp.Array, call.name), args, kwargs, call.self_val.make()
+    obj = call.self_val.make()
+    if call.cls is torch_face.Tensor:
+        obj = torch_face.as_tensor(obj)
+    return getattr(call.cls, call.name), args, kwargs, obj
 
 
 def np_module(target: str):
@@ -196,6 +230,15 @@ def np_module(target: str):
         import torch.nn.functional
 
         return getattr(torch.nn.functional, target[6:], None)
+    if target.startswith("torch."):
+        import torch
+
+        obj = torch
+        for part in target.split(".")[1:]:
+            obj = getattr(obj, part, None)
+            if obj is None:
+                return None
+        return obj
     mod, name = target.rsplit(".", 1)
     obj = np
     for part in mod.split(".")[1:]:
