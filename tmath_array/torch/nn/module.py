@@ -283,7 +283,7 @@ class Module:
     def _apply_tensors(self, convert) -> Module:
         for m in self.modules():
             for store in (m._parameters, m._buffers):
-                for k, t in store.items():
+                for t in store.values():
                     if t is not None:
                         new = convert(t)
                         if new is not t:
