@@ -11,7 +11,7 @@ import torch as real
 
 import tmath_array.torch as ft
 from tmath_array.torch import nn
-from tmath_array.torch.nn import functional as F
+from tmath_array.torch.nn import functional as F  # noqa: N812
 
 RTOL = 2e-4
 ATOL = 2e-5

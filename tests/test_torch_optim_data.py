@@ -11,6 +11,7 @@ import tmath_array.torch as ft
 from tmath_array.torch import nn, optim
 from tmath_array.torch.utils import data
 
+
 def sync_count() -> int:
     return xp.sync_stats().total
 
