@@ -1,0 +1,356 @@
+"""Tensor creation with PyTorch's signatures: ``tensor``, ``zeros(*size)``, ``rand``...
+
+Python ints make int64 tensors and Python floats the default dtype (float32), as in
+PyTorch; sizes come as ``*size`` or one tuple; every creation function takes ``dtype=``,
+``device=`` and ``requires_grad=``.
+"""
+
+from __future__ import annotations
+
+import builtins
+import warnings
+
+import mlx.core as mx
+import numpy as np
+
+from .._array import dtypes as _d
+from .._array import prng as _prng
+from .._array.array import Array
+from .._numpy.random_generator import Generator as _NpGenerator
+from .._standard import creation as _cr
+from .._standard import data_types as _dt
+from . import _types as _t
+from ._ops import as_dtype, sizes
+from ._tensor import Tensor, of
+
+_PY = (builtins.bool, builtins.int, builtins.float, builtins.complex)
+
+
+def _finish(t: Tensor, requires_grad: bool) -> Tensor:
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _python_data(data) -> bool:
+    return not isinstance(data, (Array, np.ndarray, np.generic, mx.array))
+
+
+def tensor(data, *, dtype=None, device=None, requires_grad: bool = False,
+           pin_memory: bool = False) -> Tensor:
+    """A new tensor holding a copy of ``data`` (nested lists, scalars, NumPy, tensors)."""
+    if isinstance(data, Tensor):
+        warnings.warn("To copy construct from a tensor, it is recommended to use "
+                      "sourceTensor.detach().clone() or sourceTensor.detach().clone()."
+                      "requires_grad_(True), rather than torch.tensor(sourceTensor).",
+                      UserWarning, stacklevel=2)
+    t = _convert(data, dtype, device, copy=True)
+    return _finish(t, requires_grad)
+
+
+def _convert(data, dtype, device, copy):
+    dt = as_dtype(dtype)
+    dev = _t.to_mlx_device(device) if device is not None else None
+    if isinstance(data, Array):
+        a = _cr.asarray(data, dtype=dt, device=dev, copy=copy)
+        return of(a)
+    if isinstance(data, (np.ndarray, np.generic)) and data.dtype == np.float64 and \
+            dev is not None and dev.type != "cpu" and dt is None:
+        dt = _d.float64
+    if dt is None and _python_data(data):
+        a = _cr.asarray(data, device=dev)
+        if a._dtype in _d.CATEGORIES["integer"] and a._dtype is not _d.int64:
+            a = _dt.astype(a, _d.int64)
+        elif a._dtype in _t.FLOATING and a._dtype is not _t.get_default_dtype():
+            a = _cr.asarray(data, dtype=_t.get_default_dtype(), device=dev)
+        return of(a)
+    return of(_cr.asarray(data, dtype=dt, device=dev))
+
+
+def as_tensor(data, dtype=None, device=None) -> Tensor:
+    """``data`` as a tensor; a tensor of the right dtype and device is returned as it is."""
+    return _convert(data, dtype, device, copy=None)
+
+
+def from_numpy(ndarray) -> Tensor:
+    """A tensor with a NumPy array's values and dtype.
+
+    Note: MLX copies NumPy's memory in, so later writes to ``ndarray`` do not reach the
+    tensor (PyTorch shares the memory).
+    """
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    return of(_cr.asarray(ndarray))
+
+
+def _float_dtype(dtype):
+    dt = as_dtype(dtype)
+    return _t.get_default_dtype() if dt is None else dt
+
+
+def _fill(fn, size, dtype, device, requires_grad, name):
+    shape = sizes(size, name)
+    dt = _float_dtype(dtype)
+    return _finish(of(fn(shape, dtype=dt, device=_t.to_mlx_device(device))), requires_grad)
+
+
+def zeros(*size, dtype=None, device=None, requires_grad: bool = False, layout=None,
+          pin_memory=False) -> Tensor:
+    return _fill(_cr.zeros, size, dtype, device, requires_grad, "zeros")
+
+
+def ones(*size, dtype=None, device=None, requires_grad: bool = False, layout=None,
+         pin_memory=False) -> Tensor:
+    return _fill(_cr.ones, size, dtype, device, requires_grad, "ones")
+
+
+def empty(*size, dtype=None, device=None, requires_grad: bool = False, layout=None,
+          pin_memory=False, memory_format=None) -> Tensor:
+    # Note: MLX has no uninitialised memory: empty() gives zeros.
+    return _fill(_cr.zeros, size, dtype, device, requires_grad, "empty")
+
+
+def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = False,
+         layout=None, pin_memory=False) -> Tensor:
+    shape = sizes((size,), "full")
+    dt = as_dtype(dtype)
+    if dt is None:
+        dt = _t.scalar_dtype(fill_value) if isinstance(fill_value, _PY) else None
+    a = _cr.full(shape, fill_value, dtype=dt, device=_t.to_mlx_device(device))
+    return _finish(of(a), requires_grad)
+
+
+def _like(input, dtype, device):
+    dt = input._dtype if dtype is None else as_dtype(dtype)
+    dev = input._device if device is None else _t.to_mlx_device(device)
+    return input.shape, dt, dev
+
+
+def zeros_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
+               memory_format=None) -> Tensor:
+    shape, dt, dev = _like(input, dtype, device)
+    return _finish(of(_cr.zeros(shape, dtype=dt, device=dev)), requires_grad)
+
+
+def ones_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
+              memory_format=None) -> Tensor:
+    shape, dt, dev = _like(input, dtype, device)
+    return _finish(of(_cr.ones(shape, dtype=dt, device=dev)), requires_grad)
+
+
+empty_like = zeros_like
+
+
+def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False,
+              layout=None, memory_format=None) -> Tensor:
+    shape, dt, dev = _like(input, dtype, device)
+    return _finish(of(_cr.full(shape, fill_value, dtype=dt, device=dev)), requires_grad)
+
+
+def arange(start, end=None, step=1, *, dtype=None, device=None,
+           requires_grad: bool = False, layout=None) -> Tensor:
+    """``[start, end)`` by ``step``; int64 when every bound is an int, else the default
+    floating dtype, as PyTorch."""
+    if end is None:
+        start, end = 0, start
+    vals = [builtins.float(v) if isinstance(v, Array) and v._dtype in _t.FLOATING else
+            (builtins.int(v) if isinstance(v, Array) else v) for v in (start, end, step)]
+    start, end, step = vals
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    dt = as_dtype(dtype)
+    if dt is None:
+        ints = all(isinstance(v, builtins.int) for v in vals)
+        dt = _d.int64 if ints else _t.get_default_dtype()
+    a = _cr.arange(start, end, step, dtype=dt, device=_t.to_mlx_device(device))
+    return _finish(of(a), requires_grad)
+
+
+def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
+             layout=None) -> Tensor:
+    if not isinstance(steps, builtins.int) or steps < 0:
+        raise RuntimeError("linspace(): number of steps must be non-negative")
+    a = _cr.linspace(builtins.float(start), builtins.float(end), steps,
+                     dtype=_float_dtype(dtype), device=_t.to_mlx_device(device))
+    return _finish(of(a), requires_grad)
+
+
+def logspace(start, end, steps, base=10.0, *, dtype=None, device=None,
+             requires_grad=False) -> Tensor:
+    lin = linspace(start, end, steps, dtype=_d.float64 if _t.gpu_available() is False
+                   else _d.float32, device=device)
+    a = _dt.astype(of(mx.power(builtins.float(base), lin._array)), _float_dtype(dtype))
+    return _finish(of(a), requires_grad)
+
+
+def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, layout=None) -> Tensor:
+    a = _cr.eye(n, m, dtype=_float_dtype(dtype), device=_t.to_mlx_device(device))
+    return _finish(of(a), requires_grad)
+
+
+# --- random numbers ------------------------------------------------------------------
+
+
+class Generator:
+    """``torch.Generator``: a seeded stream of random numbers (MLX's counter-based PRNG).
+
+    Note: the same seed gives other numbers than PyTorch's Mersenne Twister.
+    """
+
+    def __init__(self, device="cpu") -> None:
+        self._seed = _prng.fresh_seed()
+        self._gen = _NpGenerator(self._seed)
+        self.device = _t.device(device)
+
+    def manual_seed(self, seed) -> Generator:
+        seed = builtins.int(seed)
+        self._seed = seed
+        self._gen._reseed(seed % 2**64)
+        return self
+
+    def seed(self) -> int:
+        s = _prng.fresh_seed()
+        self.manual_seed(s)
+        return s
+
+    def initial_seed(self) -> int:
+        return self._seed
+
+
+default_generator = Generator()
+
+
+def manual_seed(seed) -> Generator:
+    """Seed the default generator (and MLX's, which dropout without a key uses)."""
+    default_generator.manual_seed(seed)
+    mx.random.seed(builtins.int(seed) % 2**64)
+    return default_generator
+
+
+def seed() -> int:
+    s = default_generator.seed()
+    mx.random.seed(s % 2**64)
+    return s
+
+
+def initial_seed() -> int:
+    return default_generator.initial_seed()
+
+
+def _gen(generator):
+    return (default_generator if generator is None else generator)._gen
+
+
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False,
+         layout=None, pin_memory=False) -> Tensor:
+    """Uniform floats in ``[0, 1)``."""
+    shape = sizes(size, "rand")
+    a = _gen(generator).random(shape, dtype=_float_dtype(dtype),
+                               device=_t.to_mlx_device(device))
+    return _finish(of(a), requires_grad)
+
+
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False,
+          layout=None, pin_memory=False) -> Tensor:
+    """Standard normal floats."""
+    shape = sizes(size, "randn")
+    a = _gen(generator).standard_normal(shape, dtype=_float_dtype(dtype),
+                                        device=_t.to_mlx_device(device))
+    return _finish(of(a), requires_grad)
+
+
+def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None,
+            requires_grad=False, layout=None) -> Tensor:
+    """Uniform integers in ``[low, high)`` (int64): ``randint(high, size)`` or
+    ``randint(low, high, size)``."""
+    if size is None:
+        if high is None or not isinstance(high, (tuple, list)):
+            raise TypeError("randint() missing required argument 'size'")
+        low, high, size = 0, low, high
+    shape = sizes((size,), "randint")
+    dt = as_dtype(dtype) or _d.int64
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got "
+                           f"from={low} >= to={high}")
+    a = _gen(generator).integers(low, high, shape, dtype=_d.int64,
+                                 device=_t.to_mlx_device(device))
+    return _finish(of(_dt.astype(a, dt)), requires_grad)
+
+
+def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False,
+             layout=None) -> Tensor:
+    """A random permutation of ``0 .. n-1`` (int64)."""
+    if not isinstance(n, builtins.int) or n < 0:
+        raise RuntimeError(f"randperm: n must be a non-negative int, got {n!r}")
+    a = _gen(generator).permutation(n, device=_t.to_mlx_device(device))
+    return _finish(of(_dt.astype(a, as_dtype(dtype) or _d.int64)), requires_grad)
+
+
+def rand_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
+              memory_format=None) -> Tensor:
+    shape, dt, dev = _like(input, dtype, device)
+    return rand(shape, dtype=dt, device=dev, requires_grad=requires_grad)
+
+
+def randn_like(input, *, dtype=None, device=None, requires_grad=False, layout=None,
+               memory_format=None) -> Tensor:
+    shape, dt, dev = _like(input, dtype, device)
+    return randn(shape, dtype=dt, device=dev, requires_grad=requires_grad)
+
+
+def randint_like(input, low=0, high=None, *, dtype=None, device=None,
+                 requires_grad=False, layout=None, memory_format=None) -> Tensor:
+    if high is None:
+        low, high = 0, low
+    shape, dt, dev = _like(input, dtype, device)
+    return randint(low, high, shape, dtype=dt, device=dev)
+
+
+def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=None,
+           requires_grad=False) -> Tensor:
+    """Normal samples: ``normal(mean, std, size)`` with floats, or tensor ``mean``/``std``
+    (broadcast together)."""
+    from . import _math as F  # noqa: N812
+    if isinstance(mean, Array) or isinstance(std, Array):
+        m = mean if isinstance(mean, Array) else None
+        s = std if isinstance(std, Array) else None
+        ref = m if m is not None else s
+        shape = tuple(np.broadcast_shapes(tuple(getattr(mean, "shape", ())),
+                                          tuple(getattr(std, "shape", ()))))
+        z = randn(shape, generator=generator, dtype=ref._dtype, device=ref.device)
+        return F.add(F.mul(z, std), mean)
+    if size is None:
+        raise TypeError("normal() with float mean and std needs a size")
+    z = randn(sizes((size,)), generator=generator, dtype=dtype, device=device)
+    return _finish(of(z * builtins.float(std) + builtins.float(mean)), requires_grad)
+
+
+def bernoulli(input, p=None, *, generator=None) -> Tensor:
+    """Draws of 0/1 with probabilities ``input`` (or ``p``), in ``input``'s dtype."""
+    probs = input if p is None else full_like(input, p)
+    u = rand(input.shape, generator=generator, dtype=input._dtype, device=input.device)
+    return of(_dt.astype(u < probs, input._dtype))
+
+
+def multinomial(input, num_samples, replacement=False, *, generator=None) -> Tensor:
+    """Indices drawn from the rows of ``input`` (non-negative weights), int64."""
+    import tmath_array as xp
+    w = input if input.ndim == 2 else input[None]
+    rows = w.shape[0]
+    if not replacement and num_samples > w.shape[1]:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without "
+                           "replacement")
+    logits = xp.log(of(w) / xp.sum(of(w), axis=-1, keepdims=True))
+    g = _gen(generator)
+    if replacement:
+        u = g.random((rows, num_samples, w.shape[1]))
+        gumbel = -xp.log(-xp.log(xp.clip(u, 1e-20, 1.0)))
+        out = xp.argmax(logits[:, None, :] + gumbel, axis=-1)
+    else:
+        u = g.random((rows, w.shape[1]))
+        gumbel = -xp.log(-xp.log(xp.clip(u, 1e-20, 1.0)))
+        out = xp.argsort(-(logits + gumbel), axis=-1)[:, :num_samples]
+    out = _dt.astype(out, _d.int64)
+    return of(out if input.ndim == 2 else out[0])

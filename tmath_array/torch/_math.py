@@ -1,0 +1,1733 @@
+"""PyTorch's math, reductions, shape and indexing functions over the namespace.
+
+Each function takes its tensor argument first, so it serves twice: ``torch.exp(x)`` and,
+bound by :mod:`._methods`, ``x.exp()``. Every one runs through :func:`._ops.apply`
+(PyTorch's type promotion, then namespace functions, then autograd when an input
+requires grad).
+"""
+
+from __future__ import annotations
+
+import builtins
+import collections
+
+import mlx.core as mx
+
+import tmath_array.linalg as _xlinalg
+import tmath_array.nn as _xnn
+
+from .. import _numpy as _np_layer  # noqa: F401 (the NumPy layer's functions below)
+from .._array import dtypes as _d
+from .._array.array import Array
+from .._numpy import aliases as _al
+from .._numpy import numeric as _nu
+from .._numpy import products as _pr
+from .._numpy import shape as _sh
+from .._numpy import stats as _sx
+from .._standard import creation as _cr
+from .._standard import data_types as _dt
+from .._standard import elementwise as _ew
+from .._standard import indexing as _ix
+from .._standard import linear_algebra as _la
+from .._standard import manipulation as _mf
+from .._standard import searching as _se
+from .._standard import sorting as _so
+from .._standard import statistical as _st
+from . import _types as _t
+from ._ops import (
+    apply,
+    as_dtype,
+    astype,
+    backward_class,
+    binary,
+    dims,
+    inplace,
+    node_class,
+    operand,
+    promoted,
+    sizes,
+    to_tensor,
+)
+from ._tensor import Tensor, of
+
+# --- named tuples (torch.return_types) ---------------------------------------------------
+
+
+def _return_type(name: str, fields=("values", "indices")):
+    base = collections.namedtuple(name, fields)
+
+    def __repr__(self):  # noqa: N807
+        body = ",\n".join(f"{f}={v!r}" for f, v in zip(self._fields, self))
+        return f"torch.return_types.{name}(\n{body})"
+
+    cls = type(name, (base,), {"__slots__": (), "__repr__": __repr__,
+                               "__module__": "torch.return_types"})
+    return cls
+
+
+class return_types:  # noqa: N801 - PyTorch's module name
+    max = _return_type("max")
+    min = _return_type("min")
+    sort = _return_type("sort")
+    topk = _return_type("topk")
+    median = _return_type("median")
+    mode = _return_type("mode")
+    kthvalue = _return_type("kthvalue")
+    aminmax = _return_type("aminmax", ("min", "max"))
+    cummax = _return_type("cummax")
+    cummin = _return_type("cummin")
+    std_mean = tuple
+    slogdet = _return_type("slogdet", ("sign", "logabsdet"))
+    qr = _return_type("qr", ("Q", "R"))
+    svd = _return_type("svd", ("U", "S", "Vh"))
+    eigh = _return_type("eigh", ("eigenvalues", "eigenvectors"))
+
+
+# --- elementwise ---------------------------------------------------------------------
+
+
+def _floating(x: Tensor) -> Tensor:
+    """Integer and bool inputs of a floating function become the default float dtype."""
+    if _t.category(x._dtype) < 2:
+        return astype(x, _t.get_default_dtype())
+    return x
+
+
+def _unary(name: str, fn, *, floating: bool = False, saves: bool = True,
+           node: str | None = None):
+    cls = node_class(node) if node else backward_class(name)
+
+    def f(input):
+        x = to_tensor(input)
+        if floating:
+            x = _floating(x)
+        return apply(cls, fn, (x,), saves=saves)
+
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = f"PyTorch's ``torch.{name}`` (elementwise)."
+    return f
+
+
+abs = _unary("abs", _ew.abs)  # noqa: A001
+absolute = abs
+neg = _unary("neg", _ew.negative, saves=False)
+negative = neg
+positive = _unary("positive", _ew.positive, saves=False)
+exp = _unary("exp", _ew.exp, floating=True)
+exp2 = _unary("exp2", _nu.exp2, floating=True)
+expm1 = _unary("expm1", _ew.expm1, floating=True)
+log = _unary("log", _ew.log, floating=True)
+log2 = _unary("log2", _ew.log2, floating=True)
+log10 = _unary("log10", _ew.log10, floating=True)
+log1p = _unary("log1p", _ew.log1p, floating=True)
+sqrt = _unary("sqrt", _ew.sqrt, floating=True)
+sin = _unary("sin", _ew.sin, floating=True)
+cos = _unary("cos", _ew.cos, floating=True)
+tan = _unary("tan", _ew.tan, floating=True)
+asin = _unary("asin", _ew.asin, floating=True)
+acos = _unary("acos", _ew.acos, floating=True)
+atan = _unary("atan", _ew.atan, floating=True)
+arcsin, arccos, arctan = asin, acos, atan
+sinh = _unary("sinh", _ew.sinh, floating=True)
+cosh = _unary("cosh", _ew.cosh, floating=True)
+tanh = _unary("tanh", _ew.tanh, floating=True)
+asinh = _unary("asinh", _ew.asinh, floating=True)
+acosh = _unary("acosh", _ew.acosh, floating=True)
+atanh = _unary("atanh", _ew.atanh, floating=True)
+arcsinh, arccosh, arctanh = asinh, acosh, atanh
+floor = _unary("floor", _ew.floor)
+ceil = _unary("ceil", _ew.ceil)
+trunc = _unary("trunc", _ew.trunc)
+fix = trunc
+sign = _unary("sign", _ew.sign)
+square = _unary("square", _ew.square)
+reciprocal = _unary("reciprocal", _ew.reciprocal, floating=True)
+conj = _unary("conj", _ew.conj, saves=False)
+real = _unary("real", _ew.real, saves=False)
+imag = _unary("imag", _ew.imag, saves=False)
+isnan = _unary("isnan", _ew.isnan)
+isinf = _unary("isinf", _ew.isinf)
+isfinite = _unary("isfinite", _ew.isfinite)
+signbit = _unary("signbit", _ew.signbit)
+logical_not = _unary("logical_not", _ew.logical_not)
+bitwise_not = _unary("bitwise_not", _ew.bitwise_invert)
+deg2rad = _unary("deg2rad", _nu.deg2rad, floating=True)
+rad2deg = _unary("rad2deg", _nu.rad2deg, floating=True)
+sigmoid = _unary("sigmoid", _xnn.sigmoid, floating=True)
+relu = _unary("relu", _xnn.relu)
+erf = _unary("erf", lambda x: _wrap_mx(mx.erf, x), floating=True)
+erfinv = _unary("erfinv", lambda x: _wrap_mx(mx.erfinv, x), floating=True)
+sinc = _unary("sinc", _nu.sinc, floating=True)
+
+
+def _wrap_mx(mxfn, x: Array) -> Array:
+    return _from_mx(mxfn(x._array), x)
+
+
+def _from_mx(a, like: Array) -> Array:
+    from .._array import core as _core
+    return _core.new(a, like._dtype, like._device)
+
+
+def rsqrt(input):
+    x = _floating(to_tensor(input))
+    return apply(backward_class("rsqrt"), lambda u: _ew.reciprocal(_ew.sqrt(u)), (x,))
+
+
+def frac(input):
+    x = to_tensor(input)
+    return apply(backward_class("frac"), lambda u: _ew.subtract(u, _ew.trunc(u)), (x,))
+
+
+def sgn(input):
+    return sign(input)
+
+
+def round(input, *, decimals: int = 0):  # noqa: A001
+    x = to_tensor(input)
+    if decimals == 0:
+        return apply(backward_class("round"), _ew.round, (x,))
+    return apply(backward_class("round", 1), lambda u: _al.around(u, decimals), (x,))
+
+
+def logit(input, eps=None):
+    x = _floating(to_tensor(input))
+
+    def f(u):
+        if eps is not None:
+            u = _ew.clip(u, eps, 1.0 - eps)
+        return _ew.log(_ew.divide(u, _ew.subtract(1.0, u)))
+    return apply(backward_class("logit"), f, (x,))
+
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+    x = to_tensor(input)
+    return apply(backward_class("nan_to_num"),
+                 lambda u: _nu.nan_to_num(u, nan=nan, posinf=posinf, neginf=neginf), (x,))
+
+
+def angle(input):
+    x = to_tensor(input)
+    if _t.category(x._dtype) == 3:
+        return apply(backward_class("angle"), lambda u: _ew.atan2(_ew.imag(u), _ew.real(u)),
+                     (x,))
+    x = _floating(x)
+    return apply(backward_class("angle"),
+                 lambda u: _ew.multiply(_dt.astype(_ew.less(u, 0.0), u._dtype), 3.141592653589793),
+                 (x,))
+
+
+# --- binary ---------------------------------------------------------------------------
+
+_ADD = backward_class("add")
+_SUB = backward_class("sub")
+_MUL = backward_class("mul")
+_DIV = backward_class("div")
+_POW = backward_class("pow")
+
+
+def _alpha(other, alpha):
+    if alpha == 1:
+        return other
+    if isinstance(other, Tensor):
+        return mul(other, alpha)
+    return other * alpha
+
+
+def add(input, other, *, alpha=1):
+    """``input + alpha * other``."""
+    return binary(_ew.add, _ADD, input, _alpha(other, alpha), saves=False)
+
+
+def sub(input, other, *, alpha=1):
+    """``input - alpha * other``."""
+    return binary(_ew.subtract, _SUB, input, _alpha(other, alpha), saves=False)
+
+
+subtract = sub
+
+
+def rsub(input, other, *, alpha=1):
+    return sub(other, input, alpha=alpha)
+
+
+def mul(input, other):
+    return binary(_ew.multiply, _MUL, input, other, scalar_saves=False)
+
+
+multiply = mul
+
+
+def div(input, other, *, rounding_mode=None):
+    """``input / other``; ``rounding_mode="trunc"`` or ``"floor"`` rounds the quotient."""
+    if rounding_mode is None:
+        return binary(_ew.divide, _DIV, input, other, scalar_saves=False)
+    if rounding_mode == "floor":
+        return floor_divide(input, other)
+    if rounding_mode == "trunc":
+        a, b = operand(input), operand(other)
+        dt, (x, y) = promoted(a, b)
+        if _t.category(dt) >= 2:
+            return trunc(div(x, y))
+        return binary(lambda u, v: _trunc_div(u, v), backward_class("div", 2), x, y)
+    raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
+                       f"but found '{rounding_mode}'")
+
+
+def _trunc_div(u, v):
+    q = _ew.floor_divide(u, v)
+    r = _ew.remainder(u, v)
+    neg = _ew.logical_and(_ew.not_equal(r, 0), _ew.less(_ew.multiply(u, v), 0)) \
+        if isinstance(u, Array) else None
+    return _ew.add(q, _dt.astype(neg, q._dtype)) if neg is not None else q
+
+
+divide = div
+true_divide = div
+
+
+def floor_divide(input, other):
+    return binary(_ew.floor_divide, backward_class("floor_divide"), input, other)
+
+
+def remainder(input, other):
+    return binary(_ew.remainder, backward_class("remainder"), input, other)
+
+
+def fmod(input, other):
+    return binary(_nu.fmod, backward_class("fmod"), input, other)
+
+
+def pow(input, exponent):  # noqa: A001
+    """``input ** exponent``; integer tensors to negative integer powers raise, as PyTorch."""
+    if isinstance(exponent, builtins.int) and not isinstance(exponent, builtins.bool) and \
+            isinstance(input, Tensor) and _t.category(input._dtype) == 1 and exponent < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    return binary(_ew.pow, _POW, input, exponent)
+
+
+float_power = pow
+
+
+def atan2(input, other):
+    a, b = operand(input), operand(other)
+    dt, (x, y) = promoted(a, b)
+    if _t.category(dt) < 2:
+        x, y = _floating(to_tensor(x)), _floating(to_tensor(y))
+    return binary(_ew.atan2, backward_class("atan2"), x, y)
+
+
+arctan2 = atan2
+
+
+def hypot(input, other):
+    return binary(_ew.hypot, backward_class("hypot"), input, other)
+
+
+def maximum(input, other):
+    return binary(_ew.maximum, backward_class("maximum"), input, other)
+
+
+def minimum(input, other):
+    return binary(_ew.minimum, backward_class("minimum"), input, other)
+
+
+def fmax(input, other):
+    return binary(_nu.fmax, backward_class("fmax"), input, other)
+
+
+def fmin(input, other):
+    return binary(_nu.fmin, backward_class("fmin"), input, other)
+
+
+def copysign(input, other):
+    return binary(_ew.copysign, backward_class("copysign"), _floating(to_tensor(input)), other)
+
+
+def logaddexp(input, other):
+    return binary(_ew.logaddexp, backward_class("logaddexp"), input, other)
+
+
+def _compare(name, fn):
+    cls = backward_class(name)
+
+    def f(input, other):
+        return binary(fn, cls, input, other)
+    f.__name__ = f.__qualname__ = name
+    return f
+
+
+eq = _compare("eq", _ew.equal)
+ne = _compare("ne", _ew.not_equal)
+lt = _compare("lt", _ew.less)
+le = _compare("le", _ew.less_equal)
+gt = _compare("gt", _ew.greater)
+ge = _compare("ge", _ew.greater_equal)
+not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge
+logical_and = _compare("logical_and", lambda a, b: _ew.logical_and(_bool(a), _bool(b)))
+logical_or = _compare("logical_or", lambda a, b: _ew.logical_or(_bool(a), _bool(b)))
+logical_xor = _compare("logical_xor", lambda a, b: _ew.logical_xor(_bool(a), _bool(b)))
+bitwise_and = _compare("bitwise_and", _ew.bitwise_and)
+bitwise_or = _compare("bitwise_or", _ew.bitwise_or)
+bitwise_xor = _compare("bitwise_xor", _ew.bitwise_xor)
+bitwise_left_shift = _compare("bitwise_left_shift", _ew.bitwise_left_shift)
+bitwise_right_shift = _compare("bitwise_right_shift", _ew.bitwise_right_shift)
+
+
+def _bool(a):
+    if isinstance(a, Array):
+        return a if a._dtype is _d.bool else _ew.not_equal(a, 0)
+    return builtins.bool(a)
+
+
+def clamp(input, min=None, max=None):  # noqa: A002
+    """``input`` limited to ``[min, max]`` (numbers or tensors)."""
+    x = to_tensor(input)
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    lo = operand(min) if min is not None else None
+    hi = operand(max) if max is not None else None
+    ops = [o for o in (x, lo, hi) if o is not None]
+    dt, _ = promoted(*ops)
+    x = astype(x, dt)
+    tens = [x]
+    for b in (lo, hi):
+        if isinstance(b, Tensor):
+            tens.append(astype(b, dt))
+    lo_t = isinstance(lo, Tensor)
+    hi_t = isinstance(hi, Tensor)
+    lo_s = None if lo is None or lo_t else (builtins.float(lo) if _t.category(dt) >= 2 else lo)
+    hi_s = None if hi is None or hi_t else (builtins.float(hi) if _t.category(dt) >= 2 else hi)
+
+    def f(u, *bounds):
+        bs = list(bounds)
+        a = bs.pop(0) if lo_t else lo_s
+        b = bs.pop(0) if hi_t else hi_s
+        # Note: PyTorch's clamp with min > max gives max; so does min(max(u, a), b).
+        if a is not None:
+            u = _ew.maximum(u, a)
+        if b is not None:
+            u = _ew.minimum(u, b)
+        return u
+    return apply(node_class("ClampBackward1"), f, tuple(tens))
+
+
+clip = clamp
+
+
+def clamp_min(input, min):  # noqa: A002
+    return clamp(input, min=min)
+
+
+def clamp_max(input, max):  # noqa: A002
+    return clamp(input, max=max)
+
+
+def where(condition, input=None, other=None):
+    """``input`` where ``condition`` holds, else ``other``; one argument: ``nonzero``."""
+    if input is None and other is None:
+        return nonzero(condition, as_tuple=True)
+    c = to_tensor(condition)
+    if c._dtype is not _d.bool:
+        c = of(_ew.not_equal(c, 0))
+    a, b = operand(input), operand(other)
+    dt, (x, y) = promoted(a, b)
+    tens = [t for t in (x, y) if isinstance(t, Tensor)]
+    xt, yt = isinstance(x, Tensor), isinstance(y, Tensor)
+
+    def f(*ts):
+        ts = list(ts)
+        u = ts.pop(0) if xt else x
+        v = ts.pop(0) if yt else y
+        if not xt and not yt:
+            u = _cr.asarray(u, dtype=dt, device=c._device)
+        return _se.where(c, u, v)
+    if not tens:
+        return of(f())
+    return apply(backward_class("where"), f, tuple(tens))
+
+
+def lerp(input, end, weight):
+    """``input + weight * (end - input)``."""
+    return add(input, mul(weight, sub(end, input)))
+
+
+def addcmul(input, tensor1, tensor2, *, value=1):
+    return add(input, mul(mul(tensor1, tensor2), value))
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1):
+    return add(input, mul(div(tensor1, tensor2), value))
+
+
+def square_(input):
+    return inplace(input, square(input))
+
+
+# --- reductions -------------------------------------------------------------------------
+
+def _sum_dtype(x: Tensor, dtype):
+    dt = as_dtype(dtype)
+    if dt is None and _t.category(x._dtype) < 2:
+        dt = _d.int64
+    return dt
+
+
+def sum(input, dim=None, keepdim: bool = False, *, dtype=None, axis=None):  # noqa: A001
+    """The sum over ``dim`` (all by default); integers and bools sum in int64."""
+    x = to_tensor(input)
+    ax = dims(dim if axis is None else axis)
+    dt = _sum_dtype(x, dtype)
+    cls = node_class("SumBackward0" if ax is None else "SumBackward1")
+    return apply(cls, lambda u: _st.sum(u, axis=ax, keepdims=keepdim, dtype=dt), (x,),
+                 saves=False)
+
+
+def nansum(input, dim=None, keepdim: bool = False, *, dtype=None):
+    x = to_tensor(input)
+    ax = dims(dim)
+    return apply(backward_class("nansum"),
+                 lambda u: _st.sum(_se.where(_ew.isnan(u), 0.0, u), axis=ax, keepdims=keepdim,
+                                   dtype=as_dtype(dtype)), (x,))
+
+
+def prod(input, dim=None, keepdim: bool = False, *, dtype=None):
+    x = to_tensor(input)
+    ax = dims(dim)
+    dt = _sum_dtype(x, dtype)
+    return apply(backward_class("prod", 0 if ax is None else 1),
+                 lambda u: _st.prod(u, axis=ax, keepdims=keepdim, dtype=dt), (x,))
+
+
+def _mean_input(name, x: Tensor, dtype) -> Tensor:
+    dt = as_dtype(dtype)
+    if dt is not None:
+        return astype(x, dt)
+    if _t.category(x._dtype) < 2:
+        raise RuntimeError(f"{name}(): could not infer output dtype. Input dtype must be "
+                           f"either a floating point or complex dtype. Got: "
+                           f"{_d.NAMES[x._dtype].capitalize()}")
+    return x
+
+
+def mean(input, dim=None, keepdim: bool = False, *, dtype=None, axis=None):
+    x = _mean_input("mean", to_tensor(input), dtype)
+    ax = dims(dim if axis is None else axis)
+    cls = node_class("MeanBackward0" if ax is None else "MeanBackward1")
+    return apply(cls, lambda u: _st.mean(u, axis=ax, keepdims=keepdim), (x,), saves=False)
+
+
+def nanmean(input, dim=None, keepdim: bool = False, *, dtype=None):
+    x = _mean_input("nanmean", to_tensor(input), dtype)
+    ax = dims(dim)
+    return apply(backward_class("nanmean"),
+                 lambda u: _sx.nanmean(u, axis=ax, keepdims=keepdim), (x,))
+
+
+def _correction(dim, unbiased, correction):
+    if isinstance(dim, builtins.bool):  # std(x, True): the old unbiased overload
+        dim, unbiased = None, dim
+    if correction is None:
+        correction = 1 if unbiased is None or unbiased else 0
+    return dims(dim), correction
+
+
+def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
+    """The variance; PyTorch's default is unbiased (``correction=1``)."""
+    x = _mean_input("var", to_tensor(input), None)
+    ax, c = _correction(dim, unbiased, correction)
+    return apply(backward_class("var"),
+                 lambda u: _st.var(u, axis=ax, correction=c, keepdims=keepdim), (x,))
+
+
+def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
+    """The standard deviation; PyTorch's default is unbiased (``correction=1``)."""
+    x = _mean_input("std", to_tensor(input), None)
+    ax, c = _correction(dim, unbiased, correction)
+    return apply(backward_class("std"),
+                 lambda u: _st.std(u, axis=ax, correction=c, keepdims=keepdim), (x,))
+
+
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return (var(input, dim, unbiased, keepdim, correction=correction),
+            mean(input, dims(dim) if not isinstance(dim, builtins.bool) else None, keepdim))
+
+
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return (std(input, dim, unbiased, keepdim, correction=correction),
+            mean(input, dims(dim) if not isinstance(dim, builtins.bool) else None, keepdim))
+
+
+def _ordered(x: Tensor) -> Tensor:
+    # The standard's max/argmax/sort take no bools; they order as uint8.
+    return of(_dt.astype(x, _d.uint8)) if x._dtype is _d.bool else x
+
+
+def _back(res: Tensor, like: Tensor) -> Tensor:
+    return of(_dt.astype(res, _d.bool)) if like._dtype is _d.bool and res._dtype is not _d.bool \
+        else res
+
+
+def _nonempty(name, x, ax):
+    if x._array.size == 0 and ax is None:
+        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
+                           "input.numel() == 0. Specify the reduction dim with the 'dim' "
+                           "argument.")
+
+
+def _minmax(name, red, arg, rt):
+    cls0 = backward_class(name, 0)
+    cls1 = backward_class(name, 1)
+    elementwise = maximum if name == "max" else minimum
+
+    def f(input, dim=None, keepdim: bool = False, *, other=None):
+        if isinstance(dim, Array) and not isinstance(dim, builtins.int):
+            return elementwise(input, dim)
+        if other is not None:
+            return elementwise(input, other)
+        x = to_tensor(input)
+        if dim is None:
+            _nonempty(name, x, None)
+            xo = _ordered(x)
+            return _back(apply(cls0, lambda u: red(u), (xo,)), x)
+        d = dims(dim)
+        xo = _ordered(x)
+        vals, idx = apply(cls1, lambda u: (red(u, axis=d, keepdims=keepdim),
+                                           _dt.astype(arg(u, axis=d, keepdims=keepdim),
+                                                      _d.int64)), (xo,))
+        return rt(_back(vals, x), idx)
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = (f"``torch.{name}(x)`` (a 0-d tensor), ``torch.{name}(x, dim, keepdim)`` "
+                 f"(named tuple of values and int64 indices), ``torch.{name}(x, other)``.")
+    return f
+
+
+max = _minmax("max", _st.max, _se.argmax, return_types.max)  # noqa: A001
+min = _minmax("min", _st.min, _se.argmin, return_types.min)  # noqa: A001
+
+
+def amax(input, dim=(), keepdim: bool = False):
+    x = to_tensor(input)
+    ax = dims(dim)
+    xo = _ordered(x)
+    return _back(apply(backward_class("amax"), lambda u: _st.max(u, axis=ax, keepdims=keepdim),
+                       (xo,)), x)
+
+
+def amin(input, dim=(), keepdim: bool = False):
+    x = to_tensor(input)
+    ax = dims(dim)
+    xo = _ordered(x)
+    return _back(apply(backward_class("amin"), lambda u: _st.min(u, axis=ax, keepdims=keepdim),
+                       (xo,)), x)
+
+
+def aminmax(input, *, dim=None, keepdim=False):
+    return return_types.aminmax(amin(input, dim if dim is not None else (), keepdim),
+                                amax(input, dim if dim is not None else (), keepdim))
+
+
+def argmax(input, dim=None, keepdim: bool = False):
+    x = _ordered(to_tensor(input))
+    d = dims(dim)
+    _nonempty("argmax", x, d)
+    return of(_dt.astype(_se.argmax(x, axis=d, keepdims=keepdim if d is not None else False),
+                         _d.int64))
+
+
+def argmin(input, dim=None, keepdim: bool = False):
+    x = _ordered(to_tensor(input))
+    d = dims(dim)
+    _nonempty("argmin", x, d)
+    return of(_dt.astype(_se.argmin(x, axis=d, keepdims=keepdim if d is not None else False),
+                         _d.int64))
+
+
+def all(input, dim=None, keepdim: bool = False):  # noqa: A001
+    x = to_tensor(input)
+    return of(_ut_all(x, dims(dim), keepdim))
+
+
+def any(input, dim=None, keepdim: bool = False):  # noqa: A001
+    x = to_tensor(input)
+    return of(_ut_any(x, dims(dim), keepdim))
+
+
+def _ut_all(x, ax, keepdim):
+    from .._standard import utility as _ut
+    return _ut.all(x, axis=ax, keepdims=keepdim)
+
+
+def _ut_any(x, ax, keepdim):
+    from .._standard import utility as _ut
+    return _ut.any(x, axis=ax, keepdims=keepdim)
+
+
+def logsumexp(input, dim, keepdim: bool = False):
+    x = _floating(to_tensor(input))
+    ax = dims(dim)
+
+    def f(u):
+        a = mx.logsumexp(u._array, axis=ax, keepdims=keepdim, stream=u._device._s)
+        return _from_mx(a, u)
+    return apply(backward_class("logsumexp"), f, (x,))
+
+
+def cumsum(input, dim, *, dtype=None):
+    x = to_tensor(input)
+    d = dims(dim)
+    dt = _sum_dtype(x, dtype)
+    return apply(backward_class("cumsum"), lambda u: _st.cumulative_sum(u, axis=d, dtype=dt),
+                 (x,), saves=False)
+
+
+def cumprod(input, dim, *, dtype=None):
+    x = to_tensor(input)
+    d = dims(dim)
+    dt = _sum_dtype(x, dtype)
+    return apply(backward_class("cumprod"), lambda u: _st.cumulative_prod(u, axis=d, dtype=dt),
+                 (x,))
+
+
+def median(input, dim=None, keepdim: bool = False):
+    """The lower median (PyTorch's: no averaging of the middle two); with ``dim``, values
+    and int64 indices."""
+    x = to_tensor(input)
+    if dim is None:
+        flat = reshape(x, (-1,))
+        n = flat._array.size
+        if n == 0:
+            return of(_cr.full((), float("nan"), dtype=x._dtype, device=x._device))
+        vals, _ = sort(flat)
+        return vals[(n - 1) // 2]
+    d = dims(dim)
+    vals, idx = sort(x, d)
+    k = (x.shape[d] - 1) // 2
+    v = select(vals, d, k)
+    i = select(idx, d, k)
+    if keepdim:
+        v, i = unsqueeze(v, d), unsqueeze(i, d)
+    return return_types.median(v, i)
+
+
+def norm(input, p="fro", dim=None, keepdim: bool = False, dtype=None):
+    """The vector or Frobenius norm (``p`` a number, ``"fro"`` or ``"nuc"``)."""
+    x = _floating(to_tensor(input))
+    ax = dims(dim)
+    if p == "fro" or p is None:
+        p = 2
+    if p == "nuc":
+        return apply(backward_class("linalg_matrix_norm"),
+                     lambda u: _xlinalg.matrix_norm(u, ord="nuc", keepdims=keepdim), (x,))
+    return apply(backward_class("norm"),
+                 lambda u: _xlinalg.vector_norm(u, axis=ax, ord=p, keepdims=keepdim), (x,))
+
+
+def dist(input, other, p=2):
+    return norm(sub(input, other), p)
+
+
+def count_nonzero(input, dim=None):
+    return of(_dt.astype(_st_count(to_tensor(input), dims(dim)), _d.int64))
+
+
+def _st_count(x, ax):
+    return _se.count_nonzero(x, axis=ax)
+
+
+# --- sorting --------------------------------------------------------------------------
+
+
+def sort(input, dim: int = -1, descending: bool = False, stable: bool = False):
+    """Sorted values and their int64 indices (a named tuple)."""
+    x = _ordered(to_tensor(input))
+    d = dims(dim)
+
+    def f(u):
+        if u.ndim == 0:
+            return u, _cr.zeros((), dtype=_d.int64, device=u._device)
+        idx = _so.argsort(u, axis=d, descending=descending)
+        return _ix.take_along_axis(u, idx, axis=d), _dt.astype(idx, _d.int64)
+    vals, idx = apply(backward_class("sort"), f, (x,))
+    return return_types.sort(_back(vals, to_tensor(input)), idx)
+
+
+def argsort(input, dim: int = -1, descending: bool = False, stable: bool = False):
+    x = _ordered(to_tensor(input))
+    if x.ndim == 0:
+        return of(_cr.zeros((), dtype=_d.int64, device=x._device))
+    return of(_dt.astype(_so.argsort(x, axis=dims(dim), descending=descending), _d.int64))
+
+
+def msort(input):
+    return sort(input, 0).values
+
+
+def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):  # noqa: A002
+    """The ``k`` largest (or smallest) values along ``dim`` and their int64 indices."""
+    x = _ordered(to_tensor(input))
+    d = dims(dim)
+    n = x.shape[d] if x.ndim else 1
+    if not 0 <= k <= n:
+        raise RuntimeError("selected index k out of range")
+
+    def f(u):
+        idx = _so.argsort(u, axis=d, descending=largest)
+        idx = _mf.moveaxis(_mf.moveaxis(idx, d, -1)[..., :k], -1, d) if u.ndim else idx
+        return _ix.take_along_axis(u, idx, axis=d), _dt.astype(idx, _d.int64)
+    vals, idx = apply(backward_class("topk"), f, (x,))
+    return return_types.topk(_back(vals, to_tensor(input)), idx)
+
+
+def kthvalue(input, k: int, dim: int = -1, keepdim: bool = False):
+    x = to_tensor(input)
+    vals, idx = sort(x, dim)
+    v, i = select(vals, dim, k - 1), select(idx, dim, k - 1)
+    if keepdim:
+        v, i = unsqueeze(v, dim), unsqueeze(i, dim)
+    return return_types.kthvalue(v, i)
+
+
+def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None,
+                 sorter=None):
+    s = to_tensor(sorted_sequence)
+    side = side or ("right" if right else "left")
+    v = input if isinstance(input, Array) else to_tensor(input, dtype=s._dtype)
+    if s.ndim > 1:
+        raise RuntimeError("searchsorted: only a 1-D sorted_sequence is supported")
+    res = _se.searchsorted(s, v, side=side)
+    return of(_dt.astype(res, _d.int32 if out_int32 else _d.int64))
+
+
+def bucketize(input, boundaries, *, out_int32=False, right=False):
+    return searchsorted(boundaries, input, out_int32=out_int32,
+                        side="left" if not right else "right")
+
+
+# --- shape ------------------------------------------------------------------------------
+
+_VIEW = node_class("ViewBackward0")
+
+
+def reshape(input, *shape):
+    x = to_tensor(input)
+    shp = sizes(shape, "reshape")
+    return apply(_VIEW, lambda u: _mf.reshape(u, shp), (x,), saves=False)
+
+
+def view(input, *shape):
+    """``reshape`` (PyTorch's ``view``).
+
+    Note: without views in the array model, the result is a new tensor: writes to it do
+    not reach ``input``.
+    """
+    if len(shape) == 1 and not isinstance(shape[0], (builtins.int, tuple, list)) and \
+            not isinstance(shape[0], Array):
+        dt = as_dtype(shape[0])
+        x = to_tensor(input)
+        if dt is x._dtype:
+            return x
+        raise RuntimeError("view(dtype) reinterprets memory, which MLX arrays do not expose; "
+                           "use .to(dtype) to convert")
+    return reshape(input, *shape)
+
+
+def view_as(input, other):
+    return reshape(input, tuple(other.shape))
+
+
+reshape_as = view_as
+
+
+def flatten(input, start_dim: int = 0, end_dim: int = -1):
+    x = to_tensor(input)
+    n = x.ndim
+    if n == 0:
+        return reshape(x, (1,))
+    s = start_dim % n
+    e = end_dim % n
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    shp = x.shape[:s] + (-1,) + x.shape[e + 1:]
+    if x._array.size == 0:
+        m = 1
+        for v in x.shape[s:e + 1]:
+            m *= v
+        shp = x.shape[:s] + (m,) + x.shape[e + 1:]
+    return reshape(x, tuple(shp))
+
+
+def unflatten(input, dim: int, sizes_):
+    x = to_tensor(input)
+    d = dim % x.ndim
+    return reshape(x, tuple(x.shape[:d]) + tuple(sizes_) + tuple(x.shape[d + 1:]))
+
+
+def ravel(input):
+    return reshape(input, (-1,))
+
+
+def permute(input, *dims_):
+    x = to_tensor(input)
+    ax = sizes(dims_, "permute")
+    return apply(backward_class("permute"), lambda u: _mf.permute_dims(u, ax), (x,),
+                 saves=False)
+
+
+def transpose(input, dim0: int, dim1: int):
+    x = to_tensor(input)
+    if x.ndim == 0:
+        return x
+    return apply(backward_class("transpose"), lambda u: _sh.swapaxes(u, dim0, dim1), (x,),
+                 saves=False)
+
+
+swapaxes = swapdims = transpose
+
+
+def t(input):
+    x = to_tensor(input)
+    if x.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {x.ndim}D")
+    if x.ndim < 2:
+        return x
+    return apply(node_class("TBackward0"), lambda u: _mf.permute_dims(u, (1, 0)), (x,),
+                 saves=False)
+
+
+def adjoint(input):
+    return conj(transpose(input, -2, -1))
+
+
+def movedim(input, source, destination):
+    x = to_tensor(input)
+    return apply(backward_class("movedim"), lambda u: _mf.moveaxis(u, source, destination),
+                 (x,), saves=False)
+
+
+moveaxis = movedim
+
+
+def unsqueeze(input, dim: int):
+    x = to_tensor(input)
+    return apply(backward_class("unsqueeze"), lambda u: _mf.expand_dims(u, axis=dim), (x,),
+                 saves=False)
+
+
+def squeeze(input, dim=None):
+    """Drop length-1 axes (all, or those of ``dim``); a longer axis in ``dim`` stays, as
+    in PyTorch."""
+    x = to_tensor(input)
+    if dim is None:
+        ax = tuple(i for i, s in enumerate(x.shape) if s == 1)
+    else:
+        dd = dims(dim)
+        dd = dd if isinstance(dd, tuple) else (dd,)
+        n = builtins.max(x.ndim, 1)
+        for d in dd:
+            if not -n <= d < n:
+                raise IndexError(f"Dimension out of range (expected to be in range of "
+                                 f"[{-n}, {n - 1}], but got {d})")
+        ax = tuple(d % n for d in dd if x.ndim and x.shape[d] == 1)
+    if not ax:
+        return x
+    return apply(backward_class("squeeze", 1 if dim is not None else 0),
+                 lambda u: _mf.squeeze(u, ax), (x,), saves=False)
+
+
+def expand(input, *size):
+    x = to_tensor(input)
+    shp = list(sizes(size, "expand"))
+    lead = len(shp) - x.ndim
+    if lead < 0:
+        raise RuntimeError(f"expand: the number of sizes provided ({len(shp)}) must be "
+                           f"greater or equal to the number of dimensions in the tensor "
+                           f"({x.ndim})")
+    for i, s in enumerate(shp):
+        if s == -1:
+            if i < lead:
+                raise RuntimeError("expand: -1 is not allowed in a leading, non-existing "
+                                   "dimension")
+            shp[i] = x.shape[i - lead]
+    target = tuple(shp)
+    return apply(backward_class("expand"), lambda u: _mf.broadcast_to(u, target), (x,),
+                 saves=False)
+
+
+def expand_as(input, other):
+    return expand(input, tuple(other.shape))
+
+
+def broadcast_to(input, size):
+    return expand(input, tuple(size))
+
+
+def repeat(input, *sizes_):
+    x = to_tensor(input)
+    reps = sizes(sizes_, "repeat")
+    if len(reps) < x.ndim:
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than "
+                           "number of dimensions of tensor")
+    return apply(backward_class("repeat"), lambda u: _mf.tile(u, reps), (x,), saves=False)
+
+
+def tile(input, dims_):
+    x = to_tensor(input)
+    reps = tuple(dims_)
+    if len(reps) < x.ndim:
+        reps = (1,) * (x.ndim - len(reps)) + reps
+    return apply(backward_class("repeat"), lambda u: _mf.tile(u, reps), (x,), saves=False)
+
+
+def repeat_interleave(input, repeats, dim=None):
+    x = to_tensor(input)
+    if isinstance(repeats, Array):
+        repeats = of(_dt.astype(repeats, _d.int32))
+    return apply(backward_class("repeat_interleave"),
+                 lambda u: _mf.repeat(u, repeats, axis=dims(dim)), (x,), saves=False)
+
+
+def flip(input, dims_):
+    x = to_tensor(input)
+    ax = dims(dims_ if not isinstance(dims_, builtins.int) else (dims_,))
+    return apply(backward_class("flip"), lambda u: _mf.flip(u, axis=ax), (x,), saves=False)
+
+
+def fliplr(input):
+    return flip(input, (1,))
+
+
+def flipud(input):
+    return flip(input, (0,))
+
+
+def roll(input, shifts, dims_=None):
+    x = to_tensor(input)
+    if dims_ is None:
+        return reshape(roll(reshape(x, (-1,)), shifts, 0), tuple(x.shape))
+    return apply(backward_class("roll"), lambda u: _mf.roll(u, shifts, axis=dims(dims_)), (x,),
+                 saves=False)
+
+
+def rot90(input, k: int = 1, dims_=(0, 1)):
+    x = to_tensor(input)
+    return apply(backward_class("rot90"), lambda u: _sh.rot90(u, k, tuple(dims_)), (x,),
+                 saves=False)
+
+
+def narrow(input, dim: int, start: int, length: int):
+    x = to_tensor(input)
+    d = dim % x.ndim
+    start = builtins.int(start)
+    if start < 0:
+        start += x.shape[d]
+    if not 0 <= start <= start + length <= x.shape[d]:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size "
+                           f"({x.shape[d]}).")
+    key = (slice(None),) * d + (slice(start, start + length),)
+    return apply(node_class("SliceBackward0"), lambda u: u[key], (x,), saves=False)
+
+
+def select(input, dim: int, index: int):
+    x = to_tensor(input)
+    d = dim % x.ndim
+    n = x.shape[d]
+    if not -n <= index < n:
+        raise IndexError(f"select(): index {index} out of range for tensor of size "
+                         f"{list(x.shape)} at dimension {dim}")
+    key = (slice(None),) * d + (index,)
+    return apply(node_class("SelectBackward0"), lambda u: u[key], (x,), saves=False)
+
+
+def unbind(input, dim: int = 0):
+    x = to_tensor(input)
+    d = dim % x.ndim
+    return tuple(select(x, d, i) for i in range(x.shape[d]))
+
+
+def split(tensor, split_size_or_sections, dim: int = 0):
+    """Pieces of ``split_size`` along ``dim`` (the last may be shorter), or of the given
+    list of sizes (PyTorch's meaning, not NumPy's split points)."""
+    x = to_tensor(tensor)
+    d = dim % builtins.max(x.ndim, 1)
+    n = x.shape[d]
+    if isinstance(split_size_or_sections, builtins.int):
+        s = split_size_or_sections
+        if s <= 0 and n:
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got "
+                               f"dimension size of {n}")
+        lens = [s] * (n // s) + ([n % s] if n % s else []) if s else [0]
+    else:
+        lens = [builtins.int(v) for v in split_size_or_sections]
+        if builtins.sum(lens) != n:
+            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} "
+                               f"(input tensor's size at dimension {d}), but got "
+                               f"split_sizes={lens}")
+    return tuple(narrow(x, d, st, ln) for st, ln in zip(_offsets(lens), lens))
+
+
+def _offsets(lens):
+    out, o = [], 0
+    for v in lens:
+        out.append(o)
+        o += v
+    return out
+
+
+def tensor_split(input, indices_or_sections, dim: int = 0):
+    x = to_tensor(input)
+    d = dim % x.ndim
+    n = x.shape[d]
+    if isinstance(indices_or_sections, builtins.int):
+        k = indices_or_sections
+        q, r = divmod(n, k)
+        lens = [q + 1] * r + [q] * (k - r)
+    else:
+        pts = [0] + [builtins.min(builtins.max(builtins.int(i), 0), n)
+                     for i in indices_or_sections] + [n]
+        lens = [builtins.max(b - a, 0) for a, b in zip(pts, pts[1:])]
+        starts = pts[:-1]
+        return tuple(narrow(x, d, builtins.min(s, n), ln) for s, ln in zip(starts, lens))
+    return tuple(narrow(x, d, st, ln) for st, ln in zip(_offsets(lens), lens))
+
+
+def chunk(input, chunks: int, dim: int = 0):
+    """At most ``chunks`` pieces of equal size (``ceil(n / chunks)``) along ``dim``."""
+    x = to_tensor(input)
+    if chunks <= 0:
+        raise RuntimeError("chunk expects `chunks` to be greater than 0")
+    n = x.shape[dim % x.ndim]
+    size = -(-n // chunks) if n else 0
+    if size == 0:
+        return tuple(narrow(x, dim, 0, 0) for _ in range(builtins.min(chunks, 1)))
+    return split(x, size, dim)
+
+
+def cat(tensors, dim: int = 0):
+    """Tensors joined along ``dim`` (PyTorch's promotion across them)."""
+    ts = [to_tensor(t) for t in tensors]
+    if not ts:
+        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+    # Note: PyTorch skips 1-D empty tensors (legacy); so does this.
+    ts = [t for t in ts if not (t.ndim == 1 and t._array.size == 0)] or ts[:1]
+    dt, ts = promoted(*ts)
+    return apply(backward_class("cat"), lambda *us: _mf.concat(list(us), axis=dim), tuple(ts),
+                 saves=False)
+
+
+concat = concatenate = cat
+
+
+def stack(tensors, dim: int = 0):
+    ts = [to_tensor(t) for t in tensors]
+    if not ts:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    dt, ts = promoted(*ts)
+    return apply(backward_class("stack"), lambda *us: _mf.stack(list(us), axis=dim), tuple(ts),
+                 saves=False)
+
+
+def hstack(tensors):
+    ts = [to_tensor(t) for t in tensors]
+    return cat(ts, 0 if ts[0].ndim == 1 else 1)
+
+
+def vstack(tensors):
+    return cat([atleast_2d(t) for t in tensors], 0)
+
+
+row_stack = vstack
+
+
+def dstack(tensors):
+    return cat([atleast_3d(t) for t in tensors], 2)
+
+
+def column_stack(tensors):
+    return cat([reshape(t, (-1, 1)) if to_tensor(t).ndim < 2 else to_tensor(t)
+                for t in tensors], 1)
+
+
+def atleast_1d(*tensors):
+    out = tuple(reshape(t, (1,)) if to_tensor(t).ndim == 0 else to_tensor(t) for t in tensors)
+    return out[0] if len(out) == 1 else out
+
+
+def atleast_2d(*tensors):
+    def one(t):
+        t = to_tensor(t)
+        return reshape(t, (1, 1)) if t.ndim == 0 else (unsqueeze(t, 0) if t.ndim == 1 else t)
+    out = tuple(one(t) for t in tensors)
+    return out[0] if len(out) == 1 else out
+
+
+def atleast_3d(*tensors):
+    def one(t):
+        t = to_tensor(t)
+        if t.ndim == 0:
+            return reshape(t, (1, 1, 1))
+        if t.ndim == 1:
+            return reshape(t, (1, -1, 1))
+        if t.ndim == 2:
+            return unsqueeze(t, 2)
+        return t
+    out = tuple(one(t) for t in tensors)
+    return out[0] if len(out) == 1 else out
+
+
+def tril(input, diagonal: int = 0):
+    x = to_tensor(input)
+    return apply(backward_class("tril"), lambda u: _cr.tril(u, k=diagonal), (x,), saves=False)
+
+
+def triu(input, diagonal: int = 0):
+    x = to_tensor(input)
+    return apply(backward_class("triu"), lambda u: _cr.triu(u, k=diagonal), (x,), saves=False)
+
+
+def diagonal(input, offset: int = 0, dim1: int = 0, dim2: int = 1):
+    x = to_tensor(input)
+    return apply(backward_class("diagonal"),
+                 lambda u: _sh_diagonal(u, offset, dim1, dim2), (x,), saves=False)
+
+
+def _sh_diagonal(u, offset, a1, a2):
+    return _al.diagonal(u, offset, a1, a2)
+
+
+def diag(input, diagonal: int = 0):
+    x = to_tensor(input)
+    return apply(backward_class("diag"), lambda u: _sh.diag(u, diagonal), (x,), saves=False)
+
+
+def diag_embed(input, offset: int = 0, dim1: int = -2, dim2: int = -1):
+    x = to_tensor(input)
+    n = x.shape[-1] + builtins.abs(offset)
+    eye = _cr.eye(n, k=offset, dtype=x._dtype, device=x._device)
+    if offset >= 0:
+        pad = (0, offset)
+    else:
+        pad = (-offset, 0)
+    base = x
+    if offset:
+        base = of(_sh.pad(x, [(0, 0)] * (x.ndim - 1) + [pad]))
+    return mul(unsqueeze(base, -2), of(eye)) if (dim1, dim2) == (-2, -1) else \
+        _unsupported("diag_embed with other dims")
+
+
+def _unsupported(what):
+    raise RuntimeError(f"{what} is not supported by tmath_array.torch")
+
+
+def trace(input):
+    x = to_tensor(input)
+    if x.ndim != 2:
+        raise RuntimeError("trace: expected a matrix")
+    return sum(diagonal(x))
+
+
+def diff(input, n: int = 1, dim: int = -1, prepend=None, append=None):
+    x = to_tensor(input)
+    tens = [x] + [to_tensor(v) for v in (prepend, append) if v is not None]
+    hp, ha = prepend is not None, append is not None
+
+    def f(u, *rest):
+        rest = list(rest)
+        p = rest.pop(0) if hp else None
+        a = rest.pop(0) if ha else None
+        return _st_diff(u, n, dim, p, a)
+    return apply(backward_class("diff"), f, tuple(tens), saves=False)
+
+
+def _st_diff(u, n, dim, p, a):
+    from .._standard import utility as _ut
+    return _ut.diff(u, axis=dim, n=n, prepend=p, append=a)
+
+
+# --- indexing -------------------------------------------------------------------------
+
+
+def _index_tensor(index, name):
+    i = to_tensor(index)
+    if i._dtype not in _d.CATEGORIES["integer"]:
+        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
+    return i
+
+
+def gather(input, dim: int, index, *, sparse_grad: bool = False):
+    """``out[i][j] = input[index[i][j]][j]`` along ``dim`` (PyTorch's gather)."""
+    x = to_tensor(input)
+    idx = _index_tensor(index, "gather")
+    if idx.ndim != x.ndim:
+        raise RuntimeError("Index tensor must have the same number of dimensions as input "
+                           "tensor")
+    _check_bounds(idx, x.shape[dim] if x.ndim else 1, "gather")
+    # Note: PyTorch lets index be smaller than input in the other dimensions: slice input.
+    key = tuple(slice(0, s) if i != dim % x.ndim else slice(None)
+                for i, s in enumerate(idx.shape))
+    return apply(backward_class("gather"),
+                 lambda u: _ix.take_along_axis(u[key], idx, axis=dim), (x,))
+
+
+def _check_bounds(idx: Tensor, n: int, name: str) -> None:
+    # Note: an out-of-range index is checked lazily by PyTorch's kernels; MLX reads
+    # garbage instead. The check reads the indices (one counted sync) only when asked
+    # for by TMATH_ARRAY_TORCH_CHECK_INDICES; by default indices are clamped by MLX.
+    return None
+
+
+def take_along_dim(input, indices, dim=None):
+    x = to_tensor(input)
+    if dim is None:
+        return gather(reshape(x, (-1,)), 0, reshape(indices, (-1,)))
+    return apply(backward_class("take_along_dim"),
+                 lambda u: _ix.take_along_axis(u, _index_tensor(indices, "take_along_dim"),
+                                               axis=dim), (x,))
+
+
+def index_select(input, dim: int, index):
+    x = to_tensor(input)
+    idx = _index_tensor(index, "index_select")
+    if idx.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    return apply(backward_class("index_select"),
+                 lambda u: _ix.take(u, reshape(idx, (-1,)), axis=dim), (x,))
+
+
+def take(input, index):
+    x = to_tensor(input)
+    idx = _index_tensor(index, "take")
+    return apply(backward_class("take"),
+                 lambda u: _mf.reshape(_ix.take(_mf.reshape(u, (-1,)), _mf.reshape(idx, (-1,))),
+                                       tuple(idx.shape)), (x,))
+
+
+def _scatter_impl(u, dim, idx, src, reduce):
+    """``u`` with ``src`` written (or added) at ``idx`` along ``dim`` (MLX's put_along_axis /
+    scatter_add over the index's own extent)."""
+    d = dim % u.ndim
+    a = u._array
+    i = idx._array.astype(mx.int32)
+    s = src._array if isinstance(src, Array) else src
+    if isinstance(s, mx.array):
+        key = tuple(slice(0, v) for v in i.shape)
+        s = s[key]
+    else:
+        s = mx.full(i.shape, s, dtype=a.dtype)
+    s = s.astype(a.dtype)
+    # Index arrays for every other axis, so that one scatter writes every element.
+    grids = mx.meshgrid(*[mx.arange(n) for n in i.shape], indexing="ij")
+    coords = [grids[k] if k != d else i for k in range(u.ndim)]
+    if reduce is None:
+        # Note: duplicate indices give one of the values (as PyTorch: unspecified which).
+        out = _put(a, coords, s)
+    elif reduce == "add" or reduce == "sum":
+        out = a.at[tuple(coords)].add(s)
+    elif reduce == "multiply" or reduce == "prod":
+        out = a.at[tuple(coords)].multiply(s)
+    elif reduce == "amax":
+        out = a.at[tuple(coords)].maximum(s)
+    elif reduce == "amin":
+        out = a.at[tuple(coords)].minimum(s)
+    else:
+        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, "
+                           f"got {reduce}")
+    return _from_mx(out, u)
+
+
+def _put(a, coords, s):
+    import tmath_array as xp  # noqa: F401 (the namespace is loaded)
+    flat = mx.zeros_like(coords[0])
+    stride = 1
+    for k in range(len(coords) - 1, -1, -1):
+        flat = flat + coords[k] * stride
+        stride *= a.shape[k]
+    f = mx.reshape(a, (-1,))
+    f = mx.put_along_axis(f, mx.reshape(flat, (-1,)), mx.reshape(s, (-1,)), axis=0) \
+        if a.size else f
+    return mx.reshape(f, a.shape)
+
+
+def scatter(input, dim: int, index, src=None, *, value=None, reduce=None):
+    """``input`` with ``src`` (a tensor or a number) written at ``index`` along ``dim``."""
+    x = to_tensor(input)
+    idx = _index_tensor(index, "scatter")
+    v = src if src is not None else value
+    if isinstance(v, Array):
+        s = astype(to_tensor(v), x._dtype)
+        return apply(backward_class("scatter"),
+                     lambda u, w: _scatter_impl(u, dim, idx, w, reduce), (x, s))
+    return apply(backward_class("scatter", 1),
+                 lambda u: _scatter_impl(u, dim, idx, v, reduce), (x,))
+
+
+def scatter_add(input, dim: int, index, src):
+    return scatter(input, dim, index, src, reduce="add")
+
+
+def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
+    if not include_self or reduce == "mean":
+        raise RuntimeError("scatter_reduce: include_self=False and reduce='mean' are not "
+                           "supported by tmath_array.torch")
+    return scatter(input, dim, index, src, reduce=reduce)
+
+
+def index_add(input, dim, index, source, *, alpha=1):
+    x = to_tensor(input)
+    idx = _index_tensor(index, "index_add")
+    s = astype(to_tensor(source), x._dtype)
+
+    def f(u, w):
+        d = dim % u.ndim
+        a = mx.moveaxis(u._array, d, 0)
+        b = mx.moveaxis(w._array, d, 0) * alpha
+        out = a.at[idx._array.astype(mx.int32)].add(b)
+        return _from_mx(mx.moveaxis(out, 0, d), u)
+    return apply(backward_class("index_add"), f, (x, s))
+
+
+def index_fill(input, dim, index, value):
+    x = to_tensor(input)
+    idx = _index_tensor(index, "index_fill")
+
+    def f(u):
+        d = dim % u.ndim
+        a = mx.moveaxis(u._array, d, 0)
+        v = mx.array(value, dtype=a.dtype)
+        out = a.at[idx._array.astype(mx.int32)].multiply(mx.zeros((), a.dtype))
+        out = out.at[idx._array.astype(mx.int32)].add(mx.broadcast_to(v, out[0:1].shape[1:]))
+        return _from_mx(mx.moveaxis(out, 0, d), u)
+    return apply(backward_class("index_fill"), f, (x,))
+
+
+def masked_fill(input, mask, value):
+    """``value`` where ``mask`` is True, else ``input`` (lazy: no sync)."""
+    x = to_tensor(input)
+    m = to_tensor(mask)
+    if m._dtype is not _d.bool:
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with "
+                           f"dtype {_d.NAMES[m._dtype]}")
+    if isinstance(value, Array):
+        v = astype(to_tensor(value), x._dtype)
+        if v.ndim:
+            raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but "
+                               f"got tensor with {v.ndim} dimension(s).")
+        return apply(backward_class("masked_fill", 1), lambda u, w: _se.where(m, w, u), (x, v))
+    if _t.category(x._dtype) == 1 and isinstance(value, builtins.float):
+        value = builtins.int(value)
+    if x._dtype is _d.bool:
+        value = builtins.bool(value)
+    return apply(backward_class("masked_fill"), lambda u: _se.where(m, value, u), (x,))
+
+
+def masked_select(input, mask):
+    """The elements where ``mask`` holds, as a 1-D tensor (a data-dependent sync point)."""
+    x = to_tensor(input)
+    m = to_tensor(mask)
+    xb, mb = broadcast_tensors(x, m)
+    return apply(backward_class("masked_select"), lambda u: _mf.reshape(u, (-1,))[
+        _mf.reshape(mb, (-1,))], (xb,))
+
+
+def masked_scatter(input, mask, source):
+    raise RuntimeError("masked_scatter is not supported by tmath_array.torch (its result "
+                       "depends on the mask's values): use torch.where")
+
+
+def nonzero(input, *, as_tuple: bool = False):
+    """Indices of the non-zero elements (int64); a data-dependent sync point."""
+    x = to_tensor(input)
+    from .._standard import searching as _s
+    idx = _s.nonzero(x) if x.ndim else _s.nonzero(_mf.reshape(x, (1,)))
+    idx = [of(_dt.astype(i, _d.int64)) for i in idx]
+    if as_tuple:
+        return tuple(idx)
+    if not idx:
+        return of(_cr.zeros((0, 0), dtype=_d.int64, device=x._device))
+    return of(_mf.stack(idx, axis=1))
+
+
+def argwhere(input):
+    return nonzero(input)
+
+
+def broadcast_tensors(*tensors):
+    ts = [to_tensor(t) for t in tensors]
+    shape = broadcast_shapes(*[t.shape for t in ts])
+    return tuple(t if tuple(t.shape) == shape else expand(t, shape) for t in ts)
+
+
+def broadcast_shapes(*shapes):
+    import numpy as np
+
+    from .._standard import data_types as _dts  # noqa: F401
+    try:
+        return _t.Size(np.broadcast_shapes(*[tuple(s) if not isinstance(s, builtins.int)
+                                             else (s,) for s in shapes]))
+    except ValueError as exc:
+        raise RuntimeError(f"shape mismatch: {exc}") from None
+
+
+def meshgrid(*tensors, indexing=None):
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    ts = [to_tensor(t) for t in tensors]
+    ix = indexing or "ij"
+    n = len(ts)
+    shape = tuple(t._array.size for t in ts)
+    if ix == "xy" and n >= 2:
+        shape = (shape[1], shape[0]) + shape[2:]
+    out = []
+    for i, t in enumerate(ts):
+        pos = i
+        if ix == "xy" and n >= 2 and i < 2:
+            pos = 1 - i
+        s = [1] * n
+        s[pos] = t._array.size
+        out.append(expand(reshape(t, tuple(s)), shape))
+    return tuple(out)
+
+
+# --- linear algebra ----------------------------------------------------------------------
+
+
+def _mm_operands(name, a, b):
+    x, y = to_tensor(a), to_tensor(b)
+    if x._dtype is not y._dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                           f"{_d.NAMES[x._dtype]} != {_d.NAMES[y._dtype]}")
+    return x, y
+
+
+_MM = node_class("MmBackward0")
+
+
+def matmul(input, other):
+    x, y = _mm_operands("matmul", input, other)
+    if x.ndim == 0 or y.ndim == 0:
+        raise RuntimeError("both arguments to matmul need to be at least 1D, but they are "
+                           f"{x.ndim}D and {y.ndim}D")
+    cls = _MM if x.ndim == 2 and y.ndim == 2 else backward_class("matmul")
+    return apply(cls, _la.matmul, (x, y))
+
+
+def mm(input, mat2):
+    x, y = _mm_operands("mm", input, mat2)
+    if x.ndim != 2 or y.ndim != 2:
+        raise RuntimeError(f"mm: expected 2D tensors, got {x.ndim}D and {y.ndim}D")
+    if x.shape[1] != y.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({x.shape[0]}x"
+                           f"{x.shape[1]} and {y.shape[0]}x{y.shape[1]})")
+    return apply(_MM, _la.matmul, (x, y))
+
+
+def bmm(input, mat2):
+    x, y = _mm_operands("bmm", input, mat2)
+    if x.ndim != 3 or y.ndim != 3:
+        raise RuntimeError(f"batch1 must be a 3D tensor, got {x.ndim}D and {y.ndim}D")
+    if x.shape[0] != y.shape[0] or x.shape[2] != y.shape[1]:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{x.shape[0]}, {x.shape[2]}] but got: [{y.shape[0]}, "
+                           f"{y.shape[1]}].")
+    return apply(backward_class("bmm"), _la.matmul, (x, y))
+
+
+def mv(input, vec):
+    x, y = _mm_operands("mv", input, vec)
+    if x.ndim != 2 or y.ndim != 1:
+        raise RuntimeError("vector + matrix @ vector expected, got "
+                           f"{x.ndim}D and {y.ndim}D")
+    return apply(backward_class("mv"), _la.matmul, (x, y))
+
+
+def dot(input, other):
+    x, y = _mm_operands("dot", input, other)
+    if x.ndim != 1 or y.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {x.ndim}D and {y.ndim}D tensors")
+    if x.shape[0] != y.shape[0]:
+        raise RuntimeError(f"inconsistent tensor size, expected tensor [{x.shape[0]}] and src "
+                           f"[{y.shape[0]}] to have the same number of elements, but got "
+                           f"{x.shape[0]} and {y.shape[0]} elements respectively")
+    return apply(backward_class("dot"), _la.matmul, (x, y))
+
+
+inner_1d = dot
+
+
+def vdot(input, other):
+    return dot(conj(input), other)
+
+
+def inner(input, other):
+    x, y = _mm_operands("inner", input, other)
+    return apply(backward_class("inner"), _pr.inner, (x, y))
+
+
+def outer(input, vec2):
+    x, y = _mm_operands("outer", input, vec2)
+    return apply(backward_class("outer"), _pr.outer, (x, y))
+
+
+ger = outer
+
+
+def kron(input, other):
+    x, y = _mm_operands("kron", input, other)
+    return apply(backward_class("kron"), _pr.kron, (x, y))
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    return add(mul(input, beta) if beta != 1 else input, mul(mm(mat1, mat2), alpha)
+               if alpha != 1 else mm(mat1, mat2))
+
+
+def addmv(input, mat, vec, *, beta=1, alpha=1):
+    return add(mul(input, beta) if beta != 1 else input, mul(mv(mat, vec), alpha))
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    return add(mul(input, beta) if beta != 1 else input, mul(bmm(batch1, batch2), alpha))
+
+
+def tensordot(a, b, dims=2):  # noqa: A002
+    x, y = _mm_operands("tensordot", a, b)
+    ax = dims if isinstance(dims, builtins.int) else tuple(tuple(d) if not isinstance(
+        d, builtins.int) else (d,) for d in dims)
+    return apply(backward_class("tensordot"), lambda u, v: _la.tensordot(u, v, axes=ax), (x, y))
+
+
+def einsum(equation, *operands):
+    """Einstein summation (``torch.einsum("ij,jk->ik", a, b)`` or a list of operands)."""
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    ts = tuple(to_tensor(o) for o in operands)
+    if len(ts) > 1:
+        dt, ts = promoted(*ts)
+        ts = tuple(ts)
+    return apply(backward_class("einsum"), lambda *us: _pr.einsum(equation, *us), ts)
+
+
+def cross(input, other, dim=None):
+    x, y = _mm_operands("cross", input, other)
+    d = -1 if dim is None else dim
+    return apply(backward_class("linalg_cross"),
+                 lambda u, v: _xlinalg.cross(u, v, axis=d), (x, y))
+
+
+def cdist(x1, x2, p=2.0):
+    d = sub(unsqueeze(x1, -2), unsqueeze(x2, -3))
+    return norm(d, p, dim=-1)
+
+
+def cov(input, *, correction=1, fweights=None, aweights=None):
+    x = _floating(to_tensor(input))
+    return apply(backward_class("cov"), lambda u: _sx.cov(u, ddof=correction), (x,))
+
+
+def corrcoef(input):
+    x = _floating(to_tensor(input))
+    return apply(backward_class("corrcoef"), lambda u: _sx.corrcoef(u), (x,))
+
+
+def softmax(input, dim, dtype=None):
+    x = to_tensor(input)
+    if dtype is not None:
+        x = astype(x, as_dtype(dtype))
+    x = _floating(x)
+    return apply(backward_class("softmax"), lambda u: _xnn.softmax(u, dim), (x,))
+
+
+def log_softmax(input, dim, dtype=None):
+    x = to_tensor(input)
+    if dtype is not None:
+        x = astype(x, as_dtype(dtype))
+    x = _floating(x)
+    return apply(backward_class("log_softmax"), lambda u: _xnn.log_softmax(u, dim), (x,))
+
+
+def histc(input, bins: int = 100, min=0, max=0):  # noqa: A002
+    x = to_tensor(input)
+    lo, hi = builtins.float(min), builtins.float(max)
+    if lo == hi:
+        lo, hi = builtins.float(x.min()), builtins.float(x.max())
+    if lo == hi:
+        lo, hi = lo - 1, hi + 1
+    from .._numpy import counting as _cn
+    h, _ = _cn.histogram(x, bins=bins, range=(lo, hi))
+    return of(_dt.astype(h, x._dtype))
+
+
+def bincount(input, weights=None, minlength: int = 0):
+    from .._numpy import counting as _cn
+    x = to_tensor(input)
+    out = _cn.bincount(x, weights=weights, minlength=minlength)
+    return of(out if weights is not None else _dt.astype(out, _d.int64))
+
+
+def unique(input, sorted: bool = True, return_inverse: bool = False,  # noqa: A002
+           return_counts: bool = False, dim=None):
+    """The distinct values (a data-dependent sync point)."""
+    if dim is not None:
+        raise RuntimeError("unique(dim=) is not supported by tmath_array.torch")
+    x = to_tensor(input)
+    from .._standard import sets as _sets
+    res = _sets.unique_all(x)
+    vals = of(res.values)
+    out = [vals]
+    if return_inverse:
+        out.append(of(_dt.astype(_mf.reshape(res.inverse_indices, tuple(x.shape)), _d.int64)))
+    if return_counts:
+        out.append(of(_dt.astype(res.counts, _d.int64)))
+    return vals if len(out) == 1 else tuple(out)
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    a, b = to_tensor(input), to_tensor(other)
+    _, (a, b) = promoted(a, b)
+    return of(_nu.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
+    """Whether every element is close (a Python bool: a sync point, as in PyTorch)."""
+    return builtins.bool(all(isclose(input, other, rtol, atol, equal_nan)))
+
+
+def equal(input, other) -> bool:
+    a, b = to_tensor(input), to_tensor(other)
+    if tuple(a.shape) != tuple(b.shape):
+        return False
+    return builtins.bool(all(eq(a, b)))
+
+
+def numel(input) -> int:
+    return to_tensor(input)._array.size
+
+
+def is_tensor(obj) -> bool:
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input) -> bool:
+    return input._dtype in _t.FLOATING
+
+
+def is_complex(input) -> bool:
+    return input._dtype in _t.COMPLEX
+
+
+def is_nonzero(input) -> bool:
+    x = to_tensor(input)
+    if x._array.size != 1:
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+    return builtins.bool(x)
+
+
+def clone(input, *, memory_format=None):
+    x = to_tensor(input)
+    return apply(backward_class("clone"), lambda u: _cr.asarray(u, copy=True), (x,),
+                 saves=False)
+
+
+def detach(input):
+    from ._tensor import alias
+    return alias(to_tensor(input))

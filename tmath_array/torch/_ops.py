@@ -1,0 +1,336 @@
+"""How the face runs an operation: PyTorch's promotion, then the namespace, then autograd.
+
+:func:`apply` is the one path: it calls a function of Arrays (made of namespace
+functions), wraps the result as Tensors, and, when an input requires grad in grad mode,
+records a node whose replay is the same function of the inputs' MLX arrays. The hot
+operators (``+ - * / @``) have inlined fast paths (:func:`binary`).
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Sequence
+
+import mlx.core as mx
+import numpy as np
+
+from .._array import core as _core
+from .._array import dtypes as _d
+from .._array.array import Array
+from .._standard import creation as _cr
+from .._standard import data_types as _dt
+from . import _engine
+from . import _types as _t
+from ._tensor import Tensor, commit, from_mx, of
+
+_mode = _engine.mode
+_record = _engine.record
+_wrap = _core.wrap
+node_class = _engine.node_class
+
+
+def camel(name: str) -> str:
+    return "".join(p[:1].upper() + p[1:] for p in name.split("_"))
+
+
+def backward_class(name: str, n: int = 0) -> type:
+    """``backward_class("add")`` -> the node class ``AddBackward0``."""
+    return node_class(f"{camel(name)}Backward{n}")
+
+
+def to_tensor(x, dtype=None) -> Tensor:
+    """An operand as a Tensor: Tensors as they are, Arrays re-wrapped, else ``tensor(x)``."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, Array):
+        return of(x)
+    from ._creation import tensor
+    return tensor(x, dtype=dtype)
+
+
+def apply(cls, f, inputs, *, saves: bool = True, opname: str = ""):
+    """``f(*inputs)`` (a function of Arrays) as Tensors, recorded for autograd if needed.
+
+    ``inputs`` are Tensors; every other argument is captured by ``f``. ``f`` returns an
+    Array or a tuple/list of Arrays, and must use namespace functions only (it is replayed
+    on plain Arrays by ``backward``).
+    """
+    res = f(*inputs)
+    if res.__class__ is tuple or res.__class__ is list:
+        outs = tuple(of(r) for r in res)
+        single = False
+    else:
+        outs = (of(res),)
+        single = True
+    if _mode.enabled:
+        for t in inputs:
+            if t._requires_grad:
+                break
+        else:
+            return outs[0] if single else outs
+        devs = tuple(t._device for t in inputs)
+        if single:
+            def fn(*arrs):
+                return f(*[_wrap(a, d) for a, d in zip(arrs, devs)])._array
+        else:
+            def fn(*arrs):
+                return tuple(r._array for r in f(*[_wrap(a, d) for a, d in zip(arrs, devs)]))
+        _record(cls, fn, inputs, outs, saves=saves, opname=opname or cls.__name__)
+    return outs[0] if single else outs
+
+
+def apply_mx(cls, mxf, inputs, dtype, *, saves: bool = True) -> Tensor:
+    """A one-output operation written with MLX functions directly (the fast paths):
+    ``mxf`` takes and returns MLX arrays; the result has ``dtype``."""
+    a = mxf(*[t._array for t in inputs])
+    out = from_mx(a, dtype, inputs[0]._device)
+    if _mode.enabled:
+        for t in inputs:
+            if t._requires_grad:
+                _record(cls, mxf, inputs, (out,), saves=saves)
+                break
+    return out
+
+
+# --- PyTorch's type promotion --------------------------------------------------------
+
+_PY_SCALARS = (builtins.bool, builtins.int, builtins.float, builtins.complex)
+
+
+def operand(x):
+    """A binary operand: a Tensor, a Python scalar, or (NumPy data, Arrays) a Tensor."""
+    if isinstance(x, Tensor) or x.__class__ in _PY_SCALARS:
+        return x
+    if isinstance(x, Array):
+        return of(x)
+    if isinstance(x, (np.ndarray, np.generic)):
+        return to_tensor(x)
+    if isinstance(x, _PY_SCALARS):  # subclasses (NumPy's float64 is a float)
+        return x
+    return None
+
+
+def result_type(*ops):
+    """PyTorch's result type of tensors and Python scalars (dimensioned tensors first, then
+    0-d tensors, then Python numbers: a lower group counts only with a higher category)."""
+    groups = [None, None, None]  # dim>0 tensors, 0-d tensors, Python scalars
+    for o in ops:
+        if isinstance(o, Tensor):
+            g = 0 if o._array.ndim else 1
+            dt = o._dtype
+        else:
+            g = 2
+            dt = _t.scalar_dtype(o)
+        groups[g] = dt if groups[g] is None else _t.promote(groups[g], dt)
+    res = None
+    for dt in groups:
+        if dt is None:
+            continue
+        if res is None:
+            res = dt
+        elif _t.category(dt) > _t.category(res):
+            res = _t.promote(res, dt)
+    return res
+
+
+def cast(x, dt):
+    """An operand converted to dtype ``dt``: tensors cast, Python scalars as ``dt`` takes them."""
+    if isinstance(x, Tensor):
+        return x if x._dtype is dt else astype(x, dt)
+    c = _t.category(dt)
+    if c == 0:
+        return builtins.bool(x)
+    if c == 1:
+        if isinstance(x, builtins.bool):
+            return builtins.int(x)
+        return x
+    if c == 2 and isinstance(x, (builtins.bool, builtins.int)):
+        return builtins.float(x)
+    return x
+
+
+def promoted(*ops):
+    """The operands converted to their PyTorch result type: ``(dtype, operands)``."""
+    dt = result_type(*ops)
+    return dt, [cast(o, dt) for o in ops]
+
+
+_TO_COPY = node_class("ToCopyBackward0")
+
+
+def astype(x: Tensor, dt) -> Tensor:
+    if x._dtype is dt:
+        return x
+    if _t.category(dt) < 2 or not _engine.differentiable(x._dtype):
+        return of(_dt.astype(x, dt))
+    return apply(_TO_COPY, lambda a: _dt.astype(a, dt), (x,), saves=False)
+
+
+# --- binary operations ------------------------------------------------------------------
+
+def binary(fn, cls, a, b, *, saves: bool = True, scalar_saves: bool | None = None):
+    """``fn(a, b)`` (a namespace function) with PyTorch's promotion and autograd."""
+    a2 = operand(a)
+    b2 = operand(b)
+    if a2 is None or b2 is None:
+        bad = a if a2 is None else b
+        raise TypeError(f"{fn.__name__}(): unsupported operand type {type(bad).__name__}")
+    ta = isinstance(a2, Tensor)
+    tb = isinstance(b2, Tensor)
+    if not ta and not tb:
+        a2 = to_tensor(a2)
+        ta = True
+    if ta and tb and a2._dtype is b2._dtype:
+        x, y = a2, b2
+    else:
+        _, (x, y) = promoted(a2, b2)
+    if ta and tb:
+        return apply(cls, fn, (x, y), saves=saves)
+    if scalar_saves is None:
+        scalar_saves = saves
+    if ta:
+        return apply(cls, lambda u: fn(u, y), (x,), saves=scalar_saves)
+    return apply(cls, lambda u: fn(x, u), (y,), saves=scalar_saves)
+
+
+def fast_binary(fn, cls, *, saves: bool = True, scalar_saves: bool | None = None,
+                reflected: bool = False):
+    """A Tensor operator for the namespace's elementwise ``fn``, with MLX's op inlined for
+    same-dtype tensors and same-kind Python scalars (the frequent cases)."""
+    fast = getattr(fn, "_fast", None)
+    mxfn, out = (fast[0], fast[2]) if fast is not None else (None, {})
+    float_ok = frozenset(d for d in out if _t.category(d) >= 2)
+    ssaves = saves if scalar_saves is None else scalar_saves
+
+    def op(self, other):
+        c2 = other.__class__
+        dt = self._dtype
+        odt = out.get(dt)
+        if odt is not None:
+            if c2 is Tensor and other._dtype is dt and other._device is self._device:
+                try:
+                    a = mxfn(self._array, other._array, stream=self._device._s)
+                except ValueError as exc:
+                    raise _core.broadcast_failure(fn.__name__, exc, self, other) or exc \
+                        from None
+                res = from_mx(a, odt, self._device)
+                if _mode.enabled and (self._requires_grad or other._requires_grad):
+                    _record(cls, mxfn, (self, other), (res,), saves=saves)
+                return res
+            if c2 is builtins.float and dt in float_ok:
+                a = mxfn(self._array, other, stream=self._device._s)
+                res = from_mx(a, odt, self._device)
+                if _mode.enabled and self._requires_grad:
+                    s = other
+                    _record(cls, lambda u: mxfn(u, s), (self,), (res,), saves=ssaves)
+                return res
+        if operand(other) is None:
+            return NotImplemented
+        return binary(fn, cls, self, other, saves=saves, scalar_saves=scalar_saves)
+
+    def rop(self, other):
+        if operand(other) is None:
+            return NotImplemented
+        return binary(fn, cls, other, self, saves=saves, scalar_saves=scalar_saves)
+
+    return op, rop
+
+
+# --- in-place -----------------------------------------------------------------------------
+
+_LEAF_INPLACE = ("a leaf Variable that requires grad is being used in an in-place "
+                 "operation.")
+
+
+def check_inplace(t: Tensor) -> None:
+    if t._requires_grad and t._grad_fn is None and _mode.enabled:
+        raise RuntimeError(_LEAF_INPLACE)
+
+
+def inplace(t: Tensor, result: Tensor) -> Tensor:
+    """Write ``result`` (computed from ``t``) into ``t``: PyTorch's in-place semantics.
+
+    The dtype stays ``t``'s (a result PyTorch cannot cast back raises, as it does); the
+    autograd history of ``result`` becomes ``t``'s.
+    """
+    check_inplace(t)
+    if result._dtype is not t._dtype:
+        if _t.category(result._dtype) > _t.category(t._dtype):
+            raise RuntimeError(f"result type {_d.NAMES[result._dtype].capitalize()} can't "
+                               f"be cast to the desired output type "
+                               f"{_d.NAMES[t._dtype].capitalize()}")
+        result = astype(result, t._dtype)
+    if tuple(result._array.shape) != tuple(t._array.shape):
+        raise RuntimeError(f"output with shape {list(t._array.shape)} doesn't match the "
+                           f"broadcast shape {list(result._array.shape)}")
+    commit(t, result._array)
+    if result._grad_fn is not None:
+        t._grad_fn = result._grad_fn
+        t._out_idx = result._out_idx
+        t._requires_grad = True
+        if t._retains:
+            _engine.retain(t)
+    return t
+
+
+# --- argument helpers -----------------------------------------------------------------
+
+def dims(dim, ndim: int | None = None):
+    """A ``dim`` argument (int, tuple/list of ints, or None) as the namespace's ``axis``."""
+    if dim is None or isinstance(dim, builtins.int):
+        return dim
+    if isinstance(dim, (tuple, list)):
+        return tuple(dim) if dim else None
+    if isinstance(dim, Array):
+        return builtins.int(dim)
+    raise TypeError(f"dim must be an int or a tuple of ints, not {type(dim).__name__}")
+
+
+def sizes(args, name: str = "size") -> tuple:
+    """PyTorch's ``*size`` or ``(size,)`` argument as a tuple of ints."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list, Sequence)) and \
+            not isinstance(args[0], (str, Array)):
+        args = tuple(args[0])
+    out = []
+    for s in args:
+        if isinstance(s, Array):
+            s = builtins.int(s)
+        if not isinstance(s, builtins.int) or isinstance(s, builtins.bool):
+            raise TypeError(f"{name}(): argument 'size' must be tuple of ints, but found "
+                            f"element of type {type(s).__name__}")
+        out.append(s)
+    return tuple(out)
+
+
+def as_dtype(dtype):
+    """A ``dtype=`` argument: a tmath/torch dtype, NumPy's spellings, or None."""
+    if dtype is None:
+        return None
+    dt = _d.as_dtype(dtype)
+    if dt is not None:
+        return dt
+    if dtype is builtins.float:
+        return _d.float64
+    if dtype is builtins.int:
+        return _d.int64
+    if dtype is builtins.bool:
+        return _d.bool
+    if dtype is builtins.complex:
+        return _d.complex64
+    try:
+        nd = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"dtype must be a torch.dtype, not {type(dtype).__name__}") from None
+    from .._interop import numpy_dlpack as _np
+    dt = _np.FROM_NUMPY.get(nd)
+    if dt is None:
+        raise TypeError(f"dtype {dtype!r} is not a dtype tmath_array.torch has")
+    return dt
+
+
+def new_like(x: Tensor, a: mx.array) -> Tensor:
+    return from_mx(a, x._dtype, x._device)
+
+
+def zeros_for(x: Tensor) -> Tensor:
+    return of(_cr.zeros_like(x))

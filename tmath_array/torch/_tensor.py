@@ -1,0 +1,260 @@
+"""``torch.Tensor``: tmath_array's Array with PyTorch's attributes and autograd state.
+
+A Tensor *is* an Array (a subclass): every namespace function accepts it, and gives back
+an Array, which the face re-wraps as a Tensor around the same ``mx.array`` (one object).
+Autograd state lives in instance attributes with class defaults (``_requires_grad =
+False``...), so a tensor that never meets autograd costs nothing extra. PyTorch's methods
+are attached by :mod:`._methods` (one place, as ``_numpy/bind.py`` does for Array).
+"""
+
+from __future__ import annotations
+
+import mlx.core as mx
+
+from .._array import array as _array_mod
+from .._array.array import Array
+from . import _engine
+from . import _types as _t
+
+_new = object.__new__
+
+
+class _SizeAttr(int):
+    """``t.size``: the number of elements (an int, as the namespace reads ``x.size``) that,
+    called, is PyTorch's ``t.size()`` (a ``torch.Size``) or ``t.size(dim)`` (an int)."""
+
+    def __call__(self, dim=None):
+        shape = self._shape
+        if dim is None:
+            return _t.Size(shape)
+        if not isinstance(dim, int) or isinstance(dim, bool):
+            raise TypeError(f"size(): argument 'dim' must be int, not {type(dim).__name__}")
+        n = len(shape)
+        if not -max(n, 1) <= dim < max(n, 1):
+            raise IndexError(f"Dimension out of range (expected to be in range of "
+                             f"[{-max(n, 1)}, {max(n, 1) - 1}], but got {dim})")
+        return shape[dim] if n else 1
+
+
+class Tensor(Array):
+    """A PyTorch-style tensor over one lazily evaluated ``mx.array`` (see the module doc)."""
+
+    # Autograd state: class defaults, set per instance only when they change.
+    _requires_grad = False
+    _grad = None
+    _grad_fn = None
+    _out_idx = 0
+    _version = 0
+    _hooks = None
+    _group = None        # tensors sharing one storage (t.data, t.detach()): in-place reaches all
+    _retains = False
+    is_sparse = False
+    is_quantized = False
+    is_meta = False
+    layout = "torch.strided"
+
+    def __new__(cls, *args, **kwargs):
+        # Note: PyTorch's legacy constructor (torch.Tensor(2, 3) uninitialised, torch.Tensor(
+        # [1, 2]) float data). Data makes a float tensor of the default dtype; sizes zeros.
+        from . import _creation
+        if len(args) == 1 and not isinstance(args[0], int):
+            return _creation.tensor(args[0], dtype=_t.get_default_dtype(), **kwargs)
+        return _creation.zeros(*args, **kwargs)
+
+    # --- attributes ------------------------------------------------------------------
+    @property
+    def shape(self):
+        return _t.Size(self._array.shape)
+
+    @property
+    def size(self):
+        s = _SizeAttr(self._array.size)
+        s._shape = tuple(self._array.shape)
+        return s
+
+    @property
+    def device(self):
+        return _t.from_mlx_device(self._device)
+
+    @property
+    def is_cuda(self) -> bool:
+        return False
+
+    @property
+    def is_mps(self) -> bool:
+        return self._device.type != "cpu"
+
+    @property
+    def is_cpu(self) -> bool:
+        return self._device.type == "cpu"
+
+    # --- autograd attributes -------------------------------------------------------------
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag) -> None:
+        flag = bool(flag)
+        if self._grad_fn is not None:
+            if not flag:
+                raise RuntimeError(
+                    "you can only change requires_grad flags of leaf variables. If you want "
+                    "to use a computed variable in a subgraph that doesn't require "
+                    "differentiation use var_no_grad = var.detach().")
+            return
+        if flag and not _engine.differentiable(self._dtype):
+            raise RuntimeError("only Tensors of floating point and complex dtype can require "
+                               "gradients")
+        self._requires_grad = flag
+
+    def requires_grad_(self, requires_grad: bool = True):
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def grad(self):
+        if self._grad_fn is not None and not self._retains:
+            _engine.warn_nonleaf_grad()
+        return self._grad
+
+    @grad.setter
+    def grad(self, value) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got "
+                                f"grad of type {type(value).__name__}")
+            if tuple(value._array.shape) != tuple(self._array.shape):
+                raise RuntimeError(f"assigned grad has data of a different size: "
+                                   f"{_t.Size(value._array.shape)} vs "
+                                   f"{_t.Size(self._array.shape)}")
+        self._grad = value
+
+    @grad.deleter
+    def grad(self) -> None:
+        self._grad = None
+
+    @property
+    def grad_fn(self):
+        return self._grad_fn
+
+    @property
+    def is_leaf(self) -> bool:
+        return self._grad_fn is None
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains
+
+    def retain_grad(self) -> None:
+        """Keep this non-leaf tensor's gradient in ``.grad`` at the next backward."""
+        if self._grad_fn is None:
+            if not self._requires_grad:
+                raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+            return
+        if not self._retains:
+            self._retains = True
+            _engine.retain(self)
+
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` when this leaf's gradient is computed; its result replaces it."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require "
+                               "gradient")
+        if self._grad_fn is not None:
+            raise RuntimeError("register_hook on a non-leaf tensor is not supported by "
+                               "tmath_array.torch (leaves only)")
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(hook)
+        hooks = self._hooks
+
+        class _Handle:
+            def remove(self_inner):  # noqa: N805
+                if hook in hooks:
+                    hooks.remove(hook)
+        return _Handle()
+
+    @property
+    def _version_counter(self) -> int:
+        return self._version
+
+    def _wrap_grad(self, g: mx.array) -> Tensor:
+        return from_mx(g, self._dtype, self._device)
+
+    # --- storage sharing (t.data, t.detach()) -----------------------------------------
+    @property
+    def data(self):
+        """This tensor's values, detached from autograd, sharing its storage: an in-place
+        change of one (``w.data -= lr * g``, ``w.data.zero_()``) reaches the other."""
+        return alias(self)
+
+    @data.setter
+    def data(self, value) -> None:
+        if not isinstance(value, Array):
+            raise TypeError(f"data must be a Tensor, not {type(value).__name__}")
+        self._array = value._array
+        self._dtype = value._dtype
+        self._device = value._device
+        self._group = None
+
+
+def from_mx(a: mx.array, dtype, device) -> Tensor:
+    """A Tensor around ``a`` (an MLX array of ``dtype``'s MLX dtype)."""
+    t = _new(Tensor)
+    t._array = a
+    t._dtype = dtype
+    t._device = device
+    return t
+
+
+def of(x: Array) -> Tensor:
+    """The namespace's result ``x`` as a Tensor (the same MLX array; ``x`` itself if a Tensor)."""
+    if x.__class__ is Tensor:
+        return x
+    t = _new(Tensor)
+    t._array = x._array
+    t._dtype = x._dtype
+    t._device = x._device
+    return t
+
+
+def wrap_mx(a: mx.array, device) -> Tensor:
+    """A Tensor around an MLX array whose dtype is read from it (size checked)."""
+    return of(_array_mod.wrap(a, device))
+
+
+def alias(t: Tensor) -> Tensor:
+    """A detached tensor sharing ``t``'s storage (PyTorch's ``t.data``/``t.detach()``).
+
+    Note: MLX arrays are immutable values, so sharing is kept by the in-place operations:
+    each writes its result to every live tensor of the group (docs/torch.md).
+    """
+    a = from_mx(t._array, t._dtype, t._device)
+    group = t._group
+    if group is None:
+        import weakref
+        group = t._group = [weakref.ref(t)]
+    import weakref
+    group.append(weakref.ref(a))
+    a._group = group
+    return a
+
+
+def commit(t: Tensor, arr: mx.array) -> None:
+    """Set ``t``'s values in place (and those of the tensors sharing its storage); the
+    version counter goes up, so a graph that saved ``t`` knows (PyTorch's check)."""
+    group = t._group
+    t._array = arr
+    t._version += 1
+    if group is not None:
+        live = []
+        for ref in group:
+            o = ref()
+            if o is not None:
+                live.append(ref)
+                if o is not t:
+                    if o._array.shape == arr.shape and o._dtype is t._dtype:
+                        o._array = arr
+                        o._version += 1
+        group[:] = live

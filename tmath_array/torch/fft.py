@@ -1,0 +1,88 @@
+"""``torch.fft`` over ``tmath_array.fft`` (``dim=`` for the standard's ``axis=``), with
+autograd (MLX differentiates its FFTs)."""
+
+from __future__ import annotations
+
+import tmath_array.fft as _xf
+
+from . import _types as _t
+from ._ops import apply, backward_class, to_tensor
+from ._tensor import of
+
+__all__ = ["fft", "ifft", "fftn", "ifftn", "rfft", "irfft", "rfftn", "irfftn", "hfft",
+           "ihfft", "fft2", "ifft2", "rfft2", "irfft2", "fftfreq", "rfftfreq", "fftshift",
+           "ifftshift"]
+
+
+def _norm(norm):
+    return "backward" if norm is None else norm
+
+
+def _input(x):
+    t = to_tensor(x)
+    if _t.category(t._dtype) < 2:
+        from ._ops import astype
+        t = astype(t, _t.get_default_dtype())
+    return t
+
+
+def _one_dim(name, fn):
+    cls = backward_class(f"fft_{name}")
+
+    def f(input, n=None, dim=-1, norm=None):
+        x = _input(input)
+        return apply(cls, lambda u: fn(u, n=n, axis=dim, norm=_norm(norm)), (x,))
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = f"PyTorch's ``torch.fft.{name}(input, n=None, dim=-1, norm=None)``."
+    return f
+
+
+def _n_dim(name, fn, default_dims=None):
+    cls = backward_class(f"fft_{name}")
+
+    def f(input, s=None, dim=default_dims, norm=None):
+        x = _input(input)
+        axes = None if dim is None else tuple(dim)
+        ss = None if s is None else tuple(s)
+        return apply(cls, lambda u: fn(u, s=ss, axes=axes, norm=_norm(norm)), (x,))
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = f"PyTorch's ``torch.fft.{name}(input, s=None, dim=..., norm=None)``."
+    return f
+
+
+fft = _one_dim("fft", _xf.fft)
+ifft = _one_dim("ifft", _xf.ifft)
+rfft = _one_dim("rfft", _xf.rfft)
+irfft = _one_dim("irfft", _xf.irfft)
+hfft = _one_dim("hfft", _xf.hfft)
+ihfft = _one_dim("ihfft", _xf.ihfft)
+fftn = _n_dim("fftn", _xf.fftn)
+ifftn = _n_dim("ifftn", _xf.ifftn)
+rfftn = _n_dim("rfftn", _xf.rfftn)
+irfftn = _n_dim("irfftn", _xf.irfftn)
+fft2 = _n_dim("fft2", _xf.fftn, (-2, -1))
+ifft2 = _n_dim("ifft2", _xf.ifftn, (-2, -1))
+rfft2 = _n_dim("rfft2", _xf.rfftn, (-2, -1))
+irfft2 = _n_dim("irfft2", _xf.irfftn, (-2, -1))
+
+
+def fftfreq(n, d=1.0, *, dtype=None, device=None, requires_grad=False):
+    return of(_xf.fftfreq(n, d=d, dtype=dtype or _t.get_default_dtype(),
+                          device=_t.to_mlx_device(device)))
+
+
+def rfftfreq(n, d=1.0, *, dtype=None, device=None, requires_grad=False):
+    return of(_xf.rfftfreq(n, d=d, dtype=dtype or _t.get_default_dtype(),
+                           device=_t.to_mlx_device(device)))
+
+
+def fftshift(input, dim=None):
+    x = to_tensor(input)
+    return apply(backward_class("fft_fftshift"), lambda u: _xf.fftshift(u, axes=dim), (x,),
+                 saves=False)
+
+
+def ifftshift(input, dim=None):
+    x = to_tensor(input)
+    return apply(backward_class("fft_ifftshift"), lambda u: _xf.ifftshift(u, axes=dim), (x,),
+                 saves=False)

@@ -1,0 +1,183 @@
+"""``torch.linalg`` over ``tmath_array.linalg``, with PyTorch's argument names and autograd.
+
+Note: MLX 0.32 has no derivative for its LAPACK-backed factorizations (inv, solve,
+cholesky, qr, svd, eigh, det/slogdet through LU): their gradients raise a RuntimeError at
+``backward`` naming the function. Norms, matmul, cross, matrix_power, tensordot, vecdot
+and the other compositions of elementwise and matmul operations differentiate.
+"""
+
+from __future__ import annotations
+
+import tmath_array.linalg as _xl
+
+from .._numpy import products as _pr
+from . import _math as M  # noqa: N812
+from ._math import _floating, return_types
+from ._ops import apply, backward_class, dims, to_tensor
+from ._tensor import of
+
+__all__ = ["norm", "vector_norm", "matrix_norm", "det", "slogdet", "inv", "pinv", "solve",
+           "lstsq", "cholesky", "qr", "eigh", "eigvalsh", "eig", "eigvals", "svd", "svdvals",
+           "matrix_rank", "matrix_power", "cross", "diagonal", "multi_dot", "vecdot",
+           "matmul", "inv_ex", "cholesky_ex", "solve_ex", "outer"]
+
+
+def _one(name, fn, A, node=None):
+    x = _floating(to_tensor(A))
+    return apply(backward_class(node or f"linalg_{name}"), fn, (x,))
+
+
+def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
+    x = _floating(to_tensor(x))
+    ax = dims(dim)
+    return apply(backward_class("linalg_vector_norm"),
+                 lambda u: _xl.vector_norm(u, axis=ax, keepdims=keepdim, ord=ord), (x,))
+
+
+def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):  # noqa: A002
+    x = _floating(to_tensor(A))
+    d = tuple(dim)
+    if d not in ((-2, -1), (x.ndim - 2, x.ndim - 1)):
+        x = M.movedim(x, d, (-2, -1))
+    return apply(backward_class("linalg_matrix_norm"),
+                 lambda u: _xl.matrix_norm(u, keepdims=keepdim, ord=ord), (x,))
+
+
+def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
+    x = _floating(to_tensor(A))
+    if dim is None and ord is None:
+        return vector_norm(x, 2, None, keepdim)
+    if isinstance(dim, (tuple, list)) and len(dim) == 2 or (dim is None and x.ndim == 2):
+        return matrix_norm(x, "fro" if ord is None else ord, tuple(dim or (-2, -1)), keepdim)
+    return vector_norm(x, 2 if ord is None else ord, dim, keepdim)
+
+
+def _info(A):
+    from . import _types as _t
+    from ._creation import zeros
+    return zeros(tuple(to_tensor(A).shape[:-2]), dtype=_t.int32)
+
+
+def det(A):
+    return _one("det", _xl.det, A)
+
+
+def slogdet(A):
+    x = _floating(to_tensor(A))
+    s, la = apply(backward_class("linalg_slogdet"), lambda u: tuple(_xl.slogdet(u)), (x,))
+    return return_types.slogdet(s, la)
+
+
+def inv(A):
+    return _one("inv", _xl.inv, A)
+
+
+def inv_ex(A, *, check_errors=False):
+    return inv(A), _info(A)
+
+
+def pinv(A, *, atol=None, rtol=None, hermitian=False):
+    return _one("pinv", lambda u: _xl.pinv(u, rtol=rtol), A)
+
+
+def solve(A, B, *, left=True):
+    a, b = _floating(to_tensor(A)), _floating(to_tensor(B))
+    if not left:
+        return M.transpose(solve(M.transpose(a, -2, -1), M.transpose(b, -2, -1)), -2, -1)
+    return apply(backward_class("linalg_solve"), _xl.solve, (a, b))
+
+
+def solve_ex(A, B, *, left=True, check_errors=False):
+    return solve(A, B, left=left), _info(A)
+
+
+def lstsq(A, B, rcond=None, *, driver=None):
+    a, b = _floating(to_tensor(A)), _floating(to_tensor(B))
+    res = apply(backward_class("linalg_lstsq"), lambda u, v: tuple(_xl.lstsq(u, v, rcond)),
+                (a, b))
+    return res
+
+
+def cholesky(A, *, upper=False):
+    return _one("cholesky", lambda u: _xl.cholesky(u, upper=upper), A)
+
+
+def cholesky_ex(A, *, upper=False, check_errors=False):
+    return cholesky(A, upper=upper), _info(A)
+
+
+def qr(A, mode="reduced"):
+    x = _floating(to_tensor(A))
+    q, r = apply(backward_class("linalg_qr"), lambda u: tuple(_xl.qr(u, mode=mode)), (x,))
+    return return_types.qr(q, r)
+
+
+def eigh(A, UPLO="L"):  # noqa: N803
+    x = _floating(to_tensor(A))
+    w, v = apply(backward_class("linalg_eigh"), lambda u: tuple(_xl.eigh(u)), (x,))
+    return return_types.eigh(w, v)
+
+
+def eigvalsh(A, UPLO="L"):  # noqa: N803
+    return _one("eigvalsh", _xl.eigvalsh, A)
+
+
+def eig(A):
+    x = _floating(to_tensor(A))
+    return apply(backward_class("linalg_eig"), lambda u: tuple(_xl.eig(u)), (x,))
+
+
+def eigvals(A):
+    return _one("eigvals", _xl.eigvals, A)
+
+
+def svd(A, full_matrices=True, *, driver=None):
+    x = _floating(to_tensor(A))
+    u, s, vh = apply(backward_class("linalg_svd"),
+                     lambda a: tuple(_xl.svd(a, full_matrices=full_matrices)), (x,))
+    return return_types.svd(u, s, vh)
+
+
+def svdvals(A, *, driver=None):
+    return _one("svdvals", _xl.svdvals, A)
+
+
+def matrix_rank(A, *, atol=None, rtol=None, hermitian=False):
+    x = _floating(to_tensor(A))
+    from .._standard import data_types as _dt
+    from . import _types as _t
+    return of(_dt.astype(_xl.matrix_rank(x, rtol=rtol), _t.int64))
+
+
+def matrix_power(A, n):
+    return _one("matrix_power", lambda u: _xl.matrix_power(u, n), A)
+
+
+def cross(input, other, *, dim=-1):
+    return M.cross(input, other, dim)
+
+
+def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
+    return M.diagonal(A, offset, dim1, dim2)
+
+
+def multi_dot(tensors):
+    out = to_tensor(tensors[0])
+    for t in tensors[1:]:
+        out = M.matmul(out, t)
+    return out
+
+
+def vecdot(x, y, *, dim=-1):
+    a, b = to_tensor(x), to_tensor(y)
+    return apply(backward_class("linalg_vecdot"), lambda u, v: _xl.vecdot(u, v, axis=dim),
+                 (a, b))
+
+
+def matmul(input, other):
+    return M.matmul(input, other)
+
+
+def outer(input, other):
+    a, b = to_tensor(input), to_tensor(other)
+    return apply(backward_class("outer"), _pr.outer, (a, b))
