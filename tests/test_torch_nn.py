@@ -77,7 +77,7 @@ LAYERS = [
     ("Conv1d", lambda m: m.Conv1d(3, 4, 3, padding=1), [(2, 3, 8)]),
     ("Conv2d", lambda m: m.Conv2d(2, 3, 3, stride=2, padding=1), [(2, 2, 7, 6)]),
     ("Conv2d-groups", lambda m: m.Conv2d(4, 6, (3, 2), groups=2, dilation=(1, 2)), [(1, 4, 6, 7)]),
-    ("Conv2d-same", lambda m: m.Conv2d(2, 2, 4, padding="same"), [(1, 2, 6, 6)]),
+    ("Conv2d-same", lambda m: m.Conv2d(2, 2, (3, 5), padding="same"), [(1, 2, 6, 6)]),
     ("MaxPool2d", lambda m: m.MaxPool2d(2), [(2, 3, 6, 4)]),
     ("MaxPool2d-stride", lambda m: m.MaxPool2d(3, stride=2, padding=1), [(1, 2, 7, 7)]),
     ("AvgPool2d", lambda m: m.AvgPool2d(2), [(2, 3, 6, 4)]),

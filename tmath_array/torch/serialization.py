@@ -128,7 +128,11 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=True, mmap=No
 
     device = to_mlx_device(map_location if map_location is not None else "cpu") \
         if not callable(map_location) else to_mlx_device("cpu")
-    data = f.read() if hasattr(f, "read") else open(f, "rb").read()
+    if hasattr(f, "read"):
+        data = f.read()
+    else:
+        with open(f, "rb") as fh:
+            data = fh.read()
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise ValueError("torch.load: not a tmath_array.torch checkpoint (expected NumPy's "
                          ".npz written by torch.save)")

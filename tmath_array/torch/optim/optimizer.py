@@ -154,7 +154,7 @@ class Optimizer:
         state = {}
         for g in self.param_groups:
             for p in g["params"]:
-                if p in self.state:
+                if self.state.get(p):
                     state[index[id(p)]] = {k: _export(v) for k, v in self.state[p].items()}
         return {"state": state, "param_groups": groups}
 
