@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import tmath_array as _xp  # noqa: F401 (loads the namespace and binds Array's methods)
 
-from . import _methods, autograd, backends, cuda, fft, linalg, mps  # noqa: E402
-from . import nn, optim, utils  # noqa: E402
+from . import _methods, autograd, backends, cuda, fft, linalg, mps, nn, optim, utils  # noqa: E402
 from ._creation import (
     Generator,
     arange,
@@ -290,7 +289,6 @@ from ._math import (
 )
 from ._printing import get_printoptions, set_printoptions
 from ._tensor import Tensor
-from .serialization import load, save  # noqa: E402
 from ._types import (
     Size,
     bfloat16,
@@ -321,6 +319,7 @@ from ._types import (
 )
 from .autograd import enable_grad, inference_mode, no_grad, set_grad_enabled  # noqa: E402
 from .autograd.grad_mode import is_inference_mode_enabled  # noqa: E402
+from .serialization import load, save  # noqa: E402
 
 _methods.install()
 
