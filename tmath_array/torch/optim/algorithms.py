@@ -1,9 +1,11 @@
 """The optimizers: PyTorch's update rules (its documented algorithms), on MLX arrays.
 
 Each ``_update`` is the "for t = 1 to ..." body of PyTorch's documentation for one
-parameter, written with MLX operations: lazy, no sync point. Step counts are Python
-numbers kept in the state; hyper-parameters are read from the group at each step, so
-schedulers and ``param_groups[i]["lr"] = ...`` take effect as in PyTorch.
+parameter, written with MLX operations: lazy, no sync point. Step counts are float32 MLX
+scalars in the state (as PyTorch keeps ``state["step"]`` as a tensor), so a compiled
+training step (``torch.compile``) carries them as state instead of freezing them;
+hyper-parameters are read from the group at each step, so schedulers and
+``param_groups[i]["lr"] = ...`` take effect as in PyTorch.
 """
 
 from __future__ import annotations
@@ -11,6 +13,13 @@ from __future__ import annotations
 import mlx.core as mx
 
 from .optimizer import Optimizer, _float
+
+
+def _next_step(state: dict) -> mx.array:
+    step = state.get("step")
+    step = mx.array(1.0, dtype=mx.float32) if step is None else step + 1.0
+    state["step"] = step
+    return step
 
 
 def _decayed(p: mx.array, g: mx.array, group: dict) -> mx.array:
@@ -76,14 +85,14 @@ class Adam(Optimizer):
         else:
             g = _decayed(p, g, group)
         b1, b2 = group["betas"]
-        step = state.get("step", 0.0) + 1.0
+        step = _next_step(state)
         m = state.get("exp_avg")
         v = state.get("exp_avg_sq")
         m = (1 - b1) * g if m is None else b1 * m + (1 - b1) * g
         v = (1 - b2) * (g * g) if v is None else b2 * v + (1 - b2) * (g * g)
-        state["step"], state["exp_avg"], state["exp_avg_sq"] = step, m, v
-        bc1 = 1 - b1 ** step
-        bc2_sqrt = (1 - b2 ** step) ** 0.5
+        state["exp_avg"], state["exp_avg_sq"] = m, v
+        bc1 = (1 - mx.power(b1, step)).astype(p.dtype)
+        bc2_sqrt = mx.sqrt(1 - mx.power(b2, step)).astype(p.dtype)
         if group["amsgrad"]:
             vmax = state.get("max_exp_avg_sq")
             vmax = v if vmax is None else mx.maximum(vmax, v)
@@ -125,7 +134,7 @@ class RMSprop(Optimizer):
         sq = state.get("square_avg")
         sq = (1 - alpha) * (g * g) if sq is None else alpha * sq + (1 - alpha) * (g * g)
         state["square_avg"] = sq
-        state["step"] = state.get("step", 0.0) + 1.0
+        _next_step(state)
         if group["centered"]:
             ga = state.get("grad_avg")
             ga = (1 - alpha) * g if ga is None else alpha * ga + (1 - alpha) * g
@@ -158,11 +167,11 @@ class Adagrad(Optimizer):
 
     def _update(self, p, g, state, group):
         g = _decayed(p, g, group)
-        step = state.get("step", 0.0) + 1.0
+        step = _next_step(state)
         acc = state.get("sum")
         if acc is None:
             acc = mx.full(p.shape, group["initial_accumulator_value"], dtype=p.dtype)
         acc = acc + g * g
-        state["step"], state["sum"] = step, acc
-        clr = group["lr"] / (1 + (step - 1) * group["lr_decay"])
+        state["sum"] = acc
+        clr = (group["lr"] / (1 + (step - 1) * group["lr_decay"])).astype(p.dtype)
         return p - clr * (g / (mx.sqrt(acc) + group["eps"]))

@@ -172,7 +172,7 @@ class Optimizer:
         for mine, theirs in zip(self.param_groups, groups):
             for p, i in zip(mine["params"], theirs["params"]):
                 if i in state:
-                    self.state[p] = {k: _import(v, p) for k, v in state[i].items()}
+                    self.state[p] = {k: _import(v, p, k) for k, v in state[i].items()}
             for k, v in theirs.items():
                 if k != "params":
                     mine[k] = v
@@ -187,7 +187,9 @@ def _export(v):
     return v
 
 
-def _import(v, p: Tensor):
+def _import(v, p: Tensor, key: str):
+    if key == "step":  # a float32 count, whatever the parameter's dtype
+        return mx.array(v._array if isinstance(v, Tensor) else v, dtype=mx.float32)
     if isinstance(v, Tensor):
         a = v._array
         if a.dtype != p._array.dtype and mx.issubdtype(a.dtype, mx.floating):
