@@ -11,6 +11,7 @@ from __future__ import annotations
 import tmath_array as _xp  # noqa: F401 (loads the namespace and binds Array's methods)
 
 from . import _methods, autograd, backends, cuda, fft, linalg, mps, nn, optim, utils  # noqa: E402
+from ._compile import compile  # noqa: E402
 from ._creation import (
     Generator,
     arange,
@@ -339,18 +340,6 @@ def result_type(tensor1, tensor2):
 def can_cast(from_, to) -> bool:
     from ._types import category
     return category(from_) <= category(to)
-
-
-def compile(model=None, *, fullgraph=False, dynamic=None, backend=None, mode=None,  # noqa: A001
-            options=None, disable=False):
-    """``torch.compile``: returns the function unchanged.
-
-    Note: tensors run through autograd bookkeeping that mx.compile cannot trace; compile
-    functions of plain arrays with ``tmath_array.compile`` (docs/compile.md).
-    """
-    if model is None:
-        return lambda m: m
-    return model
 
 
 def use_deterministic_algorithms(mode: bool, *, warn_only: bool = False) -> None:
