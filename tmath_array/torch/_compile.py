@@ -15,7 +15,8 @@ What compiles:
   is ``mx.vjp`` of the compiled forward.
 - ``torch.compile(fn)``: ``fn``'s modules and optimizers are found among the names it uses
   (globals and closure cells, as written in a training step); their parameters, grads,
-  buffers and optimizer state are the slots, and MLX's global random state goes in and out of the compiled graph (dropout).
+  buffers and optimizer state are the slots; MLX's global random state goes in and out
+  of the compiled graph (dropout).
 
 A new trace is made when the call's shapes, dtypes or structure change (a parameter that
 gets its first ``.grad``, a scheduler that changes ``lr``, ``train()``/``eval()``), since
