@@ -39,14 +39,16 @@ def _run(compiled: bool, opt_cls=optim.Adam, steps=6, **kw):
                                          (optim.RMSprop, {"centered": True}),
                                          (optim.AdamW, {"amsgrad": True})])
 def test_compiled_training_step_equals_eager(opt_cls, kw):
+    # Fused kernels round differently from op-by-op evaluation: agreement to float32
+    # accumulation error over a few steps, not bit for bit.
     le, me, oe = _run(False, opt_cls, **kw)
     lc, mc, oc = _run(True, opt_cls, **kw)
     np.testing.assert_allclose(lc, le, rtol=1e-5)
     for (n, pe), pc in zip(me.named_parameters(), mc.parameters()):
         np.testing.assert_allclose(np.asarray(pc.detach()), np.asarray(pe.detach()),
-                                   rtol=1e-5, atol=1e-6, err_msg=n)
-        np.testing.assert_allclose(np.asarray(pc.grad), np.asarray(pe.grad), rtol=1e-5,
-                                   atol=1e-6, err_msg=n)
+                                   rtol=1e-4, atol=1e-5, err_msg=n)
+        np.testing.assert_allclose(np.asarray(pc.grad), np.asarray(pe.grad), rtol=1e-4,
+                                   atol=1e-5, err_msg=n)
     assert set(oc.state_dict()["state"]) == set(oe.state_dict()["state"])
 
 

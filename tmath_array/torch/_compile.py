@@ -77,9 +77,46 @@ class _Slots:
         for o in self.optimizers:
             sig.append(tuple(tuple(sorted(o.state.get(p, {}))) for g in o.param_groups
                              for p in g["params"]))
-            sig.append(tuple(tuple(sorted((k, _hashable(v)) for k, v in g.items()
+            sig.append(tuple(tuple(sorted((k, _frozen(v)) for k, v in g.items()
                                           if k != "params")) for g in o.param_groups))
         return tuple(sig)
+
+    def hyper(self) -> list[mx.array]:
+        """The optimizers' numeric hyper-parameters as float32 scalars (graph inputs)."""
+        out = []
+        for o in self.optimizers:
+            for g in o.param_groups:
+                for k in sorted(k for k in g if k != "params"):
+                    v = g[k]
+                    if _is_number(v):
+                        out.append(mx.array(v, dtype=mx.float32))
+                    elif _lifted(v):
+                        out += [mx.array(x, dtype=mx.float32) for x in v]
+        return out
+
+    def lift(self, arrays) -> list:
+        """Put traced hyper-parameters into the groups; returns what to restore. The groups'
+        Python values stay readable as ``group["__py__"]`` for decisions a trace freezes."""
+        it = iter(arrays)
+        saved = []
+        for o in self.optimizers:
+            for g in o.param_groups:
+                py = {k: v for k, v in g.items() if k != "params"}
+                saved.append((g, py))
+                for k in sorted(py):
+                    v = py[k]
+                    if _is_number(v):
+                        g[k] = next(it)
+                    elif _lifted(v):
+                        g[k] = tuple(next(it) for _ in v)
+                g["__py__"] = py
+        return saved
+
+    @staticmethod
+    def unlift(saved) -> None:
+        for g, py in saved:
+            g.pop("__py__", None)
+            g.update(py)
 
     def structure(self) -> tuple:
         """Which parameters have a ``.grad`` and which optimizer state entries are arrays:
@@ -126,6 +163,25 @@ class _Slots:
                     st = o.state.setdefault(p, {})
                     for k in ks:
                         st[k] = next(it)
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _lifted(v) -> bool:
+    """A hyper-parameter that goes into the compiled graph as an input (so a scheduler's
+    new ``lr`` or momentum needs no new trace): a number, or a tuple of numbers."""
+    return _is_number(v) or (isinstance(v, tuple) and bool(v) and all(map(_is_number, v)))
+
+
+def _frozen(v):
+    """What a trace freezes of a group entry: a lifted number only by being zero or not."""
+    if _is_number(v):
+        return ("number", v != 0)
+    if _lifted(v):
+        return ("numbers", tuple(x != 0 for x in v))
+    return _hashable(v)
 
 
 def _hashable(v):
@@ -286,14 +342,22 @@ class CompiledFunction(_Compiled):
             return self._fn(*args, **kwargs)
         pre = slots.structure()
         n_state = len(slots.read())
+        hyper = slots.hyper()
+        n_hyper = len(hyper)
         holder: list = []
 
         def build():
             def pure(*arrays):
-                state, inputs = arrays[:n_state], arrays[n_state:]
+                state = arrays[:n_state]
+                lifted = arrays[n_state:n_state + n_hyper]
+                inputs = arrays[n_state + n_hyper:]
                 slots.write(state, pre, commit=False)
-                a, kw = _rebuild(spec, list(inputs))
-                res = self._fn(*a, **kw)
+                saved = slots.lift(lifted)
+                try:
+                    a, kw = _rebuild(spec, list(inputs))
+                    res = self._fn(*a, **kw)
+                finally:
+                    slots.unlift(saved)
                 outs, ospec = _outputs(res)
                 holder[:] = [ospec, slots.structure(), len(outs)]
                 return tuple(outs) + tuple(slots.read())
@@ -302,7 +366,8 @@ class CompiledFunction(_Compiled):
         before = slots.read()
         saved_state = [(o, {p: dict(s) for p, s in o.state.items()}) for o in slots.optimizers]
         try:
-            outs = _run_traced(compiled, self._name, *before, *[t._array for t in tensors])
+            outs = _run_traced(compiled, self._name, *before, *hyper,
+                               *[t._array for t in tensors])
         except _TraceBreakError as exc:
             # Put the objects back as they were before the trace, then run eagerly.
             for o, st in saved_state:

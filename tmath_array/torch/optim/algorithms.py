@@ -15,6 +15,12 @@ import mlx.core as mx
 from .optimizer import Optimizer, _float
 
 
+def _py(group: dict, key: str):
+    """A hyper-parameter's Python value, for a decision (``if momentum:``): under
+    ``torch.compile`` the group holds traced scalars and the Python values in ``__py__``."""
+    return group.get("__py__", group)[key]
+
+
 def _next_step(state: dict) -> mx.array:
     step = state.get("step")
     step = mx.array(1.0, dtype=mx.float32) if step is None else step + 1.0
@@ -26,9 +32,8 @@ def _decayed(p: mx.array, g: mx.array, group: dict) -> mx.array:
     """``g`` with L2 weight decay and ``maximize`` applied (PyTorch's first lines)."""
     if group.get("maximize"):
         g = -g
-    wd = group["weight_decay"]
-    if wd:
-        g = g + wd * p
+    if _py(group, "weight_decay"):
+        g = g + group["weight_decay"] * p
     return g
 
 
@@ -49,7 +54,7 @@ class SGD(Optimizer):
     def _update(self, p, g, state, group):
         g = _decayed(p, g, group)
         mom = group["momentum"]
-        if mom:
+        if _py(group, "momentum"):
             buf = state.get("momentum_buffer")
             buf = g if buf is None else mom * buf + (1 - group["dampening"]) * g
             state["momentum_buffer"] = buf
@@ -143,7 +148,7 @@ class RMSprop(Optimizer):
         else:
             avg = mx.sqrt(sq) + group["eps"]
         mom = group["momentum"]
-        if mom > 0:
+        if _py(group, "momentum") > 0:
             buf = state.get("momentum_buffer")
             buf = g / avg if buf is None else mom * buf + g / avg
             state["momentum_buffer"] = buf
