@@ -456,6 +456,19 @@ def _pool(nd: int, input, kernel_size, stride, padding, reduce: str, name: str, 
         outs = [(sz - kk) // ss + 1 for sz, kk, ss in zip(spatial, k, s)]
         if any(o <= 0 for o in outs):
             raise RuntimeError(f"{name}: output size is too small")
+        if k == s and not any(p):
+            # Non-overlapping windows (the common pool): a reshape, whose gradient is a
+            # reshape too (the strided view's gradient is a scatter).
+            crop = a[(slice(None), slice(None)) + tuple(slice(0, o * kk)
+                                                        for o, kk in zip(outs, k))]
+            shape = [n, c]
+            for o, kk in zip(outs, k):
+                shape += [o, kk]
+            win = crop.reshape(shape)
+            axes = tuple(3 + 2 * i for i in range(nd))
+            out = mx.max(win, axis=axes) if reduce == "max" else \
+                (mx.sum(win, axis=axes) / (divisor_override or math.prod(k))).astype(a.dtype)
+            return _w(out if batched else out[0], xa)
         # Windows as a strided view (lazy; MLX's as_strided over the contiguous input).
         a = mx.contiguous(a) if hasattr(mx, "contiguous") else a
         strides = [1]
