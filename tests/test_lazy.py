@@ -364,6 +364,15 @@ FOREIGN_INPUT = {
     ("_interop/numpy_dlpack.py", "host_view"): "DLPack producers of other libraries",
     ("_interop/torch_tensors.py", "_to_host"): "PyTorch tensors on an accelerator",
     ("_interop/torch_tensors.py", "from_torch"): "PyTorch tensors",
+    # The PyTorch face: Tensor.item/tolist/format call Array.item/tolist (which
+    # materialise, counted); the printer formats NumPy values that tensor_repr read with
+    # one counted conversion.
+    ("torch/_methods.py", "_item"): "Array.item of a 0-d view (materialises)",
+    ("torch/_methods.py", "_tolist"): "Array.tolist (materialises)",
+    ("torch/_methods.py", "__format__"): "Tensor.item (materialises)",
+    ("torch/_printing.py", "_vector_str"): "NumPy host values",
+    ("torch/_printing.py", "_tensor_str_fmt"): "NumPy host values",
+    ("torch/_printing.py", "__init__"): "NumPy host values (_Formatter)",
 }
 
 _EVALUATING_METHODS = {"item", "tolist", "__dlpack__", "__array__"}

@@ -1,71 +1,56 @@
-"""The PyTorch scripts in examples/torch/ run unedited under PyTorch and, through
-``python -m tmath_array.torch``, under the PyTorch face on MLX, and learn under both.
+"""The examples/torch_*.py scripts print the same as under real PyTorch.
 
-The two libraries draw different numbers from the same seed (initial weights, shuffles,
-synthetic data), so the runs are compared as training runs: every loss the script prints
-falls from its first to its last value under both, the last values are within an order of
-magnitude of each other, and reported accuracies agree within a margin.
+Each script runs twice in a subprocess: with ``import tmath_array.torch as torch`` and
+with the real ``torch`` (the import of the face made to fail). The printed text must match
+once every number is taken out, and the numbers must agree to float32 tolerance.
 """
 
 from __future__ import annotations
 
-import math
-import os
+import pathlib
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SCRIPTS = sorted((ROOT / "examples" / "torch").glob("*.py"))
-NUMBER = r"([-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)"
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SCRIPTS = sorted((ROOT / "examples").glob("torch_*.py"))
+
+_REAL = (
+    "import builtins, runpy, sys\n"
+    "_imp = builtins.__import__\n"
+    "def imp(name, *a, **k):\n"
+    "    if name == 'tmath_array.torch':\n"
+    "        raise ImportError(name)\n"
+    "    return _imp(name, *a, **k)\n"
+    "builtins.__import__ = imp\n"
+    "runpy.run_path(sys.argv[1], run_name='__main__')\n"
+)
+_NUM = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
 
 
-def _run(args):
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env,
-                          timeout=600, cwd=ROOT)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return proc.stdout
+def _run(script: pathlib.Path, real: bool) -> str:
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
+    cmd = [sys.executable, "-c", _REAL, str(script)] if real else [sys.executable, str(script)]
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=600, check=False)
+    assert out.returncode == 0, out.stderr[-3000:]
+    return out.stdout
 
 
-def _series(out: str, word: str) -> list[float]:
-    return [float(m) for m in re.findall(rf"\b{word} {NUMBER}", out)]
+@pytest.mark.parametrize("script", SCRIPTS, ids=[s.stem for s in SCRIPTS])
+def test_example_matches_pytorch(script):
+    face = _run(script, real=False)
+    real = _run(script, real=True)
+    assert _NUM.sub("#", face).replace("-#", "#") == _NUM.sub("#", real).replace("-#", "#")
+    fn = [float(v) for v in _NUM.findall(face)]
+    rn = [float(v) for v in _NUM.findall(real)]
+    assert len(fn) == len(rn)
+    for a, b in zip(fn, rn):
+        # Printed values are rounded (4 decimals in tensors, 3 in losses): one unit of the
+        # last printed digit, or float32 relative error.
+        assert abs(a - b) <= max(2e-3, 1e-4 * abs(b)), (a, b)
 
 
-def test_every_script_is_here():
-    assert [p.stem for p in SCRIPTS] == ["cnn_bars", "compiled_step", "dynamic_net",
-                                         "mlp_spirals", "sine_regression"]
-
-
-@pytest.mark.parametrize("script", SCRIPTS, ids=[p.stem for p in SCRIPTS])
-def test_script_learns_under_both(script):
-    theirs = _run([str(script)])
-    ours = _run(["-m", "tmath_array.torch", str(script)])
-    t_loss, o_loss = _series(theirs, "loss"), _series(ours, "loss")
-    assert len(t_loss) == len(o_loss) >= 2, (theirs, ours)
-    for losses in (t_loss, o_loss):
-        assert losses[-1] < losses[0], losses
-    assert abs(math.log10(o_loss[-1] / t_loss[-1])) <= 1.0, (t_loss, o_loss)
-    for word in ("accuracy", "error"):
-        t, o = _series(theirs, word), _series(ours, word)
-        assert len(t) == len(o)
-        for a, b in zip(t, o):
-            if word == "accuracy":
-                assert abs(a - b) <= 0.1, (a, b)
-            else:
-                assert b < 10 * max(a, 1e-3), (a, b)
-    assert ("reloaded parameters equal: True" in theirs) == \
-        ("reloaded parameters equal: True" in ours)
-
-
-def test_the_runner_loads_the_face_for_torch(tmp_path):
-    probe = tmp_path / "probe.py"
-    probe.write_text("import torch, torch.nn.functional as F\n"
-                     "from torch.utils.data import DataLoader\n"
-                     "print(torch.__name__, F.__name__, DataLoader.__module__)\n")
-    out = _run(["-m", "tmath_array.torch", str(probe)])
-    assert out.split() == ["tmath_array.torch", "tmath_array.torch.nn.functional",
-                           "tmath_array.torch.utils.data"]
+def test_there_are_five_textbook_scripts():
+    assert len(SCRIPTS) >= 5

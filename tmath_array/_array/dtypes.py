@@ -213,9 +213,13 @@ def is_dtype(obj) -> builtins.bool:
 
 
 def as_dtype(obj) -> DType | None:
-    """``obj`` as a tmath dtype (an ``mx.Dtype`` is accepted too), else None."""
+    """``obj`` as a tmath dtype (an ``mx.Dtype`` is accepted too), else None.
+
+    A face's own dtype objects (``tmath_array.torch.float32``, which print as PyTorch's)
+    subclass DType and name the tmath dtype they stand for in ``_canon``.
+    """
     if isinstance(obj, DType):
-        return obj
+        return obj if obj.__class__ is DType else obj._canon
     if isinstance(obj, mx.Dtype):
         return FROM_MX.get(obj)
     return None

@@ -298,6 +298,7 @@ from ._types import (
     complex64,
     device,
     double,
+    dtype,
     float,
     float16,
     float32,
@@ -325,7 +326,6 @@ from .serialization import load, save  # noqa: E402
 _methods.install()
 
 __version__ = "2.13.0+tmath"  # the PyTorch API version this face follows
-dtype = type(float32)
 FloatTensor = DoubleTensor = LongTensor = IntTensor = BoolTensor = Tensor
 promote_types = promote
 
@@ -338,8 +338,11 @@ def result_type(tensor1, tensor2):
 
 
 def can_cast(from_, to) -> bool:
-    from ._types import category
-    return category(from_) <= category(to)
+    """Whether PyTorch's casting rules allow ``from_`` to ``to`` (no lower category)."""
+    from ._types import category, promote
+    promote(from_, to)  # (TypeError for anything but dtypes)
+    from .._array.dtypes import as_dtype
+    return category(as_dtype(from_)) <= category(as_dtype(to))
 
 
 def use_deterministic_algorithms(mode: bool, *, warn_only: bool = False) -> None:

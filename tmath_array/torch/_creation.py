@@ -61,8 +61,8 @@ def _convert(data, dtype, device, copy):
         a = _cr.asarray(data, device=dev)
         if a._dtype in _d.CATEGORIES["integer"] and a._dtype is not _d.int64:
             a = _dt.astype(a, _d.int64)
-        elif a._dtype in _t.FLOATING and a._dtype is not _t.get_default_dtype():
-            a = _cr.asarray(data, dtype=_t.get_default_dtype(), device=dev)
+        elif a._dtype in _t.FLOATING and a._dtype is not _t.default_float():
+            a = _cr.asarray(data, dtype=_t.default_float(), device=dev)
         return of(a)
     return of(_cr.asarray(data, dtype=dt, device=dev))
 
@@ -85,7 +85,7 @@ def from_numpy(ndarray) -> Tensor:
 
 def _float_dtype(dtype):
     dt = as_dtype(dtype)
-    return _t.get_default_dtype() if dt is None else dt
+    return _t.default_float() if dt is None else dt
 
 
 def _fill(fn, size, dtype, device, requires_grad, name):
@@ -113,6 +113,8 @@ def empty(*size, dtype=None, device=None, requires_grad: bool = False, layout=No
 def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = False,
          layout=None, pin_memory=False) -> Tensor:
     shape = sizes((size,), "full")
+    from ._ops import number
+    fill_value = number(fill_value, "fill_value")
     dt = as_dtype(dtype)
     if dt is None:
         dt = _t.scalar_dtype(fill_value) if isinstance(fill_value, _PY) else None
@@ -121,6 +123,8 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = Fal
 
 
 def _like(input, dtype, device):
+    from ._ops import tensor_arg
+    input = tensor_arg(input, "input")
     dt = input._dtype if dtype is None else as_dtype(dtype)
     dev = input._device if device is None else _t.to_mlx_device(device)
     return input.shape, dt, dev
@@ -143,6 +147,8 @@ empty_like = zeros_like
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False,
               layout=None, memory_format=None) -> Tensor:
+    from ._ops import number
+    fill_value = number(fill_value, "fill_value")
     shape, dt, dev = _like(input, dtype, device)
     return _finish(of(_cr.full(shape, fill_value, dtype=dt, device=dev)), requires_grad)
 
@@ -153,6 +159,10 @@ def arange(start, end=None, step=1, *, dtype=None, device=None,
     floating dtype, as PyTorch."""
     if end is None:
         start, end = 0, start
+    from ._ops import number
+    for v in (start, end, step):
+        if isinstance(number(v, "start/end/step"), builtins.complex):
+            raise TypeError("arange(): complex bounds are not supported")
     vals = [builtins.float(v) if isinstance(v, Array) and v._dtype in _t.FLOATING else
             (builtins.int(v) if isinstance(v, Array) else v) for v in (start, end, step)]
     start, end, step = vals
@@ -163,14 +173,20 @@ def arange(start, end=None, step=1, *, dtype=None, device=None,
     dt = as_dtype(dtype)
     if dt is None:
         ints = all(isinstance(v, builtins.int) for v in vals)
-        dt = _d.int64 if ints else _t.get_default_dtype()
+        dt = _d.int64 if ints else _t.default_float()
     a = _cr.arange(start, end, step, dtype=dt, device=_t.to_mlx_device(device))
     return _finish(of(a), requires_grad)
 
 
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
              layout=None) -> Tensor:
-    if not isinstance(steps, builtins.int) or steps < 0:
+    from ._ops import number
+    for v in (start, end):
+        if isinstance(number(v, "start/end"), builtins.complex):
+            raise TypeError("linspace(): complex bounds are not supported")
+    if not isinstance(steps, builtins.int) or isinstance(steps, builtins.bool):
+        raise TypeError(f"linspace(): argument 'steps' must be int, not {type(steps).__name__}")
+    if steps < 0:
         raise RuntimeError("linspace(): number of steps must be non-negative")
     a = _cr.linspace(builtins.float(start), builtins.float(end), steps,
                      dtype=_float_dtype(dtype), device=_t.to_mlx_device(device))
@@ -179,9 +195,14 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
 
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None,
              requires_grad=False) -> Tensor:
-    lin = linspace(start, end, steps, dtype=_d.float64 if _t.gpu_available() is False
-                   else _d.float32, device=device)
-    a = _dt.astype(of(mx.power(builtins.float(base), lin._array)), _float_dtype(dtype))
+    from ._ops import number
+    for v in (start, end, base):
+        if isinstance(number(v, "start/end/base"), builtins.complex):
+            raise TypeError("logspace(): complex arguments are not supported")
+    from .._standard import elementwise as _ew
+    wide = _d.float32 if _t.gpu_available() else _d.float64
+    lin = linspace(start, end, steps, dtype=wide, device=device)
+    a = _dt.astype(_ew.pow(builtins.float(base), lin), _float_dtype(dtype))
     return _finish(of(a), requires_grad)
 
 
@@ -240,7 +261,11 @@ def initial_seed() -> int:
 
 
 def _gen(generator):
-    return (default_generator if generator is None else generator)._gen
+    if generator is None:
+        return default_generator._gen
+    if not isinstance(generator, Generator):
+        raise TypeError(f"generator must be a torch.Generator, not {type(generator).__name__}")
+    return generator._gen
 
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False,
@@ -269,6 +294,12 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
         if high is None or not isinstance(high, (tuple, list)):
             raise TypeError("randint() missing required argument 'size'")
         low, high, size = 0, low, high
+    if high is None:
+        low, high = 0, low
+    from ._ops import number
+    low, high = number(low, "low"), number(high, "high")
+    if not isinstance(low, builtins.int) or not isinstance(high, builtins.int):
+        raise TypeError("randint(): low and high must be ints")
     shape = sizes((size,), "randint")
     dt = as_dtype(dtype) or _d.int64
     if low >= high:
@@ -313,6 +344,7 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
     """Normal samples: ``normal(mean, std, size)`` with floats, or tensor ``mean``/``std``
     (broadcast together)."""
     from . import _math as F  # noqa: N812
+    _gen(generator)
     if isinstance(mean, Array) or isinstance(std, Array):
         m = mean if isinstance(mean, Array) else None
         s = std if isinstance(std, Array) else None
@@ -329,7 +361,12 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
 
 def bernoulli(input, p=None, *, generator=None) -> Tensor:
     """Draws of 0/1 with probabilities ``input`` (or ``p``), in ``input``'s dtype."""
-    probs = input if p is None else full_like(input, p)
+    from ._ops import number, tensor_arg
+    input = tensor_arg(input, "input")
+    if input._dtype not in _t.FLOATING:
+        raise RuntimeError("bernoulli expects a floating-point input")
+    _gen(generator)
+    probs = input if p is None else full_like(input, number(p, "p"))
     u = rand(input.shape, generator=generator, dtype=input._dtype, device=input.device)
     return of(_dt.astype(u < probs, input._dtype))
 
@@ -337,6 +374,14 @@ def bernoulli(input, p=None, *, generator=None) -> Tensor:
 def multinomial(input, num_samples, replacement=False, *, generator=None) -> Tensor:
     """Indices drawn from the rows of ``input`` (non-negative weights), int64."""
     import tmath_array as xp
+
+    from ._ops import number, tensor_arg
+    input = tensor_arg(input, "input")
+    num_samples = number(num_samples, "num_samples")
+    if input.ndim not in (1, 2) or input._dtype not in _t.FLOATING:
+        raise RuntimeError("multinomial: prob_dist must be a 1 or 2 dim floating tensor")
+    if not isinstance(num_samples, builtins.int) or num_samples <= 0:
+        raise RuntimeError("multinomial: cannot sample n_sample <= 0 samples")
     w = input if input.ndim == 2 else input[None]
     rows = w.shape[0]
     if not replacement and num_samples > w.shape[1]:

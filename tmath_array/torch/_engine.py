@@ -61,8 +61,12 @@ class Node:
     """
 
     __slots__ = ("_fn", "_arrays", "_grad_idx", "_edges", "_outs", "_saved", "_retained",
-                 "_keep", "_opname", "__weakref__")
+                 "_opname", "__weakref__")
     custom = False  # a custom autograd.Function: _fn is its backward, not a replay
+
+    @property
+    def _name(self) -> str:
+        return getattr(self, "_opname", None) or type(self).__name__
 
     def name(self) -> str:
         return type(self).__name__
@@ -128,24 +132,39 @@ def record(cls: type, fn, inputs, outputs, *, saves: bool = True, opname: str = 
     change of an input raises at backward, and backward frees the node); operations
     that save none (add, reshape, sum...) can be run backward twice, as in PyTorch.
     """
-    node = object.__new__(cls)
+    node = _object_new(cls)
     node._fn = fn
-    node._arrays = tuple(t._array for t in inputs)
-    gi = []
-    edges = []
-    for i, t in enumerate(inputs):
-        if t._requires_grad:
-            gi.append(i)
-            g = t._grad_fn
-            edges.append(t if g is None else (g, t._out_idx))
-    node._grad_idx = tuple(gi)
-    node._edges = tuple(edges)
-    node._saved = tuple((t, t._version) for t in inputs) if saves else ()
-    node._keep = not saves
-    node._retained = None
-    node._opname = opname or cls.__name__
-    single = len(outputs) == 1
-    node._outs = None if single else tuple((o._array.shape, o._array.dtype) for o in outputs)
+    if len(inputs) == 1:
+        t = inputs[0]
+        node._arrays = (t._array,)
+        node._grad_idx = (0,)
+        g = t._grad_fn
+        node._edges = (t if g is None else (g, t._out_idx),)
+        node._saved = ((t, t._version),) if saves else ()
+    else:
+        node._arrays = tuple([t._array for t in inputs])
+        gi = []
+        edges = []
+        i = 0
+        for t in inputs:
+            if t._requires_grad:
+                gi.append(i)
+                g = t._grad_fn
+                edges.append(t if g is None else (g, t._out_idx))
+            i += 1
+        node._grad_idx = tuple(gi)
+        node._edges = tuple(edges)
+        node._saved = tuple([(t, t._version) for t in inputs]) if saves else ()
+    if opname:
+        node._opname = opname
+    if len(outputs) == 1:
+        node._outs = None
+        o = outputs[0]
+        if o._dtype._mx in _DIFFERENTIABLE:
+            o._grad_fn = node
+            o._requires_grad = True
+        return
+    node._outs = tuple((o._array.shape, o._array.dtype) for o in outputs)
     for i, o in enumerate(outputs):
         if o._dtype._mx in _DIFFERENTIABLE:
             o._grad_fn = node
@@ -153,6 +172,7 @@ def record(cls: type, fn, inputs, outputs, *, saves: bool = True, opname: str = 
             o._requires_grad = True
 
 
+_object_new = object.__new__
 _DIFFERENTIABLE = frozenset((mx.float16, mx.bfloat16, mx.float32, mx.float64, mx.complex64))
 
 
@@ -219,7 +239,7 @@ def _node_vjp(node, cotangents):
             else:
                 g = g._array if hasattr(g, "_array") else mx.array(g)
                 if g.shape != a.shape:
-                    raise RuntimeError(f"Function {node._opname}Backward returned an invalid "
+                    raise RuntimeError(f"Function {node._name}Backward returned an invalid "
                                        f"gradient at index {i} - got {list(g.shape)} but "
                                        f"expected shape compatible with {list(a.shape)}")
                 out.append(g)
@@ -238,7 +258,7 @@ def _node_vjp(node, cotangents):
         _, grads = mx.vjp(f, primals, cotangents)
     except (ValueError, RuntimeError, TypeError) as exc:
         msg = str(exc)
-        raise RuntimeError(f"the derivative of '{node._opname}' is not available: MLX cannot "
+        raise RuntimeError(f"the derivative of '{node._name}' is not available: MLX cannot "
                            f"differentiate it ({msg})") from None
     return grads
 
@@ -281,8 +301,9 @@ def run_backward(roots, root_grads, *, retain_graph: bool, inputs=None,
         for t, version in node._saved:
             if t._version != version:
                 raise _version_error(node, t, version)
-        if node._retained:
-            for i, ref in node._retained.items():
+        retained = getattr(node, "_retained", None)
+        if retained:
+            for i, ref in retained.items():
                 t = ref()
                 if t is not None and cots[i] is not None and accumulate:
                     _accumulate(t, cots[i])
@@ -307,7 +328,7 @@ def run_backward(roots, root_grads, *, retain_graph: bool, inputs=None,
                 slots[i] = g if slots[i] is None else slots[i] + g
             else:
                 _add_leaf(leaf_grads, edge, g)
-        if not retain_graph and not node._keep:
+        if not retain_graph and node._saved:
             node._fn = None
             node._arrays = None
             node._edges = None
@@ -366,6 +387,6 @@ def warn_nonleaf_grad() -> None:
 
 def retain(t) -> None:
     node = t._grad_fn
-    if node._retained is None:
+    if getattr(node, "_retained", None) is None:
         node._retained = {}
     node._retained[t._out_idx] = weakref.ref(t)

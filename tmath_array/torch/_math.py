@@ -12,6 +12,7 @@ import builtins
 import collections
 
 import mlx.core as mx
+import numpy as np
 
 import tmath_array.linalg as _xlinalg
 import tmath_array.nn as _xnn
@@ -35,18 +36,28 @@ from .._standard import sorting as _so
 from .._standard import statistical as _st
 from . import _types as _t
 from ._ops import (
+    _as_int,
     apply,
     as_dtype,
     astype,
     backward_class,
     binary,
-    dims,
+    dim_index,
     inplace,
     node_class,
+    number,
     operand,
     promoted,
     sizes,
+    tensor_arg,
+    tensor_list,
     to_tensor,
+)
+from ._ops import (
+    dims as dims_of,
+)
+from ._ops import (
+    result_type as result_type_of,
 )
 from ._tensor import Tensor, of
 
@@ -89,18 +100,20 @@ class return_types:  # noqa: N801 - PyTorch's module name
 def _floating(x: Tensor) -> Tensor:
     """Integer and bool inputs of a floating function become the default float dtype."""
     if _t.category(x._dtype) < 2:
-        return astype(x, _t.get_default_dtype())
+        return astype(x, _t.default_float())
     return x
 
 
 def _unary(name: str, fn, *, floating: bool = False, saves: bool = True,
-           node: str | None = None):
+           node: str | None = None, real_only: bool = False):
     cls = node_class(node) if node else backward_class(name)
 
     def f(input):
         x = to_tensor(input)
         if floating:
             x = _floating(x)
+        if real_only and _t.category(x._dtype) == 3:
+            raise RuntimeError(f'"{name}" not implemented for \'ComplexFloat\'')
         return apply(cls, fn, (x,), saves=saves)
 
     f.__name__ = f.__qualname__ = name
@@ -139,7 +152,11 @@ floor = _unary("floor", _ew.floor)
 ceil = _unary("ceil", _ew.ceil)
 trunc = _unary("trunc", _ew.trunc)
 fix = trunc
-sign = _unary("sign", _ew.sign)
+sign = _unary("sign", lambda u: _se.where(_ew.isnan(u), _cr.zeros((), dtype=u._dtype,
+                                                                      device=u._device),
+                                          _ew.sign(u))
+               if _t.category(u._dtype) == 2 else _ew.sign(u))
+# (PyTorch's sign of NaN is 0; the standard's, NaN)
 square = _unary("square", _ew.square)
 reciprocal = _unary("reciprocal", _ew.reciprocal, floating=True)
 conj = _unary("conj", _ew.conj, saves=False)
@@ -155,9 +172,11 @@ deg2rad = _unary("deg2rad", _nu.deg2rad, floating=True)
 rad2deg = _unary("rad2deg", _nu.rad2deg, floating=True)
 sigmoid = _unary("sigmoid", _xnn.sigmoid, floating=True)
 relu = _unary("relu", _xnn.relu)
-erf = _unary("erf", lambda x: _wrap_mx(mx.erf, x), floating=True)
-erfinv = _unary("erfinv", lambda x: _wrap_mx(mx.erfinv, x), floating=True)
-sinc = _unary("sinc", _nu.sinc, floating=True)
+erf = _unary("erf", lambda x: _wrap_mx(mx.erf, x), floating=True, real_only=True)
+erfinv = _unary("erfinv", lambda x: _wrap_mx(mx.erfinv, x), floating=True, real_only=True)
+sinc = _unary("sinc", lambda u: _dt.astype(_nu.sinc(_dt.astype(u, _d.float32)), u._dtype)
+               if u._dtype in (_d.float16, _d.bfloat16) else _nu.sinc(u), floating=True)
+# (half precision computed in float32, as PyTorch's CPU kernels do)
 
 
 def _wrap_mx(mxfn, x: Array) -> Array:
@@ -167,6 +186,11 @@ def _wrap_mx(mxfn, x: Array) -> Array:
 def _from_mx(a, like: Array) -> Array:
     from .._array import core as _core
     return _core.new(a, like._dtype, like._device)
+
+
+def _stop(idx: Array) -> Array:
+    """Indices computed inside a recorded function: no derivative flows into them."""
+    return _from_mx(mx.stop_gradient(idx._array), idx)
 
 
 def rsqrt(input):
@@ -192,18 +216,35 @@ def round(input, *, decimals: int = 0):  # noqa: A001
 
 def logit(input, eps=None):
     x = _floating(to_tensor(input))
+    if eps is not None:
+        eps = number(eps, "eps")
 
     def f(u):
         if eps is not None:
-            u = _ew.clip(u, eps, 1.0 - eps)
+            # (PyTorch's clamp: with eps > 0.5 the upper bound wins)
+            u = _se.where(_ew.less(u, eps), eps, u)
+            u = _se.where(_ew.greater(u, 1.0 - eps), 1.0 - eps, u)
         return _ew.log(_ew.divide(u, _ew.subtract(1.0, u)))
     return apply(backward_class("logit"), f, (x,))
 
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+    """NaN, +inf and -inf replaced (by 0, the dtype's largest and its lowest value)."""
     x = to_tensor(input)
-    return apply(backward_class("nan_to_num"),
-                 lambda u: _nu.nan_to_num(u, nan=nan, posinf=posinf, neginf=neginf), (x,))
+    if _t.category(x._dtype) != 2:
+        return x if _t.category(x._dtype) < 2 else _unsupported("nan_to_num of complex")
+    info = np.finfo(np.float32 if x._dtype is _d.bfloat16 else
+                    {_d.float16: np.float16, _d.float32: np.float32}.get(x._dtype, np.float64))
+    big = float(info.max) if x._dtype is not _d.bfloat16 else 3.3895313892515355e38
+    nan_v = builtins.float(number(nan, "nan"))
+    pos = big if posinf is None else builtins.float(number(posinf, "posinf"))
+    neg = -big if neginf is None else builtins.float(number(neginf, "neginf"))
+
+    def f(u):
+        u = _se.where(_ew.isnan(u), nan_v, u)
+        u = _se.where(_ew.equal(u, float("inf")), pos, u)
+        return _se.where(_ew.equal(u, float("-inf")), neg, u)
+    return apply(backward_class("nan_to_num"), f, (x,))
 
 
 def angle(input):
@@ -212,9 +253,11 @@ def angle(input):
         return apply(backward_class("angle"), lambda u: _ew.atan2(_ew.imag(u), _ew.real(u)),
                      (x,))
     x = _floating(x)
-    return apply(backward_class("angle"),
-                 lambda u: _ew.multiply(_dt.astype(_ew.less(u, 0.0), u._dtype), 3.141592653589793),
-                 (x,))
+
+    def f(u):
+        a = _ew.multiply(_dt.astype(_ew.less(u, 0.0), u._dtype), 3.141592653589793)
+        return _se.where(_ew.isnan(u), u, a)
+    return apply(backward_class("angle"), f, (x,))
 
 
 # --- binary ---------------------------------------------------------------------------
@@ -226,22 +269,40 @@ _DIV = backward_class("div")
 _POW = backward_class("pow")
 
 
-def _alpha(other, alpha):
+def _alpha(other, alpha, input=None):
+    alpha = number(alpha, "alpha")
+    o = operand(other)
+    if o is None:
+        raise TypeError(f"argument 'other' must be Tensor or Number, not "
+                        f"{type(other).__name__}")
     if alpha == 1:
         return other
-    if isinstance(other, Tensor):
-        return mul(other, alpha)
-    return other * alpha
+    if isinstance(o, Tensor):
+        # (scaled in the result's dtype: uint8 - int8 * 2 computes in int16, as PyTorch)
+        i = operand(input) if input is not None else None
+        if i is not None:
+            o = astype(o, result_type_of(i, o))
+        return mul(o, alpha)
+    return o * alpha
+
+
+def _bool_pair(input, other):
+    a, b = operand(input), operand(other)
+    return a is not None and b is not None and result_type_of(a, b) is _d.bool
 
 
 def add(input, other, *, alpha=1):
     """``input + alpha * other``."""
-    return binary(_ew.add, _ADD, input, _alpha(other, alpha), saves=False)
+    if alpha != 1 and _bool_pair(input, other):
+        # (bools: PyTorch's result stays bool, input or (alpha and other))
+        return logical_or(input, other) if number(alpha, "alpha") else \
+            logical_or(input, False)
+    return binary(_ew.add, _ADD, input, _alpha(other, alpha, input), saves=False)
 
 
 def sub(input, other, *, alpha=1):
     """``input - alpha * other``."""
-    return binary(_ew.subtract, _SUB, input, _alpha(other, alpha), saves=False)
+    return binary(_ew.subtract, _SUB, input, _alpha(other, alpha, input), saves=False)
 
 
 subtract = sub
@@ -258,9 +319,24 @@ def mul(input, other):
 multiply = mul
 
 
+def _to_float_operands(a, b):
+    """Integer operands of a floating result, each converted to the default float dtype
+    directly (PyTorch converts every input, not their common integer type)."""
+    a2, b2 = operand(a), operand(b)
+    if a2 is None or b2 is None:
+        return a, b
+    if _t.category(result_type_of(a2, b2)) >= 2:
+        return a2, b2
+    f = _t.default_float()
+    return tuple(astype(v, f) if isinstance(v, Tensor) else builtins.float(v) for v in (a2, b2))
+
+
 def div(input, other, *, rounding_mode=None):
     """``input / other``; ``rounding_mode="trunc"`` or ``"floor"`` rounds the quotient."""
     if rounding_mode is None:
+        if isinstance(input, Tensor) and isinstance(other, Tensor) and \
+                input._dtype is not other._dtype:
+            input, other = _to_float_operands(input, other)
         return binary(_ew.divide, _DIV, input, other, scalar_saves=False)
     if rounding_mode == "floor":
         return floor_divide(input, other)
@@ -310,26 +386,66 @@ float_power = pow
 
 
 def atan2(input, other):
-    a, b = operand(input), operand(other)
-    dt, (x, y) = promoted(a, b)
-    if _t.category(dt) < 2:
-        x, y = _floating(to_tensor(x)), _floating(to_tensor(y))
+    x, y = _to_float_operands(input, other)
     return binary(_ew.atan2, backward_class("atan2"), x, y)
 
 
 arctan2 = atan2
 
 
+@mx.custom_function
+def _hypot_mx(a, b):
+    from .._array import core as _core
+    return _ew.hypot(_core.wrap(a, _CPU_DEV()), _core.wrap(b, _CPU_DEV()))._array
+
+
+@_hypot_mx.vjp
+def _hypot_vjp(primals, cotangent, output):
+    # Note: the namespace's overflow-safe hypot goes through max/min, whose derivative at
+    # x == y differs from PyTorch's x / hypot; this is PyTorch's derivative.
+    a, b = primals
+    safe = mx.where(output == 0, 1, output)
+    return cotangent * a / safe, cotangent * b / safe
+
+
+def _CPU_DEV():  # noqa: N802
+    from .._array.devices import default_device
+    return default_device()
+
+
+def _hypot(u, v):
+    if isinstance(u, Array) and isinstance(v, Array) and u._dtype is v._dtype:
+        return _from_mx(_hypot_mx(u._array, v._array), u)
+    return _ew.hypot(u, v)
+
+
 def hypot(input, other):
-    return binary(_ew.hypot, backward_class("hypot"), input, other)
+    return binary(_hypot, backward_class("hypot"), input, other)
+
+
+def _tie_split(pick):
+    """max/min whose gradient is shared equally by tied operands, as in PyTorch (MLX gives
+    all of it to one side)."""
+    def f(u, v):
+        if not isinstance(u, Array) or not isinstance(v, Array) or \
+                _t.category(u._dtype if isinstance(u, Array) else v._dtype) < 2:
+            return (_ew.maximum if pick is _ew.greater else _ew.minimum)(u, v)
+        half = _ew.add(_ew.multiply(u, 0.5), _ew.multiply(v, 0.5))
+        return _se.where(pick(u, v), u, _se.where(pick(v, u), v, half))
+    f.__name__ = "maximum" if pick is _ew.greater else "minimum"
+    return f
+
+
+_MAXIMUM = _tie_split(_ew.greater)
+_MINIMUM = _tie_split(_ew.less)
 
 
 def maximum(input, other):
-    return binary(_ew.maximum, backward_class("maximum"), input, other)
+    return binary(_MAXIMUM, backward_class("maximum"), input, other)
 
 
 def minimum(input, other):
-    return binary(_ew.minimum, backward_class("minimum"), input, other)
+    return binary(_MINIMUM, backward_class("minimum"), input, other)
 
 
 def fmax(input, other):
@@ -385,8 +501,14 @@ def clamp(input, min=None, max=None):  # noqa: A002
     x = to_tensor(input)
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if _t.category(x._dtype) == 3:
+        raise RuntimeError("clamp is not supported for complex types")
     lo = operand(min) if min is not None else None
     hi = operand(max) if max is not None else None
+    for b in (lo, hi):
+        if b is None and (min if b is lo else max) is not None or \
+                b is not None and not isinstance(b, Tensor) and isinstance(b, complex):
+            raise TypeError("clamp: min and max must be real numbers or tensors")
     ops = [o for o in (x, lo, hi) if o is not None]
     dt, _ = promoted(*ops)
     x = astype(x, dt)
@@ -403,11 +525,19 @@ def clamp(input, min=None, max=None):  # noqa: A002
         bs = list(bounds)
         a = bs.pop(0) if lo_t else lo_s
         b = bs.pop(0) if hi_t else hi_s
-        # Note: PyTorch's clamp with min > max gives max; so does min(max(u, a), b).
+        # Note: PyTorch's clamp with min > max gives max, and its gradient reaches the
+        # input where it equals a bound: where() selects as it does.
+        nan = _t.category(u._dtype) >= 2
         if a is not None:
-            u = _ew.maximum(u, a)
+            u = _se.where(_ew.less(u, a), a, u)
+            if nan and (isinstance(a, Array) or a != a):
+                u = _se.where(_ew.isnan(a) if isinstance(a, Array) else
+                              _ew.isnan(u) | True, a, u)
         if b is not None:
-            u = _ew.minimum(u, b)
+            u = _se.where(_ew.greater(u, b), b, u)
+            if nan and (isinstance(b, Array) or b != b):
+                u = _se.where(_ew.isnan(b) if isinstance(b, Array) else
+                              _ew.isnan(u) | True, b, u)
         return u
     return apply(node_class("ClampBackward1"), f, tuple(tens))
 
@@ -473,11 +603,17 @@ def _sum_dtype(x: Tensor, dtype):
     return dt
 
 
+def _sum_input(x: Tensor, dt) -> Tensor:
+    # The standard's sum takes no dtype= wider than a bool input's kind: cast first.
+    return astype(x, dt) if dt is not None and x._dtype is _d.bool else x
+
+
 def sum(input, dim=None, keepdim: bool = False, *, dtype=None, axis=None):  # noqa: A001
     """The sum over ``dim`` (all by default); integers and bools sum in int64."""
     x = to_tensor(input)
-    ax = dims(dim if axis is None else axis)
+    ax = dims_of(dim if axis is None else axis)
     dt = _sum_dtype(x, dtype)
+    x = _sum_input(x, dt)
     cls = node_class("SumBackward0" if ax is None else "SumBackward1")
     return apply(cls, lambda u: _st.sum(u, axis=ax, keepdims=keepdim, dtype=dt), (x,),
                  saves=False)
@@ -485,7 +621,9 @@ def sum(input, dim=None, keepdim: bool = False, *, dtype=None, axis=None):  # no
 
 def nansum(input, dim=None, keepdim: bool = False, *, dtype=None):
     x = to_tensor(input)
-    ax = dims(dim)
+    if _t.category(x._dtype) < 2:
+        return sum(x, dim, keepdim, dtype=dtype)
+    ax = dims_of(dim)
     return apply(backward_class("nansum"),
                  lambda u: _st.sum(_se.where(_ew.isnan(u), 0.0, u), axis=ax, keepdims=keepdim,
                                    dtype=as_dtype(dtype)), (x,))
@@ -493,8 +631,9 @@ def nansum(input, dim=None, keepdim: bool = False, *, dtype=None):
 
 def prod(input, dim=None, keepdim: bool = False, *, dtype=None):
     x = to_tensor(input)
-    ax = dims(dim)
+    ax = dims_of(dim)
     dt = _sum_dtype(x, dtype)
+    x = _sum_input(x, dt)
     return apply(backward_class("prod", 0 if ax is None else 1),
                  lambda u: _st.prod(u, axis=ax, keepdims=keepdim, dtype=dt), (x,))
 
@@ -512,14 +651,14 @@ def _mean_input(name, x: Tensor, dtype) -> Tensor:
 
 def mean(input, dim=None, keepdim: bool = False, *, dtype=None, axis=None):
     x = _mean_input("mean", to_tensor(input), dtype)
-    ax = dims(dim if axis is None else axis)
+    ax = dims_of(dim if axis is None else axis)
     cls = node_class("MeanBackward0" if ax is None else "MeanBackward1")
     return apply(cls, lambda u: _st.mean(u, axis=ax, keepdims=keepdim), (x,), saves=False)
 
 
 def nanmean(input, dim=None, keepdim: bool = False, *, dtype=None):
     x = _mean_input("nanmean", to_tensor(input), dtype)
-    ax = dims(dim)
+    ax = dims_of(dim)
     return apply(backward_class("nanmean"),
                  lambda u: _sx.nanmean(u, axis=ax, keepdims=keepdim), (x,))
 
@@ -529,7 +668,7 @@ def _correction(dim, unbiased, correction):
         dim, unbiased = None, dim
     if correction is None:
         correction = 1 if unbiased is None or unbiased else 0
-    return dims(dim), correction
+    return dims_of(dim), correction
 
 
 def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
@@ -550,12 +689,12 @@ def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return (var(input, dim, unbiased, keepdim, correction=correction),
-            mean(input, dims(dim) if not isinstance(dim, builtins.bool) else None, keepdim))
+            mean(input, dims_of(dim) if not isinstance(dim, builtins.bool) else None, keepdim))
 
 
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return (std(input, dim, unbiased, keepdim, correction=correction),
-            mean(input, dims(dim) if not isinstance(dim, builtins.bool) else None, keepdim))
+            mean(input, dims_of(dim) if not isinstance(dim, builtins.bool) else None, keepdim))
 
 
 def _ordered(x: Tensor) -> Tensor:
@@ -590,7 +729,7 @@ def _minmax(name, red, arg, rt):
             _nonempty(name, x, None)
             xo = _ordered(x)
             return _back(apply(cls0, lambda u: red(u), (xo,)), x)
-        d = dims(dim)
+        d = dims_of(dim)
         xo = _ordered(x)
         vals, idx = apply(cls1, lambda u: (red(u, axis=d, keepdims=keepdim),
                                            _dt.astype(arg(u, axis=d, keepdims=keepdim),
@@ -608,7 +747,7 @@ min = _minmax("min", _st.min, _se.argmin, return_types.min)  # noqa: A001
 
 def amax(input, dim=(), keepdim: bool = False):
     x = to_tensor(input)
-    ax = dims(dim)
+    ax = dims_of(dim)
     xo = _ordered(x)
     return _back(apply(backward_class("amax"), lambda u: _st.max(u, axis=ax, keepdims=keepdim),
                        (xo,)), x)
@@ -616,7 +755,7 @@ def amax(input, dim=(), keepdim: bool = False):
 
 def amin(input, dim=(), keepdim: bool = False):
     x = to_tensor(input)
-    ax = dims(dim)
+    ax = dims_of(dim)
     xo = _ordered(x)
     return _back(apply(backward_class("amin"), lambda u: _st.min(u, axis=ax, keepdims=keepdim),
                        (xo,)), x)
@@ -627,30 +766,32 @@ def aminmax(input, *, dim=None, keepdim=False):
                                 amax(input, dim if dim is not None else (), keepdim))
 
 
-def argmax(input, dim=None, keepdim: bool = False):
+def _arg(fn, name, input, dim, keepdim):
     x = _ordered(to_tensor(input))
-    d = dims(dim)
-    _nonempty("argmax", x, d)
-    return of(_dt.astype(_se.argmax(x, axis=d, keepdims=keepdim if d is not None else False),
-                         _d.int64))
+    d = dims_of(dim)
+    _nonempty(name, x, d)
+    res = _dt.astype(fn(x, axis=d, keepdims=keepdim if d is not None else False), _d.int64)
+    if d is None and keepdim:
+        res = _mf.reshape(res, (1,) * x.ndim)  # (PyTorch keeps every dimension)
+    return of(res)
+
+
+def argmax(input, dim=None, keepdim: bool = False):
+    return _arg(_se.argmax, "argmax", input, dim, keepdim)
 
 
 def argmin(input, dim=None, keepdim: bool = False):
-    x = _ordered(to_tensor(input))
-    d = dims(dim)
-    _nonempty("argmin", x, d)
-    return of(_dt.astype(_se.argmin(x, axis=d, keepdims=keepdim if d is not None else False),
-                         _d.int64))
+    return _arg(_se.argmin, "argmin", input, dim, keepdim)
 
 
 def all(input, dim=None, keepdim: bool = False):  # noqa: A001
     x = to_tensor(input)
-    return of(_ut_all(x, dims(dim), keepdim))
+    return of(_ut_all(x, dims_of(dim), keepdim))
 
 
 def any(input, dim=None, keepdim: bool = False):  # noqa: A001
     x = to_tensor(input)
-    return of(_ut_any(x, dims(dim), keepdim))
+    return of(_ut_any(x, dims_of(dim), keepdim))
 
 
 def _ut_all(x, ax, keepdim):
@@ -665,26 +806,40 @@ def _ut_any(x, ax, keepdim):
 
 def logsumexp(input, dim, keepdim: bool = False):
     x = _floating(to_tensor(input))
-    ax = dims(dim)
+    if not isinstance(keepdim, builtins.bool):
+        raise TypeError(f"logsumexp(): argument 'keepdim' must be bool, not "
+                        f"{type(keepdim).__name__}")
+    ax = dims_of(dim)
+
+    if ax is not None:
+        for d in (ax if isinstance(ax, tuple) else (ax,)):
+            dim_index(d, x.ndim)
+        if x.ndim == 0:
+            ax = None
 
     def f(u):
-        a = mx.logsumexp(u._array, axis=ax, keepdims=keepdim, stream=u._device._s)
+        if u._array.size == 0:
+            return _ew.log(_st.sum(_ew.exp(u), axis=ax, keepdims=keepdim))
+        axis = list(ax) if isinstance(ax, tuple) else ax
+        a = mx.logsumexp(u._array, axis=axis, keepdims=keepdim, stream=u._device._s)
         return _from_mx(a, u)
     return apply(backward_class("logsumexp"), f, (x,))
 
 
 def cumsum(input, dim, *, dtype=None):
     x = to_tensor(input)
-    d = dims(dim)
+    d = dims_of(dim)
     dt = _sum_dtype(x, dtype)
+    x = _sum_input(x, dt)
     return apply(backward_class("cumsum"), lambda u: _st.cumulative_sum(u, axis=d, dtype=dt),
                  (x,), saves=False)
 
 
 def cumprod(input, dim, *, dtype=None):
     x = to_tensor(input)
-    d = dims(dim)
+    d = dims_of(dim)
     dt = _sum_dtype(x, dtype)
+    x = _sum_input(x, dt)
     return apply(backward_class("cumprod"), lambda u: _st.cumulative_prod(u, axis=d, dtype=dt),
                  (x,))
 
@@ -700,7 +855,9 @@ def median(input, dim=None, keepdim: bool = False):
             return of(_cr.full((), float("nan"), dtype=x._dtype, device=x._device))
         vals, _ = sort(flat)
         return vals[(n - 1) // 2]
-    d = dims(dim)
+    d = dim_index(dim, x.ndim)
+    if x.ndim == 0:
+        return return_types.median(x, of(_cr.zeros((), dtype=_d.int64, device=x._device)))
     vals, idx = sort(x, d)
     k = (x.shape[d] - 1) // 2
     v = select(vals, d, k)
@@ -713,7 +870,7 @@ def median(input, dim=None, keepdim: bool = False):
 def norm(input, p="fro", dim=None, keepdim: bool = False, dtype=None):
     """The vector or Frobenius norm (``p`` a number, ``"fro"`` or ``"nuc"``)."""
     x = _floating(to_tensor(input))
-    ax = dims(dim)
+    ax = dims_of(dim)
     if p == "fro" or p is None:
         p = 2
     if p == "nuc":
@@ -728,7 +885,7 @@ def dist(input, other, p=2):
 
 
 def count_nonzero(input, dim=None):
-    return of(_dt.astype(_st_count(to_tensor(input), dims(dim)), _d.int64))
+    return of(_dt.astype(_st_count(to_tensor(input), dims_of(dim)), _d.int64))
 
 
 def _st_count(x, ax):
@@ -741,12 +898,12 @@ def _st_count(x, ax):
 def sort(input, dim: int = -1, descending: bool = False, stable: bool = False):
     """Sorted values and their int64 indices (a named tuple)."""
     x = _ordered(to_tensor(input))
-    d = dims(dim)
+    d = dims_of(dim)
 
     def f(u):
         if u.ndim == 0:
             return u, _cr.zeros((), dtype=_d.int64, device=u._device)
-        idx = _so.argsort(u, axis=d, descending=descending)
+        idx = _stop(_so.argsort(u, axis=d, descending=descending))
         return _ix.take_along_axis(u, idx, axis=d), _dt.astype(idx, _d.int64)
     vals, idx = apply(backward_class("sort"), f, (x,))
     return return_types.sort(_back(vals, to_tensor(input)), idx)
@@ -756,7 +913,7 @@ def argsort(input, dim: int = -1, descending: bool = False, stable: bool = False
     x = _ordered(to_tensor(input))
     if x.ndim == 0:
         return of(_cr.zeros((), dtype=_d.int64, device=x._device))
-    return of(_dt.astype(_so.argsort(x, axis=dims(dim), descending=descending), _d.int64))
+    return of(_dt.astype(_so.argsort(x, axis=dims_of(dim), descending=descending), _d.int64))
 
 
 def msort(input):
@@ -766,14 +923,15 @@ def msort(input):
 def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):  # noqa: A002
     """The ``k`` largest (or smallest) values along ``dim`` and their int64 indices."""
     x = _ordered(to_tensor(input))
-    d = dims(dim)
+    d = dim_index(dim, x.ndim)
+    k = _as_int(k, "k")
     n = x.shape[d] if x.ndim else 1
     if not 0 <= k <= n:
         raise RuntimeError("selected index k out of range")
 
     def f(u):
         idx = _so.argsort(u, axis=d, descending=largest)
-        idx = _mf.moveaxis(_mf.moveaxis(idx, d, -1)[..., :k], -1, d) if u.ndim else idx
+        idx = _stop(_mf.moveaxis(_mf.moveaxis(idx, d, -1)[..., :k], -1, d) if u.ndim else idx)
         return _ix.take_along_axis(u, idx, axis=d), _dt.astype(idx, _d.int64)
     vals, idx = apply(backward_class("topk"), f, (x,))
     return return_types.topk(_back(vals, to_tensor(input)), idx)
@@ -781,6 +939,14 @@ def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True
 
 def kthvalue(input, k: int, dim: int = -1, keepdim: bool = False):
     x = to_tensor(input)
+    dim = dim_index(dim, x.ndim)
+    k = dims_of(k)
+    if x.ndim == 0:
+        if k != 1:
+            raise IndexError("kthvalue(): selected number k out of range")
+        return return_types.kthvalue(x, of(_cr.zeros((), dtype=_d.int64, device=x._device)))
+    if not 1 <= k <= x.shape[dim]:
+        raise IndexError(f"kthvalue(): selected number k out of range for dimension {dim}")
     vals, idx = sort(x, dim)
     v, i = select(vals, dim, k - 1), select(idx, dim, k - 1)
     if keepdim:
@@ -833,7 +999,7 @@ def view(input, *shape):
 
 
 def view_as(input, other):
-    return reshape(input, tuple(other.shape))
+    return reshape(input, tuple(tensor_arg(other).shape))
 
 
 reshape_as = view_as
@@ -842,10 +1008,10 @@ reshape_as = view_as
 def flatten(input, start_dim: int = 0, end_dim: int = -1):
     x = to_tensor(input)
     n = x.ndim
+    s = dim_index(start_dim, n, "start_dim")
+    e = dim_index(end_dim, n, "end_dim")
     if n == 0:
         return reshape(x, (1,))
-    s = start_dim % n
-    e = end_dim % n
     if s > e:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     shp = x.shape[:s] + (-1,) + x.shape[e + 1:]
@@ -859,17 +1025,20 @@ def flatten(input, start_dim: int = 0, end_dim: int = -1):
 
 def unflatten(input, dim: int, sizes_):
     x = to_tensor(input)
-    d = dim % x.ndim
-    return reshape(x, tuple(x.shape[:d]) + tuple(sizes_) + tuple(x.shape[d + 1:]))
+    if x.ndim == 0:
+        raise RuntimeError("unflatten: Provided dim is out of range of a 0-d tensor")
+    d = dim_index(dim, x.ndim)
+    new = sizes((sizes_,), "unflatten")
+    return reshape(x, tuple(x.shape[:d]) + new + tuple(x.shape[d + 1:]))
 
 
 def ravel(input):
     return reshape(input, (-1,))
 
 
-def permute(input, *dims_):
+def permute(input, *dims):
     x = to_tensor(input)
-    ax = sizes(dims_, "permute")
+    ax = sizes(dims, "permute")
     return apply(backward_class("permute"), lambda u: _mf.permute_dims(u, ax), (x,),
                  saves=False)
 
@@ -921,7 +1090,7 @@ def squeeze(input, dim=None):
     if dim is None:
         ax = tuple(i for i, s in enumerate(x.shape) if s == 1)
     else:
-        dd = dims(dim)
+        dd = dims_of(dim)
         dd = dd if isinstance(dd, tuple) else (dd,)
         n = builtins.max(x.ndim, 1)
         for d in dd:
@@ -955,11 +1124,11 @@ def expand(input, *size):
 
 
 def expand_as(input, other):
-    return expand(input, tuple(other.shape))
+    return expand(input, tuple(tensor_arg(other).shape))
 
 
 def broadcast_to(input, size):
-    return expand(input, tuple(size))
+    return expand(input, sizes((size,), "broadcast_to"))
 
 
 def repeat(input, *sizes_):
@@ -971,9 +1140,12 @@ def repeat(input, *sizes_):
     return apply(backward_class("repeat"), lambda u: _mf.tile(u, reps), (x,), saves=False)
 
 
-def tile(input, dims_):
+def tile(input, dims):
     x = to_tensor(input)
-    reps = tuple(dims_)
+    if not isinstance(dims, (tuple, list)):
+        raise TypeError(f"tile(): argument 'dims' must be tuple of ints, not "
+                        f"{type(dims).__name__}")
+    reps = sizes((tuple(dims),), "tile")
     if len(reps) < x.ndim:
         reps = (1,) * (x.ndim - len(reps)) + reps
     return apply(backward_class("repeat"), lambda u: _mf.tile(u, reps), (x,), saves=False)
@@ -984,12 +1156,12 @@ def repeat_interleave(input, repeats, dim=None):
     if isinstance(repeats, Array):
         repeats = of(_dt.astype(repeats, _d.int32))
     return apply(backward_class("repeat_interleave"),
-                 lambda u: _mf.repeat(u, repeats, axis=dims(dim)), (x,), saves=False)
+                 lambda u: _mf.repeat(u, repeats, axis=dims_of(dim)), (x,), saves=False)
 
 
-def flip(input, dims_):
+def flip(input, dims):
     x = to_tensor(input)
-    ax = dims(dims_ if not isinstance(dims_, builtins.int) else (dims_,))
+    ax = dims_of(dims if not isinstance(dims, builtins.int) else (dims,))
     return apply(backward_class("flip"), lambda u: _mf.flip(u, axis=ax), (x,), saves=False)
 
 
@@ -1001,24 +1173,33 @@ def flipud(input):
     return flip(input, (0,))
 
 
-def roll(input, shifts, dims_=None):
+def roll(input, shifts, dims=None):
     x = to_tensor(input)
-    if dims_ is None:
+    if dims is None:
         return reshape(roll(reshape(x, (-1,)), shifts, 0), tuple(x.shape))
-    return apply(backward_class("roll"), lambda u: _mf.roll(u, shifts, axis=dims(dims_)), (x,),
+    return apply(backward_class("roll"), lambda u: _mf.roll(u, shifts, axis=dims_of(dims)), (x,),
                  saves=False)
 
 
-def rot90(input, k: int = 1, dims_=(0, 1)):
+def rot90(input, k: int = 1, dims=(0, 1)):
     x = to_tensor(input)
-    return apply(backward_class("rot90"), lambda u: _sh.rot90(u, k, tuple(dims_)), (x,),
+    k = dims_of(k)
+    if not isinstance(dims, (tuple, list)) or len(dims) != 2:
+        raise RuntimeError("expected total rotation dims == 2")
+    dims = tuple(dim_index(d, x.ndim) for d in dims)
+    if x.ndim < 2 or dims[0] == dims[1]:
+        raise RuntimeError("expected total dims >= 2 and rotation dims to differ")
+    return apply(backward_class("rot90"), lambda u: _sh.rot90(u, k, tuple(dims)), (x,),
                  saves=False)
 
 
 def narrow(input, dim: int, start: int, length: int):
     x = to_tensor(input)
-    d = dim % x.ndim
-    start = builtins.int(start)
+    if x.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    d = dim_index(dim, x.ndim)
+    start = _as_int(start, "start")
+    length = _as_int(length, "length")
     if start < 0:
         start += x.shape[d]
     if not 0 <= start <= start + length <= x.shape[d]:
@@ -1030,7 +1211,10 @@ def narrow(input, dim: int, start: int, length: int):
 
 def select(input, dim: int, index: int):
     x = to_tensor(input)
-    d = dim % x.ndim
+    if x.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    d = dim_index(dim, x.ndim)
+    index = dims_of(index)
     n = x.shape[d]
     if not -n <= index < n:
         raise IndexError(f"select(): index {index} out of range for tensor of size "
@@ -1041,7 +1225,9 @@ def select(input, dim: int, index: int):
 
 def unbind(input, dim: int = 0):
     x = to_tensor(input)
-    d = dim % x.ndim
+    if x.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    d = dim_index(dim, x.ndim)
     return tuple(select(x, d, i) for i in range(x.shape[d]))
 
 
@@ -1049,8 +1235,18 @@ def split(tensor, split_size_or_sections, dim: int = 0):
     """Pieces of ``split_size`` along ``dim`` (the last may be shorter), or of the given
     list of sizes (PyTorch's meaning, not NumPy's split points)."""
     x = to_tensor(tensor)
-    d = dim % builtins.max(x.ndim, 1)
+    if x.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
+    d = dim_index(dim, x.ndim)
     n = x.shape[d]
+    if isinstance(split_size_or_sections, Array) and split_size_or_sections.ndim == 0:
+        split_size_or_sections = dims_of(split_size_or_sections)
+    if not isinstance(split_size_or_sections, (builtins.int, list, tuple)) or \
+            isinstance(split_size_or_sections, builtins.bool):
+        raise TypeError("split(): argument 'split_size' must be int or a list of ints, not "
+                        f"{type(split_size_or_sections).__name__}")
+    if isinstance(split_size_or_sections, builtins.int) and n == 0:
+        return (x,)
     if isinstance(split_size_or_sections, builtins.int):
         s = split_size_or_sections
         if s <= 0 and n:
@@ -1058,7 +1254,10 @@ def split(tensor, split_size_or_sections, dim: int = 0):
                                f"dimension size of {n}")
         lens = [s] * (n // s) + ([n % s] if n % s else []) if s else [0]
     else:
-        lens = [builtins.int(v) for v in split_size_or_sections]
+        lens = [dims_of(v) for v in split_size_or_sections]
+        if builtins.any(v < 0 for v in lens):
+            raise RuntimeError("split_with_sizes expects split_sizes have only non-negative "
+                               f"entries, but got split_sizes={lens}")
         if builtins.sum(lens) != n:
             raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} "
                                f"(input tensor's size at dimension {d}), but got "
@@ -1076,10 +1275,18 @@ def _offsets(lens):
 
 def tensor_split(input, indices_or_sections, dim: int = 0):
     x = to_tensor(input)
-    d = dim % x.ndim
+    if x.ndim == 0:
+        raise RuntimeError("tensor_split expects at least a 1-dimensional tensor")
+    d = dim_index(dim, x.ndim)
     n = x.shape[d]
+    if isinstance(indices_or_sections, Array) and indices_or_sections.ndim == 0:
+        indices_or_sections = dims_of(indices_or_sections)
+    if not isinstance(indices_or_sections, (builtins.int, list, tuple)):
+        raise TypeError("tensor_split(): indices_or_sections must be an int or a list of ints")
     if isinstance(indices_or_sections, builtins.int):
         k = indices_or_sections
+        if k <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {k}")
         q, r = divmod(n, k)
         lens = [q + 1] * r + [q] * (k - r)
     else:
@@ -1094,9 +1301,13 @@ def tensor_split(input, indices_or_sections, dim: int = 0):
 def chunk(input, chunks: int, dim: int = 0):
     """At most ``chunks`` pieces of equal size (``ceil(n / chunks)``) along ``dim``."""
     x = to_tensor(input)
+    chunks = _as_int(chunks, "chunks")
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0")
-    n = x.shape[dim % x.ndim]
+    if x.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
+    dim = dim_index(dim, x.ndim)
+    n = x.shape[dim]
     size = -(-n // chunks) if n else 0
     if size == 0:
         return tuple(narrow(x, dim, 0, 0) for _ in range(builtins.min(chunks, 1)))
@@ -1105,7 +1316,7 @@ def chunk(input, chunks: int, dim: int = 0):
 
 def cat(tensors, dim: int = 0):
     """Tensors joined along ``dim`` (PyTorch's promotion across them)."""
-    ts = [to_tensor(t) for t in tensors]
+    ts = tensor_list(tensors)
     if not ts:
         raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
     # Note: PyTorch skips 1-D empty tensors (legacy); so does this.
@@ -1119,7 +1330,7 @@ concat = concatenate = cat
 
 
 def stack(tensors, dim: int = 0):
-    ts = [to_tensor(t) for t in tensors]
+    ts = tensor_list(tensors)
     if not ts:
         raise RuntimeError("stack expects a non-empty TensorList")
     dt, ts = promoted(*ts)
@@ -1128,24 +1339,25 @@ def stack(tensors, dim: int = 0):
 
 
 def hstack(tensors):
-    ts = [to_tensor(t) for t in tensors]
+    ts = [atleast_1d(t) for t in tensor_list(tensors)]
+    if not ts:
+        raise RuntimeError("hstack expects a non-empty TensorList")
     return cat(ts, 0 if ts[0].ndim == 1 else 1)
 
 
 def vstack(tensors):
-    return cat([atleast_2d(t) for t in tensors], 0)
+    return cat([atleast_2d(t) for t in tensor_list(tensors)], 0)
 
 
 row_stack = vstack
 
 
 def dstack(tensors):
-    return cat([atleast_3d(t) for t in tensors], 2)
+    return cat([atleast_3d(t) for t in tensor_list(tensors)], 2)
 
 
 def column_stack(tensors):
-    return cat([reshape(t, (-1, 1)) if to_tensor(t).ndim < 2 else to_tensor(t)
-                for t in tensors], 1)
+    return cat([reshape(t, (-1, 1)) if t.ndim < 2 else t for t in tensor_list(tensors)], 1)
 
 
 def atleast_1d(*tensors):
@@ -1202,17 +1414,22 @@ def diag(input, diagonal: int = 0):
 
 def diag_embed(input, offset: int = 0, dim1: int = -2, dim2: int = -1):
     x = to_tensor(input)
-    n = x.shape[-1] + builtins.abs(offset)
-    eye = _cr.eye(n, k=offset, dtype=x._dtype, device=x._device)
-    if offset >= 0:
-        pad = (0, offset)
-    else:
-        pad = (-offset, 0)
-    base = x
-    if offset:
-        base = of(_sh.pad(x, [(0, 0)] * (x.ndim - 1) + [pad]))
-    return mul(unsqueeze(base, -2), of(eye)) if (dim1, dim2) == (-2, -1) else \
-        _unsupported("diag_embed with other dims")
+    offset = dims_of(offset)
+    if x.ndim == 0:
+        raise IndexError("diag_embed(): expected a tensor of at least one dimension")
+    if (dim1, dim2) != (-2, -1):
+        _unsupported("diag_embed with dims other than (-2, -1)")
+    m = x.shape[-1]
+    k = builtins.abs(offset)
+    eye = of(_cr.eye(m, dtype=_d.bool, device=x._device))
+    lead = [(0, 0)] * (x.ndim - 1)
+    pad = lead + ([(0, k), (k, 0)] if offset >= 0 else [(k, 0), (0, k)])
+
+    def f(u):
+        z = _cr.zeros((), dtype=u._dtype, device=u._device)
+        d = _se.where(eye, _mf.expand_dims(u, axis=-1), z)
+        return _sh.pad(d, pad) if k else d
+    return apply(backward_class("diag_embed"), f, (x,), saves=False)
 
 
 def _unsupported(what):
@@ -1248,41 +1465,81 @@ def _st_diff(u, n, dim, p, a):
 
 
 def _index_tensor(index, name):
-    i = to_tensor(index)
+    i = tensor_arg(index, "index")
     if i._dtype not in _d.CATEGORIES["integer"]:
         raise RuntimeError(f"{name}(): Expected dtype int64 for index")
     return i
+
+
+def _safe_index(i: mx.array, n: int) -> mx.array:
+    """Indices into an axis of ``n``: negative ones counted from the end, then clamped.
+
+    Note: PyTorch checks the range of every index; that needs the values (a sync), and
+    MLX reads or writes out of bounds unchecked. Out-of-range indices are clamped
+    instead, as the namespace's integer-array indexing does (docs/indexing.md).
+    """
+    i = i.astype(mx.int64) if i.dtype in (mx.uint64, mx.uint32) else i.astype(mx.int32)
+    i = mx.where(i < 0, i + n, i)
+    return mx.clip(i, 0, builtins.max(n - 1, 0)).astype(mx.int32)
+
+
+def _check_index_shape(name, x, idx, dim, src=None):
+    if idx.ndim != x.ndim and not (idx.ndim <= 1 and x.ndim <= 1):
+        raise RuntimeError(f"{name}(): Index tensor must have the same number of dimensions "
+                           "as input tensor")
+    for k in range(idx.ndim):
+        if k != dim and idx.shape[k] > (x.shape[k] if x.ndim else 1):
+            raise RuntimeError(f"{name}(): Size does not match at dimension {k} expected "
+                               f"index {list(idx.shape)} to be smaller than self "
+                               f"{list(x.shape)} apart from dimension {dim}")
+        if src is not None and idx.shape[k] > (src.shape[k] if src.ndim else 1):
+            raise RuntimeError(f"{name}(): Expected index {list(idx.shape)} to be smaller "
+                               f"than src {list(src.shape)}")
 
 
 def gather(input, dim: int, index, *, sparse_grad: bool = False):
     """``out[i][j] = input[index[i][j]][j]`` along ``dim`` (PyTorch's gather)."""
     x = to_tensor(input)
     idx = _index_tensor(index, "gather")
-    if idx.ndim != x.ndim:
-        raise RuntimeError("Index tensor must have the same number of dimensions as input "
-                           "tensor")
-    _check_bounds(idx, x.shape[dim] if x.ndim else 1, "gather")
+    d = dim_index(dim, x.ndim)
+    _check_index_shape("gather", x, idx, d)
+    if x.ndim == 0 or idx._array.size == 0:
+        return apply(backward_class("gather"),
+                     lambda u: _mf.reshape(u, (-1,))[_cr.zeros(tuple(idx.shape),
+                                                               dtype=_d.int32,
+                                                               device=u._device)]
+                     if u._array.size else _cr.zeros(tuple(idx.shape), dtype=u._dtype,
+                                                     device=u._device), (x,))
     # Note: PyTorch lets index be smaller than input in the other dimensions: slice input.
-    key = tuple(slice(0, s) if i != dim % x.ndim else slice(None)
-                for i, s in enumerate(idx.shape))
-    return apply(backward_class("gather"),
-                 lambda u: _ix.take_along_axis(u[key], idx, axis=dim), (x,))
+    key = tuple(slice(0, s) if i != d else slice(None) for i, s in enumerate(idx.shape))
+    n = x.shape[d]
 
-
-def _check_bounds(idx: Tensor, n: int, name: str) -> None:
-    # Note: an out-of-range index is checked lazily by PyTorch's kernels; MLX reads
-    # garbage instead. The check reads the indices (one counted sync) only when asked
-    # for by TMATH_ARRAY_TORCH_CHECK_INDICES; by default indices are clamped by MLX.
-    return None
+    def f(u):
+        i = _from_mx(_safe_index(idx._array, n), idx)
+        return _ix.take_along_axis(u[key], i, axis=d)
+    return apply(backward_class("gather"), f, (x,))
 
 
 def take_along_dim(input, indices, dim=None):
     x = to_tensor(input)
+    idx = _index_tensor(indices, "take_along_dim")
     if dim is None:
-        return gather(reshape(x, (-1,)), 0, reshape(indices, (-1,)))
-    return apply(backward_class("take_along_dim"),
-                 lambda u: _ix.take_along_axis(u, _index_tensor(indices, "take_along_dim"),
-                                               axis=dim), (x,))
+        return gather(reshape(x, (-1,)), 0, reshape(idx, (-1,)))
+    d = dim_index(dim, x.ndim)
+    if x.ndim == 0:
+        return gather(x, 0, idx)
+    xb_shape = list(np.broadcast_shapes(
+        tuple(s if k != d else 1 for k, s in enumerate(x.shape)),
+        tuple(s if k != d else 1 for k, s in enumerate(idx.shape)))) if x.ndim == idx.ndim \
+        else None
+    if xb_shape is None:
+        raise RuntimeError("take_along_dim(): input and indices should have the same number "
+                           "of dimensions")
+    xs = list(xb_shape)
+    xs[d] = x.shape[d]
+    is_ = list(xb_shape)
+    is_[d] = idx.shape[d]
+    return gather(expand(x, tuple(xs)), d, expand(idx, tuple(is_)))
 
 
 def index_select(input, dim: int, index):
@@ -1290,114 +1547,183 @@ def index_select(input, dim: int, index):
     idx = _index_tensor(index, "index_select")
     if idx.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
-    return apply(backward_class("index_select"),
-                 lambda u: _ix.take(u, reshape(idx, (-1,)), axis=dim), (x,))
+    d = dim_index(dim, x.ndim)
+    if x.ndim == 0:
+        return gather(x, 0, reshape(idx, ()))
+    n = x.shape[d]
+
+    def f(u):
+        i = _from_mx(_safe_index(mx.reshape(idx._array, (-1,)), n), idx)
+        return _ix.take(u, i, axis=d)
+    return apply(backward_class("index_select"), f, (x,))
 
 
 def take(input, index):
     x = to_tensor(input)
     idx = _index_tensor(index, "take")
-    return apply(backward_class("take"),
-                 lambda u: _mf.reshape(_ix.take(_mf.reshape(u, (-1,)), _mf.reshape(idx, (-1,))),
-                                       tuple(idx.shape)), (x,))
+    n = x._array.size
+    if n == 0 and idx._array.size:
+        raise IndexError("take(): tried to take from an empty tensor")
+
+    def f(u):
+        i = _from_mx(_safe_index(mx.reshape(idx._array, (-1,)), n), idx)
+        flat = _mf.reshape(u, (-1,))
+        return _mf.reshape(_ix.take(flat, i) if n else flat[:0], tuple(idx.shape))
+    return apply(backward_class("take"), f, (x,))
 
 
-def _scatter_impl(u, dim, idx, src, reduce):
-    """``u`` with ``src`` written (or added) at ``idx`` along ``dim`` (MLX's put_along_axis /
-    scatter_add over the index's own extent)."""
-    d = dim % u.ndim
+def _scatter_impl(u, d, idx, src, reduce):
+    """``u`` with ``src`` written (or combined) at ``idx`` along ``d``: one MLX scatter over
+    the index's own extent (every other axis indexed by its position)."""
     a = u._array
-    i = idx._array.astype(mx.int32)
+    if idx._array.size == 0 or a.size == 0:
+        return _from_mx(a, u)
+    i = _safe_index(idx._array, a.shape[d] if a.ndim else 1)
+    if a.ndim == 0:
+        a = mx.reshape(a, (1,))
+        i = mx.reshape(i, (1,))
     s = src._array if isinstance(src, Array) else src
     if isinstance(s, mx.array):
-        key = tuple(slice(0, v) for v in i.shape)
-        s = s[key]
+        s = mx.reshape(s, (1,)) if s.ndim == 0 else s
+        s = s[tuple(slice(0, v) for v in i.shape)]
     else:
         s = mx.full(i.shape, s, dtype=a.dtype)
     s = s.astype(a.dtype)
-    # Index arrays for every other axis, so that one scatter writes every element.
     grids = mx.meshgrid(*[mx.arange(n) for n in i.shape], indexing="ij")
-    coords = [grids[k] if k != d else i for k in range(u.ndim)]
+    coords = tuple(grids[k] if k != d else i for k in range(a.ndim))
     if reduce is None:
-        # Note: duplicate indices give one of the values (as PyTorch: unspecified which).
+        # Note: duplicate indices keep one of the values (PyTorch: unspecified which).
         out = _put(a, coords, s)
-    elif reduce == "add" or reduce == "sum":
-        out = a.at[tuple(coords)].add(s)
-    elif reduce == "multiply" or reduce == "prod":
-        out = a.at[tuple(coords)].multiply(s)
+    elif reduce in ("add", "sum"):
+        out = a.at[coords].add(s)
+    elif reduce in ("multiply", "prod"):
+        out = a.at[coords].multiply(s)
     elif reduce == "amax":
-        out = a.at[tuple(coords)].maximum(s)
-    elif reduce == "amin":
-        out = a.at[tuple(coords)].minimum(s)
+        out = a.at[coords].maximum(s)
     else:
-        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, "
-                           f"got {reduce}")
-    return _from_mx(out, u)
+        out = a.at[coords].minimum(s)
+    return _from_mx(mx.reshape(out, u._array.shape), u)
 
 
 def _put(a, coords, s):
-    import tmath_array as xp  # noqa: F401 (the namespace is loaded)
     flat = mx.zeros_like(coords[0])
     stride = 1
     for k in range(len(coords) - 1, -1, -1):
         flat = flat + coords[k] * stride
         stride *= a.shape[k]
     f = mx.reshape(a, (-1,))
-    f = mx.put_along_axis(f, mx.reshape(flat, (-1,)), mx.reshape(s, (-1,)), axis=0) \
-        if a.size else f
+    f = mx.put_along_axis(f, mx.reshape(flat, (-1,)), mx.reshape(s, (-1,)), axis=0)
     return mx.reshape(f, a.shape)
 
 
+_REDUCE = (None, "add", "sum", "multiply", "prod", "amax", "amin")
+
+
 def scatter(input, dim: int, index, src=None, *, value=None, reduce=None):
-    """``input`` with ``src`` (a tensor or a number) written at ``index`` along ``dim``."""
+    """``input`` with ``src`` (a tensor or a number) written at ``index`` along ``dim``.
+
+    Note: out-of-range indices are clamped (see ``_safe_index``), not refused.
+    """
     x = to_tensor(input)
     idx = _index_tensor(index, "scatter")
+    d = dim_index(dim, x.ndim)
+    if reduce not in _REDUCE:
+        raise RuntimeError(f"reduce argument must be either add or multiply, got {reduce!r}")
     v = src if src is not None else value
     if isinstance(v, Array):
         s = astype(to_tensor(v), x._dtype)
+        if s.ndim != idx.ndim and s.ndim:
+            raise RuntimeError("scatter(): Index tensor must have the same number of "
+                               "dimensions as src tensor")
+        _check_index_shape("scatter", x, idx, d, s if s.ndim else None)
         return apply(backward_class("scatter"),
-                     lambda u, w: _scatter_impl(u, dim, idx, w, reduce), (x, s))
+                     lambda u, w: _scatter_impl(u, d, idx, w, reduce), (x, s))
+    if v is None:
+        raise TypeError("scatter() needs src or value")
+    v = number(v, "value")
+    if _t.category(x._dtype) < 2 and isinstance(v, float):
+        v = builtins.int(v) if v == v and abs(v) != float("inf") else 0
+    if isinstance(v, complex) and _t.category(x._dtype) < 3:
+        raise TypeError("scatter(): a complex value for a real tensor")
+    _check_index_shape("scatter", x, idx, d)
     return apply(backward_class("scatter", 1),
-                 lambda u: _scatter_impl(u, dim, idx, v, reduce), (x,))
+                 lambda u: _scatter_impl(u, d, idx, v, reduce), (x,))
 
 
 def scatter_add(input, dim: int, index, src):
-    return scatter(input, dim, index, src, reduce="add")
+    return scatter(input, dim, index, tensor_arg(src, "src"), reduce="add")
 
 
 def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     if not include_self or reduce == "mean":
         raise RuntimeError("scatter_reduce: include_self=False and reduce='mean' are not "
                            "supported by tmath_array.torch")
-    return scatter(input, dim, index, src, reduce=reduce)
+    if reduce not in ("sum", "prod", "amax", "amin"):
+        raise RuntimeError("reduce argument must be either sum, prod, mean, amax or amin, "
+                           f"got {reduce!r}")
+    return scatter(input, dim, index, tensor_arg(src, "src"), reduce=reduce)
 
 
 def index_add(input, dim, index, source, *, alpha=1):
+    """``input`` with ``alpha * source`` added at rows ``index`` of ``dim`` (indices clamped
+    to the axis, as in :func:`scatter`)."""
     x = to_tensor(input)
     idx = _index_tensor(index, "index_add")
-    s = astype(to_tensor(source), x._dtype)
+    s = astype(tensor_arg(source, "source"), x._dtype)
+    alpha = number(alpha, "alpha")
+    if idx.ndim > 1:
+        raise IndexError("index_add_(): Index is supposed to be a vector")
+    d = dim_index(dim, x.ndim)
+    if x.ndim == 0 or s.ndim != x.ndim or s.shape[d] != idx._array.size or \
+            builtins.any(s.shape[k] != x.shape[k] for k in range(x.ndim) if k != d):
+        raise RuntimeError("index_add_(): source must have the input's shape except at dim, "
+                           "where its size is the number of indices")
+    n = x.shape[d]
 
     def f(u, w):
-        d = dim % u.ndim
         a = mx.moveaxis(u._array, d, 0)
-        b = mx.moveaxis(w._array, d, 0) * alpha
-        out = a.at[idx._array.astype(mx.int32)].add(b)
-        return _from_mx(mx.moveaxis(out, 0, d), u)
+        b = mx.moveaxis(w._array, d, 0)
+        if alpha != 1:
+            b = b * alpha
+        i = _safe_index(mx.reshape(idx._array, (-1,)), n)
+        return _from_mx(mx.moveaxis(a.at[i].add(b.astype(a.dtype)), 0, d), u)
     return apply(backward_class("index_add"), f, (x, s))
 
 
 def index_fill(input, dim, index, value):
     x = to_tensor(input)
     idx = _index_tensor(index, "index_fill")
+    if idx.ndim > 1:
+        raise IndexError("index_fill_(): Index has to be a vector")
+    d = dim_index(dim, x.ndim)
+    value = number(value, "value")
+    if x.ndim == 0:
+        return masked_fill(x, of(_cr.asarray(idx._array.size > 0)), value)
+    n = x.shape[d]
+    shape = [1] * x.ndim
+    shape[d] = n
 
     def f(u):
-        d = dim % u.ndim
-        a = mx.moveaxis(u._array, d, 0)
-        v = mx.array(value, dtype=a.dtype)
-        out = a.at[idx._array.astype(mx.int32)].multiply(mx.zeros((), a.dtype))
-        out = out.at[idx._array.astype(mx.int32)].add(mx.broadcast_to(v, out[0:1].shape[1:]))
-        return _from_mx(mx.moveaxis(out, 0, d), u)
+        hit = mx.zeros((n,), dtype=mx.bool_)
+        if idx._array.size:
+            hit = hit.at[_safe_index(mx.reshape(idx._array, (-1,)), n)].add(
+                mx.ones((idx._array.size,), mx.bool_))
+        m = _from_mx(mx.reshape(hit, tuple(shape)), _cr.asarray(True, device=u._device))
+        return _se.where(m, _cast_value(u, value), u)
     return apply(backward_class("index_fill"), f, (x,))
+
+
+def _cast_value(u, value):
+    c = _t.category(u._dtype)
+    if c == 0:
+        return builtins.bool(value)
+    if c == 1:
+        if isinstance(value, complex):
+            raise TypeError("a complex value for an integer tensor")
+        return builtins.int(value) if value == value and abs(value) != float("inf") else 0
+    if c == 2 and isinstance(value, complex):
+        raise TypeError("a complex value for a real tensor")
+    return value
 
 
 def masked_fill(input, mask, value):
@@ -1438,7 +1764,14 @@ def nonzero(input, *, as_tuple: bool = False):
     """Indices of the non-zero elements (int64); a data-dependent sync point."""
     x = to_tensor(input)
     from .._standard import searching as _s
-    idx = _s.nonzero(x) if x.ndim else _s.nonzero(_mf.reshape(x, (1,)))
+    if x.ndim == 0:
+        # (PyTorch: one row of no coordinates when the value is nonzero, else none)
+        hit = _s.nonzero(_mf.reshape(x, (1,)))[0]
+        rows = hit._array.size
+        if as_tuple:
+            return (of(_cr.zeros((rows,), dtype=_d.int64, device=x._device)),)
+        return of(_cr.zeros((rows, 0), dtype=_d.int64, device=x._device))
+    idx = _s.nonzero(x)
     idx = [of(_dt.astype(i, _d.int64)) for i in idx]
     if as_tuple:
         return tuple(idx)
@@ -1647,7 +1980,13 @@ def log_softmax(input, dim, dtype=None):
 
 def histc(input, bins: int = 100, min=0, max=0):  # noqa: A002
     x = to_tensor(input)
-    lo, hi = builtins.float(min), builtins.float(max)
+    lo, hi = number(min, "min"), number(max, "max")
+    if isinstance(lo, complex) or isinstance(hi, complex) or _t.category(x._dtype) == 3:
+        raise RuntimeError("torch.histc: complex values are not supported")
+    lo, hi = builtins.float(lo), builtins.float(hi)
+    bins = dims_of(bins)
+    if bins <= 0:
+        raise RuntimeError("torch.histc: bins must be > 0")
     if lo == hi:
         lo, hi = builtins.float(x.min()), builtins.float(x.max())
     if lo == hi:
@@ -1704,15 +2043,16 @@ def numel(input) -> int:
 
 
 def is_tensor(obj) -> bool:
-    return isinstance(obj, Tensor)
+    """True for tensors, and for tmath_array Arrays (which every function takes as one)."""
+    return isinstance(obj, Array)
 
 
 def is_floating_point(input) -> bool:
-    return input._dtype in _t.FLOATING
+    return tensor_arg(input, "input")._dtype in _t.FLOATING
 
 
 def is_complex(input) -> bool:
-    return input._dtype in _t.COMPLEX
+    return tensor_arg(input, "input")._dtype in _t.COMPLEX
 
 
 def is_nonzero(input) -> bool:

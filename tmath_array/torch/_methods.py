@@ -8,6 +8,7 @@ Nothing else assigns attributes of Tensor.
 from __future__ import annotations
 
 import builtins
+import functools
 
 import mlx.core as mx
 
@@ -29,10 +30,13 @@ from ._ops import (
     astype,
     backward_class,
     check_inplace,
+    dim_index,
     fast_binary,
     inplace,
     node_class,
     operand,
+    reraise_binding,
+    tensor_arg,
     to_tensor,
 )
 from ._tensor import Tensor, commit, of
@@ -51,10 +55,21 @@ def _iop(fn):
     return iop
 
 
+_RESHAPING = ("t_", "transpose_", "swapaxes_", "unsqueeze_", "squeeze_")
+
+
 def _inplace_method(fn, name):
+    reshape = name in _RESHAPING
+
     def method(self, *args, **kwargs):
         check_inplace(self)
-        return inplace(self, fn(self, *args, **kwargs))
+        try:
+            res = fn(self, *args, **kwargs)
+        except TypeError as exc:
+            reraise_binding(exc)
+            raise
+        return inplace(self, res, reshape=reshape)
+    functools.update_wrapper(method, fn)
     method.__name__ = method.__qualname__ = name
     method.__doc__ = f"In-place ``{name[:-1]}``: ``x`` updated and returned."
     return method
@@ -196,7 +211,8 @@ class _Operators:
                 _ARRAY_SETITEM(c, key, v)
                 commit(self, c._array)
                 return
-            res = apply(node_class("CopySlices"), lambda u, w: _set(u, key, w), (self, v))
+            res = apply(node_class("CopySlices"), lambda u, w: _set(u, key, w), (self, v),
+                        saves=False)
         else:
             value = _scalar_for(self, value)
             if not (_mode.enabled and self._requires_grad):
@@ -204,7 +220,8 @@ class _Operators:
                 _ARRAY_SETITEM(c, key, value)
                 commit(self, c._array)
                 return
-            res = apply(node_class("CopySlices"), lambda u: _set(u, key, value), (self,))
+            res = apply(node_class("CopySlices"), lambda u: _set(u, key, value), (self,),
+                        saves=False)
         inplace(self, res)
 
     # --- conversion ----------------------------------------------------------------------
@@ -277,13 +294,20 @@ def _no_grad_numpy(t: Tensor) -> None:
                            "tensor.detach().numpy() instead.")
 
 
+def _key_part(k):
+    if isinstance(k, list):
+        return of(_cr.asarray(k))
+    if isinstance(k, Array) and k._dtype is _d.uint8:
+        # Note: PyTorch reads a uint8 index as a mask (deprecated there): so does this.
+        return of(_ew.not_equal(k, 0))
+    return k
+
+
 def _key(key):
     """An index with Python lists of ints as int64 tensors (PyTorch's advanced indexing)."""
-    if isinstance(key, list):
-        return of(_cr.asarray(key))
     if isinstance(key, tuple):
-        return tuple(of(_cr.asarray(k)) if isinstance(k, list) else k for k in key)
-    return key
+        return tuple(_key_part(k) for k in key)
+    return _key_part(key)
 
 
 def _index_node(key):
@@ -400,6 +424,10 @@ def _element_size(self) -> int:
 
 
 def _stride(self, dim=None):
+    if dim is not None:
+        if self._array.ndim == 0:
+            raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+        dim = dim_index(dim, self._array.ndim)
     shape = self._array.shape
     st = []
     acc = 1
@@ -447,6 +475,8 @@ def _new_factory(fn):
 
 
 def _new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False, **kw):
+    from ._ops import number
+    fill_value = number(fill_value, "fill_value")
     return C.full(size, fill_value, dtype=dtype or self._dtype, device=device or self.device,
                   requires_grad=requires_grad)
 
@@ -458,7 +488,13 @@ def _zero_(self):
 
 def _fill_(self, value):
     check_inplace(self)
+    if not isinstance(value, Array):
+        from ._ops import number
+        value = number(value, "value")
     if isinstance(value, Array):
+        if value._array.ndim:
+            raise RuntimeError("fill_ only supports 0-dimension value tensor but got tensor "
+                               f"with {value._array.ndim} dimensions.")
         v = astype(to_tensor(value), self._dtype)
         return inplace(self, M.expand(v, tuple(self.shape)))
     return inplace(self, of(_cr.full(tuple(self.shape), _scalar_for(self, value),
@@ -476,6 +512,8 @@ def _copy_(self, src, non_blocking=False):
 
 def _uniform_(self, a=0.0, b=1.0, *, generator=None):
     check_inplace(self)
+    from ._ops import number
+    a, b = number(a, "from"), number(b, "to")
     u = C.rand(tuple(self.shape), generator=generator, dtype=self._dtype, device=self.device)
     commit(self, (u * (b - a) + a)._array)
     return self
@@ -483,6 +521,8 @@ def _uniform_(self, a=0.0, b=1.0, *, generator=None):
 
 def _normal_(self, mean=0.0, std=1.0, *, generator=None):
     check_inplace(self)
+    from ._ops import number
+    mean, std = number(mean, "mean"), number(std, "std")
     z = C.randn(tuple(self.shape), generator=generator, dtype=self._dtype, device=self.device)
     commit(self, (z * std + mean)._array)
     return self
@@ -513,10 +553,23 @@ def _exponential_(self, lambd=1.0, *, generator=None):
 
 def _fill_diagonal_(self, fill_value, wrap=False):
     check_inplace(self)
-    n = builtins.min(self.shape)
+    from ._ops import number
+    fill_value = number(fill_value, "fill_value")
+    shape = tuple(self.shape)
+    if len(shape) < 2 or (len(shape) > 2 and len(set(shape)) != 1):
+        raise RuntimeError("all dimensions of input must be of equal length")
+    if len(shape) == 2 and wrap and shape[0] > shape[1] + 1:
+        # PyTorch's wrap: the diagonal starts again every cols + 1 rows (flat positions
+        # multiples of cols + 1).
+        rows, cols = shape
+        flat = M.reshape(self, (-1,))
+        pos = C.arange(0, rows * cols, cols + 1)
+        flat[pos] = fill_value
+        commit(self, M.reshape(flat, shape)._array)
+        return self
+    n = builtins.min(shape)
     idx = C.arange(n)
-    key = tuple(idx for _ in range(self.ndim))
-    self[key] = fill_value
+    self[tuple(idx for _ in shape)] = fill_value
     return self
 
 
@@ -537,7 +590,7 @@ def _where(self, condition, other):
 
 
 def _type_as(self, other):
-    return astype(self, other._dtype)
+    return astype(self, tensor_arg(other)._dtype)
 
 
 def _is_signed(self):

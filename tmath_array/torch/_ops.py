@@ -180,6 +180,10 @@ def binary(fn, cls, a, b, *, saves: bool = True, scalar_saves: bool | None = Non
     if not ta and not tb:
         a2 = to_tensor(a2)
         ta = True
+    if ta and tb:
+        sa, sb = a2._array.shape, b2._array.shape
+        if sa != sb:
+            _check_broadcast(sa, sb)
     if ta and tb and a2._dtype is b2._dtype:
         x, y = a2, b2
     else:
@@ -191,6 +195,16 @@ def binary(fn, cls, a, b, *, saves: bool = True, scalar_saves: bool | None = Non
     if ta:
         return apply(cls, lambda u: fn(u, y), (x,), saves=scalar_saves)
     return apply(cls, lambda u: fn(x, u), (y,), saves=scalar_saves)
+
+
+def _check_broadcast(sa, sb) -> None:
+    """PyTorch's RuntimeError for shapes that do not broadcast."""
+    for i in range(1, builtins.min(len(sa), len(sb)) + 1):
+        a, b = sa[-i], sb[-i]
+        if a != b and a != 1 and b != 1:
+            n = builtins.max(len(sa), len(sb))
+            raise RuntimeError(f"The size of tensor a ({a}) must match the size of tensor b "
+                               f"({b}) at non-singleton dimension {n - i}")
 
 
 def fast_binary(fn, cls, *, saves: bool = True, scalar_saves: bool | None = None,
@@ -247,7 +261,7 @@ def check_inplace(t: Tensor) -> None:
         raise RuntimeError(_LEAF_INPLACE)
 
 
-def inplace(t: Tensor, result: Tensor) -> Tensor:
+def inplace(t: Tensor, result: Tensor, *, reshape: bool = False) -> Tensor:
     """Write ``result`` (computed from ``t``) into ``t``: PyTorch's in-place semantics.
 
     The dtype stays ``t``'s (a result PyTorch cannot cast back raises, as it does); the
@@ -260,11 +274,14 @@ def inplace(t: Tensor, result: Tensor) -> Tensor:
                                f"be cast to the desired output type "
                                f"{_d.NAMES[t._dtype].capitalize()}")
         result = astype(result, t._dtype)
-    if tuple(result._array.shape) != tuple(t._array.shape):
+    if tuple(result._array.shape) != tuple(t._array.shape) and not reshape:
         raise RuntimeError(f"output with shape {list(t._array.shape)} doesn't match the "
                            f"broadcast shape {list(result._array.shape)}")
     commit(t, result._array)
-    if result._grad_fn is not None:
+    node = result._grad_fn
+    if node is not None:
+        # The operation writing t read t's previous value: its own record is current.
+        node._saved = tuple((s, s._version) if s is t else (s, v) for s, v in node._saved)
         t._grad_fn = result._grad_fn
         t._out_idx = result._out_idx
         t._requires_grad = True
@@ -275,15 +292,63 @@ def inplace(t: Tensor, result: Tensor) -> Tensor:
 
 # --- argument helpers -----------------------------------------------------------------
 
+def _as_int(d, what: str = "dim"):
+    if isinstance(d, Array) and d._array.ndim == 0 and d._dtype in _d.CATEGORIES["integer"]:
+        return builtins.int(d)
+    if not isinstance(d, builtins.int) or isinstance(d, builtins.bool):
+        raise TypeError(f"argument '{what}' must be int, not {type(d).__name__}")
+    return d
+
+
 def dims(dim, ndim: int | None = None):
     """A ``dim`` argument (int, tuple/list of ints, or None) as the namespace's ``axis``."""
-    if dim is None or isinstance(dim, builtins.int):
+    if dim is None or dim.__class__ is builtins.int:
         return dim
     if isinstance(dim, (tuple, list)):
-        return tuple(dim) if dim else None
-    if isinstance(dim, Array):
-        return builtins.int(dim)
-    raise TypeError(f"dim must be an int or a tuple of ints, not {type(dim).__name__}")
+        return tuple(_as_int(d) for d in dim) if dim else None
+    return _as_int(dim)
+
+
+def dim_index(d, ndim: int, what: str = "dim") -> int:
+    """One dimension as a non-negative int, with PyTorch's errors (a 0-d tensor takes
+    0 and -1, as PyTorch's do)."""
+    d = _as_int(d, what)
+    n = builtins.max(ndim, 1)
+    if not -n <= d < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, "
+                         f"{n - 1}], but got {d})")
+    return d % n
+
+
+def tensor_arg(x, what: str = "other") -> Tensor:
+    """A tensor argument (an Array is re-wrapped), else TypeError."""
+    if isinstance(x, Array):
+        return of(x)
+    raise TypeError(f"argument '{what}' must be Tensor, not {type(x).__name__}")
+
+
+def tensor_list(xs, what: str = "tensors") -> list:
+    """A sequence of tensors, else TypeError."""
+    if not isinstance(xs, (list, tuple)):
+        raise TypeError(f"argument '{what}' must be tuple of Tensors, not "
+                        f"{type(xs).__name__}")
+    return [tensor_arg(x, what) for x in xs]
+
+
+def number(v, what: str):
+    """A Python number argument (alpha=, value=...), else TypeError."""
+    if isinstance(v, Array) and v._array.ndim == 0:
+        return v.item()
+    if not isinstance(v, _PY_SCALARS):
+        raise TypeError(f"argument '{what}' must be Number, not {type(v).__name__}")
+    return v
+
+
+def reraise_binding(exc: TypeError) -> None:
+    """A TypeError from calling a function with the wrong arguments, raised again here
+    (the caller's mistake, not the face's)."""
+    if exc.__traceback__ is not None and exc.__traceback__.tb_next is None:
+        raise TypeError(str(exc)) from None
 
 
 def sizes(args, name: str = "size") -> tuple:
@@ -294,7 +359,7 @@ def sizes(args, name: str = "size") -> tuple:
     out = []
     for s in args:
         if isinstance(s, Array):
-            s = builtins.int(s)
+            s = _as_int(s, "size")
         if not isinstance(s, builtins.int) or isinstance(s, builtins.bool):
             raise TypeError(f"{name}(): argument 'size' must be tuple of ints, but found "
                             f"element of type {type(s).__name__}")
@@ -306,7 +371,7 @@ def as_dtype(dtype):
     """A ``dtype=`` argument: a tmath/torch dtype, NumPy's spellings, or None."""
     if dtype is None:
         return None
-    dt = _d.as_dtype(dtype)
+    dt = _d.as_dtype(dtype)  # (a torch dtype gives its tmath dtype)
     if dt is not None:
         return dt
     if dtype is builtins.float:

@@ -200,11 +200,11 @@ def tensor_repr(t, prefix: str = "tensor(") -> str:
     if t._device.type != "cpu":
         suffixes.append(f"device='{_t.from_mlx_device(t._device)}'")
     dt = t._dtype
-    default = dt in (_t.get_default_dtype(), _d.complex64, _d.int64, _d.bool)
+    default = dt in (_t.default_float(), _d.complex64, _d.int64, _d.bool)
     if t._array.size == 0:
         if t._array.ndim != 1:
             suffixes.append(f"size={tuple(t._array.shape)}")
-        if dt is not _t.get_default_dtype():
+        if dt is not _t.default_float():
             suffixes.append(f"dtype={_t.dtype_str(dt)}")
         body = "[]"
     else:

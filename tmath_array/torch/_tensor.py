@@ -58,7 +58,7 @@ class Tensor(Array):
         # [1, 2]) float data). Data makes a float tensor of the default dtype; sizes zeros.
         from . import _creation
         if len(args) == 1 and not isinstance(args[0], int):
-            return _creation.tensor(args[0], dtype=_t.get_default_dtype(), **kwargs)
+            return _creation.tensor(args[0], dtype=_t.default_float(), **kwargs)
         return _creation.zeros(*args, **kwargs)
 
     # --- attributes ------------------------------------------------------------------
@@ -71,6 +71,10 @@ class Tensor(Array):
         s = _SizeAttr(self._array.size)
         s._shape = tuple(self._array.shape)
         return s
+
+    @property
+    def dtype(self):
+        return _t.TORCH[self._dtype]
 
     @property
     def device(self):

@@ -1,8 +1,8 @@
 """PyTorch's dtype names, ``torch.device``, ``torch.Size`` and the default dtype.
 
-``torch.float32`` *is* ``tmath_array.float32``: one dtype object for both faces, so
-``xp.zeros(3, dtype=torch.float32)`` and ``t.dtype == xp.float32`` work (it prints as
-``tmath_array.float32``; tensors print it as PyTorch does, ``dtype=torch.int32``).
+``torch.float32`` stands for ``tmath_array.float32`` (equal to it, accepted by every
+namespace function) and prints as ``torch.float32``. Tensors keep the tmath dtype inside;
+``t.dtype`` shows the torch one.
 """
 
 from __future__ import annotations
@@ -14,24 +14,83 @@ import mlx.core as mx
 from .._array import devices as _devices
 from .._array import dtypes as _d
 
-float32 = float = _d.float32  # noqa: A001 - PyTorch's names
-float64 = double = _d.float64
-float16 = half = _d.float16
-bfloat16 = _d.bfloat16
-complex64 = cfloat = _d.complex64
-int8 = _d.int8
-int16 = short = _d.int16
-int32 = int = _d.int32  # noqa: A001
-int64 = long = _d.int64
-uint8 = _d.uint8
-uint16 = _d.uint16
-uint32 = _d.uint32
-uint64 = _d.uint64
-bool = _d.bool  # noqa: A001
 
-DTYPE_NAMES = {v: k for k, v in _d.NAMES.items()}
+class dtype(_d.DType):  # noqa: N801 - PyTorch's name
+    """``torch.float32`` and friends: a tmath dtype that prints as PyTorch's.
+
+    It equals (and hashes as) the tmath dtype it stands for, so ``t.dtype ==
+    tmath_array.float32`` holds and namespace functions accept it as ``dtype=``.
+    """
+
+    __slots__ = ("_canon",)
+
+    def __init__(self, canon: _d.DType) -> None:
+        super().__init__(canon.name, canon._mx)
+        self._canon = canon
+
+    def __eq__(self, other) -> builtins.bool:
+        if isinstance(other, _d.DType):
+            return self._canon is _d.as_dtype(other)
+        if isinstance(other, mx.Dtype):
+            return self._mx == other
+        return False
+
+    def __hash__(self) -> builtins.int:
+        return hash(self._canon)
+
+    def __repr__(self) -> str:
+        return "torch." + self.name
+
+    def __reduce__(self):
+        return (_torch_dtype, (self.name,))
+
+    @property
+    def is_floating_point(self) -> builtins.bool:
+        return self._canon in FLOATING
+
+    @property
+    def is_complex(self) -> builtins.bool:
+        return self._canon in COMPLEX
+
+    @property
+    def is_signed(self) -> builtins.bool:
+        return self._canon not in (_d.bool, _d.uint8, _d.uint16, _d.uint32, _d.uint64)
+
+    @property
+    def itemsize(self) -> builtins.int:
+        return self._mx.size
+
+    def to_real(self):
+        return float32 if self._canon is _d.complex64 else self
+
+    def to_complex(self):
+        return complex64
+
+
 FLOATING = frozenset((_d.float16, _d.bfloat16, _d.float32, _d.float64))
 COMPLEX = frozenset((_d.complex64,))
+TORCH = {d: dtype(d) for d in _d.NAMES}
+
+
+def _torch_dtype(name: str):
+    return TORCH[getattr(_d, name)]
+
+
+float32 = float = TORCH[_d.float32]  # noqa: A001 - PyTorch's names
+float64 = double = TORCH[_d.float64]
+float16 = half = TORCH[_d.float16]
+bfloat16 = TORCH[_d.bfloat16]
+complex64 = cfloat = TORCH[_d.complex64]
+int8 = TORCH[_d.int8]
+int16 = short = TORCH[_d.int16]
+int32 = int = TORCH[_d.int32]  # noqa: A001
+int64 = long = TORCH[_d.int64]
+uint8 = TORCH[_d.uint8]
+uint16 = TORCH[_d.uint16]
+uint32 = TORCH[_d.uint32]
+uint64 = TORCH[_d.uint64]
+bool = TORCH[_d.bool]  # noqa: A001
+
 INTEGRAL = _d.CATEGORIES["integer"]
 
 # PyTorch's scalar-type names, as in ``torch.FloatTensor`` (error messages, x.type()).
@@ -54,11 +113,16 @@ _default = [_d.float32]
 
 def get_default_dtype():
     """The dtype of floating tensors made from Python floats (float32 at start)."""
+    return TORCH[_default[0]]
+
+
+def default_float():
     return _default[0]
 
 
 def set_default_dtype(d) -> None:
     """Set the default floating dtype (float16, bfloat16, float32 or float64), as PyTorch."""
+    d = _d.as_dtype(d)
     if d not in FLOATING:
         raise TypeError(f"only floating-point types are supported as the default type; got {d!r}")
     _default[0] = d
@@ -77,6 +141,9 @@ def category(dt) -> builtins.int:
 
 def promote(d1, d2):
     """PyTorch's ``torch.promote_types``: the higher category wins, else the standard's table."""
+    d1, d2 = _d.as_dtype(d1), _d.as_dtype(d2)
+    if d1 is None or d2 is None:
+        raise TypeError("promote_types(): arguments must be torch.dtype")
     if d1 is d2:
         return d1
     c1, c2 = category(d1), category(d2)

@@ -18,19 +18,25 @@ def _norm(norm):
     return "backward" if norm is None else norm
 
 
-def _input(x):
+def _input(x, complex_in=False):
+    from ._ops import astype
     t = to_tensor(x)
     if _t.category(t._dtype) < 2:
-        from ._ops import astype
-        t = astype(t, _t.get_default_dtype())
+        t = astype(t, _t.default_float())
+    if complex_in and _t.category(t._dtype) < 3:
+        # Note: PyTorch's fft takes real input (as complex with zero imaginary part).
+        t = astype(t, _t.complex64._canon)
     return t
+
+
+_COMPLEX_IN = ("fft", "ifft", "fftn", "ifftn", "fft2", "ifft2", "hfft")
 
 
 def _one_dim(name, fn):
     cls = backward_class(f"fft_{name}")
 
     def f(input, n=None, dim=-1, norm=None):
-        x = _input(input)
+        x = _input(input, name in _COMPLEX_IN)
         return apply(cls, lambda u: fn(u, n=n, axis=dim, norm=_norm(norm)), (x,))
     f.__name__ = f.__qualname__ = name
     f.__doc__ = f"PyTorch's ``torch.fft.{name}(input, n=None, dim=-1, norm=None)``."
@@ -41,8 +47,17 @@ def _n_dim(name, fn, default_dims=None):
     cls = backward_class(f"fft_{name}")
 
     def f(input, s=None, dim=default_dims, norm=None):
-        x = _input(input)
-        axes = None if dim is None else tuple(dim)
+        x = _input(input, name in _COMPLEX_IN)
+        axes = None if dim is None else (dim,) if isinstance(dim, int) else dim
+        if axes is not None and not isinstance(axes, (tuple, list)):
+            raise TypeError(f"{name}(): dim must be an int or a sequence of ints")
+        if s is not None and not isinstance(s, (tuple, list)):
+            raise TypeError(f"{name}(): s must be a sequence of ints")
+        if axes is not None:
+            from ._ops import dim_index
+            if x.ndim == 0:
+                raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+            axes = tuple(dim_index(d, x.ndim) for d in axes)
         ss = None if s is None else tuple(s)
         return apply(cls, lambda u: fn(u, s=ss, axes=axes, norm=_norm(norm)), (x,))
     f.__name__ = f.__qualname__ = name
@@ -67,12 +82,12 @@ irfft2 = _n_dim("irfft2", _xf.irfftn, (-2, -1))
 
 
 def fftfreq(n, d=1.0, *, dtype=None, device=None, requires_grad=False):
-    return of(_xf.fftfreq(n, d=d, dtype=dtype or _t.get_default_dtype(),
+    return of(_xf.fftfreq(n, d=d, dtype=dtype or _t.default_float(),
                           device=_t.to_mlx_device(device)))
 
 
 def rfftfreq(n, d=1.0, *, dtype=None, device=None, requires_grad=False):
-    return of(_xf.rfftfreq(n, d=d, dtype=dtype or _t.get_default_dtype(),
+    return of(_xf.rfftfreq(n, d=d, dtype=dtype or _t.default_float(),
                            device=_t.to_mlx_device(device)))
 
 

@@ -22,9 +22,14 @@ __all__ = ["norm", "vector_norm", "matrix_norm", "det", "slogdet", "inv", "pinv"
            "matmul", "inv_ex", "cholesky_ex", "solve_ex", "outer"]
 
 
+def _lapply(name, f, tensors):
+    return apply(backward_class(f"linalg_{name}"), f, tensors, opname=f"torch.linalg.{name}")
+
+
 def _one(name, fn, A, node=None):
     x = _floating(to_tensor(A))
-    return apply(backward_class(node or f"linalg_{name}"), fn, (x,))
+    return apply(backward_class(node or f"linalg_{name}"), fn, (x,),
+                 opname=f"torch.linalg.{name}")
 
 
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
@@ -36,6 +41,8 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):  # noqa: A002
 
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):  # noqa: A002
     x = _floating(to_tensor(A))
+    if not isinstance(dim, (tuple, list)) or len(dim) != 2:
+        raise RuntimeError("linalg.matrix_norm: dim must be a 2-tuple of ints")
     d = tuple(dim)
     if d not in ((-2, -1), (x.ndim - 2, x.ndim - 1)):
         x = M.movedim(x, d, (-2, -1))
@@ -64,7 +71,7 @@ def det(A):
 
 def slogdet(A):
     x = _floating(to_tensor(A))
-    s, la = apply(backward_class("linalg_slogdet"), lambda u: tuple(_xl.slogdet(u)), (x,))
+    s, la = _lapply("slogdet", lambda u: tuple(_xl.slogdet(u)), (x,))
     return return_types.slogdet(s, la)
 
 
@@ -84,7 +91,7 @@ def solve(A, B, *, left=True):
     a, b = _floating(to_tensor(A)), _floating(to_tensor(B))
     if not left:
         return M.transpose(solve(M.transpose(a, -2, -1), M.transpose(b, -2, -1)), -2, -1)
-    return apply(backward_class("linalg_solve"), _xl.solve, (a, b))
+    return _lapply("solve", _xl.solve, (a, b))
 
 
 def solve_ex(A, B, *, left=True, check_errors=False):
@@ -93,7 +100,7 @@ def solve_ex(A, B, *, left=True, check_errors=False):
 
 def lstsq(A, B, rcond=None, *, driver=None):
     a, b = _floating(to_tensor(A)), _floating(to_tensor(B))
-    res = apply(backward_class("linalg_lstsq"), lambda u, v: tuple(_xl.lstsq(u, v, rcond)),
+    res = _lapply("lstsq", lambda u, v: tuple(_xl.lstsq(u, v, rcond)),
                 (a, b))
     return res
 
@@ -108,13 +115,13 @@ def cholesky_ex(A, *, upper=False, check_errors=False):
 
 def qr(A, mode="reduced"):
     x = _floating(to_tensor(A))
-    q, r = apply(backward_class("linalg_qr"), lambda u: tuple(_xl.qr(u, mode=mode)), (x,))
+    q, r = _lapply("qr", lambda u: tuple(_xl.qr(u, mode=mode)), (x,))
     return return_types.qr(q, r)
 
 
 def eigh(A, UPLO="L"):  # noqa: N803
     x = _floating(to_tensor(A))
-    w, v = apply(backward_class("linalg_eigh"), lambda u: tuple(_xl.eigh(u)), (x,))
+    w, v = _lapply("eigh", lambda u: tuple(_xl.eigh(u)), (x,))
     return return_types.eigh(w, v)
 
 
@@ -124,7 +131,7 @@ def eigvalsh(A, UPLO="L"):  # noqa: N803
 
 def eig(A):
     x = _floating(to_tensor(A))
-    return apply(backward_class("linalg_eig"), lambda u: tuple(_xl.eig(u)), (x,))
+    return _lapply("eig", lambda u: tuple(_xl.eig(u)), (x,))
 
 
 def eigvals(A):
@@ -162,7 +169,12 @@ def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
 
 
 def multi_dot(tensors):
-    out = to_tensor(tensors[0])
+    from ._ops import tensor_list
+    tensors = tensor_list(tensors)
+    if len(tensors) < 2:
+        raise RuntimeError("multi_dot(): expected at least 2 tensors but got "
+                           f"{len(tensors)}")
+    out = tensors[0]
     for t in tensors[1:]:
         out = M.matmul(out, t)
     return out

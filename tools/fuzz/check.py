@@ -27,10 +27,22 @@ import numpy as np
 
 import tmath_array as xp
 from tmath_array._array import core as _core
+from tmath_array._array import dtypes as _d
 
 from . import targets, values
 
 STANDARD = (TypeError, ValueError, IndexError, MemoryError, OverflowError)
+# The PyTorch face raises what PyTorch raises: RuntimeError besides the standard's kinds.
+TORCH_KINDS = STANDARD + (RuntimeError,)
+# The face's functions whose results are random or uninitialised in PyTorch, or that
+# change process-wide state: no oracle.
+TORCH_NO_ORACLE = {"rand", "randn", "randint", "randperm", "rand_like", "randn_like",
+                   "randint_like", "normal", "bernoulli", "multinomial", "manual_seed",
+                   "seed", "initial_seed", "empty", "empty_like", "new_empty", "uniform_",
+                   "normal_", "random_", "bernoulli_", "exponential_", "Generator",
+                   "__repr__", "__str__", "__format__", "type", "data_ptr", "storage",
+                   "get_device", "device", "stride", "element_size", "grad_fn", "grad",
+                   "__reduce_ex__", "__deepcopy__", "tolist", "numpy", "item", "backward"}
 # MLX's messages start with the op in brackets; nanobind's mention its argument casts.
 RAW = re.compile(r"^\[[A-Za-z0-9_:]+\]|incompatible function arguments|outside the supported "
                  r"range|std::|Unable to cast|nanobind|Cannot cast|Cannot broadcast array of "
@@ -116,7 +128,8 @@ def classify_exception(target: str, exc: BaseException) -> Outcome:
         return Outcome(f"bug:accidental:{type(exc).__name__}", msg)
     if not text.strip():
         return Outcome(f"bug:no-message:{type(exc).__name__}", msg)
-    for kind in STANDARD:
+    kinds = TORCH_KINDS if _is_torch(target) else STANDARD
+    for kind in kinds:
         if isinstance(exc, kind):
             return Outcome(f"error:{kind.__name__}", msg)
     if isinstance(exc, BufferError) and ("dlpack" in target or target == "Array.__array__"):
@@ -124,6 +137,10 @@ def classify_exception(target: str, exc: BaseException) -> Outcome:
     if isinstance(exc, AttributeError) and target == "xp.from_dlpack":
         return Outcome("error:AttributeError", msg)
     return Outcome(f"bug:exception:{type(exc).__name__}", msg)
+
+
+def _is_torch(target: str) -> bool:
+    return target.startswith(("torch.", "Tensor."))
 
 
 # --- running --------------------------------------------------------------------
@@ -154,6 +171,8 @@ def _arrays_in(value, out: list) -> list:
 
 
 def to_numpy(a) -> np.ndarray:
+    if getattr(a, "requires_grad", False):
+        a = a.detach()
     if a.dtype == xp.bfloat16:
         a = xp.astype(a, xp.float32)
     return np.asarray(a)
@@ -165,7 +184,8 @@ def _consistent(a) -> str | None:
     if name is None:
         return f"dtype {a.dtype!r} is not a tmath dtype"
     raw = a.__mlx_array__()
-    if _core.CANON.get(raw.dtype) is not a.dtype:
+    # (a Tensor's dtype attribute is the torch dtype standing for its tmath dtype)
+    if _core.CANON.get(raw.dtype) is not _d.as_dtype(a.dtype):
         return f"dtype attribute {name} but MLX data {raw.dtype}"
     if a.shape != tuple(raw.shape) or not all(isinstance(s, int) and s >= 0 for s in a.shape):
         return f"shape {a.shape} but MLX shape {tuple(raw.shape)}"
@@ -245,7 +265,10 @@ def _torch_value(v: values.Val):
 
 
 def oracle(call: targets.Call):
-    """NumPy's (PyTorch's for xp.nn) answer to the same call, or ``_NO_ORACLE``."""
+    """NumPy's (PyTorch's for xp.nn and the PyTorch face) answer to the same call, or
+    ``_NO_ORACLE``."""
+    if _is_torch(call.target):
+        return _torch_oracle(call)
     try:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -306,6 +329,43 @@ def oracle(call: targets.Call):
         return _NO_ORACLE
 
 
+def _torch_oracle(call: targets.Call):
+    """Real PyTorch's answer for a call of the PyTorch face (tensors for arrays)."""
+    import torch
+
+    if call.name in TORCH_NO_ORACLE or not _finite(call) and \
+            call.target.startswith("torch.linalg."):
+        return _NO_ORACLE
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            args = [_torch_value(a) for a in call.args]
+            kwargs = {k: _torch_value(v) for k, v in call.kwargs.items()}
+            if "device" in kwargs:
+                return _NO_ORACLE  # (devices are named differently)
+            if call.kind == "function":
+                f = targets.np_module(call.target)
+                if f is None:
+                    return _NO_ORACLE
+                return _from_torch(f(*args, **kwargs))
+            obj = _torch_value(call.self_val)
+            if not isinstance(obj, torch.Tensor):
+                return _NO_ORACLE
+            if call.kind == "property":
+                return _from_torch(getattr(obj, call.name))
+            if call.kind == "setitem":
+                obj[args[0]] = args[1]
+                return _from_torch(obj)
+            if call.name == "__iter__":
+                return _from_torch(list(obj))
+            res = getattr(obj, call.name)(*args, **kwargs)
+            if res is NotImplemented:
+                return _NO_ORACLE
+            return _from_torch(res)
+    except Exception:  # noqa: BLE001 - the oracle refusing is no verdict
+        return _NO_ORACLE
+
+
 def _finite(call: targets.Call) -> bool:
     for v in call.args:
         if "array" in v.tags:
@@ -329,6 +389,8 @@ def _from_torch(out):
         return out.detach().numpy()
     if isinstance(out, (tuple, list)):
         return [_from_torch(o) for o in out]
+    if isinstance(out, torch.Size):
+        return tuple(out)
     return out
 
 
@@ -369,7 +431,7 @@ def policy(call: targets.Call, result) -> Policy:
         pol.values = False  # float to int: NaN, inf and out-of-range values are unspecified
     if name == "clip" and not _clip_ordered(call):
         pol.values = False  # min > max: the standard leaves the result unspecified
-    if name == "linspace" and not all(
+    if name in ("linspace", "logspace") and not all(
             isinstance(a.oracle(), (int, float, complex)) and np.isfinite(a.oracle())
             for a in call.args[:2]):
         pol.values = False  # infinite ends (NumPy: NaN, from 0 * inf)
@@ -379,13 +441,24 @@ def policy(call: targets.Call, result) -> Policy:
         pol.scale = _input_scale(call)
     pol.rtol = max([_RTOL.get(t[6:], 0.0) for v in _array_vals(call) for t in v.tags
                     if t.startswith("dtype=")], default=0.0)
-    if name in FINITE_ONLY:
+    if _is_torch(call.target) and name in ("cov", "corrcoef") and \
+            dtype in (xp.float16, xp.bfloat16):
+        pol.values = False  # (PyTorch accumulates in half precision: overflow at 65504)
+    if _is_torch(call.target) and name in ("var_mean", "std_mean") and \
+            not _inputs_finite(call):
+        pol.values = False  # (PyTorch's one-pass mean of inf and -inf is NaN)
+    if name in FINITE_ONLY or _is_torch(call.target) and name.rstrip("_") in FINITE_ONLY:
         pol.finite_only = True
         pol.off_by_one = "floordiv" in name or name == "floor_divide"
         if not _inputs_finite(call) or dtype in (xp.float16, xp.bfloat16):
             pol.values = False  # (floor(x / y) of a rounded half-precision quotient)
     if name in _POW and dtype == xp.complex64:
         pol.values = False
+    if _is_torch(call.target) and name in ("norm", "dist", "vector_norm", "matrix_norm",
+                                           "cdist") and not _inputs_finite(call, 1e30):
+        pol.values = False  # (the namespace's norms scale: PyTorch's overflow to inf)
+    if _is_torch(call.target) and name in ("erf", "erfinv", "erf_", "erfinv_"):
+        pol.rtol = max(pol.rtol, 2e-6)  # (MLX's erf and erfinv: float32 accuracy in float64)
     if call.target.startswith("xp.fft.") and not _inputs_finite(call, 1e30):
         pol.values = False  # (transforms compute in complex64: float64 beyond it overflows)
     half = dtype in (xp.float16, xp.bfloat16)

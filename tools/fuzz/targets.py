@@ -2,7 +2,9 @@
 
 Targets are discovered, not listed: every callable in ``xp.__all__``,
 ``xp.linalg.__all__``, ``xp.fft.__all__`` and ``xp.nn.__all__``, the public
-methods and properties of ``Array`` and its operator and conversion dunders. A
+methods and properties of ``Array`` and its operator and conversion dunders, and the
+PyTorch face's the same way: ``torch_face.__all__`` (with ``torch_face.linalg`` and
+``torch_face.fft``) and ``Tensor``'s methods, properties and dunders. A
 function added to the namespace is fuzzed from its signature by parameter name
 (:data:`PARAMS`); where a signature needs related arguments (a square matrix, a
 reshape of the input, matching attention shapes) :data:`SPECIAL` draws them.
@@ -18,13 +20,23 @@ from hypothesis import strategies as st
 
 import tmath_array as xp
 import tmath_array.nn  # noqa: F401  (xp.nn)
+import tmath_array.torch as torch_face
 
 from . import gen, values
 
-# Not fuzzed: decorators and printers (no arrays in, nothing to check).
-SKIP = {"xp.compile", "xp.show_config"}
+# Not fuzzed: decorators and printers (no arrays in, nothing to check), and the face's
+# switches of process-wide state (grad mode, default dtype, print options).
+SKIP = {"xp.compile", "xp.show_config", "torch.compile", "torch.set_grad_enabled",
+        "torch.set_default_dtype", "torch.set_printoptions", "torch.get_printoptions",
+        "torch.use_deterministic_algorithms", "torch.set_num_threads"}
 
-_MODULES = (("xp", xp), ("xp.linalg", xp.linalg), ("xp.fft", xp.fft), ("xp.nn", xp.nn))
+_MODULES = (("xp", xp), ("xp.linalg", xp.linalg), ("xp.fft", xp.fft), ("xp.nn", xp.nn),
+            ("torch", torch_face), ("torch.linalg", torch_face.linalg),
+            ("torch.fft", torch_face.fft))
+# Tensor methods not fuzzed: they hand a Python callable over (hooks, apply_).
+TENSOR_SKIP = {"register_hook", "apply_", "map_"}
+# What a method target is called on, by its prefix.
+_CLASSES = {"Array": xp.Array, "Tensor": torch_face.Tensor}
 
 # Dunders of Array that take part (the public methods and properties are found by name).
 DUNDERS = (
@@ -51,13 +63,19 @@ class Call:
     self_val: values.Val | None = None    # the array a method is called on
 
     @property
+    def cls(self):
+        """The class a method target belongs to (Array or Tensor), None for functions."""
+        return _CLASSES.get(self.target.split(".", 1)[0])
+
+    @property
     def kind(self) -> str:
-        if not self.target.startswith("Array."):
+        cls = self.cls
+        if cls is None:
             return "function"
-        name = self.target[6:]
+        name = self.name
         if name == "__setitem__":
             return "setitem"
-        if isinstance(getattr(xp.Array, name), property):
+        if isinstance(getattr(cls, name), property):
             return "property"
         return "method"
 
@@ -71,6 +89,8 @@ class Call:
         if self.kind == "function":
             return f"{self.target}({', '.join(parts)})"
         obj = f"({self.self_val.src})"
+        if self.cls is torch_face.Tensor:
+            obj = f"torch_face.as_tensor{obj}"
         if self.kind == "property":
             return f"{obj}.{self.name}"
         if self.kind == "setitem":
@@ -93,15 +113,22 @@ def discover() -> list[str]:
     for name in sorted(dir(xp.Array)):
         if name in DUNDERS or (not name.startswith("_") and name not in ("dtype", "device")):
             out.append(f"Array.{name}")
+    # Tensor's own methods (those it inherits from Array unchanged are Array targets).
+    own = vars(torch_face.Tensor)
+    for name in sorted(own):
+        if (name in DUNDERS and name in own) or (not name.startswith("_") and
+                                                 name not in TENSOR_SKIP):
+            out.append(f"Tensor.{name}")
     return out
 
 
 def resolve(target: str):
     """The function (or unbound method) a target names."""
-    if target.startswith("Array."):
-        return getattr(xp.Array, target[6:])
+    prefix, _, rest = target.partition(".")
+    if prefix in _CLASSES:
+        return getattr(_CLASSES[prefix], rest)
     mod, name = target.rsplit(".", 1)
-    obj = xp
+    obj = torch_face if prefix == "torch" else xp
     for part in mod.split(".")[1:]:
         obj = getattr(obj, part)
     return getattr(obj, name)
@@ -255,6 +282,13 @@ PARAMS = {
     "max_version": _choice([None, (1, 0), (0, 8), (2, 0), 1]),
     "dl_device": _choice([None, (1, 0), (2, 0), (1, 1), "cpu"]),
     "rng_key": _choice([None, 0, 1, -1, 2**40]),
+    # The PyTorch face's names.
+    "keepdim": _bool, "unbiased": _bool, "largest": _bool, "sorted": _bool,
+    "requires_grad": _bool, "as_tuple": _bool, "right": _bool, "out_int32": _bool,
+    "size": _shape, "sizes": _shape, "steps": _int(-1, 8), "end": _float(-5, 5),
+    "diagonal": _int(-3, 3), "decimals": _int(-1, 3), "dim0": _int_axis, "dim1": _int_axis,
+    "dim2": _int_axis, "start_dim": _int_axis, "end_dim": _int_axis,
+    "chunks": _int(-1, 4), "exponent": _scalar, "alpha": _float(-2, 2, (1, 0, -1)),
     "weight": _maybe_array, "bias": _maybe_array, "attn_mask": _maybe_array,
     "prepend": _maybe_array, "append": _maybe_array, "sorter": _maybe_array,
 }
@@ -326,12 +360,12 @@ def draw_call(draw, targets: list[str]) -> Call:
     target = draw(st.sampled_from(targets))
     ctx = Ctx(draw, target)
     fn = resolve(target)
-    if target.startswith("Array."):
+    prefix, _, name = target.partition(".")
+    if prefix in _CLASSES:
         from . import special
 
         self_val = special.self_array(ctx)
-        name = target[6:]
-        if name in special.METHODS:
+        if name in special.METHODS and prefix == "Array":
             args, kwargs = special.METHODS[name](ctx)
         elif isinstance(fn, property):
             args, kwargs = [], {}
@@ -341,7 +375,7 @@ def draw_call(draw, targets: list[str]) -> Call:
         return Call(target, args, kwargs, self_val)
     from . import special
 
-    if ctx.name in special.FUNCTIONS:
+    if ctx.name in special.FUNCTIONS and prefix == "xp":
         args, kwargs = special.FUNCTIONS[ctx.name](ctx)
     else:
         args, kwargs = draw_generic(ctx, fn)
@@ -354,7 +388,10 @@ def build(call: Call):
     kwargs = {k: v.make() for k, v in call.kwargs.items()}
     if call.kind == "function":
         return resolve(call.target), args, kwargs, None
-    return getattr(xp.Array, call.name), args, kwargs, call.self_val.make()
+    obj = call.self_val.make()
+    if call.cls is torch_face.Tensor:
+        obj = torch_face.as_tensor(obj)
+    return getattr(call.cls, call.name), args, kwargs, obj
 
 
 def np_module(target: str):
@@ -363,6 +400,15 @@ def np_module(target: str):
         import torch.nn.functional
 
         return getattr(torch.nn.functional, target[6:], None)
+    if target.startswith("torch."):
+        import torch
+
+        obj = torch
+        for part in target.split(".")[1:]:
+            obj = getattr(obj, part, None)
+            if obj is None:
+                return None
+        return obj
     mod, name = target.rsplit(".", 1)
     obj = np
     for part in mod.split(".")[1:]:

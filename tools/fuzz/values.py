@@ -16,7 +16,8 @@ import numpy as np
 import tmath_array as xp
 
 # Every reproducer line runs after this header.
-HEADER = "import numpy as np, torch, tmath_array as xp; from numpy import nan, inf"
+HEADER = ("import numpy as np, torch, tmath_array as xp, tmath_array.torch as torch_face; "
+          "from numpy import nan, inf")
 
 DTYPE_NAMES = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
                "uint64", "float16", "bfloat16", "float32", "float64", "complex64")

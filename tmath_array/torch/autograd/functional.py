@@ -133,16 +133,21 @@ def hessian(func, inputs, create_graph=False, strict=False, vectorize=False,
         if isinstance(out, tuple) or out.size != 1:
             raise RuntimeError("The function given to hessian should return a single Tensor "
                                "with a single element.")
-        return tuple(mx.grad(lambda *b: f(*b).reshape(()), argnums=list(range(len(a))))(*a))
+        return _grads(f, a)
     _, jac = _jacobian_mx(g, prim, None)
     rows = tuple(_out(tuple(from_mx(j, t._dtype, t._device) for j in jac[i]), tup)
                  for i, t in enumerate(ins))
     return _out(rows, tup)
 
 
+def _grads(f, a):
+    r = mx.grad(lambda *b: f(*b).reshape(()), argnums=list(range(len(a))))(*a)
+    return tuple(r) if isinstance(r, (tuple, list)) else (r,)
+
+
 def _grad_fn(f, n):
     def g(*a):
-        return tuple(mx.grad(lambda *b: f(*b).reshape(()), argnums=list(range(n)))(*a))
+        return _grads(f, a)
     return g
 
 
