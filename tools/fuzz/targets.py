@@ -32,7 +32,8 @@ SKIP = {"xp.compile", "xp.show_config", "torch.compile", "torch.set_grad_enabled
 
 _MODULES = (("xp", xp), ("xp.linalg", xp.linalg), ("xp.fft", xp.fft), ("xp.nn", xp.nn),
             ("torch", torch_face), ("torch.linalg", torch_face.linalg),
-            ("torch.fft", torch_face.fft))
+            ("torch.fft", torch_face.fft), ("torch.nn.functional", torch_face.nn.functional),
+            ("torch.nn.init", torch_face.nn.init), ("torch.nn.utils", torch_face.nn.utils))
 # Tensor methods not fuzzed: they hand a Python callable over (hooks, apply_).
 TENSOR_SKIP = {"register_hook", "apply_", "map_"}
 # What a method target is called on, by its prefix.

@@ -26,106 +26,191 @@ _apply = _ops.apply
 _bw = _ops.backward_class
 
 
-def _t(x, name: str = "input") -> Tensor:
+_PT_NAMES = {"bool": "Bool", "int8": "Char", "int16": "Short", "int32": "Int",
+             "int64": "Long", "uint8": "Byte", "uint16": "UInt16", "uint32": "UInt32",
+             "uint64": "UInt64", "float16": "Half", "bfloat16": "BFloat16", "float32": "Float",
+             "float64": "Double", "complex64": "ComplexFloat"}
+_REAL_FLOAT = frozenset(("float16", "bfloat16", "float32", "float64"))
+_REAL = _REAL_FLOAT | {"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
+                       "uint64"}
+
+
+def _t(x, name: str = "input", fn: str = "") -> Tensor:
+    """A tensor argument: a Tensor, or a namespace Array seen as one; else TypeError."""
     if isinstance(x, Tensor):
         return x
     if isinstance(x, Array):
         return _ops.to_tensor(x)
-    raise TypeError(f"{name} must be a Tensor, not {type(x).__name__}")
+    where = f"{fn}(): " if fn else ""
+    raise TypeError(f"{where}argument '{name}' must be Tensor, not {type(x).__name__}")
+
+
+def _typed(x, fn: str, allowed=_REAL_FLOAT, name: str = "input") -> Tensor:
+    """``x`` as a Tensor of a dtype ``fn`` computes on, else PyTorch's RuntimeError."""
+    t = _t(x, name, fn)
+    if t._dtype.name not in allowed:
+        raise RuntimeError(f'"{fn}" not implemented for \'{_PT_NAMES[t._dtype.name]}\'')
+    return t
+
+
+def _num(v, name: str, fn: str) -> float:
+    """A number argument (a Python or NumPy real number) as a float, else TypeError."""
+    import numpy as np
+
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer,
+                                                              np.floating)):
+        raise TypeError(f"{fn}(): argument '{name}' must be Number, not {type(v).__name__}")
+    return float(v)
+
+
+def _flag(v, name: str, fn: str) -> bool:
+    import numpy as np
+
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    raise TypeError(f"{fn}(): argument '{name}' must be bool, not {type(v).__name__}")
+
+
+def _count(v, name: str, fn: str, low: int = 0) -> int:
+    import operator
+
+    import numpy as np
+
+    if isinstance(v, (bool, np.bool_)):
+        raise TypeError(f"{fn}(): argument '{name}' must be int, not bool")
+    try:
+        i = operator.index(v)
+    except TypeError:
+        raise TypeError(f"{fn}(): argument '{name}' must be int, not {type(v).__name__}") \
+            from None
+    if i < low:
+        raise RuntimeError(f"{fn}(): {name} must be at least {low}, got {i}")
+    return i
 
 
 def _w(a: mx.array, like: Array) -> Array:
     return _core.wrap(a, like._device)
 
 
-def _unary(name: str, fn, x, cls_name: str | None = None):
-    x = _t(x)
-    return _apply(_bw(cls_name or name), lambda a: _w(fn(a._array), a), [x])
+def _unary(name: str, fn, x, allowed=_REAL_FLOAT):
+    x = _typed(x, name, allowed)
+    return _apply(_bw(name), lambda a: _w(fn(a._array), a), [x])
 
 
-def _inplace(x: Tensor, out: Tensor) -> Tensor:
+def _inplace(x, out: Tensor, fn: str) -> Tensor:
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{fn}(inplace=True) needs a Tensor to write into, got "
+                        f"{type(x).__name__}")
     return _ops.inplace(x, out)
 
 
+def _maybe_inplace(x, out: Tensor, inplace, fn: str) -> Tensor:
+    return _inplace(x, out, fn) if _flag(inplace, "inplace", fn) else out
+
+
 # --- activations -------------------------------------------------------------------------
+# relu and hardtanh take integer tensors too (as PyTorch's); the others real floating ones.
 
 def relu(input, inplace: bool = False):  # noqa: A002 - PyTorch's name
-    out = _apply(_bw("relu"), lambda a: _xnn.relu(a), [_t(input)])
-    return _inplace(input, out) if inplace else out
+    x = _typed(input, "relu", _REAL)
+    out = _apply(_bw("relu"), lambda a: _w(mx.maximum(a._array, 0).astype(a._array.dtype), a),
+                 [x])
+    return _maybe_inplace(input, out, inplace, "relu")
 
 
 def relu6(input, inplace: bool = False):  # noqa: A002
-    out = hardtanh(input, 0.0, 6.0)
-    return _inplace(input, out) if inplace else out
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def hardtanh(input, min_val: float = -1.0, max_val: float = 1.0,  # noqa: A002
+             inplace: bool = False):
+    lo, hi = _num(min_val, "min_val", "hardtanh"), _num(max_val, "max_val", "hardtanh")
+    if lo > hi:
+        raise ValueError("min_val cannot be greater than max_val")
+    x = _typed(input, "hardtanh", _REAL)
+
+    def f(a):
+        arr = a._array
+        if arr.dtype in (mx.float16, mx.bfloat16, mx.float32, mx.float64):
+            return _w(mx.clip(arr, lo, hi), a)
+        # Integer tensors: the bounds truncated toward zero, as PyTorch's clamp.
+        return _w(mx.clip(arr, int(lo), int(hi)).astype(arr.dtype), a)
+    out = _apply(_bw("hardtanh"), f, [x])
+    return _maybe_inplace(input, out, inplace, "hardtanh")
 
 
 def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False):  # noqa: A002
-    out = _unary("leaky_relu", lambda a: mx.where(a >= 0, a, a * negative_slope), input)
-    return _inplace(input, out) if inplace else out
+    k = _num(negative_slope, "negative_slope", "leaky_relu")
+    out = _unary("leaky_relu", lambda a: mx.where(a >= 0, a, a * k), input)
+    return _maybe_inplace(input, out, inplace, "leaky_relu")
 
 
 def elu(input, alpha: float = 1.0, inplace: bool = False):  # noqa: A002
-    out = _unary("elu", lambda a: mx.where(a > 0, a, alpha * mx.expm1(mx.minimum(a, 0))),
-                 input)
-    return _inplace(input, out) if inplace else out
+    al = _num(alpha, "alpha", "elu")
+    out = _unary("elu", lambda a: mx.where(a > 0, a, al * mx.expm1(mx.minimum(a, 0))), input)
+    return _maybe_inplace(input, out, inplace, "elu")
 
 
 def selu(input, inplace: bool = False):  # noqa: A002
     alpha, scale = 1.6732632423543772, 1.0507009873554805
-    out = _unary("selu", lambda a: scale * mx.where(a > 0, a, alpha * mx.expm1(mx.minimum(a, 0))),
-                 input)
-    return _inplace(input, out) if inplace else out
+    out = _unary("selu", lambda a: scale * mx.where(a > 0, a,
+                                                    alpha * mx.expm1(mx.minimum(a, 0))), input)
+    return _maybe_inplace(input, out, inplace, "selu")
 
 
 def celu(input, alpha: float = 1.0, inplace: bool = False):  # noqa: A002
+    al = _num(alpha, "alpha", "celu")
+    if al == 0:
+        raise RuntimeError("ZeroDivisionError: celu with alpha=0")
     out = _unary("celu", lambda a: mx.maximum(a, 0) + mx.minimum(
-        0, alpha * mx.expm1(mx.minimum(a, 0) / alpha)), input)
-    return _inplace(input, out) if inplace else out
+        0, al * mx.expm1(mx.minimum(a, 0) / al)), input)
+    return _maybe_inplace(input, out, inplace, "celu")
 
 
 def gelu(input, approximate: str = "none"):  # noqa: A002
-    return _apply(_bw("gelu"), lambda a: _xnn.gelu(a, approximate=approximate), [_t(input)])
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError(f"approximate argument must be either none or tanh, got "
+                           f"{approximate!r}")
+    x = _typed(input, "gelu")
+    return _apply(_bw("gelu"), lambda a: _xnn.gelu(a, approximate=approximate), [x])
 
 
 def silu(input, inplace: bool = False):  # noqa: A002
-    out = _apply(_bw("silu"), lambda a: _xnn.silu(a), [_t(input)])
-    return _inplace(input, out) if inplace else out
+    out = _apply(_bw("silu"), lambda a: _xnn.silu(a), [_typed(input, "silu")])
+    return _maybe_inplace(input, out, inplace, "silu")
 
 
 def mish(input, inplace: bool = False):  # noqa: A002
     out = _unary("mish", lambda a: a * mx.tanh(mx.logaddexp(a, mx.zeros_like(a))), input)
-    return _inplace(input, out) if inplace else out
+    return _maybe_inplace(input, out, inplace, "mish")
 
 
 def sigmoid(input):  # noqa: A002
-    return _apply(_bw("sigmoid"), lambda a: _xnn.sigmoid(a), [_t(input)])
+    return _apply(_bw("sigmoid"), lambda a: _xnn.sigmoid(a), [_typed(input, "sigmoid")])
 
 
 def tanh(input):  # noqa: A002
     return _unary("tanh", mx.tanh, input)
 
 
-def hardtanh(input, min_val: float = -1.0, max_val: float = 1.0,  # noqa: A002
-             inplace: bool = False):
-    out = _unary("hardtanh", lambda a: mx.clip(a, min_val, max_val), input)
-    return _inplace(input, out) if inplace else out
-
-
 def hardsigmoid(input, inplace: bool = False):  # noqa: A002
     out = _unary("hardsigmoid", lambda a: mx.clip(a / 6 + 0.5, 0, 1), input)
-    return _inplace(input, out) if inplace else out
+    return _maybe_inplace(input, out, inplace, "hardsigmoid")
 
 
 def hardswish(input, inplace: bool = False):  # noqa: A002
     out = _unary("hardswish", lambda a: a * mx.clip(a / 6 + 0.5, 0, 1), input)
-    return _inplace(input, out) if inplace else out
+    return _maybe_inplace(input, out, inplace, "hardswish")
 
 
 def softplus(input, beta: float = 1.0, threshold: float = 20.0):  # noqa: A002
+    b = _num(beta, "beta", "softplus")
+    th = _num(threshold, "threshold", "softplus")
+
     def f(a):
-        z = a * beta
-        soft = mx.logaddexp(z, mx.zeros_like(z)) / beta
-        return mx.where(z > threshold, a, soft)
+        z = a * b
+        soft = mx.logaddexp(z, mx.zeros_like(z)) / b
+        return mx.where(z > th, a, soft)
     return _unary("softplus", f, input)
 
 
@@ -134,135 +219,244 @@ def softsign(input):  # noqa: A002
 
 
 def logsigmoid(input):  # noqa: A002
-    return _unary("log_sigmoid", lambda a: -mx.logaddexp(-a, mx.zeros_like(a)), input)
+    """``log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|))``, with the namespace's functions
+    (accurate in float64, where MLX's own exp is float32-accurate)."""
+    import tmath_array as xp
+
+    x = _typed(input, "log_sigmoid")
+    return _apply(_bw("log_sigmoid"),
+                  lambda a: xp.minimum(a, 0) - xp.log1p(xp.exp(-xp.abs(a))), [x])
 
 
-def _dim_of(dim, ndim: int, name: str):
+def _dim_of(dim, ndim: int, fn: str) -> int:
     if dim is None:
         # Note: PyTorch's implicit dim choice (deprecated there, with a warning).
         return 0 if ndim in (0, 1, 3) else 1
-    return dim
+    d = _count(dim, "dim", fn, low=-(1 << 62))
+    n = max(ndim, 1)
+    if not -n <= d < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
+                         f"but got {d})")
+    return d % n
+
+
+def _softmax_like(name, nsname, input, dim, dtype):  # noqa: A002
+    x = _t(input, "input", name)
+    dt = _ops.as_dtype(dtype) if dtype is not None else None
+    if (dt or x._dtype).name not in _REAL_FLOAT:
+        raise RuntimeError(f'"{name}" not implemented for '
+                           f"'{_PT_NAMES[(dt or x._dtype).name]}'")
+    d = _dim_of(dim, x.ndim, name)
+    fn = getattr(_xnn, nsname)
+    return _apply(_bw(name), lambda a: fn(a if dt is None else _w(a._array.astype(dt._mx), a),
+                                          dim=d if a.ndim else None), [x])
 
 
 def softmax(input, dim=None, _stacklevel: int = 3, dtype=None):  # noqa: A002
-    x = _t(input)
-    d = _dim_of(dim, x.ndim, "softmax")
-    dt = _ops.as_dtype(dtype) if dtype is not None else None
-    return _apply(_bw("softmax"), lambda a: _xnn.softmax(a, dim=d, dtype=dt), [x])
+    return _softmax_like("softmax", "softmax", input, dim, dtype)
 
 
 def softmin(input, dim=None, _stacklevel: int = 3, dtype=None):  # noqa: A002
-    return softmax(-_t(input), dim=dim, dtype=dtype)
+    return softmax(-_typed(input, "softmin"), dim=dim, dtype=dtype)
 
 
 def log_softmax(input, dim=None, _stacklevel: int = 3, dtype=None):  # noqa: A002
-    x = _t(input)
-    d = _dim_of(dim, x.ndim, "log_softmax")
-    dt = _ops.as_dtype(dtype) if dtype is not None else None
-    return _apply(_bw("log_softmax"), lambda a: _xnn.log_softmax(a, dim=d, dtype=dt), [x])
+    return _softmax_like("log_softmax", "log_softmax", input, dim, dtype)
 
 
 # --- linear, embedding, normalisation, dropout -----------------------------------------
 
+def _same_float(fn: str, *named) -> list[Tensor]:
+    """Tensors of one real floating dtype (PyTorch's "expected ... same dtype" otherwise)."""
+    ts = [_typed(x, fn, name=n) for n, x in named]
+    for (n, _), t in zip(named[1:], ts[1:]):
+        if t._dtype.name != ts[0]._dtype.name:
+            raise RuntimeError(f"{fn}(): expected {n} to have the dtype of the input "
+                               f"({_PT_NAMES[ts[0]._dtype.name]}), got "
+                               f"{_PT_NAMES[t._dtype.name]}")
+    return ts
+
+
 def linear(input, weight, bias=None):  # noqa: A002
-    ins = [_t(input), _t(weight, "weight")] + ([_t(bias, "bias")] if bias is not None else [])
+    named = [("input", input), ("weight", weight)] + ([("bias", bias)] if bias is not None
+                                                      else [])
+    ins = _same_float("linear", *named)
+    x, w = ins[0], ins[1]
+    if w.ndim not in (1, 2) or x.ndim == 0 or x.shape[-1] != w.shape[-1]:
+        raise RuntimeError(f"linear(): input of shape {list(x.shape)} and weight of shape "
+                           f"{list(w.shape)} cannot be multiplied (in_features must match)")
+    if bias is not None:
+        out_f = w.shape[0] if w.ndim == 2 else ()
+        if ins[2].ndim > 1 or (ins[2].ndim == 1 and ins[2].shape[0] not in (out_f, 1)):
+            raise RuntimeError(f"linear(): bias of shape {list(ins[2].shape)} does not match "
+                               f"out_features {out_f}")
     return _apply(_bw("addmm") if bias is not None else _bw("mm"),
-                  lambda x, w, *b: _xnn.linear(x, w, b[0] if b else None), ins)
+                  lambda xx, ww, *b: _xnn.linear(xx, ww, b[0] if b else None), ins)
 
 
 def bilinear(input1, input2, weight, bias=None):
-    ins = [_t(input1), _t(input2), _t(weight, "weight")] + \
-        ([_t(bias, "bias")] if bias is not None else [])
+    named = [("input1", input1), ("input2", input2), ("weight", weight)] + \
+        ([("bias", bias)] if bias is not None else [])
+    ins = _same_float("bilinear", *named)
+    x1, x2, w = ins[:3]
+    if w.ndim != 3 or x1.ndim < 1 or x2.ndim < 1 or x1.shape[-1] != w.shape[1] or \
+            x2.shape[-1] != w.shape[2] or x1.shape[:-1] != x2.shape[:-1]:
+        raise RuntimeError(f"bilinear(): input1 {list(x1.shape)}, input2 {list(x2.shape)} and "
+                           f"weight {list(w.shape)} do not fit (weight is (out, in1, in2), the "
+                           "inputs share their leading dimensions)")
+    if bias is not None and (ins[3].ndim != 1 or ins[3].shape[0] != w.shape[0]):
+        raise RuntimeError(f"bilinear(): bias of shape {list(ins[3].shape)} does not match "
+                           f"out_features {w.shape[0]}")
 
-    def f(x1, x2, w, *b):
-        out = mx.einsum("...i,oij,...j->...o", x1._array, w._array, x2._array)
+    def f(a1, a2, ww, *b):
+        out = mx.einsum("...i,oij,...j->...o", a1._array, ww._array, a2._array)
         if b:
             out = out + b[0]._array
-        return _w(out, x1)
+        return _w(out, a1)
     return _apply(_bw("bilinear"), f, ins)
+
+
+_INDEX = frozenset(("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"))
 
 
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,  # noqa: A002
               scale_grad_by_freq=False, sparse=False):
-    idx = _t(input)
-    w = _t(weight, "weight")
-    if idx._dtype.name not in ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
-                               "uint64"):
+    idx = _t(input, "input", "embedding")
+    w = _typed(weight, "embedding", name="weight")
+    if idx._dtype.name not in _INDEX:
         raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the "
-                           f"following scalar types: Long, Int; but got {idx._dtype.name} "
-                           "instead")
+                           f"following scalar types: Long, Int; but got "
+                           f"{_PT_NAMES[idx._dtype.name]} instead")
+    if w.ndim != 2:
+        raise RuntimeError("'weight' must be 2-D")
     if max_norm is not None or scale_grad_by_freq or sparse:
         raise ValueError("embedding: max_norm, scale_grad_by_freq and sparse are not "
-                         "supported (docs/torch.md)")
+                         "supported (docs/torch_training.md)")
     n = w.shape[0]
-    ia = idx._array
     if padding_idx is not None:
-        padding_idx = padding_idx + n if padding_idx < 0 else padding_idx
+        padding_idx = _count(padding_idx, "padding_idx", "embedding", low=-n)
+        if padding_idx >= n:
+            raise AssertionError("Padding_idx must be within num_embeddings")
+        padding_idx %= n
+    ia = idx._array
+    # Note: an index outside [0, n) gives a row of NaN (PyTorch raises; checking would be a
+    # sync point): never another row's values.
+    inside = (ia >= 0) & (ia < n) if n else mx.zeros(ia.shape, dtype=mx.bool_)
+    safe = mx.where(inside, ia, 0).astype(mx.int32)
 
     def f(wa):
-        a = mx.take(wa._array, mx.clip(ia, 0, n - 1).astype(mx.int32), axis=0)
+        if not n:
+            return _w(mx.zeros(ia.shape + (w.shape[1],), dtype=wa._array.dtype), wa)
+        a = mx.take(wa._array, safe, axis=0)
         if padding_idx is not None:
             # Note: PyTorch keeps the padding row's gradient at zero: stop it here.
             keep = (ia != padding_idx)[..., None]
             a = mx.where(keep, a, mx.stop_gradient(a))
+        a = mx.where(inside[..., None], a, mx.array(float("nan"), dtype=a.dtype))
         return _w(a, wa)
     return _apply(_bw("embedding"), f, [w])
 
 
 def one_hot(tensor, num_classes: int = -1):
-    t = _t(tensor)
+    t = _t(tensor, "tensor", "one_hot")
+    if t._dtype.name not in _INDEX:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    num_classes = _count(num_classes, "num_classes", "one_hot", low=-1)
     a = t._array
     if num_classes == -1:
+        if a.size == 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
         from ..._runtime import lazy as _lazy
         m = mx.max(a)
         _lazy.materialize(_lazy.CONVERSION, m)
         num_classes = int(m.item()) + 1
-    out = (a[..., None] == mx.arange(num_classes, dtype=a.dtype)).astype(mx.int64)
+    if num_classes > 2**31 - 1 or num_classes * max(a.size, 1) > 2**40:
+        raise RuntimeError(f"one_hot: {num_classes} classes are too many for this tensor")
+    out = (a[..., None].astype(mx.int64) == mx.arange(num_classes, dtype=mx.int64)) \
+        .astype(mx.int64)
     return from_mx(out, _core.CANON[mx.int64], t._device)
 
 
-def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-5):  # noqa: A002
-    ins = [_t(input)]
-    has_w, has_b = weight is not None, bias is not None
-    if has_w:
-        ins.append(_t(weight, "weight"))
-    if has_b:
-        ins.append(_t(bias, "bias"))
+def _norm_shape(fn: str, x: Tensor, normalized_shape) -> tuple[int, ...]:
+    ns = (normalized_shape,) if not isinstance(normalized_shape, (tuple, list)) else \
+        tuple(normalized_shape)
+    ns = tuple(_count(n, "normalized_shape", fn) for n in ns)
+    if not ns or tuple(x.shape[x.ndim - len(ns):]) != ns or len(ns) > x.ndim:
+        raise RuntimeError(f"Given normalized_shape={list(ns)}, expected input with shape "
+                           f"[*, {', '.join(map(str, ns))}], but got input of size "
+                           f"{list(x.shape)}")
+    return ns
 
-    def f(x, *wb):
+
+def _affine(fn: str, x: Tensor, ns, *named):
+    out = []
+    for n, v in named:
+        if v is None:
+            continue
+        t = _typed(v, fn, name=n)
+        if tuple(t.shape) != ns:
+            raise RuntimeError(f"{fn}(): {n} of shape {list(t.shape)} does not match "
+                               f"normalized_shape {list(ns)}")
+        out.append(t)
+    return out
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-5):  # noqa: A002
+    x = _typed(input, "layer_norm")
+    ns = _norm_shape("layer_norm", x, normalized_shape)
+    eps = _num(eps, "eps", "layer_norm")
+    has_w, has_b = weight is not None, bias is not None
+    ins = [x] + _affine("layer_norm", x, ns, ("weight", weight), ("bias", bias))
+
+    def f(xx, *wb):
         w = wb[0] if has_w else None
         b = wb[-1] if has_b else None
-        return _xnn.layer_norm(x, normalized_shape, w, b, eps)
+        return _xnn.layer_norm(xx, ns, w, b, eps)
     return _apply(_bw("native_layer_norm"), f, ins)
 
 
 def rms_norm(input, normalized_shape, weight=None, eps=None):  # noqa: A002
-    ins = [_t(input)] + ([_t(weight, "weight")] if weight is not None else [])
+    x = _typed(input, "rms_norm")
+    ns = _norm_shape("rms_norm", x, normalized_shape)
+    eps = None if eps is None else _num(eps, "eps", "rms_norm")
+    ins = [x] + _affine("rms_norm", x, ns, ("weight", weight))
     return _apply(_bw("rms_norm"),
-                  lambda x, *w: _xnn.rms_norm(x, normalized_shape, w[0] if w else None,
-                                              eps=eps), ins)
+                  lambda xx, *w: _xnn.rms_norm(xx, ns, w[0] if w else None, eps=eps), ins)
 
 
 def batch_norm(input, running_mean, running_var, weight=None, bias=None,  # noqa: A002
                training: bool = False, momentum: float = 0.1, eps: float = 1e-5):
-    x = _t(input)
+    x = _typed(input, "batch_norm")
+    training = _flag(training, "training", "batch_norm")
+    momentum = _num(momentum, "momentum", "batch_norm")
+    eps = _num(eps, "eps", "batch_norm")
     if x.ndim < 2:
         raise ValueError(f"Expected 2D or more input (got {x.ndim}D input)")
+    c = x.shape[1]
+    for n, v in (("running_mean", running_mean), ("running_var", running_var),
+                 ("weight", weight), ("bias", bias)):
+        if v is not None:
+            t = _typed(v, "batch_norm", name=n)
+            if tuple(t.shape) != (c,):
+                raise RuntimeError(f"batch_norm(): {n} should contain {c} elements not "
+                                   f"{t.size}")
+    if (running_mean is None) != (running_var is None):
+        raise RuntimeError("batch_norm(): running_mean and running_var go together")
     axes = (0,) + tuple(range(2, x.ndim))
-    shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
-    n = x.size // x.shape[1]
-    if training and n <= 1:
+    shape = (1, c) + (1,) * (x.ndim - 2)
+    n = x.size // c if c else 0
+    if (training or running_mean is None) and n <= 1:
         raise ValueError(f"Expected more than 1 value per channel when training, got input "
-                         f"size {tuple(x.shape)}")
+                         f"size {list(x.shape)}")
     ins = [x]
     has_w, has_b = weight is not None, bias is not None
     if has_w:
-        ins.append(_t(weight, "weight"))
+        ins.append(_t(weight))
     if has_b:
-        ins.append(_t(bias, "bias"))
+        ins.append(_t(bias))
     use_batch = training or running_mean is None
-    rm = running_mean._array if running_mean is not None else None
-    rv = running_var._array if running_var is not None else None
+    rm = _t(running_mean)._array if running_mean is not None else None
+    rv = _t(running_var)._array if running_var is not None else None
 
     def f(xa, *wb):
         a = xa._array
@@ -283,41 +477,62 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None,  # noqa
         a = mx.stop_gradient(x._array)
         mean = mx.mean(a, axis=axes)
         var = mx.var(a, axis=axes, ddof=1)
-        _ops.commit(running_mean, ((1 - momentum) * rm + momentum * mean).astype(rm.dtype))
-        _ops.commit(running_var, ((1 - momentum) * rv + momentum * var).astype(rv.dtype))
+        for target, new in ((running_mean, mean), (running_var, var)):
+            cur = _t(target)._array
+            upd = ((1 - momentum) * cur + momentum * new).astype(cur.dtype)
+            if isinstance(target, Tensor):
+                _ops.commit(target, upd)
+            else:
+                target._array = upd
     return out
 
 
 def normalize(input, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out=None):  # noqa: A002
+    x = _typed(input, "normalize")
+    p = _num(p, "p", "normalize")
+    eps = _num(eps, "eps", "normalize")
+    d = _dim_of(dim, x.ndim, "normalize")
+    if out is not None:
+        raise ValueError("normalize: out= is not supported")
+
     def f(a):
-        x = a._array
+        v = a._array
+        ax = d if v.ndim else None
         if p == 2.0:
-            n = mx.sqrt(mx.sum(x * x, axis=dim, keepdims=True))
+            n = mx.sqrt(mx.sum(v * v, axis=ax, keepdims=True))
         elif p == math.inf:
-            n = mx.max(mx.abs(x), axis=dim, keepdims=True)
+            n = mx.max(mx.abs(v), axis=ax, keepdims=True)
+        elif p == -math.inf:
+            n = mx.min(mx.abs(v), axis=ax, keepdims=True)
+        elif p == 0:
+            n = mx.sum((v != 0).astype(v.dtype), axis=ax, keepdims=True)
         else:
-            n = mx.sum(mx.abs(x) ** p, axis=dim, keepdims=True) ** (1.0 / p)
-        return _w(x / mx.maximum(n, eps), a)
-    return _apply(_bw("div"), f, [_t(input)])
+            n = mx.sum(mx.abs(v) ** p, axis=ax, keepdims=True) ** (1.0 / p)
+        return _w(v / mx.maximum(n, eps), a)
+    return _apply(_bw("div"), f, [x])
 
 
 def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False):  # noqa: A002
-    x = _t(input)
+    x = _typed(input, "dropout")
+    p = _num(p, "p", "dropout")
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-    if not training or p == 0.0:
+    if not _flag(training, "training", "dropout") or p == 0.0:
         return x
     # The mask is drawn once, outside the recorded function, so backward replays the same.
     keep = mx.random.bernoulli(1.0 - p, tuple(x.shape))
     scale = 0.0 if p == 1.0 else 1.0 / (1.0 - p)
     out = _apply(_bw("native_dropout"),
                  lambda a: _w(mx.where(keep, a._array * scale, mx.zeros_like(a._array)), a), [x])
-    return _inplace(input, out) if inplace else out
+    return _maybe_inplace(input, out, inplace, "dropout")
 
 
 # --- padding, convolution, pooling -------------------------------------------------------
 
 def _pad_widths(pad: Sequence[int], ndim: int):
+    if not isinstance(pad, (tuple, list)):
+        raise TypeError(f"pad(): argument 'pad' must be tuple of ints, not {type(pad).__name__}")
+    pad = [_count(v, "pad", "pad", low=-(1 << 62)) for v in pad]
     if len(pad) % 2:
         raise ValueError("Padding length must be divisible by 2")
     if len(pad) // 2 > ndim:
@@ -332,17 +547,32 @@ def _pad_widths(pad: Sequence[int], ndim: int):
 def pad(input, pad, mode: str = "constant", value=None):  # noqa: A002
     """PyTorch's ``F.pad``: ``pad`` lists (before, after) pairs from the last dimension
     backwards; modes ``constant``, ``reflect``, ``replicate``, ``circular``."""
-    x = _t(input)
+    x = _t(input, "input", "pad")
     widths = _pad_widths(pad, x.ndim)
     if any(lo < 0 or hi < 0 for lo, hi in widths):
         raise ValueError("pad: negative padding is not supported")
+    if any(hi > 2**31 - 1 or lo > 2**31 - 1 for lo, hi in widths):
+        raise RuntimeError("pad: padding too large")
+    if not isinstance(mode, str):
+        raise TypeError(f"pad(): argument 'mode' must be str, not {type(mode).__name__}")
     if mode == "constant":
-        v = 0.0 if value is None else value
+        v = 0.0 if value is None else _num(value, "value", "pad")
+        if x._dtype.name not in _REAL_FLOAT:
+            v = int(v) if x._dtype.name != "bool" else bool(v)
         return _apply(_bw("constant_pad_nd"),
                       lambda a: _w(mx.pad(a._array, widths, constant_values=v), a), [x])
     if mode not in ("reflect", "replicate", "circular"):
         raise ValueError(f"pad: mode {mode!r} is not one of constant, reflect, replicate, "
                          "circular")
+
+    if x.ndim < 2:
+        raise RuntimeError(f"pad: {mode} padding needs a batched or unbatched input of at "
+                           f"least 2 dimensions, got {x.ndim}")
+    for ax, (lo, hi) in enumerate(widths):
+        n = x.shape[ax]
+        if (lo or hi) and (n == 0 or (mode == "circular" and (lo > n or hi > n))):
+            raise RuntimeError(f"pad: padding of {lo, hi} is invalid for a dimension of size "
+                               f"{n} in {mode} mode")
 
     def f(a):
         arr = a._array
@@ -365,23 +595,37 @@ def pad(input, pad, mode: str = "constant", value=None):  # noqa: A002
     return _apply(_bw(f"{mode}_pad"), f, [x])
 
 
-def _tuple(v, n: int, name: str) -> tuple[int, ...]:
-    if isinstance(v, int):
-        return (v,) * n
-    v = tuple(int(i) for i in v)
-    if len(v) != n:
-        raise ValueError(f"{name} must be an int or a tuple of {n} ints")
-    return v
+def _tuple(v, n: int, name: str, low: int = 0, fn: str = "") -> tuple[int, ...]:
+    """An int or a sequence of ``n`` ints, each at least ``low`` (else PyTorch's errors)."""
+    fn = fn or name
+    if isinstance(v, (tuple, list)):
+        if len(v) != n:
+            raise RuntimeError(f"{fn}: {name} must be an int or a tuple of {n} ints, got "
+                               f"{len(v)} values")
+        return tuple(_count(i, name, fn, low) for i in v)
+    return (_count(v, name, fn, low),) * n
 
 
 def _conv(nd: int, input, weight, bias, stride, padding, dilation, groups, name):  # noqa: A002
-    x = _t(input)
-    w = _t(weight, "weight")
+    named = [("input", input), ("weight", weight)] + ([("bias", bias)] if bias is not None
+                                                      else [])
+    ins = _same_float(name, *named)
+    x, w = ins[0], ins[1]
     if x.ndim not in (nd + 1, nd + 2):
         raise RuntimeError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to "
                            f"{name}, but got input of size: {list(x.shape)}")
-    stride = _tuple(stride, nd, "stride")
-    dilation = _tuple(dilation, nd, "dilation")
+    if w.ndim != nd + 2:
+        raise RuntimeError(f"{name}: weight should be {nd + 2}-D (out, in / groups, "
+                           f"*kernel), got {list(w.shape)}")
+    if bias is not None and tuple(ins[2].shape) != (w.shape[0],):
+        raise RuntimeError(f"{name}: bias of shape {list(ins[2].shape)} does not match "
+                           f"{w.shape[0]} output channels")
+    groups = _count(groups, "groups", name, low=1)
+    if w.shape[0] % groups:
+        raise RuntimeError(f"{name}: out_channels {w.shape[0]} is not divisible by groups "
+                           f"{groups}")
+    stride = _tuple(stride, nd, "stride", 1, name)
+    dilation = _tuple(dilation, nd, "dilation", 1, name)
     if isinstance(padding, str):
         if padding == "valid":
             padding = (0,) * nd
@@ -396,14 +640,19 @@ def _conv(nd: int, input, weight, bias, stride, padding, dilation, groups, name)
         else:
             raise ValueError(f"Invalid padding string {padding!r}, should be one of "
                              "'valid' or 'same'")
-    padding = _tuple(padding, nd, "padding")
+    padding = _tuple(padding, nd, "padding", 0, name)
     batched = x.ndim == nd + 2
     cin = x.shape[1 if batched else 0]
+    spatial = x.shape[-nd:]
+    for sz, p_, d_, k_ in zip(spatial, padding, dilation, w.shape[2:]):
+        if sz + 2 * p_ < d_ * (k_ - 1) + 1:
+            raise RuntimeError(f"{name}: input size {list(x.shape)} (padded by {p_}) is "
+                               f"smaller than the kernel {list(w.shape[2:])}")
     if cin != w.shape[1] * groups:
         raise RuntimeError(f"Given groups={groups}, weight of size {list(w.shape)}, expected "
                            f"input{list(x.shape)} to have {w.shape[1] * groups} channels, but "
                            f"got {cin} channels instead")
-    ins = [x, w] + ([_t(bias, "bias")] if bias is not None else [])
+    ins = [x, w] + ins[2:]
     perm_in = (0,) + tuple(range(2, nd + 2)) + (1,)
     perm_out = (0, nd + 1) + tuple(range(1, nd + 1))
     mxconv = mx.conv1d if nd == 1 else mx.conv2d if nd == 2 else mx.conv3d
@@ -433,13 +682,13 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
 
 def _pool(nd: int, input, kernel_size, stride, padding, reduce: str, name: str,  # noqa: A002
           ceil_mode=False, count_include_pad=True, divisor_override=None):
-    x = _t(input)
+    x = _typed(input, name, _REAL if reduce == "max" else _REAL_FLOAT)
     if x.ndim not in (nd + 1, nd + 2):
         raise RuntimeError(f"{name}: Expected {nd + 1}D or {nd + 2}D input")
-    k = _tuple(kernel_size, nd, "kernel_size")
-    s = k if stride is None or (not isinstance(stride, int) and len(stride) == 0) \
-        else _tuple(stride, nd, "stride")
-    p = _tuple(padding, nd, "padding")
+    k = _tuple(kernel_size, nd, "kernel_size", 1, name)
+    s = k if stride is None or (isinstance(stride, (tuple, list)) and len(stride) == 0) \
+        else _tuple(stride, nd, "stride", 1, name)
+    p = _tuple(padding, nd, "padding", 0, name)
     if any(pp * 2 > kk for pp, kk in zip(p, k)):
         raise RuntimeError(f"{name}: pad should be at most half of effective kernel size")
     if ceil_mode:
@@ -449,7 +698,9 @@ def _pool(nd: int, input, kernel_size, stride, padding, reduce: str, name: str, 
     def f(xa):
         a = xa._array if batched else xa._array[None]
         if any(p):
-            fill = -math.inf if reduce == "max" else 0.0
+            fill = 0.0 if reduce != "max" else (
+                -math.inf if a.dtype in (mx.float16, mx.bfloat16, mx.float32, mx.float64)
+                else int(mx.iinfo(a.dtype).min))
             a = mx.pad(a, [(0, 0), (0, 0)] + [(pp, pp) for pp in p], constant_values=fill)
         n, c = a.shape[:2]
         spatial = a.shape[2:]
@@ -539,9 +790,18 @@ def _no_dilation_indices(dilation, return_indices, name):
 
 
 def adaptive_avg_pool2d(input, output_size):  # noqa: A002
-    x = _t(input)
+    x = _typed(input, "adaptive_avg_pool2d")
+    if x.ndim not in (3, 4):
+        raise RuntimeError("adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got "
+                           f"{list(x.shape)}")
     h, w = x.shape[-2:]
-    oh, ow = _tuple(output_size, 2, "output_size")
+    if isinstance(output_size, (tuple, list)):
+        if len(output_size) != 2:
+            raise RuntimeError("adaptive_avg_pool2d: output_size must be 2")
+        oh, ow = (None if o is None else _count(o, "output_size", "adaptive_avg_pool2d", 1)
+                  for o in output_size)
+    else:
+        oh = ow = _count(output_size, "output_size", "adaptive_avg_pool2d", 1)
     oh = h if oh is None else oh
     ow = w if ow is None else ow
     if h % oh or w % ow:
@@ -582,11 +842,15 @@ _REDUCTIONS = ("none", "mean", "sum")
 
 
 def _reduction(reduction, size_average=None, reduce=None) -> str:
+    for name, v in (("size_average", size_average), ("reduce", reduce)):
+        if v is not None and not isinstance(v, bool):
+            raise TypeError(f"{name} must be None or a bool (deprecated; use reduction=), "
+                            f"got {type(v).__name__}")
     if size_average is not None or reduce is not None:
         sa = True if size_average is None else size_average
         rd = True if reduce is None else reduce
         return "none" if not rd else ("mean" if sa else "sum")
-    if reduction not in _REDUCTIONS:
+    if not isinstance(reduction, str) or reduction not in _REDUCTIONS:
         raise ValueError(f"{reduction} is not a valid value for reduction")
     return reduction
 
@@ -602,7 +866,7 @@ def _reduce(a: mx.array, reduction: str) -> mx.array:
 def _pair(name, input, target, fn, reduction):  # noqa: A002
     """An elementwise loss of ``input`` and ``target`` (broadcast as PyTorch does, with its
     warning when the sizes differ; the binary cross-entropies require equal sizes)."""
-    x, y = _t(input), _t(target, "target")
+    x, y = _typed(input, name), _typed(target, name, name="target")
     if tuple(x.shape) != tuple(y.shape):
         if name.startswith("binary"):
             raise ValueError(f"Using a target size ({_size(y.shape)}) that is different to the "
@@ -615,8 +879,12 @@ def _pair(name, input, target, fn, reduction):  # noqa: A002
                       f"size ({_size(x.shape)}). This will likely lead to incorrect results due "
                       "to broadcasting. Please ensure they have the same size.", UserWarning,
                       stacklevel=3)
-    return _apply(_bw(name), lambda a, b: _w(_reduce(fn(a._array, b._array), reduction), a),
-                  [x, y])
+    def f(a, b):
+        arr, tgt = a._array, b._array
+        if tgt.dtype != arr.dtype:
+            tgt = tgt.astype(arr.dtype)
+        return _w(_reduce(fn(arr, tgt), reduction), a)
+    return _apply(_bw(name), f, [x, y])
 
 
 def _size(shape) -> str:
@@ -644,6 +912,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):  #
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean",  # noqa: A002
                    beta: float = 1.0):
     r = _reduction(reduction, size_average, reduce)
+    beta = _num(beta, "beta", "smooth_l1_loss")
     if beta < 0:
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
 
@@ -657,7 +926,8 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
 
 def huber_loss(input, target, reduction="mean", delta: float = 1.0, weight=None):  # noqa: A002
     r = _reduction(reduction)
-    if delta <= 0:
+    delta = _num(delta, "delta", "huber_loss")
+    if not delta > 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
 
     def f(a, b):
@@ -669,7 +939,8 @@ def huber_loss(input, target, reduction="mean", delta: float = 1.0, weight=None)
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,  # noqa: A002
                          reduction="mean"):
     r = _reduction(reduction, size_average, reduce)
-    w = weight._array if weight is not None else None
+    w = _typed(weight, "binary_cross_entropy", name="weight")._array if weight is not None \
+        else None
 
     def f(p, y):
         # Note: PyTorch clamps each log at -100, so p = 0 or 1 gives a finite loss.
@@ -681,8 +952,9 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None,  # noqa: A002
                                      reduce=None, reduction="mean", pos_weight=None):
     r = _reduction(reduction, size_average, reduce)
-    w = weight._array if weight is not None else None
-    pw = pos_weight._array if pos_weight is not None else None
+    fn = "binary_cross_entropy_with_logits"
+    w = _typed(weight, fn, name="weight")._array if weight is not None else None
+    pw = _typed(pos_weight, fn, name="pos_weight")._array if pos_weight is not None else None
 
     def f(x, y):
         log_sig = -mx.logaddexp(-x, mx.zeros_like(x))        # log sigmoid(x)
@@ -699,14 +971,17 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean",  # n
            log_target=False):
     r = _reduction(reduction, size_average, reduce) if reduction != "batchmean" else "sum"
 
+    log_target = _flag(log_target, "log_target", "kl_div")
+
     def f(lp, t):
         if log_target:
             return mx.exp(t) * (t - lp)
-        return mx.where(t > 0, t * (mx.log(mx.where(t > 0, t, 1)) - lp), mx.zeros_like(t))
+        # PyTorch's xlogy(t, t) - t * input: 0 where t == 0, NaN where t < 0.
+        return mx.where(t == 0, mx.zeros_like(t), t * mx.log(t)) - t * lp
     out = _pair("kl_div", input, target, f, r)
     if reduction == "batchmean":
         x = _t(input)
-        out = out / (x.shape[0] if x.ndim else 1)
+        out = out / (x.shape[0] if x.ndim and x.shape[0] else 1)
     return out
 
 
@@ -720,41 +995,65 @@ def _class_dim_last(a: mx.array) -> mx.array:
 def nll_loss(input, target, weight=None, size_average=None, ignore_index: int = -100,  # noqa: A002
              reduce=None, reduction="mean"):
     r = _reduction(reduction, size_average, reduce)
-    x, y = _t(input), _t(target, "target")
+    x, y = _typed(input, "nll_loss"), _t(target, "target", "nll_loss")
     return _nll(x, y, weight, ignore_index, r, "nll_loss")
 
 
+def _class_weight(weight, c: int, fn: str):
+    if weight is None:
+        return None
+    w = _typed(weight, fn, name="weight")
+    if tuple(w.shape) != (c,):
+        raise RuntimeError(f"{fn}: weight tensor should be defined either for all {c} classes "
+                           f"or no classes but got weight tensor of shape: {list(w.shape)}")
+    return w._array
+
+
 def _nll(x: Tensor, y: Tensor, weight, ignore_index, r, name):
-    if y._dtype.name not in ("int64", "int32", "int16", "int8", "uint8"):
-        raise RuntimeError(f"expected scalar type Long but found {y._dtype.name}")
-    if x.ndim < 1 or (x.ndim >= 2 and (y.ndim != x.ndim - 1 or y.shape[0] != x.shape[0])):
+    if y._dtype.name not in _INDEX:
+        raise RuntimeError(f"expected scalar type Long but found {_PT_NAMES[y._dtype.name]}")
+    ignore_index = _count(ignore_index, "ignore_index", name, low=-(1 << 62))
+    if x.ndim < 1 or x.ndim > 1 and (y.ndim != x.ndim - 1 or y.shape[0] != x.shape[0]) or \
+            x.ndim == 1 and y.ndim != 0:
         raise ValueError(f"Expected input batch_size ({x.shape[0] if x.ndim else 0}) to match "
                          f"target batch_size ({y.shape[0] if y.ndim else 0}).")
+    if x.ndim > 2 and tuple(y.shape[1:]) != tuple(x.shape[2:]):
+        raise RuntimeError(f"{name}: expected target size {[x.shape[0], *x.shape[2:]]}, got "
+                           f"{list(y.shape)}")
     c = x.shape[1] if x.ndim >= 2 else x.shape[0]
     ya = y._array
-    w = weight._array if weight is not None else None
+    w = _class_weight(weight, c, name)
     valid = ya != ignore_index
-    safe = mx.where(valid, ya, 0).astype(mx.int32)
+    # Note: a target outside [0, C) gives a NaN loss (PyTorch raises "Target out of bounds";
+    # checking would be a sync point), never another class's value.
+    inside = (ya >= 0) & (ya < c) if c else mx.zeros(ya.shape, dtype=mx.bool_)
+    safe = mx.where(valid & inside, ya, 0).astype(mx.int32)
 
     def f(xa):
         lp = _class_dim_last(xa._array)
-        picked = mx.take_along_axis(lp, safe[..., None], axis=-1)[..., 0]
-        wt = mx.take(w, safe) if w is not None else mx.ones(picked.shape, dtype=lp.dtype)
+        if not c:
+            picked = mx.zeros(ya.shape, dtype=lp.dtype)
+        else:
+            picked = mx.take_along_axis(lp, safe[..., None], axis=-1)[..., 0]
+        wt = mx.take(w, safe) if w is not None and c else mx.ones(picked.shape, dtype=lp.dtype)
         wt = mx.where(valid, wt, 0).astype(lp.dtype)
         loss = -picked * wt
+        loss = mx.where(valid & ~inside, mx.array(float("nan"), dtype=lp.dtype), loss)
         if r == "none":
             return _w(loss, xa)
         if r == "sum":
             return _w(mx.sum(loss), xa)
         return _w(mx.sum(loss) / mx.sum(wt), xa)
-    del c
     return _apply(_bw(name), f, [x])
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index: int = -100,  # noqa: A002
                   reduce=None, reduction="mean", label_smoothing: float = 0.0):
     r = _reduction(reduction, size_average, reduce)
-    x, y = _t(input), _t(target, "target")
+    x, y = _typed(input, "cross_entropy"), _t(target, "target", "cross_entropy")
+    label_smoothing = _num(label_smoothing, "label_smoothing", "cross_entropy")
+    if x.ndim == 0:
+        raise RuntimeError("cross_entropy: input must have a class dimension")
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     if y._dtype.name.startswith("float") or y._dtype.name.startswith("bfloat"):
@@ -762,16 +1061,19 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index: i
         if tuple(y.shape) != tuple(x.shape):
             raise RuntimeError("cross_entropy: a probability target must have the input's "
                                "shape")
-        w = weight._array if weight is not None else None
         cdim = 1 if x.ndim >= 2 else 0
         c = x.shape[cdim]
+        w = _class_weight(weight, c, "cross_entropy")
+        if w is not None and x.ndim > 1:
+            w = w.reshape((c,) + (1,) * (x.ndim - 2))
 
         def f(xa, ya):
             lp = mx.moveaxis(_log_softmax_mx(xa._array, cdim), cdim, -1)
-            t = mx.moveaxis(ya._array, cdim, -1)
+            t = mx.moveaxis(ya._array.astype(lp.dtype), cdim, -1)
             if label_smoothing:
                 t = t * (1 - label_smoothing) + label_smoothing / c
-            ww = w if w is not None else 1.0
+            ww = mx.moveaxis(w, 0, -1) if w is not None and w.ndim > 1 else \
+                (w if w is not None else 1.0)
             loss = -mx.sum(lp * t * ww, axis=-1)
             if r == "mean":
                 return _w(mx.sum(loss) / (loss.size if loss.ndim else 1), xa)
@@ -785,7 +1087,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index: i
     c = x.shape[cdim]
     ya = y._array
     valid = ya != ignore_index
-    w = weight._array if weight is not None else None
+    w = _class_weight(weight, c, "cross_entropy")
 
     def smooth(lp, nl):
         a = _class_dim_last(lp._array) if lp.ndim >= 2 else lp._array
@@ -797,7 +1099,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index: i
         if r == "sum":
             return _w(mx.sum(loss), lp)
         if w is not None:
-            wt = mx.where(valid, mx.take(w, mx.where(valid, ya, 0).astype(mx.int32)), 0)
+            idx = mx.clip(mx.where(valid, ya, 0), 0, max(c - 1, 0)).astype(mx.int32)
+            wt = mx.where(valid, mx.take(w, idx), 0)
             return _w(mx.sum(loss) / mx.sum(wt), lp)
         return _w(mx.sum(loss) / mx.sum(valid), lp)
     return _apply(_bw("cross_entropy"), smooth, [logp, nll])
@@ -807,20 +1110,99 @@ def _log_softmax_mx(a: mx.array, axis: int) -> mx.array:
     return a - mx.logsumexp(a, axis=axis, keepdims=True)
 
 
+def _pair_broadcast(fn: str, a: Tensor, b: Tensor):
+    if not _broadcastable(a.shape, b.shape):
+        raise RuntimeError(f"{fn}: The size of tensor a ({list(a.shape)}) must match the size "
+                           f"of tensor b ({list(b.shape)})")
+
+
 def cosine_similarity(x1, x2, dim: int = 1, eps: float = 1e-8):
-    def f(a, b):
-        aa, bb = a._array, b._array
-        num = mx.sum(aa * bb, axis=dim)
-        den = mx.maximum(mx.sqrt(mx.sum(aa * aa, axis=dim)) * mx.sqrt(mx.sum(bb * bb, axis=dim)),
+    a, b = _same_float("cosine_similarity", ("x1", x1), ("x2", x2))
+    _pair_broadcast("cosine_similarity", a, b)
+    eps = _num(eps, "eps", "cosine_similarity")
+    nd = max(a.ndim, b.ndim)
+    d = _dim_of(dim, nd, "cosine_similarity")
+
+    def f(u, v):
+        aa, bb = u._array, v._array
+        ax = d if nd else None
+        num = mx.sum(aa * bb, axis=ax)
+        den = mx.maximum(mx.sqrt(mx.sum(aa * aa, axis=ax)) * mx.sqrt(mx.sum(bb * bb, axis=ax)),
                          eps)
-        return _w(num / den, a)
-    return _apply(_bw("cosine_similarity"), f, [_t(x1), _t(x2)])
+        return _w(num / den, u)
+    return _apply(_bw("cosine_similarity"), f, [a, b])
 
 
 def pairwise_distance(x1, x2, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False):
-    def f(a, b):
-        d = mx.abs(a._array - b._array + eps)
-        out = mx.sum(d ** p, axis=-1, keepdims=keepdim) ** (1.0 / p)
-        return _w(out, a)
-    return _apply(_bw("norm"), f, [_t(x1), _t(x2)])
+    a, b = _same_float("pairwise_distance", ("x1", x1), ("x2", x2))
+    _pair_broadcast("pairwise_distance", a, b)
+    p = _num(p, "p", "pairwise_distance")
+    eps = _num(eps, "eps", "pairwise_distance")
+    keepdim = _flag(keepdim, "keepdim", "pairwise_distance")
+    nd = max(a.ndim, b.ndim)
 
+    def f(u, v):
+        diff = u._array - v._array + eps
+        ax = -1 if nd else None
+        if p == 0:
+            out = mx.sum((diff != 0).astype(diff.dtype), axis=ax, keepdims=keepdim)
+        elif p == math.inf:
+            out = mx.max(mx.abs(diff), axis=ax, keepdims=keepdim)
+        else:
+            out = mx.sum(mx.abs(diff) ** p, axis=ax, keepdims=keepdim) ** (1.0 / p)
+        return _w(out, u)
+    return _apply(_bw("norm"), f, [a, b])
+
+
+__all__ = [
+    "relu",
+    "relu6",
+    "leaky_relu",
+    "elu",
+    "selu",
+    "celu",
+    "gelu",
+    "silu",
+    "mish",
+    "sigmoid",
+    "tanh",
+    "hardtanh",
+    "hardsigmoid",
+    "hardswish",
+    "softplus",
+    "softsign",
+    "logsigmoid",
+    "softmax",
+    "softmin",
+    "log_softmax",
+    "linear",
+    "bilinear",
+    "embedding",
+    "one_hot",
+    "layer_norm",
+    "rms_norm",
+    "batch_norm",
+    "normalize",
+    "dropout",
+    "pad",
+    "conv1d",
+    "conv2d",
+    "max_pool1d",
+    "max_pool2d",
+    "avg_pool1d",
+    "avg_pool2d",
+    "adaptive_avg_pool2d",
+    "flatten",
+    "scaled_dot_product_attention",
+    "mse_loss",
+    "l1_loss",
+    "smooth_l1_loss",
+    "huber_loss",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "kl_div",
+    "nll_loss",
+    "cross_entropy",
+    "cosine_similarity",
+    "pairwise_distance",
+]

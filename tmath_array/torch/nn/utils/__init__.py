@@ -10,18 +10,41 @@ import mlx.core as mx
 from ..._tensor import Tensor, commit, from_mx
 
 
-def _grads(parameters) -> list[Tensor]:
+def _params(parameters, fn: str) -> list[Tensor]:
+    """Tensors from a tensor or an iterable of tensors (PyTorch's ``parameters`` argument)."""
     if isinstance(parameters, Tensor):
-        parameters = [parameters]
-    return [p for p in parameters if p._grad is not None]
+        return [parameters]
+    try:
+        ps = list(parameters)
+    except TypeError:
+        raise TypeError(f"{fn}: parameters must be a Tensor or an iterable of Tensors, got "
+                        f"{type(parameters).__name__}") from None
+    for p in ps:
+        if not isinstance(p, Tensor):
+            raise TypeError(f"{fn}: expected Tensors, got {type(p).__name__}")
+    return ps
+
+
+def _grads(parameters, fn: str) -> list[Tensor]:
+    return [p for p in _params(parameters, fn) if p._grad is not None]
+
+
+def _number(v, name: str, fn: str) -> float:
+    import numpy as np
+
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer,
+                                                              np.floating)):
+        raise TypeError(f"{fn}: {name} must be a number, got {type(v).__name__}")
+    return float(v)
 
 
 def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
                     error_if_nonfinite: bool = False, foreach=None) -> Tensor:
     """Scale the gradients so their joint ``norm_type`` norm is at most ``max_norm``;
     returns the norm before clipping (a 0-d tensor)."""
-    ps = _grads(parameters)
-    max_norm, norm_type = float(max_norm), float(norm_type)
+    ps = _grads(parameters, "clip_grad_norm_")
+    max_norm = _number(max_norm, "max_norm", "clip_grad_norm_")
+    norm_type = _number(norm_type, "norm_type", "clip_grad_norm_")
     if not ps:
         from ...._array.devices import CPU
         from ... import _types
@@ -50,14 +73,18 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
 
 def clip_grad_value_(parameters, clip_value: float, foreach=None) -> None:
     """Clamp every gradient element into ``[-clip_value, clip_value]``."""
-    c = float(clip_value)
-    for p in _grads(parameters):
+    c = _number(clip_value, "clip_value", "clip_grad_value_")
+    for p in _grads(parameters, "clip_grad_value_"):
         g = p._grad
         commit(g, mx.clip(g._array, -c, c))
 
 
 def parameters_to_vector(parameters) -> Tensor:
-    ps = list(parameters)
+    ps = _params(parameters, "parameters_to_vector")
+    if not ps:
+        raise RuntimeError("parameters_to_vector: no parameters given")
+    if any(p._dtype is not ps[0]._dtype for p in ps):
+        raise RuntimeError("parameters_to_vector: parameters of different dtypes")
     a = mx.concatenate([p._array.reshape(-1) for p in ps])
     return from_mx(a, ps[0]._dtype, ps[0]._device)
 
@@ -65,8 +92,12 @@ def parameters_to_vector(parameters) -> Tensor:
 def vector_to_parameters(vec: Tensor, parameters) -> None:
     if not isinstance(vec, Tensor):
         raise TypeError(f"expected torch.Tensor, but got: {type(vec).__name__}")
+    ps = _params(parameters, "vector_to_parameters")
+    if vec.ndim != 1 or vec.shape[0] != sum(p.numel() for p in ps):
+        raise RuntimeError(f"vector_to_parameters: a vector of {vec.numel()} elements for "
+                           f"parameters of {sum(p.numel() for p in ps)}")
     start = 0
-    for p in parameters:
+    for p in ps:
         n = p.numel()
         commit(p, vec._array[start:start + n].reshape(p._array.shape).astype(p._array.dtype))
         start += n
