@@ -128,13 +128,18 @@ def hardtanh(input, min_val: float = -1.0, max_val: float = 1.0,  # noqa: A002
     if lo > hi:
         raise ValueError("min_val cannot be greater than max_val")
     x = _typed(input, "hardtanh", _REAL)
+    if x._dtype.name not in _REAL_FLOAT and (math.isnan(lo) or math.isnan(hi)):
+        raise RuntimeError("hardtanh: NaN bounds for an integer tensor")
 
     def f(a):
         arr = a._array
         if arr.dtype in (mx.float16, mx.bfloat16, mx.float32, mx.float64):
             return _w(mx.clip(arr, lo, hi), a)
-        # Integer tensors: the bounds truncated toward zero, as PyTorch's clamp.
-        return _w(mx.clip(arr, int(lo), int(hi)).astype(arr.dtype), a)
+        # Integer tensors: the bounds truncated toward zero (as PyTorch's clamp) and kept in
+        # the dtype's range.
+        info = mx.iinfo(arr.dtype)
+        lo_i, hi_i = (int(min(max(v, info.min), info.max)) for v in (lo, hi))
+        return _w(mx.clip(arr, lo_i, hi_i).astype(arr.dtype), a)
     out = _apply(_bw("hardtanh"), f, [x])
     return _maybe_inplace(input, out, inplace, "hardtanh")
 
@@ -180,8 +185,21 @@ def silu(input, inplace: bool = False):  # noqa: A002
     return _maybe_inplace(input, out, inplace, "silu")
 
 
+def _softplus_xp(a, beta: float = 1.0, threshold: float = math.inf):
+    """``log(1 + exp(beta * a)) / beta`` with the namespace's functions (accurate in float64,
+    where MLX's own exp and log1p are float32-accurate)."""
+    import tmath_array as xp
+
+    z = a * beta
+    soft = (xp.maximum(z, 0) + xp.log1p(xp.exp(-xp.abs(z)))) / beta
+    return soft if threshold == math.inf else xp.where(z > threshold, a, soft)
+
+
 def mish(input, inplace: bool = False):  # noqa: A002
-    out = _unary("mish", lambda a: a * mx.tanh(mx.logaddexp(a, mx.zeros_like(a))), input)
+    import tmath_array as xp
+
+    x = _typed(input, "mish")
+    out = _apply(_bw("mish"), lambda a: a * xp.tanh(_softplus_xp(a)), [x])
     return _maybe_inplace(input, out, inplace, "mish")
 
 
@@ -206,12 +224,8 @@ def hardswish(input, inplace: bool = False):  # noqa: A002
 def softplus(input, beta: float = 1.0, threshold: float = 20.0):  # noqa: A002
     b = _num(beta, "beta", "softplus")
     th = _num(threshold, "threshold", "softplus")
-
-    def f(a):
-        z = a * b
-        soft = mx.logaddexp(z, mx.zeros_like(z)) / b
-        return mx.where(z > th, a, soft)
-    return _unary("softplus", f, input)
+    x = _typed(input, "softplus")
+    return _apply(_bw("softplus"), lambda a: _softplus_xp(a, b, th), [x])
 
 
 def softsign(input):  # noqa: A002
@@ -370,8 +384,10 @@ def one_hot(tensor, num_classes: int = -1):
         m = mx.max(a)
         _lazy.materialize(_lazy.CONVERSION, m)
         num_classes = int(m.item()) + 1
-    if num_classes > 2**31 - 1 or num_classes * max(a.size, 1) > 2**40:
-        raise RuntimeError(f"one_hot: {num_classes} classes are too many for this tensor")
+    if num_classes * max(a.size, 1) >= 2**31:
+        # Note: MLX indexes with 32 bits; such a result would also hold 16 GiB or more.
+        raise RuntimeError(f"one_hot: {num_classes} classes for {a.size} indices is too large "
+                           "a result")
     out = (a[..., None].astype(mx.int64) == mx.arange(num_classes, dtype=mx.int64)) \
         .astype(mx.int64)
     return from_mx(out, _core.CANON[mx.int64], t._device)
@@ -1052,8 +1068,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index: i
     r = _reduction(reduction, size_average, reduce)
     x, y = _typed(input, "cross_entropy"), _t(target, "target", "cross_entropy")
     label_smoothing = _num(label_smoothing, "label_smoothing", "cross_entropy")
-    if x.ndim == 0:
-        raise RuntimeError("cross_entropy: input must have a class dimension")
+    if x.ndim == 0 or x.shape[1 if x.ndim >= 2 else 0] == 0:
+        raise RuntimeError(f"cross_entropy: input of shape {list(x.shape)} has no classes")
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     if y._dtype.name.startswith("float") or y._dtype.name.startswith("bfloat"):

@@ -14,6 +14,9 @@ def _params(parameters, fn: str) -> list[Tensor]:
     """Tensors from a tensor or an iterable of tensors (PyTorch's ``parameters`` argument)."""
     if isinstance(parameters, Tensor):
         return [parameters]
+    if hasattr(parameters, "__mlx_array__") or hasattr(parameters, "__array__"):
+        raise TypeError(f"{fn}: parameters must be a Tensor or an iterable of Tensors, got "
+                        f"{type(parameters).__name__}")
     try:
         ps = list(parameters)
     except TypeError:
