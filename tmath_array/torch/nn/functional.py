@@ -146,7 +146,7 @@ def hardtanh(input, min_val: float = -1.0, max_val: float = 1.0,  # noqa: A002
 
 def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False):  # noqa: A002
     k = _num(negative_slope, "negative_slope", "leaky_relu")
-    out = _unary("leaky_relu", lambda a: mx.where(a >= 0, a, a * k), input)
+    out = _unary("leaky_relu", lambda a: mx.where(a > 0, a, a * k), input)
     return _maybe_inplace(input, out, inplace, "leaky_relu")
 
 
@@ -185,14 +185,14 @@ def silu(input, inplace: bool = False):  # noqa: A002
     return _maybe_inplace(input, out, inplace, "silu")
 
 
-def _softplus_xp(a, beta: float = 1.0, threshold: float = math.inf):
-    """``log(1 + exp(beta * a)) / beta`` with the namespace's functions (accurate in float64,
-    where MLX's own exp and log1p are float32-accurate)."""
+def _softplus_xp(a, beta: float = 1.0, threshold: float = 20.0):
+    """PyTorch's softplus, ``a`` where ``beta * a > threshold`` else ``log1p(exp(beta * a)) /
+    beta``, with the namespace's functions (accurate in float64, where MLX's own exp and
+    log1p are float32-accurate)."""
     import tmath_array as xp
 
     z = a * beta
-    soft = (xp.maximum(z, 0) + xp.log1p(xp.exp(-xp.abs(z)))) / beta
-    return soft if threshold == math.inf else xp.where(z > threshold, a, soft)
+    return xp.where(z > threshold, a, xp.log1p(xp.exp(z)) / beta)
 
 
 def mish(input, inplace: bool = False):  # noqa: A002
@@ -384,10 +384,12 @@ def one_hot(tensor, num_classes: int = -1):
         m = mx.max(a)
         _lazy.materialize(_lazy.CONVERSION, m)
         num_classes = int(m.item()) + 1
-    if num_classes * max(a.size, 1) >= 2**31:
-        # Note: MLX indexes with 32 bits; such a result would also hold 16 GiB or more.
-        raise RuntimeError(f"one_hot: {num_classes} classes for {a.size} indices is too large "
-                           "a result")
+    from ..._runtime import memory as _memory
+    if num_classes * max(a.size, 1) >= 2**31 or num_classes * max(a.size, 1) * 8 > \
+            _memory.max_bytes:
+        # Note: MLX indexes with 32 bits, and the int64 result must fit the memory limit.
+        raise MemoryError(f"one_hot: {num_classes} classes for {a.size} indices is too large "
+                          f"a result ({num_classes * max(a.size, 1) * 8} bytes)")
     out = (a[..., None].astype(mx.int64) == mx.arange(num_classes, dtype=mx.int64)) \
         .astype(mx.int64)
     return from_mx(out, _core.CANON[mx.int64], t._device)
@@ -879,7 +881,7 @@ def _reduce(a: mx.array, reduction: str) -> mx.array:
     return a
 
 
-def _pair(name, input, target, fn, reduction):  # noqa: A002
+def _pair(name, input, target, fn, reduction, weight=None):  # noqa: A002
     """An elementwise loss of ``input`` and ``target`` (broadcast as PyTorch does, with its
     warning when the sizes differ; the binary cross-entropies require equal sizes)."""
     x, y = _typed(input, name), _typed(target, name, name="target")
@@ -895,11 +897,24 @@ def _pair(name, input, target, fn, reduction):  # noqa: A002
                       f"size ({_size(x.shape)}). This will likely lead to incorrect results due "
                       "to broadcasting. Please ensure they have the same size.", UserWarning,
                       stacklevel=3)
+    wa = None
+    if weight is not None:
+        wt = _typed(weight, name, name="weight")
+        full = tuple(mx.broadcast_shapes(tuple(x.shape), tuple(y.shape)))
+        if not _broadcastable(full, wt.shape) or \
+                tuple(mx.broadcast_shapes(full, tuple(wt.shape))) != full:
+            raise RuntimeError(f"{name}: weight of shape {list(wt.shape)} does not broadcast "
+                               f"to the loss's shape {list(full)}")
+        wa = wt._array
+
     def f(a, b):
         arr, tgt = a._array, b._array
         if tgt.dtype != arr.dtype:
             tgt = tgt.astype(arr.dtype)
-        return _w(_reduce(fn(arr, tgt), reduction), a)
+        loss = fn(arr, tgt)
+        if wa is not None:
+            loss = loss * wa.astype(loss.dtype)
+        return _w(_reduce(loss, reduction), a)
     return _apply(_bw(name), f, [x, y])
 
 
@@ -917,7 +932,7 @@ def _broadcastable(s1, s2) -> bool:
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean",  # noqa: A002
              weight=None):
     r = _reduction(reduction, size_average, reduce)
-    return _pair("mse_loss", input, target, lambda a, b: (a - b) ** 2, r)
+    return _pair("mse_loss", input, target, lambda a, b: (a - b) ** 2, r, weight)
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):  # noqa: A002
@@ -949,7 +964,7 @@ def huber_loss(input, target, reduction="mean", delta: float = 1.0, weight=None)
     def f(a, b):
         d = mx.abs(a - b)
         return mx.where(d < delta, 0.5 * d * d, delta * (d - 0.5 * delta))
-    return _pair("huber_loss", input, target, f, r)
+    return _pair("huber_loss", input, target, f, r, weight)
 
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,  # noqa: A002
@@ -1139,13 +1154,19 @@ def cosine_similarity(x1, x2, dim: int = 1, eps: float = 1e-8):
     nd = max(a.ndim, b.ndim)
     d = _dim_of(dim, nd, "cosine_similarity")
 
+    shape = tuple(mx.broadcast_shapes(tuple(a.shape), tuple(b.shape)))
+
     def f(u, v):
-        aa, bb = u._array, v._array
+        # PyTorch's: each operand over its norm clamped at eps (the clamp is not
+        # differentiated), then the dot product.
+        aa = mx.broadcast_to(u._array, shape)
+        bb = mx.broadcast_to(v._array, shape)
         ax = d if nd else None
-        num = mx.sum(aa * bb, axis=ax)
-        den = mx.maximum(mx.sqrt(mx.sum(aa * aa, axis=ax)) * mx.sqrt(mx.sum(bb * bb, axis=ax)),
-                         eps)
-        return _w(num / den, u)
+        n1 = mx.stop_gradient(mx.maximum(mx.sqrt(mx.sum(aa * aa, axis=ax, keepdims=True)), eps))
+        n2 = mx.stop_gradient(mx.maximum(mx.sqrt(mx.sum(bb * bb, axis=ax, keepdims=True)), eps))
+        n1 = mx.where(n1 > eps, mx.sqrt(mx.sum(aa * aa, axis=ax, keepdims=True)), n1)
+        n2 = mx.where(n2 > eps, mx.sqrt(mx.sum(bb * bb, axis=ax, keepdims=True)), n2)
+        return _w(mx.sum((aa / n1) * (bb / n2), axis=ax), u)
     return _apply(_bw("cosine_similarity"), f, [a, b])
 
 
