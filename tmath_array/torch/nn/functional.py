@@ -138,7 +138,8 @@ def hardtanh(input, min_val: float = -1.0, max_val: float = 1.0,  # noqa: A002
         # Integer tensors: the bounds truncated toward zero (as PyTorch's clamp) and kept in
         # the dtype's range.
         info = mx.iinfo(arr.dtype)
-        lo_i, hi_i = (int(min(max(v, info.min), info.max)) for v in (lo, hi))
+        lo_i, hi_i = (mx.array(int(min(max(v, info.min), info.max)), dtype=arr.dtype)
+                      for v in (lo, hi))
         return _w(mx.clip(arr, lo_i, hi_i).astype(arr.dtype), a)
     out = _apply(_bw("hardtanh"), f, [x])
     return _maybe_inplace(input, out, inplace, "hardtanh")
@@ -513,19 +514,13 @@ def normalize(input, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out=None)
     if out is not None:
         raise ValueError("normalize: out= is not supported")
 
+    if math.isnan(p):
+        raise RuntimeError("normalize: p must be a number, got nan")
+
     def f(a):
         v = a._array
         ax = d if v.ndim else None
-        if p == 2.0:
-            n = mx.sqrt(mx.sum(v * v, axis=ax, keepdims=True))
-        elif p == math.inf:
-            n = mx.max(mx.abs(v), axis=ax, keepdims=True)
-        elif p == -math.inf:
-            n = mx.min(mx.abs(v), axis=ax, keepdims=True)
-        elif p == 0:
-            n = mx.sum((v != 0).astype(v.dtype), axis=ax, keepdims=True)
-        else:
-            n = mx.sum(mx.abs(v) ** p, axis=ax, keepdims=True) ** (1.0 / p)
+        n = _pnorm(v, p, ax, True)
         return _w(v / mx.maximum(n, eps), a)
     return _apply(_bw("div"), f, [x])
 
@@ -836,6 +831,11 @@ def flatten(input, start_dim: int = 0, end_dim: int = -1):  # noqa: A002
 
 def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
                                  is_causal=False, scale=None, enable_gqa=False):
+    fn = "scaled_dot_product_attention"
+    dropout_p = _num(dropout_p, "dropout_p", fn)
+    is_causal = _flag(is_causal, "is_causal", fn)
+    enable_gqa = _flag(enable_gqa, "enable_gqa", fn)
+    scale = None if scale is None else _num(scale, "scale", fn)
     ins = [_t(query, "query"), _t(key, "key"), _t(value, "value")]
     mask_t = attn_mask is not None and isinstance(attn_mask, Array) and \
         attn_mask._dtype.name != "bool"
@@ -1141,6 +1141,33 @@ def _log_softmax_mx(a: mx.array, axis: int) -> mx.array:
     return a - mx.logsumexp(a, axis=axis, keepdims=True)
 
 
+def _pnorm(v: mx.array, p: float, axis, keepdims: bool) -> mx.array:
+    """PyTorch's vector p-norm along ``axis``: half precision computed in float32 (PyTorch's
+    CPU opmath), general ``p`` scaled by the largest magnitude so the powers cannot
+    overflow where the norm itself is finite."""
+    dt = v.dtype
+    if dt in (mx.float16, mx.bfloat16):
+        v = v.astype(mx.float32)
+    a = mx.abs(v)
+    if p == 2.0:
+        big = mx.max(a, axis=axis, keepdims=True)
+        safe = mx.where(big > 0, big, 1)
+        n = mx.sqrt(mx.sum((a / safe) ** 2, axis=axis, keepdims=True)) * safe
+    elif p == math.inf:
+        n = mx.max(a, axis=axis, keepdims=True)
+    elif p == -math.inf:
+        n = mx.min(a, axis=axis, keepdims=True)
+    elif p == 0:
+        n = mx.sum((a != 0).astype(a.dtype), axis=axis, keepdims=True)
+    else:
+        big = mx.max(a, axis=axis, keepdims=True)
+        safe = mx.where((big > 0) & (big < math.inf), big, 1)
+        n = mx.sum((a / safe) ** p, axis=axis, keepdims=True) ** (1.0 / p) * safe
+    if not keepdims:
+        n = mx.squeeze(n, axis=axis) if axis is not None else n.reshape(())
+    return n.astype(dt)
+
+
 def _pair_broadcast(fn: str, a: Tensor, b: Tensor):
     if not _broadcastable(a.shape, b.shape):
         raise RuntimeError(f"{fn}: The size of tensor a ({list(a.shape)}) must match the size "
@@ -1178,16 +1205,13 @@ def pairwise_distance(x1, x2, p: float = 2.0, eps: float = 1e-6, keepdim: bool =
     keepdim = _flag(keepdim, "keepdim", "pairwise_distance")
     nd = max(a.ndim, b.ndim)
 
+    if math.isnan(p) or p < 0:
+        raise RuntimeError(f"pairwise_distance: p must be a non-negative number, got {p}")
+
     def f(u, v):
         diff = u._array - v._array + eps
         ax = -1 if nd else None
-        if p == 0:
-            out = mx.sum((diff != 0).astype(diff.dtype), axis=ax, keepdims=keepdim)
-        elif p == math.inf:
-            out = mx.max(mx.abs(diff), axis=ax, keepdims=keepdim)
-        else:
-            out = mx.sum(mx.abs(diff) ** p, axis=ax, keepdims=keepdim) ** (1.0 / p)
-        return _w(out, u)
+        return _w(_pnorm(diff, p, ax, keepdim), u)
     return _apply(_bw("norm"), f, [a, b])
 
 
