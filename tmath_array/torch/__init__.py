@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import tmath_array as _xp  # noqa: F401 (loads the namespace and binds Array's methods)
 
-from . import _methods, autograd, backends, cuda, fft, linalg, mps  # noqa: E402
+from . import _methods, autograd, backends, cuda, fft, linalg, mps, nn, optim, utils  # noqa: E402
+from ._compile import compile  # noqa: E402
 from ._creation import (
     Generator,
     arange,
@@ -320,6 +321,7 @@ from ._types import (
 )
 from .autograd import enable_grad, inference_mode, no_grad, set_grad_enabled  # noqa: E402
 from .autograd.grad_mode import is_inference_mode_enabled  # noqa: E402
+from .serialization import load, save  # noqa: E402
 
 _methods.install()
 
@@ -358,18 +360,6 @@ def can_cast(from_, to) -> bool:
     return category(as_dtype(from_)) <= category(as_dtype(to))
 
 
-def compile(model=None, *, fullgraph=False, dynamic=None, backend=None, mode=None,  # noqa: A001
-            options=None, disable=False):
-    """``torch.compile``: returns the function unchanged.
-
-    Note: tensors run through autograd bookkeeping that mx.compile cannot trace; compile
-    functions of plain arrays with ``tmath_array.compile`` (docs/compile.md).
-    """
-    if model is None:
-        return lambda m: m
-    return model
-
-
 def use_deterministic_algorithms(mode: bool, *, warn_only: bool = False) -> None:
     """Accepted: MLX's CPU kernels are deterministic."""
 
@@ -388,18 +378,12 @@ def is_storage(obj) -> bool:
 
 
 __all__ = [n for n in dir() if not n.startswith("_") and n not in (
-    "annotations", "autograd", "backends", "cuda", "fft", "linalg", "mps")] + [
-    "autograd", "backends", "cuda", "fft", "linalg", "mps"]
+    "annotations", "autograd", "backends", "cuda", "fft", "linalg", "mps", "nn", "optim",
+    "utils", "serialization")] + [
+    "autograd", "backends", "cuda", "fft", "linalg", "mps", "nn", "optim", "utils"]
 
 _NOT_YET = {
-    "nn": "torch.nn (Module, layers, losses) is not in tmath_array.torch yet; its functions "
-          "are in tmath_array.nn (import tmath_array.nn as F)",
-    "optim": "torch.optim is not in tmath_array.torch yet: update parameters under "
-             "torch.no_grad() (w -= lr * w.grad)",
-    "utils": "torch.utils (data loaders, checkpoints) is not in tmath_array.torch yet",
     "distributed": "torch.distributed is not in tmath_array.torch; see tmath_array.distributed",
-    "save": "torch.save is not supported: numpy.save(path, t.detach().numpy())",
-    "load": "torch.load is not supported: torch.from_numpy(numpy.load(path))",
     "jit": "torch.jit is not supported; tmath_array.compile fuses functions of arrays",
     "sparse": "sparse tensors are not supported (MLX has none)",
     "complex128": "MLX has no complex128: use torch.complex64",
