@@ -420,6 +420,10 @@ FOREIGN_INPUT = {
     ("_interop/numpy_dlpack.py", "host_view"): "DLPack producers of other libraries",
     ("_interop/torch_tensors.py", "_to_host"): "PyTorch tensors on an accelerator",
     ("_interop/torch_tensors.py", "from_torch"): "PyTorch tensors",
+    ("torch/nn/layers.py", "forward"): "BatchNorm(momentum=None) reads its batch count "
+                                       "with Tensor.item (materialises, counted)",
+    ("torch/serialization.py", "save"): "the JSON text of the checkpoint's layout",
+    ("torch/serialization.py", "load"): "the layout member NumPy read from the file",
     ("_numpy/ufuncs.py", "host_index"): "index arguments given as Python sequences or NumPy "
                                         "arrays (an Array goes through to_numpy: counted)",
     ("_array/indexing.py", "host_keys"): "index lists and NumPy index arrays",

@@ -456,6 +456,11 @@ def _CPU_DEV():  # noqa: N802
 
 
 def _hypot(u, v):
+    for w in (u, v):
+        if isinstance(w, Array) and _t.category(w._dtype) < 2:
+            # Note: PyTorch's hypot takes floating tensors only (the namespace, as NumPy,
+            # computes integers in a float).
+            raise RuntimeError(f'"hypot" not implemented for \'{_t.dtype_str(w._dtype)}\'')
     if isinstance(u, Array) and isinstance(v, Array) and u._dtype is v._dtype:
         return _from_mx(_hypot_mx(u._array, v._array), u)
     return _ew.hypot(u, v)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import collections.abc
+import itertools
 import math
 import numbers
 from collections.abc import Iterator, Sequence
@@ -104,7 +105,7 @@ class ConcatDataset(Dataset):
         for d in self.datasets:
             if isinstance(d, IterableDataset):
                 raise TypeError("ConcatDataset does not support IterableDataset")
-        self.cumulative_sizes = list(np.cumsum([len(d) for d in self.datasets]).tolist())
+        self.cumulative_sizes = list(itertools.accumulate(len(d) for d in self.datasets))
 
     def __len__(self) -> int:
         return self.cumulative_sizes[-1]
@@ -137,8 +138,10 @@ def random_split(dataset: Dataset, lengths: Sequence, generator=None) -> list[Su
                          "summing to 1")
     if sum(lengths) != n:
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
-    perm = _face().randperm(n, generator=generator).tolist() if generator is not None \
-        else _face().randperm(n).tolist()
+    order = (_face().randperm(n, generator=generator) if generator is not None
+             else _face().randperm(n))._array
+    _lazy.materialize(_lazy.CONVERSION, order)  # the split is Python lists of indices
+    perm = order.tolist()
     out, start = [], 0
     for size in lengths:
         out.append(Subset(dataset, perm[start:start + size]))
