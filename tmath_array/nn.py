@@ -46,6 +46,7 @@ from ._array import dtypes as _d
 from ._array.prng import as_key as _rng_key
 from ._array.prng import key, split
 from ._runtime import compile_cache as _compile
+from ._standard import fast_math as _fast
 
 if TYPE_CHECKING:
     from ._array.array import Array
@@ -238,6 +239,9 @@ def gelu(input: Array, approximate: str = "none") -> Array:  # noqa: A002
         impl = _gelu_tanh
     else:
         raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+    if _fast.serves(x._array):  # MLX's CPU build: the fast kernels (_standard/fast_math.py)
+        fast = _fast.gelu_erf if impl is _gelu_erf else _fast.gelu_tanh
+        return _result(x, fast(x._array))
     return _result(x, _compile.run(f"nn.gelu.{approximate}", impl, x._device, x._array))
 
 
@@ -252,6 +256,8 @@ def silu(input: Array, inplace: bool = False) -> Array:  # noqa: A002
     """``x * sigmoid(x)`` elementwise (also called swish)."""
     x = _check("silu", input)
     inplace = _core.check_bool("silu", inplace, "inplace")
+    if _fast.serves(x._array):  # MLX's CPU build: the fast kernels (_standard/fast_math.py)
+        return _result(x, _fast.silu(x._array), inplace)
     return _result(x, _compile.run("nn.silu", _silu, x._device, x._array), inplace)
 
 
@@ -264,6 +270,8 @@ def _sigmoid(a):
 def sigmoid(input: Array) -> Array:  # noqa: A002
     """``1 / (1 + exp(-x))`` elementwise."""
     x = _check("sigmoid", input)
+    if _fast.serves(x._array):  # MLX's CPU build: the fast kernels (_standard/fast_math.py)
+        return _result(x, _fast.sigmoid(x._array))
     return _result(x, _compile.run("nn.sigmoid", _sigmoid, x._device, x._array))
 
 

@@ -51,8 +51,11 @@ SUB_BELOW, OVF_ABOVE = -80.0, 80.0
 # expm1(r) = r + r^2 (1/2! + r/3! + ... + r^6/8!), |r| <= 0.35: truncation < 1e-9 relative.
 _C = [1.0 / math.factorial(n) for n in range(2, 9)]
 
-# MLX's CPU fuser cuts a kernel at 11 ops of depth; the depth of each piece is noted as
-# [ops from the kernel's output]. Each kernel has one output: MLX does not fuse an
+# MLX's CPU fuser cuts a kernel at 11 ops of depth: an op, or the broadcast of a constant,
+# 11 levels below the output (counted along its deepest path) becomes a separate array (a
+# constant's broadcast then makes the whole kernel strided and scalar). The depth of each
+# piece is noted as [levels below the kernel's output]; the polynomial q needs 6 more
+# levels, so q sits at [4] or higher. Each kernel has one output: MLX does not fuse an
 # intermediate that two outputs share.
 
 
@@ -64,8 +67,9 @@ def _flag(cond, marker):
 def _n_of(w, lo=X_MIN, hi=X_MAX):
     """``(xc, n)``: ``w`` clamped to ``[lo, hi]``, and ``round(xc / ln 2)`` [5 deep]."""
     # Selects, not MLX's maximum/minimum (their NaN test is a branch that g++ does not
-    # vectorise in some kernels); NaN fails both tests and passes through.
-    xc = mx.where(w < lo, lo, mx.where(w > hi, hi, w))
+    # vectorise in some kernels); NaN fails both tests and passes through. hi=None: w is
+    # never above 0 (one select less: the fuser's depth budget is tight).
+    xc = mx.where(w < lo, lo, w if hi is None else mx.where(w > hi, hi, w))
     # A division, not a product: "xc * (1/ln 2) + ROUND" may be contracted into an fma in
     # one kernel and not in the other, and both kernels must find the same n.
     return xc, (xc / LN2 + ROUND) - ROUND
@@ -74,9 +78,11 @@ def _n_of(w, lo=X_MIN, hi=X_MAX):
 def _scale_bits(w, adj, marker, lo=X_MIN, hi=X_MAX):
     """The int32 bit pattern of ``2^(n + adj)`` [9 deep from w, 4 from adj]."""
     k = _n_of(w, lo, hi)[1].astype(_I32)
-    if adj is not None:
-        k = k + adj
-    return mx.left_shift(mx.minimum(k, marker) + 127, 23)  # marker: a no-op clamp
+    if adj is None:
+        k = mx.minimum(k, marker)  # a no-op clamp: the marker
+    else:
+        k = k + mx.minimum(adj, marker)  # (adj is at most 24)
+    return mx.left_shift(k + 127, 23)
 
 
 def _reduced(w, lo=X_MIN, hi=X_MAX):
@@ -126,14 +132,21 @@ def _exp_finish(x, r, s, marker):
     return ((_expm1_poly(r) + 1.0) * _exp_rest(x, marker)) * s
 
 
+def _expm1_scale(x, marker):
+    # expm1 needs no subnormal scaling (it is -1 there): k is only kept >= -126.
+    k = _n_of(x)[1].astype(_I32)
+    k = mx.maximum(k + mx.minimum(mx.where(x > OVF_ABOVE, -1, 0), marker), -126)
+    return mx.left_shift(k + 127, 23)
+
+
 def _expm1_finish(x, r, s, marker):
     q = _expm1_poly(r)
-    big = ((q + 1.0) * _exp_rest(x, marker)) * s   # k = 128 (and k < -126: rounds to -1)
-    small = s * q + (s - 1.0)                       # exact parts: s = 2^k, |k| <= 126
-    # [0] where, [1] where, [2] big, [3] * rest, [4] q + 1, [5] q. k = 0: q itself; x == 0
-    # keeps the zero's sign (q of -0.0 is +0.0).
-    return mx.where(s == 1.0, mx.where(x == 0, x, q),
-                    mx.where(x > OVF_ABOVE, big, small))
+    big = ((q + 1.0) * s) * 2.0            # k = 128: s = 2^127, exact, then one rounding
+    small = s * q + (s - 1.0)              # exact parts: s = 2^k, -126 <= k <= 127
+    # [0] where, [1] big / where, [2] (q+1) s / small, [3] q + 1 / s q, [4] q. k = 0: q
+    # itself; x == 0 keeps the zero's sign (q of -0.0 is +0.0).
+    return mx.where(_flag(x > OVF_ABOVE, marker), big,
+                    mx.where(s == 1.0, mx.where(x == 0, x, q), small))
 
 
 def _pipeline(name: str, x, scale, finish, pre=None, bounds=(X_MIN, X_MAX)):
@@ -160,7 +173,7 @@ def exp(a):
 
 
 def expm1(a):
-    return _back(_pipeline("expm1", _f32(a), _exp_scale, _expm1_finish), a)
+    return _back(_pipeline("expm1", _f32(a), _expm1_scale, _expm1_finish), a)
 
 
 # The logistic family takes e = exp(-|x|) (never overflows): 1/(1+e), or e/(1+e) for x < 0.
@@ -173,7 +186,7 @@ def _logistic_adj(x, marker):
 
 
 def _logistic_scale(x, marker):
-    return _scale_bits(_neg_abs(x), _logistic_adj(x, marker), marker)
+    return _scale_bits(_neg_abs(x), _logistic_adj(x, marker), marker, X_MIN, None)
 
 
 def _logistic_exp(x, r, s):
@@ -188,22 +201,31 @@ def _logistic(x, r, s, marker):
     return mx.where(_flag(x < 0, marker), e, 1.0) / (e + 1.0)
 
 
+def _times_logistic(v, r, s, x, marker):
+    """x sigmoid(v) (v has x's sign): x / (1 + e) for v >= 0, x e / (1 + e) below.
+
+    [0] /, [1] where / e + 1, [2] (q + 1) (2^k x) / e, [3] q + 1, [4] q. x e keeps its
+    accuracy where e is subnormal (x 2^k is exact or one rounding).
+    """
+    q1 = _expm1_poly(r) + 1.0
+    two_k = s * mx.where(mx.abs(v) > -SUB_BELOW, 2.0 ** -24, 1.0)
+    return mx.where(_flag(v < 0, marker), q1 * (two_k * x), x) / (q1 * two_k + 1.0)
+
+
 def _silu_finish(x, r, s, marker):
-    # x / (1 + e) for x >= 0 (one rounding less than x * sigmoid), x e / (1 + e) below
-    # ([0] /, [1] where, [2] x * e, [3] e). Below x = -87 the result is x times a
-    # subnormal e: a few correct bits, as in PyTorch (which gives -0.0 there).
-    e = _logistic_exp(x, r, s)
-    return mx.where(_flag(x < 0, marker), x * e, x) / (e + 1.0)
+    return _times_logistic(x, r, s, x, marker)
 
 
 def sigmoid(a):
     """1 / (1 + exp(-x)), as ``e / (1 + e)`` with ``e = exp(x)`` for negative x."""
-    return _back(_pipeline("sigmoid", _f32(a), _logistic_scale, _logistic, _neg_abs), a)
+    return _back(_pipeline("sigmoid", _f32(a), _logistic_scale, _logistic, _neg_abs,
+                           (X_MIN, None)), a)
 
 
 def silu(a):
     """x * sigmoid(x) (-inf gives NaN, as in PyTorch)."""
-    return _back(_pipeline("silu", _f32(a), _logistic_scale, _silu_finish, _neg_abs), a)
+    return _back(_pipeline("silu", _f32(a), _logistic_scale, _silu_finish, _neg_abs,
+                           (X_MIN, None)), a)
 
 
 def _tanh_arg(x):
@@ -221,9 +243,9 @@ def _tanh_scale(x, marker):
 def _tanh_finish(x, r, s, marker):
     # e = expm1(2x) = s q + (s - 1), exact parts (|2x| <= 20); s = 1 gives q + 0 (-0.0
     # aside, which the select keeps). e / (e + 2) has no cancellation for either sign.
-    # [0] where, [1] /, [2] e + 2, [3] e, [4] s * q, [5..10] polynomial
-    e = s * _expm1_poly(r) + (s - 1.0)
-    return mx.where(_flag(x == 0, marker), x, e / (e + 2.0))
+    # [0] where, [1] /, [2] s q + (s +- 1), [3] s q, [4] q
+    sq = s * _expm1_poly(r)
+    return mx.where(_flag(x == 0, marker), x, (sq + (s - 1.0)) / (sq + (s + 1.0)))
 
 
 def tanh(a):
@@ -242,9 +264,7 @@ def _gelu_tanh_arg(x, marker):
 
 
 def _gelu_tanh_finish(v, r, s, x, marker):
-    # x sigmoid(v): the logistic of v, times x (v has x's sign).
-    e = _logistic_exp(v, r, s)
-    return mx.where(_flag(v < 0, marker), x * e, x) / (e + 1.0)
+    return _times_logistic(v, r, s, x, marker)
 
 
 def gelu_tanh(a):
@@ -252,7 +272,153 @@ def gelu_tanh(a):
     m = _native.state.marker
     v = _compile.kernel("fast.gelu_tanh.arg", _gelu_tanh_arg, m)(x)
     sb = _compile.kernel("fast.gelu_tanh.scale", _logistic_scale, m)(v)
-    r = _compile.kernel("fast.reduce.sigmoid", _reduce_kernel(_neg_abs), m)(v)
+    r = _compile.kernel("fast.reduce.sigmoid", _reduce_kernel(_neg_abs, X_MIN, None), m)(v)
     out = _compile.kernel("fast.gelu_tanh.finish", _gelu_tanh_finish, m)(
         v, r, mx.view(sb, _F32), x)
     return _back(out, a)
+
+
+# --- erf and the exact GELU -----------------------------------------------------------------
+# erf(x) = x P(x^2) for |x| < 1; beyond, erf(|x|) = 1 - exp(-x^2) erfcx(|x|), with erfcx
+# (= erfc(x) exp(x^2), smooth in t = 1/x) a polynomial in t - c. Coefficients: weighted
+# least squares on Chebyshev nodes (relative error), rounded to float32; measured error in
+# docs/fast_math.md.
+_ERF_P = [1.1283791065216064, -0.37612324953079224, 0.11280179768800735,
+          -0.02671131119132042, 0.004917550832033157, -0.0005631418898701668]
+# erfcx(1/t) on t in [0.25, 1] (erf: 1 <= |x| <= 4; erf rounds to +-1 beyond 3.92)
+_ERFCX_ERF = (0.625, [0.3059529960155487, 0.3822837769985199, -0.17239490151405334,
+                      0.043767042458057404, 0.023337865248322487, -0.04694567248225212,
+                      0.04307526350021362, -0.026895256713032722, 0.005812147632241249,
+                      0.025932447984814644, -0.03674522787332535])
+# erfcx(1/(sqrt(2) t)) on t = 1/|x| in [1/(10 sqrt 2), 1/sqrt 2] (GELU's tail, 1 <= |z| <= 10)
+_ERFCX_GELU = (0.3889087438583374, [
+    0.27629438042640686, 0.578178882598877, -0.3624694049358368, 0.09538257122039795,
+    0.17986878752708435, -0.39190712571144104, 0.4559839069843292, -0.2924904227256775,
+    -0.312744677066803, 1.4331547021865845, -1.5443713665008545])
+# 2/sqrt(pi) - float32(2/sqrt(pi))
+_ERF_C0_LO = 2.0 / math.sqrt(math.pi) - 1.1283791065216064
+ERF_BOUND = 16.5           # -x^2 clamped here: erf is +-1 (to float32) long before
+INV_SQRT2 = 0.7071067811865476
+SQRT2 = 1.4142135623730951
+GELU_SUB = 12.6            # |x| beyond: exp(-x^2/2) < 2^-114, scaled as in exp
+
+
+def _estrin(u, cs):
+    """sum cs[i] u^i (Estrin's scheme; array operand first)."""
+    # (a lone last coefficient stays a Python float: p * c is an op on a constant)
+    terms = [u * cs[i + 1] + cs[i] if i + 1 < len(cs) else cs[i]
+             for i in range(0, len(cs), 2)]
+    p = u * u
+    while len(terms) > 1:
+        terms = [terms[i] + p * terms[i + 1] if i + 1 < len(terms) else terms[i]
+                 for i in range(0, len(terms), 2)]
+        p = p * p
+    return terms[0]
+
+
+def _neg_square(x):
+    return (x * x) * -1.0
+
+
+def _half_neg_square(x):
+    return (x * x) * -0.5
+
+
+def _erf_scale(x, marker):
+    return _scale_bits(_neg_square(x), None, marker, -ERF_BOUND, None)
+
+
+def _erfcx_kernel(lo, hi, coeffs):
+    c0, cs = coeffs
+
+    def fn(x, marker):
+        # Below lo the value is not used (the small branch is): no lower clamp.
+        ax = mx.abs(x)
+        a = mx.where(_flag(ax > hi, marker), hi, ax)
+        return _estrin(mx.reciprocal(a) - c0, cs)
+
+    return fn
+
+
+def _erf_finish(x, r, s, rx, marker):
+    # [0] where, [1] sgn - e R, [2] (q + 1) (s sgn R), [3] q + 1, [4] q
+    sgn = mx.where(x < 0, -1.0, 1.0)
+    big = sgn - (_expm1_poly(r) + 1.0) * ((s * sgn) * rx)
+    # x C0 + x (x^2 Q(x^2) + C0_LO): the leading coefficient's rounding error kept out
+    small = x * _ERF_P[0] + x * ((x * x) * _estrin(x * x, _ERF_P[1:]) + _ERF_C0_LO)
+    return mx.where(_flag(mx.abs(x) < 1.0, marker), small, big)
+
+
+def erf(a):
+    """erf: ``x P(x^2)`` below 1, ``1 - exp(-x^2) erfcx(x)`` beyond."""
+    x = _f32(a)
+    m = _native.state.marker
+    sb = _compile.kernel("fast.erf.scale", _erf_scale, m)(x)
+    r = _compile.kernel("fast.reduce.erf", _reduce_kernel(_neg_square, -ERF_BOUND, None), m)(x)
+    rx = _compile.kernel("fast.erf.erfcx", _erfcx_kernel(1.0, 4.0, _ERFCX_ERF), m)(x)
+    out = _compile.kernel("fast.erf.finish", _erf_finish, m)(x, r, mx.view(sb, _F32), rx)
+    return _back(out, a)
+
+
+def _gelu_adj(x, marker):
+    return mx.where(mx.abs(x) > GELU_SUB, 24, 0)
+
+
+def _gelu_scale(x, marker):
+    return _scale_bits(_half_neg_square(x), _gelu_adj(x, marker), marker, X_MIN, None)
+
+
+def _gelu_finish(x, r, s, rx, marker):
+    # x Phi(x), Phi(x) = erfc(-x / sqrt 2) / 2:
+    #   |x| < sqrt 2: x/2 + (x/2) z P(z^2), z = x / sqrt 2;
+    #   x > 0: x (1 - E/2), x < 0: x E/2, E = exp(-x^2/2) erfcx(|z|) (relative accuracy
+    #   in the tail). [0] where, [1] +, [2] (q + 1) (K x), [3] q + 1, [4] q
+    k = (s * mx.where(mx.abs(x) > GELU_SUB, 2.0 ** -24, 1.0)) * (rx * mx.where(x < 0, 0.5, -0.5))
+    # Past x = 20 the tail term is below 1e-80 x: it is left out (+inf gives inf, not NaN).
+    xt = mx.where(x > 20.0, 0.0, x)
+    big = mx.where(x > 0, x, 0.0) + (_expm1_poly(r) + 1.0) * (k * xt)
+    # |x| < sqrt 2: r already holds the result (see _gelu_reduce)
+    return mx.where(_flag(mx.abs(x) < SQRT2, marker), r, big)
+
+
+def _gelu_reduce(x, marker):
+    """exp's reduced argument of -x^2/2; for |x| < sqrt 2, where it is not needed, the
+    GELU itself: (x/2) (1 + z P(z^2)), z = x / sqrt 2 (-0.0 kept). (MLX fuses at most 24
+    arrays, constants included, into one kernel: the finish has no room for P's.)"""
+    h = x * 0.5
+    small = h * ((x * INV_SQRT2) * _estrin(x * h, _ERF_P) + 1.0)
+    return mx.where(_flag(mx.abs(x) < SQRT2, marker), small,
+                    _reduced(_half_neg_square(x), X_MIN, None))
+
+
+def gelu_erf(a):
+    """x Phi(x) with the erf above (GELU, approximate='none')."""
+    x = _f32(a)
+    m = _native.state.marker
+    sb = _compile.kernel("fast.gelu.scale", _gelu_scale, m)(x)
+    r = _compile.kernel("fast.gelu.reduce", _gelu_reduce, m)(x)
+    rx = _compile.kernel("fast.gelu.erfcx",
+                         _erfcx_kernel(SQRT2, 10.0 * SQRT2, _ERFCX_GELU), m)(x)
+    out = _compile.kernel("fast.gelu.finish", _gelu_finish, m)(x, r, mx.view(sb, _F32), rx)
+    return _back(out, a)
+
+
+# --- where they are used ----------------------------------------------------------------------
+_DTYPES = (mx.float32, mx.float16, mx.bfloat16)
+
+
+def serves(a) -> bool:
+    """Whether the fast kernels compute on ``a`` (an MLX array): a float32/float16/bfloat16
+    array, on MLX's CPU-only build, with the kernels on (``_runtime.native``)."""
+    return _native.state.fast and not _native.GPU_AVAILABLE and a.dtype in _DTYPES
+
+
+def routed(name: str, fast_fn, impl):
+    """A unary impl ``(a, dtype, device)`` that runs ``fast_fn`` where :func:`serves`."""
+    def fn(a, dt, dev):
+        if serves(a):
+            return fast_fn(a)
+        return impl(a, dt, dev)
+
+    fn.__name__ = f"{name}_routed"
+    return fn
