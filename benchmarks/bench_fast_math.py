@@ -58,10 +58,11 @@ def _groups():
     groups = []
     for name in ("exp", "expm1", "tanh", "sin", "log1p"):
         src_a, src_m, src_n = (ap, mp, npos) if name == "log1p" else (a1, m1, n1)
+        fx, fm_, fn = getattr(xp, name), getattr(mx, name), getattr(np, name)
         groups.append((f"{name} 1M", [
-            ("tmath_array", lambda f=getattr(xp, name), a=src_a: f(a), mlx_sync),
-            ("mlx", lambda f=getattr(mx, name), a=src_m: f(a), mlx_sync),
-            ("numpy", lambda f=getattr(np, name), a=src_n: f(a), no_sync)]))
+            ("tmath_array", lambda f=fx, a=src_a: f(a), mlx_sync),
+            ("mlx", lambda f=fm_, a=src_m: f(a), mlx_sync),
+            ("numpy", lambda f=fn, a=src_n: f(a), no_sync)]))
     groups.append(("erf 1M", [
         ("tmath_array", lambda: _fm.erf(m1) if _fm.serves(m1) else mx.erf(m1), mlx_sync),
         ("mlx", lambda: mx.erf(m1), mlx_sync),
@@ -134,7 +135,7 @@ def fmt(rows: list[dict]) -> str:
     lines = ["| case | tmath_array | raw MLX | NumPy/SciPy | PyTorch CPU | tmath / ref | load |",
              "|---|---:|---:|---:|---:|---:|---:|"]
     for case, rs in by_case.items():
-        def ms(name):
+        def ms(name, rs=rs):
             r = rs.get(name)
             return f"{r['median_s'] * 1e3:.3g} ms" if r else ""
         ours = rs["tmath_array"]["median_s"]

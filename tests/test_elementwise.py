@@ -19,8 +19,8 @@ import tmath_array as xp
 from tmath_array._array.dtypes import CATEGORIES
 from tmath_array._runtime import compile_cache as _compile
 from tmath_array._runtime import lazy as _lazy
-from tmath_array._standard.elementwise import SIGNATURES
 from tmath_array._standard import fast_math as _fast_math
+from tmath_array._standard.elementwise import SIGNATURES
 
 # The elementwise functions of the 2025.12 standard (array_api_stubs/_2025_12).
 STANDARD_NAMES = (

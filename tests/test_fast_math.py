@@ -1,4 +1,4 @@
-"""The fast CPU kernels (``_standard/fast_math.py``) and their compiler lever (``_runtime/native.py``).
+"""The fast CPU kernels (``_standard/fast_math.py``) and their compiler lever (``native.py``).
 
 Accuracy is measured in ulps of the correctly rounded float32 result (NumPy's/SciPy's
 float64 result, rounded), on a grid of every 4096th float32 bit pattern (all exponents,
@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 import tmath_array as xp
-import tmath_array.nn as F
+import tmath_array.nn as F  # noqa: N812 - torch's name
 from tmath_array._runtime import native
 from tmath_array._standard import fast_math as fm
 
