@@ -291,7 +291,7 @@ def _log_softmax(a, axis):
     # Subtract the max first: ``x - logsumexp(x)`` would round to the ulp of the
     # logsumexp (6e-5 at 1000 in float32).
     shifted = b - mx.max(b, axis=axis, keepdims=True)
-    exp = _exp64 if a.dtype == mx.float64 else mx.exp
+    exp = _exp64 if a.dtype == mx.float64 else _fast.exp if _fast.serves(a) else mx.exp
     return (shifted - mx.log(mx.sum(exp(shifted), axis=axis, keepdims=True))).astype(a.dtype)
 
 
@@ -319,6 +319,10 @@ def softmax(input: Array, dim: int | None = None, *, dtype=None) -> Array:  # no
     if a.dtype == mx.float64:
         with mx.stream(x._device._mx):
             return _result(x, _softmax64(a, axis))
+    if _fast.serves(a):  # MLX's CPU build: exp from the fast kernels (_standard/fast_math.py)
+        b = _upcast(a)
+        e = _fast.exp(b - mx.max(b, axis=axis, keepdims=True))
+        return _result(x, (e / mx.sum(e, axis=axis, keepdims=True)).astype(a.dtype))
     # precise=True: half-precision input is exponentiated and summed in float32.
     return _result(x, mx.softmax(a, axis=axis, precise=True, stream=x._device._s))
 
