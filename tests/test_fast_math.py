@@ -213,3 +213,24 @@ def test_the_marker_is_keyed_by_cpu_and_compiler():
     b = native._marker_for("cpu B|g++ 12|-march=native")
     assert a != b and 1_000_000_000 <= a < 2**31 and 1_000_000_000 <= b < 2**31
     assert "flags=" in native.cpu_signature()
+
+
+@pytest.mark.parametrize("shape", [(), (0,), (3, 0), (1,), (2, 3, 4), (2, 1, 3, 1, 2)])
+def test_any_shape(shape):
+    a = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
+    x = xp.asarray(a)
+    for f, g in [(xp.exp, np.exp), (xp.tanh, np.tanh), (xp.expm1, np.expm1)]:
+        got = np.asarray(f(x))
+        assert got.shape == a.shape
+        np.testing.assert_allclose(got, g(a), rtol=3e-7)
+
+
+def test_strided_and_broadcast_inputs():
+    a = np.random.default_rng(1).standard_normal((64, 33)).astype(np.float32)
+    x = xp.asarray(a)
+    np.testing.assert_allclose(np.asarray(xp.exp(x.T)), np.exp(a.T), rtol=3e-7)
+    np.testing.assert_allclose(np.asarray(xp.exp(x[::2, 1::3])), np.exp(a[::2, 1::3]),
+                               rtol=3e-7)
+    xb = xp.broadcast_to(xp.asarray(a[0]), (5, 33))
+    np.testing.assert_allclose(np.asarray(xp.tanh(xb)),
+                               np.tanh(np.broadcast_to(a[0], (5, 33))), rtol=3e-7)
