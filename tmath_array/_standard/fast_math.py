@@ -422,3 +422,67 @@ def routed(name: str, fast_fn, impl):
 
     fn.__name__ = f"{name}_routed"
     return fn
+
+
+# --- log ------------------------------------------------------------------------------------
+# log(x) = k ln2 + log1p(f), x = 2^k m, m in [sqrt(1/2), sqrt 2), f = m - 1 (exact), with
+# log1p(f) = f - f^2/2 + s (f^2/2 + R(s^2)), s = f / (2 + f): the classic fdlibm/musl logf
+# scheme and its coefficients. m and k come from the bits of x (an int32 view of the input,
+# no copy); subnormal x is first scaled by 2^23.
+_LG = (0.66666662693, 0.40000972152, 0.28498786688, 0.24279078841)
+_LOG_LN2_HI = 6.9313812256e-01      # 0x3f317180
+_LOG_LN2_LO = 9.0580006145e-06      # 0x3717f7d1
+FLT_MIN = 2.0 ** -126
+
+
+def _log_prescale(x, marker):
+    return mx.where(_flag(x < FLT_MIN, marker), x * 8388608.0, x)
+
+
+def _log_parts(x, xi):
+    """(k as float32, f) from the bits xi of the prescaled x [k: 5 deep, f: 5 deep]."""
+    mant = mx.bitwise_and(xi, 0x7FFFFF)
+    big = mant > 0x3504F3                    # m > sqrt 2: halve it
+    fm = mant.astype(_F32) * (2.0 ** -23)   # m - 1, exact
+    f = mx.where(big, fm * 0.5 - 0.5, fm)    # m/2 - 1, exact (shallower than from m)
+    k = (mx.right_shift(xi, 23) - 127).astype(_F32) + (
+        mx.where(big, 1.0, 0.0) - mx.where(x < FLT_MIN, 23.0, 0.0))
+    return k, f
+
+
+def _log_s(x, xi, marker):
+    """s = f / (2 + f)."""
+    f = _log_parts(x, xi)[1]
+    return mx.where(_flag(x != x, marker), x, f / (f + 2.0))
+
+
+def _log_t(s, marker):
+    """s (f^2/2 + R(s^2)) - f^2/2, with f^2/2 = 2 s^2 / (1 - s)^2 (its rounding moves the
+    result by < 0.1 ulp: it enters as (1 - s) f^2/2, next to f)."""
+    z = s * s
+    w = z * z
+    r = z * (w * _LG[2] + _LG[0]) + w * (w * _LG[3] + _LG[1])
+    om = s * -1.0 + 1.0
+    hfsq = (z * 2.0) / (om * om)
+    return mx.where(_flag(s != s, marker), s, s * (hfsq + r) - hfsq)
+
+
+def _log_finish(x, xi, t, marker):
+    k, f = _log_parts(x, xi)
+    # +inf: its bits give k = 128, f = 0; the factor makes k ln2 (and the result) inf.
+    # (Neither sqrt, which g++ does not vectorise here, nor a third nested select.)
+    core = ((k * _LOG_LN2_HI) * mx.where(x == math.inf, math.inf, 1.0) + f) + (
+        t + k * _LOG_LN2_LO)
+    # 0 -> -inf; negative or NaN -> NaN
+    return mx.where(x == 0, -math.inf, mx.where(_flag(x > 0, marker), core, math.nan))
+
+
+def log(a):
+    x = _f32(a)
+    m = _native.state.marker
+    # four kernels: the scaled input, s, the polynomial part, the sum (the fuser's depth)
+    xi = mx.view(_compile.kernel("fast.log.prescale", _log_prescale, m)(x), _I32)
+    s = _compile.kernel("fast.log.s", _log_s, m)(x, xi)
+    t = _compile.kernel("fast.log.t", _log_t, m)(s)
+    out = _compile.kernel("fast.log.finish", _log_finish, m)(x, xi, t)
+    return _back(out, a)
