@@ -6,7 +6,7 @@ float32, one evaluated call per sample, medians of interleaved rounds (benchmark
 every row of a case is measured in the same run, so the ratios are fair even on a busy
 machine. Each row carries the 1-minute load average at its end. Rows:
 
-- exp, expm1, tanh, sin, log1p at 1M elements: ``xp.<f>`` / ``mx.<f>`` / ``np.<f>``;
+- exp, expm1, tanh, sin, log, log1p at 1M elements: ``xp.<f>`` / ``mx.<f>`` / ``np.<f>``;
 - erf at 1M: the fast kernel (``nn.gelu`` uses it; the namespace has no erf) / ``mx.erf`` /
   ``scipy.special.erf`` (NumPy has none) / ``torch.erf``;
 - sigmoid, GELU (both forms), SiLU, softmax, layer norm, rms norm at 1024x1024:
@@ -56,8 +56,8 @@ def _groups():
     mat = rng.standard_normal((2048, 2048), dtype=np.float32)
     amat = xp.asarray(mat)
     groups = []
-    for name in ("exp", "expm1", "tanh", "sin", "log1p"):
-        src_a, src_m, src_n = (ap, mp, npos) if name == "log1p" else (a1, m1, n1)
+    for name in ("exp", "expm1", "tanh", "sin", "log", "log1p"):
+        src_a, src_m, src_n = (ap, mp, npos) if name.startswith("log") else (a1, m1, n1)
         fx, fm_, fn = getattr(xp, name), getattr(mx, name), getattr(np, name)
         groups.append((f"{name} 1M", [
             ("tmath_array", lambda f=fx, a=src_a: f(a), mlx_sync),
