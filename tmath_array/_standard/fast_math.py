@@ -168,11 +168,11 @@ def _back(out, a):
 
 # --- the functions ------------------------------------------------------------------------
 
-def exp(a):
+def _exp(a):
     return _back(_pipeline("exp", _f32(a), _exp_scale, _exp_finish), a)
 
 
-def expm1(a):
+def _expm1(a):
     return _back(_pipeline("expm1", _f32(a), _expm1_scale, _expm1_finish), a)
 
 
@@ -216,13 +216,13 @@ def _silu_finish(x, r, s, marker):
     return _times_logistic(x, r, s, x, marker)
 
 
-def sigmoid(a):
+def _sigmoid(a):
     """1 / (1 + exp(-x)), as ``e / (1 + e)`` with ``e = exp(x)`` for negative x."""
     return _back(_pipeline("sigmoid", _f32(a), _logistic_scale, _logistic, _neg_abs,
                            (X_MIN, None)), a)
 
 
-def silu(a):
+def _silu(a):
     """x * sigmoid(x) (-inf gives NaN, as in PyTorch)."""
     return _back(_pipeline("silu", _f32(a), _logistic_scale, _silu_finish, _neg_abs,
                            (X_MIN, None)), a)
@@ -248,7 +248,7 @@ def _tanh_finish(x, r, s, marker):
     return mx.where(_flag(x == 0, marker), x, (sq + (s - 1.0)) / (sq + (s + 1.0)))
 
 
-def tanh(a):
+def _tanh(a):
     """expm1(2x) / (expm1(2x) + 2)."""
     return _back(_pipeline("tanh", _f32(a), _tanh_scale, _tanh_finish, _tanh_arg,
                            (-TANH_BOUND, TANH_BOUND)), a)
@@ -267,7 +267,7 @@ def _gelu_tanh_finish(v, r, s, x, marker):
     return _times_logistic(v, r, s, x, marker)
 
 
-def gelu_tanh(a):
+def _gelu_tanh(a):
     x = _f32(a)
     m = _native.state.marker
     v = _compile.kernel("fast.gelu_tanh.arg", _gelu_tanh_arg, m)(x)
@@ -349,7 +349,7 @@ def _erf_finish(x, r, s, rx, marker):
     return mx.where(_flag(mx.abs(x) < 1.0, marker), small, big)
 
 
-def erf(a):
+def _erf(a):
     """erf: ``x P(x^2)`` below 1, ``1 - exp(-x^2) erfcx(x)`` beyond."""
     x = _f32(a)
     m = _native.state.marker
@@ -391,7 +391,7 @@ def _gelu_reduce(x, marker):
                     _reduced(_half_neg_square(x), X_MIN, None))
 
 
-def gelu_erf(a):
+def _gelu_erf(a):
     """x Phi(x) with the erf above (GELU, approximate='none')."""
     x = _f32(a)
     m = _native.state.marker
@@ -477,7 +477,7 @@ def _log_finish(x, xi, t, marker):
     return mx.where(x == 0, -math.inf, mx.where(_flag(x > 0, marker), core, math.nan))
 
 
-def log(a):
+def _log(a):
     x = _f32(a)
     m = _native.state.marker
     # four kernels: the scaled input, s, the polynomial part, the sum (the fuser's depth)
@@ -486,3 +486,65 @@ def log(a):
     t = _compile.kernel("fast.log.t", _log_t, m)(s)
     out = _compile.kernel("fast.log.finish", _log_finish, m)(x, xi, t)
     return _back(out, a)
+
+
+
+# --- derivatives ------------------------------------------------------------------------------
+# A kernel's bit cast (mx.view) has no VJP or JVP in MLX: each function is an
+# mx.custom_function with its derivative written out. The VJP uses the output where that is
+# exact (exp, tanh, sigmoid); everything else, and the JVP, uses MLX's own ops, which are
+# differentiable again (higher orders work).
+_INV_SQRT_2PI = 0.3989422804014327
+
+
+def _one(a):
+    return a[0] if isinstance(a, (tuple, list)) else a
+
+
+def _differentiable(fn, d_x, d_out=None):
+    """``fn`` with ``dy/dx = d_out(x, y)`` (VJP) or ``d_x(x)``, for vjp, jvp and vmap."""
+    f = mx.custom_function(fn)
+
+    # (MLX passes one input's primals, tangents and output as arrays, not tuples)
+    @f.vjp
+    def _vjp(primals, cotangent, output):
+        x, ct, y = _one(primals), _one(cotangent), _one(output)
+        return (ct * (d_out(x, y) if d_out is not None else d_x(x)),)
+
+    @f.jvp
+    def _jvp(primals, tangents):
+        return (_one(tangents) * d_x(_one(primals)),)
+
+    @f.vmap
+    def _vmap(inputs, axes):
+        # elementwise: the batched array goes through as it is
+        return fn(_one(inputs)), _one(axes)
+
+    return f
+
+
+def _d_silu(x):
+    sg = mx.sigmoid(x)
+    return sg * (1.0 + x * (1.0 - sg))
+
+
+def _d_gelu_erf(x):
+    return 0.5 * (1.0 + mx.erf(x * INV_SQRT2)) + x * mx.exp(-0.5 * x * x) * _INV_SQRT_2PI
+
+
+def _d_gelu_tanh(x):
+    c = math.sqrt(2.0 / math.pi)
+    t = mx.tanh(c * (x + 0.044715 * x * x * x))
+    return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * c * (1.0 + 3 * 0.044715 * x * x)
+
+
+exp = _differentiable(_exp, mx.exp, lambda x, y: y)
+expm1 = _differentiable(_expm1, mx.exp, lambda x, y: y + 1.0)
+log = _differentiable(_log, mx.reciprocal)
+tanh = _differentiable(_tanh, lambda x: 1.0 - mx.square(mx.tanh(x)), lambda x, y: 1.0 - y * y)
+sigmoid = _differentiable(_sigmoid, lambda x: mx.sigmoid(x) * (1.0 - mx.sigmoid(x)),
+                          lambda x, y: y * (1.0 - y))
+silu = _differentiable(_silu, _d_silu)
+erf = _differentiable(_erf, lambda x: (2.0 / math.sqrt(math.pi)) * mx.exp(-(x * x)))
+gelu_erf = _differentiable(_gelu_erf, _d_gelu_erf)
+gelu_tanh = _differentiable(_gelu_tanh, _d_gelu_tanh)
