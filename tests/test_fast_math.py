@@ -269,3 +269,12 @@ def test_gradients_vmap_and_compiled_gradients(name):
                                rtol=2e-4, atol=1e-5)
     batched = mx.vmap(f)(mx.stack([x, x * 0.5]))
     np.testing.assert_array_equal(np.asarray(batched), np.asarray(mx.stack([f(x), f(x * 0.5)])))
+
+
+def test_inside_a_compiled_user_function():
+    f = xp.compile(lambda x: xp.exp(x) * 2 + F.gelu(x) + xp.tanh(x) + xp.log(xp.abs(x) + 1))
+    a = np.linspace(-3, 3, 11, dtype=np.float32)
+    want = (np.exp(a) * 2 + a * 0.5 * sps.erfc(-a / np.sqrt(2)) + np.tanh(a)
+            + np.log(np.abs(a) + 1))
+    for _ in range(2):  # traced, then a cache hit
+        np.testing.assert_allclose(np.asarray(f(xp.asarray(a))), want, rtol=1e-6, atol=1e-6)
