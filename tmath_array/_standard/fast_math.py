@@ -7,24 +7,27 @@ function is a range reduction plus a polynomial written in MLX ops and fused by
 when they are used and how they are built). Every kernel computes in float32: float16 and
 bfloat16 input is widened once and the result rounded once. float64 never comes here.
 
-Shape of every kernel (MLX's CPU fuser cuts a kernel at 11 ops of depth, and a bit cast
-(``mx.view``) never fuses):
+Shape of the exp family (MLX's CPU fuser cuts a kernel at 11 levels of depth and 24
+arrays, fuses nothing that two outputs share, and never fuses a bit cast, ``mx.view``):
 
-1. ``reduce``: ``x -> (r, sb, j)`` with ``x = k ln2 + r``, ``|r| <= ln2/2``; ``sb`` is the
-   bit pattern of ``2^kc`` (``kc``: ``k`` clamped to the normal exponents) and ``j =
-   k - kc + 24`` carries the rest of the scale (``k`` down to -150: subnormal results);
-2. ``mx.view(sb, float32)`` (no copy);
-3. ``finish``: ``expm1(r)`` by a degree-8 polynomial (Estrin's scheme: shallow), then the
-   function's own formula.
+1. ``scale``: ``x -> sb``, the int32 bit pattern of ``2^k`` (``x = k ln2 + r``, ``k`` moved
+   into the normal exponents; below the subnormal threshold the last ``2^-24``, above 80
+   the last factor 2, is applied by ``finish``, which decides it from the same input);
+2. ``reduce``: ``x -> r``, ``|r| <= ln2/2`` (recomputing ``k``);
+3. ``mx.view(sb, float32)`` (no copy), then ``finish``: ``expm1(r)`` by a degree-8
+   polynomial (Estrin's scheme: shallow), and the function's own formula.
+
+erf and the exact GELU add a kernel for ``erfcx``; log has its own four (see there). Each
+public function is an ``mx.custom_function`` with its derivative (the view has no VJP).
 
 ``x = n ln2 + r`` uses the two-part ``ln2`` of Cody and Waite (``n * LN2_HI`` is exact), so
 ``r`` is exact up to ``2^-24 |n LN2_LO|``; the polynomial's truncation error is < 1e-9.
 Measured error (``tests/test_fast_math.py``, and ``benchmarks/fast_math_accuracy.py`` over
 every float32): see ``docs/fast_math.md``.
 
-Every stage carries ``marker`` (``_runtime.native``): a no-op clamp by a constant that
-names the kernel for this CPU and tells the compiler wrapper to build it with
-``-march=native``.
+Every kernel carries ``marker`` (``_runtime.native``): a no-op clamp, or a select on a
+constant condition, with a constant that names the kernel for this CPU and tells the
+compiler wrapper to build it with ``-march=native``.
 """
 
 from __future__ import annotations
