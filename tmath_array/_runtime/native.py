@@ -154,6 +154,12 @@ def _setup() -> None:
         state.marker = _marker_for("baseline")
         return
     atexit.register(shutil.rmtree, d, True)
+    # A wrapper that cannot run (a temporary directory mounted noexec, say) would make every
+    # MLX kernel compilation fail: check it first, and stay on the plain compiler otherwise.
+    if _compiler_version(path) != version:
+        state.reason = f"baseline x86-64 kernels (the compiler wrapper in {d} does not run)"
+        state.marker = _marker_for("baseline")
+        return
     os.environ["PATH"] = d + os.pathsep + os.environ.get("PATH", "")
     state.native = True
     state.marker = marker
