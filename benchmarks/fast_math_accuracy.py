@@ -20,7 +20,8 @@ import scipy.special as sps
 from tmath_array._standard import fast_math as fm
 
 FUNCS = {"exp": (fm.exp, np.exp), "expm1": (fm.expm1, np.expm1), "tanh": (fm.tanh, np.tanh),
-         "sigmoid": (fm.sigmoid, sps.expit), "erf": (fm.erf, sps.erf), "log": (fm.log, np.log)}
+         "sigmoid": (fm.sigmoid, sps.expit), "erf": (fm.erf, sps.erf), "log": (fm.log, np.log),
+         "log1p": (fm.log1p, np.log1p)}
 
 
 def ulps(got: np.ndarray, ref64: np.ndarray) -> np.ndarray:

@@ -51,6 +51,7 @@ FUNCS = {
     "sigmoid": (fm.sigmoid, sps.expit),
     "erf": (fm.erf, sps.erf),
     "log": (fm.log, np.log),
+    "log1p": (fm.log1p, np.log1p),
 }
 
 
@@ -241,7 +242,8 @@ def test_strided_and_broadcast_inputs():
 
 
 _MLX_REFS = {
-    "exp": mx.exp, "expm1": mx.expm1, "log": mx.log, "tanh": mx.tanh, "sigmoid": mx.sigmoid,
+    "exp": mx.exp, "expm1": mx.expm1, "log": mx.log, "log1p": mx.log1p, "tanh": mx.tanh,
+    "sigmoid": mx.sigmoid,
     "erf": mx.erf, "silu": lambda a: a * mx.sigmoid(a),
     "gelu_erf": lambda a: 0.5 * a * (1 + mx.erf(a * 0.7071067811865476)),
     "gelu_tanh": lambda a: 0.5 * a * (1 + mx.tanh(0.7978845608028654 * (a + 0.044715 * a**3))),
@@ -253,7 +255,7 @@ def test_gradients_vmap_and_compiled_gradients(name):
     # (the kernels' bit cast has no VJP in MLX: each is a custom_function with its derivative)
     f, ref = getattr(fm, name), _MLX_REFS[name]
     x = mx.array(np.linspace(-3, 3, 25, dtype=np.float32))
-    if name == "log":
+    if name in ("log", "log1p"):
         x = mx.abs(x) + 0.5
 
     def grad(fn):

@@ -93,7 +93,7 @@ def _fast_math_summary(fm: dict) -> str:
     if not fm["enabled"]:
         return f"MLX's own exp/tanh/erf kernels: {fm['detail']}"
     where = f"; compiler wrapper {fm['wrapper']} on PATH" if fm["wrapper"] else ""
-    return f"exp/expm1/log/tanh/sigmoid/erf kernels on the CPU, {fm['detail']}{where}"
+    return f"exp/expm1/log/log1p/tanh/sigmoid/erf kernels on the CPU, {fm['detail']}{where}"
 
 
 def _blas_summary(blas: dict) -> str:

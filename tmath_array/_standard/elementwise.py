@@ -266,12 +266,13 @@ def _expm1(a, dt, dev):
     return mx.expm1(a, stream=dev._s)
 
 
-# Note: on MLX's CPU-only build, float32/float16/bfloat16 exp, expm1, log and tanh run
+# Note: on MLX's CPU-only build, float32/float16/bfloat16 exp, expm1, log, log1p and tanh run
 # _standard/fast_math.py's kernels (MLX's own are 8-50x slower there, its exp ~59 ulp off).
 expm1 = _unary_composite("expm1", "floating-point", _fast.routed("expm1", _fast.expm1, _expm1))
 log = _unary_composite("log", "floating-point", _fast.routed(  # fast: see expm1
     "log", _fast.log, lambda a, dt, dev: mx.log(a, stream=dev._s)))
-log1p = _unary("log1p", "floating-point", mx.log1p)
+log1p = _unary_composite("log1p", "floating-point", _fast.routed(  # fast: see expm1
+    "log1p", _fast.log1p, lambda a, dt, dev: mx.log1p(a, stream=dev._s)))
 log2 = _unary("log2", "floating-point", mx.log2)
 log10 = _unary("log10", "floating-point", mx.log10)
 

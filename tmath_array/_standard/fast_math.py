@@ -492,6 +492,22 @@ def _log(a):
 
 
 
+
+def _log1p_finish(x, u, lu, marker):
+    # log1p(x) = log(u) + (x - (u - 1)) / u, u = 1 + x rounded (the correction is exact for
+    # normal u; u = 1 gives x itself). -0.0 kept; -1 -> -inf, below -1 and NaN -> NaN,
+    # inf -> inf: log(u) there.
+    ok = (u > 0) & (u < math.inf) & (x != 0)
+    return mx.where(_flag(ok, marker), lu + (x - (u - 1.0)) / u, mx.where(x == 0, x, lu))
+
+
+def _log1p(a):
+    x = _f32(a)
+    m = _native.state.marker
+    u = x + 1.0
+    lu = _log(u)
+    return _back(_compile.kernel("fast.log1p.finish", _log1p_finish, m)(x, u, lu), a)
+
 # --- derivatives ------------------------------------------------------------------------------
 # A kernel's bit cast (mx.view) has no VJP or JVP in MLX: each function is an
 # mx.custom_function with its derivative written out. The VJP uses the output where that is
@@ -544,6 +560,7 @@ def _d_gelu_tanh(x):
 exp = _differentiable(_exp, mx.exp, lambda x, y: y)
 expm1 = _differentiable(_expm1, mx.exp, lambda x, y: y + 1.0)
 log = _differentiable(_log, mx.reciprocal)
+log1p = _differentiable(_log1p, lambda x: mx.reciprocal(x + 1.0))
 tanh = _differentiable(_tanh, lambda x: 1.0 - mx.square(mx.tanh(x)), lambda x, y: 1.0 - y * y)
 sigmoid = _differentiable(_sigmoid, lambda x: mx.sigmoid(x) * (1.0 - mx.sigmoid(x)),
                           lambda x, y: y * (1.0 - y))
