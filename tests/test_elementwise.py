@@ -19,6 +19,7 @@ import tmath_array as xp
 from tmath_array._array.dtypes import CATEGORIES
 from tmath_array._runtime import compile_cache as _compile
 from tmath_array._runtime import lazy as _lazy
+from tmath_array._standard import fast_math as _fast_math
 from tmath_array._standard.elementwise import SIGNATURES
 
 # The elementwise functions of the 2025.12 standard (array_api_stubs/_2025_12).
@@ -557,8 +558,11 @@ def test_composites_run_from_the_compile_cache(key):
 def test_single_ops_are_not_compiled():
     _compile.clear()
     x = xp.asarray([0.25, 0.5])
+    # (float32 exp and tanh run the fused fast kernels on MLX's CPU build: fast_math.py)
+    fast = (xp.exp, xp.tanh) if _fast_math.serves(x._array) else ()
     for f in (xp.exp, xp.cos, xp.tanh, xp.sqrt, xp.floor, xp.atan2, xp.maximum, xp.add):
-        f(*(x,) * SIGNATURES[f.__name__][0])
+        if f not in fast:
+            f(*(x,) * SIGNATURES[f.__name__][0])
     assert _compile.info()["misses"] == 0
 
 

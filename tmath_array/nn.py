@@ -47,6 +47,7 @@ from ._array import dtypes as _d
 from ._array.prng import as_key as _rng_key
 from ._array.prng import key, split
 from ._runtime import compile_cache as _compile
+from ._standard import fast_math as _fast
 from ._standard.linear_algebra import float_matmul
 
 if TYPE_CHECKING:
@@ -235,6 +236,9 @@ def gelu(input: Array, approximate: str = "none") -> Array:  # noqa: A002
         impl = _gelu_tanh
     else:
         raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+    if _fast.serves(x._array):  # MLX's CPU build: the fast kernels (_standard/fast_math.py)
+        fast = _fast.gelu_erf if impl is _gelu_erf else _fast.gelu_tanh
+        return _result(x, fast(x._array))
     return _result(x, _compile.run(f"nn.gelu.{approximate}", impl, x._device, x._array))
 
 
@@ -249,6 +253,8 @@ def silu(input: Array, inplace: bool = False) -> Array:  # noqa: A002
     """``x * sigmoid(x)`` elementwise (also called swish)."""
     x = _check("silu", input)
     inplace = _args.check_bool("silu", inplace, "inplace")
+    if _fast.serves(x._array):  # MLX's CPU build: the fast kernels (_standard/fast_math.py)
+        return _result(x, _fast.silu(x._array), inplace)
     return _result(x, _compile.run("nn.silu", _silu, x._device, x._array), inplace)
 
 
@@ -261,6 +267,8 @@ def _sigmoid(a):
 def sigmoid(input: Array) -> Array:  # noqa: A002
     """``1 / (1 + exp(-x))`` elementwise."""
     x = _check("sigmoid", input)
+    if _fast.serves(x._array):  # MLX's CPU build: the fast kernels (_standard/fast_math.py)
+        return _result(x, _fast.sigmoid(x._array))
     return _result(x, _compile.run("nn.sigmoid", _sigmoid, x._device, x._array))
 
 
@@ -280,7 +288,7 @@ def _log_softmax(a, axis):
     # Subtract the max first: ``x - logsumexp(x)`` would round to the ulp of the
     # logsumexp (6e-5 at 1000 in float32).
     shifted = b - mx.max(b, axis=axis, keepdims=True)
-    exp = _exp64 if a.dtype == mx.float64 else mx.exp
+    exp = _exp64 if a.dtype == mx.float64 else _fast.exp if _fast.serves(a) else mx.exp
     return (shifted - mx.log(mx.sum(exp(shifted), axis=axis, keepdims=True))).astype(a.dtype)
 
 
@@ -308,6 +316,10 @@ def softmax(input: Array, dim: int | None = None, *, dtype=None) -> Array:  # no
     if a.dtype == mx.float64:
         with mx.stream(x._device._mx):
             return _result(x, _softmax64(a, axis))
+    if _fast.serves(a):  # MLX's CPU build: exp from the fast kernels (_standard/fast_math.py)
+        b = _upcast(a)
+        e = _fast.exp(b - mx.max(b, axis=axis, keepdims=True))
+        return _result(x, (e / mx.sum(e, axis=axis, keepdims=True)).astype(a.dtype))
     # precise=True: half-precision input is exponentiated and summed in float32.
     return _result(x, mx.softmax(a, axis=axis, precise=True, stream=x._device._s))
 

@@ -12,6 +12,7 @@ from . import blas as _blas
 from . import compile_cache as _compile
 from . import hardware as _hardware
 from . import memory as _memory
+from . import native as _native
 from .version import __array_api_version__, __version__
 
 
@@ -40,6 +41,7 @@ def config_info() -> dict:
         "platform": f"{platform.system()} {platform.machine()}",
         "blas": blas,
         "compile": {"enabled": _compile.enabled, **_compile.info()},
+        "fast_math": _native.info(),
         "memory": {"max_array_bytes": _memory.max_bytes, "source": _memory.source},
         "threads": {
             "blas": blas["threads"],
@@ -76,6 +78,7 @@ def show_config() -> None:
         f"compile:       {'enabled' if info['compile']['enabled'] else 'disabled'} "
         f"(mx.compile cache: {info['compile']['entries']} entries, "
         f"{info['compile']['hits']} hits, {info['compile']['misses']} misses)",
+        f"fast math:     {_fast_math_summary(info['fast_math'])}",
         f"largest array: {_memory.format_bytes(info['memory']['max_array_bytes'])} "
         f"({info['memory']['source']})",
         f"threads:       blas {thr['blas'] if thr['blas'] is not None else 'n/a'}"
@@ -84,6 +87,13 @@ def show_config() -> None:
     ]
     lines += [f"note:          {note}" for note in blas["notes"]]
     print("\n".join(lines))
+
+
+def _fast_math_summary(fm: dict) -> str:
+    if not fm["enabled"]:
+        return f"MLX's own exp/tanh/erf kernels: {fm['detail']}"
+    where = f"; compiler wrapper {fm['wrapper']} on PATH" if fm["wrapper"] else ""
+    return f"exp/expm1/log/log1p/tanh/sigmoid/erf kernels on the CPU, {fm['detail']}{where}"
 
 
 def _blas_summary(blas: dict) -> str:

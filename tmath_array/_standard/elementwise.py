@@ -24,6 +24,7 @@ from .._interop import convert as _convert
 from .._runtime import compile_cache as _compile
 from . import elementwise_factory as _factory
 from . import elementwise_special as _sp
+from . import fast_math as _fast
 
 if TYPE_CHECKING:
     from .._array.array import Array
@@ -126,7 +127,8 @@ sqrt = _unary("sqrt", "floating-point", mx.sqrt)
 reciprocal = _unary("reciprocal", "floating-point", mx.reciprocal)
 # Note: MLX's float64 exp has float32 range and accuracy (exp(100.0) is inf): float64
 # goes through expm1 (exact), see _elementwise_special.
-exp = _unary_composite("exp", "floating-point", _fused_for(_F64, "exp_f64", _sp.exp_f64, mx.exp))
+exp = _unary_composite("exp", "floating-point", _fast.routed(  # fast: see below
+    "exp", _fast.exp, _fused_for(_F64, "exp_f64", _sp.exp_f64, mx.exp)))
 
 
 def _expm1(a, dt, dev):
@@ -136,9 +138,13 @@ def _expm1(a, dt, dev):
     return mx.expm1(a, stream=dev._s)
 
 
-expm1 = _unary_composite("expm1", "floating-point", _expm1)
-log = _unary("log", "floating-point", mx.log)
-log1p = _unary("log1p", "floating-point", mx.log1p)
+# Note: on MLX's CPU-only build, float32/float16/bfloat16 exp, expm1, log, log1p and tanh run
+# _standard/fast_math.py's kernels (MLX's own are 8-50x slower there, its exp ~59 ulp off).
+expm1 = _unary_composite("expm1", "floating-point", _fast.routed("expm1", _fast.expm1, _expm1))
+log = _unary_composite("log", "floating-point", _fast.routed(  # fast: see expm1
+    "log", _fast.log, lambda a, dt, dev: mx.log(a, stream=dev._s)))
+log1p = _unary_composite("log1p", "floating-point", _fast.routed(  # fast: see expm1
+    "log1p", _fast.log1p, lambda a, dt, dev: mx.log1p(a, stream=dev._s)))
 log2 = _unary("log2", "floating-point", mx.log2)
 log10 = _unary("log10", "floating-point", mx.log10)
 
@@ -156,8 +162,8 @@ acos = _unary("acos", "floating-point", mx.arccos)
 atan = _unary("atan", "floating-point", mx.arctan)
 sinh = _unary("sinh", "floating-point", mx.sinh)
 cosh = _unary("cosh", "floating-point", mx.cosh)
-tanh = _unary_composite("tanh", "floating-point",
-                        _fused_for(_C64, "tanh_complex", _sp.tanh_complex, mx.tanh))
+tanh = _unary_composite("tanh", "floating-point", _fast.routed(  # fast: see expm1
+    "tanh", _fast.tanh, _fused_for(_C64, "tanh_complex", _sp.tanh_complex, mx.tanh)))
 asinh = _unary("asinh", "floating-point", mx.arcsinh)
 acosh = _unary("acosh", "floating-point", mx.arccosh)
 atanh = _unary("atanh", "floating-point", mx.arctanh)
