@@ -16,13 +16,12 @@ import textwrap
 import mlx.core as mx
 import numpy as np
 import pytest
+import scipy.special as sps  # (a test dependency: the erf oracle)
 
 import tmath_array as xp
 import tmath_array.nn as F  # noqa: N812 - torch's name
 from tmath_array._runtime import native
 from tmath_array._standard import fast_math as fm
-
-sps = pytest.importorskip("scipy.special")
 
 pytestmark = pytest.mark.skipif(not native.state.fast,
                                 reason=f"fast kernels off here: {native.state.reason}")
