@@ -208,7 +208,16 @@ def array(name: str, x, device=None) -> Array:
         return x
     if isinstance(x, Array):
         return x
+    _not_text(name, x)
     return to_array(x, None, device, None, name=name)
+
+
+def _not_text(name: str, x) -> None:
+    # Note: NumPy makes a string array of text and bytes (there are no string dtypes
+    # here); asarray (the standard's) would read bytes as a buffer, which NumPy code never
+    # means in an array-like argument.
+    if isinstance(x, (str, bytes, bytearray)):
+        raise TypeError(f"{name}: text is not an array-like here, got {type(x).__name__}")
 
 
 def operand(name: str, x, device=None):
@@ -220,6 +229,7 @@ def operand(name: str, x, device=None):
     if isinstance(x, (Array, builtins.bool, int, float, complex)) and not isinstance(
             x, np.generic):
         return x
+    _not_text(name, x)
     return to_array(x, None, device, None, name=name)
 
 

@@ -35,7 +35,7 @@ from .._standard.elementwise import (
     remainder,
     signbit,
 )
-from .._standard.manipulation import concat, reshape, stack
+from .._standard.manipulation import concat, reshape
 from .._standard.searching import searchsorted, where
 from .._standard.statistical import sum as _sum
 from .aliases import cumsum
@@ -113,16 +113,22 @@ def vander(x, N: int | None = None, increasing: bool = False) -> Array:  # noqa:
     n = xa.shape[0] if N is None else _nonneg("vander", N, "N")
     if xa._dtype is _d.bool:
         xa = astype(xa, _d.int32)
-    cols = []
-    if n > 0:
-        cols.append(astype(asarray(np.ones(xa.shape[0], dtype=np.int32), device=xa.device),
-                           xa._dtype))
-    for _ in range(1, n):
-        cols.append(cols[-1] * xa)
-    if not cols:
-        return _core.new(mx.zeros((xa.shape[0], 0), dtype=xa._dtype._mx), xa._dtype,
-                         xa.device)
-    out = stack(cols, axis=1)
+    m = xa.shape[0]
+    if n >= 2**31 or m * n >= 2**31:
+        raise ValueError(f"vander: a {m} x {n} matrix is past the 32-bit sizes MLX indexes")
+    dev = xa.device
+    a = xa._array
+    if n == 0:
+        return _core.new(mx.zeros((m, 0), dtype=a.dtype), xa._dtype, dev)
+    # Repeated products, as NumPy's (multiply.accumulate): one cumulative product, not a
+    # Python loop of n steps.
+    ones = mx.ones((m, 1), dtype=a.dtype)
+    if n == 1:
+        full = ones
+    else:
+        powers = mx.cumprod(mx.broadcast_to(a[:, None], (m, n - 1)), axis=1)
+        full = mx.concatenate([ones, powers], axis=1)
+    out = _core.new(full, xa._dtype, dev)
     return out if increasing else out[:, ::-1]
 
 
@@ -320,6 +326,9 @@ def histogram2d(x, y, bins=10, range=None, density=None, weights=None):  # noqa:
     if not isinstance(bins, (list, tuple)) or len(bins) != 2:
         raise ValueError("histogram2d: bins must be an int, a pair of ints or a pair of "
                          "arrays of edges")
+    if range is not None and not isinstance(range, (list, tuple)):
+        raise TypeError(f"histogram2d: range must be None or a pair of (min, max) pairs, got "
+                        f"{type(range).__name__}")
     rng = [None, None] if range is None else list(range)
     if len(rng) != 2:
         raise ValueError("histogram2d: range must be a pair of (min, max) pairs")

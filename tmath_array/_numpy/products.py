@@ -37,6 +37,7 @@ def dot(a: Array, b: Array, out: None = None) -> Array:
     """NumPy's dot: a product for 0-d operands, else a sum over ``a``'s last axis and
     ``b``'s second-to-last (its only axis for 1-d ``b``)."""
     no_out("dot", out)
+    a, b = _convert.operand("dot", a), _convert.operand("dot", b)
     if not isinstance(a, _core.Array) or not isinstance(b, _core.Array):
         # A Python scalar operand: NumPy's dot is then a product.
         return multiply(a, b)

@@ -39,6 +39,7 @@ def ptp(a: Array, axis: int | tuple[int, ...] | None = None, out: None = None,
         keepdims: bool = False) -> Array:
     """``max - min`` over ``axis``, in ``a``'s dtype (integers wrap, as in NumPy)."""
     no_out("ptp", out)
+    a = _convert.array("ptp", a)
     hi = _max(a, axis=axis, keepdims=keepdims)
     lo = _min(a, axis=axis, keepdims=keepdims)
     return _core.new(mx.subtract(hi._array, lo._array, stream=a._device._s), a._dtype, a._device)

@@ -265,6 +265,9 @@ def arange(start, /, stop=None, step=1, dtype=None, *, device=None):
         if not (lo <= start <= hi and lo <= last <= hi):
             raise OverflowError(f"arange: values from {start} to {last} do not fit "
                                 f"{_core.dtype_name(dtype)}")
+    if n == 1:  # (the step may not fit any MLX number: only start is needed)
+        return _core.new(mx.reshape(_scalar_array("arange", start, dtype), (1,), stream=s),
+                         dtype, dev)
     if dtype in _d.INT_RANGE and all_int:
         # Computed in int64 with wrap-around; every value fits the target dtype.
         idx = mx.arange(n, dtype=mx.int64, stream=s)
