@@ -94,7 +94,7 @@ def memcpy_rows(repeat: int) -> dict[int, float]:
     return out
 
 
-def run(quick: bool = False) -> list[dict]:
+def run(quick: bool = False, progress=None) -> list[dict]:
     repeat = 5 if quick else 11
     rows = []
     memcpy = memcpy_rows(repeat)
@@ -108,10 +108,11 @@ def run(quick: bool = False) -> list[dict]:
         for what, key in (("tmath_array", "tmath"), ("raw mx.distributed", "raw")):
             t = r[f"{key}_s"]
             rows.append({"group": "all_sum", "case": f"{mb} MB float32, 2 ranks",
-                         "impl": what, "median_s": t, "min_s": r[f"{key}_min_s"],
+                         "impl": what, "backend": what, "median_s": t, "min_s": r[f"{key}_min_s"],
                          "GB/s": nbytes / t / 1e9, "ratio": t / copy, "vs": "np.copyto"})
         rows.append({"group": "all_sum", "case": f"{mb} MB float32, 2 ranks",
-                     "impl": "np.copyto (local memcpy)", "median_s": copy, "min_s": copy_min,
+                     "impl": "np.copyto (local memcpy)", "backend": "np.copyto (local memcpy)",
+                     "median_s": copy, "min_s": copy_min,
                      "GB/s": nbytes / copy / 1e9, "ratio": 1.0, "vs": "np.copyto"})
     steps = "30" if quick else "100"
     example = str(ROOT / "examples" / "distributed_logreg.py")
@@ -123,7 +124,8 @@ def run(quick: bool = False) -> list[dict]:
     for n in (1, 2):
         t = step[n]["median_step_s"]
         rows.append({"group": "example step", "case": "logistic regression, 20000 x 64, "
-                     "whole batch", "impl": f"{n} rank(s)", "median_s": t,
+                     "whole batch", "impl": f"{n} rank(s)", "backend": f"{n} rank(s)",
+                     "median_s": t,
                      "min_s": step[n]["min_step_s"], "GB/s": None,
                      "ratio": t / step[1]["median_step_s"], "vs": "1 rank"})
     assert abs(step[1]["loss"] - step[2]["loss"]) < 1e-4 * abs(step[1]["loss"]) + 1e-6
