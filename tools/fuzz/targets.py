@@ -96,7 +96,10 @@ class Call:
         """The call as one line of Python (after :data:`values.HEADER`)."""
         parts = [a.src for a in self.args] + [f"{k}={v.src}" for k, v in self.kwargs.items()]
         if self.kind == "function":
-            return f"{self.target}({', '.join(parts)})"
+            # (the reproducer's header binds the face as torch_face; torch is PyTorch)
+            target = "torch_face" + self.target[5:] if self.target.startswith("torch.") \
+                else self.target
+            return f"{target}({', '.join(parts)})"
         obj = f"({self.self_val.src})"
         if self.cls is torch_face.Tensor:
             obj = f"torch_face.as_tensor{obj}"
