@@ -349,3 +349,18 @@ def test_load_refuses_pickle(tmp_path):
     real.save({"w": real.ones(2)}, path)
     with pytest.raises(ValueError, match="pickle"):
         ft.load(path)
+
+
+def test_fuzz_findings_of_the_merged_run():
+    """(tools/fuzz, seed 20261206: MLX's bad_cast and empty-reduction errors, and a NaN
+    where PyTorch's norm is inf)"""
+    u64 = ft.from_numpy(np.array([[5, 5]], dtype=np.uint64))
+    assert np.asarray(F.hardtanh(u64, max_val=2**70)).tolist() == [[5, 5]]
+    assert tuple(F.normalize(ft.zeros(0, dtype=ft.float16), dim=-1).shape) == (0,)
+    a, b = real.zeros(0, dtype=real.float16), real.zeros(1, 0, 0, dtype=real.float16)
+    assert tuple(F.pairwise_distance(to_face(a), to_face(b)).shape) == \
+        tuple(real.nn.functional.pairwise_distance(a, b).shape)
+    x = real.tensor([[1.0, 0.0, 3.0], [0.0, -2.7e16, 1.5]])
+    y = real.tensor([float("inf")])
+    np.testing.assert_array_equal(to_np(F.pairwise_distance(to_face(x), to_face(y))),
+                                  to_np(real.nn.functional.pairwise_distance(x, y)))

@@ -137,8 +137,12 @@ def hardtanh(input, min_val: float = -1.0, max_val: float = 1.0,  # noqa: A002
             return _w(mx.clip(arr, lo, hi), a)
         # Integer tensors: the bounds truncated toward zero (as PyTorch's clamp) and kept in
         # the dtype's range.
+        import numpy as np
+
         info = mx.iinfo(arr.dtype)
-        lo_i, hi_i = (mx.array(int(min(max(v, info.min), info.max)), dtype=arr.dtype)
+        # (through NumPy: MLX takes a Python int past int64 as a C++ bad_cast)
+        lo_i, hi_i = (mx.array(np.array(int(min(max(v, info.min), info.max)),
+                                        dtype=str(arr.dtype).split(".")[-1]))
                       for v in (lo, hi))
         return _w(mx.clip(arr, lo_i, hi_i).astype(arr.dtype), a)
     out = _apply(_bw("hardtanh"), f, [x])
@@ -1149,16 +1153,23 @@ def _pnorm(v: mx.array, p: float, axis, keepdims: bool) -> mx.array:
     if dt in (mx.float16, mx.bfloat16):
         v = v.astype(mx.float32)
     a = mx.abs(v)
-    if p == 2.0:
+    empty = a.size == 0
+    if p == 2.0 and empty:
+        n = mx.sum(a * a, axis=axis, keepdims=True)  # (an empty norm is 0)
+    elif p == 2.0:
         big = mx.max(a, axis=axis, keepdims=True)
-        safe = mx.where(big > 0, big, 1)
+        safe = mx.where((big > 0) & (big < math.inf), big, 1)
         n = mx.sqrt(mx.sum((a / safe) ** 2, axis=axis, keepdims=True)) * safe
     elif p == math.inf:
-        n = mx.max(a, axis=axis, keepdims=True)
+        n = mx.max(a, axis=axis, keepdims=True) if not empty else \
+            mx.sum(a, axis=axis, keepdims=True)
     elif p == -math.inf:
-        n = mx.min(a, axis=axis, keepdims=True)
+        n = mx.min(a, axis=axis, keepdims=True) if not empty else \
+            mx.sum(a, axis=axis, keepdims=True) + math.inf
     elif p == 0:
         n = mx.sum((a != 0).astype(a.dtype), axis=axis, keepdims=True)
+    elif empty:
+        n = mx.sum(a, axis=axis, keepdims=True)  # (an empty norm is 0)
     else:
         big = mx.max(a, axis=axis, keepdims=True)
         safe = mx.where((big > 0) & (big < math.inf), big, 1)
