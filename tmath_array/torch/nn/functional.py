@@ -137,13 +137,12 @@ def hardtanh(input, min_val: float = -1.0, max_val: float = 1.0,  # noqa: A002
             return _w(mx.clip(arr, lo, hi), a)
         # Integer tensors: the bounds truncated toward zero (as PyTorch's clamp) and kept in
         # the dtype's range.
-        import numpy as np
+        from ..._interop import convert as _convert
 
         info = mx.iinfo(arr.dtype)
-        # (through NumPy: MLX takes a Python int past int64 as a C++ bad_cast)
-        lo_i, hi_i = (mx.array(np.array(int(min(max(v, info.min), info.max)),
-                                        dtype=str(arr.dtype).split(".")[-1]))
-                      for v in (lo, hi))
+        # (scalar_array: MLX takes a Python int past int64 as a C++ bad_cast)
+        lo_i, hi_i = (_convert.scalar_array("hardtanh", int(min(max(v, info.min), info.max)),
+                                            a._dtype) for v in (lo, hi))
         return _w(mx.clip(arr, lo_i, hi_i).astype(arr.dtype), a)
     out = _apply(_bw("hardtanh"), f, [x])
     return _maybe_inplace(input, out, inplace, "hardtanh")
