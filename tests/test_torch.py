@@ -669,3 +669,16 @@ def test_slice_zero_reaches_base():
     y.zero_()
     assert x.sum().item() == 4.0
 
+
+
+def test_slogdet_of_complex_input_has_a_real_logabsdet():
+    """(tools/fuzz, seed 20261206: logabsdet was labelled complex64 over float32 data)"""
+    import torch as real
+
+    z = (np.eye(2) * (1 + 2j)).astype(np.complex64)
+    sign, logabs = tm.linalg.slogdet(tm.from_numpy(z))
+    want = real.linalg.slogdet(real.from_numpy(z))
+    assert str(logabs.dtype) == str(want.logabsdet.dtype) == "torch.float32"
+    assert str(logabs.__mlx_array__().dtype) == "mlx.core.float32"
+    np.testing.assert_allclose(np.asarray(logabs), want.logabsdet.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(np.asarray(sign), want.sign.numpy(), rtol=1e-6)

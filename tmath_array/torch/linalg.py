@@ -97,6 +97,11 @@ def _from(a, like):
     return _core.new(a, like._dtype, like._device)
 
 
+def _wrap_like(a, like):
+    from .._array import core as _core
+    return _core.wrap(a, like._device)
+
+
 def _lapply(name, f, tensors):
     return apply(backward_class(f"linalg_{name}"), f, tensors, opname=f"torch.linalg.{name}")
 
@@ -147,7 +152,8 @@ def det(A):
 def slogdet(A):
     x = _floating(to_tensor(A))
     sign = of(_xl.slogdet(x)[0])
-    la = _lapply("slogdet", lambda u: _from(_logabsdet_mx(u._array), u), (x,))
+    # (logabsdet is real for complex input: its dtype is read from the result)
+    la = _lapply("slogdet", lambda u: _wrap_like(_logabsdet_mx(u._array), u), (x,))
     return return_types.slogdet(sign, la)
 
 
