@@ -34,7 +34,45 @@ def _param(*shape, dtype=None, device=None) -> Parameter:
 
 # --- containers ---------------------------------------------------------------------------
 
-class Sequential(Module):
+class _ModuleSequence(Module):
+    """What Sequential and ModuleList share: modules registered under "0", "1", ... in order."""
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def _key(self, idx: int) -> str:
+        keys = list(self._modules)
+        if not -len(keys) <= idx < len(keys):
+            raise IndexError(f"index {idx} is out of range")
+        return keys[idx]
+
+    def __setitem__(self, idx: int, module: Module) -> None:
+        self.add_module(self._key(idx), module)
+
+    def _renumber(self, items) -> None:
+        self._modules.clear()
+        for i, m in enumerate(items):
+            self.add_module(str(i), m)
+
+    def append(self, module: Module):
+        self.add_module(str(len(self)), module)
+        return self
+
+    def extend(self, modules):
+        for m in modules:
+            self.append(m)
+        return self
+
+    def _insert(self, index: int, module: Module) -> None:
+        items = list(self._modules.values())
+        items.insert(index, module)
+        self._renumber(items)
+
+
+class Sequential(_ModuleSequence):
     """Modules called in order; index, slice, ``len``, ``append`` as PyTorch's."""
 
     def __init__(self, *args) -> None:
@@ -51,52 +89,23 @@ class Sequential(Module):
             input = m(input)
         return input
 
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
-
     def __getitem__(self, idx):
         if isinstance(idx, slice):
             return Sequential(OrderedDict(list(self._modules.items())[idx]))
-        keys = list(self._modules)
-        if not -len(keys) <= idx < len(keys):
-            raise IndexError(f"index {idx} is out of range")
-        return self._modules[keys[idx]]
-
-    def __setitem__(self, idx: int, module: Module) -> None:
-        keys = list(self._modules)
-        self.add_module(keys[idx], module)
+        return self._modules[self._key(idx)]
 
     def __delitem__(self, idx) -> None:
         keys = list(self._modules)
         for k in (keys[idx] if isinstance(idx, slice) else [keys[idx]]):
             del self._modules[k]
-        items = list(self._modules.values())
-        self._modules.clear()
-        for i, m in enumerate(items):
-            self._modules[str(i)] = m
-
-    def append(self, module: Module) -> Sequential:
-        self.add_module(str(len(self)), module)
-        return self
-
-    def extend(self, modules) -> Sequential:
-        for m in modules:
-            self.append(m)
-        return self
+        self._renumber(list(self._modules.values()))
 
     def insert(self, index: int, module: Module) -> Sequential:
-        items = list(self._modules.values())
-        items.insert(index, module)
-        self._modules.clear()
-        for i, m in enumerate(items):
-            self.add_module(str(i), m)
+        self._insert(index, module)
         return self
 
 
-class ModuleList(Module):
+class ModuleList(_ModuleSequence):
     """A list of modules, registered (their parameters are the container's)."""
 
     def __init__(self, modules: Iterable[Module] | None = None) -> None:
@@ -104,41 +113,13 @@ class ModuleList(Module):
         if modules is not None:
             self.extend(modules)
 
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
-
     def __getitem__(self, idx):
         if isinstance(idx, slice):
             return ModuleList(list(self._modules.values())[idx])
-        keys = list(self._modules)
-        if not -len(keys) <= idx < len(keys):
-            raise IndexError(f"index {idx} is out of range")
-        return self._modules[keys[idx]]
-
-    def __setitem__(self, idx: int, module: Module) -> None:
-        self.add_module(list(self._modules)[idx], module)
-
-    def append(self, module: Module) -> ModuleList:
-        self.add_module(str(len(self)), module)
-        return self
-
-    def extend(self, modules) -> ModuleList:
-        for m in modules:
-            self.append(m)
-        return self
+        return self._modules[self._key(idx)]
 
     def insert(self, index: int, module: Module) -> None:
-        items = list(self._modules.values())
-        items.insert(index, module)
-        self._modules.clear()
-        for i, m in enumerate(items):
-            self.add_module(str(i), m)
-
-    def __repr__(self) -> str:
-        return super().__repr__()
+        self._insert(index, module)
 
 
 class ModuleDict(Module):
