@@ -130,3 +130,21 @@ def test_targets_cover_every_public_function():
                 assert f"{prefix}.{n}" in names or f"{prefix}.{n}" in targets.SKIP, n
     assert {"Array.__getitem__", "Array.__setitem__", "Array.__add__", "Array.to_device",
             "xp.nn.gelu"} <= names
+
+
+def test_layers_are_targets_compared_with_pytorch():
+    # Every nn layer of the PyTorch face is a target: built, called, backpropagated, and
+    # compared with real PyTorch's layer loaded with the same initial state.
+    names = set(targets.discover())
+    assert {"torch.nn.Linear", "torch.nn.Conv2d", "torch.nn.MultiheadAttention",
+            "torch.nn.CrossEntropyLoss", "torch.nn.ReLU"} <= names
+    assert "torch.nn.Module" not in names and "torch.nn.Sequential" not in names
+    x = values.array(np.arange(6, dtype=np.float32).reshape(2, 3), "float32")
+    call = targets.Call("torch.nn.Linear", [x], {}, ctor=([values.py(3), values.py(2)], {}))
+    assert call.src().startswith("torch_face.nn.Linear(3, 2)(torch_face.as_tensor(")
+    assert check.execute(call).kind == "ok"
+    # output and both parameters' gradients, in the oracle too
+    result, _ = check.invoke(call)
+    assert len(result) == 3 and len(check.oracle(call)) == 3
+    bad = targets.Call("torch.nn.Linear", [x], {}, ctor=([values.py(3), values.py(-1)], {}))
+    assert check.execute(bad).kind == "error:ValueError"

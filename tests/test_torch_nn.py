@@ -364,3 +364,48 @@ def test_fuzz_findings_of_the_merged_run():
     y = real.tensor([float("inf")])
     np.testing.assert_array_equal(to_np(F.pairwise_distance(to_face(x), to_face(y))),
                                   to_np(real.nn.functional.pairwise_distance(x, y)))
+
+
+def test_layer_sizes_are_checked_as_torch_checks_them():
+    # (found by the fuzzer's layer targets: raw MLX errors and std::bad_cast before)
+    with pytest.raises(ValueError, match="negative"):
+        nn.Linear(2, -1)
+    with pytest.raises(TypeError, match="tuple of ints"):
+        nn.Linear(np.array(0.0), 2)
+    with pytest.raises(ValueError, match="exceeds"):
+        nn.Embedding(2, 2**31)
+    with pytest.raises(TypeError):
+        nn.Embedding([[1.0]], 4)
+    with pytest.raises(ValueError, match="negative"):
+        nn.Bilinear(4, -1, 2)
+
+
+def test_embedding_of_zero_width_rows_backpropagates():
+    # MLX's gather gradient of zero-width rows raised SIGFPE (the process died)
+    m = nn.Embedding(4, 0, padding_idx=-2)
+    y = m(ft.tensor(0))
+    y.sum().backward()
+    assert y.shape == (0,) and m.weight.grad.shape == (4, 0)
+
+
+def test_multihead_attention_checks_shapes_as_pytorch():
+    m = nn.MultiheadAttention(6, 2, batch_first=True)
+    q = ft.zeros(2, 3, 3, 3)
+    k = ft.zeros(1, 1, 6)
+    with pytest.raises(AssertionError, match="batched 3D"):
+        m(q, k, k)
+    with pytest.raises(AssertionError, match="embedding dimension"):
+        m(ft.zeros(1, 2, 4), ft.zeros(1, 2, 4), ft.zeros(1, 2, 4))
+
+
+def test_bce_with_logits_has_pytorch_form_at_infinities():
+    x = np.array([-np.inf, 3.0, -2.0, 0.5, np.inf], dtype=np.float32)
+    y = np.array([np.inf, 0.2, 1.0, 0.0, 0.5], dtype=np.float32)
+    pw = np.array([2.0, 0.5, 1.0, 3.0, 1.0], dtype=np.float32)
+    for kw, rkw in (({}, {}), ({"pos_weight": ft.tensor(pw)},
+                              {"pos_weight": real.tensor(pw)})):
+        got = ft.nn.functional.binary_cross_entropy_with_logits(
+            ft.tensor(x), ft.tensor(y), reduction="none", **kw)
+        want = real.nn.functional.binary_cross_entropy_with_logits(
+            real.tensor(x), real.tensor(y), reduction="none", **rkw)
+        np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-6)

@@ -46,7 +46,9 @@ TORCH_NO_ORACLE = {"rand", "randn", "randint", "randperm", "rand_like", "randn_l
                    "normal_", "random_", "bernoulli_", "exponential_", "Generator",
                    "__repr__", "__str__", "__format__", "type", "data_ptr", "storage",
                    "get_device", "device", "stride", "element_size", "grad_fn", "grad",
-                   "__reduce_ex__", "__deepcopy__", "tolist", "numpy", "item", "backward"}
+                   "__reduce_ex__", "__deepcopy__", "tolist", "numpy", "item", "backward",
+                   # layers that draw random numbers in training mode
+                   "Dropout", "Dropout1d", "Dropout2d", "AlphaDropout", "RReLU"}
 # MLX's messages start with the op in brackets; nanobind's mention its argument casts.
 RAW = re.compile(r"^\[[A-Za-z0-9_:]+\]|incompatible function arguments|outside the supported "
                  r"range|std::|Unable to cast|nanobind|Cannot cast|Cannot broadcast array of "
@@ -75,7 +77,13 @@ ACCUMULATING = {"fft", "ifft", "fftn", "ifftn", "rfft", "irfft", "rfftn", "irfft
                 "matmul", "__matmul__", "__rmatmul__", "__imatmul__", "tensordot", "vecdot",
                 "trace", "vector_norm", "outer", "linear", "layer_norm", "rms_norm",
                 "softmax", "log_softmax", "scaled_dot_product_attention", "linspace", "gelu",
-                "logaddexp"}
+                "logaddexp",
+                # the PyTorch face's layers (outputs and parameter gradients are sums)
+                "Linear", "Bilinear", "Conv1d", "Conv2d", "LayerNorm", "RMSNorm",
+                "BatchNorm1d", "BatchNorm2d", "MultiheadAttention", "AvgPool2d",
+                "AdaptiveAvgPool2d", "MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss",
+                "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss", "KLDivLoss",
+                "Softmax", "LogSoftmax", "Softmin", "GELU", "Embedding"}
 # Targets whose NumPy counterpart follows other rules (NumPy's can_cast allows bool to int).
 NO_ORACLE = {"can_cast", "result_type", "key", "split", "empty", "empty_like"}
 # The standard's special cases for infinities differ from NumPy's (floor_divide(-inf, 7) is
@@ -133,6 +141,9 @@ def classify_exception(target: str, exc: BaseException) -> Outcome:
     if not text.strip():
         return Outcome(f"bug:no-message:{type(exc).__name__}", msg)
     kinds = TORCH_KINDS if _is_torch(target) else STANDARD
+    if _is_layer(target) and isinstance(exc, AssertionError):
+        # (PyTorch's layers check their arguments with assert: the face raises the same)
+        return Outcome("error:AssertionError", msg)
     for kind in kinds:
         if isinstance(exc, kind):
             return Outcome(f"error:{kind.__name__}", msg)
@@ -141,6 +152,10 @@ def classify_exception(target: str, exc: BaseException) -> Outcome:
     if isinstance(exc, AttributeError) and target == "xp.from_dlpack":
         return Outcome("error:AttributeError", msg)
     return Outcome(f"bug:exception:{type(exc).__name__}", msg)
+
+
+def _is_layer(target: str) -> bool:
+    return target.startswith("torch.nn.") and target[9:10].isupper()
 
 
 def _is_torch(target: str) -> bool:
@@ -153,6 +168,8 @@ def invoke(call: targets.Call):
     """Build fresh arguments and make the call: ``(result, self_array)``."""
     fn, args, kwargs, obj = targets.build(call)
     kind = call.kind
+    if kind == "module":
+        return _run_layer(call, fn, args, kwargs), None
     if kind == "function":
         return fn(*args, **kwargs), None
     if kind == "property":
@@ -163,6 +180,28 @@ def invoke(call: targets.Call):
     if call.name == "__iter__":
         return list(fn(obj, *args, **kwargs)), obj
     return fn(obj, *args, **kwargs), obj
+
+
+def _layer_params(layer) -> list:
+    """A layer's parameters that take gradients, by name."""
+    return sorted((n, p) for n, p in layer.named_parameters() if p.requires_grad)
+
+
+def _run_layer(call: targets.Call, layer, args, kwargs):
+    """Call a layer; where its output is floating, backpropagate ``output.sum()``.
+
+    The result is ``[output, grad, ...]`` (one gradient per parameter, by name); the
+    layer's initial state goes to the oracle on ``call.layer_state``."""
+    call.layer_state = {k: np.array(v.detach()) if getattr(v, "dtype", None) != xp.bfloat16
+                        else None for k, v in layer.state_dict().items()}
+    out = layer(*args, **kwargs)
+    first = out[0] if isinstance(out, tuple) else out
+    params = _layer_params(layer)
+    if not (isinstance(first, xp.Array) and getattr(first, "requires_grad", False)
+            and params):
+        return [out]
+    first.sum().backward()
+    return [out] + [p.grad for _, p in params]
 
 
 def _arrays_in(value, out: list) -> list:
@@ -377,6 +416,8 @@ def _torch_oracle(call: targets.Call):
             kwargs = {k: _torch_value(v) for k, v in call.kwargs.items()}
             if "device" in kwargs:
                 return _NO_ORACLE  # (devices are named differently)
+            if call.kind == "module":
+                return _torch_layer(call, args, kwargs)
             if call.kind == "function":
                 f = targets.np_module(call.target)
                 if f is None:
@@ -398,6 +439,31 @@ def _torch_oracle(call: targets.Call):
             return _from_torch(res)
     except Exception:  # noqa: BLE001 - the oracle refusing is no verdict
         return _NO_ORACLE
+
+
+def _torch_layer(call: targets.Call, args, kwargs):
+    """Real PyTorch's layer, built alike and loaded with the face's initial state."""
+    import torch
+
+    cls = targets.np_module(call.target)
+    state = getattr(call, "layer_state", None)
+    if cls is None or state is None or any(v is None for v in state.values()):
+        return _NO_ORACLE
+    cargs, ckw = call.ctor
+    layer = cls(*[_torch_value(a) for a in cargs], **{k: _torch_value(v)
+                                                      for k, v in ckw.items()})
+    theirs = layer.state_dict()
+    if set(theirs) != set(state):
+        return [f"state_dict keys {sorted(state)}, PyTorch's {sorted(theirs)}"]
+    layer.load_state_dict({k: torch.from_numpy(v.copy()).to(theirs[k].dtype)
+                           for k, v in state.items()})
+    out = layer(*args, **kwargs)
+    first = out[0] if isinstance(out, tuple) else out
+    params = sorted((n, p) for n, p in layer.named_parameters() if p.requires_grad)
+    if not (isinstance(first, torch.Tensor) and first.requires_grad and params):
+        return [_from_torch(out)]
+    first.sum().backward()
+    return [_from_torch(out)] + [_from_torch(p.grad) for _, p in params]
 
 
 def _finite(call: targets.Call) -> bool:
@@ -584,6 +650,8 @@ def _outside_normal(v: float, dtype) -> bool:
 
 def compare(call: targets.Call, result, got, expected) -> str | None:
     """A description of how ``got`` differs from ``expected``, or None."""
+    if isinstance(expected, list) and expected and isinstance(expected[0], str):
+        return expected[0]  # (the oracle found a difference of its own: a layer's keys)
     return _compare_tree(result, got, expected, policy(call, result), "result")
 
 

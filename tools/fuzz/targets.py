@@ -23,7 +23,7 @@ import tmath_array as xp
 import tmath_array.nn  # noqa: F401  (xp.nn)
 import tmath_array.torch as torch_face
 
-from . import special, values
+from . import modules, special, values
 from .params import PARAMS, UFUNC_EXTRAS, Ctx, default_param
 
 # Not fuzzed: decorators and printers (no arrays in, nothing to check); file I/O (it
@@ -70,6 +70,7 @@ class Call:
     args: list = field(default_factory=list)
     kwargs: dict = field(default_factory=dict)
     self_val: values.Val | None = None    # the array a method is called on
+    ctor: tuple | None = None   # a layer's constructor arguments (args, kwargs)
 
     @property
     def cls(self):
@@ -78,6 +79,8 @@ class Call:
 
     @property
     def kind(self) -> str:
+        if self.ctor is not None:
+            return "module"
         cls = self.cls
         if cls is None:
             return "function"
@@ -95,6 +98,15 @@ class Call:
     def src(self) -> str:
         """The call as one line of Python (after :data:`values.HEADER`)."""
         parts = [a.src for a in self.args] + [f"{k}={v.src}" for k, v in self.kwargs.items()]
+        if self.kind == "module":
+            cargs, ckw = self.ctor
+            ctor = [a.src for a in cargs] + [f"{k}={v.src}" for k, v in ckw.items()]
+            inputs = [f"torch_face.as_tensor({a.src})" if "array" in a.tags else a.src
+                      for a in self.args] + \
+                [f"{k}=torch_face.as_tensor({v.src})" if "array" in v.tags else f"{k}={v.src}"
+                 for k, v in self.kwargs.items()]
+            return (f"torch_face{self.target[5:]}({', '.join(ctor)})"
+                    f"({', '.join(inputs)})")
         if self.kind == "function":
             # (the reproducer's header binds the face as torch_face; torch is PyTorch)
             target = "torch_face" + self.target[5:] if self.target.startswith("torch.") \
@@ -122,6 +134,12 @@ def discover() -> list[str]:
             if callable(obj) and not isinstance(obj, type) and target not in SKIP \
                     and not isinstance(obj, type(xp)):
                 out.append(target)
+    # The PyTorch face's layers (nn.Module classes), built and called.
+    for name in sorted(dir(torch_face.nn)):
+        obj = getattr(torch_face.nn, name)
+        if isinstance(obj, type) and issubclass(obj, torch_face.nn.Module) and \
+                name not in modules.SKIP:
+            out.append(f"torch.nn.{name}")
     for name in sorted(dir(xp.Array)):
         if name in DUNDERS or (not name.startswith("_") and name not in ("dtype", "device")):
             out.append(f"Array.{name}")
@@ -208,6 +226,9 @@ def draw_call(draw, targets: list[str]) -> Call:
             args, kwargs = draw_generic(ctx, fn, skip_first=True,
                                         positional=name.startswith("__"))
         return Call(target, args, kwargs, self_val)
+    if isinstance(fn, type):  # a layer of the PyTorch face
+        cargs, ckw, args, kwargs = modules.draw(ctx, name.rsplit(".", 1)[1])
+        return Call(target, args, kwargs, ctor=(cargs, ckw))
     if ctx.name in special.FUNCTIONS and prefix == "xp":
         args, kwargs = special.FUNCTIONS[ctx.name](ctx)
     else:
@@ -219,6 +240,14 @@ def build(call: Call):
     """``(callable, args, kwargs, self)`` with fresh values."""
     args = [a.make() for a in call.args]
     kwargs = {k: v.make() for k, v in call.kwargs.items()}
+    if call.kind == "module":
+        cargs, ckw = call.ctor
+        layer = resolve(call.target)(*[a.make() for a in cargs],
+                                     **{k: v.make() for k, v in ckw.items()})
+        args = [torch_face.as_tensor(a) if isinstance(a, xp.Array) else a for a in args]
+        kwargs = {k: torch_face.as_tensor(v) if isinstance(v, xp.Array) else v
+                  for k, v in kwargs.items()}
+        return layer, args, kwargs, None
     if call.kind == "function":
         return resolve(call.target), args, kwargs, None
     obj = call.self_val.make()

@@ -363,7 +363,8 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,  # 
     safe = mx.where(inside, ia, 0).astype(mx.int32)
 
     def f(wa):
-        if not n:
+        if not n or not w.shape[1]:
+            # (nothing to gather: MLX's gather gradient of zero-width rows divides by zero)
             return _w(mx.zeros(ia.shape + (w.shape[1],), dtype=wa._array.dtype), wa)
         a = mx.take(wa._array, safe, axis=0)
         if padding_idx is not None:
@@ -991,12 +992,11 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     pw = _typed(pos_weight, fn, name="pos_weight")._array if pos_weight is not None else None
 
     def f(x, y):
-        log_sig = -mx.logaddexp(-x, mx.zeros_like(x))        # log sigmoid(x)
-        log_one_minus = -mx.logaddexp(x, mx.zeros_like(x))   # log (1 - sigmoid(x))
-        if pw is not None:
-            loss = -(pw * y * log_sig + (1 - y) * log_one_minus)
-        else:
-            loss = -(y * log_sig + (1 - y) * log_one_minus)
+        # PyTorch's form: (1 - y) x - ((pw - 1) y + 1) log sigmoid(x), which is
+        # -(pw y log sigmoid(x) + (1 - y) log(1 - sigmoid(x))) without a 0 * inf
+        log_sig = -mx.logaddexp(-x, mx.zeros_like(x))
+        scale = (pw - 1) * y + 1 if pw is not None else 1
+        loss = (1 - y) * x - scale * log_sig
         return loss * w if w is not None else loss
     return _pair("binary_cross_entropy_with_logits", input, target, f, r)
 

@@ -17,9 +17,10 @@ from .module import Module, Parameter
 
 
 def _empty(*shape, dtype=None, device=None):
-    dt = _types.get_default_dtype() if dtype is None else _dtype(dtype)
-    dev = _types.to_mlx_device(device if device is not None else "cpu")
-    return from_mx(mx.zeros(shape, dtype=dt._mx), dt, dev)
+    # (the face's zeros: sizes checked as torch.zeros checks them, and the memory limit)
+    from .._creation import zeros
+
+    return zeros(*shape, dtype=dtype, device=device)
 
 
 def _dtype(dtype):
@@ -602,6 +603,21 @@ class MultiheadAttention(Module):
                 attn_mask=None, average_attn_weights: bool = True, is_causal: bool = False):
         import tmath_array.torch as torch
 
+        # PyTorch's shape checks (AssertionError, as PyTorch's own)
+        if query.ndim not in (2, 3):
+            raise AssertionError("query should be unbatched 2D or batched 3D tensor but "
+                                 f"received {query.ndim}-D query tensor")
+        if key.ndim != query.ndim or value.ndim != query.ndim:
+            raise AssertionError(f"For {'' if query.ndim == 3 else 'un'}batched "
+                                 f"({query.ndim}-D) `query`, expected `key` and `value` to "
+                                 f"be {query.ndim}-D but found {key.ndim}-D and "
+                                 f"{value.ndim}-D tensors respectively")
+        if query.shape[-1] != self.embed_dim:
+            raise AssertionError(f"was expecting embedding dimension of {self.embed_dim}, "
+                                 f"but got {query.shape[-1]}")
+        if key.shape[:-1] != value.shape[:-1]:
+            raise AssertionError(f"key shape {tuple(key.shape)} does not match value shape "
+                                 f"{tuple(value.shape)}")
         batched = query.ndim == 3
         if not batched:
             query, key, value = query.unsqueeze(1), key.unsqueeze(1), value.unsqueeze(1)
