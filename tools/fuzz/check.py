@@ -621,6 +621,11 @@ def policy(call: targets.Call, result) -> Policy:
         pol.values = False if half else "same-dtype-only"
     if half and any(_outside_normal(a.oracle(), dtype) for a in _scalar_vals(call)):
         pol.values = False  # a Python scalar takes the array's dtype (1e-40 in bfloat16)
+    if _is_layer(call.target) and not _inputs_finite(call):
+        # Infinities in a layer's sums: which inf * 0 a contraction meets depends on its
+        # order (BLAS, einsum), and PyTorch's vectorised GELU gives NaN for inf (its
+        # scalar path inf): compared where both results are finite.
+        pol.finite_only = True
     if (call.target.startswith("xp.nn.") or dtype == xp.complex64) and \
             not _inputs_finite(call):
         # C99's complex special cases (sign(inf j) is x / |x|, NaN) and non-finite

@@ -19,6 +19,7 @@ import mlx.core as mx
 from ... import nn as _xnn
 from ..._array import core as _core
 from ..._array.array import Array
+from ..._standard import elementwise_special as _es
 from .. import _ops
 from .._tensor import Tensor, from_mx
 
@@ -994,7 +995,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     def f(x, y):
         # PyTorch's form: (1 - y) x - ((pw - 1) y + 1) log sigmoid(x), which is
         # -(pw y log sigmoid(x) + (1 - y) log(1 - sigmoid(x))) without a 0 * inf
-        log_sig = -mx.logaddexp(-x, mx.zeros_like(x))
+        log_sig = -_es.logaddexp(-x, mx.zeros_like(x))  # (MLX's: float32-accurate exp)
         scale = (pw - 1) * y + 1 if pw is not None else 1
         loss = (1 - y) * x - scale * log_sig
         return loss * w if w is not None else loss
@@ -1009,7 +1010,8 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean",  # n
 
     def f(lp, t):
         if log_target:
-            return mx.exp(t) * (t - lp)
+            e = _es.exp_f64(t) if t.dtype == mx.float64 else mx.exp(t)  # (MLX's exp)
+            return e * (t - lp)
         # PyTorch's xlogy(t, t) - t * input: 0 where t == 0, NaN where t < 0.
         return mx.where(t == 0, mx.zeros_like(t), t * mx.log(t)) - t * lp
     out = _pair("kl_div", input, target, f, r)

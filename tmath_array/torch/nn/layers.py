@@ -244,7 +244,8 @@ class Bilinear(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        bound = 1 / math.sqrt(self.weight.shape[1])
+        fan_in = self.weight.shape[1]
+        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0  # (PyTorch divides by zero)
         init.uniform_(self.weight, -bound, bound)
         if self.bias is not None:
             init.uniform_(self.bias, -bound, bound)
