@@ -409,3 +409,22 @@ def test_bce_with_logits_has_pytorch_form_at_infinities():
         want = real.nn.functional.binary_cross_entropy_with_logits(
             real.tensor(x), real.tensor(y), reduction="none", **rkw)
         np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-6)
+
+
+def test_batch_norm_statistics_in_two_passes_and_float32_for_half():
+    # (found by the fuzzer's layer targets: half input normalised in half precision, and
+    # MLX's E[x^2] - E[x]^2 variance, cancelled a spread to 0)
+    x = np.array([1.3662109375] * 5 + [1.5703125] + [1.3662109375] * 6,
+                 dtype=np.float16).reshape(3, 4)
+    m, r = nn.BatchNorm1d(4), real.nn.BatchNorm1d(4)
+    a, b = m(ft.tensor(x)), r(real.tensor(x))
+    a.float().sum().backward()
+    b.float().sum().backward()
+    np.testing.assert_allclose(a.float().detach().numpy(), b.float().detach().numpy(),
+                               atol=1e-3)
+    np.testing.assert_allclose(m.weight.grad.numpy(), r.weight.grad.numpy(), atol=1e-4)
+    big = (1000.0 + np.array([[0.0, 1.0], [2.0, 3.0], [4.0, 5.0]])).astype(np.float32)
+    m, r = nn.BatchNorm1d(2), real.nn.BatchNorm1d(2)
+    np.testing.assert_allclose(m(ft.tensor(big)).detach().numpy(),
+                               r(real.tensor(big)).detach().numpy(), atol=1e-4)
+    np.testing.assert_allclose(m.running_var.numpy(), r.running_var.numpy(), rtol=1e-5)

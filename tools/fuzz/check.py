@@ -457,7 +457,18 @@ def _torch_layer(call: targets.Call, args, kwargs):
         return [f"state_dict keys {sorted(state)}, PyTorch's {sorted(theirs)}"]
     layer.load_state_dict({k: torch.from_numpy(v.copy()).to(theirs[k].dtype)
                            for k, v in state.items()})
+    half = [a.dtype for a in args if isinstance(a, torch.Tensor) and
+            a.dtype in (torch.float16, torch.bfloat16)]
+    if half:
+        # PyTorch's half-precision kernels are approximations of their own (its float16
+        # LayerNorm of one element is 0.71, not 0): the oracle computes in float32 and
+        # rounds the output once, as the face does.
+        layer = layer.float()
+        args = [a.float() if isinstance(a, torch.Tensor) and a.dtype in (
+            torch.float16, torch.bfloat16) else a for a in args]
     out = layer(*args, **kwargs)
+    if half and isinstance(out, torch.Tensor) and out.dtype == torch.float32:
+        out = out.to(half[0])
     first = out[0] if isinstance(out, tuple) else out
     params = sorted((n, p) for n, p in layer.named_parameters() if p.requires_grad)
     if not (isinstance(first, torch.Tensor) and first.requires_grad and params):

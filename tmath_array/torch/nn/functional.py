@@ -448,6 +448,19 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):  # noqa: A002
                   lambda xx, *w: _xnn.rms_norm(xx, ns, w[0] if w else None, eps=eps), ins)
 
 
+def _acc(a):
+    """Half precision computed in float32, as PyTorch's normalisations accumulate."""
+    return a.astype(mx.float32) if a.dtype in (mx.float16, mx.bfloat16) else a
+
+
+def _batch_stats(a, axes, keepdims: bool):
+    """Mean and biased variance in two passes (MLX's var is ``E[x^2] - E[x]^2``, which
+    cancels to 0 for large values with a small spread)."""
+    mean = mx.mean(a, axis=axes, keepdims=True)
+    var = mx.mean(mx.square(a - mean), axis=axes, keepdims=keepdims)
+    return (mean if keepdims else mean.reshape(var.shape)), var
+
+
 def batch_norm(input, running_mean, running_var, weight=None, bias=None,  # noqa: A002
                training: bool = False, momentum: float = 0.1, eps: float = 1e-5):
     x = _typed(input, "batch_norm")
@@ -483,10 +496,9 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None,  # noqa
     rv = _t(running_var)._array if running_var is not None else None
 
     def f(xa, *wb):
-        a = xa._array
+        a = _acc(xa._array)
         if use_batch:
-            mean = mx.mean(a, axis=axes, keepdims=True)
-            var = mx.var(a, axis=axes, keepdims=True)
+            mean, var = _batch_stats(a, axes, keepdims=True)
         else:
             mean = rm.reshape(shape)
             var = rv.reshape(shape)
@@ -495,12 +507,12 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None,  # noqa
             out = out * wb[0]._array.reshape(shape)
         if has_b:
             out = out + wb[-1]._array.reshape(shape)
-        return _w(out.astype(a.dtype), xa)
+        return _w(out.astype(xa._array.dtype), xa)
     out = _apply(_bw("native_batch_norm"), f, ins)
     if training and running_mean is not None:
-        a = mx.stop_gradient(x._array)
-        mean = mx.mean(a, axis=axes)
-        var = mx.var(a, axis=axes, ddof=1)
+        a = _acc(mx.stop_gradient(x._array))
+        mean, var = _batch_stats(a, axes, keepdims=False)
+        var = var * (n / (n - 1))  # (the running variance is unbiased, as PyTorch's)
         for target, new in ((running_mean, mean), (running_var, var)):
             cur = _t(target)._array
             upd = ((1 - momentum) * cur + momentum * new).astype(cur.dtype)
