@@ -813,7 +813,7 @@ def _compare_array(result, got: np.ndarray, expected, pol: Policy, where: str) -
         # for infinite x2 follow it) differs by one from NumPy's exact floor where the
         # quotient rounds to an integer or underflows (-1e-30 // 1e30 is -0.0, NumPy -1).
         one = 1.0 if pol.off_by_one else 0.0
-        bad = fin & (np.abs(g - w) > rtol * (np.abs(w) + 1.0) + one)
+        bad = fin & (np.abs(g - w) > rtol * (np.abs(w) + max(scale, 1.0)) + one)
         return _first_diff(where, got, e, bad) if bad.any() else None
     gn, wn = np.isnan(g), np.isnan(w)
     gi, wi = np.isinf(g), np.isinf(w)
