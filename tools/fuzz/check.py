@@ -583,7 +583,8 @@ def policy(call: targets.Call, result) -> Policy:
     if _is_torch(call.target) and name in ("fftfreq", "rfftfreq") and call.args:
         try:
             n = call.args[0].oracle()
-            d = call.kwargs["d"].oracle() if "d" in call.kwargs else 1.0
+            d = call.kwargs["d"].oracle() if "d" in call.kwargs else \
+                call.args[1].oracle() if len(call.args) > 1 else 1.0
             if abs(1.0 / (n * d)) > 3e38:
                 pol.values = False  # (the spacing overflows float32 in PyTorch)
         except (TypeError, ZeroDivisionError, OverflowError):
