@@ -393,3 +393,40 @@ def test_broadcast_tree_in_a_group_of_one_and_its_checks():
         dist.broadcast_tree(tree, 1)
     with pytest.raises(TypeError, match="got str"):
         dist.broadcast_tree([xp.ones(2), "x"])
+
+
+# --- the example: an unedited PyTorch script on 2 ranks -------------------------------------
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "torch" / "ddp_train.py"
+
+
+@RING
+@pytest.mark.skipif(not mx.distributed.is_available("ring"),
+                    reason="MLX built without the ring backend")
+def test_example_on_two_ranks_equals_one_rank(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    root = EXAMPLE.parent.parent.parent
+    one = subprocess.run([sys.executable, "-m", "tmath_array.torch", str(EXAMPLE), "--epochs",
+                          "3", "--out", str(tmp_path / "one.npz")], capture_output=True,
+                         text=True, timeout=300, env=dict(os.environ, PYTHONPATH=str(root)),
+                         stdin=subprocess.DEVNULL)
+    assert one.returncode == 0, one.stderr
+    p, _ = launch(2, str(EXAMPLE), "--epochs", "3", "--out", str(tmp_path / "two.npz"),
+                  extra=("--torch",))
+    assert p.returncode == 0, p.stdout + p.stderr
+
+    def losses(out):
+        return [float(line.split()[-1]) for line in out.splitlines()
+                if line.startswith("epoch ")]
+
+    assert len(losses(p.stdout)) == 3
+    np.testing.assert_allclose(losses(p.stdout), losses(one.stdout), rtol=1e-4)
+    assert losses(p.stdout)[-1] < losses(p.stdout)[0]
+    with np.load(tmp_path / "one.npz") as a, np.load(tmp_path / "two.npz") as b:
+        assert sorted(a.files) == sorted(b.files) == ["0.bias", "0.weight", "2.bias",
+                                                      "2.weight"]
+        for k in a.files:
+            np.testing.assert_allclose(b[k], a[k], rtol=1e-4, atol=1e-6, err_msg=k)
