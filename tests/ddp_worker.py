@@ -166,6 +166,36 @@ def _unused(torch, out, info, r, n):
         out[f"unused/{k}"] = p.grad.numpy()
 
 
+def _compiled(torch, out, info, r, n):
+    """The training of :func:`_train` (plain SGD) as one torch.compile'd step."""
+    import warnings
+
+    from tmath_array.torch.nn.parallel import DistributedDataParallel as DDP  # noqa: N817
+
+    model = make_model(torch, seed=100 + r)
+    ddp = DDP(model)
+    opt = torch.optim.SGD(ddp.parameters(), lr=LR)
+    x, y = data()
+    lo, hi = r * BATCH // n, (r + 1) * BATCH // n
+    xs, ys = torch.from_numpy(x[lo:hi]), torch.from_numpy(y[lo:hi])
+
+    def step(xs, ys):
+        opt.zero_grad()
+        loss = torch.nn.functional.mse_loss(ddp(xs), ys)
+        loss.backward()
+        opt.step()
+        return loss
+
+    compiled = torch.compile(step)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(STEPS):
+            compiled(xs, ys).item()
+    info["compile_warnings"] = [str(w.message) for w in caught]
+    for k, v in params_of(model).items():
+        out[f"compiled/{k}"] = v
+
+
 def _mismatch(torch, info, r):
     from tmath_array.torch.nn.parallel import DistributedDataParallel as DDP  # noqa: N817
 
@@ -208,6 +238,7 @@ def main(scenario: str, outdir: str) -> None:
         _train(torch, out, info, r, n)
         _no_sync(torch, out, info, r, n)
         _unused(torch, out, info, r, n)
+        _compiled(torch, out, info, r, n)
         _mismatch(torch, info, r)
         _broadcast_tree(out, r)
         torch.distributed.barrier()

@@ -118,6 +118,23 @@ def test_two_ranks_equal_pytorch_on_the_whole_batch(job):
 
 
 @RING
+def test_a_compiled_training_step_averages_too(job):
+    arrays, infos = job
+    model = worker.make_model(torch, seed=100)
+    opt = torch.optim.SGD(model.parameters(), lr=worker.LR)
+    x, y = (torch.from_numpy(a) for a in worker.data())
+    for _ in range(worker.STEPS):
+        opt.zero_grad()
+        torch.nn.functional.mse_loss(model(x), y).backward()
+        opt.step()
+    for r in range(2):
+        assert infos[r]["compile_warnings"] == []  # compiled, no fallback to eager
+        for k, v in worker.params_of(model).items():
+            np.testing.assert_allclose(arrays[r][f"compiled/{k}"], v, rtol=1e-5, atol=1e-6,
+                                       err_msg=f"rank {r} {k}")
+
+
+@RING
 def test_backward_averages_in_one_fused_all_reduce_and_no_sync_point(job):
     _, infos = job
     n_elems = 4 * 8 + 8 + 8 * 2 + 2
