@@ -196,6 +196,23 @@ def _compiled(torch, out, info, r, n):
         out[f"compiled/{k}"] = v
 
 
+def _batchnorm(torch, out, r):
+    """Running statistics: each rank's own after a training step; rank 0's on every rank
+    after the next forward (buffers are broadcast before it)."""
+    from tmath_array.torch.nn.parallel import DistributedDataParallel as DDP  # noqa: N817
+
+    torch.manual_seed(3)
+    model = torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.BatchNorm1d(3))
+    ddp = DDP(model)
+    x = torch.from_numpy(data()[0][r * 8:(r + 1) * 8])
+    ddp(x).sum().backward()
+    out["bn/after_step"] = model[1].running_mean.numpy()
+    ddp.eval()
+    with torch.no_grad():
+        ddp(x)
+    out["bn/after_next_forward"] = model[1].running_mean.numpy()
+
+
 def _mismatch(torch, info, r):
     from tmath_array.torch.nn.parallel import DistributedDataParallel as DDP  # noqa: N817
 
@@ -239,6 +256,7 @@ def main(scenario: str, outdir: str) -> None:
         _no_sync(torch, out, info, r, n)
         _unused(torch, out, info, r, n)
         _compiled(torch, out, info, r, n)
+        _batchnorm(torch, out, r)
         _mismatch(torch, info, r)
         _broadcast_tree(out, r)
         torch.distributed.barrier()

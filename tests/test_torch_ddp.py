@@ -181,6 +181,15 @@ def test_unused_parameters_refused_or_averaged_as_zeros(job):
 
 
 @RING
+def test_buffers_are_rank_0s_after_the_next_forward(job):
+    arrays, _ = job
+    a0, a1 = arrays[0]["bn/after_step"], arrays[1]["bn/after_step"]
+    assert not np.allclose(a0, a1)  # each rank's batch moved its own statistics
+    for r in range(2):
+        assert arrays[r]["bn/after_next_forward"].tobytes() == a0.tobytes()
+
+
+@RING
 def test_ranks_with_different_models_are_told_so(job):
     _, infos = job
     assert infos[0]["mismatch_error"].startswith(
