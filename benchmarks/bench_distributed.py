@@ -11,6 +11,10 @@ data-parallel example's step time at 1 and 2 ranks.
 * ``example step``: the median step of ``examples/distributed_logreg.py`` (forward,
   hand-written gradients, one fused all-reduce, update, one sync point) at 1 and 2 ranks,
   on the same whole batch; ``ratio`` is the 2-rank step over the 1-rank step.
+* ``DDP step``: the median training step of an MLP (PyTorch face: forward, ``backward()``
+  with ``DistributedDataParallel``'s fused all-reduce, ``SGD.step()``, one sync point:
+  ``loss.item()``) at 1 and 2 ranks on the same global batch (each rank its share), and
+  the same step without the wrapper in one process; ``ratio`` is over that plain step.
 
 Every job runs under ``python -m tmath_array.distributed.launch --timeout``.
 """
@@ -68,6 +72,50 @@ def worker(out: str, repeat: int) -> None:
                      "raw_min_s": min(t_raw), "repeat": reps})
     if g.rank() == 0:
         Path(out).write_text(json.dumps(rows))
+
+
+DDP_BATCH, DDP_SIZES = 4096, (64, 256, 256, 10)
+
+
+def ddp_worker(out: str, steps: int, wrap: bool) -> None:
+    """One rank: time ``steps`` MLP training steps (with DDP if ``wrap``); rank 0 writes
+    ``out``."""
+    import numpy as np
+
+    import tmath_array.torch as torch
+
+    torch.distributed.init_process_group("gloo")
+    r, n = torch.distributed.get_rank(), torch.distributed.get_world_size()
+    torch.manual_seed(0)
+    layers = []
+    for a, b in zip(DDP_SIZES[:-1], DDP_SIZES[1:]):
+        layers += [torch.nn.Linear(a, b), torch.nn.ReLU()]
+    model = torch.nn.Sequential(*layers[:-1])
+    if wrap:
+        model = torch.nn.parallel.DistributedDataParallel(model)
+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(DDP_BATCH, DDP_SIZES[0])).astype(np.float32)
+    y = rng.integers(0, DDP_SIZES[-1], size=DDP_BATCH)
+    lo, hi = r * DDP_BATCH // n, (r + 1) * DDP_BATCH // n
+    xs, ys = torch.from_numpy(x[lo:hi]), torch.from_numpy(y[lo:hi])
+    loss_fn = torch.nn.CrossEntropyLoss()
+
+    def step():
+        opt.zero_grad()
+        loss = loss_fn(model(xs), ys)
+        loss.backward()
+        opt.step()
+        return loss.item()
+
+    for _ in range(3):  # warm-up
+        step()
+    times = _times(step, steps)
+    with torch.no_grad():  # the whole batch's loss, read on every rank alike
+        loss = loss_fn(model(torch.from_numpy(x)), torch.from_numpy(y)).item()
+    if r == 0:
+        Path(out).write_text(json.dumps({"median_s": statistics.median(times),
+                                         "min_s": min(times), "loss": loss}))
 
 
 def _launch(n: int, args: list[str]) -> subprocess.CompletedProcess:
@@ -129,6 +177,30 @@ def run(quick: bool = False, progress=None) -> list[dict]:
                      "min_s": step[n]["min_step_s"], "GB/s": None,
                      "ratio": t / step[1]["median_step_s"], "vs": "1 rank"})
     assert abs(step[1]["loss"] - step[2]["loss"]) < 1e-4 * abs(step[1]["loss"]) + 1e-6
+    rows += ddp_rows(30 if quick else 100)
+    return rows
+
+
+def ddp_rows(steps: int) -> list[dict]:
+    here = str(Path(__file__).resolve())
+    got = {}
+    with tempfile.TemporaryDirectory() as d:
+        for label, n, wrap in (("no DDP, 1 process", 1, False), ("DDP, 1 rank", 1, True),
+                               ("DDP, 2 ranks", 2, True)):
+            out = os.path.join(d, "ddp.json")
+            _launch(n, [here, "--ddp-worker", out, "--repeat", str(steps)]
+                    + ([] if wrap else ["--no-wrap"]))
+            got[label] = json.loads(Path(out).read_text())
+    base = got["no DDP, 1 process"]["median_s"]
+    rows = []
+    sizes = "-".join(map(str, DDP_SIZES))
+    for label, r in got.items():
+        rows.append({"group": "DDP step", "case": f"MLP {sizes}, batch {DDP_BATCH}",
+                     "impl": label, "backend": label, "median_s": r["median_s"],
+                     "min_s": r["min_s"], "GB/s": None, "ratio": r["median_s"] / base,
+                     "vs": "no DDP, 1 process"})
+    losses = [r["loss"] for r in got.values()]
+    assert max(losses) - min(losses) < 1e-4 * abs(losses[0]) + 1e-6, losses
     return rows
 
 
@@ -149,9 +221,22 @@ def main(argv=None) -> None:
     ap.add_argument("--json", default=None, help="also write the rows to this file")
     ap.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--repeat", type=int, default=11, help=argparse.SUPPRESS)
+    ap.add_argument("--ddp-worker", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--no-wrap", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--ddp-only", action="store_true",
+                    help="only the DDP step rows")
     args = ap.parse_args(argv)
     if args.worker:
         worker(args.worker, args.repeat)
+        return
+    if args.ddp_worker:
+        ddp_worker(args.ddp_worker, args.repeat, not args.no_wrap)
+        return
+    if args.ddp_only:
+        rows = ddp_rows(30 if args.quick else 100)
+        print(fmt(rows))
+        if args.json:
+            Path(args.json).write_text(json.dumps(rows, indent=1))
         return
     rows = run(quick=args.quick)
     print(fmt(rows))

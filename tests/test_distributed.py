@@ -414,7 +414,8 @@ def tdist():
 
 def test_torch_face_in_one_process(tdist):
     assert not tdist.is_initialized()
-    with pytest.raises(RuntimeError, match="init_process_group"):
+    with pytest.raises(ValueError, match="^Default process group has not been initialized, "
+                       "please make sure to call init_process_group.$"):
         tdist.get_rank()
     tdist.init_process_group("gloo", init_method="env://")
     assert (tdist.get_rank(), tdist.get_world_size(), tdist.get_backend()) == (0, 1, "gloo")

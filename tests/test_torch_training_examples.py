@@ -36,8 +36,8 @@ def _series(out: str, word: str) -> list[float]:
 
 
 def test_every_script_is_here():
-    assert [p.stem for p in SCRIPTS] == ["cnn_bars", "compiled_step", "dynamic_net",
-                                         "mlp_spirals", "sine_regression"]
+    assert [p.stem for p in SCRIPTS] == ["cnn_bars", "compiled_step", "ddp_train",
+                                         "dynamic_net", "mlp_spirals", "sine_regression"]
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=[p.stem for p in SCRIPTS])

@@ -38,6 +38,7 @@ from .data_parallel import (
     ShardedDataset,
     all_sum_tree,
     average_gradients,
+    broadcast_tree,
     shard,
     shard_dataset,
     shard_range,
@@ -50,6 +51,6 @@ __all__ = [
     "all_sum", "all_max", "all_min", "all_gather", "sum_scatter", "broadcast",
     "send", "recv", "recv_like", "barrier",
     # data parallelism
-    "all_sum_tree", "average_gradients", "shard", "shard_range", "shard_dataset",
-    "ShardedDataset",
+    "all_sum_tree", "average_gradients", "broadcast_tree", "shard", "shard_range",
+    "shard_dataset", "ShardedDataset",
 ]

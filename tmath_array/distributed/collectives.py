@@ -334,7 +334,10 @@ def broadcast(x, src: int, *, group: Group | None = None):
     else:
         bits = a.view(_UINT_OF_SIZE[a.dtype.size])
     if g.rank() != src:
-        bits = mx.zeros_like(bits, stream=x._device._s)
+        # Note: bits * 0, not zeros_like (which does not depend on bits): the result must
+        # depend on x on every rank, so that a chain of broadcasts (y = broadcast(x);
+        # z = broadcast(y)) runs every all_sum on every rank, in the same order.
+        bits = mx.multiply(bits, 0, stream=x._device._s)
     out = mx.distributed.all_sum(bits, group=g._mx, stream=x._device._s)
     out = out.astype(mx.bool_) if x._dtype == _d.bool else out.view(a.dtype)
     return _core.new(out, x._dtype, x._device)

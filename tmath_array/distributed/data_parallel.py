@@ -19,8 +19,8 @@ from .._array import core as _core
 from .._array import dtypes as _d
 from .collectives import Group, _check_int, group_of
 
-__all__ = ["all_sum_tree", "average_gradients", "shard", "shard_range", "shard_dataset",
-           "ShardedDataset"]
+__all__ = ["all_sum_tree", "average_gradients", "broadcast_tree", "shard", "shard_range",
+           "shard_dataset", "ShardedDataset"]
 
 
 # --- trees of arrays -----------------------------------------------------------
@@ -119,6 +119,64 @@ def average_gradients(grads, *, group: Group | None = None):
         ValueError: gradients on different devices.
     """
     return _fused("average_gradients", grads, group, True, "floating-point")
+
+
+def broadcast_tree(tree, src: int = 0, *, group: Group | None = None):
+    """Rank ``src``'s value of every array of ``tree``, on every rank, bit for bit, in one
+    fused all_sum of their bytes (lazy).
+
+    ``tree`` is as in :func:`all_sum_tree`, of any dtypes; every rank passes arrays of the
+    same shapes and dtypes in the same structure. Data-parallel training starts with it, so
+    that every rank holds rank 0's initial parameters. In a group of size 1, returns
+    ``tree`` itself.
+
+    Raises:
+        TypeError: something not a tree of arrays.
+        ValueError: ``src`` not a rank of the group; arrays on different devices.
+    """
+    name = "broadcast_tree"
+    leaves: list = []
+    _leaves(name, tree, leaves)
+    g = group_of(name, group)
+    src = _check_int(name, src, "src")
+    if not 0 <= src < g.size():
+        raise ValueError(f"{name}: src must be a rank of the group (0..{g.size() - 1}); "
+                         f"got {src}")
+    if not leaves or g.size() == 1:
+        return tree
+    device = leaves[0]._device
+    for a in leaves:
+        if a._device != device:
+            raise ValueError(f"{name}: the arrays are on different devices ({device} and "
+                             f"{a._device}); move them to one with to_device()")
+    s = device._s
+    # Note: MLX has no broadcast. The other ranks add zero bytes to src's bytes (an
+    # integer sum), which gives src's bits exactly, whatever the dtypes.
+    parts, sizes = [], []
+    for a in leaves:
+        flat = a._array.reshape(-1)
+        b = flat.astype(mx.uint8, stream=s) if a._dtype == _d.bool else \
+            flat.view(mx.uint8, stream=s)
+        parts.append(b)
+        sizes.append(b.size)
+    flat = parts[0] if len(parts) == 1 else mx.concatenate(parts, stream=s)
+    if g.rank() != src:
+        # Note: flat * 0 keeps the dependency on the arrays (zeros_like would drop it), so
+        # that chained broadcasts run on every rank alike (see collectives.broadcast).
+        flat = mx.multiply(flat, 0, stream=s)
+    total = mx.distributed.all_sum(flat, group=g._mx, stream=s)
+    offsets, pos = [], 0
+    for n in sizes[:-1]:
+        pos += n
+        offsets.append(pos)
+    pieces = mx.split(total, offsets, stream=s) if offsets else [total]
+    out = []
+    for a, piece in zip(leaves, pieces):
+        mxdt = a._array.dtype
+        v = piece.astype(mx.bool_, stream=s) if a._dtype == _d.bool else \
+            piece.view(mxdt, stream=s)
+        out.append(_core.new(v.reshape(a.shape), a._dtype, device))
+    return _rebuild(tree, iter(out))
 
 
 # --- sharding --------------------------------------------------------------------

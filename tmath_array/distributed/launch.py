@@ -5,6 +5,7 @@
     python -m tmath_array.distributed.launch -n 2 script.py [args...]
     python -m tmath_array.distributed.launch -n 3 --timeout 60 script.py
     python -m tmath_array.distributed.launch --hostfile hosts.json script.py   # via mlx.launch
+    python -m tmath_array.distributed.launch -n 2 --torch train.py  # a PyTorch script, unedited
 
 On this machine (no ``--hostfile``, ``--hosts`` of 127.0.0.1 only, the ring backend) the
 launcher starts the ranks itself: it picks free ports on 127.0.0.1, writes the ring's
@@ -19,6 +20,10 @@ that finds this tmath_array, and watches them:
   timeout);
 * no rank outlives the launcher (SIGTERM and Ctrl-C stop them; on Linux a rank also gets
   SIGTERM when the launcher dies by SIGKILL).
+
+With ``--torch`` every rank runs the script through the PyTorch face (``python -m
+tmath_array.torch script.py``): ``import torch`` in an unedited PyTorch script (one that uses
+``torch.distributed`` and ``DistributedDataParallel``) loads ``tmath_array.torch``.
 
 Anything else (several hosts, a hostfile, the mpi/nccl/jaccl backends) goes to MLX's own
 ``mlx.launch``, with ``--python`` set to this Python, under the same ``--timeout``.
@@ -257,6 +262,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--hostfile", default=None, help="an mlx.launch hostfile (JSON)")
     p.add_argument("--mlx-launch", action="store_true",
                    help="always go through mlx.launch, even on this machine")
+    p.add_argument("--torch", action="store_true",
+                   help="run the script through the PyTorch face (python -m tmath_array.torch "
+                        "script.py): import torch loads tmath_array.torch")
     p.add_argument("script", help="the Python script to run")
     p.add_argument("args", nargs=argparse.REMAINDER, help="the script's arguments")
     return p
@@ -271,6 +279,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     signal.signal(signal.SIGTERM, _terminated)
     command = [args.script, *args.args]
+    if args.torch:
+        command = ["-m", "tmath_array.torch", *command]
     local = (args.hostfile is None and args.hosts == "127.0.0.1" and args.backend == "ring"
              and not args.mlx_launch)
     if local:

@@ -10,7 +10,19 @@ from __future__ import annotations
 
 import tmath_array as _xp  # noqa: F401 (loads the namespace and binds Array's methods)
 
-from . import _methods, autograd, backends, cuda, fft, linalg, mps, nn, optim, utils  # noqa: E402
+from . import (  # noqa: E402
+    _methods,
+    autograd,
+    backends,
+    cuda,
+    distributed,
+    fft,
+    linalg,
+    mps,
+    nn,
+    optim,
+    utils,
+)
 from ._compile import compile  # noqa: E402
 from ._creation import (
     Generator,
@@ -378,12 +390,12 @@ def is_storage(obj) -> bool:
 
 
 __all__ = [n for n in dir() if not n.startswith("_") and n not in (
-    "annotations", "autograd", "backends", "cuda", "fft", "linalg", "mps", "nn", "optim",
-    "utils", "serialization")] + [
-    "autograd", "backends", "cuda", "fft", "linalg", "mps", "nn", "optim", "utils"]
+    "annotations", "autograd", "backends", "cuda", "distributed", "fft", "linalg", "mps",
+    "nn", "optim", "utils", "serialization")] + [
+    "autograd", "backends", "cuda", "distributed", "fft", "linalg", "mps", "nn", "optim",
+    "utils"]
 
 _NOT_YET = {
-    "distributed": "torch.distributed is not in tmath_array.torch; see tmath_array.distributed",
     "jit": "torch.jit is not supported; tmath_array.compile fuses functions of arrays",
     "sparse": "sparse tensors are not supported (MLX has none)",
     "complex128": "MLX has no complex128: use torch.complex64",

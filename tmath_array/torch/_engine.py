@@ -342,8 +342,7 @@ def run_backward(roots, root_grads, *, retain_graph: bool, inputs=None,
                 out.append(None if lg is None else lg[1])
         return out
     if accumulate:
-        for leaf, g in leaf_grads.values():
-            _accumulate(leaf, g)
+        accumulate_leaves(leaf_grads.values())
     return None
 
 
@@ -357,6 +356,40 @@ def _add_leaf(leaf_grads, leaf, g):
         leaf_grads[id(leaf)] = [leaf, g]
     else:
         entry[1] = entry[1] + g
+
+
+class _Callbacks(threading.local):
+    queue = None  # a list while a backward accumulates into the leaves of this thread
+
+
+_callbacks = _Callbacks()
+
+
+def queue_callback(fn) -> None:
+    """Call ``fn()`` once the running backward has accumulated every leaf's gradient
+    (PyTorch's ``Variable._execution_engine.queue_callback``); for the hooks of leaves."""
+    queue = _callbacks.queue
+    if queue is None:
+        raise RuntimeError("Final callbacks can only be installed during backward pass.")
+    queue.append(fn)
+
+
+def accumulate_leaves(pairs) -> None:
+    """``leaf.grad += g`` for each ``(leaf, g)``, then each leaf's post-accumulate hooks,
+    then the callbacks they queued (in order; a callback may queue another)."""
+    outer = _callbacks.queue
+    queue = _callbacks.queue = []
+    try:
+        for leaf, g in pairs:
+            _accumulate(leaf, g)
+            for hook in tuple(leaf._post_hooks or ()):
+                hook(leaf)
+        i = 0
+        while i < len(queue):
+            queue[i]()
+            i += 1
+    finally:
+        _callbacks.queue = outer
 
 
 def _accumulate(t, g) -> None:

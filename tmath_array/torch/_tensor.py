@@ -46,6 +46,7 @@ class Tensor(Array):
     _out_idx = 0
     _version = 0
     _hooks = None
+    _post_hooks = None   # called with the tensor after its .grad was accumulated
     _group = None        # tensors sharing one storage (t.data, t.detach()): in-place reaches all
     _retains = False
     is_sparse = False
@@ -172,13 +173,20 @@ class Tensor(Array):
         if self._hooks is None:
             self._hooks = []
         self._hooks.append(hook)
-        hooks = self._hooks
+        return _HookHandle(self._hooks, hook)
 
-        class _Handle:
-            def remove(self_inner):  # noqa: N805
-                if hook in hooks:
-                    hooks.remove(hook)
-        return _Handle()
+    def register_post_accumulate_grad_hook(self, hook):
+        """Call ``hook(tensor)`` after a backward has accumulated this leaf's ``.grad``."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require "
+                               "gradient")
+        if self._grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf "
+                               "tensors")
+        if self._post_hooks is None:
+            self._post_hooks = []
+        self._post_hooks.append(hook)
+        return _HookHandle(self._post_hooks, hook)
 
     @property
     def _version_counter(self) -> int:
@@ -202,6 +210,18 @@ class Tensor(Array):
         self._dtype = value._dtype
         self._device = value._device
         self._group = None
+
+
+class _HookHandle:
+    """What ``register_*hook`` returns: ``remove()`` takes the hook off."""
+
+    def __init__(self, hooks: list, hook) -> None:
+        self._hooks = hooks
+        self._hook = hook
+
+    def remove(self) -> None:
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
 
 
 def from_mx(a: mx.array, dtype, device) -> Tensor:

@@ -13,9 +13,10 @@ and None picks the first that finds a job. Collectives change their tensors in p
 PyTorch's do, but stay lazy: the new values are computed and communicated at the next
 sync point, so ``async_op=True`` costs nothing extra (``work.wait()`` is that sync point).
 
-Not here: ``nn.parallel.DistributedDataParallel`` (it wraps an ``nn.Module``; use
-:func:`tmath_array.distributed.average_gradients` on the gradients after ``backward()``),
-``new_group`` and subgroups (MLX's ring has no group split), ``reduce``, ``scatter``,
+``nn.parallel.DistributedDataParallel`` (in ``tmath_array.torch.nn.parallel``) and
+``utils.data.DistributedSampler`` build on this module.
+
+Not here: ``new_group`` and subgroups (MLX's ring has no group split), ``reduce``, ``scatter``,
 ``gather`` and ``ReduceOp.PRODUCT``/``BAND``... (MLX has no such collectives).
 See docs/distributed.md.
 """
@@ -39,6 +40,10 @@ __all__ = [
     "all_reduce", "all_gather", "all_gather_into_tensor", "broadcast", "send", "recv",
     "barrier",
 ]
+
+# PyTorch's words, so that code that looks for them finds them.
+NOT_INITIALIZED = ("Default process group has not been initialized, please make sure to call "
+                   "init_process_group.")
 
 # PyTorch backend name -> MLX backend.
 BACKENDS = {"gloo": "ring", "nccl": "nccl", "mpi": "mpi", "ring": "ring", "jaccl": "jaccl"}
@@ -153,8 +158,7 @@ def _group(name: str, group):
                         f"got {type(group).__name__}")
     g = group if group is not None else _state["group"]
     if g is None:
-        raise RuntimeError(f"{name}: the default process group has not been initialised; "
-                           "call init_process_group() first")
+        raise ValueError(NOT_INITIALIZED)
     return g
 
 

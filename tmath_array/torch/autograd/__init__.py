@@ -72,9 +72,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
     if inputs is not None:
         ins = _seq(inputs)
         got = _engine.run_backward(ts, roots, retain_graph=retain, inputs=ins)
-        for t, g in zip(ins, got):
-            if g is not None:
-                _engine._accumulate(t, g)
+        _engine.accumulate_leaves([(t, g) for t, g in zip(ins, got) if g is not None])
         return
     _engine.run_backward(ts, roots, retain_graph=retain)
 

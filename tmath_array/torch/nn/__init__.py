@@ -2,7 +2,7 @@
 ``functional`` and ``utils``, with PyTorch's names, arguments and default initialisations.
 See docs/torch.md for what is supported."""
 
-from . import functional, init, utils
+from . import functional, init, parallel, utils
 from .layers import (
     CELU,
     ELU,

@@ -28,7 +28,7 @@ from ...._runtime import lazy as _lazy
 __all__ = ["Dataset", "IterableDataset", "TensorDataset", "Subset", "ConcatDataset",
            "Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler",
            "BatchSampler", "DataLoader", "random_split", "default_collate",
-           "get_worker_info"]
+           "get_worker_info", "DistributedSampler", "distributed"]
 
 
 def _face():
@@ -406,8 +406,8 @@ class DataLoader:
         if not self._auto_collate or self.batch_size is None:
             return None
         bs = self.batch_sampler
-        if type(bs) is not BatchSampler or type(bs.sampler) not in (SequentialSampler,
-                                                                    RandomSampler):
+        if type(bs) is not BatchSampler or type(bs.sampler) not in (
+                SequentialSampler, RandomSampler, DistributedSampler):
             return None
         ds, index = self.dataset, None
         if type(ds) is Subset and type(ds.dataset) is TensorDataset:
@@ -431,3 +431,8 @@ class DataLoader:
             idx = order[start:min(start + bs, n)]
             yield [from_mx(mx.take(t._array, idx, axis=0, stream=t._device._s), t._dtype,
                            t._device) for t in tensors]
+
+
+# PyTorch's torch.utils.data.DistributedSampler (it lives in .distributed, as there).
+from . import distributed  # noqa: E402
+from .distributed import DistributedSampler  # noqa: E402
