@@ -282,8 +282,8 @@ def test_a_group_of_one_wraps_the_module(group):
 
 
 @pytest.mark.parametrize("kwargs,exc,match", [
-    ({"mixed_precision": object()}, NotImplementedError, "mixed_precision is not supported"),
-    ({"device_mesh": object()}, NotImplementedError, "device_mesh"),
+    ({"mixed_precision": object()}, ValueError, "mixed_precision is not supported"),
+    ({"device_mesh": object()}, ValueError, "device_mesh"),
     ({"process_group": "world"}, TypeError, "group must be None or"),
 ])
 def test_what_ddp_does_not_take(group, kwargs, exc, match):

@@ -55,7 +55,7 @@ class DistributedDataParallel(Module):
         ValueError: the default process group is not initialised (and no
             ``process_group`` given); the ranks' models differ.
         RuntimeError: ``module`` has no parameter that requires a gradient.
-        NotImplementedError: an option this face does not provide (``mixed_precision``,
+        ValueError: an option this face does not provide (``mixed_precision``,
             ``device_mesh``, ``delay_all_reduce_named_params``...).
     """
 
@@ -74,8 +74,8 @@ class DistributedDataParallel(Module):
                             ("delay_all_reduce_named_params", delay_all_reduce_named_params),
                             ("param_to_hook_all_reduce", param_to_hook_all_reduce)):
             if value is not None:
-                raise NotImplementedError(f"{_NAME}: {what} is not supported by "
-                                          "tmath_array.torch (docs/distributed.md)")
+                raise ValueError(f"{_NAME}: {what} is not supported by "
+                                 "tmath_array.torch (docs/distributed.md)")
         group = _tdist._group(_NAME, process_group)
         params = [p for p in module.parameters() if p.requires_grad]
         if not params:
