@@ -682,3 +682,15 @@ def test_slogdet_of_complex_input_has_a_real_logabsdet():
     assert str(logabs.__mlx_array__().dtype) == "mlx.core.float32"
     np.testing.assert_allclose(np.asarray(logabs), want.logabsdet.numpy(), rtol=1e-6)
     np.testing.assert_allclose(np.asarray(sign), want.sign.numpy(), rtol=1e-6)
+
+
+def test_erf_is_exact_in_float64_and_differentiable():
+    # (MLX's erf has float32 accuracy in float64)
+    import scipy.special
+
+    x = np.linspace(-7, 7, 1001)
+    a = tm.tensor(x, dtype=tm.float64, requires_grad=True)
+    y = tm.erf(a)
+    np.testing.assert_allclose(y.detach().numpy(), scipy.special.erf(x), rtol=1e-14, atol=1e-15)
+    y.sum().backward()
+    np.testing.assert_allclose(a.grad.numpy(), 2 / np.sqrt(np.pi) * np.exp(-x * x), rtol=1e-13)

@@ -28,6 +28,7 @@ from .._numpy import stats as _sx
 from .._standard import creation as _cr
 from .._standard import data_types as _dt
 from .._standard import elementwise as _ew
+from .._standard import fast_math as _fast
 from .._standard import indexing as _ix
 from .._standard import linear_algebra as _la
 from .._standard import manipulation as _mf
@@ -192,7 +193,20 @@ deg2rad = _unary("deg2rad", _nu.deg2rad, floating=True)
 rad2deg = _unary("rad2deg", _nu.rad2deg, floating=True)
 sigmoid = _unary("sigmoid", _xnn.sigmoid, floating=True)
 relu = _unary("relu", _xnn.relu)
-erf = _unary("erf", lambda x: _wrap_mx(mx.erf, x), floating=True, real_only=True)
+def _erf_mx(a):
+    # Note: MLX's erf has float32 accuracy in float64 (relative error ~2e-7) and is MLX's
+    # slow one-element loop on the CPU build: float64 takes tmath_array.nn's series (its
+    # derivative written out), float32 and half the fast kernels where they serve.
+    if a.dtype == mx.float64:
+        return _ERF64(a)
+    if _fast.serves(a):
+        return _fast.erf(a)
+    return mx.erf(a)
+
+
+_ERF64 = _fast._differentiable(
+    _xnn._erf64, lambda x: (2.0 / np.sqrt(np.pi)) * _xnn._exp64(-(x * x)))
+erf = _unary("erf", lambda x: _wrap_mx(_erf_mx, x), floating=True, real_only=True)
 erfinv = _unary("erfinv", lambda x: _wrap_mx(mx.erfinv, x), floating=True, real_only=True)
 sinc = _unary("sinc", lambda u: _dt.astype(_nu.sinc(_dt.astype(u, _d.float32)), u._dtype)
                if u._dtype in (_d.float16, _d.bfloat16) else _nu.sinc(u), floating=True)
