@@ -694,3 +694,55 @@ def test_erf_is_exact_in_float64_and_differentiable():
     np.testing.assert_allclose(y.detach().numpy(), scipy.special.erf(x), rtol=1e-14, atol=1e-15)
     y.sum().backward()
     np.testing.assert_allclose(a.grad.numpy(), 2 / np.sqrt(np.pi) * np.exp(-x * x), rtol=1e-13)
+
+
+def _higher_order(T):
+    """Gradients of gradients, the ways PyTorch scripts take them."""
+    out = {}
+    x = T.tensor([0.5, -1.2, 2.0], dtype=T.float64, requires_grad=True)
+    g, = T.autograd.grad((x ** 3).sum() + (x.exp() * x).sum(), x, create_graph=True)
+    out["grad"] = g.detach().numpy().copy()
+    out["second"] = T.autograd.grad(g.sum(), x)[0].numpy().copy()
+    x2 = T.tensor([0.3, 0.7], dtype=T.float64, requires_grad=True)
+    g1, = T.autograd.grad((x2.exp() * x2 ** 2).sum(), x2, create_graph=True)
+    g2, = T.autograd.grad(g1.sum(), x2, create_graph=True)
+    out["third"] = T.autograd.grad(g2.sum(), x2)[0].numpy().copy()
+    # a gradient penalty (WGAN-GP style)
+    w = T.tensor([[0.2, -0.4], [0.7, 0.1]], dtype=T.float64, requires_grad=True)
+    inp = T.tensor([[1.0, 2.0], [-0.5, 0.3]], dtype=T.float64, requires_grad=True)
+    gi, = T.autograd.grad(T.tanh(inp @ w).sum(), inp, create_graph=True)
+    ((gi.norm(2, dim=1) - 1).pow(2).mean()).backward()
+    out["penalty"] = w.grad.numpy().copy()
+    # a Hessian-vector product through backward(create_graph=True)
+    z = T.tensor([1.0, 2.0, 3.0], dtype=T.float64, requires_grad=True)
+    (z[0] * z[1] ** 2 + z[2].log() * z[0]).backward(create_graph=True)
+    out["grad_has_history"] = z.grad.grad_fn is not None
+    v = T.tensor([1.0, 0.5, -1.0], dtype=T.float64)
+    out["hvp"] = T.autograd.grad((z.grad * v).sum(), z)[0].numpy().copy()
+
+    class Cube(T.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            ctx.save_for_backward(a)
+            return a ** 3
+
+        @staticmethod
+        def backward(ctx, go):
+            a, = ctx.saved_tensors
+            return go * 3 * a ** 2
+
+    c = T.tensor([1.5, -2.0], dtype=T.float64, requires_grad=True)
+    gc, = T.autograd.grad(Cube.apply(c).sum(), c, create_graph=True)
+    out["custom"] = T.autograd.grad(gc.sum(), c)[0].numpy().copy()
+    return out
+
+
+def test_create_graph_gives_pytorchs_higher_order_gradients():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (PyTorch's reference-cycle warning)
+        want = _higher_order(real)
+    got = _higher_order(tm)
+    for k, v in want.items():
+        np.testing.assert_allclose(got[k], v, rtol=1e-7, err_msg=k)

@@ -17,6 +17,9 @@ import weakref
 
 import mlx.core as mx
 
+from .._array import core as _core
+from .._array import devices as _devices
+
 # --- grad mode ------------------------------------------------------------------------
 
 
@@ -263,15 +266,110 @@ def _node_vjp(node, cotangents):
     return grads
 
 
+def _zeros_tensor(shape, dt):
+    from ._tensor import from_mx
+
+    a = mx.zeros(shape, dt)
+    return from_mx(a, _core.CANON[dt], _devices.default_device())
+
+
+def _node_vjp_graph(node, cotangents):
+    """:func:`_node_vjp` for ``create_graph``: ``cotangents`` are Tensors, and the input
+    cotangents are Tensors computed by a recorded node (``<op>Backward``) whose inputs are
+    ``node``'s differentiable inputs and the cotangents: differentiable again, to any
+    order, by ``mx.vjp`` of ``mx.vjp``."""
+    from ._tensor import from_mx
+
+    fn = node._fn
+    arrays = node._arrays
+    gi = node._grad_idx
+    like = cotangents[0]
+    if type(node).custom:
+        res = fn(cotangents, graph=True)
+        out = []
+        for i in gi:
+            g = res[i]
+            a = arrays[i]
+            if g is None:
+                out.append(from_mx(mx.zeros(a.shape, a.dtype), _core.CANON[a.dtype],
+                                   like._device))
+            else:
+                if not hasattr(g, "_array"):
+                    g = from_mx(mx.array(g, dtype=a.dtype), _core.CANON[a.dtype],
+                                like._device)
+                if g.shape != a.shape:
+                    raise RuntimeError(f"Function {node._name}Backward returned an invalid "
+                                       f"gradient at index {i} - got {list(g.shape)} but "
+                                       f"expected shape compatible with {list(a.shape)}")
+                out.append(g)
+        return out
+    k = len(gi)
+
+    def vjp_fn(*arrs):
+        def f(*ps):
+            full = list(arrays)
+            for i, p in zip(gi, ps):
+                full[i] = p
+            return fn(*full)
+        _, grads = mx.vjp(f, list(arrs[:k]), list(arrs[k:]))
+        return grads[0] if k == 1 else tuple(grads)
+
+    primals = [arrays[i] for i in gi]
+    cot_arrays = [c._array for c in cotangents]
+    try:
+        grads = vjp_fn(*primals, *cot_arrays)
+    except (ValueError, RuntimeError, TypeError) as exc:
+        raise RuntimeError(f"the derivative of '{node._name}' is not available: MLX cannot "
+                           f"differentiate it ({exc})") from None
+    grads = [grads] if k == 1 else list(grads)
+    outs = [from_mx(g, _core.CANON[g.dtype], like._device) for g in grads]
+    back = _object_new(node_class(node._name + "Backward"))
+    back._fn = vjp_fn
+    back._arrays = tuple(primals + cot_arrays)
+    gidx = list(range(k))
+    edges = list(node._edges)
+    for j, c in enumerate(cotangents):
+        if c._requires_grad:
+            gidx.append(k + j)
+            edges.append(c if c._grad_fn is None else (c._grad_fn, c._out_idx))
+    back._grad_idx = tuple(gidx)
+    back._edges = tuple(edges)
+    back._saved = ()
+    back._outs = None if k == 1 else tuple((g.shape, g.dtype) for g in grads)
+    for i, o in enumerate(outs):
+        if o._dtype._mx in _DIFFERENTIABLE:
+            o._grad_fn = back
+            o._out_idx = i
+            o._requires_grad = True
+    return outs
+
+
 def run_backward(roots, root_grads, *, retain_graph: bool, inputs=None,
-                 accumulate: bool = True):
+                 accumulate: bool = True, graph: bool = False):
     """Propagate ``root_grads`` (MLX arrays) from ``roots`` (tensors) back to the leaves.
 
     With ``accumulate``, leaves' ``.grad`` receive their gradients (as PyTorch's
     ``backward``); with ``inputs`` (tensors), the gradients of those are returned instead
     (``autograd.grad``), in order, None for an input the roots do not depend on.
     Builds lazy MLX graphs only: nothing is evaluated.
+
+    ``graph`` (PyTorch's ``create_graph``): ``root_grads`` and every cotangent are Tensors
+    and each node's vector-Jacobian product is recorded as an operation of its own
+    (:func:`_node_vjp_graph`), so the gradients can be differentiated again.
     """
+    if graph:
+        prev = mode.enabled
+        mode.enabled = True
+        try:
+            return _run_backward(roots, root_grads, retain_graph, inputs, accumulate,
+                                 _node_vjp_graph, _zeros_tensor)
+        finally:
+            mode.enabled = prev
+    return _run_backward(roots, root_grads, retain_graph, inputs, accumulate, _node_vjp,
+                         mx.zeros)
+
+
+def _run_backward(roots, root_grads, retain_graph, inputs, accumulate, node_vjp, zeros):
     pending: dict[int, list] = {}   # id(node) -> list of output cotangents (or None)
     leaf_grads: dict[int, list] = {}  # id(leaf) -> [leaf, cotangent]
     want_nodes: dict[tuple, None] = {}
@@ -317,8 +415,8 @@ def run_backward(roots, root_grads, *, retain_graph: bool, inputs=None,
             full.append(cots[0])
         else:
             for (shape, dt), c in zip(node._outs, cots):
-                full.append(c if c is not None else mx.zeros(shape, dt))
-        grads = _node_vjp(node, full)
+                full.append(c if c is not None else zeros(shape, dt))
+        grads = node_vjp(node, full)
         for edge, g in zip(node._edges, grads):
             if isinstance(edge, tuple):
                 nxt, i = edge
@@ -394,6 +492,9 @@ def accumulate_leaves(pairs) -> None:
 
 def _accumulate(t, g) -> None:
     """``t.grad += g`` (lazily); the first gradient makes a new tensor, as PyTorch does."""
+    if not isinstance(g, mx.array):
+        _accumulate_graph(t, g)
+        return
     dt = t._dtype._mx
     if g.dtype != dt:
         g = g.astype(dt)
@@ -408,6 +509,20 @@ def _accumulate(t, g) -> None:
         t._grad = t._wrap_grad(g)
     else:
         cur._array = cur._array + g
+
+
+def _accumulate_graph(t, g) -> None:
+    """``t.grad = t.grad + g`` with ``g`` a Tensor of a ``create_graph`` backward: the
+    gradient keeps its history (out of place, as PyTorch's)."""
+    if g._dtype is not t._dtype:
+        g = g.to(t._dtype)
+    if tuple(g.shape) != tuple(t._array.shape):
+        g = g.expand(*t._array.shape)
+    for hook in t._hooks or ():
+        res = hook(g)
+        if res is not None:
+            g = res
+    t._grad = g if t._grad is None else t._grad + g
 
 
 def warn_nonleaf_grad() -> None:

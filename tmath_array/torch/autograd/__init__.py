@@ -23,7 +23,9 @@ __all__ = ["backward", "grad", "Function", "FunctionCtx", "once_differentiable",
 is_grad_enabled = _engine.is_grad_enabled
 
 
-def _root_grads(tensors, grads, name):
+def _root_grads(tensors, grads, name, graph: bool = False):
+    """The roots' cotangents: MLX arrays, or Tensors for ``create_graph`` (a given
+    ``grad_output`` that requires grad then keeps its history)."""
     out = []
     for t, g in zip(tensors, grads):
         if g is None:
@@ -32,13 +34,17 @@ def _root_grads(tensors, grads, name):
             if not _engine.differentiable(t._dtype):
                 raise RuntimeError("grad can be implicitly created only for real scalar "
                                    "outputs")
-            out.append(mx.ones(t._array.shape, t._array.dtype))
+            a = mx.ones(t._array.shape, t._array.dtype)
+            out.append(from_mx(a, t._dtype, t._device) if graph else a)
         else:
             g = to_tensor(g)
             if tuple(g._array.shape) != tuple(t._array.shape):
                 raise RuntimeError(f"Mismatch in shape: grad_output[0] has a shape of "
                                    f"{g.shape} and output[0] has a shape of {t.shape}.")
-            out.append(g._array.astype(t._array.dtype))
+            if graph:
+                out.append(g if g._dtype is t._dtype else g.to(t._dtype))
+            else:
+                out.append(g._array.astype(t._array.dtype))
     return out
 
 
@@ -57,34 +63,32 @@ def _check_roots(tensors):
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
              grad_variables=None, inputs=None) -> None:
-    """Accumulate the gradients of ``tensors`` into the leaves' ``.grad`` (lazily)."""
-    if create_graph:
-        raise RuntimeError("create_graph=True (higher-order gradients through backward) is "
-                           "not supported by tmath_array.torch; use "
-                           "torch.autograd.functional.hessian/jacobian")
+    """Accumulate the gradients of ``tensors`` into the leaves' ``.grad`` (lazily).
+
+    ``create_graph=True``: the gradients keep their history (``.grad`` has a
+    ``grad_fn``) and can be differentiated again; the graph is retained."""
     ts = _seq(tensors)
     _check_roots(ts)
     gs = [None] * len(ts) if grad_tensors is None else _seq(grad_tensors)
     if isinstance(grad_tensors, Tensor) or grad_tensors is None:
         gs = gs if len(gs) == len(ts) else [grad_tensors] * len(ts)
-    roots = _root_grads(ts, gs, "backward")
-    retain = bool(retain_graph) if retain_graph is not None else False
+    roots = _root_grads(ts, gs, "backward", graph=bool(create_graph))
+    # (PyTorch: retain_graph defaults to create_graph)
+    retain = bool(retain_graph) if retain_graph is not None else bool(create_graph)
     if inputs is not None:
         ins = _seq(inputs)
-        got = _engine.run_backward(ts, roots, retain_graph=retain, inputs=ins)
+        got = _engine.run_backward(ts, roots, retain_graph=retain, inputs=ins,
+                                   graph=bool(create_graph))
         _engine.accumulate_leaves([(t, g) for t, g in zip(ins, got) if g is not None])
         return
-    _engine.run_backward(ts, roots, retain_graph=retain)
+    _engine.run_backward(ts, roots, retain_graph=retain, graph=bool(create_graph))
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
          only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
     """The gradients of ``outputs`` with respect to ``inputs`` (a tuple of tensors);
-    ``.grad`` is left alone."""
-    if create_graph:
-        raise RuntimeError("create_graph=True (higher-order gradients through backward) is "
-                           "not supported by tmath_array.torch; use "
-                           "torch.autograd.functional.hessian/jacobian")
+    ``.grad`` is left alone. ``create_graph=True``: the gradients keep their history and
+    can be differentiated again (Hessian-vector products, gradient penalties)."""
     outs = _seq(outputs)
     ins = _seq(inputs)
     _check_roots(outs)
@@ -92,9 +96,11 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         if not t._requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
     gs = [None] * len(outs) if grad_outputs is None else _seq(grad_outputs)
-    roots = _root_grads(outs, gs, "grad")
-    got = _engine.run_backward(outs, roots, retain_graph=bool(retain_graph), inputs=ins,
-                               accumulate=False)
+    graph = bool(create_graph)
+    roots = _root_grads(outs, gs, "grad", graph=graph)
+    retain = bool(retain_graph) if retain_graph is not None else graph
+    got = _engine.run_backward(outs, roots, retain_graph=retain, inputs=ins,
+                               accumulate=False, graph=graph)
     res = []
     for t, g in zip(ins, got):
         if g is None:
@@ -107,6 +113,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                                    "been used in the graph. Set allow_unused=True if this is "
                                    "the desired behavior.")
             res.append(None)
+        elif graph:
+            res.append(g if g._dtype is t._dtype else g.to(t._dtype))
         else:
             if g.dtype != t._array.dtype:
                 g = g.astype(t._array.dtype)

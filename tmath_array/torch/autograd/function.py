@@ -105,10 +105,15 @@ class Function(metaclass=_FunctionMeta):
             tens_out = [o for o in outs if isinstance(o, Tensor)]
             positions = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
 
-            def backward_fn(cotangents, _ctx=ctx, _positions=positions, _outs=tens_out):
-                grads_in = [from_mx(c, o._dtype, o._device) for c, o in zip(cotangents, _outs)]
-                with no_grad():
-                    res = cls.backward(_ctx, *grads_in)
+            def backward_fn(cotangents, graph=False, _ctx=ctx, _positions=positions,
+                            _outs=tens_out):
+                if graph:  # (create_graph: the backward's own operations are recorded)
+                    res = cls.backward(_ctx, *cotangents)
+                else:
+                    grads_in = [from_mx(c, o._dtype, o._device)
+                                for c, o in zip(cotangents, _outs)]
+                    with no_grad():
+                        res = cls.backward(_ctx, *grads_in)
                 if not isinstance(res, tuple):
                     res = (res,)
                 if len(res) < len(args):
