@@ -147,3 +147,33 @@ def test_gradient_matches_torch(name, data):
     np.testing.assert_allclose(f_out, r_out, rtol=2e-4, atol=2e-5)
     for fg, rg in zip(f_grads, r_grads):
         np.testing.assert_allclose(fg, rg, rtol=5e-4, atol=5e-5)
+
+
+def _second(tm, fn, arrays, up, w):
+    """Second derivatives: the gradient of ``sum(w * grad(out))`` (create_graph=True)."""
+    ts = [tm.tensor(a, requires_grad=True) for a in arrays]
+    gs = tm.autograd.grad(fn(tm, *ts), ts, grad_outputs=tm.tensor(up), create_graph=True)
+    s = sum((g * tm.tensor(wi)).sum() for g, wi in zip(gs, w))
+    if not s.requires_grad:  # (the first derivative does not depend on the inputs)
+        return [np.zeros(a.shape, np.float32) for a in arrays]
+    out = tm.autograd.grad(s, ts, allow_unused=True)
+    # (+ 0: PyTorch's zero second derivative of abs is a ZeroTensor, which numpy() refuses)
+    return [np.zeros(a.shape, np.float32) if g is None else (g.detach() + 0).numpy()
+            for g in out]
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_second_derivative_matches_torch(name, data):
+    fn, shapes, kind = CASES[name]
+    arrays = data.draw(_inputs(shapes, kind))
+    with real.no_grad():
+        out_shape = tuple(fn(real, *[real.tensor(a) for a in arrays]).shape)
+    up = data.draw(hnp.arrays(np.float32, out_shape, elements=st.floats(-1, 1, width=32)))
+    w = [data.draw(hnp.arrays(np.float32, s, elements=st.floats(-1, 1, width=32)))
+         for s in shapes]
+    want = _second(real, fn, arrays, up, w)
+    got = _second(face, fn, arrays, up, w)
+    for g, r in zip(got, want):
+        np.testing.assert_allclose(g, r, rtol=2e-3, atol=2e-4)

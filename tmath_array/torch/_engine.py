@@ -226,6 +226,15 @@ def _version_error(node, t, version) -> RuntimeError:
     )
 
 
+def _distinct(outs):
+    """``outs``, each its own array: ``mx.vjp`` gives an array that is two of a function's
+    outputs one cotangent, not their sum (MLX's vector-Jacobian product of ``add``, for
+    one, returns the same cotangent array for both inputs)."""
+    if not isinstance(outs, tuple) or len(outs) < 2:
+        return outs
+    return tuple(mx.array(o) for o in outs)
+
+
 def _node_vjp(node, cotangents):
     """The input cotangents of ``node`` (MLX arrays, in ``_grad_idx`` order)."""
     fn = node._fn
@@ -247,16 +256,12 @@ def _node_vjp(node, cotangents):
                                        f"expected shape compatible with {list(a.shape)}")
                 out.append(g)
         return out
-    if len(gi) == len(arrays):
-        f = fn
-        primals = list(arrays)
-    else:
-        def f(*ps):
-            full = list(arrays)
-            for i, p in zip(gi, ps):
-                full[i] = p
-            return fn(*full)
-        primals = [arrays[i] for i in gi]
+    def f(*ps):
+        full = list(arrays)
+        for i, p in zip(gi, ps):
+            full[i] = p
+        return _distinct(fn(*full))
+    primals = [arrays[i] for i in gi]
     try:
         _, grads = mx.vjp(f, primals, cotangents)
     except (ValueError, RuntimeError, TypeError) as exc:
@@ -310,9 +315,9 @@ def _node_vjp_graph(node, cotangents):
             full = list(arrays)
             for i, p in zip(gi, ps):
                 full[i] = p
-            return fn(*full)
+            return _distinct(fn(*full))
         _, grads = mx.vjp(f, list(arrs[:k]), list(arrs[k:]))
-        return grads[0] if k == 1 else tuple(grads)
+        return grads[0] if k == 1 else _distinct(tuple(grads))
 
     primals = [arrays[i] for i in gi]
     cot_arrays = [c._array for c in cotangents]

@@ -61,7 +61,9 @@ def _det_mx(a):
 
 @_det_mx.vjp
 def _det_vjp(primals, cotangent, output):
-    inv_t = _mT(_ns(_xl.inv, _first(primals))._array)
+    # (through _inv_mx and _solve_mx, the derivatives are differentiable again:
+    # create_graph, second derivatives)
+    inv_t = _mT(_inv_mx(_first(primals)))
     return ((cotangent * output)[..., None, None] * inv_t,)
 
 
@@ -72,7 +74,7 @@ def _logabsdet_mx(a):
 
 @_logabsdet_mx.vjp
 def _logabsdet_vjp(primals, cotangent, output):
-    inv_t = _mT(_ns(_xl.inv, _first(primals))._array)
+    inv_t = _mT(_inv_mx(_first(primals)))
     return (cotangent[..., None, None] * inv_t,)
 
 
@@ -84,7 +86,7 @@ def _solve_mx(a, b):
 @_solve_mx.vjp
 def _solve_vjp(primals, cotangent, output):
     a, b = primals
-    gb = _ns(_xl.solve, _mT(a), cotangent)._array
+    gb = _solve_mx(_mT(a), cotangent)
     if b.ndim == 1:
         ga = -mx.outer(gb, output)
     else:
