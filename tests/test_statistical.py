@@ -343,7 +343,7 @@ def test_a_half_dtype_casts_each_element_first(fn, src):
 # Empty arrays whose layout is not a fresh one: a gather (take) of an empty array, a
 # transpose of one, a transposed empty slice. MLX's CPU reductions of them left their
 # result uninitialised (what the allocator last held: it changed with the tests run before)
-# or never returned (see _array/core.py, reducible).
+# or never returned (see _array/core.py, fresh_empty).
 _EMPTY_LAYOUTS = {
     "take": "xp.take(xp.zeros((0, 3, 2), dtype=dt), xp.asarray([1, 0]), axis=1)",
     "transpose": "xp.permute_dims(xp.zeros((2, 2, 0), dtype=dt), (2, 0, 1))",
