@@ -392,3 +392,16 @@ def test_reductions_of_empty_arrays_of_every_layout():
         lines = out.strip().splitlines()
         pytest.fail(f"a reduction never returned: {lines[-1] if lines else '?'}")
     assert proc.returncode == 0, proc.stderr[-3000:]
+
+
+def test_empty_reduction_in_a_shapeless_trace_keeps_following_the_input():
+    """The empty-input path of the reductions adds no shape of its own to a trace: a
+    shapeless function traced on an empty array gives the right sums for later shapes."""
+    f = xp.compile(lambda a: xp.sum(a, axis=0), shapeless=True)
+    assert_array_equal(f(xp.zeros((0, 3))), np.zeros(3, dtype=np.float32))
+    assert_array_equal(f(xp.ones((2, 3))), np.full(3, 2.0, dtype=np.float32))
+    g = xp.compile(lambda a: xp.all(a, axis=0), shapeless=True)
+    assert_array_equal(g(xp.take(xp.zeros((0, 3, 2), dtype=xp.bool), xp.asarray([1, 0]),
+                                 axis=1)), np.ones((2, 2), dtype=bool))
+    assert_array_equal(g(xp.asarray([[[True, False]], [[True, True]]])),
+                       np.array([[True, False]]))
