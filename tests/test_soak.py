@@ -85,26 +85,6 @@ def run_program(steps, seeds, start_seed: int = 0) -> Program:
     return p
 
 
-_CHILD = "TMATH_ARRAY_SOAK_CHILD"
-
-
-@pytest.mark.skipif(os.environ.get(_CHILD) == "1", reason="the soak itself runs here")
-def test_soak_in_a_fresh_process():
-    """The soak runs in a process of its own: in a pytest worker that ran other tests first,
-    one derandomized program once spun in a reduction of a huge array (a state left by an
-    earlier test; open, see docs/reliability.md), while the same programs pass alone."""
-    import subprocess
-    import sys
-
-    env = dict(os.environ, **{_CHILD: "1"})
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                           "-p", "no:benchmark", "-p", "no:xdist", __file__],
-                          env=env, capture_output=True, text=True, timeout=1200,
-                          cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-2000:]
-
-
-@pytest.mark.skipif(os.environ.get(_CHILD) != "1", reason="run by test_soak_in_a_fresh_process")
 @settings(max_examples=_EXAMPLES)
 @given(st.data())
 def test_programs_agree_with_numpy(compile_setting, data):

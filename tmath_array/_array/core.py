@@ -6,6 +6,8 @@ exception type and the function's name, and the hot path stays short.
 
 from __future__ import annotations
 
+import mlx.core as mx
+
 from . import dtypes as _d
 
 # Re-exported: the argument checks live in args.py (one rule per kind).
@@ -28,6 +30,21 @@ from .scalars import scalar_rank as scalar_rank
 from .scalars import scalar_value as scalar_value
 
 dtype_name = _d.dtype_name
+
+
+def fresh_empty(a: mx.array, stream) -> mx.array:
+    """Empty ``a`` in a fresh row-major layout, for MLX's reductions.
+
+    Note: MLX's CPU reductions (sum, prod, all, any, mean...) of an empty array whose layout
+    is not a fresh one (a ``take`` of an empty array, a transpose or a slice of one) leave
+    their result uninitialised (it reads what the allocator last kept in that buffer, so
+    it changes with what ran before), and loop forever when the reduced axis has stride 0
+    (measured with MLX 0.32.4: ``any`` over axis 0 of ``take(zeros((0, 3, 2)), idx,
+    axis=1)``). After ``mx.contiguous`` they give the identity. (Not ``mx.zeros`` of the
+    shape: in a shapeless ``xp.compile`` trace that shape would stay for every later call.)
+    Callers test ``a.size`` inline (``if not a.size: a = fresh_empty(a, s)``): ~30 ns.
+    """
+    return mx.contiguous(a, stream=stream)
 
 
 def bad_dtype(name: str, category: str, dtype):

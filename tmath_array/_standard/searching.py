@@ -136,7 +136,10 @@ def count_nonzero(x: Array, /, axis: int | tuple[int, ...] | None = None, *,
     axes = _args.check_axes("count_nonzero", axis, x.ndim)
     if axes is not None and x.ndim == 0:
         axes = None
-    out = mx.count_nonzero(x._array, axis=None if axes is None else list(axes),
+    a = x._array
+    if not a.size:
+        a = _core.fresh_empty(a, x._device._s)  # (MLX's reductions of some empty layouts)
+    out = mx.count_nonzero(a, axis=None if axes is None else list(axes),
                            keepdims=keepdims, stream=x._device._s)
     return _core.new(out, _d.int32, x._device)
 

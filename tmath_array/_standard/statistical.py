@@ -91,6 +91,8 @@ def _sum_prod(name: str, mxfn, x, axis, dtype, keepdims) -> Array:
         a = a.astype(dt._mx, stream=s)
     if work is not x._dtype:
         a = a.astype(work._mx, stream=s)
+    if not a.size:
+        a = _core.fresh_empty(a, s)  # (MLX's reductions of some empty layouts: see there)
     out = mxfn(a, axis=axes, keepdims=keepdims, stream=s)
     if out.dtype != dt._mx:
         out = out.astype(dt._mx, stream=s)
@@ -215,6 +217,8 @@ def _mean(x: Array, axis, keepdims) -> Array:
     keepdims = _check_keepdims("mean", keepdims)
     axes = _axes("mean", x, axis)
     s = x._device._s
+    if not a.size:
+        a = _core.fresh_empty(a, s)
     r = mx.mean(a, axis=axes, keepdims=keepdims, stream=s)
     if r.dtype != out._mx:
         r = r.astype(out._mx, stream=s)
@@ -248,6 +252,8 @@ def _var_std(name: str, x, axis, correction, keepdims, root: bool) -> Array:
     inv_n = mx.array(1.0 / n if n else float("nan"), dtype=a.dtype)
     scale = mx.array(1.0 / dof if dof > 0 else float("nan"), dtype=a.dtype)
     static = (None if axes is None else tuple(axes), keepdims, root)
+    if not a.size:
+        a = _core.fresh_empty(a, x._device._s)
     r = _compile.run(name, _var, x._device, a, inv_n, scale, static=static)
     if r.dtype != out._mx:
         r = r.astype(out._mx, stream=x._device._s)

@@ -27,6 +27,8 @@ def _reduce_bool(name: str, mxfn, x, axis, keepdims: bool):
         a = mx.not_equal(a, 0, stream=s)
     if axes is not None and x.ndim == 0:
         axes = None
+    if not a.size:
+        a = _core.fresh_empty(a, s)  # (MLX's reductions of some empty layouts: see there)
     out = mxfn(a, axis=list(axes) if axes is not None else None, keepdims=keepdims, stream=s)
     return _core.new(out, _d.bool, x._device)
 
