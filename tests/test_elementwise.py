@@ -35,7 +35,8 @@ STANDARD_NAMES = (
 )
 
 BOOL_RESULT = {"equal", "not_equal", "less", "less_equal", "greater", "greater_equal",
-               "isnan", "isinf", "isfinite", "signbit"}
+               "isnan", "isinf", "isfinite", "signbit", "logical_not", "logical_and",
+               "logical_or", "logical_xor"}  # (logical_*: any dtype by its truth, as NumPy)
 FLOAT_NAMES = ("float16", "bfloat16", "float32", "float64")
 
 

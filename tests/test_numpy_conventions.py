@@ -239,3 +239,28 @@ def test_lists_into_functions_and_operators(values):
     close(values * xp.asarray(values), arr * arr)
     close(xp.sqrt(xp.abs(values)), np.sqrt(np.abs(arr)), rtol=1e-6)
     close(xp.cumulative_sum(values, 0), np.cumsum(arr))
+
+
+def test_logical_functions_take_any_dtype_by_its_truth():
+    # (numpy-100 #77: np.logical_not(Z, out=Z) of an int array)
+    for a, b in (([0, 2, -1], [1, 0, 3]), ([0.0, 0.5, np.nan], [1.0, 0.0, 0.0]),
+                 ([0j, 1j, 2 + 0j], [1j, 0j, 0j])):
+        for name in ("logical_and", "logical_or", "logical_xor"):
+            got = getattr(xp, name)(xp.asarray(a), xp.asarray(b))
+            assert got.dtype == xp.bool
+            np.testing.assert_array_equal(np.asarray(got), getattr(np, name)(a, b))
+        np.testing.assert_array_equal(np.asarray(xp.logical_not(xp.asarray(a))),
+                                      np.logical_not(a))
+    z = xp.asarray([0, 3, 0])
+    xp.logical_not(z, out=z)
+    np.testing.assert_array_equal(np.asarray(z), [1, 0, 1])
+
+
+def test_view_takes_dtype_by_keyword_and_indices_any_iterable():
+    x = xp.arange(4, dtype=xp.float32)
+    np.testing.assert_array_equal(np.asarray(x.view(dtype=xp.int32)),
+                                  np.arange(4, dtype=np.float32).view(np.int32))
+    with pytest.raises(TypeError, match="type="):
+        x.view(type=np.ndarray)
+    got = xp.indices(n for n in (2, 3))
+    np.testing.assert_array_equal(np.asarray(got), np.indices((2, 3)))

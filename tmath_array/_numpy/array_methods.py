@@ -310,10 +310,18 @@ class ArrayMethods:
             raise TypeError("array does not have imaginary part to set")
         self.imag[...] = value
 
-    def view(self, *args) -> Array:
-        """A view of ``x``'s elements: ``x.view(dtype)`` reinterprets their bytes as NumPy's
-        ``view``; ``x.view(2, 3)`` / ``x.view((2, 3))`` / ``x.view(-1)`` is PyTorch's
-        ``Tensor.view`` (a reshape that must not copy). Writes through it reach ``x``."""
+    def view(self, *args, dtype=None, type=None) -> Array:  # noqa: A002 - NumPy's names
+        """A view of ``x``'s elements: ``x.view(dtype)`` (or ``dtype=``) reinterprets their
+        bytes as NumPy's ``view``; ``x.view(2, 3)`` / ``x.view((2, 3))`` / ``x.view(-1)``
+        is PyTorch's ``Tensor.view`` (a reshape that must not copy). Writes through it
+        reach ``x``. ``type=`` (an ndarray subclass) is not supported: TypeError."""
+        if type is not None:
+            raise TypeError("view: type= (an ndarray subclass) is not supported; "
+                            "tmath_array has one array type")
+        if dtype is not None:
+            if args:
+                raise TypeError("view: dtype given twice")
+            args = (dtype,)
         if not args or (len(args) == 1 and args[0] is None):
             return _views.derived(_mf.reshape(self, self.shape, copy=True), self,
                                   ("reshape", self.shape))

@@ -295,9 +295,10 @@ def indices(dimensions, dtype=None, sparse: bool = False) -> Array | tuple[Array
 
     ``sparse=True`` gives a tuple of ``N`` arrays that broadcast against each other.
     """
-    if not isinstance(dimensions, (tuple, list)):
+    if isinstance(dimensions, (str, bytes)) or not hasattr(dimensions, "__iter__"):
         raise TypeError(f"indices: dimensions must be a tuple of ints, got "
                         f"{type(dimensions).__name__}")
+    dimensions = tuple(dimensions)  # (NumPy takes any iterable: a generator too)
     dims = _check_shape("indices", dimensions)
     dt = _d.int32 if dtype is None else _check_dtype("indices", dtype)
     dev = to_device(None, "indices")

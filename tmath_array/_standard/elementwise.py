@@ -71,7 +71,9 @@ _copy = mx.array
 positive = _unary("positive", "numeric", lambda a, stream: _copy(a))
 negative = _unary("negative", "numeric", mx.negative)
 bitwise_invert = _unary("bitwise_invert", "integer or boolean", mx.bitwise_invert)
-logical_not = _unary("logical_not", "boolean", mx.logical_not)
+# Note: the standard's logical functions take booleans; other dtypes follow NumPy (their
+# truth: nonzero is True, the result bool), as np.logical_not(int_array) does.
+logical_not = _unary("logical_not", "all", mx.logical_not, _d.bool)
 isnan = _unary("isnan", "numeric", mx.isnan, _d.bool)
 isinf = _unary("isinf", "numeric", mx.isinf, _d.bool)
 isfinite = _unary("isfinite", "numeric", mx.isfinite, _d.bool)
@@ -248,9 +250,17 @@ greater_equal = _binary("greater_equal", "real-valued", mx.greater_equal, _d.boo
 bitwise_and = _binary("bitwise_and", "integer or boolean", mx.bitwise_and)
 bitwise_or = _binary("bitwise_or", "integer or boolean", mx.bitwise_or)
 bitwise_xor = _binary("bitwise_xor", "integer or boolean", mx.bitwise_xor)
-logical_and = _binary("logical_and", "boolean", mx.logical_and)
-logical_or = _binary("logical_or", "boolean", mx.logical_or)
-logical_xor = _binary("logical_xor", "boolean", mx.not_equal)
+def _logical_xor(a, b, stream=None):
+    if not (isinstance(a, mx.array) and a.dtype == mx.bool_ and isinstance(b, mx.array)
+            and b.dtype == mx.bool_):
+        a = mx.not_equal(a, 0, stream=stream)
+        b = mx.not_equal(b, 0, stream=stream)
+    return mx.not_equal(a, b, stream=stream)
+
+
+logical_and = _binary("logical_and", "all", mx.logical_and, _d.bool)
+logical_or = _binary("logical_or", "all", mx.logical_or, _d.bool)
+logical_xor = _binary("logical_xor", "all", _logical_xor, _d.bool)
 # Note: MLX shifts by the count modulo the width; counts past the width give 0 (or -1).
 bitwise_left_shift = _binary_composite("bitwise_left_shift", "integer",
                                        _fused("left_shift", _sp.left_shift))
