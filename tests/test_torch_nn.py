@@ -428,3 +428,23 @@ def test_batch_norm_statistics_in_two_passes_and_float32_for_half():
     np.testing.assert_allclose(m(ft.tensor(big)).detach().numpy(),
                                r(real.tensor(big)).detach().numpy(), atol=1e-4)
     np.testing.assert_allclose(m.running_var.numpy(), r.running_var.numpy(), rtol=1e-5)
+
+
+@pytest.mark.parametrize("path, says", [
+    ("nn.LSTM", "recurrent layers are not provided"),
+    ("nn.TransformerEncoderLayer", "MultiheadAttention"),
+    ("nn.ConvTranspose2d", "docs/torch_training.md"),
+    ("nn.functional.interpolate", "docs/torch_training.md"),
+    ("nn.init.sparse_", "docs/torch_training.md"),
+    ("optim.LBFGS", "SGD, Adam"),
+    ("optim.lr_scheduler.CyclicLR", "docs/torch_training.md"),
+    ("utils.data.WeightedRandomSampler", "docs/torch_training.md"),
+])
+def test_a_name_the_face_lacks_says_so(path, says):
+    obj = ft
+    *parents, last = path.split(".")
+    for p in parents:
+        obj = getattr(obj, p)
+    with pytest.raises(AttributeError, match="not provided by the PyTorch face") as info:
+        getattr(obj, last)
+    assert says in str(info.value)

@@ -57,3 +57,8 @@ from .layers import (
     Unflatten,
 )
 from .module import Module, Parameter
+
+
+from tmath_array.torch import _names  # noqa: E402
+
+__getattr__ = _names.missing_in(__name__, "docs/torch_training.md")

@@ -1291,3 +1291,8 @@ __all__ = [
     "cosine_similarity",
     "pairwise_distance",
 ]
+
+
+from tmath_array.torch import _names  # noqa: E402
+
+__getattr__ = _names.missing_in(__name__, "docs/torch_training.md")

@@ -168,3 +168,8 @@ def orthogonal_(tensor, gain: float = 1.0, generator=None):
 __all__ = ["calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_",
            "zeros_", "eye_", "dirac_", "xavier_uniform_", "xavier_normal_",
            "kaiming_uniform_", "kaiming_normal_", "orthogonal_"]
+
+
+from tmath_array.torch import _names  # noqa: E402
+
+__getattr__ = _names.missing_in(__name__, "docs/torch_training.md")

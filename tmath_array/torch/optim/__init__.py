@@ -8,3 +8,8 @@ from .algorithms import SGD, Adagrad, Adam, AdamW, RMSprop
 from .optimizer import Optimizer
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "lr_scheduler"]
+
+
+from tmath_array.torch import _names  # noqa: E402
+
+__getattr__ = _names.missing_in(__name__, "docs/torch_training.md")

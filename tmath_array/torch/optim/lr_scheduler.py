@@ -216,3 +216,8 @@ class OneCycleLR(LRScheduler):
 
 __all__ = ["LRScheduler", "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR",
            "LambdaLR", "OneCycleLR"]
+
+
+from tmath_array.torch import _names  # noqa: E402
+
+__getattr__ = _names.missing_in(__name__, "docs/torch_training.md")
