@@ -231,6 +231,51 @@ def test_torch_face_keeps_torch_defaults(mode):
     assert torch.get_default_dtype() == torch.float32
 
 
+_TORCH_CALLS = {
+    "unique-counts": lambda t, f, b: torch.unique(t, return_counts=True)[1],
+    "bincount": lambda t, f, b: torch.bincount(t),
+    "histc": lambda t, f, b: torch.histc(f, bins=3),
+    "cumsum-bool": lambda t, f, b: torch.cumsum(b, 0),
+    "prod-int": lambda t, f, b: torch.prod(t),
+    "sort-indices": lambda t, f, b: torch.sort(f)[1],
+    "topk-indices": lambda t, f, b: torch.topk(f, 2)[1],
+    "max-dim-indices": lambda t, f, b: torch.max(f, 0)[1],
+    "searchsorted": lambda t, f, b: torch.searchsorted(torch.sort(f)[0], f),
+    "randint": lambda t, f, b: torch.randint(0, 5, (2,)),
+    "randperm": lambda t, f, b: torch.randperm(4),
+    "rand": lambda t, f, b: torch.rand(2),
+    "arange-float": lambda t, f, b: torch.arange(0.0, 1.0, 0.5),
+    "eye": lambda t, f, b: torch.eye(2),
+    "tensor-mixed": lambda t, f, b: torch.tensor([1, 2.5]),
+    "bool-plus-int": lambda t, f, b: b + 1,
+    "int-pow-float": lambda t, f, b: t ** 0.5,
+    "exp-int": lambda t, f, b: torch.exp(t),
+    "where-scalars": lambda t, f, b: torch.where(b, 1.5, 2.0),
+    "count_nonzero": lambda t, f, b: torch.count_nonzero(t),
+    "fftfreq": lambda t, f, b: torch.fft.fftfreq(4),
+    "matrix_rank": lambda t, f, b: torch.linalg.matrix_rank(torch.eye(2)),
+    "remainder-float": lambda t, f, b: t % 1.5,
+    "clamp-int-float": lambda t, f, b: torch.clamp(t, 0.5, 2.5),
+    "atan2-int": lambda t, f, b: torch.atan2(t, t),
+    "one_hot": lambda t, f, b: torch.nn.functional.one_hot(t),
+    "linear-weight": lambda t, f, b: torch.nn.Linear(2, 3).weight,
+}
+
+
+def test_torch_face_is_the_same_under_both_rules():
+    old = xp.get_default_dtypes()
+    got = {}
+    try:
+        for rule in MODES:
+            xp.set_default_dtypes(rule)
+            t, f, b = torch.tensor([3, 1, 2]), torch.tensor([3.0, 1.0, 2.0]), \
+                torch.tensor([True, False, True])
+            got[rule] = {k: fn(t, f, b).dtype for k, fn in _TORCH_CALLS.items()}
+    finally:
+        xp.set_default_dtypes(old)
+    assert got["numpy"] == got["mlx"]
+
+
 def test_switch_api():
     old = xp.get_default_dtypes()
     try:
