@@ -146,6 +146,7 @@ from ._numpy.shape import (
     vstack,
 )
 from ._runtime.config import config_info, show_config
+from ._runtime.defaults import get_default_dtypes, set_default_dtypes
 from ._standard.constants import e, inf, nan, newaxis, pi
 from ._standard.creation import (
     arange,
@@ -419,8 +420,8 @@ __all__ = [
     # laziness and compilation (extensions)
     "eval", "sync_stats", "reset_sync_stats", "compile", "compile_cache_info",
     "compile_cache_clear",
-    # configuration report (extensions)
-    "config_info", "show_config",
+    # configuration report and the default dtype rule (extensions)
+    "config_info", "show_config", "get_default_dtypes", "set_default_dtypes",
     # constants
     "e", "inf", "nan", "newaxis", "pi",
     # dtypes (float16 and bfloat16 are extensions)

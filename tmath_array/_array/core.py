@@ -24,6 +24,7 @@ from .array import Array as Array
 from .array import new as new
 from .array import wrap as wrap
 from .array import write_back as write_back
+from .devices import default_index
 from .scalars import as_mx as as_mx
 from .scalars import scalar_dtype as scalar_dtype
 from .scalars import scalar_rank as scalar_rank
@@ -45,6 +46,18 @@ def fresh_empty(a: mx.array, stream) -> mx.array:
     Callers test ``a.size`` inline (``if not a.size: a = fresh_empty(a, s)``): ~30 ns.
     """
     return mx.contiguous(a, stream=stream)
+
+
+def new_index(a, device) -> Array:
+    """An index result (argmax, nonzero, searchsorted...) of ``device``'s index dtype.
+
+    Note: MLX computes indices as uint32 or int32; the standard wants the default
+    index dtype, int32 or (the "numpy" default dtypes on the CPU) int64.
+    """
+    dt = default_index(device)
+    if a.dtype != dt._mx:
+        a = a.astype(dt._mx, stream=device._s)
+    return new(a, dt, device)
 
 
 def bad_dtype(name: str, category: str, dtype):
@@ -131,7 +144,7 @@ def prep_binary(name: str, x1, x2, allowed, category: str):
 def _with_scalar(name: str, x, s, allowed, category: str):
     """An array operand and a Python scalar: ``(mx array, scalar value, dtype)``."""
     d = x._dtype
-    dt = scalar_dtype(name, s, d)
+    dt = scalar_dtype(name, s, d, device=x._device)
     # Note: a bool array with a number of a higher kind (mask * 2.0) takes the
     # number's default dtype, as NumPy and PyTorch do: an extension (see above).
     if d not in allowed and (d is not _d.bool or dt is d):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import mlx.core as mx
 
+from .._runtime import defaults as _defaults
+from .._runtime.hardware import ONE_DEVICE as _ONE_DEVICE
 from . import dtypes as _d
 
 
@@ -124,3 +126,47 @@ def check_dtype_on_device(dtype, device: Device, name: str) -> None:
             f"{name}: float64 is not supported on device {device} (MLX computes float64 on "
             "the CPU only); use float32, or device='cpu'"
         )
+
+
+# --- default dtypes per device ------------------------------------------------------
+# The one place that decides them (the rule: tmath_array/_runtime/defaults.py).
+
+def _wide(device) -> bool:
+    if not _defaults.wide_on_cpu:
+        return False
+    if device is None:
+        if _ONE_DEVICE:  # (the CPU is the only device: no need to ask MLX, ~0.7 us)
+            return True
+        device = default_device()
+    elif not isinstance(device, Device):
+        device = to_device(device)
+    return device.type == "cpu"
+
+
+def default_float(device=None):
+    """The default real floating dtype on ``device`` (anything ``to_device`` takes)."""
+    return _d.float64 if _wide(device) else _d.float32
+
+
+def default_int(device=None):
+    """The default integer dtype on ``device``."""
+    return _d.int64 if _wide(device) else _d.int32
+
+
+def default_index(device=None):
+    """The default indexing dtype on ``device`` (argmax, nonzero, searchsorted...)."""
+    return _d.int64 if _wide(device) else _d.int32
+
+
+def default_complex(device=None):
+    """The default complex dtype on ``device`` (complex64: MLX has no complex128)."""
+    return _d.complex64
+
+
+def default_of_rank(rank: int, device=None):
+    """The default dtype of a Python scalar kind (0 bool, 1 int, 2 float, 3 complex)."""
+    if rank == 0:
+        return _d.bool
+    if rank == 1:
+        return default_int(device)
+    return default_float(device) if rank == 2 else _d.complex64

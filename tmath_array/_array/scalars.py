@@ -7,11 +7,11 @@ import builtins
 import mlx.core as mx
 
 from . import dtypes as _d
+from .devices import default_of_rank
 from .dtypes import dtype_name
 
 # Kind rank of Python scalar types: bool < int < float < complex.
 _SCALAR_RANK = {builtins.bool: 0, int: 1, float: 2, complex: 3}
-_DEFAULT_OF_RANK = {0: _d.bool, 1: _d.int32, 2: _d.float32, 3: _d.complex64}
 
 
 def scalar_rank(s) -> int | None:
@@ -52,12 +52,12 @@ def scalar_value(name: str, s, dtype):
     return s
 
 
-def scalar_dtype(name: str, s, like, category: str | None = None):
+def scalar_dtype(name: str, s, like, category: str | None = None, device=None):
     """Dtype a Python scalar takes next to an array of dtype ``like``.
 
     The scalar adopts the array's dtype when its kind is not higher; a scalar of
     a higher kind (a float with an integer array, say) gives that kind's default
-    dtype, as in NumPy and PyTorch (a documented extension of the standard).
+    dtype on ``device``, as in NumPy and PyTorch (a documented extension of the standard).
     """
     r = scalar_rank(s)
     if r is None:
@@ -65,7 +65,7 @@ def scalar_dtype(name: str, s, like, category: str | None = None):
     ar = _d.kind_rank(like)
     if r <= ar:
         return like
-    return _DEFAULT_OF_RANK[r]
+    return default_of_rank(r, device)
 
 
 def as_mx(v, dtype):

@@ -19,6 +19,7 @@ import mlx.core as mx
 import numpy as np
 
 from .._array import core as _core
+from .._array import devices as _devices
 from .._array import dtypes as _d
 from .._array.array import Array, new, wrap
 from .._array.devices import check_dtype_on_device, to_device
@@ -28,20 +29,13 @@ from . import torch_tensors as _torch_interop
 
 # --- default dtypes ---------------------------------------------------------------
 
-# The dtypes a Python int, float and complex take where nothing else decides.
-DEFAULT_INT = _d.int32
-DEFAULT_FLOAT = _d.float32
+# The dtypes a Python int, float and complex take where nothing else decides: float32,
+# int32 and complex64 on every device by default; float64/int64 on the CPU under the
+# "numpy" rule (xp.set_default_dtypes, docs/dtypes.md). Decided in _array/devices.py.
 DEFAULT_COMPLEX = _d.complex64
-
-
-def default_int(device=None):
-    """The default integer dtype on ``device``."""
-    return DEFAULT_INT
-
-
-def default_float(device=None):
-    """The default real floating dtype on ``device``."""
-    return DEFAULT_FLOAT
+default_int = _devices.default_int
+default_float = _devices.default_float
+default_index = _devices.default_index
 
 
 # --- Python scalars ----------------------------------------------------------------
@@ -56,7 +50,7 @@ def scalar_default_dtype(name: str, value, device=None):
         lo, hi = _d.INT_RANGE[dint]
         if lo <= value <= hi:
             return dint
-        # Note: beyond int32 a Python int becomes int64 (uint64 past that), as MLX does.
+        # Note: beyond the default a Python int becomes int64 (uint64 past that), as MLX does.
         if _d.INT_RANGE[_d.int64][0] <= value <= _d.INT_RANGE[_d.int64][1]:
             return _d.int64
         if 0 <= value <= _d.INT_RANGE[_d.uint64][1]:

@@ -16,7 +16,8 @@ What NumPy semantics means here:
 * inexact results: the inverse trigonometric functions give integer and bool input
   NumPy's float (float16 for bool and 8-bit integers, float32 for 16-bit ones) and the
   default real floating dtype (float32; NumPy: float64) for wider integers;
-* the package's defaults stay: float32 and int32 (NumPy: float64 and int64).
+* the package's default dtypes: float32 and int32 (NumPy: float64 and int64), or
+  NumPy's on the CPU with ``set_default_dtypes("numpy")`` (docs/dtypes.md).
 """
 
 from __future__ import annotations
@@ -229,7 +230,7 @@ def _accumulate(name: str, fn, a, axis, dtype) -> Array:
     x = as_array(name, a)
     if x._dtype is _d.bool:
         # Note: NumPy counts booleans (in its default integer); the standard refuses them.
-        x = astype(x, _d.int32)
+        x = astype(x, _convert.default_int(x.device))
     if axis is None or x.ndim == 0:
         # Note: NumPy accumulates a 0-d array as a 1-d one (axis 0 or None).
         x = reshape(x, (-1,))
@@ -240,8 +241,9 @@ def _accumulate(name: str, fn, a, axis, dtype) -> Array:
 def cumsum(a, axis: int | None = None, dtype=None) -> Array:
     """The cumulative sum along ``axis``; ``axis=None`` sums the flattened array (NumPy).
 
-    Dtypes as :func:`cumulative_sum` (integers narrower than int32 accumulate in
-    the 32-bit integer of their signedness; NumPy uses int64); bool counts in int32.
+    Dtypes as :func:`cumulative_sum` (integers narrower than the default integer
+    accumulate in an integer of its width and their signedness; NumPy uses int64); bool
+    counts in the default integer.
     """
     return _accumulate("cumsum", cumulative_sum, a, axis, dtype)
 
@@ -283,7 +285,8 @@ def array(obj, dtype=None, *, copy: bool | None = True, ndmin: int = 0) -> Array
 
     ``copy=None`` copies only when needed and ``copy=False`` raises ValueError when
     a copy is needed, as :func:`asarray`. ``ndmin`` prepends axes of size one.
-    Python floats give float32 and ints int32 (NumPy: float64 and int64).
+    Python floats and ints take the default dtypes (float32 and int32; NumPy's float64
+    and int64 under the "numpy" default dtypes, docs/dtypes.md).
     """
     x = asarray(obj, dtype=dtype, copy=copy)
     ndmin = _args.check_int("array", ndmin, "ndmin")

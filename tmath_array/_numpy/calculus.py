@@ -16,7 +16,7 @@ import mlx.core as mx
 
 from .._array import core as _core
 from .._array import dtypes as _d
-from .._array.devices import CPU
+from .._array.devices import CPU, default_float
 from .._standard.creation import asarray
 from .._standard.data_types import astype, result_type
 from .._standard.elementwise import conj, logical_or
@@ -50,12 +50,12 @@ def _arr(name: str, a) -> Array:
 
 
 def _inexact(name: str, x: Array) -> Array:
-    """``x`` as a float or complex array: integers become float32 (NumPy: float64)."""
+    """``x`` as a float or complex array: integers become the default float (NumPy: float64)."""
     if x._dtype is _d.bool:
         raise TypeError(f"{name}: boolean input is not supported (NumPy's subtract refuses "
                         "booleans); cast it with astype")
     if x._dtype not in _INEXACT:
-        return astype(x, _d.float32)
+        return astype(x, default_float(x.device))
     return x
 
 
@@ -120,7 +120,7 @@ def gradient(f, *varargs, axis=None, edge_order: int = 1):
                                  "corresponding dimension")
             out.append(_gradient_coords(y, ax, xs, edge_order))
     if wide:
-        out = [astype(o, _d.float32) for o in out]
+        out = [astype(o, default_float(o.device)) for o in out]
     return out[0] if len(out) == 1 else tuple(out)
 
 
@@ -231,7 +231,7 @@ def trapezoid(y, x=None, dx=1.0, axis: int = -1) -> Array:
     except ValueError as exc:
         raise ValueError(f"trapezoid: {exc}") from None
     if isinstance(prod, _core.Array) and prod._dtype not in _INEXACT:
-        prod = astype(prod, _d.float32)
+        prod = astype(prod, default_float(prod.device))
     # NumPy sums the broadcast product along ``axis`` (an N-d x can add dimensions).
     return _sum(prod / 2.0, axis=_core.check_axis("trapezoid", axis, prod.ndim))
 

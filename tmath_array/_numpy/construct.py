@@ -19,7 +19,7 @@ import numpy as np
 
 from .._array import core as _core
 from .._array import dtypes as _d
-from .._array.devices import to_device
+from .._array.devices import default_float, to_device
 from .._interop.numpy_dlpack import numpy_dtype
 from .._runtime import lazy as _lazy
 from .._standard.creation import _check_bytes, asarray
@@ -168,7 +168,7 @@ def fromfunction(function, shape, *, dtype=None, like=None, **kwargs):
     if not callable(function):
         raise TypeError(f"fromfunction: function must be callable, got "
                         f"{type(function).__name__}")
-    dt = _numpy_dtype_arg("fromfunction", dtype) or _d.float32
+    dt = _numpy_dtype_arg("fromfunction", dtype) or default_float()
     if isinstance(shape, (int, np.integer)) and not isinstance(shape, builtins.bool):
         shape = (int(shape),)
     grids = indices(tuple(shape), dtype=dt)

@@ -47,7 +47,8 @@ def _counts(idx: mx.array, keep: mx.array, n: int, weights, dev):
     s = dev._s
     slot = mx.where(keep, idx, n, stream=s).astype(mx.int32, stream=s)
     if weights is None:
-        return _scatter_add(n + 1, slot, 1, _d.int32, dev)[:n], _d.int32
+        cdt = _convert.default_int(dev)  # (NumPy's counts: int64; the default integer here)
+        return _scatter_add(n + 1, slot, 1, cdt, dev)[:n], cdt
     w = mx.reshape(weights._array, (-1,), stream=s)
     return _scatter_add(n + 1, slot, w, weights._dtype, dev)[:n], weights._dtype
 
@@ -114,9 +115,9 @@ def histogram(a: Array, bins: int | str | Array | Sequence[float] = 10, range=No
     right edge too; values outside are not counted.
 
     Returns:
-        ``(counts, edges)``: counts as int32 (NumPy: int64), the weights' dtype with
-        ``weights``, a float with ``density``; edges of ``a``'s float dtype (float32
-        for integer input).
+        ``(counts, edges)``: counts of the default integer dtype (NumPy: int64), the
+        weights' dtype with ``weights``, a float with ``density``; edges of ``a``'s
+        float dtype (the default float for integer input).
 
     A rule name is a sync point (``data-dependent``): the number of bins depends on
     the values. Everything else is lazy; in particular a data-derived range with
@@ -217,8 +218,8 @@ def bincount(x: Array, weights: Array | None = None, minlength: int = 0, *,
     so this is a sync point (``data-dependent``), unless ``x`` is empty or
     ``length`` is given. ``length`` (an extension, as in ``jax.numpy``) fixes the
     output length and keeps everything lazy; values outside ``[0, length)`` are
-    not counted. Counts are int32 (NumPy: int64); with ``weights``, the sums are
-    float32, or float64 for float64 weights.
+    not counted. Counts are of the default integer dtype (NumPy: int64); with
+    ``weights``, the sums are float32, or float64 for float64 weights.
 
     Raises:
         ValueError: for negative values (checked at the sync point), a negative
@@ -252,7 +253,7 @@ def bincount(x: Array, weights: Array | None = None, minlength: int = 0, *,
             length = builtins.max(length, int(hi.item()) + 1)
     # The output (and the scratch slot past it) must fit: ValueError past MLX's 32-bit
     # sizes, MemoryError past the memory limit, before anything is built.
-    cdt = _d.int32 if weights is None else weights._dtype
+    cdt = _convert.default_int(dev) if weights is None else weights._dtype
     _memory.check_shape("bincount", (length + 1,), cdt._mx.size, _d.dtype_name(cdt))
     keep = mx.logical_and(a >= 0, a < length, stream=s)
     counts, cdt = _counts(a, keep, length, weights, dev)
@@ -269,7 +270,7 @@ def argwhere(a: Array, /) -> Array:
     a = _convert.array("argwhere", a)
     if a.ndim == 0:
         (idx,) = nonzero(reshape(a, (1,)))
-        return _core.new(mx.zeros((idx.shape[0], 0), dtype=mx.int32), _d.int32, a._device)
+        return _core.new_index(mx.zeros((idx.shape[0], 0), dtype=mx.int32), a._device)
     return stack(nonzero(a), axis=1)
 
 
@@ -311,5 +312,5 @@ def unique(ar: Array, return_index: bool = False, return_inverse: bool = False,
     for want, arr in ((return_index, index), (return_inverse, inverse),
                       (return_counts, counts)):
         if want:
-            out.append(_core.new(arr, _d.int32, dev))
+            out.append(_core.new_index(arr, dev))
     return out[0] if len(out) == 1 else tuple(out)

@@ -18,8 +18,9 @@ import numpy as np
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._array.array import Array, write_back
+from .._interop.convert import default_float, default_int
 from .._interop.numpy_dlpack import to_numpy
-from .._standard.creation import _DEFAULT_FLOAT, _DEFAULT_INT, arange, asarray, linspace
+from .._standard.creation import arange, asarray, linspace
 from .._standard.data_types import astype, result_type
 from .._standard.manipulation import broadcast_to, concat, permute_dims, reshape
 from .._standard.searching import where as _where
@@ -263,7 +264,7 @@ class ndindex:  # noqa: N801 - NumPy's name
 # --- mgrid, ogrid -------------------------------------------------------------------------
 
 def _default(kind_float: builtins.bool):
-    return _DEFAULT_FLOAT if kind_float else _DEFAULT_INT
+    return default_float() if kind_float else default_int()
 
 
 def _is_float_key(key: tuple) -> builtins.bool:
@@ -364,7 +365,7 @@ class _Concatenator:
             objs.append(new)
         arrays = [o for o in objs if isinstance(o, Array)]
         if not objs:
-            return asarray(np.zeros(0), dtype=_DEFAULT_FLOAT)
+            return asarray(np.zeros(0), dtype=default_float())
         if arrays:
             dt = result_type(*arrays, *(objs[k] for k in scalars))
         else:
@@ -391,7 +392,7 @@ def _slice_values(k: slice) -> Array:
         raise ValueError("r_/c_: a slice needs a stop")
     if isinstance(step, (complex, np.complexfloating)):
         num = int(builtins.abs(step))
-        return linspace(float(start), float(stop), num, dtype=_DEFAULT_FLOAT)
+        return linspace(float(start), float(stop), num, dtype=default_float())
     return arange(start, stop, step)
 
 

@@ -27,13 +27,14 @@ _FLOATING = _d.CATEGORIES["floating-point"]
 
 
 def _as_floating(name: str, x):
-    """``x`` as an Array of a floating dtype (integers and bool become float32, as in NumPy)."""
+    """``x`` as an Array of a floating dtype (integers and bool: the default float)."""
     x = _convert.array(name, x)
     if x._dtype in _FLOATING:
         return x
     if x._dtype is not _d.bool and x._dtype not in _d.CATEGORIES["integer"]:
         _core.bad_dtype(name, "numeric", x._dtype)
-    return _core.new(x._array.astype(mx.float32, stream=x._device._s), _d.float32, x._device)
+    f = _convert.default_float(x._device)
+    return _core.new(x._array.astype(f._mx, stream=x._device._s), f, x._device)
 
 
 def norm(x: Array, ord: int | float | str | None = None,  # noqa: A002

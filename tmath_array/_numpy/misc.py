@@ -20,7 +20,7 @@ import numpy as np
 
 from .._array import core as _core
 from .._array import dtypes as _d
-from .._array.devices import to_device
+from .._array.devices import default_float, to_device
 from .._standard.creation import arange, asarray, tril, zeros
 from .._standard.data_types import astype
 from .._standard.elementwise import (
@@ -63,7 +63,7 @@ def _arr(name: str, a) -> Array:
 
 
 def _float(x: Array) -> Array:
-    return x if x._dtype in _FLOATING else astype(x, _d.float32)
+    return x if x._dtype in _FLOATING else astype(x, default_float(x.device))
 
 
 # --- splitting ------------------------------------------------------------------------
@@ -148,13 +148,14 @@ def tri(N: int, M: int | None = None, k: int = 0, dtype=None, *,  # noqa: N803
         like=None) -> Array:
     """Ones at and below diagonal ``k`` of an ``N`` x ``M`` array, zeros elsewhere.
 
-    Note: float32 by default (NumPy: float64; ``dtype=float`` gives float64).
+    Note: the default real floating dtype (float32; NumPy: float64; ``dtype=float`` gives
+    float64; docs/dtypes.md).
     """
     if like is not None:
         raise TypeError("tri: like= is not supported (results are tmath_array arrays)")
     n = _nonneg("tri", N, "N")
     m = n if M is None else _nonneg("tri", M, "M")
-    dt = _numpy_dtype_arg("tri", dtype) or _d.float32
+    dt = _numpy_dtype_arg("tri", dtype) or default_float()
     ones = astype(asarray(np.ones((n, m), dtype=np.int8)), dt)
     return tril(ones, k=operator.index(k))
 
@@ -273,10 +274,10 @@ def _window(name: str, size, terms) -> Array:
         raise TypeError(f"{name}: M must be an int, got {type(size).__name__}") from None
     dev = to_device(None, name)
     if m < 1:
-        return zeros((0,), dtype=_d.float32, device=dev)
+        return zeros((0,), dtype=default_float(dev), device=dev)
     if m == 1:
-        return astype(asarray([1.0], device=dev), _d.float32)
-    n = arange(1 - m, m, 2, dtype=_d.float32, device=dev)
+        return astype(asarray([1.0], device=dev), default_float(dev))
+    n = arange(1 - m, m, 2, dtype=default_float(dev), device=dev)
     return terms(n, m)
 
 
@@ -347,12 +348,13 @@ def histogram2d(x, y, bins=10, range=None, density=None, weights=None):  # noqa:
     flat = idx[0] * ny + idx[1]
     dev = xa.device
     s = dev._s
-    vals = mx.ones(flat.shape, dtype=mx.float32) if w is None else w._array.astype(mx.float32)
-    counts = mx.zeros((nx * ny,), dtype=mx.float32, stream=s).at[flat._array].add(vals)
-    h = _core.new(mx.reshape(counts, (nx, ny), stream=s)[1:-1, 1:-1], _d.float32, dev)
+    hdt = default_float(dev)  # (NumPy: float64)
+    vals = mx.ones(flat.shape, dtype=hdt._mx) if w is None else w._array.astype(hdt._mx)
+    counts = mx.zeros((nx * ny,), dtype=hdt._mx, stream=s).at[flat._array].add(vals)
+    h = _core.new(mx.reshape(counts, (nx, ny), stream=s)[1:-1, 1:-1], hdt, dev)
     if density:
-        dx = astype(edges[0][1:] - edges[0][:-1], _d.float32)
-        dy = astype(edges[1][1:] - edges[1][:-1], _d.float32)
+        dx = astype(edges[0][1:] - edges[0][:-1], hdt)
+        dy = astype(edges[1][1:] - edges[1][:-1], hdt)
         area = reshape(dx, (-1, 1)) * reshape(dy, (1, -1))
         h = h / _sum(h) / area
     return h, edges[0], edges[1]

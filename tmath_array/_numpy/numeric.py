@@ -24,6 +24,7 @@ import numpy as np
 from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
+from .._array.devices import default_float
 from .._interop import convert as _convert
 from .._standard.elementwise import copysign, remainder, sin
 from .._standard.elementwise_special import _complex as complex_from_parts
@@ -50,20 +51,21 @@ def no_out(name: str, out) -> None:
 
 
 def float_dtype(dt):
-    """The floating dtype a NumPy function computes ``dt`` in: integers and bool give float32."""
-    return dt if dt in _FLOATING else _d.float32
+    """The floating dtype a NumPy function computes ``dt`` in: integers and bool give the
+    default real floating dtype."""
+    return dt if dt in _FLOATING else default_float()
 
 
 # NumPy's ufuncs give integer input the smallest float that holds it: float16 for bool and
 # 8-bit integers, float32 for 16-bit ones; wider integers give NumPy's default float
-# (float64), here ours (float32).
+# (float64), here ours (float32; float64 on the CPU under the "numpy" default dtypes).
 _UFUNC_FLOAT = {_d.bool: _d.float16, _d.int8: _d.float16, _d.uint8: _d.float16,
                 _d.int16: _d.float32, _d.uint16: _d.float32}
 
 
 def ufunc_float_dtype(dt):
     """The float dtype a NumPy ufunc (``rad2deg``, ``arcsinh``...) gives for ``dt`` input."""
-    return dt if dt in _FLOATING else _UFUNC_FLOAT.get(dt, _d.float32)
+    return dt if dt in _FLOATING else _UFUNC_FLOAT.get(dt) or default_float()
 
 
 def ufunc_inexact(x):
@@ -382,7 +384,8 @@ def interp(x: Array | float, xp: Array | Sequence[float], fp: Array | Sequence[c
     if xp_.shape[0] == 0:
         raise ValueError("interp: xp and fp are empty")
     dev, s = x._device, x._device._s
-    rdt = _d.float64 if _d.float64 in (x._dtype, xp_._dtype, fp_._dtype) else _d.float32
+    rdt = _d.float64 if _d.float64 in (x._dtype, xp_._dtype, fp_._dtype) else \
+        default_float(dev)
     odt = _d.complex64 if fp_._dtype is _d.complex64 else rdt
     xa, xpa = (v._array.astype(rdt._mx, stream=s) for v in (x, xp_))
     fpa = fp_._array.astype(odt._mx, stream=s)

@@ -17,6 +17,7 @@ import numpy as np
 
 from .._array import core as _core
 from .._array import dtypes as _d
+from .._array.devices import default_float
 from .._runtime import lazy as _lazy
 from .._standard.creation import asarray, zeros
 from .._standard.data_types import astype, result_type
@@ -56,7 +57,7 @@ def _coef(name: str, c) -> Array:
     if a.shape[0] == 0:
         raise ValueError(f"{name}: coefficient array is empty")
     if a._dtype is _d.bool or a._dtype in _d.CATEGORIES["integer"]:
-        a = astype(a, _d.float32)
+        a = astype(a, default_float(a.device))
     return a
 
 
@@ -89,7 +90,7 @@ def polyvander(x, deg) -> Array:
     d = _degree("polyvander", deg)
     xa = _arr("polyvander", x)
     if xa._dtype is _d.bool or xa._dtype in _d.CATEGORIES["integer"]:
-        xa = astype(xa, _d.float32)
+        xa = astype(xa, default_float(xa.device))
     cols = [_ones_like(xa)]
     for _ in range(d):
         cols.append(cols[-1] * xa)
@@ -124,7 +125,7 @@ def chebvander(x, deg) -> Array:
     d = _degree("chebvander", deg)
     xa = _arr("chebvander", x)
     if xa._dtype is _d.bool or xa._dtype in _d.CATEGORIES["integer"]:
-        xa = astype(xa, _d.float32)
+        xa = astype(xa, default_float(xa.device))
     cols = [_ones_like(xa)]
     if d > 0:
         cols.append(xa)
@@ -347,7 +348,7 @@ class _Series:
         if a.shape != (2,):
             raise ValueError("Domain has wrong number of elements.")
         if a._dtype is _d.bool or a._dtype in _d.CATEGORIES["integer"]:
-            a = astype(a, _d.float32)
+            a = astype(a, default_float(a.device))
         return a
 
     # --- evaluation
@@ -387,7 +388,7 @@ class _Series:
         probe = cls([0.0], domain=domain, window=window, symbol=symbol)
         off, scl = probe._mapparms()
         xnew = off + scl * astype(xa, probe.domain._dtype if probe.domain._dtype
-                                  in _d.CATEGORIES["floating-point"] else _d.float32)
+                                  in _d.CATEGORIES["floating-point"] else default_float())
         res = cls._fitter(xnew, y, deg, w=w, rcond=rcond, full=full)
         if full:
             coef, status = res

@@ -18,7 +18,7 @@ import numpy as np
 
 from .._array import core as _core
 from .._array import dtypes as _d
-from .._array.devices import CPU
+from .._array.devices import CPU, default_float
 from .._runtime import lazy as _lazy
 from .._standard.creation import asarray, zeros
 from .._standard.data_types import astype, result_type
@@ -54,8 +54,8 @@ def _arr(name: str, a) -> Array:
 
 
 def _float(dt):
-    """The float dtype results of ``dt`` data have (integers and bool: float32)."""
-    return dt if dt in _CAT["floating-point"] else _d.float32
+    """The float dtype results of ``dt`` data have (integers and bool: the default float)."""
+    return dt if dt in _CAT["floating-point"] else default_float()
 
 
 def _work(dt, dev):

@@ -129,7 +129,8 @@ def trace(a: Array, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype=None,
     if ax1 == ax2:
         raise ValueError("trace: axis1 and axis2 must differ")
     if a._dtype is _d.bool:
-        a = _core.new(a._array.astype(mx.int32, stream=a._device._s), _d.int32, a._device)
+        di = _convert.default_int(a._device)
+        a = _core.new(a._array.astype(di._mx, stream=a._device._s), di, a._device)
     return _linalg_trace(moveaxis(a, (ax1, ax2), (-2, -1)), offset=offset, dtype=dtype)
 
 

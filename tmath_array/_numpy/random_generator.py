@@ -24,7 +24,14 @@ from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._array import prng as _prng
-from .._array.devices import Device, check_dtype_on_device, to_device
+from .._array.devices import (
+    Device,
+    check_dtype_on_device,
+    default_float,
+    default_index,
+    default_int,
+    to_device,
+)
 from .._standard.creation import _check_dtype, _check_shape, asarray
 from .._standard.elementwise import cos
 from .._standard.manipulation import broadcast_shapes
@@ -37,7 +44,6 @@ _REAL_FLOAT = _d.CATEGORIES["real-valued floating-point"]
 _INT_OR_BOOL = _d.CATEGORIES["integer or boolean"]
 # float16 and bfloat16 are drawn and computed in float32, then rounded once.
 _WORK = {_d.float16: _d.float32, _d.bfloat16: _d.float32}
-_INT32_MAX = _d.INT_RANGE[_d.int32][1]
 
 
 # --- argument checks ----------------------------------------------------------------
@@ -48,15 +54,16 @@ def _shape(name: str, size) -> tuple[int, ...] | None:
 
 
 def _float_dtype(name: str, dtype):
-    dt = _d.float32 if dtype is None else _check_dtype(name, dtype)
+    dt = default_float() if dtype is None else _check_dtype(name, dtype)
     if dt not in _REAL_FLOAT:
         _core.bad_dtype(name, "real-valued floating-point", dt)
     return dt
 
 
 def _index_dtype(n: int):
-    """int32 for indices below ``n``, int64 when they do not fit."""
-    return _d.int32 if n - 1 <= _INT32_MAX else _d.int64
+    """The default index dtype for indices below ``n``, int64 when they do not fit."""
+    dt = default_index()
+    return dt if n - 1 <= _d.INT_RANGE[dt][1] else _d.int64
 
 
 def _param(name: str, argname: str, v):
@@ -325,7 +332,7 @@ class Generator:
         if top < lo:
             raise ValueError(f"integers: low > high (low={lo}, high={hi})" if endpoint else
                              f"integers: low >= high (low={lo}, high={hi})")
-        dt = _d.int32 if dtype is None else _check_dtype("integers", dtype)
+        dt = default_int() if dtype is None else _check_dtype("integers", dtype)
         if dt not in _INT_OR_BOOL:
             _core.bad_dtype("integers", "integer or boolean", dt)
         dmin, dmax = _d.INT_RANGE.get(dt, (0, 1))

@@ -2,8 +2,9 @@
 
 ``select``, ``choose``, ``digitize``, ``partition``, ``argpartition``, ``lexsort``,
 ``unravel_index`` and ``ravel_multi_index``, with NumPy's signatures and values.
-All are lazy: their output shapes follow from the input shapes. Indices are int32
-(NumPy: intp), as everywhere in the package. See docs/numpy.md.
+All are lazy: their output shapes follow from the input shapes. Indices are of the
+default index dtype (int32, or int64 under the "numpy" default dtypes; NumPy: intp).
+See docs/numpy.md and docs/dtypes.md.
 """
 
 from __future__ import annotations
@@ -223,7 +224,7 @@ def digitize(x, bins, right: bool = False) -> Array:
         if not (np.all(d >= 0) or np.all(d <= 0)):
             raise ValueError("digitize: bins must be monotonically increasing or decreasing")
     if b.shape[0] == 0:
-        return _core.new(mx.zeros(xa.shape, dtype=mx.int32), _d.int32, xa._device)
+        return _core.new_index(mx.zeros(xa.shape, dtype=mx.int32), xa._device)
     if xa._dtype is _d.bool:
         xa = astype(xa, _d.int32)
     if b._dtype is _d.bool:
@@ -311,7 +312,7 @@ def lexsort(keys, axis: int = -1) -> Array:
         if keys.shape[0] and keys.size == 0:
             if keys.ndim > 1:
                 _core.check_axis("lexsort", axis, keys.ndim - 1)
-            return _core.new(mx.zeros(keys.shape[1:], dtype=mx.int32), _d.int32, keys._device)
+            return _core.new_index(mx.zeros(keys.shape[1:], dtype=mx.int32), keys._device)
         ks = [keys[i] for i in range(keys.shape[0])]
     elif isinstance(keys, (list, tuple)) or isinstance(keys, np.ndarray):
         ks = [_arr("lexsort", k) for k in keys]
@@ -341,7 +342,7 @@ def lexsort(keys, axis: int = -1) -> Array:
         else:
             part = mx.take_along_axis(a, idx, axis=ax, stream=s)
             idx = mx.take_along_axis(idx, _stable_argsort(part, ax, s), axis=ax, stream=s)
-    out = _core.new(idx, _d.int32, dev)
+    out = _core.new_index(idx, dev)
     return reshape(out, ()) if len(shape) == 0 else out
 
 
@@ -402,7 +403,7 @@ def unravel_index(indices, shape, order: str = "C") -> tuple[Array, ...]:
         d = builtins.max(dims[i], 1)
         out[i] = mx.remainder(rem, d, stream=s).astype(mx.int32, stream=s)
         rem = mx.floor_divide(rem, d, stream=s)
-    return tuple(_core.new(o, _d.int32, dev) for o in out)
+    return tuple(_core.new_index(o, dev) for o in out)
 
 
 def ravel_multi_index(multi_index, dims, mode="raise", order: str = "C") -> Array:
@@ -466,7 +467,7 @@ def ravel_multi_index(multi_index, dims, mode="raise", order: str = "C") -> Arra
         else:
             c = mx.clip(c, 0, builtins.max(d - 1, 0), stream=s)
         out = out * d + c
-    return _core.new(out.astype(mx.int32, stream=s), _d.int32, dev)
+    return _core.new_index(out, dev)
 
 
 __all__ = ["argpartition", "choose", "digitize", "lexsort", "partition", "piecewise",

@@ -72,7 +72,7 @@ def _positions(*masks: Array) -> list[mx.array]:
 
 
 def _index(idx: mx.array, dev) -> Array:
-    return _core.new(idx, _d.int32, dev)
+    return _core.new_index(idx, dev)
 
 
 def _sorted_first(x: Array, equal_nan: bool = True):

@@ -22,7 +22,7 @@ from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._array import views as _views
-from .._array.devices import to_device
+from .._array.devices import default_float, default_index, default_int, to_device
 from .._standard.creation import _check_dtype, _check_shape, _full, asarray, linspace
 from .._standard.data_types import astype
 from .._standard.elementwise import pow
@@ -255,9 +255,10 @@ def _tri_indices(name: str, n, k, m, upper: bool) -> tuple[Array, Array]:
         raise ValueError(f"{name}: n and m must be non-negative, got n={n}, m={m}")
     _check_size(name, n * m)
     # Host index arithmetic on shapes only (no MLX data is read): rows and columns of
-    # the triangle, in row-major order. Note: int32, the default index dtype (NumPy: intp).
+    # the triangle, in row-major order. Note: the default index dtype (NumPy: intp).
     rows, cols = np.triu_indices(n, k, m) if upper else np.tril_indices(n, k, m)
-    return asarray(rows.astype(np.int32)), asarray(cols.astype(np.int32))
+    it = default_index()
+    return asarray(rows, dtype=it), asarray(cols, dtype=it)
 
 
 def triu_indices(n: int, k: int = 0, m: int | None = None) -> tuple[Array, Array]:
@@ -291,7 +292,7 @@ def tril_indices_from(arr, k: int = 0) -> tuple[Array, Array]:
 
 def indices(dimensions, dtype=None, sparse: bool = False) -> Array | tuple[Array, ...]:
     """The index grid of ``dimensions``: shape ``(N, *dimensions)``, ``[i]`` holding the
-    index along axis ``i`` (int32 unless ``dtype`` says otherwise).
+    index along axis ``i`` (the default integer dtype unless ``dtype`` says otherwise).
 
     ``sparse=True`` gives a tuple of ``N`` arrays that broadcast against each other.
     """
@@ -300,8 +301,8 @@ def indices(dimensions, dtype=None, sparse: bool = False) -> Array | tuple[Array
                         f"{type(dimensions).__name__}")
     dimensions = tuple(dimensions)  # (NumPy takes any iterable: a generator too)
     dims = _check_shape("indices", dimensions)
-    dt = _d.int32 if dtype is None else _check_dtype("indices", dtype)
     dev = to_device(None, "indices")
+    dt = default_int(dev) if dtype is None else _check_dtype("indices", dtype)
     nd = len(dims)
     grids = []
     for i, n in enumerate(dims):
@@ -348,8 +349,8 @@ def _log_ramp(name: str, start, stop, num, endpoint, base, dtype):
     start = _args.check_real(name, start, "start")
     stop = _args.check_real(name, stop, "stop")
     base = _args.check_real(name, base, "base")
-    dt = _d.float32 if dtype is None else _check_dtype(name, dtype)
     dev = to_device(None, name)
+    dt = default_float(dev) if dtype is None else _check_dtype(name, dtype)
     work = _d.float64 if dev.type == "cpu" else _d.float32
     ramp = linspace(float(start), float(stop), num, dtype=work, endpoint=endpoint)
     return pow(float(base), ramp), dt

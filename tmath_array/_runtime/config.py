@@ -10,6 +10,7 @@ import mlx.core as mx
 
 from . import blas as _blas
 from . import compile_cache as _compile
+from . import defaults as _defaults
 from . import hardware as _hardware
 from . import memory as _memory
 from . import native as _native
@@ -23,6 +24,7 @@ def config_info() -> dict:
     devices), ``python``, ``platform``, ``blas`` (the BLAS/LAPACK MLX calls,
     its path, how it was chosen and what serves a matmul and an SVD now),
     ``compile`` (whether composites go through ``mx.compile``, cache counters),
+    ``default_dtypes`` (the rule, ``"mlx"`` or ``"numpy"``, and where it comes from),
     ``memory`` (the largest array allowed, see docs/memory.md) and ``threads``
     (BLAS threads, MLX's, the cores this process may use).
     """
@@ -41,6 +43,7 @@ def config_info() -> dict:
         "platform": f"{platform.system()} {platform.machine()}",
         "blas": blas,
         "compile": {"enabled": _compile.enabled, **_compile.info()},
+        "default_dtypes": {"rule": _defaults.mode, "source": _defaults.source},
         "fast_math": _native.info(),
         "memory": {"max_array_bytes": _memory.max_bytes, "source": _memory.source},
         "threads": {
@@ -79,6 +82,7 @@ def show_config() -> None:
         f"(mx.compile cache: {info['compile']['entries']} entries, "
         f"{info['compile']['hits']} hits, {info['compile']['misses']} misses)",
         f"fast math:     {_fast_math_summary(info['fast_math'])}",
+        f"dtypes:        {_defaults_summary(info['default_dtypes'])}",
         f"largest array: {_memory.format_bytes(info['memory']['max_array_bytes'])} "
         f"({info['memory']['source']})",
         f"threads:       blas {thr['blas'] if thr['blas'] is not None else 'n/a'}"
@@ -87,6 +91,12 @@ def show_config() -> None:
     ]
     lines += [f"note:          {note}" for note in blas["notes"]]
     print("\n".join(lines))
+
+
+def _defaults_summary(dd: dict) -> str:
+    rule = ("float64/int64 on the CPU, float32/int32 on the GPU" if dd["rule"] == "numpy"
+            else "float32/int32 on every device")
+    return f"default {dd['rule']!r}: {rule} (from {dd['source']})"
 
 
 def _fast_math_summary(fm: dict) -> str:

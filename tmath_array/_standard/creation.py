@@ -17,9 +17,9 @@ from .._interop import numpy_dlpack as _interop
 from .._interop import torch_tensors as _torch_interop
 from .._runtime import memory as _memory
 
-_DEFAULT_INT = _convert.DEFAULT_INT
-_DEFAULT_FLOAT = _convert.DEFAULT_FLOAT
 _DEFAULT_COMPLEX = _convert.DEFAULT_COMPLEX
+_default_float = _convert.default_float
+_default_int = _convert.default_int
 _scalar_default_dtype = _convert.scalar_default_dtype
 _scalar_array = _convert.scalar_array
 
@@ -158,7 +158,7 @@ def full(shape, fill_value, dtype=None, order="C", *, device=None):
 def zeros(shape, dtype=None, order="C", *, device=None):
     """An array of zeros (the default real floating dtype unless ``dtype`` says otherwise)."""
     _check_order("zeros", order)
-    dt = _DEFAULT_FLOAT if dtype is None else _check_dtype("zeros", dtype)
+    dt = _default_float(device) if dtype is None else _check_dtype("zeros", dtype)
     shape = _check_shape("zeros", shape)
     dev = _device_and_dtype("zeros", device, dt)
     _check_bytes("zeros", shape, dt)
@@ -168,7 +168,7 @@ def zeros(shape, dtype=None, order="C", *, device=None):
 def ones(shape, dtype=None, order="C", *, device=None):
     """An array of ones (the default real floating dtype unless ``dtype`` says otherwise)."""
     _check_order("ones", order)
-    dt = _DEFAULT_FLOAT if dtype is None else _check_dtype("ones", dtype)
+    dt = _default_float(device) if dtype is None else _check_dtype("ones", dtype)
     shape = _check_shape("ones", shape)
     dev = _device_and_dtype("ones", device, dt)
     _check_bytes("ones", shape, dt)
@@ -244,10 +244,11 @@ def arange(start, /, stop=None, step=1, dtype=None, *, device=None):
     dtype = _check_dtype("arange", dtype)
     if dtype is None:
         if all_int:
-            lo, hi = _d.INT_RANGE[_DEFAULT_INT]
-            dtype = _DEFAULT_INT if lo <= start <= hi and lo <= stop <= hi else _d.int64
+            dint = _default_int(device)
+            lo, hi = _d.INT_RANGE[dint]
+            dtype = dint if lo <= start <= hi and lo <= stop <= hi else _d.int64
         else:
-            dtype = _DEFAULT_FLOAT
+            dtype = _default_float(device)
     dev = _device_and_dtype("arange", device, dtype)
     if dtype not in _d.CATEGORIES["real-valued"]:
         raise TypeError(f"arange: dtype must be a real-valued dtype, got {_core.dtype_name(dtype)}")
@@ -310,7 +311,7 @@ def linspace(start, stop, /, num=50, endpoint: bool = True, retstep: bool = Fals
     is_complex = isinstance(start, complex) or isinstance(stop, complex)
     dtype = _check_dtype("linspace", dtype)
     if dtype is None:
-        dtype = _DEFAULT_COMPLEX if is_complex else _DEFAULT_FLOAT
+        dtype = _DEFAULT_COMPLEX if is_complex else _default_float(device)
     dev = _device_and_dtype("linspace", device, dtype)
     if dtype not in _d.CATEGORIES["floating-point"]:
         raise TypeError(f"linspace: dtype must be floating-point, got {_core.dtype_name(dtype)}")
@@ -398,7 +399,7 @@ def eye(n_rows, n_cols=None, /, k: int = 0, dtype=None, order="C", *, device=Non
         raise ValueError("eye: n_rows and n_cols must be non-negative")
     _memory.check_shape("eye", (n_rows, n_cols))
     k = builtins.min(builtins.max(k, -n_rows - 1), n_cols + 1)  # any k beyond the matrix
-    dt = _DEFAULT_FLOAT if dtype is None else _check_dtype("eye", dtype)
+    dt = _default_float(device) if dtype is None else _check_dtype("eye", dtype)
     dev = _device_and_dtype("eye", device, dt)
     s = dev._s
     if n_rows == 0 or n_cols == 0:

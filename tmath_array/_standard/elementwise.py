@@ -180,8 +180,19 @@ multiply = _binary("multiply", "numeric", mx.multiply, special=(_C64, lambda a1,
     _CPU_COMPLEX(a1, a2, dt, dev) if dev.type == "cpu" else mx.multiply(a1, a2, stream=dev._s))))
 
 # Note: the standard leaves division of integers implementation-defined; the
-# result is float32, the default floating dtype (as MLX and PyTorch give).
-divide = _binary("divide", "numeric", mx.divide, {d: _d.float32 for d in _INTEGER})
+# result is the default real floating dtype of the device: float32 (as MLX and
+# PyTorch give), float64 on the CPU under the "numpy" default dtypes (as NumPy).
+
+
+def _divide_integers(a1, a2, dt, dev):
+    f = _convert.default_float(dev)._mx
+    return mx.divide(a1.astype(f, stream=dev._s) if isinstance(a1, mx.array) else a1,
+                     a2.astype(f, stream=dev._s) if isinstance(a2, mx.array) else a2,
+                     stream=dev._s)
+
+
+divide = _binary("divide", "numeric", mx.divide, {d: _d.float32 for d in _INTEGER},
+                 special=(_INTEGER, _divide_integers))
 
 
 def _by_kind(int_impl, float_impl):

@@ -257,7 +257,8 @@ def binary(name: str, category: str, mxfn, out_dtype=None, special=None):
 
     ``special``, when given, is ``(dtypes, impl)``: operands promoted to one of ``dtypes``
     are computed by ``impl(a1, a2, dtype, device)`` (a composite) instead of ``mxfn``;
-    the fast paths leave those dtypes out, so the others cost nothing more.
+    the fast paths leave those dtypes out, so the others cost nothing more. The
+    result's dtype is the MLX array's where it differs from ``out_dtype``'s.
 
     The result carries its operators as ``.operators == (op, rop, iop)``. Unknown operand
     types give NotImplemented there, so Python tries the other side.
@@ -277,7 +278,7 @@ def binary(name: str, category: str, mxfn, out_dtype=None, special=None):
     # Note: MLX cannot take a Python int above 2**63 - 1 as a weak scalar (bad_cast);
     # such uint64 values go through prep_binary, which makes them a uint64 array.
     int_range = {d: (lo, min(hi, 2**63 - 1)) for d, (lo, hi) in _d.INT_RANGE.items()
-                 if d in allowed}
+                 if d in fast}
 
     def fn(x1: Array | complex, x2: Array | complex, /, out=None, where=True,
            dtype=None) -> Array:
@@ -320,7 +321,11 @@ def binary(name: str, category: str, mxfn, out_dtype=None, special=None):
         a1, a2, dt, dev = prep_binary(name, x1, x2, allowed, category)
         try:
             if dt in special_dtypes:
-                return new(special_impl(a1, a2, dt, dev), out_of[dt], dev)
+                # (a special impl may pick its result dtype at run time: its array's
+                # dtype is the label then, as for divide's integers)
+                r = special_impl(a1, a2, dt, dev)
+                odt = out_of[dt]
+                return new(r, odt if r.dtype == odt._mx else _core.CANON[r.dtype], dev)
             return new(mxfn(a1, a2, stream=dev._s), out_of[dt], dev)
         except ValueError as exc:
             raise not_broadcastable(name, exc, x1, x2) from None

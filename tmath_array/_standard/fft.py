@@ -24,7 +24,7 @@ import mlx.core as mx
 from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
-from .._array.devices import check_dtype_on_device, to_device
+from .._array.devices import check_dtype_on_device, default_float, to_device
 from .._interop import convert as _convert
 from .._runtime import compile_cache as _compile
 from .._runtime import memory as _memory
@@ -262,15 +262,15 @@ def _freq_args(name: str, n, d, dtype, device):
     d = _args.check_real(name, d, "d")
     if d == 0:
         raise ValueError(f"{name}: the sample spacing d must not be zero")
+    dev = to_device(device, name)
     if dtype is None:
-        dt = _F32
+        dt = default_float(dev)
     else:
         dt = _d.as_dtype(dtype)
         if dt is None:
             raise TypeError(f"{name}: {dtype!r} is not a tmath_array dtype")
         if dt not in _d.CATEGORIES["real-valued floating-point"]:
             _core.bad_dtype(name, "real-valued floating-point", dt)
-    dev = to_device(device, name)
     check_dtype_on_device(dt, dev, name)
     # float64 is computed in float64 (on the CPU); every other dtype in float32.
     cdt = mx.float64 if dt is _d.float64 else mx.float32

@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from .._array import dtypes as _d
-from .._array.devices import Device, available_devices, default_device, supported_dtypes, to_device
+from .._array.devices import (
+    Device,
+    available_devices,
+    default_complex,
+    default_device,
+    default_float,
+    default_index,
+    default_int,
+    supported_dtypes,
+    to_device,
+)
 
 _KIND_DTYPES = {
     "bool": (_d.bool,),
@@ -56,12 +66,13 @@ class Info:
         return default_device()
 
     def default_dtypes(self, *, device=None) -> dict:
-        to_device(device, "default_dtypes")
+        dev = to_device(device, "default_dtypes")
+        # Note: per device under the "numpy" rule (float64/int64 on the CPU only).
         return {
-            "real floating": _d.float32,
-            "complex floating": _d.complex64,
-            "integral": _d.int32,
-            "indexing": _d.int32,
+            "real floating": default_float(dev),
+            "complex floating": default_complex(dev),
+            "integral": default_int(dev),
+            "indexing": default_index(dev),
         }
 
     def devices(self) -> tuple[Device, ...]:

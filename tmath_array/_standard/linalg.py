@@ -28,6 +28,7 @@ from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._array.devices import CPU, check_dtype_on_device
+from .._array.devices import default_int as _default_int
 from .._interop import convert as _convert
 from .._runtime import compile_cache as _compile
 from . import linalg_kernels as _k
@@ -457,7 +458,7 @@ def matrix_rank(x: Array, /, *, rtol: float | Array | None = None) -> Array:
     a, dt, dev = _matrices("matrix_rank", x)
     *batch, m, n = a.shape
     tol = _rtol("matrix_rank", rtol, _real(dt), m, n, batch, dev)
-    idt = _d.int32
+    idt = _default_int(dev)
     if a.size == 0:
         return _zeros(batch, idt, dev)
     s, ok = _svdvals(a, dev)

@@ -90,7 +90,7 @@ def _arg_extremum(name: str, mxfn, x, axis, keepdims) -> Array:
     else:
         ax = _args.check_axis(name, axis, a.ndim)
         if a.ndim == 0:
-            return _core.new(mx.zeros((), dtype=mx.int32), _d.int32, x._device)
+            return _core.new_index(mx.zeros((), dtype=mx.int32), x._device)
         if a.shape[ax] == 0:
             raise ValueError(f"{name}: cannot search along an empty axis {axis}")
         if a.size == 0:
@@ -98,10 +98,10 @@ def _arg_extremum(name: str, mxfn, x, axis, keepdims) -> Array:
             shape = [1 if i == ax else n for i, n in enumerate(a.shape)]
             if not keepdims:
                 del shape[ax]
-            return _core.new(mx.zeros(shape, dtype=mx.int32), _d.int32, x._device)
+            return _core.new_index(mx.zeros(shape, dtype=mx.int32), x._device)
         out = mxfn(a, axis=ax, keepdims=keepdims, stream=s)
-    # Note: MLX returns uint32 indices; the standard wants the default index dtype (int32).
-    return _core.new(out.astype(mx.int32, stream=s), _d.int32, x._device)
+    # Note: MLX returns uint32 indices; the standard wants the default index dtype.
+    return _core.new_index(out, x._device)
 
 
 def argmax(x: Array, /, axis: int | None = None, out: Array | None = None, *,
@@ -130,7 +130,7 @@ def argmin(x: Array, /, axis: int | None = None, out: Array | None = None, *,
 
 def count_nonzero(x: Array, /, axis: int | tuple[int, ...] | None = None, *,
                   keepdims: bool = False) -> Array:
-    """The number of non-zero (true) elements of ``x`` over ``axis``, as int32."""
+    """The number of non-zero (true) elements of ``x`` over ``axis`` (the index dtype)."""
     x = _convert.array("count_nonzero", x)
     keepdims = _args.check_bool("count_nonzero", keepdims, "keepdims")
     axes = _args.check_axes("count_nonzero", axis, x.ndim)
@@ -141,7 +141,7 @@ def count_nonzero(x: Array, /, axis: int | tuple[int, ...] | None = None, *,
         a = _core.fresh_empty(a, x._device._s)  # (MLX's reductions of some empty layouts)
     out = mx.count_nonzero(a, axis=None if axes is None else list(axes),
                            keepdims=keepdims, stream=x._device._s)
-    return _core.new(out, _d.int32, x._device)
+    return _core.new_index(out, x._device)
 
 
 def _nonzero_positions(a: mx.array):
@@ -152,7 +152,7 @@ def _nonzero_positions(a: mx.array):
 
 
 def nonzero(x: Array, /) -> tuple[Array, ...]:
-    """The indices of the non-zero (true) elements of ``x``, one int32 array per dimension.
+    """The indices of the non-zero (true) elements of ``x``, one index array per dimension.
 
     A sync point: the number of non-zero elements decides the output shape, so the
     input is evaluated once (counted as ``data-dependent`` in ``_lazy.counts()``).
@@ -169,7 +169,7 @@ def nonzero(x: Array, /) -> tuple[Array, ...]:
     shape = a.shape
     size = a.size
     if size == 0:
-        return tuple(_core.new(mx.zeros((0,), dtype=mx.int32), _d.int32, dev) for _ in shape)
+        return tuple(_core.new_index(mx.zeros((0,), dtype=mx.int32), dev) for _ in shape)
     # Flattened first: one compiled trace serves every rank.
     mask, rank, count = _compile.run("nonzero", _nonzero_positions, dev,
                                      mx.reshape(a, (-1,), stream=dev._s))
@@ -186,7 +186,7 @@ def nonzero(x: Array, /) -> tuple[Array, ...]:
     for dim in shape:
         stride //= dim
         idx = flat // stride if stride != 1 else flat
-        out.append(_core.new(idx % dim if len(out) else idx, _d.int32, dev))
+        out.append(_core.new_index(idx % dim if len(out) else idx, dev))
     return tuple(out)
 
 
@@ -219,5 +219,5 @@ def searchsorted(x1: Array, x2: Array | int | float, /, side: str = "left",
         idx = mx.remainder(sorter._array, n, stream=s) if n else sorter._array
         a1 = mx.take(a1, idx.astype(mx.int32, stream=s), axis=0, stream=s)
     out = mx.searchsorted(a1, a2, side=side, stream=s)
-    # Note: MLX returns uint32 indices; the standard wants the default index dtype (int32).
-    return _core.new(out.astype(mx.int32, stream=s), _d.int32, dev)
+    # Note: MLX returns uint32 indices; the standard wants the default index dtype.
+    return _core.new_index(out, dev)

@@ -91,7 +91,7 @@ def _unique(name: str, x, want_index: bool, want_inverse: bool, equal_nan: bool 
     counts = out.pop()[:k]
     if is_bool:
         values = values.astype(mx.bool_, stream=s)
-    # Note: MLX gives uint32 indices; the standard wants the default index dtype, int32.
+    # Note: MLX gives uint32 indices; the standard wants the default index dtype.
     index = out.pop(0)[:k].astype(mx.int32, stream=s) if want_index else None
     inverse = (out.pop(0).astype(mx.int32, stream=s).reshape(a.shape, stream=s)
                if want_inverse else None)
@@ -107,8 +107,8 @@ def unique_all(x: Array, /) -> UniqueAllResult:
     x = _convert.array("unique_all", x)
     values, index, inverse, counts = _unique("unique_all", x, True, True)
     dev = x._device
-    return UniqueAllResult(_core.new(values, x._dtype, dev), _core.new(index, _d.int32, dev),
-                           _core.new(inverse, _d.int32, dev), _core.new(counts, _d.int32, dev))
+    return UniqueAllResult(_core.new(values, x._dtype, dev), _core.new_index(index, dev),
+                           _core.new_index(inverse, dev), _core.new_index(counts, dev))
 
 
 def unique_counts(x: Array, /) -> UniqueCountsResult:
@@ -116,7 +116,7 @@ def unique_counts(x: Array, /) -> UniqueCountsResult:
     x = _convert.array("unique_counts", x)
     values, _, _, counts = _unique("unique_counts", x, False, False)
     dev = x._device
-    return UniqueCountsResult(_core.new(values, x._dtype, dev), _core.new(counts, _d.int32, dev))
+    return UniqueCountsResult(_core.new(values, x._dtype, dev), _core.new_index(counts, dev))
 
 
 def unique_inverse(x: Array, /) -> UniqueInverseResult:
@@ -125,7 +125,7 @@ def unique_inverse(x: Array, /) -> UniqueInverseResult:
     values, _, inverse, _ = _unique("unique_inverse", x, False, True)
     dev = x._device
     return UniqueInverseResult(_core.new(values, x._dtype, dev),
-                               _core.new(inverse, _d.int32, dev))
+                               _core.new_index(inverse, dev))
 
 
 def unique_values(x: Array, /) -> Array:

@@ -14,7 +14,6 @@ import mlx.core as mx
 
 from .._array import args as _args
 from .._array import core as _core
-from .._array import dtypes as _d
 from .._interop import convert as _convert
 from .._runtime import compile_cache as _compile
 
@@ -53,7 +52,7 @@ def _sort_descending(a: mx.array, axis: int) -> mx.array:
 
 def argsort(x: Array, /, axis: int = -1, kind: str | None = None, *, descending: bool = False,
             stable: bool | None = True) -> Array:
-    """The indices (int32) that sort ``x`` along ``axis``.
+    """The indices (the default index dtype) that sort ``x`` along ``axis``.
 
     The sort is always stable: ties keep their original order, in both directions.
     NaN sorts last ascending and first descending.
@@ -69,7 +68,7 @@ def argsort(x: Array, /, axis: int = -1, kind: str | None = None, *, descending:
     else:
         # Note: MLX returns uint32 indices; the standard wants the default index dtype.
         out = mx.argsort(a, axis=ax, stream=dev._s).astype(mx.int32, stream=dev._s)
-    return _core.new(out, _d.int32, dev)
+    return _core.new_index(out, dev)
 
 
 def sort(x: Array, /, axis: int = -1, kind: str | None = None, *, descending: bool = False,

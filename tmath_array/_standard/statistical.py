@@ -26,12 +26,15 @@ if TYPE_CHECKING:
 
 _CAT = _d.CATEGORIES
 
-# Note: the standard accumulates integers narrower than the default integer (int32)
-# in the default integer of the same signedness; MLX's sum gives int32 for every
-# integer narrower than 32 bits, signed or not, and its prod/cumsum keep the input dtype.
+# Note: the standard accumulates integers narrower than the default integer (int32, or
+# int64 under the "numpy" default dtypes on the CPU) in the integer of that width and the
+# same signedness; MLX's sum gives int32 for every integer narrower than 32 bits, signed
+# or not, and its prod/cumsum keep the input dtype.
 _ACCUMULATE = {
-    _d.int8: _d.int32, _d.int16: _d.int32, _d.int32: _d.int32, _d.int64: _d.int64,
-    _d.uint8: _d.uint32, _d.uint16: _d.uint32, _d.uint32: _d.uint32, _d.uint64: _d.uint64,
+    _d.int32: {_d.int8: _d.int32, _d.int16: _d.int32, _d.uint8: _d.uint32,
+               _d.uint16: _d.uint32},
+    _d.int64: {_d.int8: _d.int64, _d.int16: _d.int64, _d.int32: _d.int64,
+               _d.uint8: _d.uint64, _d.uint16: _d.uint64, _d.uint32: _d.uint64},
 }
 # Half-precision inputs reduce in float32 and round once at the end.
 _HALF = (_d.float16, _d.bfloat16)
@@ -59,7 +62,7 @@ def _reduced_size(x, axes) -> int:
 def _accumulation_dtype(name: str, x, dtype) -> DType:
     """The result dtype of sum/prod/cumulative_*: ``dtype`` if given, else the standard's."""
     if dtype is None:
-        return _ACCUMULATE.get(x._dtype, x._dtype)
+        return _ACCUMULATE[_convert.default_int(x._device)].get(x._dtype, x._dtype)
     dt = _d.as_dtype(dtype)
     if dt is None:
         raise TypeError(f"{name}: {dtype!r} is not a tmath_array dtype")
@@ -75,9 +78,10 @@ def _accumulation_dtype(name: str, x, dtype) -> DType:
 
 def _sum_prod(name: str, mxfn, x, axis, dtype, keepdims) -> Array:
     if x.__class__ is _core.Array and x._dtype is _d.bool:
-        # Note: booleans count as int32 (np.sum(mask) counts the True values), an
-        # extension: the standard leaves bool input to sum/prod unspecified.
-        x = _core.new(x._array.astype(mx.int32, stream=x._device._s), _d.int32, x._device)
+        # Note: booleans count in the default integer (np.sum(mask) counts the True
+        # values), an extension: the standard leaves bool input to sum/prod unspecified.
+        di = _convert.default_int(x._device)
+        x = _core.new(x._array.astype(di._mx, stream=x._device._s), di, x._device)
     x = _core.check_category(name, _convert.array(name, x), "numeric")
     keepdims = _check_keepdims(name, keepdims)
     axes = _axes(name, x, axis)
@@ -103,9 +107,9 @@ def sum(x: Array, /, axis: int | tuple[int, ...] | None = None, dtype: DType | N
         out: Array | None = None, keepdims: bool = False) -> Array:  # noqa: A001
     """The sum of ``x`` over ``axis`` (every axis by default).
 
-    Integers narrower than int32 accumulate in int32 (signed) or uint32 (unsigned)
-    unless ``dtype`` says otherwise; floating dtypes keep their dtype. The empty
-    sum is 0.
+    Integers narrower than the default integer accumulate in it (signed) or the
+    unsigned integer of its width unless ``dtype`` says otherwise; floating dtypes keep
+    their dtype. The empty sum is 0.
     """
     r = _sum_prod("sum", mx.sum, x, axis, dtype, keepdims)
     return r if out is None else _core.write_out("sum", out, r)

@@ -412,13 +412,33 @@ def _to_float_operands(a, b):
     return tuple(astype(v, f) if isinstance(v, Tensor) else builtins.float(v) for v in (a2, b2))
 
 
+def _integral(v) -> bool:
+    if isinstance(v, Array):
+        return _t.category(v._dtype) < 2
+    return isinstance(v, int)
+
+
+def true_divide_fn(u, v):
+    """The namespace's divide with PyTorch's dtype for integer operands."""
+    # Note: PyTorch divides integers into its own default float (float32), whatever
+    # default dtype rule the namespace follows (float64 on the CPU under "numpy").
+    if _integral(u) and _integral(v):
+        f = _t.default_float()
+        u = _dt.astype(u, f) if isinstance(u, Array) else u
+        v = _dt.astype(v, f) if isinstance(v, Array) else v
+    return _ew.divide(u, v)
+
+
+true_divide_fn.__name__ = "divide"
+
+
 def div(input, other, *, rounding_mode=None):
     """``input / other``; ``rounding_mode="trunc"`` or ``"floor"`` rounds the quotient."""
     if rounding_mode is None:
         a, b = operand(input), operand(other)
         if isinstance(a, Tensor) and isinstance(b, Tensor) and a._dtype is not b._dtype:
             input, other = _to_float_operands(a, b)
-        return binary(_ew.divide, _DIV, input, other, scalar_saves=False)
+        return binary(true_divide_fn, _DIV, input, other, scalar_saves=False)
     if rounding_mode == "floor":
         return floor_divide(input, other)
     if rounding_mode == "trunc":

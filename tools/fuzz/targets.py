@@ -32,6 +32,9 @@ from .params import PARAMS, UFUNC_EXTRAS, Ctx, default_param
 SKIP = {"xp.compile", "xp.show_config", "xp.save", "xp.savez", "xp.savez_compressed",
         "xp.savetxt", "xp.load", "xp.loadtxt", "xp.genfromtxt", "xp.fromfile",
         "xp.set_printoptions", "xp.printoptions",
+        # the default dtype rule: process-wide state (a drawn "numpy" would change the
+        # dtypes of every later call)
+        "xp.set_default_dtypes", "xp.get_default_dtypes",
         # the PyTorch face's switches of process-wide state (grad mode, default dtype,
         # print options)
         "torch.compile", "torch.set_grad_enabled", "torch.set_default_dtype",
