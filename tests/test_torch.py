@@ -650,11 +650,6 @@ def test_float64_gradients_at_extremes_match_torch(name):
 
 # --- needs views in the array model (xfail until they land) -----------------------------
 
-VIEW_DEPENDENT = pytest.mark.xfail(strict=True, reason="needs views in the array model "
-                                   "(a write through a slice or view reaching its base)")
-
-
-@VIEW_DEPENDENT
 def test_view_write_reaches_base():
     x = tm.zeros(2, 3)
     y = x.view(6)
@@ -662,7 +657,6 @@ def test_view_write_reaches_base():
     assert x[0, 0].item() == 1.0
 
 
-@VIEW_DEPENDENT
 def test_slice_zero_reaches_base():
     x = tm.ones(2, 3)
     y = x[:, 0]

@@ -195,6 +195,22 @@ def _apply_diagonal(st: Strided, offset: int, a1: int, a2: int) -> Strided:
                    [st.shape[i] for i in keep] + [n], [st.strides[i] for i in keep] + [s1 + s2])
 
 
+def _apply_expand(st: Strided, shape) -> Strided:
+    """The layout of ``x`` broadcast to ``shape`` (PyTorch's ``expand``: stride 0 on the
+    axes it repeats)."""
+    lead = len(shape) - len(st.shape)
+    strides = [0] * lead
+    for n, m, s in zip(st.shape, shape[lead:], st.strides):
+        strides.append(s if n == m else 0)
+    return Strided(st.in_shape, st.offset, shape, strides)
+
+
+def overlaps(stages) -> bool:
+    """Whether two elements of a view with these stages are one element of its root (an
+    expanded view: PyTorch refuses in-place writes to it)."""
+    return any(n > 1 and s == 0 for _, st in stages for n, s in zip(st.shape, st.strides))
+
+
 def reshape_strides(shape, strides, new_shape):
     """The strides of ``new_shape`` over the same elements without a copy, or None.
 
@@ -310,6 +326,8 @@ def apply_op(stages: tuple, op) -> tuple | None:
             return None
     elif kind == "diag":
         st = _apply_diagonal(st, *op[1:])
+    elif kind == "expand":
+        st = _apply_expand(st, op[1])
     elif kind in ("real", "imag"):
         # Elementwise: it commutes with the layout, so it joins this stage.
         return stages[:-1] + ((tfs + ((kind,),), st),)
@@ -438,7 +456,7 @@ def derived(res, x, op):
     """Make ``res`` (a new Array, ``op`` applied to ``x``) a view of ``x``'s root.
 
     ``op`` is ``("key", basic_key)``, ``("perm", axes)``, ``("reshape", shape)``,
-    ``("diag", offset, axis1, axis2)``, ``("real",)``, ``("imag",)`` or
+    ``("diag", offset, axis1, axis2)``, ``("expand", shape)``, ``("real",)``, ``("imag",)`` or
     ``("dtype", from_mx, to_mx, same_size, new_shape)``. Returns ``res``.
     """
     if len(_NEW) >= BATCH:
@@ -723,3 +741,71 @@ def write_basic(x, key: tuple, value: mx.array) -> bool:
         root._array = _put_strided(st, root._array, value)
         refresh(root)
     return True
+
+
+def adopt(new, old) -> None:
+    """Make ``new`` the view ``old`` is (the same root and recipe): a face that wraps a
+    namespace result in its own class (the PyTorch face's Tensor) keeps the result's view
+    link. Nothing happens when ``old`` is not a view."""
+    q = _NEW
+    for i in range(len(q) - 1, -1, -1):
+        e = q[i]
+        if e[0] is old:
+            q[i] = (new, e[1], e[2])
+            return
+    ref = _VIEWS.get(id(old))
+    if ref is None:
+        return
+    with _lock:
+        nref = _Ref(new, _forget)
+        vid = id(new)
+        nref.vid = vid
+        nref.root = ref.root
+        nref.recipe = ref.recipe
+        _VIEWS[vid] = nref
+        _ROOTS.setdefault(id(ref.root), {})[vid] = nref
+
+
+def release(x) -> None:
+    """Cut ``x``'s links: when a view, it owns its current elements from now on; when a
+    root, each of its live views owns its own (before ``x`` is given other data)."""
+    if _NEW:
+        flush()
+    with _lock:
+        ref = _VIEWS.get(id(x))
+        if ref is not None:
+            _forget(ref)
+        views = _ROOTS.get(id(x))
+        if views:
+            for r in list(views.values()):
+                _forget(r)
+
+
+def view_of(x):
+    """``(root, stages)`` of a view ``x`` (a live link), or None."""
+    if _NEW:
+        flush()
+    ref = _VIEWS.get(id(x))
+    if ref is None:
+        return None
+    if _sole(ref):
+        _forget(ref)
+        return None
+    stages = stages_of(ref)
+    if stages is None:
+        return None
+    return ref.root, stages
+
+
+def live_views(root) -> list:
+    """The live views of ``root``, each with its stages: ``[(view, stages), ...]``."""
+    if _NEW:
+        flush()
+    out = []
+    for ref in list(_ROOTS.get(id(root), {}).values()):
+        v = ref()
+        if v is not None:
+            stages = stages_of(ref)
+            if stages is not None:
+                out.append((v, stages))
+    return out

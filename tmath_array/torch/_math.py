@@ -19,6 +19,7 @@ import tmath_array.nn as _xnn
 
 from .. import _numpy as _np_layer  # noqa: F401 (the NumPy layer's functions below)
 from .._array import dtypes as _d
+from .._array import views as _views
 from .._array.array import Array
 from .._numpy import aliases as _al
 from .._numpy import numeric as _nu
@@ -44,6 +45,8 @@ from ._ops import (
     binary,
     dim_index,
     inplace,
+    int_view,
+    multi_views,
     node_class,
     number,
     operand,
@@ -1066,11 +1069,8 @@ def reshape(input, *shape):
 
 
 def view(input, *shape):
-    """``reshape`` (PyTorch's ``view``).
-
-    Note: without views in the array model, the result is a new tensor: writes to it do
-    not reach ``input``.
-    """
+    """``input``'s elements in another shape, sharing them (PyTorch's ``view``): a
+    RuntimeError, as in PyTorch, where that needs a copy (``reshape`` copies then)."""
     if len(shape) == 1 and not isinstance(shape[0], (builtins.int, tuple, list)) and \
             not isinstance(shape[0], Array):
         dt = as_dtype(shape[0])
@@ -1079,11 +1079,22 @@ def view(input, *shape):
             return x
         raise RuntimeError("view(dtype) reinterprets memory, which MLX arrays do not expose; "
                            "use .to(dtype) to convert")
-    return reshape(input, *shape)
+    x = to_tensor(input)
+    shp = sizes(shape, "view")
+    try:
+        target = _views.checked_shape(x._array.size, shp)
+    except ValueError:
+        raise RuntimeError(f"shape '{list(shp)}' is invalid for input of size "
+                           f"{x._array.size}") from None
+    if not _views.reshape_is_view(x, target):
+        raise RuntimeError("view size is not compatible with input tensor's size and stride "
+                           "(at least one dimension spans across two contiguous subspaces). "
+                           "Use .reshape(...) instead.")
+    return reshape(x, target)
 
 
 def view_as(input, other):
-    return reshape(input, tuple(tensor_arg(other).shape))
+    return view(input, tuple(tensor_arg(other).shape))
 
 
 reshape_as = view_as
@@ -1203,8 +1214,10 @@ def expand(input, *size):
                                    "dimension")
             shp[i] = x.shape[i - lead]
     target = tuple(shp)
-    return apply(backward_class("expand"), lambda u: _mf.broadcast_to(u, target), (x,),
-                 saves=False)
+    # (a view: stride 0 on the repeated axes, as in PyTorch)
+    return apply(backward_class("expand"),
+                 lambda u: _views.derived(_mf.broadcast_to(u, target), u, ("expand", target)),
+                 (x,), saves=False)
 
 
 def expand_as(input, other):
@@ -1306,7 +1319,10 @@ def select(input, dim: int, index: int):
         raise IndexError(f"select(): index {index} out of range for tensor of size "
                          f"{list(x.shape)} at dimension {dim}")
     key = (slice(None),) * d + (index,)
-    return apply(node_class("SelectBackward0"), lambda u: u[key], (x,), saves=False)
+    res = apply(node_class("SelectBackward0"), lambda u: u[key], (x,), saves=False)
+    if x.ndim == 1:
+        int_view(res, x, key)
+    return res
 
 
 def unbind(input, dim: int = 0):
@@ -1316,7 +1332,7 @@ def unbind(input, dim: int = 0):
     d = dim_index(dim, x.ndim)
     from .._runtime import memory as _memory
     _memory.check_python_objects("unbind", (x.shape[d],))  # (one tensor object each)
-    return tuple(select(x, d, i) for i in range(x.shape[d]))
+    return multi_views(tuple(select(x, d, i) for i in range(x.shape[d])), "Unbind")
 
 
 def split(tensor, split_size_or_sections, dim: int = 0):
@@ -1350,7 +1366,9 @@ def split(tensor, split_size_or_sections, dim: int = 0):
             raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} "
                                f"(input tensor's size at dimension {d}), but got "
                                f"split_sizes={lens}")
-    return tuple(narrow(x, d, st, ln) for st, ln in zip(_offsets(lens), lens))
+    return multi_views(tuple(narrow(x, d, st, ln) for st, ln in zip(_offsets(lens), lens)),
+                       "Split" if isinstance(split_size_or_sections, builtins.int)
+                       else "SplitWithSizes")
 
 
 def _offsets(lens):
