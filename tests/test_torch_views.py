@@ -250,3 +250,12 @@ def test_multi_view_outputs_refuse_in_place_writes_in_grad_mode(make):
         make(w * 1).zero_()
     assert str(got.value) == str(want.value)
     make(w.detach()).zero_()  # (no grad: allowed)
+
+
+@pytest.mark.parametrize("make", [lambda x: x.flip(0), lambda x: x.rot90(), lambda x: x.clone(),
+                                  lambda x: x[[0, 1]], lambda x: x.fliplr(),
+                                  lambda x: x.roll(1, 0), lambda x: x.diagonal().diag()])
+def test_copies_in_pytorch_are_copies(make):
+    x = tm.zeros(2, 2)
+    make(x).add_(1)
+    assert float(x.sum()) == 0.0

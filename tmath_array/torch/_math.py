@@ -18,6 +18,7 @@ import tmath_array.linalg as _xlinalg
 import tmath_array.nn as _xnn
 
 from .. import _numpy as _np_layer  # noqa: F401 (the NumPy layer's functions below)
+from .._array import core as _acore
 from .._array import dtypes as _d
 from .._array import views as _views
 from .._array.array import Array
@@ -1062,6 +1063,12 @@ def bucketize(input, boundaries, *, out_int32=False, right=False):
 _VIEW = node_class("ViewBackward0")
 
 
+def _copy_of(a: Array) -> Array:
+    """``a`` as a new array (no view): the namespace's ``flip``, ``rot90``, ``diag`` are
+    NumPy's views, PyTorch's are copies."""
+    return _acore.new(a._array, a._dtype, a._device)
+
+
 def reshape(input, *shape):
     x = to_tensor(input)
     shp = sizes(shape, "reshape")
@@ -1261,7 +1268,8 @@ def flip(input, dims):
     if isinstance(dims, (tuple, list)) and not dims:
         return clone(x)  # (no dims: nothing flipped)
     ax = dims_of(dims if not isinstance(dims, builtins.int) else (dims,))
-    return apply(backward_class("flip"), lambda u: _mf.flip(u, axis=ax), (x,), saves=False)
+    return apply(backward_class("flip"), lambda u: _copy_of(_mf.flip(u, axis=ax)), (x,),
+                 saves=False)
 
 
 def fliplr(input):
@@ -1288,7 +1296,7 @@ def rot90(input, k: int = 1, dims=(0, 1)):
     dims = tuple(dim_index(d, x.ndim) for d in dims)
     if x.ndim < 2 or dims[0] == dims[1]:
         raise RuntimeError("expected total dims >= 2 and rotation dims to differ")
-    return apply(backward_class("rot90"), lambda u: _sh.rot90(u, k, tuple(dims)), (x,),
+    return apply(backward_class("rot90"), lambda u: _copy_of(_sh.rot90(u, k, tuple(dims))), (x,),
                  saves=False)
 
 
@@ -1517,7 +1525,8 @@ def _sh_diagonal(u, offset, a1, a2):
 
 def diag(input, diagonal: int = 0):
     x = to_tensor(input)
-    return apply(backward_class("diag"), lambda u: _sh.diag(u, diagonal), (x,), saves=False)
+    return apply(backward_class("diag"), lambda u: _copy_of(_sh.diag(u, diagonal)), (x,),
+                 saves=False)
 
 
 def diag_embed(input, offset: int = 0, dim1: int = -2, dim2: int = -1):
