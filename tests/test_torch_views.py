@@ -32,7 +32,7 @@ VIEW_OPS = {
     "t": lambda lib, t, k: t.t() if t.ndim <= 2 else t.transpose(0, 1),
     "T": lambda lib, t, k: t.T if t.ndim == 2 else t,
     "transpose": lambda lib, t, k: t.transpose(0, -1) if t.ndim else t,
-    "permute": lambda lib, t, k: t.permute(*reversed(range(t.ndim))),
+    "permute": lambda lib, t, k: t.permute(*reversed(range(t.ndim))) if t.ndim else t,
     "unsqueeze": lambda lib, t, k: t.unsqueeze(k % (t.ndim + 1)),
     "squeeze": lambda lib, t, k: t.squeeze(),
     "flatten": lambda lib, t, k: t.flatten() if t.is_contiguous() else t,

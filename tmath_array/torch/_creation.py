@@ -8,6 +8,7 @@ PyTorch; sizes come as ``*size`` or one tuple; every creation function takes ``d
 from __future__ import annotations
 
 import builtins
+import math
 import warnings
 
 import mlx.core as mx
@@ -174,7 +175,16 @@ def arange(start, end=None, step=1, *, dtype=None, device=None,
     if dt is None:
         ints = all(isinstance(v, builtins.int) for v in vals)
         dt = _d.int64 if ints else _t.default_float()
-    a = _cr.arange(start, end, step, dtype=dt, device=_t.to_mlx_device(device))
+    dev = _t.to_mlx_device(device)
+    if _t.category(dt) == 1 and dt is not _d.int64:
+        # Note: PyTorch computes an integer range in int64 and casts it to the dtype, which
+        # wraps (arange(120, 130, dtype=int8) ends with -128, -127); the namespace's arange
+        # refuses values the dtype cannot hold.
+        n = builtins.max(0, math.ceil((end - start) / step))
+        a = _cr.arange(0, n, dtype=_d.int64, device=dev)
+        a = _dt.astype(a * builtins.int(step) + builtins.int(start), dt)
+    else:
+        a = _cr.arange(start, end, step, dtype=dt, device=dev)
     return _finish(of(a), requires_grad)
 
 

@@ -381,7 +381,10 @@ def div(input, other, *, rounding_mode=None):
     """``input / other``; ``rounding_mode="trunc"`` or ``"floor"`` rounds the quotient."""
     if rounding_mode is None:
         a, b = operand(input), operand(other)
-        if isinstance(a, Tensor) and isinstance(b, Tensor) and a._dtype is not b._dtype:
+        if (isinstance(a, Tensor) and _t.category(a._dtype) < 2) or \
+                (isinstance(b, Tensor) and _t.category(b._dtype) < 2):
+            # Note: integer operands are each converted to the float result (PyTorch's
+            # true division), never to their common integer type first.
             input, other = _to_float_operands(a, b)
         return binary(_ew.divide, _DIV, input, other, scalar_saves=False)
     if rounding_mode == "floor":
@@ -425,10 +428,29 @@ def pow(input, exponent):  # noqa: A001
     if isinstance(exponent, builtins.int) and not isinstance(exponent, builtins.bool) and \
             isinstance(input, Tensor) and _t.category(input._dtype) == 1 and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if exponent.__class__ is builtins.float and (exponent == 0.5 or exponent == -0.5) and \
+            isinstance(input, Tensor) and _t.category(input._dtype) == 2:
+        # Note: PyTorch computes x ** 0.5 as sqrt(x) and x ** -0.5 as rsqrt(x) (NaN for
+        # -inf and -0.0 ** -0.5 = -inf, where C's pow gives inf and inf).
+        return sqrt(input) if exponent > 0 else rsqrt(input)
     return binary(_ew.pow, _POW, input, exponent)
 
 
-float_power = pow
+def float_power(input, exponent):
+    """``input ** exponent`` computed in double precision (float64; complex64 for complex
+    operands: MLX has no complex128), as PyTorch's ``float_power``."""
+    a, b = operand(input), operand(exponent)
+    if a is None or b is None:
+        raise TypeError(f"float_power(): unsupported operand types {type(input).__name__}, "
+                        f"{type(exponent).__name__}")
+    cplx = builtins.any(
+        (isinstance(v, Tensor) and _t.category(v._dtype) == 3) or isinstance(v, builtins.complex)
+        for v in (a, b))
+    # Note: PyTorch's result is complex128 for complex operands; MLX has no complex128.
+    dt = _d.complex64 if cplx else _d.float64
+    conv = builtins.complex if cplx else builtins.float
+    a, b = (astype(v, dt) if isinstance(v, Tensor) else conv(v) for v in (a, b))
+    return pow(a, b)
 
 
 def atan2(input, other):
@@ -643,7 +665,9 @@ def _common(*xs):
 def addcmul(input, tensor1, tensor2, *, value=1):
     """``input + value * tensor1 * tensor2``, in the operands' common dtype."""
     a, b, c = _common(input, tensor1, tensor2)
-    return add(a, mul(mul(b, c), number(value, "value")))
+    # Note: PyTorch's kernel computes value * tensor1 * tensor2 left to right (value=0 with
+    # an overflowing product gives input, not NaN).
+    return add(a, mul(mul(b, number(value, "value")), c))
 
 
 def addcdiv(input, tensor1, tensor2, *, value=1):
@@ -653,7 +677,8 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
         raise RuntimeError("Integer division with addcdiv is no longer supported, and in a "
                            "future release addcdiv will perform a true division of tensor1 "
                            "and tensor2.")
-    return add(a, mul(div(b, c), number(value, "value")))
+    # (PyTorch's order: value * tensor1 / tensor2, left to right)
+    return add(a, div(mul(b, number(value, "value")), c))
 
 
 def square_(input):
@@ -724,7 +749,18 @@ def mean(input, dim=None, keepdim: bool = False, *, dtype=None, axis=None):
 
 def nanmean(input, dim=None, keepdim: bool = False, *, dtype=None):
     x = _mean_input("nanmean", to_tensor(input), dtype)
+    if _t.category(x._dtype) == 3:
+        raise RuntimeError("nansum on CPU does not support complex inputs")
     ax = dims_of(dim)
+    if x._dtype in (_d.float16, _d.bfloat16):
+        # Note: PyTorch divides the nansum, rounded to the dtype (inf past its range),
+        # by the count; NumPy's nanmean keeps the sum in a wider type.
+        def f(u):
+            total = _sx.nansum(u, axis=ax, keepdims=keepdim)
+            count = _st.sum(_dt.astype(_ew.logical_not(_ew.isnan(u)), u._dtype), axis=ax,
+                            keepdims=keepdim)
+            return _ew.divide(_dt.astype(total, u._dtype), count)
+        return apply(backward_class("nanmean"), f, (x,))
     return apply(backward_class("nanmean"),
                  lambda u: _sx.nanmean(u, axis=ax, keepdims=keepdim), (x,))
 
@@ -741,9 +777,37 @@ def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
     """The variance; PyTorch's default is unbiased (``correction=1``)."""
     x = _mean_input("var", to_tensor(input), None)
     ax, c = _correction(dim, unbiased, correction)
-    return apply(backward_class("var"),
-                 lambda u: _empty_nan(_st.var(u, axis=ax, correction=c, keepdims=keepdim), u),
-                 (x,))
+    _dof_warning("var", x, ax, c)
+    return apply(backward_class("var"), lambda u: _var(u, ax, c, keepdim), (x,))
+
+
+def _dof_warning(name, x, ax, c) -> None:
+    n = _count(x, ax)
+    if n and c >= n:
+        import warnings
+        warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly "
+                      "less than the reduction factor (input numel divided by output numel).",
+                      UserWarning, stacklevel=3)
+
+
+def _var(u, ax, c, keepdim):
+    n = _count(u, ax)
+    if n and c >= n:
+        # Note: PyTorch divides by max(0, n - correction): inf (0/0: NaN) where the
+        # standard's var gives NaN.
+        ssd = _ew.multiply(_st.var(u, axis=ax, correction=0, keepdims=keepdim), float(n))
+        return _ew.divide(ssd, 0.0)
+    return _empty_nan(_st.var(u, axis=ax, correction=c, keepdims=keepdim), u)
+
+
+def _count(u, ax) -> int:
+    if ax is None:
+        return u._array.size
+    axes = ax if isinstance(ax, tuple) else (ax,)
+    n = 1
+    for a in axes:
+        n *= u._array.shape[a] if u._array.ndim else 1
+    return n
 
 
 def _empty_nan(r, u):
@@ -755,9 +819,10 @@ def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
     """The standard deviation; PyTorch's default is unbiased (``correction=1``)."""
     x = _mean_input("std", to_tensor(input), None)
     ax, c = _correction(dim, unbiased, correction)
-    return apply(backward_class("std"),
-                 lambda u: _empty_nan(_st.std(u, axis=ax, correction=c, keepdims=keepdim), u),
-                 (x,))
+    _dof_warning("std", x, ax, c)
+    return apply(backward_class("std"), lambda u: _ew.sqrt(_var(u, ax, c, keepdim))
+                 if c >= builtins.max(_count(u, ax), 1) else
+                 _empty_nan(_st.std(u, axis=ax, correction=c, keepdims=keepdim), u), (x,))
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
@@ -1338,8 +1403,7 @@ def unbind(input, dim: int = 0):
     if x.ndim == 0:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     d = dim_index(dim, x.ndim)
-    from .._runtime import memory as _memory
-    _memory.check_python_objects("unbind", (x.shape[d],))  # (one tensor object each)
+    _check_tensor_count("unbind", x.shape[d])
     return multi_views(tuple(select(x, d, i) for i in range(x.shape[d])), "Unbind")
 
 
@@ -1364,6 +1428,7 @@ def split(tensor, split_size_or_sections, dim: int = 0):
         if s <= 0 and n:
             raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got "
                                f"dimension size of {n}")
+        _check_tensor_count("split", -(-n // s) if s > 0 else 1)
         lens = [s] * (n // s) + ([n % s] if n % s else []) if s else [0]
     else:
         lens = [dims_of(v) for v in split_size_or_sections]
@@ -1377,6 +1442,17 @@ def split(tensor, split_size_or_sections, dim: int = 0):
     return multi_views(tuple(narrow(x, d, st, ln) for st, ln in zip(_offsets(lens), lens)),
                        "Split" if isinstance(split_size_or_sections, builtins.int)
                        else "SplitWithSizes")
+
+
+def _check_tensor_count(name: str, k: int) -> None:
+    """MemoryError with a message, before making ``k`` tensor objects past the memory limit
+    (Python would fail late, with an empty MemoryError)."""
+    from .._runtime import memory as _memory
+    _memory.check_objects(name, k * _TENSOR_OBJECT_BYTES, f"{k} tensors")
+
+
+# (a Tensor, its instance dict, its MLX array and its view link: about 1 KiB)
+_TENSOR_OBJECT_BYTES = 1024
 
 
 def _offsets(lens):
@@ -1401,9 +1477,11 @@ def tensor_split(input, indices_or_sections, dim: int = 0):
         k = indices_or_sections
         if k <= 0:
             raise RuntimeError(f"number of sections must be larger than 0, got {k}")
+        _check_tensor_count("tensor_split", k)
         q, r = divmod(n, k)
         lens = [q + 1] * r + [q] * (k - r)
     else:
+        _check_tensor_count("tensor_split", len(indices_or_sections) + 1)
         pts = [0] + [builtins.min(builtins.max(builtins.int(i), 0), n)
                      for i in indices_or_sections] + [n]
         lens = [builtins.max(b - a, 0) for a, b in zip(pts, pts[1:])]

@@ -84,7 +84,10 @@ class _Operators:
     __add__, __radd__ = fast_binary(_ew.add, backward_class("add"), saves=False)
     __sub__, _ = fast_binary(_ew.subtract, backward_class("sub"), saves=False)
     __mul__, __rmul__ = fast_binary(_ew.multiply, backward_class("mul"), scalar_saves=False)
-    __truediv__, _ = fast_binary(_ew.divide, backward_class("div"), scalar_saves=False)
+    # (the other cases go through torch.div: integer operands of two dtypes are each
+    # converted to the float result, as PyTorch does, not to their common integer type)
+    __truediv__, _ = fast_binary(_ew.divide, backward_class("div"), scalar_saves=False,
+                                 slow=M.div)
     del _
 
     def __rsub__(self, other):

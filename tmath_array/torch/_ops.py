@@ -209,7 +209,7 @@ def _check_broadcast(sa, sb) -> None:
 
 
 def fast_binary(fn, cls, *, saves: bool = True, scalar_saves: bool | None = None,
-                reflected: bool = False):
+                reflected: bool = False, slow=None):
     """A Tensor operator for the namespace's elementwise ``fn``, with MLX's op inlined for
     same-dtype tensors and same-kind Python scalars (the frequent cases)."""
     fast = getattr(fn, "_fast", None)
@@ -241,6 +241,8 @@ def fast_binary(fn, cls, *, saves: bool = True, scalar_saves: bool | None = None
                 return res
         if operand(other) is None:
             return NotImplemented
+        if slow is not None:
+            return slow(self, other)
         return binary(fn, cls, self, other, saves=saves, scalar_saves=scalar_saves)
 
     def rop(self, other):
