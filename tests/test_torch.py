@@ -762,3 +762,14 @@ def test_pow_of_one_half_is_sqrt_as_pytorch():
     for e in (0.5, -0.5):
         _same_as_torch(tm.pow(tm.as_tensor(x), e), real.pow(real.as_tensor(x), e))
         _same_as_torch(tm.float_power(tm.as_tensor(x), e), real.float_power(real.as_tensor(x), e))
+
+
+def test_std_and_var_report_bad_dims_and_corrections_as_errors():
+    """(tools/fuzz, seed 20261207: an IndexError from inside the degrees-of-freedom check)"""
+    x = tm.ones(1, 4)
+    with pytest.raises(IndexError):
+        x.std(2, correction=float("nan"))
+    with pytest.raises(IndexError):
+        tm.var_mean(tm.zeros(2, 0), dim=2**31, correction=1)
+    with pytest.raises(TypeError):
+        tm.std(x, correction="float32")

@@ -782,8 +782,7 @@ def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
 
 
 def _dof_warning(name, x, ax, c) -> None:
-    n = _count(x, ax)
-    if n and c >= n:
+    if _past_count(c, _count(x, ax)):
         import warnings
         warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly "
                       "less than the reduction factor (input numel divided by output numel).",
@@ -792,7 +791,7 @@ def _dof_warning(name, x, ax, c) -> None:
 
 def _var(u, ax, c, keepdim):
     n = _count(u, ax)
-    if n and c >= n:
+    if _past_count(c, n):
         # Note: PyTorch divides by max(0, n - correction): inf (0/0: NaN) where the
         # standard's var gives NaN.
         ssd = _ew.multiply(_st.var(u, axis=ax, correction=0, keepdims=keepdim), float(n))
@@ -801,13 +800,25 @@ def _var(u, ax, c, keepdim):
 
 
 def _count(u, ax) -> int:
+    """The number of elements each result of a reduction over ``ax`` reads (0 where
+    ``ax`` is not valid: the reduction itself reports it)."""
+    shape = u._array.shape
     if ax is None:
         return u._array.size
     axes = ax if isinstance(ax, tuple) else (ax,)
     n = 1
     for a in axes:
-        n *= u._array.shape[a] if u._array.ndim else 1
+        if a.__class__ is not builtins.int or not -builtins.max(len(shape), 1) <= a < \
+                builtins.max(len(shape), 1):
+            return 0
+        n *= shape[a] if shape else 1
     return n
+
+
+def _past_count(c, n: int) -> bool:
+    """Whether a ``correction`` leaves no degrees of freedom (PyTorch then divides by 0)."""
+    return n > 0 and isinstance(c, (builtins.int, builtins.float)) and \
+        not isinstance(c, builtins.bool) and c >= n
 
 
 def _empty_nan(r, u):
@@ -821,7 +832,7 @@ def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
     ax, c = _correction(dim, unbiased, correction)
     _dof_warning("std", x, ax, c)
     return apply(backward_class("std"), lambda u: _ew.sqrt(_var(u, ax, c, keepdim))
-                 if c >= builtins.max(_count(u, ax), 1) else
+                 if _past_count(c, _count(u, ax)) else
                  _empty_nan(_st.std(u, axis=ax, correction=c, keepdims=keepdim), u), (x,))
 
 
