@@ -773,3 +773,17 @@ def test_std_and_var_report_bad_dims_and_corrections_as_errors():
         tm.var_mean(tm.zeros(2, 0), dim=2**31, correction=1)
     with pytest.raises(TypeError):
         tm.std(x, correction="float32")
+
+
+def test_normal_names_a_bad_mean():
+    """(tools/fuzz, seed 20261207: float(object()) leaked its own TypeError)"""
+    with pytest.raises(TypeError, match="argument 'mean' must be Number"):
+        tm.normal(object(), 1, size=(2,))
+
+
+def test_pow_by_a_tiny_exponent_keeps_its_sign():
+    """(tools/fuzz, seeds 20261207 and 20261208: -inf ** -1e-66 gave 1, PyTorch 0)"""
+    x = np.array([-np.inf, np.inf, -0.0, 0.0, -6.5, 3.0], np.float32)
+    for e in (-1.3e-66, 5e-175, -1e-300, 1e-10, -3e-9):
+        _same_as_torch(tm.pow(tm.as_tensor(x), e), real.pow(real.as_tensor(x), e))
+        _same_as_torch(tm.as_tensor(x).half() ** e, real.as_tensor(x).half() ** e)

@@ -367,6 +367,10 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
         return F.add(F.mul(z, std), mean)
     if size is None:
         raise TypeError("normal() with float mean and std needs a size")
+    from ._ops import number
+    mean, std = number(mean, "mean"), number(std, "std")
+    if isinstance(mean, builtins.complex) or isinstance(std, builtins.complex):
+        raise TypeError("normal(): complex mean and std are not supported")
     z = randn(sizes((size,)), generator=generator, dtype=dtype, device=device)
     return _finish(of(z * builtins.float(std) + builtins.float(mean)), requires_grad)
 

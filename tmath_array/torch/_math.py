@@ -9,6 +9,7 @@ requires grad).
 from __future__ import annotations
 
 import builtins
+import math
 import collections
 
 import mlx.core as mx
@@ -433,7 +434,18 @@ def pow(input, exponent):  # noqa: A001
         # Note: PyTorch computes x ** 0.5 as sqrt(x) and x ** -0.5 as rsqrt(x) (NaN for
         # -inf and -0.0 ** -0.5 = -inf, where C's pow gives inf and inf).
         return sqrt(input) if exponent > 0 else rsqrt(input)
+    if exponent.__class__ is builtins.float and exponent and isinstance(input, Tensor) and \
+            _t.category(input._dtype) == 2:
+        if input._dtype is _d.float32 and abs(exponent) < _F32_TINY:
+            # Note: PyTorch keeps a Python exponent in double for float32 (float16 and
+            # bfloat16 round it as MLX does); MLX rounds it to float32, where 1e-66 is 0
+            # (x ** 0 = 1, but -inf ** -1e-66 = 0): float32's smallest exponent of the
+            # same sign gives PyTorch's results.
+            exponent = math.copysign(_F32_TINY, exponent)
     return binary(_ew.pow, _POW, input, exponent)
+
+
+_F32_TINY = float(np.finfo(np.float32).smallest_subnormal)
 
 
 def float_power(input, exponent):
