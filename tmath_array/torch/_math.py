@@ -9,8 +9,8 @@ requires grad).
 from __future__ import annotations
 
 import builtins
-import math
 import collections
+import math
 
 import mlx.core as mx
 import numpy as np
