@@ -787,3 +787,14 @@ def test_pow_by_a_tiny_exponent_keeps_its_sign():
     for e in (-1.3e-66, 5e-175, -1e-300, 1e-10, -3e-9):
         _same_as_torch(tm.pow(tm.as_tensor(x), e), real.pow(real.as_tensor(x), e))
         _same_as_torch(tm.as_tensor(x).half() ** e, real.as_tensor(x).half() ** e)
+
+
+@pytest.mark.parametrize("args", [(0, float("inf")), (-5, float("nan")), (0, 10, float("nan"))])
+def test_arange_of_non_finite_bounds_raises_as_pytorch(args):
+    """(tools/fuzz, seed 20261206 after the wrap fix: int() of inf/NaN leaked)"""
+    with pytest.raises(RuntimeError) as want:
+        real.arange(*args, dtype=real.int8)
+    for dt in (tm.int8, tm.float32):
+        with pytest.raises(RuntimeError) as got:
+            tm.arange(*args, dtype=dt)
+        assert str(got.value).split(":")[0] == str(want.value).split(":")[0]

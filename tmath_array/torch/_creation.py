@@ -167,7 +167,9 @@ def arange(start, end=None, step=1, *, dtype=None, device=None,
     vals = [builtins.float(v) if isinstance(v, Array) and v._dtype in _t.FLOATING else
             (builtins.int(v) if isinstance(v, Array) else v) for v in (start, end, step)]
     start, end, step = vals
-    if step == 0:
+    if not all(math.isfinite(v) for v in (start, end)):
+        raise RuntimeError(f"unsupported range: {start} -> {end}")
+    if step == 0 or not math.isfinite(step):
         raise RuntimeError("step must be nonzero")
     if (end - start) * step < 0:
         raise RuntimeError("upper bound and larger bound inconsistent with step sign")
