@@ -259,3 +259,14 @@ def test_copies_in_pytorch_are_copies(make):
     x = tm.zeros(2, 2)
     make(x).add_(1)
     assert float(x.sum()) == 0.0
+
+
+def test_torch_real_and_imag_functions_are_views_as_pytorch():
+    z = tm.tensor([1 + 2j, 3 - 1j])
+    tm.real(z).mul_(2)
+    tm.imag(z).zero_()
+    np.testing.assert_array_equal(np.asarray(z), np.array([2, 6], dtype=np.complex64))
+    x = tm.ones(2)
+    assert tm.real(x) is x
+    with pytest.raises(RuntimeError, match="imag is not implemented"):
+        tm.imag(x)

@@ -270,8 +270,13 @@ def _derive_transform(tf, a: mx.array) -> mx.array:
     return a.view(tf[2])  # ("dtype", from, to)
 
 
-def _put_transform(tf, a: mx.array, value: mx.array) -> mx.array:
+def _put_transform(tf, a: mx.array, value: mx.array, exact: bool = True) -> mx.array:
     kind = tf[0]
+    if kind in ("real", "imag") and not exact:
+        # (differentiable: MLX has no derivative of a dtype view; an infinite part may
+        # turn the other part into NaN, which only a replay for gradients sees)
+        re, im = (value, mx.imag(a)) if kind == "real" else (mx.real(a), value)
+        return re.astype(mx.complex64) + 1j * im.astype(mx.complex64)
     if kind == "real":
         return _complex(value, mx.imag(a))
     if kind == "imag":
@@ -397,8 +402,9 @@ def _put_strided(st: Strided, a: mx.array, value: mx.array) -> mx.array:
     return mx.reshape(flat, a.shape)
 
 
-def put(root: mx.array, stages: tuple, value: mx.array) -> mx.array:
-    """``root`` after writing ``value`` (the view's new value) through ``stages``."""
+def put(root: mx.array, stages: tuple, value: mx.array, exact: bool = True) -> mx.array:
+    """``root`` after writing ``value`` (the view's new value) through ``stages``
+    (``exact=False``: a form MLX can differentiate, for autograd's replays)."""
     chain = []  # (stage input, its transformed values) for each stage
     a = root
     for i, (tfs, st) in enumerate(stages):
@@ -412,7 +418,7 @@ def put(root: mx.array, stages: tuple, value: mx.array) -> mx.array:
     for (tfs, st), ins in zip(reversed(stages), reversed(chain)):
         value = _put_strided(st, ins[-1], value)
         for tf, prev in zip(reversed(tfs), reversed(ins[:-1])):
-            value = _put_transform(tf, prev, value)
+            value = _put_transform(tf, prev, value, exact)
     return value
 
 

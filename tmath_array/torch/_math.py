@@ -185,8 +185,23 @@ sign = _unary("sign", lambda u: _se.where(_ew.isnan(u), _cr.zeros((), dtype=u._d
 square = _unary("square", _ew.square)
 reciprocal = _unary("reciprocal", _ew.reciprocal, floating=True)
 conj = _unary("conj", _ew.conj, saves=False)
-real = _unary("real", _ew.real, saves=False)
-imag = _unary("imag", _ew.imag, saves=False)
+def real(input):
+    """The real parts of a complex tensor, a view of it (the tensor itself when real), as
+    PyTorch's ``torch.real`` and ``t.real``."""
+    x = to_tensor(input)
+    if _t.category(x._dtype) != 3:
+        return x
+    return apply(node_class("RealBackward0"),
+                 lambda u: _views.derived(_ew.real(u), u, ("real",)), (x,), saves=False)
+
+
+def imag(input):
+    """The imaginary parts of a complex tensor, a view of it (PyTorch's ``torch.imag``)."""
+    x = to_tensor(input)
+    if _t.category(x._dtype) != 3:
+        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+    return apply(node_class("ImagBackward0"),
+                 lambda u: _views.derived(_ew.imag(u), u, ("imag",)), (x,), saves=False)
 isnan = _unary("isnan", _ew.isnan)
 isinf = _unary("isinf", _ew.isinf)
 isfinite = _unary("isfinite", _ew.isfinite)

@@ -626,22 +626,6 @@ def _self(self, *args, **kwargs):
     return self
 
 
-def _real(self):
-    """``t.real``: a view of a complex tensor's real parts (``t`` itself if real)."""
-    if self._dtype not in _d.CATEGORIES["complex floating-point"]:
-        return self  # (as PyTorch's: the tensor itself)
-    return apply(node_class("RealBackward0"),
-                 lambda u: _views.derived(_ew.real(u), u, ("real",)), (self,), saves=False)
-
-
-def _imag(self):
-    """``t.imag``: a view of a complex tensor's imaginary parts."""
-    if self._dtype not in _d.CATEGORIES["complex floating-point"]:
-        return M.imag(self)
-    return apply(node_class("ImagBackward0"),
-                 lambda u: _views.derived(_ew.imag(u), u, ("imag",)), (self,), saves=False)
-
-
 def _is_contiguous(self, memory_format=None) -> bool:
     return _views.is_contiguous(self)
 
@@ -740,5 +724,5 @@ def install() -> None:
     Tensor.ndim = property(_dim)
     Tensor.nbytes = property(lambda self: self._array.nbytes)
     Tensor.itemsize = property(lambda self: self._array.itemsize)
-    Tensor.real = property(_real)
-    Tensor.imag = property(_imag)
+    Tensor.real = property(M.real)
+    Tensor.imag = property(M.imag)

@@ -417,7 +417,7 @@ def _inplace_view(t: Tensor, result: Tensor, root: Tensor, stages) -> Tensor:
         raise RuntimeError(_VIEW_LEAF_INPLACE)
     record = _engine.differentiable(root._dtype)
     if record:
-        _record(_COPY_SLICES, lambda ra, va: _views.put(ra, stages, va), (root, result),
+        _record(_COPY_SLICES, lambda ra, va: _views.put(ra, stages, va, False), (root, result),
                 (root,), saves=False)
     node = result._grad_fn
     commit(t, result._array)
