@@ -270,3 +270,15 @@ def test_torch_real_and_imag_functions_are_views_as_pytorch():
     assert tm.real(x) is x
     with pytest.raises(RuntimeError, match="imag is not implemented"):
         tm.imag(x)
+
+
+def test_gradient_through_writes_to_real_and_imag_views_matches_pytorch():
+    grads = []
+    for lib in (tm, real):
+        w = lib.tensor([1 + 2j, 3 - 1j], requires_grad=True)
+        y = w.clone()
+        y.real.mul_(2)
+        y.imag.add_(w.real)
+        y.abs().sum().backward()
+        grads.append(np.asarray(w.grad.detach()))
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-6)
