@@ -282,3 +282,14 @@ def test_gradient_through_writes_to_real_and_imag_views_matches_pytorch():
         y.abs().sum().backward()
         grads.append(np.asarray(w.grad.detach()))
     np.testing.assert_allclose(grads[0], grads[1], rtol=1e-6)
+
+
+def test_writing_part_of_an_expanded_view_writes_only_that_part():
+    made = []
+    for lib in (tm, real):
+        x = lib.arange(12.0).reshape(3, 4)
+        e = x.T.expand(2, 4, 3)
+        e[0] = 0.0  # (one copy of x: allowed)
+        e.unflatten(0, (1, 2))[1:] = 5.0  # (no element: allowed)
+        made.append((x, e))
+    _check([(made[0][0], made[1][0]), (made[0][1], made[1][1])])

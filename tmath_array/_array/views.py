@@ -208,7 +208,8 @@ def _apply_expand(st: Strided, shape) -> Strided:
 def overlaps(stages) -> bool:
     """Whether two elements of a view with these stages are one element of its root (an
     expanded view: PyTorch refuses in-place writes to it)."""
-    return any(n > 1 and s == 0 for _, st in stages for n, s in zip(st.shape, st.strides))
+    return any(0 not in st.shape and any(n > 1 and s == 0 for n, s in zip(st.shape, st.strides))
+               for _, st in stages)
 
 
 def reshape_strides(shape, strides, new_shape):
@@ -738,8 +739,9 @@ def write_basic(x, key: tuple, value: mx.array) -> bool:
     if stages is None or len(stages) != 1 or stages[0][0]:
         return False
     st = _apply_key(stages[0][1], key)
-    if st.mode() == "strided":
-        return False
+    if st.mode() == "strided" and not overlaps(stages):
+        return False  # (the whole view is written: one scatter either way)
+    # (a view with repeated elements, PyTorch's expand: only the selected ones are written)
     value = mx.broadcast_to(fit_value(value, st.shape), st.shape)
     root = ref.root
     with _lock:
