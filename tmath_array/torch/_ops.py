@@ -366,7 +366,7 @@ def inplace(t: Tensor, result: Tensor, *, reshape: bool = False,
                                f"be cast to the desired output type "
                                f"{_d.NAMES[t._dtype].capitalize()}")
         result = astype(result, t._dtype)
-    if tuple(result._array.shape) != tuple(t._array.shape):
+    if result._array.shape != t._array.shape:
         if not reshape:
             raise RuntimeError(f"output with shape {list(t._array.shape)} doesn't match the "
                                f"broadcast shape {list(result._array.shape)}")
@@ -378,12 +378,12 @@ def inplace(t: Tensor, result: Tensor, *, reshape: bool = False,
         _take_history(t, result)
         return t
     node = result._grad_fn
-    if _mode.enabled and (node is not None or t._requires_grad or id(t) in _VIEWS
-                          or _views._NEW):
+    enabled = _mode.enabled
+    if enabled and (node is not None or t._requires_grad or _views._NEW or id(t) in _VIEWS):
         link = view_link(t)
         if link is not None and (node is not None or link[0]._requires_grad):
             return _inplace_view(t, result, *link)
-    if node is None and t._requires_grad and _mode.enabled:
+    if node is None and enabled and t._requires_grad:
         # Values that need no gradient overwrite all of t (zero_, fill_, copy_ of a
         # constant): t's gradient stops here (zero), as in PyTorch.
         arr = result._array

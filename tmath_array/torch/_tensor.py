@@ -14,6 +14,7 @@ import mlx.core as mx
 from .._array import array as _array_mod
 from .._array import views as _views
 from .._array.array import Array
+from .._runtime import lazy as _lazy
 from . import _engine
 from . import _types as _t
 
@@ -21,6 +22,8 @@ _new = object.__new__
 _NEW_VIEWS = _views._NEW  # (the queue of new views: the same list object, never rebound)
 _VIEWS = _views._VIEWS
 _ROOTS = _views._ROOTS
+_host_cache = _views.host_cache
+_forget = _lazy.forget
 
 
 class _SizeAttr(int):
@@ -290,6 +293,14 @@ def commit(t: Tensor, arr: mx.array) -> None:
     """Set ``t``'s values in place (and so those of the tensors sharing its storage: its
     base, its views); the version counters go up, so a graph that saved one of them knows
     (PyTorch's check)."""
+    xid = id(t)
+    if not _NEW_VIEWS and xid not in _VIEWS and xid not in _ROOTS:
+        # (no view involved: views.commit's own first case, inlined for in-place ops)
+        _forget(arr)
+        _host_cache.pop(xid, None)
+        t._array = arr
+        t._version += 1
+        return
     _views.commit(t, arr)
     bump(t)
 
