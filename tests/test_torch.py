@@ -798,3 +798,14 @@ def test_arange_of_non_finite_bounds_raises_as_pytorch(args):
         with pytest.raises(RuntimeError) as got:
             tm.arange(*args, dtype=dt)
         assert str(got.value).split(":")[0] == str(want.value).split(":")[0]
+
+
+def test_diag_embed_with_a_huge_offset():
+    """(tools/fuzz, seeds 20261207 and 20261212: MLX's pad refused a 64-bit width)"""
+    x = tm.zeros((3, 0, 1, 4), dtype=tm.bool)
+    assert tuple(x.diag_embed(offset=5).shape) == (3, 0, 1, 9, 9)
+    with pytest.raises(ValueError, match="exceeds the largest MLX supports"):
+        x.diag_embed(offset=2**31)  # (PyTorch makes the empty shape; MLX's sides are 32-bit)
+    with pytest.raises(ValueError, match="exceeds the largest MLX supports"):
+        tm.ones(2).diag_embed(offset=2**40)
+    _same_as_torch(tm.ones(2).diag_embed(offset=-1), real.ones(2).diag_embed(offset=-1))

@@ -1654,6 +1654,13 @@ def diag_embed(input, offset: int = 0, dim1: int = -2, dim2: int = -1):
         _unsupported("diag_embed with dims other than (-2, -1)")
     m = x.shape[-1]
     k = builtins.abs(offset)
+    if x._array.size == 0 or m + k >= 2**31:
+        # Note: MLX's pad takes 32-bit widths; no element (or more than memory holds: the
+        # size check raises) needs no padding.
+        shape = tuple(x.shape[:-1]) + (m + k, m + k)
+        return apply(backward_class("diag_embed"),
+                     lambda u: _cr.zeros(shape, dtype=u._dtype, device=u._device), (x,),
+                     saves=False)
     eye = of(_cr.eye(m, dtype=_d.bool, device=x._device))
     lead = [(0, 0)] * (x.ndim - 1)
     pad = lead + ([(0, k), (k, 0)] if offset >= 0 else [(k, 0), (0, k)])
