@@ -749,3 +749,12 @@ def test_vector_norm_with_a_huge_integer_ord(ord_):
     assert got.shape == (2,) and got.dtype == xp.float32
     if ord_ > 0:
         assert_close(got, np.abs(a).max(axis=1))
+
+
+def test_factorizations_of_no_matrices_with_a_huge_side():
+    """(tools/fuzz, seed 20261211: qr of shape (2, 0, 2**31 - 1, 3) crashed at evaluation)"""
+    q, r = xp.linalg.qr(xp.zeros((2, 0, 2**31 - 1, 3)))
+    assert np.asarray(q).shape == (2, 0, 2**31 - 1, 3)
+    assert np.asarray(r).shape == (2, 0, 3, 3)
+    u, s, vh = xp.linalg.svd(xp.zeros((0, 2**31 - 1, 3)), full_matrices=False)
+    assert np.asarray(u).shape == (0, 2**31 - 1, 3)

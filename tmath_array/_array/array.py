@@ -45,6 +45,9 @@ class Array(ArrayBase):
     """
 
     __slots__ = ("_array", "_dtype", "_device", "__weakref__")
+    # The class of ``x[i]`` and ``x[a:b]`` made on the fast path of __getitem__ (a face's
+    # subclass sets its own: its views are then made as its objects, with no re-wrapping).
+    _part_class = None
     _array: mx.array
     # NumPy defers ``np_array + x`` to ``x.__radd__`` (which makes an Array) instead of
     # converting ``x`` (a hidden sync); ufuncs such as np.sin(x) still convert via __array__.
@@ -214,7 +217,7 @@ class Array(ArrayBase):
                     if kc is int and len(shape) == 1 and (
                             e := host_element(self, a, key)) is not None:
                         return e
-                    res = _object_new(Array)
+                    res = _object_new(self._part_class)
                     res._array = a[key]
                     res._dtype = self._dtype
                     res._device = self._device
@@ -289,6 +292,9 @@ class Array(ArrayBase):
             return  # a view: only the selected elements of its base were written
         else:
             _views.commit(self, _indexing.assign(self._array, mkey, v, self._device))
+
+
+Array._part_class = Array
 
 
 def new(arr: mx.array, dtype, device: Device) -> Array:

@@ -195,6 +195,23 @@ def _apply_diagonal(st: Strided, offset: int, a1: int, a2: int) -> Strided:
                    [st.shape[i] for i in keep] + [n], [st.strides[i] for i in keep] + [s1 + s2])
 
 
+def _apply_expand(st: Strided, shape) -> Strided:
+    """The layout of ``x`` broadcast to ``shape`` (PyTorch's ``expand``: stride 0 on the
+    axes it repeats)."""
+    lead = len(shape) - len(st.shape)
+    strides = [0] * lead
+    for n, m, s in zip(st.shape, shape[lead:], st.strides):
+        strides.append(s if n == m else 0)
+    return Strided(st.in_shape, st.offset, shape, strides)
+
+
+def overlaps(stages) -> bool:
+    """Whether two elements of a view with these stages are one element of its root (an
+    expanded view: PyTorch refuses in-place writes to it)."""
+    return any(0 not in st.shape and any(n > 1 and s == 0 for n, s in zip(st.shape, st.strides))
+               for _, st in stages)
+
+
 def reshape_strides(shape, strides, new_shape):
     """The strides of ``new_shape`` over the same elements without a copy, or None.
 
@@ -254,8 +271,13 @@ def _derive_transform(tf, a: mx.array) -> mx.array:
     return a.view(tf[2])  # ("dtype", from, to)
 
 
-def _put_transform(tf, a: mx.array, value: mx.array) -> mx.array:
+def _put_transform(tf, a: mx.array, value: mx.array, exact: bool = True) -> mx.array:
     kind = tf[0]
+    if kind in ("real", "imag") and not exact:
+        # (differentiable: MLX has no derivative of a dtype view; an infinite part may
+        # turn the other part into NaN, which only a replay for gradients sees)
+        re, im = (value, mx.imag(a)) if kind == "real" else (mx.real(a), value)
+        return re.astype(mx.complex64) + 1j * im.astype(mx.complex64)
     if kind == "real":
         return _complex(value, mx.imag(a))
     if kind == "imag":
@@ -310,6 +332,8 @@ def apply_op(stages: tuple, op) -> tuple | None:
             return None
     elif kind == "diag":
         st = _apply_diagonal(st, *op[1:])
+    elif kind == "expand":
+        st = _apply_expand(st, op[1])
     elif kind in ("real", "imag"):
         # Elementwise: it commutes with the layout, so it joins this stage.
         return stages[:-1] + ((tfs + ((kind,),), st),)
@@ -379,8 +403,9 @@ def _put_strided(st: Strided, a: mx.array, value: mx.array) -> mx.array:
     return mx.reshape(flat, a.shape)
 
 
-def put(root: mx.array, stages: tuple, value: mx.array) -> mx.array:
-    """``root`` after writing ``value`` (the view's new value) through ``stages``."""
+def put(root: mx.array, stages: tuple, value: mx.array, exact: bool = True) -> mx.array:
+    """``root`` after writing ``value`` (the view's new value) through ``stages``
+    (``exact=False``: a form MLX can differentiate, for autograd's replays)."""
     chain = []  # (stage input, its transformed values) for each stage
     a = root
     for i, (tfs, st) in enumerate(stages):
@@ -394,7 +419,7 @@ def put(root: mx.array, stages: tuple, value: mx.array) -> mx.array:
     for (tfs, st), ins in zip(reversed(stages), reversed(chain)):
         value = _put_strided(st, ins[-1], value)
         for tf, prev in zip(reversed(tfs), reversed(ins[:-1])):
-            value = _put_transform(tf, prev, value)
+            value = _put_transform(tf, prev, value, exact)
     return value
 
 
@@ -438,7 +463,7 @@ def derived(res, x, op):
     """Make ``res`` (a new Array, ``op`` applied to ``x``) a view of ``x``'s root.
 
     ``op`` is ``("key", basic_key)``, ``("perm", axes)``, ``("reshape", shape)``,
-    ``("diag", offset, axis1, axis2)``, ``("real",)``, ``("imag",)`` or
+    ``("diag", offset, axis1, axis2)``, ``("expand", shape)``, ``("real",)``, ``("imag",)`` or
     ``("dtype", from_mx, to_mx, same_size, new_shape)``. Returns ``res``.
     """
     if len(_NEW) >= BATCH:
@@ -714,8 +739,9 @@ def write_basic(x, key: tuple, value: mx.array) -> bool:
     if stages is None or len(stages) != 1 or stages[0][0]:
         return False
     st = _apply_key(stages[0][1], key)
-    if st.mode() == "strided":
-        return False
+    if st.mode() == "strided" and not overlaps(stages):
+        return False  # (the whole view is written: one scatter either way)
+    # (a view with repeated elements, PyTorch's expand: only the selected ones are written)
     value = mx.broadcast_to(fit_value(value, st.shape), st.shape)
     root = ref.root
     with _lock:
@@ -723,3 +749,71 @@ def write_basic(x, key: tuple, value: mx.array) -> bool:
         root._array = _put_strided(st, root._array, value)
         refresh(root)
     return True
+
+
+def adopt(new, old) -> None:
+    """Make ``new`` the view ``old`` is (the same root and recipe): a face that wraps a
+    namespace result in its own class (the PyTorch face's Tensor) keeps the result's view
+    link. Nothing happens when ``old`` is not a view."""
+    q = _NEW
+    for i in range(len(q) - 1, -1, -1):
+        e = q[i]
+        if e[0] is old:
+            q[i] = (new, e[1], e[2])
+            return
+    ref = _VIEWS.get(id(old))
+    if ref is None:
+        return
+    with _lock:
+        nref = _Ref(new, _forget)
+        vid = id(new)
+        nref.vid = vid
+        nref.root = ref.root
+        nref.recipe = ref.recipe
+        _VIEWS[vid] = nref
+        _ROOTS.setdefault(id(ref.root), {})[vid] = nref
+
+
+def release(x) -> None:
+    """Cut ``x``'s links: when a view, it owns its current elements from now on; when a
+    root, each of its live views owns its own (before ``x`` is given other data)."""
+    if _NEW:
+        flush()
+    with _lock:
+        ref = _VIEWS.get(id(x))
+        if ref is not None:
+            _forget(ref)
+        views = _ROOTS.get(id(x))
+        if views:
+            for r in list(views.values()):
+                _forget(r)
+
+
+def view_of(x):
+    """``(root, stages)`` of a view ``x`` (a live link), or None."""
+    if _NEW:
+        flush()
+    ref = _VIEWS.get(id(x))
+    if ref is None:
+        return None
+    if _sole(ref):
+        _forget(ref)
+        return None
+    stages = stages_of(ref)
+    if stages is None:
+        return None
+    return ref.root, stages
+
+
+def live_views(root) -> list:
+    """The live views of ``root``, each with its stages: ``[(view, stages), ...]``."""
+    if _NEW:
+        flush()
+    out = []
+    for ref in list(_ROOTS.get(id(root), {}).values()):
+        v = ref()
+        if v is not None:
+            stages = stages_of(ref)
+            if stages is not None:
+                out.append((v, stages))
+    return out

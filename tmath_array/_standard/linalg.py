@@ -128,6 +128,10 @@ def _zeros(shape, dt: DType, dev) -> Array:
 
 def _eyes(batch, m: int, n: int, dt: DType, dev) -> Array:
     """A stack of ``m x n`` identity matrices."""
+    if 0 in batch:
+        # Note: no matrix at all; MLX's eye of a huge side (2**31 rows) crashes when
+        # evaluated, even broadcast to nothing.
+        return _new(mx.zeros((*batch, m, n), dtype=dt._mx, stream=dev._s), dt, dev)
     eye = mx.eye(m, n, dtype=dt._mx, stream=dev._s)
     return _new(mx.broadcast_to(eye, (*batch, m, n), stream=dev._s), dt, dev)
 

@@ -36,7 +36,7 @@ from .._array.array import Array
 from .._runtime import compile_cache as _cc
 from .._runtime import lazy as _lazy
 from . import _engine
-from ._tensor import Tensor, from_mx
+from ._tensor import Tensor, from_mx, set_values
 from .nn.module import Module
 from .optim.optimizer import Optimizer
 
@@ -148,14 +148,14 @@ class _Slots:
             a = next(it)
             if commit and a is not p._array:
                 p._version += 1
-            p._array = a
+            set_values(p, a)
         for p, has in zip(self.params, grads):
             if has:
                 p._grad = from_mx(next(it), p._dtype, p._device)
             elif p._grad is not None:
                 p._grad = None
         for b in self.buffers:
-            b._array = next(it)
+            set_values(b, next(it))
         for o, keys in zip(self.optimizers, opt):
             flat = [p for g in o.param_groups for p in g["params"]]
             for p, ks in zip(flat, keys):
@@ -456,7 +456,7 @@ class CompiledModule(Module):
             return mod(*args, **kwargs)
         n_out = len(outs) - n_b
         for b, a in zip(buffers, outs[n_out:]):
-            b._array = a
+            set_values(b, a)
         out_tensors = _rebuild(ospec_holder[0], list(outs[:n_out]))
         grad_inputs = params + [t for t in tensors if isinstance(t, Tensor)]
         if grad_on and any(t._requires_grad for t in grad_inputs):

@@ -8,6 +8,7 @@ PyTorch; sizes come as ``*size`` or one tuple; every creation function takes ``d
 from __future__ import annotations
 
 import builtins
+import math
 import warnings
 
 import mlx.core as mx
@@ -166,7 +167,9 @@ def arange(start, end=None, step=1, *, dtype=None, device=None,
     vals = [builtins.float(v) if isinstance(v, Array) and v._dtype in _t.FLOATING else
             (builtins.int(v) if isinstance(v, Array) else v) for v in (start, end, step)]
     start, end, step = vals
-    if step == 0:
+    if not all(math.isfinite(v) for v in (start, end)):
+        raise RuntimeError(f"unsupported range: {start} -> {end}")
+    if step == 0 or not math.isfinite(step):
         raise RuntimeError("step must be nonzero")
     if (end - start) * step < 0:
         raise RuntimeError("upper bound and larger bound inconsistent with step sign")
@@ -174,7 +177,16 @@ def arange(start, end=None, step=1, *, dtype=None, device=None,
     if dt is None:
         ints = all(isinstance(v, builtins.int) for v in vals)
         dt = _d.int64 if ints else _t.default_float()
-    a = _cr.arange(start, end, step, dtype=dt, device=_t.to_mlx_device(device))
+    dev = _t.to_mlx_device(device)
+    if _t.category(dt) == 1 and dt is not _d.int64:
+        # Note: PyTorch computes an integer range in int64 and casts it to the dtype, which
+        # wraps (arange(120, 130, dtype=int8) ends with -128, -127); the namespace's arange
+        # refuses values the dtype cannot hold.
+        n = builtins.max(0, math.ceil((end - start) / step))
+        a = _cr.arange(0, n, dtype=_d.int64, device=dev)
+        a = _dt.astype(a * builtins.int(step) + builtins.int(start), dt)
+    else:
+        a = _cr.arange(start, end, step, dtype=dt, device=dev)
     return _finish(of(a), requires_grad)
 
 
@@ -357,6 +369,10 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
         return F.add(F.mul(z, std), mean)
     if size is None:
         raise TypeError("normal() with float mean and std needs a size")
+    from ._ops import number
+    mean, std = number(mean, "mean"), number(std, "std")
+    if isinstance(mean, builtins.complex) or isinstance(std, builtins.complex):
+        raise TypeError("normal(): complex mean and std are not supported")
     z = randn(sizes((size,)), generator=generator, dtype=dtype, device=device)
     return _finish(of(z * builtins.float(std) + builtins.float(mean)), requires_grad)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import builtins
 import collections
+import math
 
 import mlx.core as mx
 import numpy as np
@@ -18,7 +19,9 @@ import tmath_array.linalg as _xlinalg
 import tmath_array.nn as _xnn
 
 from .. import _numpy as _np_layer  # noqa: F401 (the NumPy layer's functions below)
+from .._array import core as _acore
 from .._array import dtypes as _d
+from .._array import views as _views
 from .._array.array import Array
 from .._numpy import aliases as _al
 from .._numpy import numeric as _nu
@@ -45,6 +48,8 @@ from ._ops import (
     binary,
     dim_index,
     inplace,
+    int_view,
+    multi_views,
     node_class,
     number,
     operand,
@@ -206,8 +211,23 @@ sign = _unary("sign", lambda u: _se.where(_ew.isnan(u), _cr.zeros((), dtype=u._d
 square = _unary("square", _ew.square)
 reciprocal = _unary("reciprocal", _ew.reciprocal, floating=True)
 conj = _unary("conj", _ew.conj, saves=False)
-real = _unary("real", _ew.real, saves=False)
-imag = _unary("imag", _ew.imag, saves=False)
+def real(input):
+    """The real parts of a complex tensor, a view of it (the tensor itself when real), as
+    PyTorch's ``torch.real`` and ``t.real``."""
+    x = to_tensor(input)
+    if _t.category(x._dtype) != 3:
+        return x
+    return apply(node_class("RealBackward0"),
+                 lambda u: _views.derived(_ew.real(u), u, ("real",)), (x,), saves=False)
+
+
+def imag(input):
+    """The imaginary parts of a complex tensor, a view of it (PyTorch's ``torch.imag``)."""
+    x = to_tensor(input)
+    if _t.category(x._dtype) != 3:
+        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+    return apply(node_class("ImagBackward0"),
+                 lambda u: _views.derived(_ew.imag(u), u, ("imag",)), (x,), saves=False)
 isnan = _unary("isnan", _ew.isnan)
 isinf = _unary("isinf", _ew.isinf)
 isfinite = _unary("isfinite", _ew.isfinite)
@@ -436,7 +456,10 @@ def div(input, other, *, rounding_mode=None):
     """``input / other``; ``rounding_mode="trunc"`` or ``"floor"`` rounds the quotient."""
     if rounding_mode is None:
         a, b = operand(input), operand(other)
-        if isinstance(a, Tensor) and isinstance(b, Tensor) and a._dtype is not b._dtype:
+        if (isinstance(a, Tensor) and _t.category(a._dtype) < 2) or \
+                (isinstance(b, Tensor) and _t.category(b._dtype) < 2):
+            # Note: integer operands are each converted to the float result (PyTorch's
+            # true division), never to their common integer type first.
             input, other = _to_float_operands(a, b)
         return binary(true_divide_fn, _DIV, input, other, scalar_saves=False)
     if rounding_mode == "floor":
@@ -480,10 +503,40 @@ def pow(input, exponent):  # noqa: A001
     if isinstance(exponent, builtins.int) and not isinstance(exponent, builtins.bool) and \
             isinstance(input, Tensor) and _t.category(input._dtype) == 1 and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if exponent.__class__ is builtins.float and (exponent == 0.5 or exponent == -0.5) and \
+            isinstance(input, Tensor) and _t.category(input._dtype) == 2:
+        # Note: PyTorch computes x ** 0.5 as sqrt(x) and x ** -0.5 as rsqrt(x) (NaN for
+        # -inf and -0.0 ** -0.5 = -inf, where C's pow gives inf and inf).
+        return sqrt(input) if exponent > 0 else rsqrt(input)
+    if exponent.__class__ is builtins.float and exponent and isinstance(input, Tensor) and \
+            _t.category(input._dtype) == 2:
+        if input._dtype is _d.float32 and abs(exponent) < _F32_TINY:
+            # Note: PyTorch keeps a Python exponent in double for float32 (float16 and
+            # bfloat16 round it as MLX does); MLX rounds it to float32, where 1e-66 is 0
+            # (x ** 0 = 1, but -inf ** -1e-66 = 0): float32's smallest exponent of the
+            # same sign gives PyTorch's results.
+            exponent = math.copysign(_F32_TINY, exponent)
     return binary(_ew.pow, _POW, input, exponent)
 
 
-float_power = pow
+_F32_TINY = float(np.finfo(np.float32).smallest_subnormal)
+
+
+def float_power(input, exponent):
+    """``input ** exponent`` computed in double precision (float64; complex64 for complex
+    operands: MLX has no complex128), as PyTorch's ``float_power``."""
+    a, b = operand(input), operand(exponent)
+    if a is None or b is None:
+        raise TypeError(f"float_power(): unsupported operand types {type(input).__name__}, "
+                        f"{type(exponent).__name__}")
+    cplx = builtins.any(
+        (isinstance(v, Tensor) and _t.category(v._dtype) == 3) or isinstance(v, builtins.complex)
+        for v in (a, b))
+    # Note: PyTorch's result is complex128 for complex operands; MLX has no complex128.
+    dt = _d.complex64 if cplx else _d.float64
+    conv = builtins.complex if cplx else builtins.float
+    a, b = (astype(v, dt) if isinstance(v, Tensor) else conv(v) for v in (a, b))
+    return pow(a, b)
 
 
 def atan2(input, other):
@@ -698,7 +751,9 @@ def _common(*xs):
 def addcmul(input, tensor1, tensor2, *, value=1):
     """``input + value * tensor1 * tensor2``, in the operands' common dtype."""
     a, b, c = _common(input, tensor1, tensor2)
-    return add(a, mul(mul(b, c), number(value, "value")))
+    # Note: PyTorch's kernel computes value * tensor1 * tensor2 left to right (value=0 with
+    # an overflowing product gives input, not NaN).
+    return add(a, mul(mul(b, number(value, "value")), c))
 
 
 def addcdiv(input, tensor1, tensor2, *, value=1):
@@ -708,7 +763,8 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
         raise RuntimeError("Integer division with addcdiv is no longer supported, and in a "
                            "future release addcdiv will perform a true division of tensor1 "
                            "and tensor2.")
-    return add(a, mul(div(b, c), number(value, "value")))
+    # (PyTorch's order: value * tensor1 / tensor2, left to right)
+    return add(a, div(mul(b, number(value, "value")), c))
 
 
 def square_(input):
@@ -779,7 +835,18 @@ def mean(input, dim=None, keepdim: bool = False, *, dtype=None, axis=None):
 
 def nanmean(input, dim=None, keepdim: bool = False, *, dtype=None):
     x = _mean_input("nanmean", to_tensor(input), dtype)
+    if _t.category(x._dtype) == 3:
+        raise RuntimeError("nansum on CPU does not support complex inputs")
     ax = dims_of(dim)
+    if x._dtype in (_d.float16, _d.bfloat16):
+        # Note: PyTorch divides the nansum, rounded to the dtype (inf past its range),
+        # by the count; NumPy's nanmean keeps the sum in a wider type.
+        def f(u):
+            total = _sx.nansum(u, axis=ax, keepdims=keepdim)
+            count = _st.sum(_dt.astype(_ew.logical_not(_ew.isnan(u)), u._dtype), axis=ax,
+                            keepdims=keepdim)
+            return _ew.divide(_dt.astype(total, u._dtype), count)
+        return apply(backward_class("nanmean"), f, (x,))
     return apply(backward_class("nanmean"),
                  lambda u: _sx.nanmean(u, axis=ax, keepdims=keepdim), (x,))
 
@@ -796,9 +863,48 @@ def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
     """The variance; PyTorch's default is unbiased (``correction=1``)."""
     x = _mean_input("var", to_tensor(input), None)
     ax, c = _correction(dim, unbiased, correction)
-    return apply(backward_class("var"),
-                 lambda u: _empty_nan(_st.var(u, axis=ax, correction=c, keepdims=keepdim), u),
-                 (x,))
+    _dof_warning("var", x, ax, c)
+    return apply(backward_class("var"), lambda u: _var(u, ax, c, keepdim), (x,))
+
+
+def _dof_warning(name, x, ax, c) -> None:
+    if _past_count(c, _count(x, ax)):
+        import warnings
+        warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly "
+                      "less than the reduction factor (input numel divided by output numel).",
+                      UserWarning, stacklevel=3)
+
+
+def _var(u, ax, c, keepdim):
+    n = _count(u, ax)
+    if _past_count(c, n):
+        # Note: PyTorch divides by max(0, n - correction): inf (0/0: NaN) where the
+        # standard's var gives NaN.
+        ssd = _ew.multiply(_st.var(u, axis=ax, correction=0, keepdims=keepdim), float(n))
+        return _ew.divide(ssd, 0.0)
+    return _empty_nan(_st.var(u, axis=ax, correction=c, keepdims=keepdim), u)
+
+
+def _count(u, ax) -> int:
+    """The number of elements each result of a reduction over ``ax`` reads (0 where
+    ``ax`` is not valid: the reduction itself reports it)."""
+    shape = u._array.shape
+    if ax is None:
+        return u._array.size
+    axes = ax if isinstance(ax, tuple) else (ax,)
+    n = 1
+    for a in axes:
+        if a.__class__ is not builtins.int or not -builtins.max(len(shape), 1) <= a < \
+                builtins.max(len(shape), 1):
+            return 0
+        n *= shape[a] if shape else 1
+    return n
+
+
+def _past_count(c, n: int) -> bool:
+    """Whether a ``correction`` leaves no degrees of freedom (PyTorch then divides by 0)."""
+    return n > 0 and isinstance(c, (builtins.int, builtins.float)) and \
+        not isinstance(c, builtins.bool) and c >= n
 
 
 def _empty_nan(r, u):
@@ -810,9 +916,10 @@ def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
     """The standard deviation; PyTorch's default is unbiased (``correction=1``)."""
     x = _mean_input("std", to_tensor(input), None)
     ax, c = _correction(dim, unbiased, correction)
-    return apply(backward_class("std"),
-                 lambda u: _empty_nan(_st.std(u, axis=ax, correction=c, keepdims=keepdim), u),
-                 (x,))
+    _dof_warning("std", x, ax, c)
+    return apply(backward_class("std"), lambda u: _ew.sqrt(_var(u, ax, c, keepdim))
+                 if _past_count(c, _count(u, ax)) else
+                 _empty_nan(_st.std(u, axis=ax, correction=c, keepdims=keepdim), u), (x,))
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
@@ -1118,6 +1225,12 @@ def bucketize(input, boundaries, *, out_int32=False, right=False):
 _VIEW = node_class("ViewBackward0")
 
 
+def _copy_of(a: Array) -> Array:
+    """``a`` as a new array (no view): the namespace's ``flip``, ``rot90``, ``diag`` are
+    NumPy's views, PyTorch's are copies."""
+    return _acore.new(a._array, a._dtype, a._device)
+
+
 def reshape(input, *shape):
     x = to_tensor(input)
     shp = sizes(shape, "reshape")
@@ -1125,11 +1238,8 @@ def reshape(input, *shape):
 
 
 def view(input, *shape):
-    """``reshape`` (PyTorch's ``view``).
-
-    Note: without views in the array model, the result is a new tensor: writes to it do
-    not reach ``input``.
-    """
+    """``input``'s elements in another shape, sharing them (PyTorch's ``view``): a
+    RuntimeError, as in PyTorch, where that needs a copy (``reshape`` copies then)."""
     if len(shape) == 1 and not isinstance(shape[0], (builtins.int, tuple, list)) and \
             not isinstance(shape[0], Array):
         dt = as_dtype(shape[0])
@@ -1138,11 +1248,22 @@ def view(input, *shape):
             return x
         raise RuntimeError("view(dtype) reinterprets memory, which MLX arrays do not expose; "
                            "use .to(dtype) to convert")
-    return reshape(input, *shape)
+    x = to_tensor(input)
+    shp = sizes(shape, "view")
+    try:
+        target = _views.checked_shape(x._array.size, shp)
+    except ValueError:
+        raise RuntimeError(f"shape '{list(shp)}' is invalid for input of size "
+                           f"{x._array.size}") from None
+    if not _views.reshape_is_view(x, target):
+        raise RuntimeError("view size is not compatible with input tensor's size and stride "
+                           "(at least one dimension spans across two contiguous subspaces). "
+                           "Use .reshape(...) instead.")
+    return reshape(x, target)
 
 
 def view_as(input, other):
-    return reshape(input, tuple(tensor_arg(other).shape))
+    return view(input, tuple(tensor_arg(other).shape))
 
 
 reshape_as = view_as
@@ -1262,8 +1383,10 @@ def expand(input, *size):
                                    "dimension")
             shp[i] = x.shape[i - lead]
     target = tuple(shp)
-    return apply(backward_class("expand"), lambda u: _mf.broadcast_to(u, target), (x,),
-                 saves=False)
+    # (a view: stride 0 on the repeated axes, as in PyTorch)
+    return apply(backward_class("expand"),
+                 lambda u: _views.derived(_mf.broadcast_to(u, target), u, ("expand", target)),
+                 (x,), saves=False)
 
 
 def expand_as(input, other):
@@ -1307,7 +1430,8 @@ def flip(input, dims):
     if isinstance(dims, (tuple, list)) and not dims:
         return clone(x)  # (no dims: nothing flipped)
     ax = dims_of(dims if not isinstance(dims, builtins.int) else (dims,))
-    return apply(backward_class("flip"), lambda u: _mf.flip(u, axis=ax), (x,), saves=False)
+    return apply(backward_class("flip"), lambda u: _copy_of(_mf.flip(u, axis=ax)), (x,),
+                 saves=False)
 
 
 def fliplr(input):
@@ -1334,7 +1458,7 @@ def rot90(input, k: int = 1, dims=(0, 1)):
     dims = tuple(dim_index(d, x.ndim) for d in dims)
     if x.ndim < 2 or dims[0] == dims[1]:
         raise RuntimeError("expected total dims >= 2 and rotation dims to differ")
-    return apply(backward_class("rot90"), lambda u: _sh.rot90(u, k, tuple(dims)), (x,),
+    return apply(backward_class("rot90"), lambda u: _copy_of(_sh.rot90(u, k, tuple(dims))), (x,),
                  saves=False)
 
 
@@ -1365,7 +1489,10 @@ def select(input, dim: int, index: int):
         raise IndexError(f"select(): index {index} out of range for tensor of size "
                          f"{list(x.shape)} at dimension {dim}")
     key = (slice(None),) * d + (index,)
-    return apply(node_class("SelectBackward0"), lambda u: u[key], (x,), saves=False)
+    res = apply(node_class("SelectBackward0"), lambda u: u[key], (x,), saves=False)
+    if x.ndim == 1:
+        int_view(res, x, key)
+    return res
 
 
 def unbind(input, dim: int = 0):
@@ -1373,9 +1500,8 @@ def unbind(input, dim: int = 0):
     if x.ndim == 0:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     d = dim_index(dim, x.ndim)
-    from .._runtime import memory as _memory
-    _memory.check_python_objects("unbind", (x.shape[d],))  # (one tensor object each)
-    return tuple(select(x, d, i) for i in range(x.shape[d]))
+    _check_tensor_count("unbind", x.shape[d])
+    return multi_views(tuple(select(x, d, i) for i in range(x.shape[d])), "Unbind")
 
 
 def split(tensor, split_size_or_sections, dim: int = 0):
@@ -1399,6 +1525,7 @@ def split(tensor, split_size_or_sections, dim: int = 0):
         if s <= 0 and n:
             raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got "
                                f"dimension size of {n}")
+        _check_tensor_count("split", -(-n // s) if s > 0 else 1)
         lens = [s] * (n // s) + ([n % s] if n % s else []) if s else [0]
     else:
         lens = [dims_of(v) for v in split_size_or_sections]
@@ -1409,7 +1536,20 @@ def split(tensor, split_size_or_sections, dim: int = 0):
             raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} "
                                f"(input tensor's size at dimension {d}), but got "
                                f"split_sizes={lens}")
-    return tuple(narrow(x, d, st, ln) for st, ln in zip(_offsets(lens), lens))
+    return multi_views(tuple(narrow(x, d, st, ln) for st, ln in zip(_offsets(lens), lens)),
+                       "Split" if isinstance(split_size_or_sections, builtins.int)
+                       else "SplitWithSizes")
+
+
+def _check_tensor_count(name: str, k: int) -> None:
+    """MemoryError with a message, before making ``k`` tensor objects past the memory limit
+    (Python would fail late, with an empty MemoryError)."""
+    from .._runtime import memory as _memory
+    _memory.check_objects(name, k * _TENSOR_OBJECT_BYTES, f"{k} tensors")
+
+
+# (a Tensor, its instance dict, its MLX array and its view link: about 1 KiB)
+_TENSOR_OBJECT_BYTES = 1024
 
 
 def _offsets(lens):
@@ -1434,9 +1574,11 @@ def tensor_split(input, indices_or_sections, dim: int = 0):
         k = indices_or_sections
         if k <= 0:
             raise RuntimeError(f"number of sections must be larger than 0, got {k}")
+        _check_tensor_count("tensor_split", k)
         q, r = divmod(n, k)
         lens = [q + 1] * r + [q] * (k - r)
     else:
+        _check_tensor_count("tensor_split", len(indices_or_sections) + 1)
         pts = [0] + [builtins.min(builtins.max(builtins.int(i), 0), n)
                      for i in indices_or_sections] + [n]
         lens = [builtins.max(b - a, 0) for a, b in zip(pts, pts[1:])]
@@ -1558,7 +1700,8 @@ def _sh_diagonal(u, offset, a1, a2):
 
 def diag(input, diagonal: int = 0):
     x = to_tensor(input)
-    return apply(backward_class("diag"), lambda u: _sh.diag(u, diagonal), (x,), saves=False)
+    return apply(backward_class("diag"), lambda u: _copy_of(_sh.diag(u, diagonal)), (x,),
+                 saves=False)
 
 
 def diag_embed(input, offset: int = 0, dim1: int = -2, dim2: int = -1):
@@ -1570,6 +1713,13 @@ def diag_embed(input, offset: int = 0, dim1: int = -2, dim2: int = -1):
         _unsupported("diag_embed with dims other than (-2, -1)")
     m = x.shape[-1]
     k = builtins.abs(offset)
+    if x._array.size == 0 or m + k >= 2**31:
+        # Note: MLX's pad takes 32-bit widths; no element (or more than memory holds: the
+        # size check raises) needs no padding.
+        shape = tuple(x.shape[:-1]) + (m + k, m + k)
+        return apply(backward_class("diag_embed"),
+                     lambda u: _cr.zeros(shape, dtype=u._dtype, device=u._device), (x,),
+                     saves=False)
     eye = of(_cr.eye(m, dtype=_d.bool, device=x._device))
     lead = [(0, 0)] * (x.ndim - 1)
     pad = lead + ([(0, k), (k, 0)] if offset >= 0 else [(k, 0), (0, k)])

@@ -14,6 +14,7 @@ import mlx.core as mx
 
 from .._array import core as _core
 from .._array import dtypes as _d
+from .._array import views as _views
 from .._array.array import Array
 from .._interop import numpy_dlpack as _interop
 from .._runtime import lazy as _lazy
@@ -30,19 +31,23 @@ from ._ops import (
     astype,
     backward_class,
     check_inplace,
+    check_overlap_key,
     dim_index,
     fast_binary,
+    grad_inplace,
     inplace,
+    int_view,
     node_class,
     operand,
     reraise_binding,
     tensor_arg,
     to_tensor,
 )
-from ._tensor import Tensor, commit, of
+from ._tensor import Tensor, bump, commit, of
 
 _ARRAY_GETITEM = Array.__getitem__
 _ARRAY_SETITEM = Array.__setitem__
+_COPY_SLICES = node_class("CopySlices")
 
 
 def _iop(fn):
@@ -51,7 +56,7 @@ def _iop(fn):
         if operand(other) is None:
             return NotImplemented
         check_inplace(self)
-        return inplace(self, fn(self, other))
+        return inplace(self, fn(self, other), checked=True)
     return iop
 
 
@@ -68,7 +73,7 @@ def _inplace_method(fn, name):
         except TypeError as exc:
             reraise_binding(exc)
             raise
-        return inplace(self, res, reshape=reshape)
+        return inplace(self, res, reshape=reshape, checked=True)
     functools.update_wrapper(method, fn)
     method.__name__ = method.__qualname__ = name
     method.__doc__ = f"In-place ``{name[:-1]}``: ``x`` updated and returned."
@@ -79,7 +84,10 @@ class _Operators:
     __add__, __radd__ = fast_binary(_ew.add, backward_class("add"), saves=False)
     __sub__, _ = fast_binary(_ew.subtract, backward_class("sub"), saves=False)
     __mul__, __rmul__ = fast_binary(_ew.multiply, backward_class("mul"), scalar_saves=False)
-    __truediv__, _ = fast_binary(M.true_divide_fn, backward_class("div"), scalar_saves=False)
+    # (the other cases go through torch.div: integer operands of two dtypes are each
+    # converted to the float result, as PyTorch does, not to their common integer type)
+    __truediv__, _ = fast_binary(M.true_divide_fn, backward_class("div"), scalar_saves=False,
+                                 slow=M.div)
     del _
 
     def __rsub__(self, other):
@@ -196,33 +204,37 @@ class _Operators:
     def __getitem__(self, key):
         key = _key(key)
         if not (_mode.enabled and self._requires_grad):
-            return of(_ARRAY_GETITEM(self, key))
-        cls = _index_node(key)
-        return apply(cls, lambda u: _ARRAY_GETITEM(u, key), (self,), saves=False)
+            res = of(_ARRAY_GETITEM(self, key))
+        else:
+            cls = _index_node(key)
+            res = apply(cls, lambda u: _ARRAY_GETITEM(u, key), (self,), saves=False)
+        kc = key.__class__
+        if (kc is builtins.int or kc is tuple) and not res._array.ndim and self._array.ndim:
+            int_view(res, self, key)
+        return res
 
     def __setitem__(self, key, value):
-        check_inplace(self)
+        check_inplace(self, False)
         key = _key(key)
+        check_overlap_key(self, key)
         if isinstance(value, Array):
             v = astype(to_tensor(value), self._dtype)
-            grad = _mode.enabled and (self._requires_grad or v._requires_grad)
-            if not grad:
-                c = _core.new(self._array, self._dtype, self._device)
-                _ARRAY_SETITEM(c, key, v)
-                commit(self, c._array)
+            if not grad_inplace(self, v._requires_grad):
+                # (a view writes the selected elements of its base: views.write_basic)
+                _ARRAY_SETITEM(self, key, v)
+                bump(self)
                 return
-            res = apply(node_class("CopySlices"), lambda u, w: _set(u, key, w), (self, v),
-                        saves=False)
+            res = apply(_COPY_SLICES, lambda u, w: _set(u, key, w), (self, v), saves=False)
+            inplace(self, res, overlap_ok=True)
+            return
         else:
             value = _scalar_for(self, value)
-            if not (_mode.enabled and self._requires_grad):
-                c = _core.new(self._array, self._dtype, self._device)
-                _ARRAY_SETITEM(c, key, value)
-                commit(self, c._array)
+            if not grad_inplace(self, False):
+                _ARRAY_SETITEM(self, key, value)
+                bump(self)
                 return
-            res = apply(node_class("CopySlices"), lambda u: _set(u, key, value), (self,),
-                        saves=False)
-        inplace(self, res)
+            res = apply(_COPY_SLICES, lambda u: _set(u, key, value), (self,), saves=False)
+        inplace(self, res, overlap_ok=True)
 
     # --- conversion ----------------------------------------------------------------------
     def __bool__(self) -> bool:
@@ -430,13 +442,11 @@ def _stride(self, dim=None):
         if self._array.ndim == 0:
             raise IndexError("Dimension specified as 0 but tensor has no dimensions")
         dim = dim_index(dim, self._array.ndim)
-    shape = self._array.shape
-    st = []
-    acc = 1
-    for s in reversed(shape):
-        st.append(acc)
-        acc *= builtins.max(s, 1)
-    st = tuple(reversed(st))
+    link = _views.view_of(self)
+    if link is not None and len(link[1]) == 1 and not link[1][0][0]:
+        st = link[1][0][1].strides  # a view: its steps over its base's elements
+    else:
+        st = _views.c_strides(self._array.shape)
     return st if dim is None else st[dim]
 
 
@@ -484,12 +494,12 @@ def _new_full(self, size, fill_value, dtype=None, device=None, requires_grad=Fal
 
 
 def _zero_(self):
-    check_inplace(self)
-    return inplace(self, of(_cr.zeros_like(self)))
+    check_inplace(self, False)
+    return inplace(self, of(_cr.zeros_like(self)), overlap_ok=True)
 
 
 def _fill_(self, value):
-    check_inplace(self)
+    check_inplace(self, False)
     if not isinstance(value, Array):
         from ._ops import number
         value = number(value, "value")
@@ -498,9 +508,9 @@ def _fill_(self, value):
             raise RuntimeError("fill_ only supports 0-dimension value tensor but got tensor "
                                f"with {value._array.ndim} dimensions.")
         v = astype(to_tensor(value), self._dtype)
-        return inplace(self, M.expand(v, tuple(self.shape)))
+        return inplace(self, M.expand(v, tuple(self.shape)), overlap_ok=True)
     return inplace(self, of(_cr.full(tuple(self.shape), _scalar_for(self, value),
-                                     dtype=self._dtype, device=self._device)))
+                                     dtype=self._dtype, device=self._device)), overlap_ok=True)
 
 
 def _copy_(self, src, non_blocking=False):
@@ -616,6 +626,15 @@ def _self(self, *args, **kwargs):
     return self
 
 
+def _is_contiguous(self, memory_format=None) -> bool:
+    return _views.is_contiguous(self)
+
+
+def _contiguous(self, memory_format=None):
+    """``t`` itself when contiguous, else a contiguous copy (as in PyTorch)."""
+    return self if _views.is_contiguous(self) else M.clone(self)
+
+
 def _true(self, *args, **kwargs):
     return True
 
@@ -680,8 +699,8 @@ def install() -> None:
     methods = {
         "to": _to, "type": _type, "item": _item, "tolist": _tolist, "numpy": _numpy,
         "dim": _dim, "ndimension": _dim, "numel": _numel, "nelement": _numel,
-        "element_size": _element_size, "stride": _stride, "contiguous": _self,
-        "is_contiguous": _true, "pin_memory": _self, "share_memory_": _self,
+        "element_size": _element_size, "stride": _stride, "contiguous": _contiguous,
+        "is_contiguous": _is_contiguous, "pin_memory": _self, "share_memory_": _self,
         "cpu": _cpu, "cuda": _cuda, "new_tensor": _new_tensor,
         "new_zeros": _new_factory(C.zeros), "new_ones": _new_factory(C.ones),
         "new_empty": _new_factory(C.empty), "new_full": _new_full, "zero_": _zero_,
@@ -705,5 +724,5 @@ def install() -> None:
     Tensor.ndim = property(_dim)
     Tensor.nbytes = property(lambda self: self._array.nbytes)
     Tensor.itemsize = property(lambda self: self._array.itemsize)
-    Tensor.real = property(lambda self: M.real(self))
-    Tensor.imag = property(lambda self: M.imag(self))
+    Tensor.real = property(M.real)
+    Tensor.imag = property(M.imag)

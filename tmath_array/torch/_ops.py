@@ -16,6 +16,7 @@ import numpy as np
 
 from .._array import core as _core
 from .._array import dtypes as _d
+from .._array import views as _views
 from .._array.array import Array
 from .._standard import creation as _cr
 from .._standard import data_types as _dt
@@ -208,7 +209,7 @@ def _check_broadcast(sa, sb) -> None:
 
 
 def fast_binary(fn, cls, *, saves: bool = True, scalar_saves: bool | None = None,
-                reflected: bool = False):
+                reflected: bool = False, slow=None):
     """A Tensor operator for the namespace's elementwise ``fn``, with MLX's op inlined for
     same-dtype tensors and same-kind Python scalars (the frequent cases)."""
     fast = getattr(fn, "_fast", None)
@@ -240,6 +241,8 @@ def fast_binary(fn, cls, *, saves: bool = True, scalar_saves: bool | None = None
                 return res
         if operand(other) is None:
             return NotImplemented
+        if slow is not None:
+            return slow(self, other)
         return binary(fn, cls, self, other, saves=saves, scalar_saves=scalar_saves)
 
     def rop(self, other):
@@ -254,40 +257,198 @@ def fast_binary(fn, cls, *, saves: bool = True, scalar_saves: bool | None = None
 
 _LEAF_INPLACE = ("a leaf Variable that requires grad is being used in an in-place "
                  "operation.")
+_VIEW_LEAF_INPLACE = ("a view of a leaf Variable that requires grad is being used in an "
+                      "in-place operation.")
+_VIEWS = _views._VIEWS
+_COPY_SLICES = node_class("CopySlices")
+_AS_STRIDED = node_class("AsStridedBackward0")
+_COPY = node_class("CopyBackwards")
 
 
-def check_inplace(t: Tensor) -> None:
-    if t._requires_grad and t._grad_fn is None and _mode.enabled:
-        raise RuntimeError(_LEAF_INPLACE)
+_OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers "
+            "to a single memory location. Please clone() the tensor before performing the "
+            "operation.")
 
 
-def inplace(t: Tensor, result: Tensor, *, reshape: bool = False) -> Tensor:
+def check_inplace(t: Tensor, whole: bool = True) -> None:
+    """PyTorch's refusal of an in-place change of a leaf that requires grad, or of a view
+    of one (in grad mode), or (``whole``: every element is written) of an expanded view."""
+    enabled = _mode.enabled
+    if enabled and t._requires_grad:
+        if t._grad_fn is None:
+            raise RuntimeError(_LEAF_INPLACE)
+        if t._multi is not None:
+            raise _multi_error(t)
+    if _views._NEW or id(t) in _VIEWS:
+        link = _views.view_of(t)
+        if link is not None:
+            root = link[0]
+            if enabled and not t._detached and root._requires_grad and \
+                    root._grad_fn is None:
+                raise RuntimeError(_VIEW_LEAF_INPLACE)
+            if whole and _views.overlaps(link[1]):
+                raise RuntimeError(_OVERLAP)
+
+
+def multi_views(outs: tuple, name: str) -> tuple:
+    """Mark the outputs of a function returning several views (split, chunk, unbind): in
+    grad mode PyTorch refuses to change them in place."""
+    if _mode.enabled:
+        for i, o in enumerate(outs):
+            if o._requires_grad:
+                o._multi = (i, name)
+    return outs
+
+
+def _multi_error(t: Tensor) -> RuntimeError:
+    i, name = t._multi
+    return RuntimeError(
+        f"Output {i} of {name} is a view and is being modified inplace. This view is the "
+        "output of a function that returns multiple views. Such functions do not allow the "
+        "output views to be modified inplace. You should replace the inplace operation by "
+        "an out-of-place one.")
+
+
+def view_link(t: Tensor):
+    """``(root, stages)`` when an in-place change of ``t`` must be recorded in its base's
+    autograd history (``t`` is a view, made in grad mode or not detached), else None."""
+    if t._detached or not (_views._NEW or id(t) in _VIEWS):
+        return None
+    return _views.view_of(t)
+
+
+def grad_inplace(t: Tensor, value_requires_grad: bool) -> bool:
+    """Whether an in-place change of ``t`` is recorded for autograd (grad mode, and the
+    value, ``t`` or the base ``t`` is a view of requires grad)."""
+    if not _mode.enabled:
+        return False
+    if value_requires_grad or t._requires_grad:
+        return True
+    link = view_link(t)
+    return link is not None and link[0]._requires_grad
+
+
+def check_overlap_key(t: Tensor, key) -> None:
+    """PyTorch's refusal of ``t[key] = v`` where the selected elements of an expanded view
+    overlap."""
+    if not (_views._NEW or id(t) in _VIEWS):
+        return
+    link = _views.view_of(t)
+    if link is None or not _views.overlaps(link[1]):
+        return
+    from .._array import indexing as _ix
+    try:
+        mkey = _ix.translate(t, key)
+    except Exception:  # (the write itself reports a bad key)
+        return
+    stages = link[1]
+    if len(stages) == 1 and _ix.is_basic(mkey):
+        sub = _views._apply_key(stages[0][1], mkey)
+        if not _views.overlaps((((), sub),)):
+            return
+    raise RuntimeError(_OVERLAP)
+
+
+def inplace(t: Tensor, result: Tensor, *, reshape: bool = False,
+            overlap_ok: bool = False, checked: bool = False) -> Tensor:
     """Write ``result`` (computed from ``t``) into ``t``: PyTorch's in-place semantics.
 
     The dtype stays ``t``'s (a result PyTorch cannot cast back raises, as it does); the
-    autograd history of ``result`` becomes ``t``'s.
+    autograd history of ``result`` becomes ``t``'s. When ``t`` is a view, the write reaches
+    its base (and the base's other views), and so does the history: the base's gradient
+    flows through the write (PyTorch's ``CopySlices``).
     """
-    check_inplace(t)
+    if not checked:  # (else the caller did, before computing result)
+        check_inplace(t, not overlap_ok)
     if result._dtype is not t._dtype:
         if _t.category(result._dtype) > _t.category(t._dtype):
             raise RuntimeError(f"result type {_d.NAMES[result._dtype].capitalize()} can't "
                                f"be cast to the desired output type "
                                f"{_d.NAMES[t._dtype].capitalize()}")
         result = astype(result, t._dtype)
-    if tuple(result._array.shape) != tuple(t._array.shape) and not reshape:
-        raise RuntimeError(f"output with shape {list(t._array.shape)} doesn't match the "
-                           f"broadcast shape {list(result._array.shape)}")
-    commit(t, result._array)
+    if result._array.shape != t._array.shape:
+        if not reshape:
+            raise RuntimeError(f"output with shape {list(t._array.shape)} doesn't match the "
+                               f"broadcast shape {list(result._array.shape)}")
+        # Note: t_(), unsqueeze_()...: new metadata over the same storage in PyTorch; here
+        # the tensor takes the new value and its links to views are cut (docs/torch.md).
+        _views.release(t)
+        t._array = result._array
+        t._version += 1
+        _take_history(t, result)
+        return t
     node = result._grad_fn
+    enabled = _mode.enabled
+    if enabled and (node is not None or t._requires_grad or _views._NEW or id(t) in _VIEWS):
+        link = view_link(t)
+        if link is not None and (node is not None or link[0]._requires_grad):
+            return _inplace_view(t, result, *link)
+    if node is None and enabled and t._requires_grad:
+        # Values that need no gradient overwrite all of t (zero_, fill_, copy_ of a
+        # constant): t's gradient stops here (zero), as in PyTorch.
+        arr = result._array
+        _record(_COPY, lambda u: u * 0 + arr, (t,), (result,), saves=False)
+        node = result._grad_fn
+    commit(t, result._array)
     if node is not None:
-        # The operation writing t read t's previous value: its own record is current.
-        node._saved = tuple((s, s._version) if s is t else (s, v) for s, v in node._saved)
-        t._grad_fn = result._grad_fn
-        t._out_idx = result._out_idx
-        t._requires_grad = True
-        if t._retains:
-            _engine.retain(t)
+        _take_history(t, result)
+        if id(t) in _views._ROOTS:
+            regrad_views(t)
     return t
+
+
+def _take_history(t: Tensor, result: Tensor) -> None:
+    node = result._grad_fn
+    if node is None:
+        return
+    # The operation writing t read t's previous value, which its record holds (an MLX
+    # array no tensor has any more: no later write can change it): t is not checked.
+    node._saved = tuple(e for e in node._saved if e[0] is not t)
+    t._grad_fn = node
+    t._out_idx = result._out_idx
+    t._requires_grad = True
+    if t._retains:
+        _engine.retain(t)
+
+
+def _inplace_view(t: Tensor, result: Tensor, root: Tensor, stages) -> Tensor:
+    """``t`` (a view of ``root``) takes ``result``'s values, recorded in ``root``'s history."""
+    if root._requires_grad and root._grad_fn is None:
+        raise RuntimeError(_VIEW_LEAF_INPLACE)
+    record = _engine.differentiable(root._dtype)
+    if record:
+        _record(_COPY_SLICES, lambda ra, va: _views.put(ra, stages, va, False), (root, result),
+                (root,), saves=False)
+    node = result._grad_fn
+    commit(t, result._array)
+    if node is not None:
+        node._saved = tuple(e for e in node._saved if e[0] is not t)
+    if record:
+        regrad_views(root)
+    return t
+
+
+def regrad_views(root: Tensor) -> None:
+    """After an in-place change of ``root`` recorded for autograd, each of its views (not
+    the detached ones) reads its values from the new history."""
+    for v, stages in _views.live_views(root):
+        if v._detached:
+            continue
+        _record(_AS_STRIDED, lambda ra, s=stages: _views.derive(ra, s), (root,), (v,),
+                saves=False)
+        if v._retains:
+            _engine.retain(v)
+
+
+def int_view(res: Tensor, x: Tensor, key) -> None:
+    """``res = x[i, j, ...]`` (an int for every axis) is a 0-d view of ``x`` in PyTorch (a
+    copy in NumPy, whose rule the namespace follows): link it."""
+    if key.__class__ is not tuple:
+        key = (key,)
+    n = x._array.ndim
+    if len(key) != n or not builtins.all(k.__class__ is builtins.int for k in key):
+        return
+    _views.derived(res, x, ("key", key))
 
 
 # --- argument helpers -----------------------------------------------------------------

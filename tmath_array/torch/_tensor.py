@@ -12,11 +12,18 @@ from __future__ import annotations
 import mlx.core as mx
 
 from .._array import array as _array_mod
+from .._array import views as _views
 from .._array.array import Array
+from .._runtime import lazy as _lazy
 from . import _engine
 from . import _types as _t
 
 _new = object.__new__
+_NEW_VIEWS = _views._NEW  # (the queue of new views: the same list object, never rebound)
+_VIEWS = _views._VIEWS
+_ROOTS = _views._ROOTS
+_host_cache = _views.host_cache
+_forget = _lazy.forget
 
 
 class _SizeAttr(int):
@@ -47,7 +54,9 @@ class Tensor(Array):
     _version = 0
     _hooks = None
     _post_hooks = None   # called with the tensor after its .grad was accumulated
-    _group = None        # tensors sharing one storage (t.data, t.detach()): in-place reaches all
+    _detached = False    # made by t.detach() or t.data: a view outside autograd
+    _data_alias = False  # made by t.data: its writes are not counted as t's (PyTorch)
+    _multi = None        # (i, "Split"): output i of a function returning several views
     _retains = False
     is_sparse = False
     is_quantized = False
@@ -200,16 +209,20 @@ class Tensor(Array):
     def data(self):
         """This tensor's values, detached from autograd, sharing its storage: an in-place
         change of one (``w.data -= lr * g``, ``w.data.zero_()``) reaches the other."""
-        return alias(self)
+        return alias(self, data=True)
 
     @data.setter
     def data(self, value) -> None:
         if not isinstance(value, Array):
             raise TypeError(f"data must be a Tensor, not {type(value).__name__}")
+        # Note: new storage for this tensor: its views keep the old one (as in PyTorch).
+        _views.release(self)
         self._array = value._array
         self._dtype = value._dtype
         self._device = value._device
-        self._group = None
+
+
+Tensor._part_class = Tensor  # (t[i], t[a:b] are made as Tensors: see Array.__getitem__)
 
 
 class _HookHandle:
@@ -234,14 +247,46 @@ def from_mx(a: mx.array, dtype, device) -> Tensor:
 
 
 def of(x: Array) -> Tensor:
-    """The namespace's result ``x`` as a Tensor (the same MLX array; ``x`` itself if a Tensor)."""
+    """The namespace's result ``x`` as a Tensor (the same MLX array; ``x`` itself if a Tensor).
+
+    A view ``x`` (``t[1:]``, ``t.transpose(0, 1)``...) gives a Tensor that is the same view
+    (it shares its base's elements, as in PyTorch)."""
     if x.__class__ is Tensor:
         return x
     t = _new(Tensor)
     t._array = x._array
     t._dtype = x._dtype
     t._device = x._device
+    q = _NEW_VIEWS
+    if q:
+        e = q[-1]
+        if e[0] is x:  # (the usual case: x was the last view made)
+            q[-1] = (t, e[1], e[2])
+            p = e[1]
+            if p.__class__ is Tensor and (p._detached or p._multi is not None):
+                _inherit(t, p)
+            return t
+        for i in range(len(q) - 2, -1, -1):
+            e = q[i]
+            if e[0] is x:
+                q[i] = (t, e[1], e[2])
+                _inherit(t, e[1])
+                return t
+    if id(x) in _VIEWS:
+        _views.adopt(t, x)
     return t
+
+
+def _inherit(t: Tensor, parent) -> None:
+    """A view ``t`` of ``parent`` keeps what autograd knows of ``parent``'s elements: made
+    from a detached tensor, it is outside autograd too; from an output of ``split``..., it
+    is refused in-place changes as well (PyTorch's rules)."""
+    if parent.__class__ is Tensor:
+        if parent._detached:
+            t._detached = True
+        m = parent._multi
+        if m is not None:
+            t._multi = (0, m[1])
 
 
 def wrap_mx(a: mx.array, device) -> Tensor:
@@ -249,37 +294,64 @@ def wrap_mx(a: mx.array, device) -> Tensor:
     return of(_array_mod.wrap(a, device))
 
 
-def alias(t: Tensor) -> Tensor:
-    """A detached tensor sharing ``t``'s storage (PyTorch's ``t.data``/``t.detach()``).
+def alias(t: Tensor, *, data: bool = False) -> Tensor:
+    """A detached tensor sharing ``t``'s storage (PyTorch's ``t.detach()``; ``t.data`` when
+    ``data``: its writes do not count as changes of ``t`` for autograd's saved-tensor check,
+    as in PyTorch).
 
-    Note: MLX arrays are immutable values, so sharing is kept by the in-place operations:
-    each writes its result to every live tensor of the group (docs/torch.md).
+    A view of ``t`` (all of it), so an in-place change of either reaches the other.
     """
     a = from_mx(t._array, t._dtype, t._device)
-    group = t._group
-    if group is None:
-        import weakref
-        group = t._group = [weakref.ref(t)]
-    import weakref
-    group.append(weakref.ref(a))
-    a._group = group
+    a._detached = True
+    if data:
+        a._data_alias = True
+    _views.derived(a, t, ("reshape", tuple(t._array.shape)))
     return a
 
 
 def commit(t: Tensor, arr: mx.array) -> None:
-    """Set ``t``'s values in place (and those of the tensors sharing its storage); the
-    version counter goes up, so a graph that saved ``t`` knows (PyTorch's check)."""
-    group = t._group
-    t._array = arr
+    """Set ``t``'s values in place (and so those of the tensors sharing its storage: its
+    base, its views); the version counters go up, so a graph that saved one of them knows
+    (PyTorch's check)."""
+    xid = id(t)
+    if not _NEW_VIEWS and xid not in _VIEWS and xid not in _ROOTS:
+        # (no view involved: views.commit's own first case, inlined for in-place ops)
+        _forget(arr)
+        _host_cache.pop(xid, None)
+        t._array = arr
+        t._version += 1
+        return
+    _views.commit(t, arr)
+    bump(t)
+
+
+def bump(t: Tensor) -> None:
+    """Count one in-place change of ``t``'s storage: ``t``, its base and the base's views
+    share PyTorch's version counter (a write through ``t.data`` counts for ``t.data``)."""
     t._version += 1
-    if group is not None:
-        live = []
-        for ref in group:
-            o = ref()
-            if o is not None:
-                live.append(ref)
-                if o is not t:
-                    if o._array.shape == arr.shape and o._dtype is t._dtype:
-                        o._array = arr
-                        o._version += 1
-        group[:] = live
+    if t._data_alias:
+        return
+    xid = id(t)
+    if xid not in _ROOTS:
+        ref = _VIEWS.get(xid)
+        if ref is None:
+            return
+        root = ref.root
+        if root is not None and not root._data_alias:
+            root._version += 1
+    else:
+        root = t
+    for r in list(_ROOTS.get(id(root), {}).values()):
+        v = r()
+        if v is not None and v is not t and not v._data_alias:
+            v._version += 1
+
+
+def set_values(t: Tensor, arr: mx.array) -> None:
+    """Give ``t`` new values of its shape and dtype (a compiled step's results) without
+    counting an in-place change: the tensors sharing its storage follow."""
+    xid = id(t)
+    if _NEW_VIEWS or xid in _VIEWS or xid in _ROOTS:
+        _views.commit(t, arr)
+    else:
+        t._array = arr

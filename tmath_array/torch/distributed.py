@@ -32,7 +32,9 @@ import mlx.core as mx
 from .. import distributed as _dist
 from .._array import core as _core
 from .._array import dtypes as _d
+from .._array import views as _views
 from .._runtime import lazy as _lazy
+from ._tensor import Tensor, commit
 
 __all__ = [
     "Backend", "ReduceOp", "Work", "init_process_group", "destroy_process_group",
@@ -185,8 +187,12 @@ def _tensor(name: str, t, argname: str = "tensor"):
 
 
 def _assign(t, arr: mx.array) -> None:
-    """Give tensor ``t`` new values in place (same shape, dtype and device)."""
-    t._array = arr
+    """Give tensor ``t`` new values in place (same shape, dtype and device): the tensors
+    sharing its storage (its base, its views) follow."""
+    if isinstance(t, Tensor):
+        commit(t, arr)
+    else:
+        _views.commit(t, arr)
 
 
 def _done(async_op, arrays):

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 import mlx.core as mx
 
+from ..._array import views as _views
 from ..._array.array import Array
 from .._tensor import Tensor, commit, from_mx
 
@@ -465,7 +466,9 @@ def _has_dtype(args, kwargs) -> bool:
 
 
 def _replace_data(t, new) -> None:
-    """Give ``t`` (a parameter or buffer, kept by identity) ``new``'s data, dtype, device."""
+    """Give ``t`` (a parameter or buffer, kept by identity) ``new``'s data, dtype, device
+    (new storage: views of the old one keep it, as in PyTorch)."""
+    _views.release(t)
     t._array = new._array
     t._dtype = new._dtype
     t._device = new._device
