@@ -198,7 +198,7 @@ def _consistent(a) -> str | None:
     return None
 
 
-def execute(call: targets.Call) -> Outcome:
+def _execute(call: targets.Call) -> Outcome:
     """Call, evaluate, check against the oracle."""
     try:
         result, obj = invoke(call)
@@ -238,6 +238,127 @@ def execute(call: targets.Call) -> Outcome:
     if problem:
         return Outcome("bug:mismatch", problem)
     return Outcome("ok")
+
+
+# --- array-likes and NumPy integers: the call with twins ------------------------------
+
+def twin_call(call: targets.Call) -> targets.Call | None:
+    """The call with each array-like a tmath array of the dtype it converts to and each
+    NumPy integer a Python int, or None when the call has neither."""
+    vals = list(call.args) + list(call.kwargs.values())
+    if not any(v.twin is not None for v in vals):
+        return None
+    return targets.Call(call.target, [v.twin or v for v in call.args],
+                        {k: v.twin or v for k, v in call.kwargs.items()}, call.self_val)
+
+
+def execute(call: targets.Call) -> Outcome:
+    """Call, evaluate, check against the oracle; a call with array-likes or NumPy integers
+    must also give what its twin gives (:func:`twin_call`)."""
+    out = _execute(call)
+    twin = twin_call(call)
+    if twin is None or out.is_bug or out.kind.startswith("fuzzer-error"):
+        return out
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            twin_result, _ = _run_evaluated(twin)
+        except _RaisedError:
+            return out  # (the twin refused: the array-like may be refused too, or not)
+        try:
+            result, _ = _run_evaluated(call)
+        except _RaisedError as exc:
+            if _accepted_elsewhere(call):
+                return Outcome("bug:alike-refused", f"{exc.exc_text}; the same data as a "
+                               f"tmath array or Python int is taken: {twin.src()}")
+            return out
+    problem = _twin_problem(call, result, twin_result, "result")
+    if problem:
+        return Outcome("bug:alike-differs", f"{problem}; twin: {twin.src()}")
+    return out
+
+
+class _RaisedError(Exception):
+    """A call that raised (or failed at evaluation), with its message."""
+
+    def __init__(self, exc: BaseException):
+        self.exc_text = f"{type(exc).__name__}: {exc}"
+
+
+def _run_evaluated(call: targets.Call):
+    try:
+        result, obj = invoke(call)
+        if result is NotImplemented:
+            raise TypeError("NotImplemented")
+        arrays = _arrays_in(result, [])
+        if obj is not None and call.name.startswith("__i") or call.kind == "setitem":
+            arrays.append(obj)
+        xp.eval(*arrays)
+        return result, obj
+    except BaseException as exc:  # noqa: BLE001
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        raise _RaisedError(exc) from None
+
+
+def _accepted_elsewhere(call: targets.Call) -> bool:
+    """Whether NumPy (real PyTorch for the PyTorch face and xp.nn) takes the call with the
+    array-likes and NumPy integers as they are."""
+    if _is_torch(call.target):
+        return oracle(call) is not _NO_ORACLE
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            f = targets.np_module(call.target) if call.kind == "function" else None
+            if call.target.startswith("xp.nn."):
+                return False  # (torch.nn.functional takes tensors only)
+            args = [a.raw() for a in call.args]
+            kwargs = {k: v.raw() for k, v in call.kwargs.items() if k != "device"}
+            if call.kind == "function":
+                if f is None:
+                    return False
+                f(*args, **kwargs)
+                return True
+            obj = call.self_val.oracle()
+            if call.kind == "setitem":
+                obj[args[0]] = args[1]
+                return True
+            if call.kind == "property":
+                return True
+            res = getattr(obj, call.name)(*args, **kwargs)
+            return res is not NotImplemented
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def _twin_problem(call: targets.Call, a, b, where: str) -> str | None:
+    """How a result differs from its twin's (same dtype, shape and values), or None."""
+    if isinstance(a, xp.Array) or isinstance(b, xp.Array):
+        if not (isinstance(a, xp.Array) and isinstance(b, xp.Array)):
+            return f"{where}: {type(a).__name__}, twin {type(b).__name__}"
+        if a.dtype != b.dtype or a.shape != b.shape:
+            return f"{where}: {a.dtype} {a.shape}, twin {b.dtype} {b.shape}"
+        if call.name in SHAPE_ONLY or call.name in ("empty", "empty_like") or \
+                _is_torch(call.target) and call.name in TORCH_NO_ORACLE:
+            return None
+        g, w = to_numpy(a), to_numpy(b)
+        eq = (g == w) | ((g != g) & (w != w)) if g.dtype.kind in "fc" else g == w
+        if not np.all(eq):
+            return _first_diff(where, g, w, ~np.asarray(eq))
+        return None
+    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
+        if len(a) != len(b):
+            return f"{where}: {len(a)} items, twin {len(b)}"
+        for i, (x, y) in enumerate(zip(a, b)):
+            problem = _twin_problem(call, x, y, f"{where}[{i}]")
+            if problem:
+                return problem
+        return None
+    if isinstance(a, (bool, int, float, complex, str)) and \
+            isinstance(b, (bool, int, float, complex, str)):
+        if a != b and not (a != a and b != b):
+            return f"{where}: {a!r}, twin {b!r}"
+    return None
 
 
 def _numpy_tree(value):
