@@ -239,3 +239,62 @@ def test_lists_into_functions_and_operators(values):
     close(values * xp.asarray(values), arr * arr)
     close(xp.sqrt(xp.abs(values)), np.sqrt(np.abs(arr)), rtol=1e-6)
     close(xp.cumulative_sum(values, 0), np.cumsum(arr))
+
+
+# Array-likes the fuzzer found refused (or converted after a check that needed an Array):
+# each call is made with NumPy arrays, NumPy scalars and lists, NumPy is the oracle.
+B = np.array([[2.0, 1.0], [1.0, 3.0]])
+ALIKE_CALLS = [
+    ("radians list", lambda m: m.radians([90.0, 180.0])),
+    ("sinc ndarray", lambda m: m.sinc(np.array([0.0, 0.5]))),
+    ("isclose ndarrays", lambda m: m.isclose(np.array([1.0, 2.0]), np.array([1.0, 2.5]))),
+    ("allclose ndarray and list", lambda m: m.allclose(np.array([1.0]), [1.0])),
+    ("array_equal NumPy scalar", lambda m: m.array_equal(np.array(7.0), np.float32(7))),
+    ("array_equiv lists", lambda m: m.array_equiv([1, 2], [[1, 2], [1, 2]])),
+    ("inner ndarray and list", lambda m: m.inner(np.ones(2), [1, 2])),
+    ("outer lists", lambda m: m.outer([1.0, 2.0], [3.0])),
+    ("kron ndarrays", lambda m: m.kron(np.eye(2), np.array([1.0, 2.0]))),
+    ("linalg.cross lists", lambda m: m.linalg.cross([1, 0, 0], [0, 1, 0])),
+    ("linalg.solve ndarrays", lambda m: m.linalg.solve(B, np.array([1.0, 2.0]))),
+    ("linalg.outer lists", lambda m: m.linalg.outer([1.0, 2.0], [3.0, 4.0])),
+    ("tensordot ndarrays", lambda m: m.tensordot(B, B, 1)),
+    ("vecdot lists", lambda m: m.vecdot([1.0, 2.0], [3.0, 4.0]) if m is xp else
+     np.vecdot([1.0, 2.0], [3.0, 4.0])),
+    ("sum of a bool ndarray with dtype", lambda m: m.sum(np.array(False), axis=0,
+                                                         dtype=m.uint32, keepdims=True)),
+    ("prod of a bool list", lambda m: m.prod([True, True])),
+    ("repeat list repeats", lambda m: m.repeat(m.asarray([1, 2]), [2, 1])),
+    ("repeat ndarray repeats", lambda m: m.repeat(m.asarray([1, 2]), np.array([0, 3]))),
+    ("searchsorted ndarray values", lambda m: m.searchsorted(m.asarray([1, 2, 3]),
+                                                             np.array([2, 5]))),
+    ("searchsorted list sorter", lambda m: m.searchsorted(m.asarray([3, 1, 2]), 2,
+                                                          sorter=[1, 2, 0])),
+    ("fft.rfft ndarray", lambda m: m.fft.rfft(np.array([1.0, 2.0, 0.0, 4.0]))),
+    ("fft.ihfft list", lambda m: m.fft.ihfft([1.0, 2.0, 3.0])),
+    ("fft.fft complex list", lambda m: m.fft.fft([1 + 1j, 2 - 1j])),
+]
+
+
+@pytest.mark.parametrize("call", [c for _, c in ALIKE_CALLS], ids=[n for n, _ in ALIKE_CALLS])
+def test_array_likes_found_by_the_fuzzer(call):
+    close(call(xp), call(np), rtol=1e-5, atol=1e-6)
+
+
+def test_numpy_arrays_and_scalars_in_result_type_and_can_cast():
+    # A NumPy array or scalar takes part with its dtype (np.float64(1.5) is no weak float).
+    assert xp.result_type(np.zeros(2), xp.float32) == xp.float64
+    assert xp.result_type(np.float64(1.5), xp.float32) == xp.float64
+    assert xp.result_type(np.int8(1), xp.uint8) == xp.int16
+    # (can_cast follows the standard's promotion: bool to float is no cast there)
+    assert xp.can_cast(np.array(False), xp.float32) is xp.can_cast(xp.bool, xp.float32)
+    assert xp.can_cast(np.zeros(2, np.int8), xp.int16) is True
+    assert xp.can_cast(np.float64(1.0), xp.float32) is False
+
+
+def test_gradient_edge_order_of_another_kind_is_a_type_error():
+    import torch
+
+    with pytest.raises(TypeError, match="edge_order"):
+        xp.gradient(xp.ones(3), edge_order=torch.ones(2))
+    close(xp.gradient(xp.asarray([1.0, 2.0, 4.0]), edge_order=np.int64(1)),
+          np.gradient([1.0, 2.0, 4.0], edge_order=1))

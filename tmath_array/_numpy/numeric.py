@@ -132,6 +132,7 @@ check_bool = _args.check_bool
 def _unary_float(name: str, impl, doc: str):
     """A unary NumPy ufunc of real input; integers and bool give NumPy's small floats."""
     def fn(x: Array, /) -> Array:
+        x = _convert.array(name, x)
         a, dt = as_float(name, x, ufunc=True)
         if dt in _HALF:
             # Note: as NumPy's half-precision loops, computed in float32 and rounded once.
@@ -291,6 +292,7 @@ def isclose(a: Array | complex, b: Array | complex, rtol: float = 1e-05, atol: f
     rtol = check_real_number("isclose", rtol, "rtol")
     atol = check_real_number("isclose", atol, "atol")
     check_bool("isclose", equal_nan, "equal_nan")
+    a, b = _convert.operand("isclose", a), _convert.operand("isclose", b)
     a1, a2, dt, dev = _core.prep_binary("isclose", a, b, _NUMERIC, "numeric")
     fdt = float_dtype(dt)
     a1 = _core.as_mx(a1, dt).astype(fdt._mx, stream=dev._s)
@@ -325,6 +327,7 @@ def allclose(a: Array | complex, b: Array | complex, rtol: float = 1e-05, atol: 
 
 def _both(name: str, a1, a2):
     """Two operands (arrays or scalars) as MLX arrays of one dtype, and their device."""
+    a1, a2 = _convert.operand(name, a1), _convert.operand(name, a2)
     x1, x2, dt, dev = _core.prep_binary(name, a1, a2, _CAT["all"], "any")
     return _core.as_mx(x1, dt), _core.as_mx(x2, dt), dev
 

@@ -69,6 +69,7 @@ def inner(a: Array, b: Array, /) -> Array:
     The result's shape is ``a.shape[:-1] + b.shape[:-1]``; complex values are
     not conjugated.
     """
+    a, b = _convert.array("inner", a), _convert.array("inner", b)
     for x in (a, b):
         _core.check_category("inner", x, "numeric")
     if a.ndim == 0 or b.ndim == 0:
@@ -81,6 +82,7 @@ def inner(a: Array, b: Array, /) -> Array:
 def outer(a: Array, b: Array, out: None = None) -> Array:
     """``out[i, j] = a.flat[i] * b.flat[j]`` (both operands are flattened, as NumPy)."""
     no_out("outer", out)
+    a, b = _convert.array("outer", a), _convert.array("outer", b)
     for x in (a, b):
         _core.check_category("outer", x, "numeric")
     a1, a2, dt, dev = _core.prep_binary("outer", a, b, _NUMERIC, "numeric")
@@ -95,6 +97,7 @@ def outer(a: Array, b: Array, out: None = None) -> Array:
 
 def kron(a: Array, b: Array, /) -> Array:
     """The Kronecker product; the operand with fewer dimensions gets leading 1s."""
+    a, b = _convert.array("kron", a), _convert.array("kron", b)
     for x in (a, b):
         _core.check_category("kron", x, "numeric")
     a1, a2, dt, dev = _core.prep_binary("kron", a, b, _NUMERIC, "numeric")

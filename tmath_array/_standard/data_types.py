@@ -54,6 +54,8 @@ def can_cast(from_: DType | Array, to: DType, /) -> bool:
     """Whether ``from_`` (a dtype or array) casts to ``to`` under the promotion rules."""
     if isinstance(from_, _core.Array):
         from_ = from_._dtype
+    elif isinstance(from_, (np.ndarray, np.generic)):
+        from_ = from_.dtype  # (a NumPy array or scalar: its dtype, as in NumPy)
     from_ = _check_dtype("can_cast", from_)
     to = _check_dtype("can_cast", to)
     if from_ is to:
@@ -152,6 +154,10 @@ def result_type(*arrays_and_dtypes: Array | DType | complex) -> DType:
             dtypes.append(a._dtype)
         elif _d.as_dtype(a) is not None:
             dtypes.append(_d.as_dtype(a))
+        elif isinstance(a, (np.ndarray, np.generic)) and _d.as_dtype(a.dtype) is not None:
+            # Note: a NumPy array or scalar takes part with its dtype (np.float64(1.5) is
+            # no weak Python float here), as in NumPy.
+            dtypes.append(_d.as_dtype(a.dtype))
         elif _core.scalar_rank(a) is not None:
             scalars.append(a)
         else:

@@ -385,6 +385,8 @@ def repeat(x: Array, repeats: int | Array, /, axis: int | None = None) -> Array:
         ax = 0
     else:
         ax = _axis("repeat", axis, x.ndim)
+    if isinstance(repeats, (list, tuple, np.ndarray)):
+        repeats = _convert.array("repeat", repeats)  # (NumPy's repeats: an array-like)
     if isinstance(repeats, _core.Array):
         return _repeat_array(x, a, repeats, ax)
     repeats = _args.check_int("repeat", repeats, "repeats")

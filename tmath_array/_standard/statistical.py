@@ -74,11 +74,12 @@ def _accumulation_dtype(name: str, x, dtype) -> DType:
 
 
 def _sum_prod(name: str, mxfn, x, axis, dtype, keepdims) -> Array:
-    if x.__class__ is _core.Array and x._dtype is _d.bool:
+    x = _convert.array(name, x)
+    if x._dtype is _d.bool:
         # Note: booleans count as int32 (np.sum(mask) counts the True values), an
         # extension: the standard leaves bool input to sum/prod unspecified.
         x = _core.new(x._array.astype(mx.int32, stream=x._device._s), _d.int32, x._device)
-    x = _core.check_category(name, _convert.array(name, x), "numeric")
+    x = _core.check_category(name, x, "numeric")
     keepdims = _check_keepdims(name, keepdims)
     axes = _axes(name, x, axis)
     dt = _accumulation_dtype(name, x, dtype)
