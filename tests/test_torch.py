@@ -682,3 +682,23 @@ def test_slogdet_of_complex_input_has_a_real_logabsdet():
     assert str(logabs.__mlx_array__().dtype) == "mlx.core.float32"
     np.testing.assert_allclose(np.asarray(logabs), want.logabsdet.numpy(), rtol=1e-6)
     np.testing.assert_allclose(np.asarray(sign), want.sign.numpy(), rtol=1e-6)
+
+
+def test_numpy_integers_as_dims_sizes_and_numbers():
+    # PyTorch takes NumPy integers wherever it takes an int (dims, sizes, steps) and
+    # NumPy scalars as numbers; the face must too (found by the fuzzer).
+    data = np.arange(6.0, dtype=np.float32).reshape(2, 3)
+    for mod, t in ((real, real.from_numpy(data.copy())), (tm, tm.tensor(data))):
+        got = [mod.sum(t, dim=np.int64(1)), mod.all(t, dim=np.uint32(0)),
+               mod.cumsum(t, np.int8(0)), mod.flatten(t, start_dim=np.int64(0)),
+               t.sort(dim=np.int32(1), descending=True)[0], t.aminmax(dim=np.int64(0))[1],
+               mod.broadcast_to(t[0], (np.int8(2), np.int64(-1))),
+               t.nan_to_num(np.uint8(0)), mod.linspace(0, 1, np.int64(3)),
+               mod.ones((np.int16(2), 3)), t.reshape(np.intp(3), 2)]
+        assert t.size(np.int64(1)) == 3
+        if mod is real:
+            want = [g.numpy() for g in got]
+        else:
+            for g, w in zip(got, want):
+                np.testing.assert_allclose(np.asarray(g), w)
+    assert tm.randperm(np.int64(4)).shape == (4,)

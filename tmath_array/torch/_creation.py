@@ -184,6 +184,8 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
     for v in (start, end):
         if isinstance(number(v, "start/end"), builtins.complex):
             raise TypeError("linspace(): complex bounds are not supported")
+    if isinstance(steps, np.integer):
+        steps = builtins.int(steps)  # (as PyTorch, NumPy integers are ints)
     if not isinstance(steps, builtins.int) or isinstance(steps, builtins.bool):
         raise TypeError(f"linspace(): argument 'steps' must be int, not {type(steps).__name__}")
     if steps < 0:
@@ -313,6 +315,8 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False,
              layout=None) -> Tensor:
     """A random permutation of ``0 .. n-1`` (int64)."""
+    if isinstance(n, np.integer):
+        n = builtins.int(n)  # (as PyTorch, NumPy integers are ints)
     if not isinstance(n, builtins.int) or isinstance(n, builtins.bool):
         raise TypeError(f"randperm(): argument 'n' must be int, not {type(n).__name__}")
     if not 0 <= n < 2**31:
