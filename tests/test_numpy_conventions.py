@@ -298,3 +298,27 @@ def test_gradient_edge_order_of_another_kind_is_a_type_error():
         xp.gradient(xp.ones(3), edge_order=torch.ones(2))
     close(xp.gradient(xp.asarray([1.0, 2.0, 4.0]), edge_order=np.int64(1)),
           np.gradient([1.0, 2.0, 4.0], edge_order=1))
+
+
+ALIKE_CALLS_2 = [
+    ("heaviside lists", lambda m: m.heaviside([-1, 0, 2], np.array(0.5))),
+    ("heaviside NumPy int", lambda m: m.heaviside(np.int64(3), 1)),
+    ("fmod ndarrays", lambda m: m.fmod(np.array([5.0, -5.0]), np.array([3.0]))),
+    ("fmin list and ndarray", lambda m: m.fmin([1.0, 5.0], np.array([3.0, 2.0]))),
+    ("fmod two scalars", lambda m: m.fmod(5, 3)),
+    ("corrcoef ndarray y", lambda m: m.corrcoef(np.array([1.0, 2.0, 3.0]),
+                                                y=np.array([1.0, 5.0, 2.0]))),
+    ("cov list y", lambda m: m.cov([1.0, 2.0, 4.0], [2.0, 1.0, 0.0])),
+]
+
+
+@pytest.mark.parametrize("call", [c for _, c in ALIKE_CALLS_2],
+                         ids=[n for n, _ in ALIKE_CALLS_2])
+def test_array_likes_found_by_the_fuzzer_2(call):
+    close(call(xp), call(np), rtol=1e-5, atol=1e-6)
+
+
+def test_finfo_iinfo_of_numpy_arrays_and_scalars():
+    assert xp.finfo(np.float64(2.0)).bits == 64
+    assert xp.finfo(np.zeros(2, np.float16)).dtype == xp.float16
+    assert xp.iinfo(np.array([1], np.int8)).max == 127

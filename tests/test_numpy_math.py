@@ -81,8 +81,8 @@ def test_unary_special_values():
                      atol=1e-15)
     with pytest.raises(TypeError):
         xp.fabs(xp.asarray([1j]))
-    with pytest.raises(TypeError):
-        xp.cbrt([1.0])
+    # Array-likes are taken as NumPy takes them (a list of floats is float32).
+    assert xp.cbrt([8.0]).dtype == xp.float32 and float(xp.cbrt([8.0])[0]) == 2.0
 
 
 # One rank: fmod reuses compiled kernels (remainder, copysign), one per dtype and rank.
@@ -889,7 +889,7 @@ def test_cov_without_variables_is_an_empty_matrix(fn, mshape, yshape, rowvar):
 @pytest.mark.parametrize("fn", ["cov", "corrcoef"])
 def test_cov_of_none_is_a_type_error(fn):
     """(found by tools/fuzz: m=None skipped like y=None, then "list index out of range")"""
-    with pytest.raises(TypeError, match="expected an array"):
+    with pytest.raises(TypeError, match="NoneType"):
         getattr(xp, fn)(None, rowvar=True, dtype=xp.float32)
 
 

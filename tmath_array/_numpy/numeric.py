@@ -113,7 +113,11 @@ def prep_broadcast(name: str, x1, x2, allowed, category: str):
     """:func:`_core.prep_binary` for a function that computes with several MLX ops: the
     shapes are checked to broadcast first, so a mismatch is the standard's ValueError
     naming ``name`` (not MLX's ``[broadcast_shapes]`` from whichever op meets it first).
+    Array-likes are converted (Python scalars stay weak unless both are scalars).
     """
+    x1, x2 = _convert.operand(name, x1), _convert.operand(name, x2)
+    if not isinstance(x1, _core.Array) and not isinstance(x2, _core.Array):
+        x1 = _convert.array(name, x1)  # (two Python scalars, as NumPy: the first an array)
     a1, a2, dt, dev = _core.prep_binary(name, x1, x2, allowed, category)
     if isinstance(a1, mx.array) and isinstance(a2, mx.array) and a1.shape != a2.shape:
         try:
@@ -227,6 +231,7 @@ def heaviside(x1: Array | int | float, x2: Array | int | float, /) -> Array:
 
     Integer operands give a float as NumPy's ufuncs do (:func:`ufunc_inexact`).
     """
+    x1, x2 = _convert.operand("heaviside", x1), _convert.operand("heaviside", x2)
     x1, x2 = ufunc_inexact(x1), ufunc_inexact(x2)
     a1, a2, dt, dev = prep_broadcast("heaviside", x1, x2, _REAL, "real-valued")
     s = dev._s

@@ -239,7 +239,7 @@ def _variables(name: str, m, y, rowvar: bool, dtype):
     for v, n in ((m, "m"), (y, "y")):
         if v is None and n == "y":
             continue
-        _core.check_category(name, v, "numeric")
+        v = _core.check_category(name, _convert.array(name, v), "numeric")
         if v.ndim > 2:
             raise ValueError(f"{name}: {n} must have at most two dimensions, got {v.shape}")
         parts.append(v)

@@ -100,6 +100,8 @@ def finfo(type, /) -> finfo_object:  # noqa: A002
     """Limits of a floating dtype; for complex64 those of its float32 parts."""
     if isinstance(type, _core.Array):
         type = type._dtype  # noqa: A001
+    elif isinstance(type, (np.ndarray, np.generic)):
+        type = type.dtype  # noqa: A001  (a NumPy array or scalar: its dtype, as in NumPy)
     type = _check_dtype("finfo", type)  # noqa: A001
     if type not in _d.CATEGORIES["floating-point"]:
         raise TypeError(f"finfo: {_core.dtype_name(type)} is not a floating-point dtype")
@@ -118,6 +120,8 @@ def iinfo(type, /) -> iinfo_object:  # noqa: A002
     """Limits of an integer dtype."""
     if isinstance(type, _core.Array):
         type = type._dtype  # noqa: A001
+    elif isinstance(type, (np.ndarray, np.generic)):
+        type = type.dtype  # noqa: A001  (a NumPy array or scalar: its dtype, as in NumPy)
     type = _check_dtype("iinfo", type)  # noqa: A001
     if type not in _d.INT_RANGE:
         raise TypeError(f"iinfo: {_core.dtype_name(type)} is not an integer dtype")

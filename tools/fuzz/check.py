@@ -656,6 +656,10 @@ def policy(call: targets.Call, result) -> Policy:
     if name in ("dot", "vdot", "inner") and not _inputs_finite(call):
         # NumPy's BLAS scales by a 0-d zero with sscal, which sets inf * 0 to 0 (IEEE: NaN).
         pol.finite_only = True
+    if name == "sinc" and dtype == xp.float16:
+        # NumPy's sinc multiplies by pi in float16 (pi * 65504 overflows: NaN); the
+        # namespace computes half precision in float32 and rounds once.
+        pol.finite_only = True
     if name in ("var", "std"):
         # N - correction <= 0 is NaN here (docs/sections.md); NumPy divides by zero (inf).
         pol.finite_only = True
