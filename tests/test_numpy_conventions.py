@@ -309,6 +309,13 @@ ALIKE_CALLS_2 = [
     ("corrcoef ndarray y", lambda m: m.corrcoef(np.array([1.0, 2.0, 3.0]),
                                                 y=np.array([1.0, 5.0, 2.0]))),
     ("cov list y", lambda m: m.cov([1.0, 2.0, 4.0], [2.0, 1.0, 0.0])),
+    ("nanstd ndarray", lambda m: m.nanstd(np.array([1.0, np.nan, 3.0]))),
+    ("nanvar list ddof", lambda m: m.nanvar([[1.0, 2.0], [np.nan, 5.0], [4.0, 1.0]], 0,
+                                                         ddof=1)),
+    ("take_along_axis ndarrays", lambda m: m.take_along_axis(B, np.array([[1], [0]]), 1)),
+    ("unique ndarray return_index", lambda m: m.unique(np.array([3, 1, 3]),
+                                                       return_index=True)),
+    ("vdot ndarray and list", lambda m: m.vdot(np.array([1.0, 2.0]), [3.0, 4.0])),
 ]
 
 
@@ -322,3 +329,11 @@ def test_finfo_iinfo_of_numpy_arrays_and_scalars():
     assert xp.finfo(np.float64(2.0)).bits == 64
     assert xp.finfo(np.zeros(2, np.float16)).dtype == xp.float16
     assert xp.iinfo(np.array([1], np.int8)).max == 127
+
+
+def test_attention_mask_of_another_kind_is_a_type_error():
+    import tmath_array.nn as nn
+
+    q = xp.ones((1, 1, 2, 1))
+    with pytest.raises(TypeError, match="attn_mask"):
+        nn.scaled_dot_product_attention(q, q, q, attn_mask=[[True, False], [True, True]])

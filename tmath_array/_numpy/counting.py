@@ -295,7 +295,7 @@ def unique(ar: Array, return_index: bool = False, return_inverse: bool = False,
     exactly (NaN differs from everything, as in NumPy); ``equal_nan`` applies to
     ``axis=None`` only.
     """
-    _core.check_array("unique", ar)
+    ar = _convert.array("unique", ar)
     for v, n in ((return_index, "return_index"), (return_inverse, "return_inverse"),
                  (return_counts, "return_counts"), (equal_nan, "equal_nan"),
                  (sorted, "sorted")):

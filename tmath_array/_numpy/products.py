@@ -53,6 +53,7 @@ def dot(a: Array, b: Array, out: None = None) -> Array:
 
 def vdot(a: Array, b: Array, /) -> Array:
     """``sum(conj(a) * b)`` of the flattened arrays (same size), as a 0-d array."""
+    a, b = _convert.array("vdot", a), _convert.array("vdot", b)
     for x in (a, b):
         _core.check_category("vdot", x, "numeric")
     if a.size != b.size:

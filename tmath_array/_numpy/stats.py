@@ -134,6 +134,7 @@ def nanmin(a: Array, axis: int | tuple[int, ...] | None = None, out: None = None
 
 def _nan_var(name: str, a, axis, dtype, out, ddof, keepdims, correction, root: bool) -> Array:
     no_out(name, out)
+    a = _convert.array(name, a)
     # (Types before values: ddof != 0 of a tensor would ask for an ambiguous truth.)
     for v, n in ((ddof, "ddof"), (correction, "correction")):
         if v is not None:

@@ -305,7 +305,7 @@ def _accepted_elsewhere(call: targets.Call) -> bool:
     """Whether NumPy (real PyTorch for the PyTorch face and xp.nn) takes the call with the
     array-likes and NumPy integers as they are."""
     if _is_torch(call.target):
-        return oracle(call) is not _NO_ORACLE
+        return _torch_oracle(call, raw=True) is not _NO_ORACLE
     try:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -374,10 +374,10 @@ def _numpy_tree(value):
 _NO_ORACLE = object()
 
 
-def _torch_value(v: values.Val):
+def _torch_value(v: values.Val, raw: bool = False):
     import torch
 
-    val = v.oracle()
+    val = v.raw() if raw else v.oracle()
     if isinstance(val, np.ndarray) and "array" in v.tags:
         name = next(t[6:] for t in v.tags if t.startswith("dtype="))
         t = torch.from_numpy(val.copy())
@@ -415,6 +415,10 @@ def oracle(call: targets.Call):
                     return _from_torch(out)
                 args = [a.oracle() for a in call.args]
                 kwargs = {k: v.oracle() for k, v in call.kwargs.items() if k != "device"}
+                if call.name in _SIZES_ONLY:
+                    # (NumPy computes with a 0-d int16 size in int16: m=32766 wraps)
+                    args = [_as_size(a) for a in args]
+                    kwargs = {k: _as_size(v) for k, v in kwargs.items()}
                 if call.name == "diff":  # (NumPy appends a None given as append=None)
                     kwargs = {k: v for k, v in kwargs.items() if v is not None}
                     n = kwargs.get("n", 1)
@@ -467,6 +471,17 @@ def oracle(call: targets.Call):
         return _NO_ORACLE
 
 
+# Functions whose integer arguments are sizes and offsets: NumPy's oracle gets Python ints.
+_SIZES_ONLY = {"triu_indices", "tril_indices", "tri", "eye", "identity", "fftfreq",
+               "rfftfreq", "diag_indices", "indices"}
+
+
+def _as_size(v):
+    if isinstance(v, (np.ndarray, np.generic)) and v.ndim == 0 and v.dtype.kind in "iu":
+        return int(v)
+    return v
+
+
 def _clip_bound(x, v):
     """A clip bound as tmath takes it: an integer array bound of another integer dtype
     saturates to ``x``'s range and takes its dtype (NumPy would widen the result, which
@@ -480,7 +495,7 @@ def _clip_bound(x, v):
     return v
 
 
-def _torch_oracle(call: targets.Call):
+def _torch_oracle(call: targets.Call, raw: bool = False):
     """Real PyTorch's answer for a call of the PyTorch face (tensors for arrays)."""
     import torch
 
@@ -494,8 +509,8 @@ def _torch_oracle(call: targets.Call):
     try:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            args = [_torch_value(a) for a in call.args]
-            kwargs = {k: _torch_value(v) for k, v in call.kwargs.items()}
+            args = [_torch_value(a, raw) for a in call.args]
+            kwargs = {k: _torch_value(v, raw) for k, v in call.kwargs.items()}
             if "device" in kwargs:
                 return _NO_ORACLE  # (devices are named differently)
             if call.kind == "function":

@@ -12,6 +12,10 @@ from hypothesis import strategies as st
 
 from . import gen, values
 
+# Functions that write into their first argument: it must be the namespace's own array
+# (NumPy writes into a NumPy array there; the namespace refuses one, documented).
+IN_PLACE = {"copyto", "place", "putmask", "put"}
+
 
 class Ctx:
     """What later arguments of one call depend on: the first array's dtype and shape."""
@@ -40,6 +44,8 @@ class Ctx:
         name = gen.dtype_name(d, names) if name is None else name
         shp = gen.shape(d, **kw) if shp is None else shp
         val = values.array(gen.np_values(d, name, shp), name)
+        if self.dtype is None and self.name in IN_PLACE:
+            alike = False
         return self.first(gen.maybe_alike(d, val) if alike else val, name, shp)
 
     def related(self) -> values.Val:

@@ -69,7 +69,8 @@ class Val:
         list or scalar itself, not the converted array ``oracle`` gives)."""
         if self._raw is not None:
             return self._raw()
-        return self._make() if "alike" in self.tags else self.oracle()
+        return self._make() if "alike" in self.tags or "npint" in self.tags else \
+            self.oracle()
 
     def __repr__(self) -> str:
         return self.src
@@ -132,11 +133,14 @@ def py(v, tags: tuple[str, ...] = ()) -> Val:
     else:
         src = repr(v)
     twin = py(_plain(v), tags) if _has_npint(v) else None
+    # (NumPy's oracle gets Python ints: NumPy computes with a NumPy integer in its own
+    # dtype, fftfreq(np.uint8(8)) wraps; the namespace takes it as the int it stands for)
+    oracle = None if twin is None else twin.make
     if twin is not None:
         tags = tags + ("npint",)
     if isinstance(v, (list, dict)):
-        return Val(src, lambda: copy.deepcopy(v), tags=tags, twin=twin)
-    return Val(src, lambda: v, tags=tags, twin=twin)
+        return Val(src, lambda: copy.deepcopy(v), oracle, tags=tags, twin=twin)
+    return Val(src, lambda: v, oracle, tags=tags, twin=twin)
 
 
 def array(a: np.ndarray, dtype_name: str, tags: tuple[str, ...] = ()) -> Val:
