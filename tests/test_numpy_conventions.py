@@ -337,3 +337,26 @@ def test_attention_mask_of_another_kind_is_a_type_error():
     q = xp.ones((1, 1, 2, 1))
     with pytest.raises(TypeError, match="attn_mask"):
         nn.scaled_dot_product_attention(q, q, q, attn_mask=[[True, False], [True, True]])
+
+
+ALIKE_CALLS_3 = [
+    ("einsum list and ndarray", lambda m: m.einsum("i,i->", [1.0, 2.0], np.array([3.0, 4.0]))),
+    ("lstsq lists", lambda m: m.linalg.lstsq([[1.0, 0.0], [0.0, 2.0]], [1.0, 2.0],
+                                             rcond=None)[0]),
+    ("diff list prepend", lambda m: m.diff(np.array([1.0, 4.0, 9.0]), prepend=[0.0])),
+    ("diff scalar append", lambda m: m.diff(np.array([[1.0, 4.0, 9.0]]), append=10.0)),
+    ("diff scalar append axis 0", lambda m: m.diff(np.array([[1.0, 4.0]]), axis=0,
+                                                   append=np.float32(3))),
+    ("tile ndarray reps", lambda m: m.tile(np.ones(2), np.array([2]))),
+    ("reshape ndarray shape", lambda m: m.reshape(np.ones(4), np.array([2, 2]))),
+    ("broadcast_to ndarray shape", lambda m: m.broadcast_to([1, 2], np.array([3, 2]))),
+    ("zeros ndarray shape", lambda m: m.zeros(np.array([2, 3], dtype=np.uint8))),
+    ("permute_dims ndarray axes", lambda m: (m.permute_dims if m is xp else np.transpose)(
+        np.ones((2, 3)), np.array([1, 0]))),
+]
+
+
+@pytest.mark.parametrize("call", [c for _, c in ALIKE_CALLS_3],
+                         ids=[n for n, _ in ALIKE_CALLS_3])
+def test_array_likes_found_by_a_review_of_the_conversions(call):
+    close(call(xp), call(np), rtol=1e-5, atol=1e-6)

@@ -157,6 +157,7 @@ def einsum(subscripts: str, /, *operands: Array, out: None = None, dtype=None,
         raise ValueError(f"einsum: unknown casting {casting!r}")
     if not operands:
         raise ValueError("einsum: at least one operand is required")
+    operands = tuple(_convert.array("einsum", x) for x in operands)
     dt = None
     for x in operands:
         _core.check_category("einsum", x, "numeric")

@@ -264,8 +264,16 @@ def shape_val(draw, like: tuple[int, ...] | None = None) -> values.Val:
     if kind == 3:
         return values.py(npint(draw, draw(st.integers(0, 5))))
     if like is not None and kind < 9:
-        return values.py(npints(draw, _reshape_of(draw, like)))
-    return values.py(npints(draw, shape(draw)))
+        return shape_vector(draw, npints(draw, _reshape_of(draw, like)))
+    return shape_vector(draw, npints(draw, shape(draw)))
+
+
+def shape_vector(draw, shp: tuple) -> values.Val:
+    """A shape; one time in eight on the NumPy face a 1-D NumPy integer array of it."""
+    if FACE[0] != "numpy" or not shp or draw(st.integers(0, 7)):
+        return values.py(shp)
+    return values.int_vector(np.array([int(s) for s in shp],
+                                      dtype=draw(st.sampled_from(("int64", "int32")))))
 
 
 def _reshape_of(draw, shp: tuple[int, ...]) -> tuple[int, ...]:

@@ -219,6 +219,12 @@ def torch_obj(a: np.ndarray) -> Val:
     return Val(f"torch.from_numpy({np_src(a)})", make, lambda: a.copy(), tags=("foreign",))
 
 
+def int_vector(a: np.ndarray) -> Val:
+    """A 1-D NumPy integer array as a shape or tuple of axes (its twin: the tuple)."""
+    twin = py(tuple(int(v) for v in a))
+    return Val(np_src(a), lambda: a.copy(), twin.make, tags=("npint",), twin=twin)
+
+
 def dtype(name: str) -> Val:
     """A tmath dtype (NumPy's oracle sees the matching NumPy dtype)."""
     return Val(f"xp.{name}", lambda: getattr(xp, name), lambda: np_dtype(name), tags=("dtype",))
