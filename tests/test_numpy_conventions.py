@@ -360,3 +360,15 @@ ALIKE_CALLS_3 = [
                          ids=[n for n, _ in ALIKE_CALLS_3])
 def test_array_likes_found_by_a_review_of_the_conversions(call):
     close(call(xp), call(np), rtol=1e-5, atol=1e-6)
+
+
+def test_fill_takes_numpy_scalars_and_0d_arrays_as_numpy_does():
+    x = xp.ones(3, dtype=xp.int8)
+    x.fill(np.array(2))
+    assert x.tolist() == [2, 2, 2]
+    x.fill(np.float32(3.7))  # (a value of a higher kind is cast, as NumPy)
+    assert x.tolist() == [3, 3, 3]
+    with pytest.raises(OverflowError):
+        x.fill(np.int64(300))  # (NumPy: out of bounds; a cast would wrap to 44)
+    with pytest.raises(ValueError):
+        x.fill(np.array([1, 2]))

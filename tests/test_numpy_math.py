@@ -906,3 +906,14 @@ def test_histogram_density_and_quantile_method_of_the_wrong_type():
     for fn in (xp.quantile, xp.percentile):
         with pytest.raises(TypeError, match="method must be a string"):
             fn(xp.asarray([1.0, 2.0]), 0.5, method={"a": 1})
+
+
+def test_histogram_range_of_the_wrong_length_is_refused_before_it_is_iterated():
+    # (found by the fuzzer: a tensor of shape (10**9, 0) as range= was iterated: the
+    # unbinding exhausted memory, std::bad_alloc)
+    import torch
+
+    with pytest.raises(TypeError, match="range"):
+        xp.histogram(xp.asarray([1.0, 2.0]), range=torch.zeros((10**9, 0)))
+    counts, edges = xp.histogram(xp.asarray([1.0, 2.0]), range=np.array([0.0, 4.0]), bins=2)
+    assert counts.tolist() == [1, 1] and edges.tolist() == [0.0, 2.0, 4.0]

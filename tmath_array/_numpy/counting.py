@@ -68,6 +68,9 @@ def _weights(name: str, weights, like):
 
 def _check_range(rng) -> tuple[float, float]:
     try:
+        # (the length first: iterating a tensor with a huge first axis exhausts memory)
+        if len(rng) != 2:
+            raise ValueError
         lo, hi = (float(v) for v in rng)
     except (TypeError, ValueError):
         raise TypeError(f"histogram: range must be a pair of numbers (min, max), got "

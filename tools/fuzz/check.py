@@ -82,6 +82,7 @@ NO_ORACLE = {"can_cast", "result_type", "key", "split", "empty", "empty_like"}
 # -inf, NumPy's NaN): compare where both results are finite.
 FINITE_ONLY = {"floor_divide", "remainder", "__floordiv__", "__rfloordiv__", "__ifloordiv__",
                "__mod__", "__rmod__", "__imod__"}
+_FLOATS = tuple(getattr(xp, n) for n in values.FLOAT_NAMES + ("complex64",))
 _INTEGRAL = tuple(getattr(xp, n) for n in ("int8", "int16", "int32", "int64", "uint8",
                                             "uint16", "uint32", "uint64"))
 _FLOAT_TAGS = tuple(f"dtype={n}" for n in values.FLOAT_NAMES + ("complex64",))
@@ -378,6 +379,8 @@ def _torch_value(v: values.Val, raw: bool = False):
     import torch
 
     val = v.raw() if raw else v.oracle()
+    if isinstance(val, np.generic) and "array" in v.tags:
+        val = np.asarray(val)  # (a NumPy scalar drawn for a 0-d array)
     if isinstance(val, np.ndarray) and "array" in v.tags:
         name = next(t[6:] for t in v.tags if t.startswith("dtype="))
         t = torch.from_numpy(val.copy())
@@ -675,9 +678,15 @@ def policy(call: targets.Call, result) -> Policy:
         # NumPy's sinc multiplies by pi in float16 (pi * 65504 overflows: NaN); the
         # namespace computes half precision in float32 and rounds once.
         pol.finite_only = True
-    if name in ("var", "std"):
+    if name in ("var", "std", "nanvar", "nanstd"):
         # N - correction <= 0 is NaN here (docs/sections.md); NumPy divides by zero (inf).
+        # With dtype=, the input is cast first (-1.8e308 is -inf in float32: NaN
+        # deviations); NumPy subtracts the float32 mean from the float64 input (inf).
         pol.finite_only = True
+    if name in ("norm", "vector_norm", "matrix_norm") and not _is_torch(call.target) and \
+            dtype in _FLOATS and _largest_finite_input(call) > math.sqrt(float(
+                xp.finfo(dtype).max)):
+        pol.finite_only = True  # (the namespace's norms scale; NumPy's squares overflow)
     if name in ("cov", "corrcoef") and _largest_finite_input(call) > 1e18:
         pol.values = False  # (NumPy computes float32 in float64; squares overflow float32)
     if _is_torch(call.target) and name in ("norm", "dist", "vector_norm", "matrix_norm",

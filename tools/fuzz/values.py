@@ -198,7 +198,7 @@ def alike(val: Val, form: str) -> Val:
     if form == "npscalar":
         v = a[()]
         src = f"np.{a.dtype.name}({_scalar_src(v)})"
-        return Val(src, lambda: a[()], lambda: a.copy(),
+        return Val(src, lambda: a[()], lambda: a[()],
                    tags=("array", f"dtype={name}", "alike", "npscalar"), twin=array(a, name))
     return Val(np_src(a), lambda: a.copy(), lambda: a.copy(),
                tags=("array", f"dtype={name}", "alike", "numpy"), twin=array(a, name))
