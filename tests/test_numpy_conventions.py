@@ -353,6 +353,10 @@ ALIKE_CALLS_3 = [
     ("zeros ndarray shape", lambda m: m.zeros(np.array([2, 3], dtype=np.uint8))),
     ("permute_dims ndarray axes", lambda m: (m.permute_dims if m is xp else np.transpose)(
         np.ones((2, 3)), np.array([1, 0]))),
+    ("x.repeat NumPy integer", lambda m: m.asarray([1, 2]).repeat(np.uint8(2))),
+    ("repeat 0-d ndarray", lambda m: m.repeat(m.asarray([1, 2]), np.array(2))),
+    ("x.repeat tuple", lambda m: m.asarray([1, 2]).repeat((1, 2))),
+    ("cov list m with list fweights", lambda m: m.cov([1.0, 2.0, 4.0], fweights=[1, 2, 1])),
 ]
 
 

@@ -339,11 +339,6 @@ class ArrayMethods:
     def repeat(self, repeats, axis=None) -> Array:
         """Each element repeated ``repeats`` times along ``axis`` (flattened if None), as
         ``xp.repeat``; ``repeats`` may be an int, a list of ints or an integer array."""
-        if not isinstance(repeats, (builtins.int, _core.Array)):
-            host = np.asarray(repeats)
-            if host.dtype.kind not in "iu":
-                raise TypeError(f"repeat: repeats must be integers, got {host.dtype}")
-            repeats = _cr.asarray(host.astype(np.int64), device=self._device)
         return _mf.repeat(self, repeats, axis=axis)
 
     def put(self, indices, values, mode: str = "raise") -> None:

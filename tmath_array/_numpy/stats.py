@@ -278,6 +278,7 @@ def cov(m: Array, y: Array | None = None, rowvar: bool = True, bias: bool = Fals
     and ``aweights``. One variable gives a 0-d result. Float32 unless an input is
     float64 or complex64 (NumPy: float64 always).
     """
+    m = _convert.array("cov", m)
     check_bool("cov", bias, "bias")
     ddof = _args.check_optional_int("cov", ddof, "ddof")
     if ddof is None:
