@@ -376,3 +376,31 @@ def test_fill_takes_numpy_scalars_and_0d_arrays_as_numpy_does():
         x.fill(np.int64(300))  # (NumPy: out of bounds; a cast would wrap to 44)
     with pytest.raises(ValueError):
         x.fill(np.array([1, 2]))
+
+
+def test_setitem_takes_array_likes_through_the_way_in():
+    # (found by the fuzzer: x[()] = np.array(8) was "cannot assign ndarray")
+    x = xp.zeros(3)
+    x[:] = [1, 2, 3]
+    assert x.tolist() == [1.0, 2.0, 3.0]
+    x[1:] = (1.5, 2.5)
+    x[0] = np.float32(5)
+    assert x.tolist() == [5.0, 1.5, 2.5]
+    y = xp.asarray(np.array(-3, dtype=np.int64))
+    y[()] = np.array(8)
+    assert int(y) == 8
+    # Array-likes convert as documented (a list of ints is int32, a NumPy float64 array
+    # float64), then the standard's rule for Arrays applies: no silent narrowing.
+    with pytest.raises(TypeError, match="float64"):
+        x[:] = np.array([1.0, 2.0, 3.0])
+    with pytest.raises(TypeError):
+        x[0] = "a"
+
+
+def test_lexsort_and_average_take_numpy_arrays_and_scalars():
+    keys = np.array([[1, 2, 1], [3, 1, 2]])
+    assert xp.lexsort(keys).tolist() == np.lexsort(keys).tolist()
+    assert xp.lexsort(np.zeros((3, 0, 1), np.complex64)).shape == (0, 1)  # (rows are keys)
+    close(xp.average(xp.asarray([1.0, 3.0]), weights=np.array([1, 3], np.int8)),
+          np.average([1.0, 3.0], weights=[1, 3]))
+    close(xp.average(xp.asarray(-4.0), weights=np.int8(-1)), -4.0)

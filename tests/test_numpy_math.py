@@ -917,3 +917,12 @@ def test_histogram_range_of_the_wrong_length_is_refused_before_it_is_iterated():
         xp.histogram(xp.asarray([1.0, 2.0]), range=torch.zeros((10**9, 0)))
     counts, edges = xp.histogram(xp.asarray([1.0, 2.0]), range=np.array([0.0, 4.0]), bins=2)
     assert counts.tolist() == [1, 1] and edges.tolist() == [0.0, 2.0, 4.0]
+
+
+def test_polyfit_of_a_huge_degree_is_a_memory_error():
+    # (found by the fuzzer: deg=np.uint32(74200905) built the Vandermonde matrix a column
+    # at a time until the process aborted)
+    with pytest.raises(MemoryError, match="polyfit"):
+        xp.polyfit(xp.asarray([1.0, 2.0]), xp.asarray([1.0, 4.0]), np.uint32(74200905))
+    close = xp.polyfit(xp.asarray([1.0, 2.0, 3.0]), xp.asarray([1.0, 4.0, 9.0]), np.int64(2))
+    np.testing.assert_allclose(np.asarray(close), [1.0, 0.0, 0.0], atol=1e-4)

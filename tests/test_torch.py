@@ -702,3 +702,9 @@ def test_numpy_integers_as_dims_sizes_and_numbers():
             for g, w in zip(got, want):
                 np.testing.assert_allclose(np.asarray(g), w)
     assert tm.randperm(np.int64(4)).shape == (4,)
+    for fn in ("fftn", "fft2", "ifft2", "rfftn"):
+        x = np.ones((2, 4), np.float32)
+        want = getattr(real.fft, fn)(real.from_numpy(x), dim=(np.int64(0), np.int8(1)))
+        got = getattr(tm.fft, fn)(tm.tensor(x), dim=(np.int64(0), np.int8(1)))
+        np.testing.assert_allclose(np.asarray(got), want.numpy(), atol=1e-6)
+    assert tm.fft.fftn(tm.ones(3), dim=np.int64(0)).shape == (3,)

@@ -102,7 +102,7 @@ def param_array(name: str, v, argname: str, like=None):
         if like is not None and v._device != like._device:
             raise ValueError(f"{name}: {argname} is on {v._device}, the data on {like._device}")
         return v
-    if _core.scalar_rank(v) is not None or isinstance(v, np.ndarray) or (
+    if _core.scalar_rank(v) is not None or isinstance(v, (np.ndarray, np.generic)) or (
             isinstance(v, Sequence) and not isinstance(v, str)):
         return _convert.to_array(v, device=None if like is None else like._device, name=name)
     raise TypeError(f"{name}: {argname} must be an array, a Python number or a sequence of "

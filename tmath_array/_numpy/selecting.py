@@ -301,6 +301,8 @@ def lexsort(keys, axis: int = -1) -> Array:
     """Indices that sort by the last key, ties broken by the one before, and so on
     (stable), as NumPy's lexsort. ``keys`` is a sequence of arrays or a 2-d array
     whose rows are the keys. Returns int32 indices."""
+    if isinstance(keys, np.ndarray):
+        keys = _arr("lexsort", keys)  # (a NumPy array: its rows are the keys, as an Array's)
     if isinstance(keys, _core.Array):
         if keys.ndim == 0:
             raise TypeError("lexsort: need sequence of keys with len > 0")
