@@ -708,3 +708,26 @@ def test_numpy_integers_as_dims_sizes_and_numbers():
         got = getattr(tm.fft, fn)(tm.tensor(x), dim=(np.int64(0), np.int8(1)))
         np.testing.assert_allclose(np.asarray(got), want.numpy(), atol=1e-6)
     assert tm.fft.fftn(tm.ones(3), dim=np.int64(0)).shape == (3,)
+
+
+def test_true_division_of_integer_tensors_of_two_dtypes():
+    # (found by the fuzzer: a 0-d uint64 tensor over a uint8 one was cast to uint8 first,
+    # 1048575 / 4 gave 63.75; PyTorch divides as floats)
+    for mod in (real, tm):
+        a = mod.tensor(1048575, dtype=mod.uint64)
+        b = mod.tensor([4, 3, 6], dtype=mod.uint8)
+        np.testing.assert_allclose(np.asarray(a / b), [262143.75, 349525.0, 174762.5])
+        c = mod.tensor(1000, dtype=mod.int32)
+        np.testing.assert_allclose(np.asarray(c / mod.tensor([4, 3], dtype=mod.int8)),
+                                   [250.0, 1000 / 3], rtol=1e-6)
+
+
+def test_cov_weights_are_used():
+    # (found by the fuzzer: fweights and aweights were ignored, an unweighted covariance)
+    for args, kw in ((([87.0, 3.0],), {"fweights": [6, 1]}),
+                     (([[87.0, 3.0, 1.0], [2.0, 5.0, 1.0]],),
+                      {"aweights": [0.5, 1.0, 2.0], "fweights": [1, 2, 3]}),
+                     ((87.0,), {"fweights": 6})):
+        want = real.cov(real.tensor(*args), **{k: real.tensor(v) for k, v in kw.items()})
+        got = tm.cov(tm.tensor(*args), **{k: tm.tensor(v) for k, v in kw.items()})
+        np.testing.assert_allclose(np.asarray(got), want.numpy(), rtol=1e-5)

@@ -2070,7 +2070,12 @@ def cdist(x1, x2, p=2.0):
 
 def cov(input, *, correction=1, fweights=None, aweights=None):
     x = _floating(to_tensor(input))
-    return apply(backward_class("cov"), lambda u: _sx.cov(u, ddof=correction), (x,))
+    # (the weights were ignored: a silent unweighted covariance)
+    fw = None if fweights is None else tensor_arg(fweights, "fweights")
+    aw = None if aweights is None else tensor_arg(aweights, "aweights")
+    return apply(backward_class("cov"), lambda u: _sx.cov(
+        u, ddof=correction, fweights=None if fw is None else _mf.reshape(fw, (-1,)),
+        aweights=None if aw is None else _mf.reshape(aw, (-1,))), (x,))
 
 
 def corrcoef(input):

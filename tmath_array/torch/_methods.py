@@ -79,8 +79,15 @@ class _Operators:
     __add__, __radd__ = fast_binary(_ew.add, backward_class("add"), saves=False)
     __sub__, _ = fast_binary(_ew.subtract, backward_class("sub"), saves=False)
     __mul__, __rmul__ = fast_binary(_ew.multiply, backward_class("mul"), scalar_saves=False)
-    __truediv__, _ = fast_binary(_ew.divide, backward_class("div"), scalar_saves=False)
+    _truediv, _ = fast_binary(_ew.divide, backward_class("div"), scalar_saves=False)
     del _
+
+    def __truediv__(self, other):
+        if isinstance(other, Array) and other._dtype is not self._dtype:
+            # (as torch.div: integer operands of two dtypes are divided as floats, not
+            # first cast to the promoted integer dtype: a 0-d uint64 wrapped to uint8)
+            return M.div(self, other)
+        return _Operators._truediv(self, other)
 
     def __rsub__(self, other):
         if operand(other) is None:

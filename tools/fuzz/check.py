@@ -454,6 +454,7 @@ def oracle(call: targets.Call):
                 if call.name == "clip" and args:
                     args[1:] = [_clip_bound(args[0], v) for v in args[1:]]
                     kwargs = {k: _clip_bound(args[0], v) for k, v in kwargs.items()}
+                _stable_by_default(call, args, kwargs)
                 return f(*args, **kwargs)
             obj = call.self_val.oracle()
             if call.kind == "property":
@@ -470,6 +471,7 @@ def oracle(call: targets.Call):
             if call.name == "__iter__":
                 return list(obj)
             kwargs = {k: v.oracle() for k, v in call.kwargs.items()}
+            _stable_by_default(call, [None] + args, kwargs)
             if call.name == "clip":
                 args = [_clip_bound(obj, v) for v in args]
                 kwargs = {k: _clip_bound(obj, v) for k, v in kwargs.items()}
@@ -493,6 +495,14 @@ def _as_size(v):
     if isinstance(v, (np.ndarray, np.generic)) and v.ndim == 0 and v.dtype.kind in "iu":
         return int(v)
     return v
+
+
+def _stable_by_default(call: targets.Call, args: list, kwargs: dict) -> None:
+    """argsort and sort are stable unless told otherwise (the standard's default);
+    NumPy's default quicksort is not: its oracle is asked for a stable sort."""
+    if call.name in ("argsort", "sort") and len(args) <= 2 and "kind" not in kwargs and \
+            "stable" not in kwargs:
+        kwargs["kind"] = "stable"
 
 
 def _clip_bound(x, v):
@@ -721,6 +731,8 @@ def policy(call: targets.Call, result) -> Policy:
         pol.values = False if half else "same-dtype-only"
     if half and any(_outside_normal(a.oracle(), dtype) for a in _scalar_vals(call)):
         pol.values = False  # a Python scalar takes the array's dtype (1e-40 in bfloat16)
+    if name in ("layer_norm", "rms_norm") and half and _largest_finite_input(call) > 1e8:
+        pol.values = False  # (PyTorch's half-precision mean of equal huge values: rounding)
     if (call.target.startswith("xp.nn.") or dtype == xp.complex64) and \
             not _inputs_finite(call):
         # C99's complex special cases (sign(inf j) is x / |x|, NaN) and non-finite
