@@ -404,3 +404,14 @@ def test_lexsort_and_average_take_numpy_arrays_and_scalars():
     close(xp.average(xp.asarray([1.0, 3.0]), weights=np.array([1, 3], np.int8)),
           np.average([1.0, 3.0], weights=[1, 3]))
     close(xp.average(xp.asarray(-4.0), weights=np.int8(-1)), -4.0)
+
+
+def test_quantile_q_of_a_numpy_scalar_is_an_array_of_its_dtype():
+    # (found by the fuzzer: np.float32 q was read as a Python number, a bfloat16 result
+    # where the same q as a 0-d float32 array gives float32)
+    data = xp.asarray([1.0, 2.0, 3.0], dtype=xp.bfloat16)
+    assert xp.quantile(data, np.float32(0.5)).dtype == \
+        xp.quantile(data, xp.asarray(0.5, dtype=xp.float32)).dtype == xp.float32
+    assert xp.quantile(xp.asarray([1.0, 2.0, 3.0]), np.float64(0.5)).dtype == xp.float64
+    close(xp.quantile(xp.asarray([1.0, 2.0, 4.0]), np.float32(0.25)),
+          np.quantile([1.0, 2.0, 4.0], 0.25))

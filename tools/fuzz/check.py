@@ -710,6 +710,14 @@ def policy(call: targets.Call, result) -> Policy:
         # With dtype=, the input is cast first (-1.8e308 is -inf in float32: NaN
         # deviations); NumPy subtracts the float32 mean from the float64 input (inf).
         pol.finite_only = True
+    if name in ("var", "std", "nanvar", "nanstd") and "dtype" not in call.kwargs and \
+            len(call.args) >= 2 and _largest_finite_input(call) > 2**24 and \
+            _input_kinds(call) & {"i", "u"}:
+        # (x.std(axis, dtype): NumPy subtracts the float32 mean from int32 data in float64)
+        pol.values = False
+    if name in ("var", "std", "nanvar", "nanstd") and "dtype" in call.kwargs and \
+            _largest_finite_input(call) > 2**24 and _input_kinds(call) & {"i", "u"}:
+        pol.values = False
     if name in ("norm", "vector_norm", "matrix_norm") and not _is_torch(call.target) and \
             dtype in _FLOATS and _largest_finite_input(call) > math.sqrt(float(
                 xp.finfo(dtype).max)):
