@@ -415,3 +415,10 @@ def test_quantile_q_of_a_numpy_scalar_is_an_array_of_its_dtype():
     assert xp.quantile(xp.asarray([1.0, 2.0, 3.0]), np.float64(0.5)).dtype == xp.float64
     close(xp.quantile(xp.asarray([1.0, 2.0, 4.0]), np.float32(0.25)),
           np.quantile([1.0, 2.0, 4.0], 0.25))
+
+
+def test_choose_takes_a_numpy_array_of_choices_and_refuses_a_bool():
+    close(xp.choose(xp.asarray([0, 1]), np.array([[1, 2], [3, 4]])),
+          np.choose([0, 1], np.array([[1, 2], [3, 4]])))
+    with pytest.raises(TypeError, match="choices"):  # (was "'bool' object is not iterable")
+        xp.choose(xp.asarray([0, 1]), True)

@@ -170,8 +170,13 @@ def choose(a, choices, out=None, mode: str = "raise") -> Array:
     if idx._dtype not in _CAT["integer"] and not (host and idx.size == 0):
         raise TypeError(f"choose: the index array must be of an integer dtype, got "
                         f"{_core.dtype_name(idx._dtype)}")
+    if isinstance(choices, np.ndarray):
+        choices = _arr("choose", choices)
     if isinstance(choices, _core.Array):
         choices = list(choices) if choices.ndim else [choices]
+    elif not isinstance(choices, (list, tuple)):
+        raise TypeError(f"choose: choices must be a sequence of arrays or an array, got "
+                        f"{type(choices).__name__}")
     cs = [_arr("choose", c) for c in choices]
     n = len(cs)
     if n == 0:
