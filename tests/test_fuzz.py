@@ -167,3 +167,11 @@ def test_array_likes_must_give_what_their_twin_gives(monkeypatch, impl, kind):
     monkeypatch.setattr(xp, "sin", impl)
     v = values.alike(values.array(np.array([0.5, 1.0], dtype=np.float32), "float32"), "list")
     assert check.execute(targets.Call("xp.sin", [v])).kind == kind
+
+
+def test_a_list_converted_with_a_dtype_is_no_twin_verdict():
+    # xp.array(list, dtype=bool) converts the list directly (1e-309 is True), not through
+    # float32 first (0, False): no twin comparison for conversions given a dtype.
+    v = values.alike(values.array(np.array([-2.2e-309, 0.0]), "float64"), "list")
+    call = targets.Call("xp.array", [v], {"dtype": values.dtype("bool")})
+    assert check.execute(call).kind == "ok"

@@ -731,3 +731,10 @@ def test_cov_weights_are_used():
         want = real.cov(real.tensor(*args), **{k: real.tensor(v) for k, v in kw.items()})
         got = tm.cov(tm.tensor(*args), **{k: tm.tensor(v) for k, v in kw.items()})
         np.testing.assert_allclose(np.asarray(got), want.numpy(), rtol=1e-5)
+
+
+def test_diag_embed_offset_past_32_bits_is_a_value_error():
+    # (found by the fuzzer: MLX's pad got the widths: a nanobind TypeError)
+    with pytest.raises(ValueError, match="diag_embed"):
+        tm.diag_embed(tm.zeros((4, 0, 1, 0)), offset=np.uint32(2**31), dim2=-1)
+    assert tm.diag_embed(tm.zeros((4, 0, 1, 0)), offset=np.int64(3)).shape == (4, 0, 1, 3, 3)

@@ -1511,6 +1511,10 @@ def diag_embed(input, offset: int = 0, dim1: int = -2, dim2: int = -1):
         _unsupported("diag_embed with dims other than (-2, -1)")
     m = x.shape[-1]
     k = builtins.abs(offset)
+    # (the result's sides before MLX's pad sees them: past 32 bits a nanobind TypeError)
+    from .._runtime import memory as _memory
+    _memory.check_shape("diag_embed", (*x.shape[:-1], m + k, m + k), x._dtype._mx.size,
+                        _d.dtype_name(x._dtype))
     eye = of(_cr.eye(m, dtype=_d.bool, device=x._device))
     lead = [(0, 0)] * (x.ndim - 1)
     pad = lead + ([(0, k), (k, 0)] if offset >= 0 else [(k, 0), (0, k)])

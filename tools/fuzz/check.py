@@ -276,7 +276,8 @@ def execute(call: targets.Call) -> Outcome:
                 return Outcome("bug:alike-refused", f"{exc.exc_text}; the same data as a "
                                f"tmath array or Python int is taken: {twin.src()}")
             return out
-    if call.name in _ASKS_THE_TYPE:
+    if call.name in _ASKS_THE_TYPE or call.name in _CONVERTS and any(
+            k == "dtype" and v.oracle() is not None for k, v in call.kwargs.items()):
         return out
     problem = _twin_problem(call, result, twin_result, "result")
     if problem:
@@ -287,6 +288,10 @@ def execute(call: targets.Call) -> Outcome:
 # Functions whose answer is about the argument's type: a NumPy scalar is a scalar, its
 # twin (a 0-d array) is not.
 _ASKS_THE_TYPE = {"isscalar"}
+# Conversions given a dtype: a list is converted to it directly (1e-309 is True as bool),
+# not through its default dtype first (float32: 0, False).
+_CONVERTS = {"asarray", "array", "asanyarray", "ascontiguousarray", "asfortranarray",
+             "asarray_chkfinite", "from_dlpack"}
 
 
 class _RaisedError(Exception):
