@@ -433,6 +433,8 @@ def oracle(call: targets.Call):
                     return _from_torch(out)
                 args = [a.oracle() for a in call.args]
                 kwargs = {k: v.oracle() for k, v in call.kwargs.items() if k != "device"}
+                if call.name in _CONVERTS and kwargs.get("dtype") is not None:
+                    args = [a.raw() for a in call.args]  # (converted to dtype directly)
                 if call.name in _SIZES_ONLY:
                     # (NumPy computes with a 0-d int16 size in int16: m=32766 wraps)
                     args = [_as_size(a) for a in args]
