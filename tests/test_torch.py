@@ -738,3 +738,14 @@ def test_diag_embed_offset_past_32_bits_is_a_value_error():
     with pytest.raises(ValueError, match="diag_embed"):
         tm.diag_embed(tm.zeros((4, 0, 1, 0)), offset=np.uint32(2**31), dim2=-1)
     assert tm.diag_embed(tm.zeros((4, 0, 1, 0)), offset=np.int64(3)).shape == (4, 0, 1, 3, 3)
+
+
+def test_median_of_values_with_nan_is_nan():
+    # (found by the fuzzer: NaN sorts last, so the middle value was returned)
+    a = np.array([[-np.inf, -0.5, np.nan], [1.0, 2.0, 3.0]], dtype=np.float32)
+    for mod in (real, tm):
+        t = mod.tensor(a)
+        assert np.isnan(float(t.median()))
+        v, i = t.median(dim=1)
+        assert np.isnan(float(v[0])) and float(v[1]) == 2.0 and int(i[0]) == 2
+    assert int(tm.tensor([3, 1, 2]).median()) == 2

@@ -938,7 +938,10 @@ def median(input, dim=None, keepdim: bool = False):
         if n == 0:
             return of(_cr.full((), float("nan"), dtype=x._dtype, device=x._device))
         vals, _ = sort(flat)
-        return vals[(n - 1) // 2]
+        if _t.category(x._dtype) < 2:
+            return vals[(n - 1) // 2]
+        # As PyTorch: NaN when any value is NaN (sorted last).
+        return where(any(isnan(flat)), vals[n - 1], vals[(n - 1) // 2])
     d = dim_index(dim, x.ndim)
     if x.ndim == 0:
         return return_types.median(x, of(_cr.zeros((), dtype=_d.int64, device=x._device)))
@@ -946,6 +949,10 @@ def median(input, dim=None, keepdim: bool = False):
     k = (x.shape[d] - 1) // 2
     v = select(vals, d, k)
     i = select(idx, d, k)
+    if _t.category(x._dtype) >= 2 and x.shape[d]:
+        nan = any(isnan(x), d)
+        v = where(nan, select(vals, d, x.shape[d] - 1), v)
+        i = where(nan, select(idx, d, x.shape[d] - 1), i)
     if keepdim:
         v, i = unsqueeze(v, d), unsqueeze(i, d)
     return return_types.median(v, i)

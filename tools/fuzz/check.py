@@ -444,6 +444,11 @@ def oracle(call: targets.Call):
                     n = kwargs.get("n", args[1] if len(args) > 1 else 1)
                     if isinstance(n, int) and n > 64:
                         return _NO_ORACLE  # (NumPy loops n times, past an empty axis too)
+                if call.name == "digitize":
+                    bins = kwargs.get("bins", args[1] if len(args) > 1 else None)
+                    if bins is not None and not _sorted(np.asarray(bins).ravel()) and \
+                            not _sorted(np.asarray(bins).ravel()[::-1]):
+                        return _NO_ORACLE  # (bins must be monotonic: NaN is neither)
                 if call.name == "searchsorted" and args and \
                         not _sorted(np.asarray(args[0])):
                     return _NO_ORACLE  # (unspecified for unsorted x1)
