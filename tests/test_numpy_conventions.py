@@ -422,3 +422,9 @@ def test_choose_takes_a_numpy_array_of_choices_and_refuses_a_bool():
           np.choose([0, 1], np.array([[1, 2], [3, 4]])))
     with pytest.raises(TypeError, match="choices"):  # (was "'bool' object is not iterable")
         xp.choose(xp.asarray([0, 1]), True)
+
+
+def test_dtype_of_numpy_arrays_and_scalars():
+    # (found by the fuzzer: np.dtype takes anything with a dtype; xp.dtype refused them)
+    assert xp.dtype(np.float64(-2.0)) == xp.float64 == np.dtype(np.float64(-2.0))
+    assert xp.dtype(np.zeros(2, np.int8)) == xp.int8

@@ -749,3 +749,11 @@ def test_median_of_values_with_nan_is_nan():
         v, i = t.median(dim=1)
         assert np.isnan(float(v[0])) and float(v[1]) == 2.0 and int(i[0]) == 2
     assert int(tm.tensor([3, 1, 2]).median()) == 2
+
+
+def test_arange_takes_numpy_scalars_as_numbers():
+    # (found by the fuzzer: np.int32 step made a float32 range; PyTorch: int64)
+    for mod in (real, tm):
+        assert mod.arange(np.int64(3)).dtype == mod.int64
+        assert mod.arange(0, np.int64(4), np.int32(2)).dtype == mod.int64
+        assert mod.arange(np.float32(1.5)).dtype == mod.float32

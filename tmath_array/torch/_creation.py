@@ -163,8 +163,10 @@ def arange(start, end=None, step=1, *, dtype=None, device=None,
     for v in (start, end, step):
         if isinstance(number(v, "start/end/step"), builtins.complex):
             raise TypeError("arange(): complex bounds are not supported")
+    # (NumPy scalars are numbers, as in PyTorch: np.int32(-1) is an int step)
+    vals = [v.item() if isinstance(v, np.generic) else v for v in (start, end, step)]
     vals = [builtins.float(v) if isinstance(v, Array) and v._dtype in _t.FLOATING else
-            (builtins.int(v) if isinstance(v, Array) else v) for v in (start, end, step)]
+            (builtins.int(v) if isinstance(v, Array) else v) for v in vals]
     start, end, step = vals
     if step == 0:
         raise RuntimeError("step must be nonzero")

@@ -636,6 +636,9 @@ def policy(call: targets.Call, result) -> Policy:
     if name in ("astype", "ascontiguousarray", "asfortranarray") and dtype in _INTEGRAL and \
             first and any(t in first[0].tags for t in _FLOAT_TAGS):
         pol.values = False  # float to int: NaN, inf and out-of-range values are unspecified
+    if name in ("setdiff1d", "intersect1d", "setxor1d") and (
+            len(call.args) > 2 or "assume_unique" in call.kwargs):
+        pol.values = False  # (assume_unique with repeated values: NumPy's answer is undefined)
     if name == "isin" and (len(call.args) > 2 or "assume_unique" in call.kwargs):
         pol.values = False  # assume_unique: NumPy's answer for repeated values is undefined
     if name in ("linspace", "logspace") and not all(
