@@ -428,3 +428,13 @@ def test_dtype_of_numpy_arrays_and_scalars():
     # (found by the fuzzer: np.dtype takes anything with a dtype; xp.dtype refused them)
     assert xp.dtype(np.float64(-2.0)) == xp.float64 == np.dtype(np.float64(-2.0))
     assert xp.dtype(np.zeros(2, np.int8)) == xp.int8
+
+
+def test_huge_shapes_in_inner_and_unravel_index_are_standard_errors():
+    # (found by the fuzzer: MLX's raw OverflowError when inner flattened (2, 2**31 - 1);
+    # std::bad_cast for a side of 2**63)
+    with pytest.raises(MemoryError, match="inner"):
+        xp.inner(xp.zeros((2, 2**31 - 1, 0)), xp.zeros((2**31 - 1, 0)))
+    with pytest.raises(ValueError, match="too large"):
+        xp.unravel_index(xp.zeros((1, 0), dtype=xp.int16), shape=(2**63,))
+    assert int(xp.inner(xp.asarray([1, 0], dtype=xp.int8), xp.asarray([2, 3], dtype=xp.int8))) == 2

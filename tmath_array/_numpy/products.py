@@ -77,6 +77,9 @@ def inner(a: Array, b: Array, /) -> Array:
         return multiply(a, b)
     if a.shape[-1] != b.shape[-1]:
         raise ValueError(f"inner: the last dimensions of a {a.shape} and b {b.shape} differ")
+    # (the result before tensordot flattens the operands: past 32 bits MLX's OverflowError)
+    _memory.check_shape("inner", a.shape[:-1] + b.shape[:-1],
+                        builtins.max(a._dtype._mx.size, b._dtype._mx.size))
     return tensordot(a, b, axes=((a.ndim - 1,), (b.ndim - 1,)))
 
 

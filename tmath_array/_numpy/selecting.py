@@ -9,6 +9,7 @@ All are lazy: their output shapes follow from the input shapes. Indices are int3
 from __future__ import annotations
 
 import builtins
+import math
 import operator
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -368,6 +369,9 @@ def _dims(name: str, shape) -> tuple[int, ...]:
         raise TypeError(f"{name}: shape must be an int or a sequence of ints") from None
     if builtins.any(d < 0 for d in dims):
         raise ValueError(f"{name}: dimensions must be non-negative, got {dims}")
+    if math.prod(dims) > 2**63 - 1:
+        # (as NumPy: the size must fit int64; MLX's int64 arithmetic got 2**63: bad_cast)
+        raise ValueError(f"{name}: dimensions {dims} are too large")
     return dims
 
 
