@@ -148,3 +148,48 @@ def test_layers_are_targets_compared_with_pytorch():
     assert len(result) == 3 and len(check.oracle(call)) == 3
     bad = targets.Call("torch.nn.Linear", [x], {}, ctor=([values.py(3), values.py(-1)], {}))
     assert check.execute(bad).kind == "error:ValueError"
+
+
+def test_array_likes_replay_and_convert_as_documented():
+    a = np.array([[1.5, -0.0], [np.nan, 2.0]], dtype=np.float64)
+    base = values.array(a, "float64")
+    ns: dict = {}
+    exec(values.HEADER, ns)
+    for form, dtype in (("list", "float32"), ("numpy", "float64")):
+        v = values.alike(base, form)
+        assert f"dtype={dtype}" in v.tags and v.twin is not None
+        np.testing.assert_array_equal(np.asarray(eval(v.src, ns)), np.asarray(v.make()))
+        assert v.oracle().dtype == np.dtype(dtype)  # the oracle sees the converted data
+    s = values.array(np.array(3, dtype=np.int32), "int32")
+    assert values.alike(s, "pyscalar").make() == 3 and "array" not in \
+        values.alike(s, "pyscalar").tags  # (a Python scalar is weak: no twin)
+    n = values.alike(s, "npscalar")
+    assert eval(n.src, ns) == n.make() and type(n.make()) is np.int32
+    assert values.list_dtype([[1, 2**40]]) == "int64" and values.list_dtype([1, 2]) == "int32"
+    axis = values.py((np.int64(0), 1))
+    assert eval(axis.src, ns) == (0, 1) and axis.twin.make() == (0, 1)
+
+
+_sin = xp.sin
+
+
+@pytest.mark.parametrize("impl, kind", [
+    (lambda x: _sin(x) if isinstance(x, xp.Array) else
+     (_ for _ in ()).throw(TypeError("sin: x must be an array")), "bug:alike-refused"),
+    (lambda x: _sin(xp.asarray(x, dtype=xp.float64 if isinstance(x, list) else None)),
+     "bug:alike-differs"),
+])
+def test_array_likes_must_give_what_their_twin_gives(monkeypatch, impl, kind):
+    # A function that refuses a list NumPy takes, or converts it to another dtype than
+    # the documented float32, is reported.
+    monkeypatch.setattr(xp, "sin", impl)
+    v = values.alike(values.array(np.array([0.5, 1.0], dtype=np.float32), "float32"), "list")
+    assert check.execute(targets.Call("xp.sin", [v])).kind == kind
+
+
+def test_a_list_converted_with_a_dtype_is_no_twin_verdict():
+    # xp.array(list, dtype=bool) converts the list directly (1e-309 is True), not through
+    # float32 first (0, False): no twin comparison for conversions given a dtype.
+    v = values.alike(values.array(np.array([-2.2e-309, 0.0]), "float64"), "list")
+    call = targets.Call("xp.array", [v], {"dtype": values.dtype("bool")})
+    assert check.execute(call).kind == "ok"

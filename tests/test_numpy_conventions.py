@@ -264,3 +264,202 @@ def test_view_takes_dtype_by_keyword_and_indices_any_iterable():
         x.view(type=np.ndarray)
     got = xp.indices(n for n in (2, 3))
     np.testing.assert_array_equal(np.asarray(got), np.indices((2, 3)))
+
+
+# Array-likes the fuzzer found refused (or converted after a check that needed an Array):
+# each call is made with NumPy arrays, NumPy scalars and lists, NumPy is the oracle.
+B = np.array([[2.0, 1.0], [1.0, 3.0]])
+ALIKE_CALLS = [
+    ("radians list", lambda m: m.radians([90.0, 180.0])),
+    ("sinc ndarray", lambda m: m.sinc(np.array([0.0, 0.5]))),
+    ("isclose ndarrays", lambda m: m.isclose(np.array([1.0, 2.0]), np.array([1.0, 2.5]))),
+    ("allclose ndarray and list", lambda m: m.allclose(np.array([1.0]), [1.0])),
+    ("array_equal NumPy scalar", lambda m: m.array_equal(np.array(7.0), np.float32(7))),
+    ("array_equiv lists", lambda m: m.array_equiv([1, 2], [[1, 2], [1, 2]])),
+    ("inner ndarray and list", lambda m: m.inner(np.ones(2), [1, 2])),
+    ("outer lists", lambda m: m.outer([1.0, 2.0], [3.0])),
+    ("kron ndarrays", lambda m: m.kron(np.eye(2), np.array([1.0, 2.0]))),
+    ("linalg.cross lists", lambda m: m.linalg.cross([1, 0, 0], [0, 1, 0])),
+    ("linalg.solve ndarrays", lambda m: m.linalg.solve(B, np.array([1.0, 2.0]))),
+    ("linalg.outer lists", lambda m: m.linalg.outer([1.0, 2.0], [3.0, 4.0])),
+    ("tensordot ndarrays", lambda m: m.tensordot(B, B, 1)),
+    ("vecdot lists", lambda m: m.vecdot([1.0, 2.0], [3.0, 4.0]) if m is xp else
+     np.vecdot([1.0, 2.0], [3.0, 4.0])),
+    ("sum of a bool ndarray with dtype", lambda m: m.sum(np.array(False), axis=0,
+                                                         dtype=m.uint32, keepdims=True)),
+    ("prod of a bool list", lambda m: m.prod([True, True])),
+    ("repeat list repeats", lambda m: m.repeat(m.asarray([1, 2]), [2, 1])),
+    ("repeat ndarray repeats", lambda m: m.repeat(m.asarray([1, 2]), np.array([0, 3]))),
+    ("searchsorted ndarray values", lambda m: m.searchsorted(m.asarray([1, 2, 3]),
+                                                             np.array([2, 5]))),
+    ("searchsorted list sorter", lambda m: m.searchsorted(m.asarray([3, 1, 2]), 2,
+                                                          sorter=[1, 2, 0])),
+    ("fft.rfft ndarray", lambda m: m.fft.rfft(np.array([1.0, 2.0, 0.0, 4.0]))),
+    ("fft.ihfft list", lambda m: m.fft.ihfft([1.0, 2.0, 3.0])),
+    ("fft.fft complex list", lambda m: m.fft.fft([1 + 1j, 2 - 1j])),
+]
+
+
+@pytest.mark.parametrize("call", [c for _, c in ALIKE_CALLS], ids=[n for n, _ in ALIKE_CALLS])
+def test_array_likes_found_by_the_fuzzer(call):
+    close(call(xp), call(np), rtol=1e-5, atol=1e-6)
+
+
+def test_numpy_arrays_and_scalars_in_result_type_and_can_cast():
+    # A NumPy array or scalar takes part with its dtype (np.float64(1.5) is no weak float).
+    assert xp.result_type(np.zeros(2), xp.float32) == xp.float64
+    assert xp.result_type(np.float64(1.5), xp.float32) == xp.float64
+    assert xp.result_type(np.int8(1), xp.uint8) == xp.int16
+    # (can_cast follows the standard's promotion: bool to float is no cast there)
+    assert xp.can_cast(np.array(False), xp.float32) is xp.can_cast(xp.bool, xp.float32)
+    assert xp.can_cast(np.zeros(2, np.int8), xp.int16) is True
+    assert xp.can_cast(np.float64(1.0), xp.float32) is False
+
+
+def test_gradient_edge_order_of_another_kind_is_a_type_error():
+    import torch
+
+    with pytest.raises(TypeError, match="edge_order"):
+        xp.gradient(xp.ones(3), edge_order=torch.ones(2))
+    close(xp.gradient(xp.asarray([1.0, 2.0, 4.0]), edge_order=np.int64(1)),
+          np.gradient([1.0, 2.0, 4.0], edge_order=1))
+
+
+ALIKE_CALLS_2 = [
+    ("heaviside lists", lambda m: m.heaviside([-1, 0, 2], np.array(0.5))),
+    ("heaviside NumPy int", lambda m: m.heaviside(np.int64(3), 1)),
+    ("fmod ndarrays", lambda m: m.fmod(np.array([5.0, -5.0]), np.array([3.0]))),
+    ("fmin list and ndarray", lambda m: m.fmin([1.0, 5.0], np.array([3.0, 2.0]))),
+    ("fmod two scalars", lambda m: m.fmod(5, 3)),
+    ("corrcoef ndarray y", lambda m: m.corrcoef(np.array([1.0, 2.0, 3.0]),
+                                                y=np.array([1.0, 5.0, 2.0]))),
+    ("cov list y", lambda m: m.cov([1.0, 2.0, 4.0], [2.0, 1.0, 0.0])),
+    ("nanstd ndarray", lambda m: m.nanstd(np.array([1.0, np.nan, 3.0]))),
+    ("nanvar list ddof", lambda m: m.nanvar([[1.0, 2.0], [np.nan, 5.0], [4.0, 1.0]], 0,
+                                                         ddof=1)),
+    ("take_along_axis ndarrays", lambda m: m.take_along_axis(B, np.array([[1], [0]]), 1)),
+    ("unique ndarray return_index", lambda m: m.unique(np.array([3, 1, 3]),
+                                                       return_index=True)),
+    ("vdot ndarray and list", lambda m: m.vdot(np.array([1.0, 2.0]), [3.0, 4.0])),
+]
+
+
+@pytest.mark.parametrize("call", [c for _, c in ALIKE_CALLS_2],
+                         ids=[n for n, _ in ALIKE_CALLS_2])
+def test_array_likes_found_by_the_fuzzer_2(call):
+    close(call(xp), call(np), rtol=1e-5, atol=1e-6)
+
+
+def test_finfo_iinfo_of_numpy_arrays_and_scalars():
+    assert xp.finfo(np.float64(2.0)).bits == 64
+    assert xp.finfo(np.zeros(2, np.float16)).dtype == xp.float16
+    assert xp.iinfo(np.array([1], np.int8)).max == 127
+
+
+def test_attention_mask_of_another_kind_is_a_type_error():
+    import tmath_array.nn as nn
+
+    q = xp.ones((1, 1, 2, 1))
+    with pytest.raises(TypeError, match="attn_mask"):
+        nn.scaled_dot_product_attention(q, q, q, attn_mask=[[True, False], [True, True]])
+
+
+ALIKE_CALLS_3 = [
+    ("einsum list and ndarray", lambda m: m.einsum("i,i->", [1.0, 2.0], np.array([3.0, 4.0]))),
+    ("lstsq lists", lambda m: m.linalg.lstsq([[1.0, 0.0], [0.0, 2.0]], [1.0, 2.0],
+                                             rcond=None)[0]),
+    ("diff list prepend", lambda m: m.diff(np.array([1.0, 4.0, 9.0]), prepend=[0.0])),
+    ("diff scalar append", lambda m: m.diff(np.array([[1.0, 4.0, 9.0]]), append=10.0)),
+    ("diff scalar append axis 0", lambda m: m.diff(np.array([[1.0, 4.0]]), axis=0,
+                                                   append=np.float32(3))),
+    ("tile ndarray reps", lambda m: m.tile(np.ones(2), np.array([2]))),
+    ("reshape ndarray shape", lambda m: m.reshape(np.ones(4), np.array([2, 2]))),
+    ("broadcast_to ndarray shape", lambda m: m.broadcast_to([1, 2], np.array([3, 2]))),
+    ("zeros ndarray shape", lambda m: m.zeros(np.array([2, 3], dtype=np.uint8))),
+    ("permute_dims ndarray axes", lambda m: (m.permute_dims if m is xp else np.transpose)(
+        np.ones((2, 3)), np.array([1, 0]))),
+    ("x.repeat NumPy integer", lambda m: m.asarray([1, 2]).repeat(np.uint8(2))),
+    ("repeat 0-d ndarray", lambda m: m.repeat(m.asarray([1, 2]), np.array(2))),
+    ("x.repeat tuple", lambda m: m.asarray([1, 2]).repeat((1, 2))),
+    ("cov list m with list fweights", lambda m: m.cov([1.0, 2.0, 4.0], fweights=[1, 2, 1])),
+]
+
+
+@pytest.mark.parametrize("call", [c for _, c in ALIKE_CALLS_3],
+                         ids=[n for n, _ in ALIKE_CALLS_3])
+def test_array_likes_found_by_a_review_of_the_conversions(call):
+    close(call(xp), call(np), rtol=1e-5, atol=1e-6)
+
+
+def test_fill_takes_numpy_scalars_and_0d_arrays_as_numpy_does():
+    x = xp.ones(3, dtype=xp.int8)
+    x.fill(np.array(2))
+    assert x.tolist() == [2, 2, 2]
+    x.fill(np.float32(3.7))  # (a value of a higher kind is cast, as NumPy)
+    assert x.tolist() == [3, 3, 3]
+    with pytest.raises(OverflowError):
+        x.fill(np.int64(300))  # (NumPy: out of bounds; a cast would wrap to 44)
+    with pytest.raises(ValueError):
+        x.fill(np.array([1, 2]))
+
+
+def test_setitem_takes_array_likes_through_the_way_in():
+    # (found by the fuzzer: x[()] = np.array(8) was "cannot assign ndarray")
+    x = xp.zeros(3)
+    x[:] = [1, 2, 3]
+    assert x.tolist() == [1.0, 2.0, 3.0]
+    x[1:] = (1.5, 2.5)
+    x[0] = np.float32(5)
+    assert x.tolist() == [5.0, 1.5, 2.5]
+    y = xp.asarray(np.array(-3, dtype=np.int64))
+    y[()] = np.array(8)
+    assert int(y) == 8
+    # Array-likes convert as documented (a list of ints is int32, a NumPy float64 array
+    # float64), then the standard's rule for Arrays applies: no silent narrowing.
+    with pytest.raises(TypeError, match="float64"):
+        x[:] = np.array([1.0, 2.0, 3.0])
+    with pytest.raises(TypeError):
+        x[0] = "a"
+
+
+def test_lexsort_and_average_take_numpy_arrays_and_scalars():
+    keys = np.array([[1, 2, 1], [3, 1, 2]])
+    assert xp.lexsort(keys).tolist() == np.lexsort(keys).tolist()
+    assert xp.lexsort(np.zeros((3, 0, 1), np.complex64)).shape == (0, 1)  # (rows are keys)
+    close(xp.average(xp.asarray([1.0, 3.0]), weights=np.array([1, 3], np.int8)),
+          np.average([1.0, 3.0], weights=[1, 3]))
+    close(xp.average(xp.asarray(-4.0), weights=np.int8(-1)), -4.0)
+
+
+def test_quantile_q_of_a_numpy_scalar_is_an_array_of_its_dtype():
+    # (found by the fuzzer: np.float32 q was read as a Python number, a bfloat16 result
+    # where the same q as a 0-d float32 array gives float32)
+    data = xp.asarray([1.0, 2.0, 3.0], dtype=xp.bfloat16)
+    assert xp.quantile(data, np.float32(0.5)).dtype == \
+        xp.quantile(data, xp.asarray(0.5, dtype=xp.float32)).dtype == xp.float32
+    assert xp.quantile(xp.asarray([1.0, 2.0, 3.0]), np.float64(0.5)).dtype == xp.float64
+    close(xp.quantile(xp.asarray([1.0, 2.0, 4.0]), np.float32(0.25)),
+          np.quantile([1.0, 2.0, 4.0], 0.25))
+
+
+def test_choose_takes_a_numpy_array_of_choices_and_refuses_a_bool():
+    close(xp.choose(xp.asarray([0, 1]), np.array([[1, 2], [3, 4]])),
+          np.choose([0, 1], np.array([[1, 2], [3, 4]])))
+    with pytest.raises(TypeError, match="choices"):  # (was "'bool' object is not iterable")
+        xp.choose(xp.asarray([0, 1]), True)
+
+
+def test_dtype_of_numpy_arrays_and_scalars():
+    # (found by the fuzzer: np.dtype takes anything with a dtype; xp.dtype refused them)
+    assert xp.dtype(np.float64(-2.0)) == xp.float64 == np.dtype(np.float64(-2.0))
+    assert xp.dtype(np.zeros(2, np.int8)) == xp.int8
+
+
+def test_huge_shapes_in_inner_and_unravel_index_are_standard_errors():
+    # (found by the fuzzer: MLX's raw OverflowError when inner flattened (2, 2**31 - 1);
+    # std::bad_cast for a side of 2**63)
+    with pytest.raises(MemoryError, match="inner"):
+        xp.inner(xp.zeros((2, 2**31 - 1, 0)), xp.zeros((2**31 - 1, 0)))
+    with pytest.raises(ValueError, match="too large"):
+        xp.unravel_index(xp.zeros((1, 0), dtype=xp.int16), shape=(2**63,))
+    assert int(xp.inner(xp.asarray([1, 0], dtype=xp.int8), xp.asarray([2, 3], dtype=xp.int8))) == 2

@@ -326,6 +326,15 @@ def test_split_and_array_split(n, data):
             assert_array_equal(g, w)
 
 
+def test_split_of_an_empty_axis_into_too_many_parts_is_a_memory_error():
+    # (found by the fuzzer: 2**31 - 2 empty parts were made one by one until Python ran out
+    # of memory, an empty MemoryError)
+    for fn in (xp.split, xp.array_split):
+        with pytest.raises(MemoryError, match="arrays"):
+            fn(xp.zeros((3, 0)), 2**31 - 2, axis=1)
+    assert len(xp.split(xp.zeros((3, 0)), 5, axis=1)) == 5
+
+
 def test_split_errors():
     a = np.arange(10)
     for fn in (np.array_split, xp.array_split, xp.split):  # np.split: ZeroDivisionError

@@ -873,3 +873,78 @@ def test_diag_embed_with_a_huge_offset():
     with pytest.raises(ValueError, match="exceeds the largest MLX supports"):
         tm.ones(2).diag_embed(offset=2**40)
     _same_as_torch(tm.ones(2).diag_embed(offset=-1), real.ones(2).diag_embed(offset=-1))
+
+
+def test_numpy_integers_as_dims_sizes_and_numbers():
+    # PyTorch takes NumPy integers wherever it takes an int (dims, sizes, steps) and
+    # NumPy scalars as numbers; the face must too (found by the fuzzer).
+    data = np.arange(6.0, dtype=np.float32).reshape(2, 3)
+    for mod, t in ((real, real.from_numpy(data.copy())), (tm, tm.tensor(data))):
+        got = [mod.sum(t, dim=np.int64(1)), mod.all(t, dim=np.uint32(0)),
+               mod.cumsum(t, np.int8(0)), mod.flatten(t, start_dim=np.int64(0)),
+               t.sort(dim=np.int32(1), descending=True)[0], t.aminmax(dim=np.int64(0))[1],
+               mod.broadcast_to(t[0], (np.int8(2), np.int64(-1))),
+               t.nan_to_num(np.uint8(0)), mod.linspace(0, 1, np.int64(3)),
+               mod.ones((np.int16(2), 3)), t.reshape(np.intp(3), 2)]
+        assert t.size(np.int64(1)) == 3
+        if mod is real:
+            want = [g.numpy() for g in got]
+        else:
+            for g, w in zip(got, want):
+                np.testing.assert_allclose(np.asarray(g), w)
+    assert tm.randperm(np.int64(4)).shape == (4,)
+    for fn in ("fftn", "fft2", "ifft2", "rfftn"):
+        x = np.ones((2, 4), np.float32)
+        want = getattr(real.fft, fn)(real.from_numpy(x), dim=(np.int64(0), np.int8(1)))
+        got = getattr(tm.fft, fn)(tm.tensor(x), dim=(np.int64(0), np.int8(1)))
+        np.testing.assert_allclose(np.asarray(got), want.numpy(), atol=1e-6)
+    assert tm.fft.fftn(tm.ones(3), dim=np.int64(0)).shape == (3,)
+
+
+def test_true_division_of_integer_tensors_of_two_dtypes():
+    # (found by the fuzzer: a 0-d uint64 tensor over a uint8 one was cast to uint8 first,
+    # 1048575 / 4 gave 63.75; PyTorch divides as floats)
+    for mod in (real, tm):
+        a = mod.tensor(1048575, dtype=mod.uint64)
+        b = mod.tensor([4, 3, 6], dtype=mod.uint8)
+        np.testing.assert_allclose(np.asarray(a / b), [262143.75, 349525.0, 174762.5])
+        c = mod.tensor(1000, dtype=mod.int32)
+        np.testing.assert_allclose(np.asarray(c / mod.tensor([4, 3], dtype=mod.int8)),
+                                   [250.0, 1000 / 3], rtol=1e-6)
+
+
+def test_cov_weights_are_used():
+    # (found by the fuzzer: fweights and aweights were ignored, an unweighted covariance)
+    for args, kw in ((([87.0, 3.0],), {"fweights": [6, 1]}),
+                     (([[87.0, 3.0, 1.0], [2.0, 5.0, 1.0]],),
+                      {"aweights": [0.5, 1.0, 2.0], "fweights": [1, 2, 3]}),
+                     ((87.0,), {"fweights": 6})):
+        want = real.cov(real.tensor(*args), **{k: real.tensor(v) for k, v in kw.items()})
+        got = tm.cov(tm.tensor(*args), **{k: tm.tensor(v) for k, v in kw.items()})
+        np.testing.assert_allclose(np.asarray(got), want.numpy(), rtol=1e-5)
+
+
+def test_diag_embed_offset_past_32_bits_is_a_value_error():
+    # (found by the fuzzer: MLX's pad got the widths: a nanobind TypeError)
+    with pytest.raises(ValueError, match="diag_embed"):
+        tm.diag_embed(tm.zeros((4, 0, 1, 0)), offset=np.uint32(2**31), dim2=-1)
+    assert tm.diag_embed(tm.zeros((4, 0, 1, 0)), offset=np.int64(3)).shape == (4, 0, 1, 3, 3)
+
+
+def test_median_of_values_with_nan_is_nan():
+    # (found by the fuzzer: NaN sorts last, so the middle value was returned)
+    a = np.array([[-np.inf, -0.5, np.nan], [1.0, 2.0, 3.0]], dtype=np.float32)
+    for mod in (real, tm):
+        t = mod.tensor(a)
+        assert np.isnan(float(t.median()))
+        v, i = t.median(dim=1)
+        assert np.isnan(float(v[0])) and float(v[1]) == 2.0 and int(i[0]) == 2
+    assert int(tm.tensor([3, 1, 2]).median()) == 2
+
+
+def test_arange_takes_numpy_scalars_as_numbers():
+    # (found by the fuzzer: np.int32 step made a float32 range; PyTorch: int64)
+    for mod in (real, tm):
+        assert mod.arange(np.int64(3)).dtype == mod.int64
+        assert mod.arange(0, np.int64(4), np.int32(2)).dtype == mod.int64
+        assert mod.arange(np.float32(1.5)).dtype == mod.float32

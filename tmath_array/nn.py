@@ -77,7 +77,8 @@ def _check(name: str, x, argname: str = "input"):
 
 def _same_device(name: str, first, *others) -> None:
     for o in others:
-        if o is not None and o._device != first._device:
+        # (anything but an Array is refused by the argument's own check, with its name)
+        if isinstance(o, _core.Array) and o._device != first._device:
             raise ValueError(f"{name}: arrays are on different devices ({first._device} and "
                              f"{o._device}); move one with to_device()")
 

@@ -20,6 +20,8 @@ import builtins
 import numbers
 import operator
 
+import numpy as np
+
 _bool = builtins.bool
 
 
@@ -122,8 +124,18 @@ def check_axes(name: str, axis, ndim: int, what: str = "axis") -> tuple[int, ...
     return (check_axis(name, axis, ndim),)
 
 
+def _int_vector(v):
+    """A 1-D NumPy integer array as a list of Python ints (NumPy takes one as a shape or
+    tuple of axes); anything else as it is."""
+    if isinstance(v, np.ndarray) and v.ndim == 1 and v.dtype.kind in "iu":
+        return v.tolist()
+    return v
+
+
 def check_ints(name: str, values, argname: str) -> tuple[int, ...]:
-    """A tuple (or list) of ints, as Python ints; TypeError otherwise."""
+    """A tuple (or list, or 1-D NumPy integer array) of ints, as Python ints; TypeError
+    otherwise."""
+    values = _int_vector(values)
     if not isinstance(values, (tuple, list)):
         raise TypeError(f"{name}: {argname} must be a tuple of ints, got {type(values).__name__}")
     return tuple(v if v.__class__ is int else check_int(name, v, argname) for v in values)
@@ -136,6 +148,7 @@ def shape_tuple(name: str, shape, argname: str = "shape") -> tuple[int, ...]:
         return shape
     if is_int(shape):
         return (check_int(name, shape, argname),)
+    shape = _int_vector(shape)
     if not isinstance(shape, (tuple, list)):
         raise TypeError(f"{name}: {argname} must be an int or a tuple of ints, "
                         f"got {type(shape).__name__}")

@@ -27,6 +27,7 @@ import operator
 from typing import TYPE_CHECKING
 
 import mlx.core as mx
+import numpy as np
 
 from .._array import args as _args
 from .._array import core as _core
@@ -100,6 +101,8 @@ def dtype(obj, /):
     if isinstance(obj, _core.Array):
         return obj._dtype
     dt = _d.as_dtype(obj)
+    if dt is None and isinstance(obj, (np.ndarray, np.generic)):
+        dt = _d.as_dtype(obj.dtype)  # (a NumPy array or scalar: its dtype, as np.dtype)
     if dt is None:
         raise TypeError(f"dtype: {obj!r} is not a dtype tmath_array has")
     return dt

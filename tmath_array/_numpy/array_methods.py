@@ -223,6 +223,9 @@ class ArrayMethods:
         As NumPy does, a value of a higher kind is cast: ``1.7`` fills an integer
         array with 1. An integer out of the dtype's range raises OverflowError.
         """
+        if isinstance(value, (np.ndarray, np.generic)) and value.dtype.kind in "biufc":
+            # (a NumPy scalar or array, as NumPy takes it: a 0-d one is its Python value)
+            value = value.item() if value.ndim == 0 else _cr.asarray(value)
         if isinstance(value, _core.Array):
             if value.ndim != 0:
                 raise ValueError(f"fill: value must be a scalar or a 0-d array, got shape "
@@ -344,11 +347,6 @@ class ArrayMethods:
     def repeat(self, repeats, axis=None) -> Array:
         """Each element repeated ``repeats`` times along ``axis`` (flattened if None), as
         ``xp.repeat``; ``repeats`` may be an int, a list of ints or an integer array."""
-        if not isinstance(repeats, (builtins.int, _core.Array)):
-            host = np.asarray(repeats)
-            if host.dtype.kind not in "iu":
-                raise TypeError(f"repeat: repeats must be integers, got {host.dtype}")
-            repeats = _cr.asarray(host.astype(np.int64), device=self._device)
         return _mf.repeat(self, repeats, axis=axis)
 
     def put(self, indices, values, mode: str = "raise") -> None:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import builtins
 import sys
 
+import numpy as np
+
 from .._array import dtypes as _d
 from .._array.array import Array, write_back
 from .._interop import numpy_dlpack as _interop
@@ -142,8 +144,25 @@ def _dtype_call(self, value=0, /):
     return astype(asarray(value), self)
 
 
+def _setitem_of(array_setitem):
+    """Array's ``__setitem__`` taking array-likes as values: a list, a NumPy array or a
+    NumPy scalar is converted by the one way in first (docs/dtypes.md: a list of floats
+    is float32, a NumPy float64 array stays float64), then assigned as an Array."""
+    def setitem(self, key, value):
+        if isinstance(value, (list, tuple, np.ndarray, np.generic)):
+            value = asarray(value)
+        array_setitem(self, key, value)
+
+    setitem.__name__ = setitem.__qualname__ = "__setitem__"
+    setitem.__doc__ = array_setitem.__doc__
+    setitem.__wrapped__ = array_setitem
+    return setitem
+
+
 def install() -> None:
     """Attach the operators and methods to Array (idempotent)."""
+    if not hasattr(Array.__setitem__, "__wrapped__"):
+        Array.__setitem__ = _setitem_of(Array.__setitem__)
     own = set(vars(Array))
     for source in (_Operators, ArrayMethods):
         for name, value in vars(source).items():

@@ -9,6 +9,7 @@ See docs/numpy_math.md.
 from __future__ import annotations
 
 import builtins
+import numbers
 import warnings
 from typing import TYPE_CHECKING
 
@@ -91,6 +92,9 @@ def gradient(f, *varargs, axis=None, edge_order: int = 1):
     else:
         axes = _core.check_axes("gradient", axis if isinstance(axis, tuple) else
                                 tuple(axis) if isinstance(axis, list) else axis, n)
+    if not isinstance(edge_order, numbers.Real):
+        # (a tensor or an array would be asked for its truth below)
+        raise TypeError(f"gradient: edge_order must be an int, got {type(edge_order).__name__}")
     if isinstance(edge_order, builtins.bool) or edge_order not in (1, 2):
         raise ValueError("gradient: 'edge_order' greater than 2 not supported" if
                          isinstance(edge_order, int) else "gradient: edge_order must be 1 or 2")

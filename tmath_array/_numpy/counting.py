@@ -69,6 +69,9 @@ def _weights(name: str, weights, like):
 
 def _check_range(rng) -> tuple[float, float]:
     try:
+        # (the length first: iterating a tensor with a huge first axis exhausts memory)
+        if len(rng) != 2:
+            raise ValueError
         lo, hi = (float(v) for v in rng)
     except (TypeError, ValueError):
         raise TypeError(f"histogram: range must be a pair of numbers (min, max), got "
@@ -296,7 +299,7 @@ def unique(ar: Array, return_index: bool = False, return_inverse: bool = False,
     exactly (NaN differs from everything, as in NumPy); ``equal_nan`` applies to
     ``axis=None`` only.
     """
-    _core.check_array("unique", ar)
+    ar = _convert.array("unique", ar)
     for v, n in ((return_index, "return_index"), (return_inverse, "return_inverse"),
                  (return_counts, "return_counts"), (equal_nan, "equal_nan"),
                  (sorted, "sorted")):

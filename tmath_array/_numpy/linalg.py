@@ -102,7 +102,8 @@ def lstsq(a: Array, b: Array, rcond: float | None = None) -> LstsqResult:
         input is solved in float64 on the CPU (NumPy's precision: float32 rounding
         would change the rank of a matrix with large entries) and returned as float32.
     """
-    exact = [_core.check_array("lstsq", v)._dtype not in _FLOATING for v in (a, b)]
+    a, b = _convert.array("lstsq", a), _convert.array("lstsq", b)
+    exact = [v._dtype not in _FLOATING for v in (a, b)]
     a = _as_floating("lstsq", a)
     b = _as_floating("lstsq", b)
     if a.ndim != 2:

@@ -104,7 +104,7 @@ def param_array(name: str, v, argname: str, like=None):
         if like is not None and v._device != like._device:
             raise ValueError(f"{name}: {argname} is on {v._device}, the data on {like._device}")
         return v
-    if _core.scalar_rank(v) is not None or isinstance(v, np.ndarray) or (
+    if _core.scalar_rank(v) is not None or isinstance(v, (np.ndarray, np.generic)) or (
             isinstance(v, Sequence) and not isinstance(v, str)):
         return _convert.to_array(v, device=None if like is None else like._device, name=name)
     raise TypeError(f"{name}: {argname} must be an array, a Python number or a sequence of "
@@ -115,7 +115,11 @@ def prep_broadcast(name: str, x1, x2, allowed, category: str):
     """:func:`_core.prep_binary` for a function that computes with several MLX ops: the
     shapes are checked to broadcast first, so a mismatch is the standard's ValueError
     naming ``name`` (not MLX's ``[broadcast_shapes]`` from whichever op meets it first).
+    Array-likes are converted (Python scalars stay weak unless both are scalars).
     """
+    x1, x2 = _convert.operand(name, x1), _convert.operand(name, x2)
+    if not isinstance(x1, _core.Array) and not isinstance(x2, _core.Array):
+        x1 = _convert.array(name, x1)  # (two Python scalars, as NumPy: the first an array)
     a1, a2, dt, dev = _core.prep_binary(name, x1, x2, allowed, category)
     if isinstance(a1, mx.array) and isinstance(a2, mx.array) and a1.shape != a2.shape:
         try:
@@ -134,6 +138,7 @@ check_bool = _args.check_bool
 def _unary_float(name: str, impl, doc: str):
     """A unary NumPy ufunc of real input; integers and bool give NumPy's small floats."""
     def fn(x: Array, /) -> Array:
+        x = _convert.array(name, x)
         a, dt = as_float(name, x, ufunc=True)
         if dt in _HALF:
             # Note: as NumPy's half-precision loops, computed in float32 and rounded once.
@@ -228,6 +233,7 @@ def heaviside(x1: Array | int | float, x2: Array | int | float, /) -> Array:
 
     Integer operands give a float as NumPy's ufuncs do (:func:`ufunc_inexact`).
     """
+    x1, x2 = _convert.operand("heaviside", x1), _convert.operand("heaviside", x2)
     x1, x2 = ufunc_inexact(x1), ufunc_inexact(x2)
     a1, a2, dt, dev = prep_broadcast("heaviside", x1, x2, _REAL, "real-valued")
     s = dev._s
@@ -293,6 +299,7 @@ def isclose(a: Array | complex, b: Array | complex, rtol: float = 1e-05, atol: f
     rtol = check_real_number("isclose", rtol, "rtol")
     atol = check_real_number("isclose", atol, "atol")
     check_bool("isclose", equal_nan, "equal_nan")
+    a, b = _convert.operand("isclose", a), _convert.operand("isclose", b)
     a1, a2, dt, dev = _core.prep_binary("isclose", a, b, _NUMERIC, "numeric")
     fdt = float_dtype(dt)
     a1 = _core.as_mx(a1, dt).astype(fdt._mx, stream=dev._s)
@@ -327,6 +334,7 @@ def allclose(a: Array | complex, b: Array | complex, rtol: float = 1e-05, atol: 
 
 def _both(name: str, a1, a2):
     """Two operands (arrays or scalars) as MLX arrays of one dtype, and their device."""
+    a1, a2 = _convert.operand(name, a1), _convert.operand(name, a2)
     x1, x2, dt, dev = _core.prep_binary(name, a1, a2, _CAT["all"], "any")
     return _core.as_mx(x1, dt), _core.as_mx(x2, dt), dev
 

@@ -20,6 +20,7 @@ from .._array import core as _core
 from .._array import dtypes as _d
 from .._array.devices import CPU, default_float
 from .._runtime import lazy as _lazy
+from .._runtime import memory as _memory
 from .._standard.creation import asarray, zeros
 from .._standard.data_types import astype, result_type
 from .._standard.elementwise import real as _real
@@ -118,8 +119,13 @@ def polyfit(x, y, deg, rcond=None, full: bool = False, w=None, cov=False):
         raise TypeError("polyfit: complex data is not supported (MLX has no complex "
                         "least squares here)")
     wdt = _work(out, xa.device)
-    xa, ya = astype(xa, wdt), astype(ya, wdt)
     n = xa.shape[0]
+    # The Vandermonde matrix, built a column at a time: its size and its columns' objects
+    # count against the memory limit first (deg=74200905 aborted the process).
+    _memory.check_shape("polyfit", (n, order), wdt._mx.size, _d.dtype_name(wdt))
+    _memory.check_objects("polyfit", order * _memory.ARRAY_OBJECT_BYTES,
+                          f"the {order} columns of the Vandermonde matrix")
+    xa, ya = astype(xa, wdt), astype(ya, wdt)
     if rcond is None:
         rcond = n * _EPS[out]
     lhs = _vander_desc(xa, order)

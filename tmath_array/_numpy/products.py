@@ -53,6 +53,7 @@ def dot(a: Array, b: Array, out: None = None) -> Array:
 
 def vdot(a: Array, b: Array, /) -> Array:
     """``sum(conj(a) * b)`` of the flattened arrays (same size), as a 0-d array."""
+    a, b = _convert.array("vdot", a), _convert.array("vdot", b)
     for x in (a, b):
         _core.check_category("vdot", x, "numeric")
     if a.size != b.size:
@@ -69,18 +70,23 @@ def inner(a: Array, b: Array, /) -> Array:
     The result's shape is ``a.shape[:-1] + b.shape[:-1]``; complex values are
     not conjugated.
     """
+    a, b = _convert.array("inner", a), _convert.array("inner", b)
     for x in (a, b):
         _core.check_category("inner", x, "numeric")
     if a.ndim == 0 or b.ndim == 0:
         return multiply(a, b)
     if a.shape[-1] != b.shape[-1]:
         raise ValueError(f"inner: the last dimensions of a {a.shape} and b {b.shape} differ")
+    # (the result before tensordot flattens the operands: past 32 bits MLX's OverflowError)
+    _memory.check_shape("inner", a.shape[:-1] + b.shape[:-1],
+                        builtins.max(a._dtype._mx.size, b._dtype._mx.size))
     return tensordot(a, b, axes=((a.ndim - 1,), (b.ndim - 1,)))
 
 
 def outer(a: Array, b: Array, out: None = None) -> Array:
     """``out[i, j] = a.flat[i] * b.flat[j]`` (both operands are flattened, as NumPy)."""
     no_out("outer", out)
+    a, b = _convert.array("outer", a), _convert.array("outer", b)
     for x in (a, b):
         _core.check_category("outer", x, "numeric")
     a1, a2, dt, dev = _core.prep_binary("outer", a, b, _NUMERIC, "numeric")
@@ -95,6 +101,7 @@ def outer(a: Array, b: Array, out: None = None) -> Array:
 
 def kron(a: Array, b: Array, /) -> Array:
     """The Kronecker product; the operand with fewer dimensions gets leading 1s."""
+    a, b = _convert.array("kron", a), _convert.array("kron", b)
     for x in (a, b):
         _core.check_category("kron", x, "numeric")
     a1, a2, dt, dev = _core.prep_binary("kron", a, b, _NUMERIC, "numeric")
@@ -154,6 +161,7 @@ def einsum(subscripts: str, /, *operands: Array, out: None = None, dtype=None,
         raise ValueError(f"einsum: unknown casting {casting!r}")
     if not operands:
         raise ValueError("einsum: at least one operand is required")
+    operands = tuple(_convert.array("einsum", x) for x in operands)
     dt = None
     for x in operands:
         _core.check_category("einsum", x, "numeric")

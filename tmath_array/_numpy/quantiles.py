@@ -48,7 +48,8 @@ def _q_values(name: str, q, scale: float, dev):
     Returns ``(fractions, q's dtype if q is an array, mask of the bad entries of an array q)``.
     """
     idt = mx.float64 if dev.type == "cpu" else mx.float32
-    if isinstance(q, np.ndarray):
+    if isinstance(q, (np.ndarray, np.generic)):
+        # (a NumPy array or scalar: an array of its dtype, np.float32(0.5) as a 0-d float32)
         q = _convert.to_array(q, device=dev, name=name)
     if isinstance(q, _core.Array):
         if q._dtype not in _CAT["real-valued"]:

@@ -10,6 +10,7 @@ See docs/numpy.md and docs/dtypes.md.
 from __future__ import annotations
 
 import builtins
+import math
 import operator
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -171,8 +172,13 @@ def choose(a, choices, out=None, mode: str = "raise") -> Array:
     if idx._dtype not in _CAT["integer"] and not (host and idx.size == 0):
         raise TypeError(f"choose: the index array must be of an integer dtype, got "
                         f"{_core.dtype_name(idx._dtype)}")
+    if isinstance(choices, np.ndarray):
+        choices = _arr("choose", choices)
     if isinstance(choices, _core.Array):
         choices = list(choices) if choices.ndim else [choices]
+    elif not isinstance(choices, (list, tuple)):
+        raise TypeError(f"choose: choices must be a sequence of arrays or an array, got "
+                        f"{type(choices).__name__}")
     cs = [_arr("choose", c) for c in choices]
     n = len(cs)
     if n == 0:
@@ -302,6 +308,8 @@ def lexsort(keys, axis: int = -1) -> Array:
     """Indices that sort by the last key, ties broken by the one before, and so on
     (stable), as NumPy's lexsort. ``keys`` is a sequence of arrays or a 2-d array
     whose rows are the keys. Returns int32 indices."""
+    if isinstance(keys, np.ndarray):
+        keys = _arr("lexsort", keys)  # (a NumPy array: its rows are the keys, as an Array's)
     if isinstance(keys, _core.Array):
         if keys.ndim == 0:
             raise TypeError("lexsort: need sequence of keys with len > 0")
@@ -362,6 +370,9 @@ def _dims(name: str, shape) -> tuple[int, ...]:
         raise TypeError(f"{name}: shape must be an int or a sequence of ints") from None
     if builtins.any(d < 0 for d in dims):
         raise ValueError(f"{name}: dimensions must be non-negative, got {dims}")
+    if math.prod(dims) > 2**63 - 1:
+        # (as NumPy: the size must fit int64; MLX's int64 arithmetic got 2**63: bad_cast)
+        raise ValueError(f"{name}: dimensions {dims} are too large")
     return dims
 
 

@@ -23,6 +23,7 @@ from .._array import core as _core
 from .._array import dtypes as _d
 from .._array import views as _views
 from .._array.devices import default_float, default_index, default_int, to_device
+from .._runtime import memory as _memory
 from .._standard.creation import _check_dtype, _check_shape, _full, asarray, linspace
 from .._standard.data_types import astype
 from .._standard.elementwise import pow
@@ -54,6 +55,9 @@ def _split(name: str, ary, indices_or_sections, axis, equal: bool) -> list[Array
         if equal and n % sections:
             raise ValueError(f"{name}: an axis of length {n} does not split into {sections} "
                              "equal parts (array_split allows unequal ones)")
+        # (an empty axis splits into any number of empty parts: one Array object each)
+        _memory.check_objects(name, sections * _memory.ARRAY_OBJECT_BYTES,
+                              f"{sections} arrays")
         q, r = divmod(n, sections)
         sizes = [q + 1] * r + [q] * (sections - r)
         bounds = [0]

@@ -134,6 +134,7 @@ def nanmin(a: Array, axis: int | tuple[int, ...] | None = None, out: None = None
 
 def _nan_var(name: str, a, axis, dtype, out, ddof, keepdims, correction, root: bool) -> Array:
     no_out(name, out)
+    a = _convert.array(name, a)
     # (Types before values: ddof != 0 of a tensor would ask for an ambiguous truth.)
     for v, n in ((ddof, "ddof"), (correction, "correction")):
         if v is not None:
@@ -239,7 +240,7 @@ def _variables(name: str, m, y, rowvar: bool, dtype):
     for v, n in ((m, "m"), (y, "y")):
         if v is None and n == "y":
             continue
-        _core.check_category(name, v, "numeric")
+        v = _core.check_category(name, _convert.array(name, v), "numeric")
         if v.ndim > 2:
             raise ValueError(f"{name}: {n} must have at most two dimensions, got {v.shape}")
         parts.append(v)
@@ -277,6 +278,7 @@ def cov(m: Array, y: Array | None = None, rowvar: bool = True, bias: bool = Fals
     and ``aweights``. One variable gives a 0-d result. Float32 unless an input is
     float64 or complex64 (NumPy: float64 always).
     """
+    m = _convert.array("cov", m)
     check_bool("cov", bias, "bias")
     ddof = _args.check_optional_int("cov", ddof, "ddof")
     if ddof is None:

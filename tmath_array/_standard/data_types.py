@@ -54,6 +54,8 @@ def can_cast(from_: DType | Array, to: DType, /) -> bool:
     """Whether ``from_`` (a dtype or array) casts to ``to`` under the promotion rules."""
     if isinstance(from_, _core.Array):
         from_ = from_._dtype
+    elif isinstance(from_, (np.ndarray, np.generic)):
+        from_ = from_.dtype  # (a NumPy array or scalar: its dtype, as in NumPy)
     from_ = _check_dtype("can_cast", from_)
     to = _check_dtype("can_cast", to)
     if from_ is to:
@@ -98,6 +100,8 @@ def finfo(type, /) -> finfo_object:  # noqa: A002
     """Limits of a floating dtype; for complex64 those of its float32 parts."""
     if isinstance(type, _core.Array):
         type = type._dtype  # noqa: A001
+    elif isinstance(type, (np.ndarray, np.generic)):
+        type = type.dtype  # noqa: A001  (a NumPy array or scalar: its dtype, as in NumPy)
     type = _check_dtype("finfo", type)  # noqa: A001
     if type not in _d.CATEGORIES["floating-point"]:
         raise TypeError(f"finfo: {_core.dtype_name(type)} is not a floating-point dtype")
@@ -116,6 +120,8 @@ def iinfo(type, /) -> iinfo_object:  # noqa: A002
     """Limits of an integer dtype."""
     if isinstance(type, _core.Array):
         type = type._dtype  # noqa: A001
+    elif isinstance(type, (np.ndarray, np.generic)):
+        type = type.dtype  # noqa: A001  (a NumPy array or scalar: its dtype, as in NumPy)
     type = _check_dtype("iinfo", type)  # noqa: A001
     if type not in _d.INT_RANGE:
         raise TypeError(f"iinfo: {_core.dtype_name(type)} is not an integer dtype")
@@ -152,6 +158,10 @@ def result_type(*arrays_and_dtypes: Array | DType | complex) -> DType:
             dtypes.append(a._dtype)
         elif _d.as_dtype(a) is not None:
             dtypes.append(_d.as_dtype(a))
+        elif isinstance(a, (np.ndarray, np.generic)) and _d.as_dtype(a.dtype) is not None:
+            # Note: a NumPy array or scalar takes part with its dtype (np.float64(1.5) is
+            # no weak Python float here), as in NumPy.
+            dtypes.append(_d.as_dtype(a.dtype))
         elif _core.scalar_rank(a) is not None:
             scalars.append(a)
         else:

@@ -132,6 +132,7 @@ def _new(arr: mx.array, dt: DType, dev: Device) -> Array:
 
 def fft(x: Array, /, *, n: int | None = None, axis: int = -1, norm: Norm = "backward") -> Array:
     """One-dimensional discrete Fourier transform of complex input."""
+    x = _convert.array("fft", x)
     a = _complex_input("fft", x)
     n, axis, norm = _one_axis("fft", a, n, axis, norm)
     dev = x._device
@@ -141,6 +142,7 @@ def fft(x: Array, /, *, n: int | None = None, axis: int = -1, norm: Norm = "back
 def ifft(x: Array, /, *, n: int | None = None, axis: int = -1,
          norm: Norm = "backward") -> Array:
     """One-dimensional inverse discrete Fourier transform of complex input."""
+    x = _convert.array("ifft", x)
     a = _complex_input("ifft", x)
     n, axis, norm = _one_axis("ifft", a, n, axis, norm)
     dev = x._device
@@ -150,6 +152,7 @@ def ifft(x: Array, /, *, n: int | None = None, axis: int = -1,
 def rfft(x: Array, /, *, n: int | None = None, axis: int = -1,
          norm: Norm = "backward") -> Array:
     """Transform of real input: the ``n // 2 + 1`` non-negative frequencies, complex64."""
+    x = _convert.array("rfft", x)
     a = _real_input("rfft", x)
     n, axis, norm = _one_axis("rfft", a, n, axis, norm)
     dev = x._device
@@ -163,6 +166,7 @@ def _irfft_default(m: int) -> int:
 def irfft(x: Array, /, *, n: int | None = None, axis: int = -1,
           norm: Norm = "backward") -> Array:
     """Inverse of :func:`rfft`: ``n`` real points (default ``2 * (m - 1)``), float32."""
+    x = _convert.array("irfft", x)
     a = _complex_input("irfft", x)
     n, axis, norm = _one_axis("irfft", a, n, axis, norm, _irfft_default)
     dev = x._device
@@ -184,6 +188,7 @@ def hfft(x: Array, /, *, n: int | None = None, axis: int = -1,
     Note: MLX has no hfft; it is ``irfft(conj(x))`` with the normalisation
     direction swapped (as NumPy defines it).
     """
+    x = _convert.array("hfft", x)
     a = _complex_input("hfft", x)
     n, axis, norm = _one_axis("hfft", a, n, axis, norm, _irfft_default)
     dev = x._device
@@ -198,6 +203,7 @@ def ihfft(x: Array, /, *, n: int | None = None, axis: int = -1,
     Note: MLX has no ihfft; it is ``conj(rfft(x))`` with the normalisation
     direction swapped.
     """
+    x = _convert.array("ihfft", x)
     a = _real_input("ihfft", x)
     n, axis, norm = _one_axis("ihfft", a, n, axis, norm)
     dev = x._device
@@ -210,6 +216,7 @@ def ihfft(x: Array, /, *, n: int | None = None, axis: int = -1,
 def fftn(x: Array, /, *, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
          norm: Norm = "backward") -> Array:
     """n-dimensional discrete Fourier transform of complex input (all axes by default)."""
+    x = _convert.array("fftn", x)
     a = _complex_input("fftn", x)
     sizes, axes = _axes_and_sizes("fftn", a, s, axes)
     norm = _check_norm("fftn", norm)
@@ -222,6 +229,7 @@ def fftn(x: Array, /, *, s: Sequence[int] | None = None, axes: Sequence[int] | N
 def ifftn(x: Array, /, *, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
           norm: Norm = "backward") -> Array:
     """n-dimensional inverse discrete Fourier transform of complex input."""
+    x = _convert.array("ifftn", x)
     a = _complex_input("ifftn", x)
     sizes, axes = _axes_and_sizes("ifftn", a, s, axes)
     norm = _check_norm("ifftn", norm)
@@ -234,6 +242,7 @@ def ifftn(x: Array, /, *, s: Sequence[int] | None = None, axes: Sequence[int] | 
 def rfftn(x: Array, /, *, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
           norm: Norm = "backward") -> Array:
     """n-dimensional transform of real input; the last axis keeps ``s[-1] // 2 + 1`` points."""
+    x = _convert.array("rfftn", x)
     a = _real_input("rfftn", x)
     sizes, axes = _axes_and_sizes("rfftn", a, s, axes)
     norm = _check_norm("rfftn", norm)
@@ -246,6 +255,7 @@ def rfftn(x: Array, /, *, s: Sequence[int] | None = None, axes: Sequence[int] | 
 def irfftn(x: Array, /, *, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
            norm: Norm = "backward") -> Array:
     """Inverse of :func:`rfftn`; the last axis has ``s[-1]`` (default ``2 * (m - 1)``) points."""
+    x = _convert.array("irfftn", x)
     a = _complex_input("irfftn", x)
     sizes, axes = _axes_and_sizes("irfftn", a, s, axes, _irfft_default)
     norm = _check_norm("irfftn", norm)

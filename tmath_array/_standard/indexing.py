@@ -85,6 +85,8 @@ def take_along_axis(x: Array, indices: Array, /, axis: int = -1) -> Array:
         ValueError: when the shapes are not compatible.
         IndexError: for an axis out of range, or indices into an empty axis.
     """
+    x = _convert.array("take_along_axis", x)
+    indices = _convert.array("take_along_axis", indices, x._device)
     _check_indices("take_along_axis", x, indices)
     ax = _axis("take_along_axis", axis, x.ndim)
     if indices.ndim != x.ndim:

@@ -383,6 +383,7 @@ def solve(x1: Array, x2: Array, /) -> Array:
     ``x2`` of shape ``(M,)`` is one right-hand side for every matrix of ``x1``;
     otherwise ``x2`` is ``(..., M, K)`` and the stack shapes broadcast.
     """
+    x1, x2 = _convert.array("solve", x1), _convert.array("solve", x2)
     for x in (x1, x2):
         _core.check_category("solve", x, "floating-point")
     a, b, dt, dev = _core.prep_binary("solve", x1, x2, _d.CATEGORIES["floating-point"],
@@ -624,6 +625,7 @@ def trace(x: Array, /, *, offset: int = 0, dtype: DType | None = None) -> Array:
 
 def outer(x1: Array, x2: Array, /) -> Array:
     """Outer product of two vectors: ``out[i, j] = x1[i] * x2[j]``."""
+    x1, x2 = _convert.array("outer", x1), _convert.array("outer", x2)
     for x in (x1, x2):
         _core.check_category("outer", x, "numeric")
     a1, a2, dt, dev = _core.prep_binary("outer", x1, x2, _NUMERIC, "numeric")
@@ -636,6 +638,7 @@ def outer(x1: Array, x2: Array, /) -> Array:
 
 def cross(x1: Array, x2: Array, /, *, axis: int = -1) -> Array:
     """Cross product of 3-element vectors along ``axis`` (negative); other axes broadcast."""
+    x1, x2 = _convert.array("cross", x1), _convert.array("cross", x2)
     for x in (x1, x2):
         _core.check_category("cross", x, "numeric")
     a1, a2, dt, dev = _core.prep_binary("cross", x1, x2, _NUMERIC, "numeric")

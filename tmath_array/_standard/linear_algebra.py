@@ -200,6 +200,7 @@ def tensordot(x1: Array, x2: Array, /,
         ValueError: when contracted axes differ in size (they never broadcast).
         IndexError: for an axis out of range.
     """
+    x1, x2 = _convert.array("tensordot", x1), _convert.array("tensordot", x2)
     for x in (x1, x2):
         _core.check_category("tensordot", x, "numeric")
     a1, a2, dt, dev = _core.prep_binary("tensordot", x1, x2, _NUMERIC, "numeric")
@@ -229,6 +230,7 @@ def vecdot(x1: Array, x2: Array, /, *, axis: int = -1) -> Array:
             broadcasts) or ``axis`` is not negative.
         IndexError: for an axis beyond the smaller array's dimensions.
     """
+    x1, x2 = _convert.array("vecdot", x1), _convert.array("vecdot", x2)
     for x in (x1, x2):
         _core.check_category("vecdot", x, "numeric")
     a1, a2, dt, dev = _core.prep_binary("vecdot", x1, x2, _NUMERIC, "numeric")

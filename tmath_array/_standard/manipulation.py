@@ -385,6 +385,11 @@ def repeat(x: Array, repeats: int | Array, /, axis: int | None = None) -> Array:
         ax = 0
     else:
         ax = _axis("repeat", axis, x.ndim)
+    if isinstance(repeats, np.ndarray) and repeats.ndim == 0:
+        repeats = repeats[()]  # (a 0-d NumPy array: its scalar, as NumPy broadcasts it)
+    if isinstance(repeats, (list, tuple, np.ndarray)):
+        # (NumPy's repeats: an array-like)
+        repeats = _convert.array("repeat", repeats, x._device)
     if isinstance(repeats, _core.Array):
         return _repeat_array(x, a, repeats, ax)
     repeats = _args.check_int("repeat", repeats, "repeats")

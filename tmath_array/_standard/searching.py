@@ -203,12 +203,14 @@ def searchsorted(x1: Array, x2: Array | int | float, /, side: str = "left",
         raise ValueError(f"searchsorted: x1 must be one-dimensional, got shape {x1.shape}")
     if _args.check_str("searchsorted", side, "side") not in ("left", "right"):
         raise ValueError(f"searchsorted: side must be 'left' or 'right', got {side!r}")
+    x2 = _convert.operand("searchsorted", x2)
     a1, a2, dt, dev = _core.prep_binary("searchsorted", x1, x2, _d.CATEGORIES["real-valued"],
                                         "real-valued")
     a1 = _core.as_mx(a1, dt)
     a2 = _core.as_mx(a2, dt)
     s = dev._s
     if sorter is not None:
+        sorter = _convert.array("searchsorted", sorter)
         _core.check_category("searchsorted", sorter, "integer")
         if sorter.shape != x1.shape:
             raise ValueError(f"searchsorted: sorter has shape {sorter.shape}, x1 {x1.shape}")

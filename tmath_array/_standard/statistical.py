@@ -77,12 +77,13 @@ def _accumulation_dtype(name: str, x, dtype) -> DType:
 
 
 def _sum_prod(name: str, mxfn, x, axis, dtype, keepdims) -> Array:
-    if x.__class__ is _core.Array and x._dtype is _d.bool:
+    x = _convert.array(name, x)
+    if x._dtype is _d.bool:
         # Note: booleans count in the default integer (np.sum(mask) counts the True
         # values), an extension: the standard leaves bool input to sum/prod unspecified.
         di = _convert.default_int(x._device)
         x = _core.new(x._array.astype(di._mx, stream=x._device._s), di, x._device)
-    x = _core.check_category(name, _convert.array(name, x), "numeric")
+    x = _core.check_category(name, x, "numeric")
     keepdims = _check_keepdims(name, keepdims)
     axes = _axes(name, x, axis)
     dt = _accumulation_dtype(name, x, dtype)

@@ -71,9 +71,14 @@ def diff(x: Array, /, n: int = 1, axis: int = -1, prepend: Array | None = None,
         if extra is None:
             continue
         if what is not None:
-            _core.check_array("diff", extra, what)
+            extra = _convert.array("diff", extra)
             if extra._device != x._device:
                 raise ValueError(f"diff: {what} is on another device")
+            if extra.ndim == 0:
+                # As NumPy: a scalar stands for one slice along axis.
+                shape = x.shape[:ax] + (1,) + x.shape[ax + 1:]
+                extra = _core.new(mx.broadcast_to(extra._array, shape, stream=s), extra._dtype,
+                                  extra._device)
             if extra.ndim != x.ndim or any_mismatch(extra.shape, x.shape, ax):
                 raise ValueError(f"diff: {what} must match x's shape except along axis")
             dt = _d.promote_types(dt, extra._dtype, "diff")

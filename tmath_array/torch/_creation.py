@@ -164,8 +164,10 @@ def arange(start, end=None, step=1, *, dtype=None, device=None,
     for v in (start, end, step):
         if isinstance(number(v, "start/end/step"), builtins.complex):
             raise TypeError("arange(): complex bounds are not supported")
+    # (NumPy scalars are numbers, as in PyTorch: np.int32(-1) is an int step)
+    vals = [v.item() if isinstance(v, np.generic) else v for v in (start, end, step)]
     vals = [builtins.float(v) if isinstance(v, Array) and v._dtype in _t.FLOATING else
-            (builtins.int(v) if isinstance(v, Array) else v) for v in (start, end, step)]
+            (builtins.int(v) if isinstance(v, Array) else v) for v in vals]
     start, end, step = vals
     if not all(math.isfinite(v) for v in (start, end)):
         raise RuntimeError(f"unsupported range: {start} -> {end}")
@@ -196,6 +198,8 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
     for v in (start, end):
         if isinstance(number(v, "start/end"), builtins.complex):
             raise TypeError("linspace(): complex bounds are not supported")
+    if isinstance(steps, np.integer):
+        steps = builtins.int(steps)  # (as PyTorch, NumPy integers are ints)
     if not isinstance(steps, builtins.int) or isinstance(steps, builtins.bool):
         raise TypeError(f"linspace(): argument 'steps' must be int, not {type(steps).__name__}")
     if steps < 0:
@@ -325,6 +329,8 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
 def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False,
              layout=None) -> Tensor:
     """A random permutation of ``0 .. n-1`` (int64)."""
+    if isinstance(n, np.integer):
+        n = builtins.int(n)  # (as PyTorch, NumPy integers are ints)
     if not isinstance(n, builtins.int) or isinstance(n, builtins.bool):
         raise TypeError(f"randperm(): argument 'n' must be int, not {type(n).__name__}")
     if not 0 <= n < 2**31:

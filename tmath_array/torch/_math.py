@@ -1104,7 +1104,10 @@ def median(input, dim=None, keepdim: bool = False):
         if n == 0:
             return of(_cr.full((), float("nan"), dtype=x._dtype, device=x._device))
         vals, _ = sort(flat)
-        return vals[(n - 1) // 2]
+        if _t.category(x._dtype) < 2:
+            return vals[(n - 1) // 2]
+        # As PyTorch: NaN when any value is NaN (sorted last).
+        return where(any(isnan(flat)), vals[n - 1], vals[(n - 1) // 2])
     d = dim_index(dim, x.ndim)
     if x.ndim == 0:
         return return_types.median(x, of(_cr.zeros((), dtype=_d.int64, device=x._device)))
@@ -1112,6 +1115,10 @@ def median(input, dim=None, keepdim: bool = False):
     k = (x.shape[d] - 1) // 2
     v = select(vals, d, k)
     i = select(idx, d, k)
+    if _t.category(x._dtype) >= 2 and x.shape[d]:
+        nan = any(isnan(x), d)
+        v = where(nan, select(vals, d, x.shape[d] - 1), v)
+        i = where(nan, select(idx, d, x.shape[d] - 1), i)
     if keepdim:
         v, i = unsqueeze(v, d), unsqueeze(i, d)
     return return_types.median(v, i)
@@ -2279,7 +2286,12 @@ def cdist(x1, x2, p=2.0):
 
 def cov(input, *, correction=1, fweights=None, aweights=None):
     x = _floating(to_tensor(input))
-    return apply(backward_class("cov"), lambda u: _sx.cov(u, ddof=correction), (x,))
+    # (the weights were ignored: a silent unweighted covariance)
+    fw = None if fweights is None else tensor_arg(fweights, "fweights")
+    aw = None if aweights is None else tensor_arg(aweights, "aweights")
+    return apply(backward_class("cov"), lambda u: _sx.cov(
+        u, ddof=correction, fweights=None if fw is None else _mf.reshape(fw, (-1,)),
+        aweights=None if aw is None else _mf.reshape(aw, (-1,))), (x,))
 
 
 def corrcoef(input):

@@ -456,6 +456,9 @@ def int_view(res: Tensor, x: Tensor, key) -> None:
 def _as_int(d, what: str = "dim"):
     if isinstance(d, Array) and d._array.ndim == 0 and d._dtype in _d.CATEGORIES["integer"]:
         return builtins.int(d)
+    # (PyTorch takes NumPy integers wherever it takes an int)
+    if isinstance(d, np.integer):
+        return builtins.int(d)
     if not isinstance(d, builtins.int) or isinstance(d, builtins.bool):
         raise TypeError(f"argument '{what}' must be int, not {type(d).__name__}")
     return d
@@ -500,6 +503,8 @@ def number(v, what: str):
     """A Python number argument (alpha=, value=...), else TypeError."""
     if isinstance(v, Array) and v._array.ndim == 0:
         return v.item()
+    if isinstance(v, np.generic) and v.dtype.kind in "biufc":
+        return v.item()  # (PyTorch takes NumPy scalars as numbers)
     if not isinstance(v, _PY_SCALARS):
         raise TypeError(f"argument '{what}' must be Number, not {type(v).__name__}")
     return v
@@ -519,7 +524,7 @@ def sizes(args, name: str = "size") -> tuple:
         args = tuple(args[0])
     out = []
     for s in args:
-        if isinstance(s, Array):
+        if isinstance(s, (Array, np.integer)):
             s = _as_int(s, "size")
         if not isinstance(s, builtins.int) or isinstance(s, builtins.bool):
             raise TypeError(f"{name}(): argument 'size' must be tuple of ints, but found "

@@ -10,6 +10,7 @@ are attached by :mod:`._methods` (one place, as ``_numpy/bind.py`` does for Arra
 from __future__ import annotations
 
 import mlx.core as mx
+import numpy as np
 
 from .._array import array as _array_mod
 from .._array import views as _views
@@ -34,6 +35,8 @@ class _SizeAttr(int):
         shape = self._shape
         if dim is None:
             return _t.Size(shape)
+        if isinstance(dim, np.integer):
+            dim = int(dim)  # (as PyTorch, NumPy integers are ints)
         if not isinstance(dim, int) or isinstance(dim, bool):
             raise TypeError(f"size(): argument 'dim' must be int, not {type(dim).__name__}")
         n = len(shape)

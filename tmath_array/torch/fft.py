@@ -3,6 +3,8 @@ autograd (MLX differentiates its FFTs)."""
 
 from __future__ import annotations
 
+import numpy as np
+
 import tmath_array.fft as _xf
 
 from . import _types as _t
@@ -48,7 +50,8 @@ def _n_dim(name, fn, default_dims=None):
 
     def f(input, s=None, dim=default_dims, norm=None):
         x = _input(input, name in _COMPLEX_IN)
-        axes = None if dim is None else (dim,) if isinstance(dim, int) else dim
+        # (PyTorch takes NumPy integers as ints)
+        axes = None if dim is None else (dim,) if isinstance(dim, (int, np.integer)) else dim
         if axes is not None and not isinstance(axes, (tuple, list)):
             raise TypeError(f"{name}(): dim must be an int or a sequence of ints")
         if s is not None and not isinstance(s, (tuple, list)):

@@ -64,8 +64,8 @@ ACCIDENTAL = re.compile(
 _PKG_DIR = xp.__file__.rsplit("/", 1)[0] + "/"
 # Conversions to Python numbers raise what int(), float() and complex() raise
 # (int(inf) is Python's OverflowError, as in NumPy).
-_CONVERSIONS = {"Array.__int__", "Array.__index__", "Array.__float__", "Array.__complex__",
-                "Array.__bool__"}
+_CONVERSIONS = {f"{c}.{m}" for c in ("Array", "Tensor") for m in (
+    "__int__", "__index__", "__float__", "__complex__", "__bool__")}
 
 # Targets whose values depend on conditioning, ordering or signs: shapes and dtypes only.
 SHAPE_ONLY = {"eig", "eigvals", "eigh", "qr", "svd", "inv", "solve", "pinv", "det", "slogdet",
@@ -90,6 +90,7 @@ NO_ORACLE = {"can_cast", "result_type", "key", "split", "empty", "empty_like"}
 # -inf, NumPy's NaN): compare where both results are finite.
 FINITE_ONLY = {"floor_divide", "remainder", "__floordiv__", "__rfloordiv__", "__ifloordiv__",
                "__mod__", "__rmod__", "__imod__"}
+_FLOATS = tuple(getattr(xp, n) for n in values.FLOAT_NAMES + ("complex64",))
 _INTEGRAL = tuple(getattr(xp, n) for n in ("int8", "int16", "int32", "int64", "uint8",
                                             "uint16", "uint32", "uint64"))
 _FLOAT_TAGS = tuple(f"dtype={n}" for n in values.FLOAT_NAMES + ("complex64",))
@@ -237,7 +238,7 @@ def _consistent(a) -> str | None:
     return None
 
 
-def execute(call: targets.Call) -> Outcome:
+def _execute(call: targets.Call) -> Outcome:
     """Call, evaluate, check against the oracle."""
     try:
         result, obj = invoke(call)
@@ -279,6 +280,142 @@ def execute(call: targets.Call) -> Outcome:
     return Outcome("ok")
 
 
+# --- array-likes and NumPy integers: the call with twins ------------------------------
+
+def twin_call(call: targets.Call) -> targets.Call | None:
+    """The call with each array-like a tmath array of the dtype it converts to and each
+    NumPy integer a Python int, or None when the call has neither."""
+    vals = list(call.args) + list(call.kwargs.values())
+    if not any(v.twin is not None for v in vals):
+        return None
+    return targets.Call(call.target, [v.twin or v for v in call.args],
+                        {k: v.twin or v for k, v in call.kwargs.items()}, call.self_val)
+
+
+def execute(call: targets.Call) -> Outcome:
+    """Call, evaluate, check against the oracle; a call with array-likes or NumPy integers
+    must also give what its twin gives (:func:`twin_call`)."""
+    out = _execute(call)
+    twin = twin_call(call)
+    if twin is None or out.is_bug or out.kind.startswith("fuzzer-error"):
+        return out
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            twin_result, _ = _run_evaluated(twin)
+        except _RaisedError:
+            return out  # (the twin refused: the array-like may be refused too, or not)
+        try:
+            result, _ = _run_evaluated(call)
+        except _RaisedError as exc:
+            copy = call.kwargs.get("copy")
+            if copy is not None and copy.oracle() is False:
+                return out  # (MLX copies memory it does not own: copy=False is refused)
+            if _accepted_elsewhere(call):
+                return Outcome("bug:alike-refused", f"{exc.exc_text}; the same data as a "
+                               f"tmath array or Python int is taken: {twin.src()}")
+            return out
+    if call.name in _ASKS_THE_TYPE or call.name in _CONVERTS and any(
+            k == "dtype" and v.oracle() is not None for k, v in call.kwargs.items()):
+        return out
+    problem = _twin_problem(call, result, twin_result, "result")
+    if problem:
+        return Outcome("bug:alike-differs", f"{problem}; twin: {twin.src()}")
+    return out
+
+
+# Functions whose answer is about the argument's type: a NumPy scalar is a scalar, its
+# twin (a 0-d array) is not.
+_ASKS_THE_TYPE = {"isscalar"}
+# Conversions given a dtype: a list is converted to it directly (1e-309 is True as bool),
+# not through its default dtype first (float32: 0, False).
+_CONVERTS = {"asarray", "array", "asanyarray", "ascontiguousarray", "asfortranarray",
+             "asarray_chkfinite", "from_dlpack"}
+
+
+class _RaisedError(Exception):
+    """A call that raised (or failed at evaluation), with its message."""
+
+    def __init__(self, exc: BaseException):
+        self.exc_text = f"{type(exc).__name__}: {exc}"
+
+
+def _run_evaluated(call: targets.Call):
+    try:
+        result, obj = invoke(call)
+        if result is NotImplemented:
+            raise TypeError("NotImplemented")
+        arrays = _arrays_in(result, [])
+        if obj is not None and call.name.startswith("__i") or call.kind == "setitem":
+            arrays.append(obj)
+        xp.eval(*arrays)
+        return result, obj
+    except BaseException as exc:  # noqa: BLE001
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        raise _RaisedError(exc) from None
+
+
+def _accepted_elsewhere(call: targets.Call) -> bool:
+    """Whether NumPy (real PyTorch for the PyTorch face and xp.nn) takes the call with the
+    array-likes and NumPy integers as they are."""
+    if _is_torch(call.target):
+        return _torch_oracle(call, raw=True) is not _NO_ORACLE
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            f = targets.np_module(call.target) if call.kind == "function" else None
+            if call.target.startswith("xp.nn."):
+                return False  # (torch.nn.functional takes tensors only)
+            args = [a.raw() for a in call.args]
+            kwargs = {k: v.raw() for k, v in call.kwargs.items() if k != "device"}
+            if call.kind == "function":
+                if f is None:
+                    return False
+                f(*args, **kwargs)
+                return True
+            obj = call.self_val.oracle()
+            if call.kind == "setitem":
+                obj[args[0]] = args[1]
+                return True
+            if call.kind == "property":
+                return True
+            res = getattr(obj, call.name)(*args, **kwargs)
+            return res is not NotImplemented
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def _twin_problem(call: targets.Call, a, b, where: str) -> str | None:
+    """How a result differs from its twin's (same dtype, shape and values), or None."""
+    if isinstance(a, xp.Array) or isinstance(b, xp.Array):
+        if not (isinstance(a, xp.Array) and isinstance(b, xp.Array)):
+            return f"{where}: {type(a).__name__}, twin {type(b).__name__}"
+        if a.dtype != b.dtype or a.shape != b.shape:
+            return f"{where}: {a.dtype} {a.shape}, twin {b.dtype} {b.shape}"
+        if call.name in SHAPE_ONLY or call.name in ("empty", "empty_like") or \
+                _is_torch(call.target) and call.name in TORCH_NO_ORACLE:
+            return None
+        g, w = to_numpy(a), to_numpy(b)
+        eq = (g == w) | ((g != g) & (w != w)) if g.dtype.kind in "fc" else g == w
+        if not np.all(eq):
+            return _first_diff(where, g, w, ~np.asarray(eq))
+        return None
+    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
+        if len(a) != len(b):
+            return f"{where}: {len(a)} items, twin {len(b)}"
+        for i, (x, y) in enumerate(zip(a, b)):
+            problem = _twin_problem(call, x, y, f"{where}[{i}]")
+            if problem:
+                return problem
+        return None
+    if isinstance(a, (bool, int, float, complex, str)) and \
+            isinstance(b, (bool, int, float, complex, str)):
+        if a != b and not (a != a and b != b):
+            return f"{where}: {a!r}, twin {b!r}"
+    return None
+
+
 def _numpy_tree(value):
     if isinstance(value, xp.Array):
         return to_numpy(value)
@@ -292,10 +429,12 @@ def _numpy_tree(value):
 _NO_ORACLE = object()
 
 
-def _torch_value(v: values.Val):
+def _torch_value(v: values.Val, raw: bool = False):
     import torch
 
-    val = v.oracle()
+    val = v.raw() if raw else v.oracle()
+    if isinstance(val, np.generic) and "array" in v.tags:
+        val = np.asarray(val)  # (a NumPy scalar drawn for a 0-d array)
     if isinstance(val, np.ndarray) and "array" in v.tags:
         name = next(t[6:] for t in v.tags if t.startswith("dtype="))
         t = torch.from_numpy(val.copy())
@@ -333,11 +472,22 @@ def oracle(call: targets.Call):
                     return _from_torch(out)
                 args = [a.oracle() for a in call.args]
                 kwargs = {k: v.oracle() for k, v in call.kwargs.items() if k != "device"}
+                if call.name in _CONVERTS and kwargs.get("dtype") is not None:
+                    args = [a.raw() for a in call.args]  # (converted to dtype directly)
+                if call.name in _SIZES_ONLY:
+                    # (NumPy computes with a 0-d int16 size in int16: m=32766 wraps)
+                    args = [_as_size(a) for a in args]
+                    kwargs = {k: _as_size(v) for k, v in kwargs.items()}
                 if call.name == "diff":  # (NumPy appends a None given as append=None)
                     kwargs = {k: v for k, v in kwargs.items() if v is not None}
-                    n = kwargs.get("n", 1)
+                    n = kwargs.get("n", args[1] if len(args) > 1 else 1)
                     if isinstance(n, int) and n > 64:
                         return _NO_ORACLE  # (NumPy loops n times, past an empty axis too)
+                if call.name == "digitize":
+                    bins = kwargs.get("bins", args[1] if len(args) > 1 else None)
+                    if bins is not None and not _sorted(np.asarray(bins).ravel()) and \
+                            not _sorted(np.asarray(bins).ravel()[::-1]):
+                        return _NO_ORACLE  # (bins must be monotonic: NaN is neither)
                 if call.name == "searchsorted" and args and \
                         not _sorted(np.asarray(args[0])):
                     return _NO_ORACLE  # (unspecified for unsorted x1)
@@ -355,6 +505,7 @@ def oracle(call: targets.Call):
                 if call.name == "clip" and args:
                     args[1:] = [_clip_bound(args[0], v) for v in args[1:]]
                     kwargs = {k: _clip_bound(args[0], v) for k, v in kwargs.items()}
+                _stable_by_default(call, args, kwargs)
                 return f(*args, **kwargs)
             obj = call.self_val.oracle()
             if call.kind == "property":
@@ -371,6 +522,7 @@ def oracle(call: targets.Call):
             if call.name == "__iter__":
                 return list(obj)
             kwargs = {k: v.oracle() for k, v in call.kwargs.items()}
+            _stable_by_default(call, [None] + args, kwargs)
             if call.name == "clip":
                 args = [_clip_bound(obj, v) for v in args]
                 kwargs = {k: _clip_bound(obj, v) for k, v in kwargs.items()}
@@ -383,6 +535,25 @@ def oracle(call: targets.Call):
             return res
     except Exception:  # noqa: BLE001 - the oracle refusing is no verdict
         return _NO_ORACLE
+
+
+# Functions whose integer arguments are sizes and offsets: NumPy's oracle gets Python ints.
+_SIZES_ONLY = {"triu_indices", "tril_indices", "tri", "eye", "identity", "fftfreq",
+               "rfftfreq", "diag_indices", "indices"}
+
+
+def _as_size(v):
+    if isinstance(v, (np.ndarray, np.generic)) and v.ndim == 0 and v.dtype.kind in "iu":
+        return int(v)
+    return v
+
+
+def _stable_by_default(call: targets.Call, args: list, kwargs: dict) -> None:
+    """argsort and sort are stable unless told otherwise (the standard's default);
+    NumPy's default quicksort is not: its oracle is asked for a stable sort."""
+    if call.name in ("argsort", "sort") and len(args) <= 2 and "kind" not in kwargs and \
+            "stable" not in kwargs:
+        kwargs["kind"] = "stable"
 
 
 def _clip_bound(x, v):
@@ -398,7 +569,7 @@ def _clip_bound(x, v):
     return v
 
 
-def _torch_oracle(call: targets.Call):
+def _torch_oracle(call: targets.Call, raw: bool = False):
     """Real PyTorch's answer for a call of the PyTorch face (tensors for arrays)."""
     import torch
 
@@ -412,8 +583,8 @@ def _torch_oracle(call: targets.Call):
     try:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            args = [_torch_value(a) for a in call.args]
-            kwargs = {k: _torch_value(v) for k, v in call.kwargs.items()}
+            args = [_torch_value(a, raw) for a in call.args]
+            kwargs = {k: _torch_value(v, raw) for k, v in call.kwargs.items()}
             if "device" in kwargs:
                 return _NO_ORACLE  # (devices are named differently)
             if call.kind == "module":
@@ -542,6 +713,9 @@ def policy(call: targets.Call, result) -> Policy:
     if name in ("astype", "ascontiguousarray", "asfortranarray") and dtype in _INTEGRAL and \
             first and any(t in first[0].tags for t in _FLOAT_TAGS):
         pol.values = False  # float to int: NaN, inf and out-of-range values are unspecified
+    if name in ("setdiff1d", "intersect1d", "setxor1d") and (
+            len(call.args) > 2 or "assume_unique" in call.kwargs):
+        pol.values = False  # (assume_unique with repeated values: NumPy's answer is undefined)
     if name == "isin" and (len(call.args) > 2 or "assume_unique" in call.kwargs):
         pol.values = False  # assume_unique: NumPy's answer for repeated values is undefined
     if name in ("linspace", "logspace") and not all(
@@ -589,6 +763,8 @@ def policy(call: targets.Call, result) -> Policy:
                 pol.values = False  # (the spacing overflows float32 in PyTorch)
         except (TypeError, ZeroDivisionError, OverflowError):
             pol.values = False
+    if _is_torch(call.target) and name == "take_along_dim" and _indices_out_of_range(call):
+        pol.values = False  # (PyTorch reads out-of-range indices unchecked: garbage)
     if _is_torch(call.target) and name == "logsumexp" and dtype == xp.complex64:
         pol.values = False  # (the imaginary part: any branch of the logarithm)
     if _is_torch(call.target) and name in ("cov", "corrcoef") and (
@@ -613,9 +789,35 @@ def policy(call: targets.Call, result) -> Policy:
     if name in ("dot", "vdot", "inner") and not _inputs_finite(call):
         # NumPy's BLAS scales by a 0-d zero with sscal, which sets inf * 0 to 0 (IEEE: NaN).
         pol.finite_only = True
-    if name in ("var", "std"):
-        # N - correction <= 0 is NaN here (docs/sections.md); NumPy divides by zero (inf).
+    if name == "sinc" and dtype == xp.float16:
+        # NumPy's sinc multiplies by pi in float16 (pi * 65504 overflows: NaN); the
+        # namespace computes half precision in float32 and rounds once.
         pol.finite_only = True
+    if name == "unpackbits" and any(np.asarray(v.oracle()).size == 0 for v in
+                                    _array_vals(call)[:1]):
+        pol.values = False  # (NumPy pads an empty input's count with uninitialised bytes)
+    if name == "argsort" and not _is_torch(call.target) and "stable" in call.kwargs and \
+            call.kwargs["stable"].oracle() is False and any(
+                np.unique(np.asarray(v.oracle())).size < np.asarray(v.oracle()).size
+                for v in _array_vals(call)):
+        pol.values = False  # (stable=False: the order of equal values is left open)
+    if name in ("var", "std", "nanvar", "nanstd"):
+        # N - correction <= 0 is NaN here (docs/sections.md); NumPy divides by zero (inf).
+        # With dtype=, the input is cast first (-1.8e308 is -inf in float32: NaN
+        # deviations); NumPy subtracts the float32 mean from the float64 input (inf).
+        pol.finite_only = True
+    if name in ("var", "std", "nanvar", "nanstd") and "dtype" not in call.kwargs and \
+            len(call.args) >= 2 and _largest_finite_input(call) > 2**24 and \
+            _input_kinds(call) & {"i", "u"}:
+        # (x.std(axis, dtype): NumPy subtracts the float32 mean from int32 data in float64)
+        pol.values = False
+    if name in ("var", "std", "nanvar", "nanstd") and "dtype" in call.kwargs and \
+            _largest_finite_input(call) > 2**24 and _input_kinds(call) & {"i", "u"}:
+        pol.values = False
+    if name in ("norm", "vector_norm", "matrix_norm") and not _is_torch(call.target) and \
+            dtype in _FLOATS and _largest_finite_input(call) > math.sqrt(float(
+                xp.finfo(dtype).max)):
+        pol.finite_only = True  # (the namespace's norms scale; NumPy's squares overflow)
     if name in ("cov", "corrcoef") and _largest_finite_input(call) > 1e18:
         pol.values = False  # (NumPy computes float32 in float64; squares overflow float32)
     if _is_torch(call.target) and name in ("norm", "dist", "vector_norm", "matrix_norm",
@@ -638,6 +840,8 @@ def policy(call: targets.Call, result) -> Policy:
         # order (BLAS, einsum), and PyTorch's vectorised GELU gives NaN for inf (its
         # scalar path inf): compared where both results are finite.
         pol.finite_only = True
+    if name in ("layer_norm", "rms_norm") and half and _largest_finite_input(call) > 1e8:
+        pol.values = False  # (PyTorch's half-precision mean of equal huge values: rounding)
     if (call.target.startswith("xp.nn.") or dtype == xp.complex64) and \
             not _inputs_finite(call):
         # C99's complex special cases (sign(inf j) is x / |x|, NaN) and non-finite
@@ -670,6 +874,14 @@ def compare(call: targets.Call, result, got, expected) -> str | None:
     if isinstance(expected, list) and expected and isinstance(expected[0], str):
         return expected[0]  # (the oracle found a difference of its own: a layer's keys)
     return _compare_tree(result, got, expected, policy(call, result), "result")
+
+
+def _indices_out_of_range(call: targets.Call) -> bool:
+    """Whether an integer array's values reach past the longest side of any array."""
+    arrays = [np.asarray(v.oracle()) for v in _array_vals(call)]
+    side = max((max(a.shape, default=1) for a in arrays), default=1)
+    return any(a.size and a.dtype.kind in "iu" and
+               np.abs(a.astype(np.float64)).max() >= side for a in arrays)
 
 
 def _array_vals(call: targets.Call) -> list:

@@ -93,6 +93,48 @@ def shape(draw, min_dims: int = 0, max_dims: int = 4, min_side: int = 0,
     return tuple(draw(side) for _ in range(nd))
 
 
+# Which face the call being drawn belongs to ("numpy" or "torch"), set per call by
+# targets.draw_call: the NumPy face takes array-likes where it takes arrays, both faces
+# take NumPy integers as axes, shapes and sizes (real PyTorch does too).
+FACE = ["numpy"]
+
+
+def maybe_alike(draw, val: values.Val, one_in: int = 4) -> values.Val:
+    """``val`` (a tmath array) or, one time in ``one_in`` on the NumPy face, the same data
+    as an array-like: nested lists, a NumPy array, a NumPy or Python scalar for 0-d."""
+    if FACE[0] != "numpy" or val.data is None or draw(st.integers(0, one_in - 1)):
+        return val
+    a, name = val.data
+    forms = ["numpy"]
+    if a.ndim == 0:
+        forms.append("npscalar")
+        if name in values.PY_SCALAR_DTYPES:
+            forms.append("pyscalar")
+    elif a.size or a.ndim == 1:  # (nested lists keep no shape with a 0 side past the first)
+        forms.append("list")
+    return values.alike(val, draw(st.sampled_from(forms)))
+
+
+_NP_INTS = ("int64", "intp", "int32", "int16", "int8", "uint8", "uint16", "uint32",
+            "uint64", "longlong")
+
+
+def npint(draw, v: int, one_in: int = 4):
+    """``v`` or, one time in ``one_in``, a NumPy integer of a type that holds it."""
+    if isinstance(v, bool) or not isinstance(v, int) or draw(st.integers(0, one_in - 1)):
+        return v
+    fits = [n for n in _NP_INTS
+            if np.iinfo(getattr(np, n)).min <= v <= np.iinfo(getattr(np, n)).max]
+    return getattr(np, draw(st.sampled_from(fits)))(v) if fits else v
+
+
+def npints(draw, t):
+    """A shape or tuple of axes with NumPy integers now and then."""
+    if isinstance(t, tuple):
+        return tuple(npint(draw, v) for v in t)
+    return npint(draw, t)
+
+
 def dtype_name(draw, names=values.DTYPE_NAMES) -> str:
     return draw(st.sampled_from(names))
 
@@ -102,7 +144,7 @@ def array(draw, name: str | None = None, shp: tuple[int, ...] | None = None,
     """A tmath array (dtype and shape drawn when not given)."""
     name = dtype_name(draw, names) if name is None else name
     shp = shape(draw, **shape_kw) if shp is None else shp
-    return values.array(np_values(draw, name, shp), name)
+    return maybe_alike(draw, values.array(np_values(draw, name, shp), name))
 
 
 def int_array(draw, shp: tuple[int, ...], lo: int, hi: int, name: str | None = None) -> values.Val:
@@ -115,7 +157,7 @@ def int_array(draw, shp: tuple[int, ...], lo: int, hi: int, name: str | None = N
     el = st.one_of(st.integers(lo, hi) if lo <= hi else st.just(0),
                    st.sampled_from([int(info.min), int(info.max), 0]))
     a = draw(hnp.arrays(np.dtype(name), shp, elements=el))
-    return values.array(a, name)
+    return maybe_alike(draw, values.array(a, name))
 
 
 def broadcastable_shape(draw, shp: tuple[int, ...]) -> tuple[int, ...]:
@@ -175,9 +217,10 @@ def dtype_val(draw) -> values.Val:
 
 
 def axis_int(draw, ndim: int) -> int:
-    """An axis, in range mostly, sometimes one past either end."""
-    return draw(st.integers(-ndim - 1, ndim)) if draw(st.integers(0, 5)) else \
-        draw(st.sampled_from([ndim + 3, -ndim - 3, 2**31, -(2**63)]))
+    """An axis, in range mostly, sometimes one past either end; now and then a NumPy
+    integer."""
+    return npint(draw, draw(st.integers(-ndim - 1, ndim)) if draw(st.integers(0, 5)) else
+                 draw(st.sampled_from([ndim + 3, -ndim - 3, 2**31, -(2**63)])))
 
 
 def axis_val(draw, ndim: int, allow_none: bool = True, allow_tuple: bool = True) -> values.Val:
@@ -194,9 +237,9 @@ def axis_val(draw, ndim: int, allow_none: bool = True, allow_tuple: bool = True)
 
 
 def small_int(draw, lo: int = -3, hi: int = 6) -> int:
-    """An int, mostly small, sometimes huge or negative."""
-    return draw(st.integers(lo, hi)) if draw(st.integers(0, 7)) else \
-        draw(st.sampled_from([-1, 0, 2**31 - 1, 2**31, 2**40, 2**63, -(2**40)]))
+    """An int, mostly small, sometimes huge or negative; now and then a NumPy integer."""
+    return npint(draw, draw(st.integers(lo, hi)) if draw(st.integers(0, 7)) else
+                 draw(st.sampled_from([-1, 0, 2**31 - 1, 2**31, 2**40, 2**63, -(2**40)])))
 
 
 def huge_shape(draw) -> tuple[int, ...]:
@@ -210,19 +253,27 @@ def shape_val(draw, like: tuple[int, ...] | None = None) -> values.Val:
     """A shape= argument: small, negative, huge, or junk; ``like`` makes a reshape of it."""
     kind = draw(st.integers(0, 11))
     if kind == 0:
-        return values.py(huge_shape(draw))
+        return values.py(npints(draw, huge_shape(draw)))
     if kind == 1:
         return junk(draw)
     if kind == 2:
         s = list(shape(draw, max_dims=3))
         if s:
             s[draw(st.integers(0, len(s) - 1))] = draw(st.sampled_from([-1, -2]))
-        return values.py(tuple(s))
+        return values.py(npints(draw, tuple(s)))
     if kind == 3:
-        return values.py(draw(st.integers(0, 5)))
+        return values.py(npint(draw, draw(st.integers(0, 5))))
     if like is not None and kind < 9:
-        return values.py(_reshape_of(draw, like))
-    return values.py(shape(draw))
+        return shape_vector(draw, npints(draw, _reshape_of(draw, like)))
+    return shape_vector(draw, npints(draw, shape(draw)))
+
+
+def shape_vector(draw, shp: tuple) -> values.Val:
+    """A shape; one time in eight on the NumPy face a 1-D NumPy integer array of it."""
+    if FACE[0] != "numpy" or not shp or draw(st.integers(0, 7)):
+        return values.py(shp)
+    return values.int_vector(np.array([int(s) for s in shp],
+                                      dtype=draw(st.sampled_from(("int64", "int32")))))
 
 
 def _reshape_of(draw, shp: tuple[int, ...]) -> tuple[int, ...]:

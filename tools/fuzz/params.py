@@ -12,6 +12,10 @@ from hypothesis import strategies as st
 
 from . import gen, values
 
+# Functions that write into their first argument: it must be the namespace's own array
+# (NumPy writes into a NumPy array there; the namespace refuses one, documented).
+IN_PLACE = {"copyto", "place", "putmask", "put"}
+
 
 class Ctx:
     """What later arguments of one call depend on: the first array's dtype and shape."""
@@ -32,12 +36,17 @@ class Ctx:
             self.dtype, self.shape = dtype, shape
         return val
 
-    def array(self, name=None, shp=None, names=values.DTYPE_NAMES, **kw) -> values.Val:
-        """An array; the first one drawn sets the context."""
+    def array(self, name=None, shp=None, names=values.DTYPE_NAMES, alike: bool = True,
+              **kw) -> values.Val:
+        """An array (on the NumPy face now and then as an array-like of it, unless
+        ``alike`` is false); the first one drawn sets the context."""
         d = self.draw
         name = gen.dtype_name(d, names) if name is None else name
         shp = gen.shape(d, **kw) if shp is None else shp
-        return self.first(values.array(gen.np_values(d, name, shp), name), name, shp)
+        val = values.array(gen.np_values(d, name, shp), name)
+        if self.dtype is None and self.name in IN_PLACE:
+            alike = False
+        return self.first(gen.maybe_alike(d, val) if alike else val, name, shp)
 
     def related(self) -> values.Val:
         """A second array: broadcasting with the first, its dtype most of the time."""
@@ -68,8 +77,8 @@ def _int(lo=-3, hi=6):
 def _float(lo=0.0, hi=2.0, extra=(0.0, -1.0, float("nan"), float("inf"))):
     def f(ctx: Ctx) -> values.Val:
         d = ctx.draw
-        return gen.maybe_junk(d, lambda: values.py(d(st.one_of(
-            st.floats(lo, hi), st.sampled_from(extra), st.integers(0, 3)))), 10)
+        return gen.maybe_junk(d, lambda: values.py(gen.npint(d, d(st.one_of(
+            st.floats(lo, hi), st.sampled_from(extra), st.integers(0, 3))))), 10)
     return f
 
 
@@ -121,6 +130,16 @@ def _maybe_array(ctx: Ctx) -> values.Val:
     return values.py(None) if ctx.draw(st.integers(0, 2)) == 0 else ctx.related()
 
 
+def _output(ctx: Ctx) -> values.Val:
+    """out= and like=: arrays of the namespace's own, never array-likes (NumPy's out= is
+    an output, not an input; like= is refused)."""
+    if ctx.draw(st.integers(0, 2)) == 0:
+        return values.py(None)
+    d = ctx.draw
+    name = ctx.dtype if ctx.dtype and d(st.integers(0, 2)) else gen.dtype_name(d)
+    return ctx.array(name, gen.broadcastable_shape(d, ctx.shape), alike=False)
+
+
 def _other(ctx: Ctx) -> values.Val:
     k = ctx.draw(st.integers(0, 5))
     return _scalar(ctx) if k < 2 else gen.junk(ctx.draw) if k == 2 else ctx.related()
@@ -146,7 +165,7 @@ PARAMS = {
     "stop": _float(-5, 5, (None, 5, 2**31, 2**40, float("nan"))),
     "step": _float(-2, 2, (1, -1, 0, 0.5, 1e-9)),
     "fill_value": _scalar, "min": _min_max, "max": _min_max, "value": _scalar,
-    "other": _other,
+    "other": _other, "out": _output, "like": _output,
     "ord": _choice([None, 1, 2, -1, -2, 0, 3, 0.5, float("inf"), -float("inf"), "fro", "nuc",
                     "bad"]),
     "norm": _choice(["backward", "ortho", "forward", "bad", None]),

@@ -23,8 +23,8 @@ def _coin(ctx: Ctx, n: int = 2) -> bool:
 def self_array(ctx: Ctx) -> values.Val:
     if ctx.name == "__iter__":
         # (iterating 2**31 - 1 rows, empty or not, takes hours here as in NumPy)
-        return ctx.array(None, gen.shape(ctx.draw, min_side=1))
-    return ctx.array()
+        return ctx.array(None, gen.shape(ctx.draw, min_side=1), alike=False)
+    return ctx.array(alike=False)
 
 
 def _opt(ctx: Ctx, kwargs: dict, name: str, n: int = 2) -> None:
@@ -209,7 +209,7 @@ def _setitem(ctx: Ctx):
             # Shapes come from the key on the array's shape, as NumPy sees them.
             shp = _selection_shape(values.array(np.zeros(ctx.shape), "float32"), key)
         shp = gen.broadcastable_shape(d, shp) if shp is not None else gen.shape(d, 0, 2)
-        value = values.array(gen.np_values(d, name, shp), name)
+        value = gen.maybe_alike(d, values.array(gen.np_values(d, name, shp), name))
     return [key, value], {}
 
 

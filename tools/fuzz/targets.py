@@ -23,7 +23,7 @@ import tmath_array as xp
 import tmath_array.nn  # noqa: F401  (xp.nn)
 import tmath_array.torch as torch_face
 
-from . import modules, special, values
+from . import gen, modules, special, values
 from .params import PARAMS, UFUNC_EXTRAS, Ctx, default_param
 
 # Not fuzzed: decorators and printers (no arrays in, nothing to check); file I/O (it
@@ -216,6 +216,7 @@ def draw_generic(ctx: Ctx, fn, skip_first: bool = False,
 def draw_call(draw, targets: list[str]) -> Call:
     """Draw one call of one of ``targets``."""
     target = draw(st.sampled_from(targets))
+    gen.FACE[0] = "torch" if target.startswith(("torch.", "Tensor.")) else "numpy"
     ctx = Ctx(draw, target)
     fn = resolve(target)
     prefix, _, name = target.partition(".")

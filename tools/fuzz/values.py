@@ -38,21 +38,39 @@ def xp_dtype_name(dtype) -> str | None:
 
 
 class Val:
-    """One argument: its source text, a builder, and its stand-in for the oracle."""
+    """One argument: its source text, a builder, and its stand-in for the oracle.
 
-    __slots__ = ("src", "_make", "_oracle", "tags")
+    ``data`` is ``(values, dtype name)`` for a tmath array (what an array-like of it is
+    made from); ``twin`` is, for an array-like or a NumPy integer, the value the same data
+    takes as a tmath array of the dtype the array-like converts to (or as a Python int):
+    the call with twins in place must give the same result.
+    """
 
-    def __init__(self, src: str, make, oracle=None, tags: tuple[str, ...] = ()):
+    __slots__ = ("src", "_make", "_oracle", "tags", "data", "twin", "_raw")
+
+    def __init__(self, src: str, make, oracle=None, tags: tuple[str, ...] = (),
+                 data=None, twin: Val | None = None):
         self.src = src
         self._make = make
         self._oracle = oracle
         self.tags = tags
+        self.data = data
+        self.twin = twin
+        self._raw = None
 
     def make(self):
         return self._make()
 
     def oracle(self):
         return self._make() if self._oracle is None else self._oracle()
+
+    def raw(self):
+        """What NumPy gets to see whether it takes the value as it is (an array-like's
+        list or scalar itself, not the converted array ``oracle`` gives)."""
+        if self._raw is not None:
+            return self._raw()
+        return self._make() if "alike" in self.tags or "npint" in self.tags else \
+            self.oracle()
 
     def __repr__(self) -> str:
         return self.src
@@ -90,17 +108,39 @@ def np_src(a: np.ndarray) -> str:
     return body if a.ndim == 1 else f"{body}.reshape({a.shape!r})"
 
 
+def _plain(v):
+    """``v`` with every NumPy integer a Python int (tuples and lists looked into)."""
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, (tuple, list)):
+        return type(v)(_plain(e) for e in v)
+    return v
+
+
+def _has_npint(v) -> bool:
+    if isinstance(v, np.integer):
+        return True
+    return isinstance(v, (tuple, list)) and any(_has_npint(e) for e in v)
+
+
 def py(v, tags: tuple[str, ...] = ()) -> Val:
-    """A plain Python value (its ``repr`` is its source)."""
+    """A plain Python value (its ``repr`` is its source; NumPy 2 writes ``np.int64(3)``).
+
+    NumPy integers in it (axes, shapes, sizes) give the value a twin with Python ints.
+    """
     if isinstance(v, float) or isinstance(v, complex):
         src = _scalar_src(v)
-    elif isinstance(v, (list, tuple)) and not isinstance(v, Val):
-        src = repr(v)
     else:
         src = repr(v)
+    twin = py(_plain(v), tags) if _has_npint(v) else None
+    # (NumPy's oracle gets Python ints: NumPy computes with a NumPy integer in its own
+    # dtype, fftfreq(np.uint8(8)) wraps; the namespace takes it as the int it stands for)
+    oracle = None if twin is None else twin.make
+    if twin is not None:
+        tags = tags + ("npint",)
     if isinstance(v, (list, dict)):
-        return Val(src, lambda: copy.deepcopy(v), tags=tags)
-    return Val(src, lambda: v, tags=tags)
+        return Val(src, lambda: copy.deepcopy(v), oracle, tags=tags, twin=twin)
+    return Val(src, lambda: v, oracle, tags=tags, twin=twin)
 
 
 def array(a: np.ndarray, dtype_name: str, tags: tuple[str, ...] = ()) -> Val:
@@ -108,7 +148,60 @@ def array(a: np.ndarray, dtype_name: str, tags: tuple[str, ...] = ()) -> Val:
     src = f"xp.asarray({np_src(a)}, dtype=xp.{dtype_name})"
     dt = getattr(xp, dtype_name)
     return Val(src, lambda: xp.asarray(a, dtype=dt), lambda: a.copy(),
-               tags=("array", f"dtype={dtype_name}") + tags)
+               tags=("array", f"dtype={dtype_name}") + tags, data=(a, dtype_name))
+
+
+# The dtypes Python scalars take by default (docs/dtypes.md): a 0-d array of one of these
+# may be drawn as a Python scalar.
+PY_SCALAR_DTYPES = ("bool", "int32", "float32", "complex64")
+
+
+def list_dtype(lst) -> str:
+    """The dtype a nested list of Python scalars converts to (docs/dtypes.md): bool, int32
+    where every value fits (else NumPy's int64 or uint64), float32, complex64."""
+    nd = np.asarray(lst)
+    kind = nd.dtype.kind
+    if kind == "b":
+        return "bool"
+    if kind in "iu":
+        fits = nd.size == 0 or (int(nd.min()) >= -2**31 and int(nd.max()) < 2**31)
+        return "int32" if fits else nd.dtype.name
+    return "complex64" if kind == "c" else "float32"
+
+
+def alike(val: Val, form: str) -> Val:
+    """The tmath array ``val`` as an array-like of ``form``: "list" (nested Python
+    lists), "numpy" (a NumPy array), "npscalar" (a NumPy scalar, 0-d only) or "pyscalar"
+    (a Python scalar, 0-d only: weak, as NEP 50 and the standard have it).
+
+    The oracle sees the NumPy array of the dtype the array-like converts to (a Python
+    scalar as it is); the twin is the tmath array of that dtype.
+    """
+    a, name = val.data
+    if name == "bfloat16":  # (no NumPy dtype: its values as float32)
+        a, name = a.astype(np.float32), "float32"
+    if form == "pyscalar":
+        v = a.item()
+        return Val(_scalar_src(v), lambda: v, tags=("alike", "pyscalar"))
+    if form == "list":
+        lst = a.tolist()
+        conv = list_dtype(lst)
+
+        def converted():
+            with np.errstate(all="ignore"):
+                return np.asarray(lst, dtype=np_dtype(conv))
+
+        conv_a = converted()
+        return Val(_list_src(lst), lambda: copy.deepcopy(lst), converted,
+                   tags=("array", f"dtype={conv}", "alike", "list"),
+                   twin=array(conv_a, conv))
+    if form == "npscalar":
+        v = a[()]
+        src = f"np.{a.dtype.name}({_scalar_src(v)})"
+        return Val(src, lambda: a[()], lambda: a[()],
+                   tags=("array", f"dtype={name}", "alike", "npscalar"), twin=array(a, name))
+    return Val(np_src(a), lambda: a.copy(), lambda: a.copy(),
+               tags=("array", f"dtype={name}", "alike", "numpy"), twin=array(a, name))
 
 
 def numpy_obj(a: np.ndarray) -> Val:
@@ -124,6 +217,12 @@ def torch_obj(a: np.ndarray) -> Val:
         return torch.from_numpy(a.copy())
 
     return Val(f"torch.from_numpy({np_src(a)})", make, lambda: a.copy(), tags=("foreign",))
+
+
+def int_vector(a: np.ndarray) -> Val:
+    """A 1-D NumPy integer array as a shape or tuple of axes (its twin: the tuple)."""
+    twin = py(tuple(int(v) for v in a))
+    return Val(np_src(a), lambda: a.copy(), twin.make, tags=("npint",), twin=twin)
 
 
 def dtype(name: str) -> Val:
@@ -145,8 +244,11 @@ def seq(items: list[Val], kind: type = tuple) -> Val:
         src = "[" + ", ".join(v.src for v in items) + "]"
     # (a sequence of arrays is no array itself: the oracle sees a tuple or a list)
     tags = ("seq",) + tuple(t for v in items for t in v.tags if t in ("junk", "foreign"))
-    return Val(src, lambda: kind(v.make() for v in items),
-               lambda: kind(v.oracle() for v in items), tags=tags)
+    twin = seq([v.twin or v for v in items], kind) if any(v.twin for v in items) else None
+    out = Val(src, lambda: kind(v.make() for v in items),
+              lambda: kind(v.oracle() for v in items), tags=tags, twin=twin)
+    out._raw = lambda: kind(v.raw() for v in items)
+    return out
 
 
 def expr(src: str, make, oracle=None, tags: tuple[str, ...] = ()) -> Val:
