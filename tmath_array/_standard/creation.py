@@ -259,6 +259,12 @@ def arange(start, /, stop=None, step=1, dtype=None, *, device=None):
     s = dev._s
     if n == 0:  # (start and step may not fit any MLX integer: leave them out)
         return _core.new(mx.zeros((0,), dtype=dtype._mx, stream=s), dtype, dev)
+    if dtype in _d.INT_RANGE and not all_int:
+        # Note: NumPy's rule for float arguments with an integer dtype: the first two
+        # values are truncated, their difference is the step (arange(-0.99999, 1.56,
+        # dtype=int64) is [0, 0, 0]; arange(3, 5, 0.5, dtype=uint32) is [3, 3, 3, 3]).
+        first = math.trunc(start)
+        start, step, all_int = first, math.trunc(start + step) - first, True
     if dtype in _d.INT_RANGE:
         lo, hi = _d.INT_RANGE[dtype]
         last = start + (n - 1) * step
@@ -273,8 +279,6 @@ def arange(start, /, stop=None, step=1, dtype=None, *, device=None):
         idx = mx.arange(n, dtype=mx.int64, stream=s)
         out = mx.add(mx.multiply(idx, int(step), stream=s), int(start), stream=s)
         return _core.new(out.astype(dtype._mx, stream=s), dtype, dev)
-    # Floats (with an integer dtype too: the values, then truncated toward zero; an
-    # integer step of int(step) gave arange(3, 0.4, -1.07, dtype=uint32) = [3, 2, 1]).
     work = mx.float64 if dev.type == "cpu" else mx.float32
     idx = mx.arange(n, dtype=work, stream=s)
     out = mx.add(mx.multiply(idx, float(step), stream=s), float(start), stream=s)
