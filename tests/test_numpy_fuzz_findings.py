@@ -27,3 +27,26 @@ def test_lstsq_of_a_zero_matrix_is_zero_with_any_rcond():
     for rcond in (float("nan"), float("inf"), None):
         x, _, rank, _ = xp.linalg.lstsq(xp.zeros((2, 2)), xp.ones((2,)), rcond=rcond)
         assert int(rank) == 0 and np.asarray(x).tolist() == [0.0, 0.0]
+
+
+@pytest.mark.parametrize("f", [xp.setxor1d, xp.union1d, xp.intersect1d, xp.setdiff1d])
+def test_set_operations_take_a_python_scalar_as_an_array(f):
+    """(as NumPy's setxor1d, intersect1d and setdiff1d do; NumPy 2's union1d concatenates
+    it weakly and wraps -1 to 65535 beside uint16)"""
+    a = np.array([256, 65535, 2, 7], "uint16")
+    got = f(xp.asarray(a), -1)
+    want = getattr(np, f.__name__)(a.astype("int32"), np.int32(-1))
+    assert got.dtype == (xp.uint16 if f is xp.setdiff1d else xp.int32)
+    assert np.asarray(got).tolist() == want.tolist()
+
+
+def test_setxor1d_of_int64_and_float16_collides_in_the_promoted_dtype():
+    """int64 with float16 promotes to float16 (docs/dtypes.md; NumPy: float64): values
+    past float16 are inf there, one value with an inf of the other array."""
+    a = np.array([1.0, np.inf], "float16")
+    b = np.array([9223372036854775806], "int64")
+    got = xp.setxor1d(xp.asarray(a), xp.asarray(b))
+    assert got.dtype == xp.float16
+    with np.errstate(over="ignore"):
+        want = np.setxor1d(a, b.astype("float16"))
+    assert np.asarray(got).tolist() == want.tolist() == [1.0]
