@@ -50,3 +50,29 @@ def test_setxor1d_of_int64_and_float16_collides_in_the_promoted_dtype():
     with np.errstate(over="ignore"):
         want = np.setxor1d(a, b.astype("float16"))
     assert np.asarray(got).tolist() == want.tolist() == [1.0]
+
+
+def test_nanmean_with_a_dtype_converts_integers_once():
+    """(int64 reached float64 through float32: 3017634044306474 became 3017634090057728)"""
+    a = np.array([3017634044306474, 5], "int64")
+    assert float(xp.nanmean(xp.asarray(a), dtype=xp.float64)) == np.nanmean(a, dtype=np.float64)
+    assert float(xp.nanvar(xp.asarray(a), dtype=xp.float64)) == np.nanvar(a, dtype=np.float64)
+
+
+def test_nanmean_of_complex_to_a_real_dtype_drops_values_with_a_nan_part():
+    c = np.array([-3.4028234663852886e38, complex(3.4028234663852886e38, np.nan), -2.98 + 0.5j],
+                 "complex64")
+    with np.errstate(all="ignore"), pytest.warns(np.exceptions.ComplexWarning):
+        want = np.nanmean(c, dtype=np.float32)
+    assert float(xp.nanmean(xp.asarray(c), dtype=xp.float32)) == pytest.approx(float(want))
+
+
+@pytest.mark.parametrize("c", [[8 + np.inf * 1j, 1 + 1j], [2.010016562492211e16j], [1 + 2j, 3 - 1j]])
+def test_nanvar_of_complex_to_a_real_dtype_keeps_the_imaginary_deviations(c):
+    """(the input was cast to the real dtype first: 0 where NumPy's variance is inf)"""
+    c = np.array(c, "complex64")
+    with pytest.warns(np.exceptions.ComplexWarning):
+        want = np.nanvar(c, dtype=np.float64)
+    got = xp.nanvar(xp.asarray(c), dtype=xp.float64)
+    assert got.dtype == xp.float64
+    assert float(got) == pytest.approx(float(want), rel=1e-6)

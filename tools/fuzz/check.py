@@ -587,8 +587,11 @@ def policy(call: targets.Call, result) -> Policy:
     if name in ("dot", "vdot", "inner") and not _inputs_finite(call):
         # NumPy's BLAS scales by a 0-d zero with sscal, which sets inf * 0 to 0 (IEEE: NaN).
         pol.finite_only = True
-    if name in ("var", "std"):
+    if name in ("var", "std", "nanvar", "nanstd"):
         # N - correction <= 0 is NaN here (docs/sections.md); NumPy divides by zero (inf).
+        # NumPy's nanvar also squares the deviations in the input's dtype, in place, whatever
+        # dtype= says (float32 input with dtype=float64: squares past 3.4e38 are inf), and
+        # its var of integers with dtype=float16 subtracts a float16 mean (inf past 65504).
         pol.finite_only = True
     if name in ("cov", "corrcoef") and _largest_finite_input(call) > 1e18:
         pol.values = False  # (NumPy computes float32 in float64; squares overflow float32)
