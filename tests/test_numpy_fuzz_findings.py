@@ -76,3 +76,12 @@ def test_nanvar_of_complex_to_a_real_dtype_keeps_the_imaginary_deviations(c):
     got = xp.nanvar(xp.asarray(c), dtype=xp.float64)
     assert got.dtype == xp.float64
     assert float(got) == pytest.approx(float(want), rel=1e-6)
+
+
+@pytest.mark.parametrize("start, stop", [(0, np.nan), (0, np.inf), (1e308, -1e308), (2, 3)])
+def test_one_value_of_linspace_and_logspace_is_start_plus_zero_steps(start, stop):
+    """(logspace(0, nan, 1) was [1.0], NumPy [nan]: start + 0 * (stop - start))"""
+    with np.errstate(all="ignore"):
+        for f in ("linspace", "logspace"):
+            got = np.asarray(getattr(xp, f)(start, stop, 1, dtype=xp.float64))
+            np.testing.assert_array_equal(got, getattr(np, f)(start, stop, 1))

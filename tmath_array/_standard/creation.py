@@ -329,7 +329,9 @@ def linspace(start, stop, /, num=50, endpoint: bool = True, retstep: bool = Fals
         div = (num - 1) if endpoint else num
         idx = mx.arange(num, dtype=work, stream=s)
         if div == 0:
-            return mx.full((num,), a, dtype=work, stream=s)
+            # Note: NumPy's one value is start + 0 * (stop - start): NaN where stop is not
+            # finite (linspace(0, nan, 1) is [nan], logspace's 10 ** nan).
+            return mx.full((num,), a + 0.0 * (b - a), dtype=work, stream=s)
         step = (b - a) / div
         out = mx.add(mx.multiply(idx, step, stream=s), a, stream=s)
         if endpoint:
