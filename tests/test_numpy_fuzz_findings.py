@@ -85,3 +85,23 @@ def test_one_value_of_linspace_and_logspace_is_start_plus_zero_steps(start, stop
         for f in ("linspace", "logspace"):
             got = np.asarray(getattr(xp, f)(start, stop, 1, dtype=xp.float64))
             np.testing.assert_array_equal(got, getattr(np, f)(start, stop, 1))
+
+
+def test_histogram2d_bins_large_integers_in_numpys_precision():
+    """(3330844418 rounded to float32 fell outside its own bins: an empty histogram)"""
+    x, y = np.array([3330844418], "uint64"), np.array([75724], "uint64")
+    w = np.array([44075750261], "uint64")
+    h, ex, ey = xp.histogram2d(xp.asarray(x), xp.asarray(y), weights=xp.asarray(w))
+    want, wx, wy = np.histogram2d(x, y, weights=w)
+    np.testing.assert_allclose(np.asarray(h), want, rtol=1e-6)
+    np.testing.assert_array_equal(np.asarray(ex), wx)
+    np.testing.assert_array_equal(np.asarray(ey), wy)
+
+
+def test_histogram_range_is_checked_before_it_is_iterated():
+    """(a tensor of shape (10**9, 0) as range: std::bad_alloc from 10**9 views)"""
+    torch = pytest.importorskip("torch")
+    with pytest.raises(TypeError, match="range"):
+        xp.histogram_bin_edges(xp.zeros((3, 0)), bins=1, range=torch.zeros((10**9, 0)))
+    with pytest.raises(TypeError, match="range"):
+        xp.histogram(xp.zeros((3,)), range=(0.0, 1.0, 2.0))

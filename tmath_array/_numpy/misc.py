@@ -62,8 +62,10 @@ def _arr(name: str, a) -> Array:
         raise TypeError(f"{name}: {exc}") from None
 
 
-def _float(x: Array) -> Array:
-    return x if x._dtype in _FLOATING else astype(x, _d.float32)
+def _float(x: Array, wide: bool = False) -> Array:
+    if x._dtype in _FLOATING:
+        return x
+    return astype(x, _d.float64 if wide and x._device.type == "cpu" else _d.float32)
 
 
 # --- splitting ------------------------------------------------------------------------
@@ -317,7 +319,9 @@ def histogram2d(x, y, bins=10, range=None, density=None, weights=None):  # noqa:
     edge too, as NumPy's (``searchsorted`` on the edges). ``H`` is float32 (NumPy:
     float64); with ``density`` it integrates to 1.
     """
-    xa, ya = _float(_arr("histogram2d", x)), _float(_arr("histogram2d", y))
+    # Note: integer coordinates are binned in float64 where the device has it (NumPy's
+    # precision: 3330844418 rounded to float32 fell outside its own bins).
+    xa, ya = (_float(v, wide=True) for v in (_arr("histogram2d", x), _arr("histogram2d", y)))
     if xa.ndim != 1 or ya.ndim != 1 or xa.shape != ya.shape:
         raise ValueError("histogram2d: x and y must be 1-d arrays of the same length")
     if isinstance(bins, (int, np.integer)) and not isinstance(bins, builtins.bool) or \
