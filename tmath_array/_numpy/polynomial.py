@@ -19,6 +19,7 @@ import numpy as np
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._array.devices import CPU
+from .._interop import convert as _convert
 from .._runtime import lazy as _lazy
 from .._standard.creation import asarray, zeros
 from .._standard.data_types import astype, result_type
@@ -40,17 +41,10 @@ _EPS = {_d.float16: 2.0 ** -10, _d.bfloat16: 2.0 ** -7, _d.float32: 2.0 ** -23,
 
 
 def _arr(name: str, a) -> Array:
+    """``a`` as an Array: a poly1d's coefficients, else the one way in."""
     if isinstance(a, poly1d):
         return a.coeffs
-    if isinstance(a, _core.Array):
-        return a
-    if isinstance(a, (str, bytes)):
-        raise TypeError(f"{name}: expected numbers or an array, got {type(a).__name__} (MLX "
-                        "arrays hold numbers only)")
-    try:
-        return asarray(a)
-    except TypeError as exc:
-        raise TypeError(f"{name}: {exc}") from None
+    return _convert.array(name, a)
 
 
 def _float(dt):

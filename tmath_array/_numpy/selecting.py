@@ -18,6 +18,7 @@ import numpy as np
 
 from .._array import core as _core
 from .._array import dtypes as _d
+from .._interop import convert as _convert
 from .._standard.creation import asarray
 from .._standard.data_types import astype, result_type
 from .._standard.manipulation import broadcast_arrays, broadcast_shapes, broadcast_to, reshape
@@ -28,19 +29,6 @@ if TYPE_CHECKING:
     from .._array.array import Array
 
 _CAT = _d.CATEGORIES
-
-
-def _arr(name: str, a) -> Array:
-    """``a`` as an Array (array-likes through the namespace's ``asarray``)."""
-    if isinstance(a, _core.Array):
-        return a
-    if isinstance(a, (str, bytes)):
-        raise TypeError(f"{name}: expected numbers or an array, got {type(a).__name__} (MLX "
-                        "arrays hold numbers only)")
-    try:
-        return asarray(a)
-    except TypeError as exc:
-        raise TypeError(f"{name}: {exc}") from None
 
 
 def _int(name: str, v, what: str) -> int:
@@ -86,14 +74,14 @@ def select(condlist: Sequence, choicelist: Sequence, default=0) -> Array:
         raise ValueError("select: list of cases must be same length as list of conditions")
     if not condlist:
         raise ValueError("select with an empty condition list is not possible")
-    conds = [_arr("select", c) for c in condlist]
+    conds = [_convert.array("select", c) for c in condlist]
     for i, c in enumerate(conds):
         if c._dtype is not _d.bool:
             raise TypeError(f"select: invalid entry {i} in condlist: should be boolean, got "
                             f"{_core.dtype_name(c._dtype)}")
-    choices = [_arr("select", c) for c in choicelist]
+    choices = [_convert.array("select", c) for c in choicelist]
     d = default if isinstance(default, (builtins.bool, int, float, complex)) \
-        else _arr("select", default)
+        else _convert.array("select", default)
     dt = result_type(*choices, d)
     arrays = [*conds, *choices, *([d] if isinstance(d, _core.Array) else [])]
     try:
@@ -117,7 +105,7 @@ def piecewise(x, condlist, funclist, *args, **kw) -> Array:
     once on all of ``x`` and the pieces are combined with ``where`` (lazy, no sync). The
     values are NumPy's for elementwise functions, which pieces are.
     """
-    xa = _arr("piecewise", x)
+    xa = _convert.array("piecewise", x)
     # NumPy's rule: a condition of x's shape (not a list of them) is the one condition.
     if not isinstance(condlist, (list, tuple, _core.Array, np.ndarray)) or len(condlist) == 0 \
             or (not isinstance(condlist[0], (list, tuple, _core.Array, np.ndarray))
@@ -125,7 +113,7 @@ def piecewise(x, condlist, funclist, *args, **kw) -> Array:
             or (isinstance(condlist, (_core.Array, np.ndarray)) and condlist.ndim == xa.ndim
                 and xa.ndim != 0):
         condlist = [condlist]
-    conds = [_arr("piecewise", c) for c in condlist]
+    conds = [_convert.array("piecewise", c) for c in condlist]
     for i, c in enumerate(conds):
         if c._dtype is not _d.bool:
             raise TypeError(f"piecewise: condition {i} must be boolean, got "
@@ -166,13 +154,13 @@ def choose(a, choices, out=None, mode: str = "raise") -> Array:
     if mode not in ("raise", "wrap", "clip"):
         raise ValueError(f"choose: mode must be 'raise', 'wrap' or 'clip', got {mode!r}")
     host = _is_host(a)
-    idx = _arr("choose", a)
+    idx = _convert.array("choose", a)
     if idx._dtype not in _CAT["integer"] and not (host and idx.size == 0):
         raise TypeError(f"choose: the index array must be of an integer dtype, got "
                         f"{_core.dtype_name(idx._dtype)}")
     if isinstance(choices, _core.Array):
         choices = list(choices) if choices.ndim else [choices]
-    cs = [_arr("choose", c) for c in choices]
+    cs = [_convert.array("choose", c) for c in choices]
     n = len(cs)
     if n == 0:
         raise ValueError("choose: choices must not be empty")
@@ -209,8 +197,8 @@ def digitize(x, bins, right: bool = False) -> Array:
     """
     right = _core.check_bool("digitize", right, "right")
     host = _is_host(bins)
-    xa = _arr("digitize", x)
-    b = _arr("digitize", bins)
+    xa = _convert.array("digitize", x)
+    b = _convert.array("digitize", bins)
     for v, what in ((xa, "x"), (b, "bins")):
         if v._dtype in _CAT["complex floating-point"]:
             raise TypeError(f"digitize: {what} may not be complex")
@@ -261,7 +249,7 @@ def partition(a, kth, axis: int | None = -1, kind: str = "introselect", order=No
     Note: the result is fully sorted along ``axis``; that is a valid partition, and its
     ``kth`` elements equal NumPy's (the order of the others is unspecified in NumPy).
     """
-    x = _arr("partition", a)
+    x = _convert.array("partition", a)
     if order is not None:
         raise ValueError("partition: order= needs a structured dtype, which MLX does not have")
     if kind != "introselect":
@@ -282,7 +270,7 @@ def argpartition(a, kth, axis: int | None = -1, kind: str = "introselect",
     Note: the indices sort ``a`` along ``axis`` (stably): a valid partition whose
     ``kth`` positions index the same values as NumPy's.
     """
-    x = _arr("argpartition", a)
+    x = _convert.array("argpartition", a)
     if order is not None:
         raise ValueError("argpartition: order= needs a structured dtype, which MLX does "
                          "not have")
@@ -314,7 +302,7 @@ def lexsort(keys, axis: int = -1) -> Array:
             return _core.new(mx.zeros(keys.shape[1:], dtype=mx.int32), _d.int32, keys._device)
         ks = [keys[i] for i in range(keys.shape[0])]
     elif isinstance(keys, (list, tuple)) or isinstance(keys, np.ndarray):
-        ks = [_arr("lexsort", k) for k in keys]
+        ks = [_convert.array("lexsort", k) for k in keys]
     else:
         raise TypeError(f"lexsort: keys must be a sequence of arrays, got {type(keys).__name__}")
     if not ks:
@@ -381,7 +369,7 @@ def unravel_index(indices, shape, order: str = "C") -> tuple[Array, ...]:
     dims = _dims("unravel_index", shape)
     _order("unravel_index", order)
     host = _is_host(indices)
-    idx = _arr("unravel_index", indices)
+    idx = _convert.array("unravel_index", indices)
     if idx._dtype not in _CAT["integer"]:
         raise TypeError(f"unravel_index: only int indices permitted, got "
                         f"{_core.dtype_name(idx._dtype)}")
@@ -441,7 +429,7 @@ def ravel_multi_index(multi_index, dims, mode="raise", order: str = "C") -> Arra
         raise ValueError("ravel_multi_index: mode must have one entry per dimension")
     arrs = []
     for c, d, m in zip(coords, dshape, modes):
-        a = _arr("ravel_multi_index", c)
+        a = _convert.array("ravel_multi_index", c)
         if a._dtype not in _CAT["integer"]:
             raise TypeError("ravel_multi_index: only int indices permitted")
         if m == "raise" and _is_host(c):
