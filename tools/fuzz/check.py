@@ -296,7 +296,7 @@ def oracle(call: targets.Call):
                 kwargs = {k: v.oracle() for k, v in call.kwargs.items() if k != "device"}
                 if call.name == "diff":  # (NumPy appends a None given as append=None)
                     kwargs = {k: v for k, v in kwargs.items() if v is not None}
-                    n = kwargs.get("n", 1)
+                    n = kwargs.get("n", args[1] if len(args) > 1 else 1)
                     if isinstance(n, int) and n > 64:
                         return _NO_ORACLE  # (NumPy loops n times, past an empty axis too)
                 if call.name == "searchsorted" and args and \
