@@ -105,3 +105,22 @@ def test_histogram_range_is_checked_before_it_is_iterated():
         xp.histogram_bin_edges(xp.zeros((3, 0)), bins=1, range=torch.zeros((10**9, 0)))
     with pytest.raises(TypeError, match="range"):
         xp.histogram(xp.zeros((3,)), range=(0.0, 1.0, 2.0))
+
+
+def test_svd_of_a_wide_float64_matrix_checks_its_full_factors():
+    """(polyfit of one point with deg=65534: MLX's SVD builds the full (65535, 65535) Vh
+    whatever full_matrices says: 32 GiB, a segfault)"""
+    with pytest.raises(MemoryError, match="svd"):
+        xp.linalg.svd(xp.ones((1, 65535), dtype=xp.float64), full_matrices=False)
+    with pytest.raises(MemoryError):
+        xp.polyfit(xp.asarray(np.array([7], "uint16")), xp.asarray(np.array([4], "uint16")),
+                   deg=65534)
+
+
+@pytest.mark.parametrize("shape", [2**70, (2**40, 2**40), (3, 2**62)])
+def test_unravel_index_refuses_shapes_past_int64(shape):
+    """(shape=2**70: MLX's std::bad_cast; NumPy: dimensions are too large)"""
+    with pytest.raises(ValueError, match="too large"):
+        xp.unravel_index(xp.asarray(np.array([3], "uint64")), shape)
+    with pytest.raises(ValueError):
+        np.unravel_index(np.array([3], "uint64"), shape)

@@ -9,6 +9,7 @@ All are lazy: their output shapes follow from the input shapes. Indices are int3
 from __future__ import annotations
 
 import builtins
+import math
 import operator
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -349,6 +350,9 @@ def _dims(name: str, shape) -> tuple[int, ...]:
         raise TypeError(f"{name}: shape must be an int or a sequence of ints") from None
     if builtins.any(d < 0 for d in dims):
         raise ValueError(f"{name}: dimensions must be non-negative, got {dims}")
+    if math.prod(dims) > 2**63 - 1:  # (as NumPy; MLX's int64 arithmetic: std::bad_cast)
+        raise ValueError(f"{name}: dimensions are too large: shapes of more than 2**63 - 1 "
+                         f"elements are not supported, got {dims}")
     return dims
 
 
