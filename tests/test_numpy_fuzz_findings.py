@@ -124,3 +124,12 @@ def test_unravel_index_refuses_shapes_past_int64(shape):
         xp.unravel_index(xp.asarray(np.array([3], "uint64")), shape)
     with pytest.raises(ValueError):
         np.unravel_index(np.array([3], "uint64"), shape)
+
+
+def test_tensordot_of_an_empty_contraction_with_huge_free_sides():
+    """(free sides flattened to 3 * 10**9: MLX's raw OverflowError)"""
+    r = xp.linalg.tensordot(xp.zeros((10**9, 3, 0), dtype=xp.int8), xp.zeros((0,), dtype=xp.int8),
+                            axes=([2], [0]))
+    assert r.shape == (10**9, 3) and r.dtype == xp.int8
+    small = xp.tensordot(xp.zeros((4, 3, 0)), xp.zeros((0, 2)), axes=1)
+    np.testing.assert_array_equal(np.asarray(small), np.zeros((4, 3, 2)))
