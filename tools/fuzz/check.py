@@ -229,7 +229,7 @@ def execute(call: targets.Call) -> Outcome:
         if call.name in _UNIQUE and call.kind == "function":
             problem = check_unique(call, got)
             return Outcome("bug:mismatch", problem) if problem else Outcome("ok")
-        expected = oracle(call)
+        expected = oracle(call, result)
         if expected is _NO_ORACLE:
             return Outcome("ok-unchecked")
         problem = compare(call, result, got, expected)
@@ -268,9 +268,10 @@ def _torch_value(v: values.Val):
     return val
 
 
-def oracle(call: targets.Call):
+def oracle(call: targets.Call, result=None):
     """NumPy's (PyTorch's for xp.nn and the PyTorch face) answer to the same call, or
-    ``_NO_ORACLE``."""
+    ``_NO_ORACLE``; ``result`` is the namespace's (set operations ask NumPy about values in
+    its dtype)."""
     if _is_torch(call.target):
         return _torch_oracle(call)
     try:
@@ -325,7 +326,9 @@ def oracle(call: targets.Call):
                         # Mixed kinds promote as docs/dtypes.md says (int64 with float16
                         # is float16; NumPy's float64): values that collide after the
                         # promotion are one value. NumPy is asked about promoted values.
-                        args, kwargs = _promoted_set_args(result.dtype, args, kwargs)
+                        if call.name == "setdiff1d":
+                            return _setdiff1d_oracle(call, args, kwargs)
+                        args, kwargs = _promoted_set_args(_set_dtype(call), args, kwargs)
                 return f(*args, **kwargs)
             obj = call.self_val.oracle()
             if call.kind == "property":
@@ -371,20 +374,44 @@ def _assumed_unique(args: list, kwargs: dict) -> bool:
         return False
 
 
-def _promoted_set_args(dtype, args: list, kwargs: dict):
-    """The inputs of a set operation in the dtype the namespace promoted them to
-    (bfloat16 rounded through PyTorch, held as float32)."""
+def _set_dtype(call: targets.Call):
+    """The dtype the namespace compares a set operation's two inputs in (setdiff1d returns
+    ar1's dtype, but compares in the promoted one)."""
+    vals = (list(call.args) + [call.kwargs[k] for k in ("ar1", "ar2") if k in call.kwargs])[:2]
+    dts = [xp.asarray(v.make()).dtype for v in vals]
+    return _d.promote_types(*dts) if len(dts) == 2 else dts[0]
+
+
+def _set_cast(dtype, a):
+    """``a`` (NumPy data or a Python scalar) in the namespace's ``dtype`` (bfloat16 rounded
+    through PyTorch, held as float32)."""
     name = values.xp_dtype_name(dtype)
+    if isinstance(a, bool) or not isinstance(a, (np.ndarray, np.generic, int, float)):
+        return a
+    a = np.asarray(a)
+    if name == "bfloat16":
+        import torch
+
+        return torch.from_numpy(a.astype(np.float32)).to(torch.bfloat16).float().numpy()
+    return a.astype(values.np_dtype(name))
+
+
+def _setdiff1d_oracle(call: targets.Call, args: list, kwargs: dict):
+    """setdiff1d as the namespace defines it for mixed dtypes: ar1's unique values in its
+    own dtype, kept where the promoted value is not among ar2's promoted values."""
+    ar = list(args[:2]) + [kwargs[k] for k in ("ar1", "ar2") if k in kwargs]
+    flag = kwargs.get("assume_unique", args[2] if len(args) > 2 else False)
+    a1 = np.asarray(ar[0]).ravel()
+    u = a1 if flag is True else np.unique(a1)
+    dt = _set_dtype(call)
+    return u[~np.isin(_set_cast(dt, u), _set_cast(dt, np.asarray(ar[1]).ravel()))]
+
+
+def _promoted_set_args(dtype, args: list, kwargs: dict):
+    """The inputs of a set operation in the dtype the namespace promoted them to."""
 
     def cast(a):
-        if isinstance(a, bool) or not isinstance(a, (np.ndarray, np.generic, int, float)):
-            return a
-        a = np.asarray(a)
-        if name == "bfloat16":
-            import torch
-
-            return torch.from_numpy(a.astype(np.float32)).to(torch.bfloat16).float().numpy()
-        return a.astype(values.np_dtype(name))
+        return _set_cast(dtype, a)
 
     return ([cast(a) if i < 2 else a for i, a in enumerate(args)],
             {k: cast(a) if k in ("ar1", "ar2") else a for k, a in kwargs.items()})
