@@ -589,7 +589,10 @@ def policy(call: targets.Call, result) -> Policy:
             np.unique(np.asarray(v.oracle())).size < np.asarray(v.oracle()).size
             for v in _array_vals(call)):
         pol.values = False  # (which of equal values' indices: PyTorch leaves it open)
-    if _is_torch(call.target) and name.rstrip("_") == "signbit" and not _inputs_finite(call):
+    if name.rstrip("_") == "signbit" and not _inputs_finite(call) and (
+            _is_torch(call.target) or any("dtype=bfloat16" in v.tags for v in _array_vals(call))):
+        # (bfloat16 values reach the oracle rounded to float32 elsewhere: a NaN's sign bit is
+        # that conversion's)
         pol.values = False  # (the sign bit of a NaN: NumPy's conversion decides it)
     if _is_torch(call.target) and name == "topk" and "sorted" in call.kwargs and \
             call.kwargs["sorted"].oracle() is False:
