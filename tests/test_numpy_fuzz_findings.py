@@ -133,3 +133,12 @@ def test_tensordot_of_an_empty_contraction_with_huge_free_sides():
     assert r.shape == (10**9, 3) and r.dtype == xp.int8
     small = xp.tensordot(xp.zeros((4, 3, 0)), xp.zeros((0, 2)), axes=1)
     np.testing.assert_array_equal(np.asarray(small), np.zeros((4, 3, 2)))
+
+
+def test_split_refuses_a_tensor_of_indices_without_iterating_it():
+    """(hsplit with a (2**30, 0) tensor: PyTorch unbinds it whole to iterate, bad_alloc)"""
+    torch = pytest.importorskip("torch")
+    with pytest.raises(TypeError, match="indices_or_sections"):
+        xp.hsplit(xp.ones((2, 4, 1)), torch.zeros((2**30, 0)))
+    got = [a.shape for a in xp.hsplit(xp.ones((2, 4, 1)), np.array([1, 3]))]
+    assert got == [a.shape for a in np.hsplit(np.ones((2, 4, 1)), np.array([1, 3]))]

@@ -43,7 +43,10 @@ def _split(name: str, ary, indices_or_sections, axis, equal: bool) -> list[Array
     x = as_array(name, ary)
     ax = _axis(name, axis, x.ndim)
     n = x.shape[ax]
-    if isinstance(indices_or_sections, (_core.Array, mx.array)):
+    if isinstance(indices_or_sections, (_core.Array, mx.array)) or (
+            hasattr(indices_or_sections, "__dlpack__") and
+            not isinstance(indices_or_sections, np.ndarray)):
+        # (A PyTorch tensor is iterated by unbinding it whole: 2**30 views, bad_alloc.)
         raise TypeError(f"{name}: indices_or_sections must be an int or a list of ints, not "
                         "an array (reading it would be a sync point); pass a list")
     if _args.is_int(indices_or_sections):

@@ -629,6 +629,13 @@ def policy(call: targets.Call, result) -> Policy:
     if name in ("dot", "vdot", "inner") and not _inputs_finite(call):
         # NumPy's BLAS scales by a 0-d zero with sscal, which sets inf * 0 to 0 (IEEE: NaN).
         pol.finite_only = True
+    if call.target.startswith("xp.") and name in ("norm", "vector_norm") and dtype in (
+            xp.float32, xp.float16, xp.bfloat16):
+        # NumPy sums |x| ** ord in the input's precision: 1.1e16 ** 3 is inf in float32;
+        # the namespace's norms scale by the largest value first.
+        pol.finite_only = True
+    if name == "scaled_dot_product_attention" and not _inputs_finite(call, 1e15):
+        pol.values = False  # (scores past float32: which inf * 0 arises is each one's own)
     if name == "sinc" and dtype in (xp.float16, xp.bfloat16):
         # NumPy forms pi * x in float16: past 20860 it is inf and sinc NaN (sinc(65504) is
         # 0 exactly; the namespace computes half precision in float32).
