@@ -142,3 +142,13 @@ def test_split_refuses_a_tensor_of_indices_without_iterating_it():
         xp.hsplit(xp.ones((2, 4, 1)), torch.zeros((2**30, 0)))
     got = [a.shape for a in xp.hsplit(xp.ones((2, 4, 1)), np.array([1, 3]))]
     assert got == [a.shape for a in np.hsplit(np.ones((2, 4, 1)), np.array([1, 3]))]
+
+
+def test_choose_and_piecewise_refuse_a_non_sequence():
+    """(object() as choices or funclist: "'object' object is not iterable")"""
+    with pytest.raises(TypeError, match="choose: choices"):
+        xp.choose(xp.asarray([0, 1]), object())
+    with pytest.raises(TypeError, match="piecewise: funclist"):
+        xp.piecewise(xp.zeros((0,), dtype=xp.bool), xp.asarray([True]), object())
+    np.testing.assert_array_equal(np.asarray(xp.choose(xp.asarray([0, 1]), ([1, 2], [3, 4]))),
+                                  np.choose([0, 1], ([1, 2], [3, 4])))

@@ -119,6 +119,9 @@ def piecewise(x, condlist, funclist, *args, **kw) -> Array:
         if c._dtype is not _d.bool:
             raise TypeError(f"piecewise: condition {i} must be boolean, got "
                             f"{_core.dtype_name(c._dtype)}")
+    if not isinstance(funclist, (list, tuple)):
+        raise TypeError(f"piecewise: funclist must be a list of functions or values, got "
+                        f"{type(funclist).__name__}")
     funcs = list(funclist)
     n = len(conds)
     if len(funcs) == n + 1:
@@ -161,6 +164,9 @@ def choose(a, choices, out=None, mode: str = "raise") -> Array:
                         f"{_core.dtype_name(idx._dtype)}")
     if isinstance(choices, _core.Array):
         choices = list(choices) if choices.ndim else [choices]
+    if not isinstance(choices, (list, tuple, np.ndarray)):
+        raise TypeError(f"choose: choices must be a sequence of arrays, got "
+                        f"{type(choices).__name__}")
     cs = [_convert.array("choose", c) for c in choices]
     n = len(cs)
     if n == 0:
