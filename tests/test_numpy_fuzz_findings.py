@@ -152,3 +152,12 @@ def test_choose_and_piecewise_refuse_a_non_sequence():
         xp.piecewise(xp.zeros((0,), dtype=xp.bool), xp.asarray([True]), object())
     np.testing.assert_array_equal(np.asarray(xp.choose(xp.asarray([0, 1]), ([1, 2], [3, 4]))),
                                   np.choose([0, 1], ([1, 2], [3, 4])))
+
+
+def test_gradient_checks_edge_order_before_comparing_it():
+    """(a tensor as edge_order: PyTorch's ambiguous-truth RuntimeError)"""
+    torch = pytest.importorskip("torch")
+    with pytest.raises(TypeError, match="edge_order"):
+        xp.gradient(xp.asarray([1.0, 2.0, 4.0]), edge_order=torch.ones((3, 4)))
+    with pytest.raises(ValueError, match="edge_order"):
+        xp.gradient(xp.asarray([1.0, 2.0, 4.0]), edge_order=0)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import mlx.core as mx
 
+from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._array.devices import CPU
@@ -79,9 +80,12 @@ def gradient(f, *varargs, axis=None, edge_order: int = 1):
     else:
         axes = _core.check_axes("gradient", axis if isinstance(axis, tuple) else
                                 tuple(axis) if isinstance(axis, list) else axis, n)
-    if isinstance(edge_order, builtins.bool) or edge_order not in (1, 2):
+    if not _args.is_int(edge_order):  # (before a comparison asks a tensor for its truth)
+        raise TypeError(f"gradient: edge_order must be 1 or 2, got {type(edge_order).__name__}")
+    if edge_order not in (1, 2):
         raise ValueError("gradient: 'edge_order' greater than 2 not supported" if
-                         isinstance(edge_order, int) else "gradient: edge_order must be 1 or 2")
+                         edge_order > 2 else f"gradient: edge_order must be 1 or 2, got "
+                         f"{edge_order}")
     nv = len(varargs)
     if nv == 0:
         spacing = [1.0] * len(axes)
