@@ -161,3 +161,11 @@ def test_gradient_checks_edge_order_before_comparing_it():
         xp.gradient(xp.asarray([1.0, 2.0, 4.0]), edge_order=torch.ones((3, 4)))
     with pytest.raises(ValueError, match="edge_order"):
         xp.gradient(xp.asarray([1.0, 2.0, 4.0]), edge_order=0)
+
+
+@pytest.mark.parametrize("ends", [(np.nan, 2.0), (1.0, np.nan), (-1.0, np.nan), (-2.0, -8.0)])
+def test_geomspace_with_a_nan_end_as_numpy(ends):
+    """(geomspace(nan, 2) ended in an exact 2.0; NumPy: every value NaN)"""
+    with np.errstate(all="ignore"):
+        want = np.geomspace(*ends, num=4)
+    np.testing.assert_allclose(np.asarray(xp.geomspace(*ends, num=4)), want, rtol=1e-6)

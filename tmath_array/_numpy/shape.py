@@ -380,10 +380,14 @@ def geomspace(start, stop, num: int = 50, endpoint: bool = True, dtype=None) -> 
     stop = _args.check_real("geomspace", stop, "stop")
     if start == 0 or stop == 0:
         raise ValueError("geomspace: a geometric sequence cannot include zero")
-    if (start < 0) != (stop < 0):
+    if (start < 0) != (stop < 0) and not math.isnan(stop):
         raise ValueError(f"geomspace: start ({start}) and stop ({stop}) must have the same "
                          "sign")
     sign = -1.0 if start < 0 else 1.0
+    if math.isnan(start):
+        # Note: NumPy scales by sign(start): a NaN start makes every value NaN, the exact
+        # end points included (a NaN stop leaves the first value start).
+        start = stop = sign = math.nan
     lo, hi = builtins.abs(start), builtins.abs(stop)
     out, dt = _log_ramp("geomspace", math.log10(lo), math.log10(hi), num, endpoint, 10.0,
                         dtype)
