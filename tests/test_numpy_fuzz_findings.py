@@ -67,7 +67,8 @@ def test_nanmean_of_complex_to_a_real_dtype_drops_values_with_a_nan_part():
     assert float(xp.nanmean(xp.asarray(c), dtype=xp.float32)) == pytest.approx(float(want))
 
 
-@pytest.mark.parametrize("c", [[8 + np.inf * 1j, 1 + 1j], [2.010016562492211e16j], [1 + 2j, 3 - 1j]])
+@pytest.mark.parametrize("c", [[8 + np.inf * 1j, 1 + 1j], [2.010016562492211e16j],
+                               [1 + 2j, 3 - 1j]])
 def test_nanvar_of_complex_to_a_real_dtype_keeps_the_imaginary_deviations(c):
     """(the input was cast to the real dtype first: 0 where NumPy's variance is inf)"""
     c = np.array(c, "complex64")
