@@ -319,6 +319,9 @@ def oracle(call: targets.Call, result=None):
                     kwargs = {k: _clip_bound(args[0], v) for k, v in kwargs.items()}
                 if call.name == "lstsq":
                     return _lstsq_oracle(f(*args, **kwargs))
+                if call.name == "unwrap" and kwargs.get(
+                        "period", args[3] if len(args) > 3 else 1) == 0:
+                    return _NO_ORACLE  # (a zero period: NumPy's integer mod by zero is 0)
                 if call.name == "unpackbits" and np.size(
                         kwargs.get("a", args[0] if args else None)) == 0:
                     return _NO_ORACLE  # (NumPy pads an empty input's count with stale memory)
