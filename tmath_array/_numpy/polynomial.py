@@ -220,12 +220,16 @@ def poly(seq_of_zeros) -> Array:
         return astype(_real(c), out) if real_in else c
     elif z.ndim != 1:
         raise ValueError("poly: input must be 1d or non-empty square 2d array.")
-    dt = _float(z._dtype)
+    out = _float(z._dtype)
+    # Note: half precision multiplies out in float32 (NumPy's precision for the values it
+    # holds), rounded once at the end: products rounded to bfloat16 at every step lost
+    # 4% to cancellation.
+    dt = _d.float32 if out in (_d.float16, _d.bfloat16) else out
     a = astype(asarray([1.0], device=z.device), dt)
     for i in range(z.shape[0]):
         a = convolve(a, concat([astype(asarray([1.0], device=z.device), dt),
                                 reshape(-astype(z[i], dt), (1,))]))
-    return a
+    return astype(a, out) if dt is not out else a
 
 
 # --- arithmetic ---------------------------------------------------------------------------
