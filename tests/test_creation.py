@@ -65,13 +65,21 @@ def test_arange_dtype_and_errors():
         xp.arange(0, 300, 100, dtype=xp.int8)
 
 
-@pytest.mark.parametrize("args, dtype", [((3, 0.48, -1.0674), "uint32"), ((0.5, 5, 1.5), "int8"),
-                                         ((-2.5, 2, 1.0), "int32"), ((1, 2, 0.25), "int64")])
+@pytest.mark.parametrize("args, dtype", [((0.5, 5, 1.5), "int8"), ((-2.5, 2, 1.0), "int32"),
+                                         ((1, 2, 0.25), "int64"), ((-0.99999, 1.56), "int64"),
+                                         ((3, 5, 0.5), "uint32"), ((-4.18220602452171, 1), "int64"),
+                                         ((1, -2.129227329050449, -0.5309158317740506), "int32"),
+                                         ((1, 3.8144456507020212, 0.5), "int16")])
 def test_arange_float_arguments_with_an_integer_dtype(args, dtype):
-    # (found by tools/fuzz: the step was truncated to an int first: [3, 2, 1] for the first)
-    start, stop, step = args
-    want = np.trunc(start + np.arange(len(np.arange(*args))) * step).astype(dtype)
-    assert_array_equal(xp.arange(*args, dtype=xp_dtype(dtype)), want)
+    # NumPy's rule: the first two values truncated, their difference the step (found by
+    # tools/fuzz: [0, 0, 1] for arange(-0.99999, 1.56, dtype=int64), NumPy [0, 0, 0])
+    assert_array_equal(xp.arange(*args, dtype=xp_dtype(dtype)), np.arange(*args, dtype=dtype))
+
+
+def test_arange_float_arguments_past_an_integer_dtype():
+    # NumPy wraps [3, 1, -1] around to uint32; here the values must fit the dtype
+    with pytest.raises(OverflowError, match="^arange: "):
+        xp.arange(3, 0.48, -1.0674, dtype=xp.uint32)
 
 
 @pytest.mark.parametrize("args", [(-(2**70), 1, -1), (2**70, 0), (0, 2**64, -(2**65))])

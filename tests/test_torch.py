@@ -690,7 +690,7 @@ def test_erf_is_exact_in_float64_and_differentiable():
     np.testing.assert_allclose(a.grad.numpy(), 2 / np.sqrt(np.pi) * np.exp(-x * x), rtol=1e-13)
 
 
-def _higher_order(T):
+def _higher_order(T):  # noqa: N803 - the module, torch or the face
     """Gradients of gradients, the ways PyTorch scripts take them."""
     out = {}
     x = T.tensor([0.5, -1.2, 2.0], dtype=T.float64, requires_grad=True)

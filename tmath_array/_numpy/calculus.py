@@ -9,16 +9,16 @@ See docs/numpy_math.md.
 from __future__ import annotations
 
 import builtins
-import numbers
 import warnings
 from typing import TYPE_CHECKING
 
 import mlx.core as mx
 
+from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._array.devices import CPU, default_float
-from .._standard.creation import asarray
+from .._interop import convert as _convert
 from .._standard.data_types import astype, result_type
 from .._standard.elementwise import conj, logical_or
 from .._standard.manipulation import (
@@ -36,18 +36,6 @@ if TYPE_CHECKING:
 
 _CAT = _d.CATEGORIES
 _INEXACT = _CAT["floating-point"]
-
-
-def _arr(name: str, a) -> Array:
-    if isinstance(a, _core.Array):
-        return a
-    if isinstance(a, (str, bytes)):
-        raise TypeError(f"{name}: expected numbers or an array, got {type(a).__name__} (MLX "
-                        "arrays hold numbers only)")
-    try:
-        return asarray(a)
-    except TypeError as exc:
-        raise TypeError(f"{name}: {exc}") from None
 
 
 def _inexact(name: str, x: Array) -> Array:
@@ -77,7 +65,7 @@ def gradient(f, *varargs, axis=None, edge_order: int = 1):
     Note: coordinates are always treated as possibly uneven (NumPy takes a shortcut for
     evenly spaced ones): the values agree to rounding.
     """
-    y0 = _arr("gradient", f)
+    y0 = _convert.array("gradient", f)
     y = _inexact("gradient", y0)
     # Note: wide integers are differenced in float64 on the CPU (NumPy's precision), and
     # the result rounded to float32.
@@ -92,12 +80,12 @@ def gradient(f, *varargs, axis=None, edge_order: int = 1):
     else:
         axes = _core.check_axes("gradient", axis if isinstance(axis, tuple) else
                                 tuple(axis) if isinstance(axis, list) else axis, n)
-    if not isinstance(edge_order, numbers.Real):
-        # (a tensor or an array would be asked for its truth below)
-        raise TypeError(f"gradient: edge_order must be an int, got {type(edge_order).__name__}")
-    if isinstance(edge_order, builtins.bool) or edge_order not in (1, 2):
+    if not _args.is_int(edge_order):  # (before a comparison asks a tensor for its truth)
+        raise TypeError(f"gradient: edge_order must be 1 or 2, got {type(edge_order).__name__}")
+    if edge_order not in (1, 2):
         raise ValueError("gradient: 'edge_order' greater than 2 not supported" if
-                         isinstance(edge_order, int) else "gradient: edge_order must be 1 or 2")
+                         edge_order > 2 else f"gradient: edge_order must be 1 or 2, got "
+                         f"{edge_order}")
     nv = len(varargs)
     if nv == 0:
         spacing = [1.0] * len(axes)
@@ -116,7 +104,7 @@ def gradient(f, *varargs, axis=None, edge_order: int = 1):
         if _scalar_spacing(h):
             out.append(_gradient_uniform(y, ax, h, edge_order))
         else:
-            xs = _arr("gradient", h)
+            xs = _convert.array("gradient", h)
             if xs.ndim != 1:
                 raise ValueError("gradient: distances must be either scalars or 1d")
             if xs.shape[0] != m:
@@ -138,7 +126,7 @@ def _scalar_spacing(h) -> bool:
 def _gradient_uniform(y: Array, ax: int, h, edge_order: int) -> Array:
     n = y.ndim
     if isinstance(h, _core.Array) or getattr(h, "ndim", None) == 0:
-        h = _arr("gradient", h)
+        h = _convert.array("gradient", h)
         if h._dtype not in _INEXACT:
             h = astype(h, y._dtype)
     else:
@@ -200,7 +188,7 @@ def trapezoid(y, x=None, dx=1.0, axis: int = -1) -> Array:
     """The integral of ``y`` along ``axis`` by the trapezoidal rule, over the sample
     points ``x`` (1-d of the axis' length, or of ``y``'s shape) or with spacing ``dx``.
     Integer input gives float32 (NumPy: float64)."""
-    ya = _arr("trapezoid", y)
+    ya = _convert.array("trapezoid", y)
     if ya.ndim == 0:
         raise IndexError("trapezoid: axis -1 is out of bounds for array of dimension 0")
     ax = _core.check_axis("trapezoid", axis, ya.ndim)
@@ -211,9 +199,9 @@ def trapezoid(y, x=None, dx=1.0, axis: int = -1) -> Array:
         if isinstance(dx, (int, float, complex)) and not isinstance(dx, builtins.bool):
             d = dx
         else:
-            d = _arr("trapezoid", dx)
+            d = _convert.array("trapezoid", dx)
     else:
-        xa = _arr("trapezoid", x)
+        xa = _convert.array("trapezoid", x)
         if xa.ndim == 1:
             if xa.shape[0] != ya.shape[ax]:
                 raise ValueError(f"trapezoid: x of length {xa.shape[0]} does not match the "
@@ -337,7 +325,7 @@ def _mlx_convolve(p: mx.array, q: mx.array, s) -> mx.array:
 
 
 def _conv(name: str, a, v, mode: str) -> Array:
-    aa, va = _arr(name, a), _arr(name, v)
+    aa, va = _convert.array(name, a), _convert.array(name, v)
     if aa.ndim > 1 or va.ndim > 1:
         raise ValueError(f"{name}: object too deep for desired array (1-d inputs only)")
     aa, va = reshape(aa, (-1,)), reshape(va, (-1,))
@@ -398,7 +386,7 @@ def cross(a, b, axisa: int = -1, axisb: int = -1, axisc: int = -1, axis=None) ->
     vectors give the z component only (NumPy 2 deprecates them, with a
     DeprecationWarning, as here).
     """
-    x, y = _arr("cross", a), _arr("cross", b)
+    x, y = _convert.array("cross", a), _convert.array("cross", b)
     for v in (x, y):
         if v._dtype is _d.bool:
             raise TypeError("cross: boolean input is not supported (NumPy's subtract "

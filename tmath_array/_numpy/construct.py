@@ -20,6 +20,7 @@ import numpy as np
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._array.devices import default_float, to_device
+from .._interop import convert as _convert
 from .._interop.numpy_dlpack import numpy_dtype
 from .._runtime import lazy as _lazy
 from .._standard.creation import _check_bytes, asarray
@@ -39,18 +40,6 @@ if TYPE_CHECKING:
     from .._array.array import Array
 
 
-def _arr(name: str, a) -> Array:
-    if isinstance(a, _core.Array):
-        return a
-    if isinstance(a, (str, bytes)):
-        raise TypeError(f"{name}: expected numbers or an array, got {type(a).__name__} (MLX "
-                        "arrays hold numbers only)")
-    try:
-        return asarray(a)
-    except TypeError as exc:
-        raise TypeError(f"{name}: {exc}") from None
-
-
 # --- meshgrid ---------------------------------------------------------------------------
 
 def meshgrid(*xi, copy: bool = True, sparse: bool = False, indexing: str = "xy"):
@@ -65,7 +54,7 @@ def meshgrid(*xi, copy: bool = True, sparse: bool = False, indexing: str = "xy")
     _core.check_bool("meshgrid", sparse, "sparse")
     if _core.check_str("meshgrid", indexing, "indexing") not in ("xy", "ij"):
         raise ValueError(f"meshgrid: indexing must be 'xy' or 'ij', got {indexing!r}")
-    xs = [reshape(_arr("meshgrid", x), (-1,)) for x in xi]
+    xs = [reshape(_convert.array("meshgrid", x), (-1,)) for x in xi]
     nd = len(xs)
     if nd == 0:
         return ()
@@ -125,7 +114,7 @@ def _to_leaves(arrays):
     if isinstance(arrays, (str, bytes)):
         raise TypeError(f"block: blocks must be numbers or arrays, got {type(arrays).__name__} "
                         "(MLX arrays hold numbers only)")
-    return _arr("block", arrays)
+    return _convert.array("block", arrays)
 
 
 def _assemble(arrays, depth: int, list_ndim: int, ndim: int) -> Array:
@@ -226,7 +215,7 @@ def apply_along_axis(func1d, axis: int, arr, *args, **kwargs) -> Array:
     if not callable(func1d):
         raise TypeError(f"apply_along_axis: func1d must be callable, got "
                         f"{type(func1d).__name__}")
-    x = _arr("apply_along_axis", arr)
+    x = _convert.array("apply_along_axis", arr)
     if x.ndim == 0:
         raise IndexError("apply_along_axis: axis 0 is out of bounds for array of dimension 0")
     ax = _core.check_axis("apply_along_axis", axis, x.ndim)
@@ -235,7 +224,7 @@ def apply_along_axis(func1d, axis: int, arr, *args, **kwargs) -> Array:
     if 0 in outer:
         raise ValueError("Cannot apply_along_axis when any iteration dimensions are 0")
     rows = reshape(moved, (-1, moved.shape[-1]))
-    results = [_arr("apply_along_axis", func1d(rows[i], *args, **kwargs))
+    results = [_convert.array("apply_along_axis", func1d(rows[i], *args, **kwargs))
                for i in range(rows.shape[0])]
     try:
         res = stack(results, axis=0)
@@ -330,7 +319,7 @@ def ascontiguousarray(a, dtype=None, *, like=None) -> Array:
     if like is not None:
         raise TypeError("ascontiguousarray: like= is not supported")
     dt = _numpy_dtype_arg("ascontiguousarray", dtype)
-    x = _arr("ascontiguousarray", a)
+    x = _convert.array("ascontiguousarray", a)
     if dt is not None and dt is not x._dtype:
         x = astype(x, dt)
     return reshape(x, (1,)) if x.ndim == 0 else x
@@ -345,7 +334,7 @@ def asfortranarray(a, dtype=None, *, like=None) -> Array:
     if like is not None:
         raise TypeError("asfortranarray: like= is not supported")
     dt = _numpy_dtype_arg("asfortranarray", dtype)
-    x = _arr("asfortranarray", a)
+    x = _convert.array("asfortranarray", a)
     if dt is not None and dt is not x._dtype:
         x = astype(x, dt)
     return reshape(x, (1,)) if x.ndim == 0 else x
@@ -362,7 +351,7 @@ def _bitorder(name: str, bitorder) -> str:
 def packbits(a, /, axis: int | None = None, bitorder: str = "big") -> Array:
     """The elements of a boolean or integer array (non-zero is 1) packed into bits of
     uint8 along ``axis`` (the flattened array by default), padded with zeros."""
-    x = _arr("packbits", a)
+    x = _convert.array("packbits", a)
     _bitorder("packbits", bitorder)
     if x._dtype is not _d.bool and x._dtype not in _d.CATEGORIES["integer"]:
         raise TypeError("packbits: expected an input array of integer or boolean data type")
@@ -390,7 +379,7 @@ def unpackbits(a, /, axis: int | None = None, count: int | None = None,
     """The bits of a uint8 array as a uint8 array of 0 and 1 along ``axis`` (the
     flattened array by default); ``count`` keeps that many (padding with zeros), a
     negative ``count`` drops that many from the end."""
-    x = _arr("unpackbits", a)
+    x = _convert.array("unpackbits", a)
     _bitorder("unpackbits", bitorder)
     if x._dtype is not _d.uint8:
         raise TypeError("unpackbits: expected an input array of unsigned byte data type, got "
@@ -442,7 +431,7 @@ def sliding_window_view(x, window_shape, axis=None, *, subok: bool = False,
     if writeable:
         raise ValueError("sliding_window_view: writeable=True is not supported (tmath_array "
                          "has no views; the windows are a copy)")
-    a = _arr("sliding_window_view", x)
+    a = _convert.array("sliding_window_view", x)
     ws = (window_shape,) if isinstance(window_shape, (int, np.integer)) else tuple(window_shape)
     ws = tuple(_window_int(w) for w in ws)
     if builtins.any(w < 0 for w in ws):

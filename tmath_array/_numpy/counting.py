@@ -69,13 +69,13 @@ def _weights(name: str, weights, like):
 
 def _check_range(rng) -> tuple[float, float]:
     try:
-        # (the length first: iterating a tensor with a huge first axis exhausts memory)
+        # (the length first: iterating a huge tensor of shape (10**9, 0) makes 10**9 views)
         if len(rng) != 2:
             raise ValueError
-        lo, hi = (float(v) for v in rng)
-    except (TypeError, ValueError):
+        lo, hi = float(rng[0]), float(rng[1])
+    except (TypeError, ValueError, IndexError, RuntimeError):
         raise TypeError(f"histogram: range must be a pair of numbers (min, max), got "
-                        f"{rng!r}") from None
+                        f"{type(rng).__name__}") from None
     if lo > hi:
         raise ValueError(f"histogram: max must be larger than min in range {rng!r}")
     if not (math.isfinite(lo) and math.isfinite(hi)):

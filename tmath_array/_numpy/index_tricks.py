@@ -18,6 +18,7 @@ import numpy as np
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._array.array import Array, write_back
+from .._interop import convert as _convert
 from .._interop.convert import default_float, default_int
 from .._interop.numpy_dlpack import to_numpy
 from .._standard.creation import arange, asarray, linspace
@@ -26,7 +27,7 @@ from .._standard.manipulation import broadcast_to, concat, permute_dims, reshape
 from .._standard.searching import where as _where
 from .._standard.statistical import cumulative_sum
 from .._standard.utility import any as _any
-from .ufuncs import _KIND, _array, _same_kind, host_index
+from .ufuncs import _KIND, _same_kind, host_index
 
 
 def _target(name: str, a) -> Array:
@@ -49,7 +50,7 @@ def _values_like(name: str, a: Array, values) -> Array:
         except (TypeError, OverflowError, ValueError):
             v = None
     if v is None:
-        v = _array(name, values)
+        v = _convert.array(name, values)
         if v._dtype is not a._dtype:
             v = astype(v, a._dtype)
     return reshape(v, (-1,))
@@ -128,7 +129,7 @@ def putmask(a, mask, values) -> None:
     """``a.flat[i] = values.flat[i % len(values)]`` where ``mask.flat[i]``, written into ``a``."""
     name = "putmask"
     a = _target(name, a)
-    m = _array(name, mask)
+    m = _convert.array(name, mask)
     if m._dtype is not _d.bool:
         m = astype(m, _d.bool)
     if m.shape != a.shape:
@@ -146,7 +147,7 @@ def place(arr, mask, vals) -> None:
     needed), written into ``arr``."""
     name = "place"
     arr = _target(name, arr)
-    m = _array(name, mask)
+    m = _convert.array(name, mask)
     if m._dtype is not _d.bool:
         m = astype(m, _d.bool)
     if m.size != arr.size:
@@ -202,7 +203,7 @@ def copyto(dst, src, casting: str = "same_kind", where=True) -> None:
                             f"{_core.dtype_name(dst._dtype)} with casting rule {casting!r}")
         s = asarray(src, dtype=dst._dtype, device=dst._device)
     else:
-        s = _array(name, src)
+        s = _convert.array(name, src)
         if not _can_cast(s._dtype, dst._dtype, casting, None):
             raise TypeError(f"copyto: cannot cast {_core.dtype_name(s._dtype)} to "
                             f"{_core.dtype_name(dst._dtype)} with casting rule {casting!r}")
@@ -214,7 +215,7 @@ def copyto(dst, src, casting: str = "same_kind", where=True) -> None:
         raise ValueError(f"copyto: could not broadcast src of shape {s.shape} into dst of "
                          f"shape {dst.shape}") from None
     if where is not True:
-        m = _array(name, where)
+        m = _convert.array(name, where)
         if m._dtype is not _d.bool:
             raise TypeError("copyto: where must be a boolean array")
         s = _where(broadcast_to(m, dst.shape), s, dst)
@@ -230,7 +231,7 @@ class ndenumerate:  # noqa: N801 - NumPy's name
     """
 
     def __init__(self, arr) -> None:
-        self._it = np.ndenumerate(to_numpy(_array("ndenumerate", arr)))
+        self._it = np.ndenumerate(to_numpy(_convert.array("ndenumerate", arr)))
 
     def __iter__(self):
         return self
@@ -352,7 +353,7 @@ class _Concatenator:
                 is_scalar = True
                 new = item
             else:
-                a = _array(self._name, item)
+                a = _convert.array(self._name, item)
                 item_ndim = a.ndim
                 new = _ndmin(a, ndmin)
                 if trans1d != -1 and item_ndim < ndmin:

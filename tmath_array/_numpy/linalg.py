@@ -121,8 +121,13 @@ def lstsq(a: Array, b: Array, rcond: float | None = None) -> LstsqResult:
     dt = _d.float64 if out_dt is _d.float32 and any(exact) and dev.type == "cpu" else out_dt
     m, n = a.shape
     rdt = _d.float32 if dt is _d.complex64 else dt
+    eps = _EPS.get(rdt, _EPS[_d.float32])
     if rcond is None:
-        rcond = _EPS.get(rdt, _EPS[_d.float32]) * builtins.max(m, n)
+        rcond = eps * builtins.max(m, n)
+    elif rcond <= 0 or rcond >= 1:
+        # Note: LAPACK's gelsd (NumPy's solver) replaces an rcond outside (0, 1) with its
+        # unit roundoff, half the machine epsilon (rcond=1e30 keeps every singular value).
+        rcond = eps / 2
     am = a._array.astype(dt._mx, stream=s_)
     bm = b._array.astype(dt._mx, stream=s_)
     b2 = mx.reshape(bm, (m, 1 if b.ndim == 1 else b.shape[1]), stream=s_)
@@ -130,7 +135,8 @@ def lstsq(a: Array, b: Array, rcond: float | None = None) -> LstsqResult:
     u, sv, vh = u._array, sv._array, vh._array
     k = sv.shape[0]
     if k:
-        keep = sv > rcond * sv[0]
+        # (a NaN rcond drops nothing, as in gelsd; a zero singular value is always dropped)
+        keep = mx.logical_and(mx.logical_not(sv <= rcond * sv[0]), sv > 0, stream=s_)
         sinv = mx.where(keep, 1 / mx.where(keep, sv, 1), 0, stream=s_).astype(dt._mx)
         uhb = mx.matmul(mx.conj(mx.transpose(u)), b2, stream=s_)
         x = mx.matmul(mx.conj(mx.transpose(vh)), sinv[:, None] * uhb, stream=s_)

@@ -21,6 +21,7 @@ import numpy as np
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._array.devices import default_float, to_device
+from .._interop import convert as _convert
 from .._standard.creation import arange, asarray, tril, zeros
 from .._standard.data_types import astype
 from .._standard.elementwise import (
@@ -51,25 +52,17 @@ _COMPLEX = _CAT["complex floating-point"]
 _FLOATING = _CAT["floating-point"]
 
 
-def _arr(name: str, a) -> Array:
-    if isinstance(a, _core.Array):
-        return a
-    if isinstance(a, (str, bytes)):
-        raise TypeError(f"{name}: expected numbers or an array, got {type(a).__name__}")
-    try:
-        return asarray(a)
-    except TypeError as exc:
-        raise TypeError(f"{name}: {exc}") from None
-
-
-def _float(x: Array) -> Array:
-    return x if x._dtype in _FLOATING else astype(x, default_float(x.device))
+def _float(x: Array, wide: bool = False) -> Array:
+    if x._dtype in _FLOATING:
+        return x
+    return astype(x, _d.float64 if wide and x._device.type == "cpu" else
+                  default_float(x.device))
 
 
 # --- splitting ------------------------------------------------------------------------
 
 def _split_at(name: str, ary, indices_or_sections, axis: int, min_ndim: int):
-    x = _arr(name, ary)
+    x = _convert.array(name, ary)
     if x.ndim < min_ndim:
         raise ValueError(f"{name} only works on arrays of {min_ndim} or more dimensions")
     # NumPy's: the pieces must be equal when a number of sections is given.
@@ -85,7 +78,7 @@ def _split_at(name: str, ary, indices_or_sections, axis: int, min_ndim: int):
 
 def hsplit(ary, indices_or_sections) -> list[Array]:
     """``ary`` split along its second axis (the first for 1-d arrays)."""
-    x = _arr("hsplit", ary)
+    x = _convert.array("hsplit", ary)
     if x.ndim == 0:
         raise ValueError("hsplit only works on arrays of 1 or more dimensions")
     return _split_at("hsplit", x, indices_or_sections, 1 if x.ndim > 1 else 0, 1)
@@ -106,7 +99,7 @@ def dsplit(ary, indices_or_sections) -> list[Array]:
 def vander(x, N: int | None = None, increasing: bool = False) -> Array:  # noqa: N803
     """The Vandermonde matrix of the 1-d ``x``: columns ``x**(N-1), ..., x, 1`` (or the
     reverse with ``increasing``), by repeated products (exact for integers)."""
-    xa = _arr("vander", x)
+    xa = _convert.array("vander", x)
     if xa.ndim != 1:
         raise ValueError("vander: x must be a one-dimensional array or sequence.")
     _core.check_bool("vander", increasing, "increasing")
@@ -165,7 +158,7 @@ def tri(N: int, M: int | None = None, k: int = 0, dtype=None, *,  # noqa: N803
 def angle(z, deg: bool = False) -> Array:
     """The argument of each complex number (radians, or degrees with ``deg``); 0 or pi
     for real numbers."""
-    x = _arr("angle", z)
+    x = _convert.array("angle", z)
     _core.check_bool("angle", deg, "deg")
     if x._dtype in _COMPLEX:
         r = atan2(imag(x), real(x))
@@ -179,7 +172,7 @@ def unwrap(p, discont=None, axis: int = -1, *, period: float = 2 * math.pi) -> A
     """``p`` with jumps larger than ``discont`` (default ``period / 2``) between
     neighbours along ``axis`` replaced by their complement modulo ``period``, as NumPy's
     unwrap (float input; integers give float32)."""
-    x = _float(_arr("unwrap", p))
+    x = _float(_convert.array("unwrap", p))
     if x._dtype in _COMPLEX:
         raise TypeError("unwrap: complex input is not supported")
     if x.ndim == 0:
@@ -216,7 +209,7 @@ def isneginf(x, out=None) -> Array:
 def _inf_sign(name: str, x, out, negative: bool) -> Array:
     if out is not None:
         raise ValueError(f"{name}: out= is not supported (results are new arrays: assign it)")
-    a = _arr(name, x)
+    a = _convert.array(name, x)
     if a._dtype in _COMPLEX:
         raise TypeError(f"{name}: this operation is not supported for complex values because "
                         "it would be ambiguous")
@@ -228,7 +221,7 @@ def _inf_sign(name: str, x, out, negative: bool) -> Array:
 
 def iscomplex(x) -> Array:
     """Whether each element has a non-zero imaginary part (bool)."""
-    a = _arr("iscomplex", x)
+    a = _convert.array("iscomplex", x)
     if a._dtype not in _COMPLEX:
         return astype(zeros(a.shape, device=a.device), _d.bool)
     return not_equal(imag(a), 0.0)
@@ -307,7 +300,7 @@ def hanning(M: int) -> Array:  # noqa: N803
 
 def histogram_bin_edges(a, bins=10, range=None, weights=None) -> Array:  # noqa: A002
     """The bin edges ``histogram`` would use (a sync point for a rule name, as there)."""
-    return histogram(_arr("histogram_bin_edges", a), bins, range, None, None)[1]
+    return histogram(_convert.array("histogram_bin_edges", a), bins, range, None, None)[1]
 
 
 def histogram2d(x, y, bins=10, range=None, density=None, weights=None):  # noqa: A002
@@ -318,7 +311,9 @@ def histogram2d(x, y, bins=10, range=None, density=None, weights=None):  # noqa:
     edge too, as NumPy's (``searchsorted`` on the edges). ``H`` is float32 (NumPy:
     float64); with ``density`` it integrates to 1.
     """
-    xa, ya = _float(_arr("histogram2d", x)), _float(_arr("histogram2d", y))
+    # Note: integer coordinates are binned in float64 where the device has it (NumPy's
+    # precision: 3330844418 rounded to float32 fell outside its own bins).
+    xa, ya = (_float(_convert.array("histogram2d", v), wide=True) for v in (x, y))
     if xa.ndim != 1 or ya.ndim != 1 or xa.shape != ya.shape:
         raise ValueError("histogram2d: x and y must be 1-d arrays of the same length")
     if isinstance(bins, (int, np.integer)) and not isinstance(bins, builtins.bool) or \
@@ -334,7 +329,7 @@ def histogram2d(x, y, bins=10, range=None, density=None, weights=None):  # noqa:
     if len(rng) != 2:
         raise ValueError("histogram2d: range must be a pair of (min, max) pairs")
     edges = [histogram(v, b, r)[1] for v, b, r in zip((xa, ya), bins, rng)]
-    w = None if weights is None else _float(_arr("histogram2d", weights))
+    w = None if weights is None else _float(_convert.array("histogram2d", weights))
     if w is not None and w.shape != xa.shape:
         raise ValueError("histogram2d: weights must have the shape of x")
     idx = []

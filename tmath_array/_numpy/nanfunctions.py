@@ -14,6 +14,7 @@ import mlx.core as mx
 
 from .._array import core as _core
 from .._array import dtypes as _d
+from .._interop import convert as _convert
 from .._standard.searching import argmax, argmin
 from .._standard.statistical import prod as _prod
 from .aliases import cumprod, cumsum
@@ -24,18 +25,6 @@ if TYPE_CHECKING:
     from .._array.array import Array
 
 _FLOATING = _d.CATEGORIES["floating-point"]
-
-
-def _arr(name: str, a) -> Array:
-    if isinstance(a, _core.Array):
-        return a
-    if isinstance(a, (str, bytes)):
-        raise TypeError(f"{name}: expected numbers or an array, got {type(a).__name__}")
-    from .._standard.creation import asarray
-    try:
-        return asarray(a)
-    except TypeError as exc:
-        raise TypeError(f"{name}: {exc}") from None
 
 
 def _filled(a: Array, fill) -> Array:
@@ -49,7 +38,7 @@ def _filled(a: Array, fill) -> Array:
 
 def _nan_arg(name: str, fn, fill: float, a, axis, out, keepdims) -> Array:
     no_out(name, out)
-    x = _arr(name, a)
+    x = _convert.array(name, a)
     _core.check_category(name, x, "real-valued")
     if x.size == 0:
         raise ValueError(f"{name}: attempt to get {name[3:]} of an empty sequence")
@@ -82,20 +71,20 @@ def nanargmin(a, axis: int | None = None, out=None, *, keepdims: bool = False) -
 def nanprod(a, axis=None, dtype=None, out=None, keepdims: bool = False) -> Array:
     """The product over ``axis`` treating NaN as one (dtype rules as ``xp.prod``)."""
     no_out("nanprod", out)
-    x = _arr("nanprod", a)
+    x = _convert.array("nanprod", a)
     return _prod(_filled(x, 1), axis=axis, dtype=dtype, keepdims=keepdims)
 
 
 def nancumsum(a, axis=None, dtype=None, out=None) -> Array:
     """The running sum over ``axis`` (the flattened array by default), NaN counted as 0."""
     no_out("nancumsum", out)
-    return cumsum(_filled(_arr("nancumsum", a), 0), axis, dtype)
+    return cumsum(_filled(_convert.array("nancumsum", a), 0), axis, dtype)
 
 
 def nancumprod(a, axis=None, dtype=None, out=None) -> Array:
     """The running product over ``axis`` (the flattened array by default), NaN as 1."""
     no_out("nancumprod", out)
-    return cumprod(_filled(_arr("nancumprod", a), 1), axis, dtype)
+    return cumprod(_filled(_convert.array("nancumprod", a), 1), axis, dtype)
 
 
 def nanquantile(a, q, axis=None, out=None, overwrite_input: bool = False,
@@ -105,8 +94,8 @@ def nanquantile(a, q, axis=None, out=None, overwrite_input: bool = False,
     no_out("nanquantile", out)
     check_bool("nanquantile", overwrite_input, "overwrite_input")
     _core.check_str("nanquantile", method, "method")
-    return _quantile("nanquantile", _arr("nanquantile", a), q, axis, method, keepdims, True,
-                     1.0)
+    return _quantile("nanquantile", _convert.array("nanquantile", a), q, axis, method,
+                     keepdims, True, 1.0)
 
 
 def nanpercentile(a, q, axis=None, out=None, overwrite_input: bool = False,
@@ -115,5 +104,5 @@ def nanpercentile(a, q, axis=None, out=None, overwrite_input: bool = False,
     no_out("nanpercentile", out)
     check_bool("nanpercentile", overwrite_input, "overwrite_input")
     _core.check_str("nanpercentile", method, "method")
-    return _quantile("nanpercentile", _arr("nanpercentile", a), q, axis, method, keepdims,
+    return _quantile("nanpercentile", _convert.array("nanpercentile", a), q, axis, method, keepdims,
                      True, 100.0)

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .._array import core as _core
 from .._array import dtypes as _d
 from .._array.devices import default_float
+from .._interop import convert as _convert
 from .._runtime import lazy as _lazy
 from .._standard.creation import asarray, zeros
 from .._standard.data_types import astype, result_type
@@ -36,20 +36,8 @@ if TYPE_CHECKING:
     from .._array.array import Array
 
 
-def _arr(name: str, a) -> Array:
-    if isinstance(a, _core.Array):
-        return a
-    if isinstance(a, (str, bytes)):
-        raise TypeError(f"{name}: expected numbers or an array, got {type(a).__name__} (MLX "
-                        "arrays hold numbers only)")
-    try:
-        return asarray(a)
-    except TypeError as exc:
-        raise TypeError(f"{name}: {exc}") from None
-
-
 def _coef(name: str, c) -> Array:
-    a = _arr(name, c)
+    a = _convert.array(name, c)
     if a.ndim == 0:
         a = reshape(a, (1,))
     if a.ndim != 1:
@@ -70,10 +58,10 @@ def _ones_like(x: Array) -> Array:
 def polyval(x, c, tensor: bool = True) -> Array:
     """``c[0] + c[1]*x + ... + c[n]*x**n`` (Horner's rule); with ``tensor`` and a 2-d
     ``c``, each column is a polynomial evaluated at every ``x``."""
-    ca = _arr("polyval", c)
+    ca = _convert.array("polyval", c)
     if ca.ndim == 0:
         ca = reshape(ca, (1,))
-    xa = _arr("polyval", x)
+    xa = _convert.array("polyval", x)
     if xa._dtype is _d.bool or xa._dtype in _d.CATEGORIES["integer"]:
         xa = astype(xa, _float(result_type(xa, ca)))
     if tensor:
@@ -88,7 +76,7 @@ def polyval(x, c, tensor: bool = True) -> Array:
 def polyvander(x, deg) -> Array:
     """The Vandermonde matrix ``[1, x, x**2, ..., x**deg]`` along a new last axis."""
     d = _degree("polyvander", deg)
-    xa = _arr("polyvander", x)
+    xa = _convert.array("polyvander", x)
     if xa._dtype is _d.bool or xa._dtype in _d.CATEGORIES["integer"]:
         xa = astype(xa, default_float(xa.device))
     cols = [_ones_like(xa)]
@@ -99,8 +87,8 @@ def polyvander(x, deg) -> Array:
 
 def chebval(x, c, tensor: bool = True) -> Array:
     """The Chebyshev series ``sum c[i] * T_i(x)`` at ``x`` (Clenshaw's recurrence)."""
-    ca = _arr("chebval", c)
-    xa = _arr("chebval", x)
+    ca = _convert.array("chebval", c)
+    xa = _convert.array("chebval", x)
     if xa._dtype is _d.bool or xa._dtype in _d.CATEGORIES["integer"]:
         xa = astype(xa, _float(result_type(xa, ca)))
     if tensor:
@@ -123,7 +111,7 @@ def chebval(x, c, tensor: bool = True) -> Array:
 def chebvander(x, deg) -> Array:
     """The pseudo-Vandermonde matrix ``[T_0(x), ..., T_deg(x)]`` along a new last axis."""
     d = _degree("chebvander", deg)
-    xa = _arr("chebvander", x)
+    xa = _convert.array("chebvander", x)
     if xa._dtype is _d.bool or xa._dtype in _d.CATEGORIES["integer"]:
         xa = astype(xa, default_float(xa.device))
     cols = [_ones_like(xa)]
@@ -149,7 +137,7 @@ def _degree(name: str, deg) -> int:
 def _fit(name: str, vander, x, y, deg, rcond, full, w):
     """NumPy's ``polynomial.polyutils._fit``: least squares on the scaled (pseudo-)
     Vandermonde matrix; ``deg`` an int or a list of the degrees to fit."""
-    xa, ya = _arr(name, x), _arr(name, y)
+    xa, ya = _convert.array(name, x), _convert.array(name, y)
     if isinstance(deg, (list, tuple, np.ndarray)):
         degs = sorted({_degree(name, d) for d in deg})
         if not degs:
@@ -176,7 +164,7 @@ def _fit(name: str, vander, x, y, deg, rcond, full, w):
         van = stack([van[:, d] for d in degs], axis=1)
     lhs, rhs = van, ya
     if w is not None:
-        wa = astype(_arr(name, w), wdt)
+        wa = astype(_convert.array(name, w), wdt)
         if wa.ndim != 1:
             raise TypeError(f"{name}: expected 1D vector for w")
         if wa.shape[0] != xa.shape[0]:
@@ -344,7 +332,7 @@ class _Series:
         self.symbol = symbol
 
     def _pair(self, v, default) -> Array:
-        a = _arr(type(self).__name__, default if v is None else v)
+        a = _convert.array(type(self).__name__, default if v is None else v)
         if a.shape != (2,):
             raise ValueError("Domain has wrong number of elements.")
         if a._dtype is _d.bool or a._dtype in _d.CATEGORIES["integer"]:
@@ -360,7 +348,7 @@ class _Series:
         return off, scl
 
     def __call__(self, x):
-        xa = _arr(type(self).__name__, x)
+        xa = _convert.array(type(self).__name__, x)
         off, scl = self._mapparms()
         return self._val(off + scl * xa, self.coef)
 
@@ -377,7 +365,7 @@ class _Series:
         """The least-squares series of degree ``deg`` through ``(x, y)``, in the scaled
         variable that maps ``domain`` (default: ``[min(x), max(x)]``, lazily) onto
         ``window``, as NumPy's ``fit``."""
-        xa = _arr(cls.__name__, x)
+        xa = _convert.array(cls.__name__, x)
         if domain is None:
             xf = astype(xa, _float(xa._dtype))
             domain = stack([_min(xf), _max(xf)])
@@ -428,7 +416,7 @@ class _Series:
     def linspace(self, n: int = 100, domain=None):
         """``(x, self(x))`` at ``n`` evenly spaced points of ``domain`` (default: this
         series' domain)."""
-        d = self.domain if domain is None else _arr("linspace", domain)
+        d = self.domain if domain is None else _convert.array("linspace", domain)
         t = astype(asarray(np.linspace(0.0, 1.0, n), device=d.device), d._dtype)
         x = d[0] + (d[1] - d[0]) * t
         return x, self(x)

@@ -19,6 +19,7 @@ import numpy as np
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._array.devices import CPU, default_float
+from .._interop import convert as _convert
 from .._runtime import lazy as _lazy
 from .._runtime import memory as _memory
 from .._standard.creation import asarray, zeros
@@ -41,17 +42,10 @@ _EPS = {_d.float16: 2.0 ** -10, _d.bfloat16: 2.0 ** -7, _d.float32: 2.0 ** -23,
 
 
 def _arr(name: str, a) -> Array:
+    """``a`` as an Array: a poly1d's coefficients, else the one way in."""
     if isinstance(a, poly1d):
         return a.coeffs
-    if isinstance(a, _core.Array):
-        return a
-    if isinstance(a, (str, bytes)):
-        raise TypeError(f"{name}: expected numbers or an array, got {type(a).__name__} (MLX "
-                        "arrays hold numbers only)")
-    try:
-        return asarray(a)
-    except TypeError as exc:
-        raise TypeError(f"{name}: {exc}") from None
+    return _convert.array(name, a)
 
 
 def _float(dt):
@@ -232,12 +226,16 @@ def poly(seq_of_zeros) -> Array:
         return astype(_real(c), out) if real_in else c
     elif z.ndim != 1:
         raise ValueError("poly: input must be 1d or non-empty square 2d array.")
-    dt = _float(z._dtype)
+    out = _float(z._dtype)
+    # Note: half precision multiplies out in float32 (NumPy's precision for the values it
+    # holds), rounded once at the end: products rounded to bfloat16 at every step lost
+    # 4% to cancellation.
+    dt = _d.float32 if out in (_d.float16, _d.bfloat16) else out
     a = astype(asarray([1.0], device=z.device), dt)
     for i in range(z.shape[0]):
         a = convolve(a, concat([astype(asarray([1.0], device=z.device), dt),
                                 reshape(-astype(z[i], dt), (1,))]))
-    return a
+    return astype(a, out) if dt is not out else a
 
 
 # --- arithmetic ---------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import numpy as np
 
 from .._array import core as _core
 from .._array import dtypes as _d
+from .._interop import convert as _convert
 from .._standard.creation import asarray
 from .._standard.data_types import astype, result_type
 from .._standard.manipulation import broadcast_arrays, broadcast_shapes, broadcast_to, reshape
@@ -30,19 +31,6 @@ if TYPE_CHECKING:
     from .._array.array import Array
 
 _CAT = _d.CATEGORIES
-
-
-def _arr(name: str, a) -> Array:
-    """``a`` as an Array (array-likes through the namespace's ``asarray``)."""
-    if isinstance(a, _core.Array):
-        return a
-    if isinstance(a, (str, bytes)):
-        raise TypeError(f"{name}: expected numbers or an array, got {type(a).__name__} (MLX "
-                        "arrays hold numbers only)")
-    try:
-        return asarray(a)
-    except TypeError as exc:
-        raise TypeError(f"{name}: {exc}") from None
 
 
 def _int(name: str, v, what: str) -> int:
@@ -88,14 +76,14 @@ def select(condlist: Sequence, choicelist: Sequence, default=0) -> Array:
         raise ValueError("select: list of cases must be same length as list of conditions")
     if not condlist:
         raise ValueError("select with an empty condition list is not possible")
-    conds = [_arr("select", c) for c in condlist]
+    conds = [_convert.array("select", c) for c in condlist]
     for i, c in enumerate(conds):
         if c._dtype is not _d.bool:
             raise TypeError(f"select: invalid entry {i} in condlist: should be boolean, got "
                             f"{_core.dtype_name(c._dtype)}")
-    choices = [_arr("select", c) for c in choicelist]
+    choices = [_convert.array("select", c) for c in choicelist]
     d = default if isinstance(default, (builtins.bool, int, float, complex)) \
-        else _arr("select", default)
+        else _convert.array("select", default)
     dt = result_type(*choices, d)
     arrays = [*conds, *choices, *([d] if isinstance(d, _core.Array) else [])]
     try:
@@ -119,7 +107,7 @@ def piecewise(x, condlist, funclist, *args, **kw) -> Array:
     once on all of ``x`` and the pieces are combined with ``where`` (lazy, no sync). The
     values are NumPy's for elementwise functions, which pieces are.
     """
-    xa = _arr("piecewise", x)
+    xa = _convert.array("piecewise", x)
     # NumPy's rule: a condition of x's shape (not a list of them) is the one condition.
     if not isinstance(condlist, (list, tuple, _core.Array, np.ndarray)) or len(condlist) == 0 \
             or (not isinstance(condlist[0], (list, tuple, _core.Array, np.ndarray))
@@ -127,11 +115,14 @@ def piecewise(x, condlist, funclist, *args, **kw) -> Array:
             or (isinstance(condlist, (_core.Array, np.ndarray)) and condlist.ndim == xa.ndim
                 and xa.ndim != 0):
         condlist = [condlist]
-    conds = [_arr("piecewise", c) for c in condlist]
+    conds = [_convert.array("piecewise", c) for c in condlist]
     for i, c in enumerate(conds):
         if c._dtype is not _d.bool:
             raise TypeError(f"piecewise: condition {i} must be boolean, got "
                             f"{_core.dtype_name(c._dtype)}")
+    if not isinstance(funclist, (list, tuple)):
+        raise TypeError(f"piecewise: funclist must be a list of functions or values, got "
+                        f"{type(funclist).__name__}")
     funcs = list(funclist)
     n = len(conds)
     if len(funcs) == n + 1:
@@ -168,18 +159,18 @@ def choose(a, choices, out=None, mode: str = "raise") -> Array:
     if mode not in ("raise", "wrap", "clip"):
         raise ValueError(f"choose: mode must be 'raise', 'wrap' or 'clip', got {mode!r}")
     host = _is_host(a)
-    idx = _arr("choose", a)
+    idx = _convert.array("choose", a)
     if idx._dtype not in _CAT["integer"] and not (host and idx.size == 0):
         raise TypeError(f"choose: the index array must be of an integer dtype, got "
                         f"{_core.dtype_name(idx._dtype)}")
     if isinstance(choices, np.ndarray):
-        choices = _arr("choose", choices)
+        choices = _convert.array("choose", choices)
     if isinstance(choices, _core.Array):
         choices = list(choices) if choices.ndim else [choices]
-    elif not isinstance(choices, (list, tuple)):
-        raise TypeError(f"choose: choices must be a sequence of arrays or an array, got "
+    if not isinstance(choices, (list, tuple, np.ndarray)):
+        raise TypeError(f"choose: choices must be a sequence of arrays, got "
                         f"{type(choices).__name__}")
-    cs = [_arr("choose", c) for c in choices]
+    cs = [_convert.array("choose", c) for c in choices]
     n = len(cs)
     if n == 0:
         raise ValueError("choose: choices must not be empty")
@@ -216,8 +207,8 @@ def digitize(x, bins, right: bool = False) -> Array:
     """
     right = _core.check_bool("digitize", right, "right")
     host = _is_host(bins)
-    xa = _arr("digitize", x)
-    b = _arr("digitize", bins)
+    xa = _convert.array("digitize", x)
+    b = _convert.array("digitize", bins)
     for v, what in ((xa, "x"), (b, "bins")):
         if v._dtype in _CAT["complex floating-point"]:
             raise TypeError(f"digitize: {what} may not be complex")
@@ -268,7 +259,7 @@ def partition(a, kth, axis: int | None = -1, kind: str = "introselect", order=No
     Note: the result is fully sorted along ``axis``; that is a valid partition, and its
     ``kth`` elements equal NumPy's (the order of the others is unspecified in NumPy).
     """
-    x = _arr("partition", a)
+    x = _convert.array("partition", a)
     if order is not None:
         raise ValueError("partition: order= needs a structured dtype, which MLX does not have")
     if kind != "introselect":
@@ -289,7 +280,7 @@ def argpartition(a, kth, axis: int | None = -1, kind: str = "introselect",
     Note: the indices sort ``a`` along ``axis`` (stably): a valid partition whose
     ``kth`` positions index the same values as NumPy's.
     """
-    x = _arr("argpartition", a)
+    x = _convert.array("argpartition", a)
     if order is not None:
         raise ValueError("argpartition: order= needs a structured dtype, which MLX does "
                          "not have")
@@ -309,7 +300,8 @@ def lexsort(keys, axis: int = -1) -> Array:
     (stable), as NumPy's lexsort. ``keys`` is a sequence of arrays or a 2-d array
     whose rows are the keys. Returns int32 indices."""
     if isinstance(keys, np.ndarray):
-        keys = _arr("lexsort", keys)  # (a NumPy array: its rows are the keys, as an Array's)
+        # (a NumPy array: its rows are the keys, as an Array's)
+        keys = _convert.array("lexsort", keys)
     if isinstance(keys, _core.Array):
         if keys.ndim == 0:
             raise TypeError("lexsort: need sequence of keys with len > 0")
@@ -323,7 +315,7 @@ def lexsort(keys, axis: int = -1) -> Array:
             return _core.new_index(mx.zeros(keys.shape[1:], dtype=mx.int32), keys._device)
         ks = [keys[i] for i in range(keys.shape[0])]
     elif isinstance(keys, (list, tuple)) or isinstance(keys, np.ndarray):
-        ks = [_arr("lexsort", k) for k in keys]
+        ks = [_convert.array("lexsort", k) for k in keys]
     else:
         raise TypeError(f"lexsort: keys must be a sequence of arrays, got {type(keys).__name__}")
     if not ks:
@@ -370,9 +362,9 @@ def _dims(name: str, shape) -> tuple[int, ...]:
         raise TypeError(f"{name}: shape must be an int or a sequence of ints") from None
     if builtins.any(d < 0 for d in dims):
         raise ValueError(f"{name}: dimensions must be non-negative, got {dims}")
-    if math.prod(dims) > 2**63 - 1:
-        # (as NumPy: the size must fit int64; MLX's int64 arithmetic got 2**63: bad_cast)
-        raise ValueError(f"{name}: dimensions {dims} are too large")
+    if math.prod(dims) > 2**63 - 1:  # (as NumPy; MLX's int64 arithmetic: std::bad_cast)
+        raise ValueError(f"{name}: dimensions are too large: shapes of more than 2**63 - 1 "
+                         f"elements are not supported, got {dims}")
     return dims
 
 
@@ -393,7 +385,7 @@ def unravel_index(indices, shape, order: str = "C") -> tuple[Array, ...]:
     dims = _dims("unravel_index", shape)
     _order("unravel_index", order)
     host = _is_host(indices)
-    idx = _arr("unravel_index", indices)
+    idx = _convert.array("unravel_index", indices)
     if idx._dtype not in _CAT["integer"]:
         raise TypeError(f"unravel_index: only int indices permitted, got "
                         f"{_core.dtype_name(idx._dtype)}")
@@ -453,7 +445,7 @@ def ravel_multi_index(multi_index, dims, mode="raise", order: str = "C") -> Arra
         raise ValueError("ravel_multi_index: mode must have one entry per dimension")
     arrs = []
     for c, d, m in zip(coords, dshape, modes):
-        a = _arr("ravel_multi_index", c)
+        a = _convert.array("ravel_multi_index", c)
         if a._dtype not in _CAT["integer"]:
             raise TypeError("ravel_multi_index: only int indices permitted")
         if m == "raise" and _is_host(c):

@@ -20,6 +20,7 @@ import numpy as np
 
 from .._array import core as _core
 from .._array import dtypes as _d
+from .._interop import convert as _convert
 from .._runtime import lazy as _lazy
 from .._standard.creation import asarray
 from .._standard.data_types import astype, result_type
@@ -39,20 +40,8 @@ if TYPE_CHECKING:
 _CAT = _d.CATEGORIES
 
 
-def _arr(name: str, a) -> Array:
-    if isinstance(a, _core.Array):
-        return a
-    if isinstance(a, (str, bytes)):
-        raise TypeError(f"{name}: expected numbers or an array, got {type(a).__name__} (MLX "
-                        "arrays hold numbers only)")
-    try:
-        return asarray(a)
-    except TypeError as exc:
-        raise TypeError(f"{name}: {exc}") from None
-
-
 def _flat(name: str, a) -> Array:
-    x = reshape(_arr(name, a), (-1,))
+    x = reshape(_convert.array(name, a), (-1,))
     if x._dtype in _CAT["complex floating-point"]:
         raise TypeError(f"{name}: complex values cannot be ordered here (MLX sorts real "
                         "numbers only)")
@@ -197,8 +186,8 @@ def in1d(ar1, ar2, assume_unique: bool = False, invert: bool = False, *, kind=No
     _core.check_bool("in1d", invert, "invert")
     if kind not in (None, "sort", "table"):
         raise ValueError(f"in1d: kind must be None, 'sort' or 'table', got {kind!r}")
-    a = reshape(_arr("in1d", ar1), (-1,))
-    b = _arr("in1d", ar2)
+    a = reshape(_convert.array("in1d", ar1), (-1,))
+    b = _convert.array("in1d", ar2)
     return isin(a, b, invert=invert)
 
 
@@ -267,7 +256,7 @@ def _host_positions(name: str, obj) -> np.ndarray:
 
 
 def _axis_and_array(name: str, arr, axis):
-    x = _arr(name, arr)
+    x = _convert.array(name, arr)
     if axis is None:
         return reshape(x, (-1,)), 0
     if x.ndim == 0:
@@ -338,7 +327,7 @@ def insert(arr, obj, values, axis: int | None = None) -> Array:
                              "dimensional or scalar")
         scalar = idx.ndim == 0
         idx = idx.astype(np.int64)
-    v = _arr("insert", values)
+    v = _convert.array("insert", values)
     if v._dtype is not x._dtype:
         v = astype(v, x._dtype)
     if v._device != x._device:
@@ -398,7 +387,7 @@ def insert(arr, obj, values, axis: int | None = None) -> Array:
 def trim_zeros(filt, trim: str = "fb", axis=None) -> Array:
     """``filt`` without its leading ('f') and/or trailing ('b') zeros, as NumPy's
     trim_zeros (along every axis, or the given ones). One sync point."""
-    x = _arr("trim_zeros", filt)
+    x = _convert.array("trim_zeros", filt)
     if not isinstance(trim, str) or not set(trim.lower()) <= {"f", "b"}:
         raise ValueError(f"trim_zeros: unexpected character(s) in `trim`: {trim!r}")
     t = trim.lower()
@@ -427,7 +416,7 @@ def trim_zeros(filt, trim: str = "fb", axis=None) -> Array:
 def ediff1d(ary, to_end=None, to_begin=None) -> Array:
     """The differences of consecutive elements of the flattened ``ary``, with
     ``to_begin`` and ``to_end`` joined at the ends, as NumPy's ediff1d."""
-    x = reshape(_arr("ediff1d", ary), (-1,))
+    x = reshape(_convert.array("ediff1d", ary), (-1,))
     if x._dtype is _d.bool:
         raise TypeError("ediff1d: boolean input is not supported (NumPy's subtract refuses "
                         "booleans)")
@@ -437,7 +426,7 @@ def ediff1d(ary, to_end=None, to_begin=None) -> Array:
         if v is None:
             parts.append(None)
             continue
-        a = reshape(_arr("ediff1d", v), (-1,))
+        a = reshape(_convert.array("ediff1d", v), (-1,))
         if _KIND[_kind(a._dtype)] > _KIND[_kind(x._dtype)]:
             raise TypeError(f"ediff1d: dtype of `to_begin`/`to_end` must be compatible with "
                             f"input `ary` under the `same_kind` rule, got "

@@ -44,7 +44,10 @@ def _split(name: str, ary, indices_or_sections, axis, equal: bool) -> list[Array
     x = as_array(name, ary)
     ax = _axis(name, axis, x.ndim)
     n = x.shape[ax]
-    if isinstance(indices_or_sections, (_core.Array, mx.array)):
+    if isinstance(indices_or_sections, (_core.Array, mx.array)) or (
+            hasattr(indices_or_sections, "__dlpack__") and
+            not isinstance(indices_or_sections, np.ndarray)):
+        # (A PyTorch tensor is iterated by unbinding it whole: 2**30 views, bad_alloc.)
         raise TypeError(f"{name}: indices_or_sections must be an int or a list of ints, not "
                         "an array (reading it would be a sync point); pass a list")
     if _args.is_int(indices_or_sections):
@@ -383,10 +386,14 @@ def geomspace(start, stop, num: int = 50, endpoint: bool = True, dtype=None) -> 
     stop = _args.check_real("geomspace", stop, "stop")
     if start == 0 or stop == 0:
         raise ValueError("geomspace: a geometric sequence cannot include zero")
-    if (start < 0) != (stop < 0):
+    if (start < 0) != (stop < 0) and not math.isnan(stop):
         raise ValueError(f"geomspace: start ({start}) and stop ({stop}) must have the same "
                          "sign")
     sign = -1.0 if start < 0 else 1.0
+    if math.isnan(start):
+        # Note: NumPy scales by sign(start): a NaN start makes every value NaN, the exact
+        # end points included (a NaN stop leaves the first value start).
+        start = stop = sign = math.nan
     lo, hi = builtins.abs(start), builtins.abs(stop)
     out, dt = _log_ramp("geomspace", math.log10(lo), math.log10(hi), num, endpoint, 10.0,
                         dtype)

@@ -48,7 +48,9 @@ def ptp(a: Array, axis: int | tuple[int, ...] | None = None, out: None = None,
 # --- NaN-ignoring reductions --------------------------------------------------------
 
 def _nan_parts(name: str, a, axis, keepdims, dtype=None):
-    """``(x, valid, axes, out dtype, work dtype)`` for a NaN-ignoring float reduction."""
+    """``(x, valid, axes, out dtype, work dtype, complex x)`` for a NaN-ignoring float
+    reduction; ``complex x`` is the complex input where a real ``dtype`` was asked for
+    (else None), ``x`` then its real part."""
     x, dt = as_float(name, a, "numeric")
     keepdims = _check_keepdims(name, keepdims)
     if dtype is not None:
@@ -56,12 +58,17 @@ def _nan_parts(name: str, a, axis, keepdims, dtype=None):
         if want is None or want not in _FLOATING:
             raise TypeError(f"{name}: dtype must be a floating-point dtype, got {dtype!r}")
         dt = want
+        # Note: the input converted once, from its own values (int64 to float64 through
+        # float32 lost digits: 3017634044306474 became 3017634090057728).
+        x = a._array
     work = _d.float32 if dt in _HALF else dt
     s = a._device._s
+    # (As NumPy: a complex value is NaN when either part is, and leaves the reduction.)
+    valid = mx.logical_not(mx.isnan(x, stream=s), stream=s)
+    cx = x if a._dtype is _d.complex64 and work is not _d.complex64 else None
     if x.dtype != work._mx:
         x = x.astype(work._mx, stream=s)
-    valid = mx.logical_not(mx.isnan(x, stream=s), stream=s)
-    return x, valid, _axes(name, a, axis), dt, work
+    return x, valid, _axes(name, a, axis), dt, work, cx
 
 
 def _nan_mean(x, valid, axes, keepdims, s):
@@ -93,7 +100,7 @@ def nanmean(a: Array, axis: int | tuple[int, ...] | None = None, dtype=None, out
     a = _convert.array("nanmean", a)
     if a._dtype not in _FLOATING and dtype is None:
         return _mean(a, axis=axis, keepdims=keepdims)
-    x, valid, axes, dt, _ = _nan_parts("nanmean", a, axis, keepdims, dtype)
+    x, valid, axes, dt, _, _ = _nan_parts("nanmean", a, axis, keepdims, dtype)
     r, _ = _nan_mean(x, valid, axes, keepdims, a._device._s)
     return _core.new(r.astype(dt._mx, stream=a._device._s), dt, a._device)
 
@@ -146,11 +153,17 @@ def _nan_var(name: str, a, axis, dtype, out, ddof, keepdims, correction, root: b
             raise ValueError(f"{name}: give ddof or correction, not both")
         ddof = correction
     ddof = _args.check_real(name, ddof, "ddof")
-    x, valid, axes, dt, work = _nan_parts(name, a, axis, keepdims, dtype)
+    x, valid, axes, dt, work, cx = _nan_parts(name, a, axis, keepdims, dtype)
     s = a._device._s
     m, _ = _nan_mean(x, valid, axes, True, s)
-    d = mx.where(valid, x - m, 0, stream=s)
-    sq = mx.real(d * mx.conj(d), stream=s) if work is _d.complex64 else d * d
+    if cx is not None:
+        # Note: complex input with a real dtype, as NumPy: the mean of the real parts, the
+        # deviations keep their imaginary parts (8+inf j has an infinite variance).
+        d = mx.where(valid, cx - m.astype(cx.dtype, stream=s), 0, stream=s)
+        sq = mx.real(d * mx.conj(d), stream=s).astype(work._mx, stream=s)
+    else:
+        d = mx.where(valid, x - m, 0, stream=s)
+        sq = mx.real(d * mx.conj(d), stream=s) if work is _d.complex64 else d * d
     cnt = mx.sum(valid, axis=axes, keepdims=keepdims, stream=s).astype(sq.dtype, stream=s)
     dof = cnt - ddof
     # As NumPy: NaN where the degrees of freedom are not positive.

@@ -33,6 +33,7 @@ from .._array import core as _core
 from .._array import dtypes as _d
 from .._array.array import Array, new, write_back
 from .._array.indexing import has_mask, translate
+from .._interop import convert as _convert
 from .._interop.numpy_dlpack import to_numpy
 from .._standard import elementwise as _ew
 from .._standard import elementwise_factory as _factory
@@ -70,21 +71,11 @@ _UPCAST = {_d.bool: _d.int64, _d.int8: _d.int64, _d.int16: _d.int64, _d.int32: _
 
 # --- arguments ------------------------------------------------------------------------
 
-def _array(name: str, a) -> Array:
-    """``a`` as an Array (lists, scalars and NumPy arrays through ``asarray``)."""
-    if isinstance(a, Array):
-        return a
-    try:
-        return asarray(a)
-    except TypeError as exc:
-        raise TypeError(f"{name}: {exc}") from None
-
-
 def _operand(name: str, a):
     """A call operand: an Array or a Python scalar as is (a weak scalar, as NEP 50)."""
     if isinstance(a, (Array, builtins.bool, int, float, complex)):
         return a
-    return _array(name, a)
+    return _convert.array(name, a)
 
 
 def _dtype_arg(name: str, dtype):
@@ -145,7 +136,7 @@ def _into(name: str, res: Array, out: Array | None) -> Array:
 
 
 def _mask(name: str, where) -> Array:
-    m = _array(name, where)
+    m = _convert.array(name, where)
     if m._dtype is not _d.bool:
         raise TypeError(f"{name}: where must be a boolean array, got "
                         f"{_core.dtype_name(m._dtype)}")
@@ -164,7 +155,8 @@ def _call(fn, args, out, where, dtype):
     out = _out_arg(name, out)
     ops = tuple(_operand(name, a) for a in args)
     if not builtins.any(isinstance(o, Array) for o in ops):
-        ops = (_array(name, ops[0]), *ops[1:])  # Python scalars only: the first as a 0-d array
+        # (Python scalars only: the first as a 0-d array)
+        ops = (_convert.array(name, ops[0]), *ops[1:])
     dt = None
     if dtype is not None:
         dt = _dtype_arg(name, dtype)
@@ -270,7 +262,7 @@ def _binary_only(fn, method: str) -> None:
 def _prepare(fn, spec: _Spec, name: str, array, dtype) -> Array:
     """The input of reduce/accumulate/reduceat, cast to ``dtype`` or NumPy's upcast."""
     _binary_only(fn, name.rsplit(".", 1)[1])
-    x = _array(name, array)
+    x = _convert.array(name, array)
     if dtype is not None:
         return astype(x, _dtype_arg(name, dtype))
     if spec.upcast and x._dtype in _UPCAST:
@@ -408,8 +400,8 @@ def _cum_extremum(mxfn):
 def _outer(fn, a, b, /, **kwargs):
     _binary_only(fn, "outer")
     name = f"{fn.__name__}.outer"
-    a = _array(name, a)
-    b = _array(name, b)
+    a = _convert.array(name, a)
+    b = _convert.array(name, b)
     return fn(reshape(a, a.shape + (1,) * b.ndim), b, **kwargs)
 
 
@@ -425,7 +417,7 @@ def host_index(k) -> np.ndarray:
 def _index_part(name: str, k):
     """A list or NumPy array in an index as an Array (an empty list indexes nothing)."""
     if isinstance(k, (list, np.ndarray)):
-        return _array(name, host_index(k))
+        return _convert.array(name, host_index(k))
     return k
 
 
@@ -474,7 +466,7 @@ def _at(fn, spec: _Spec, a, indices, b=None, /):
     m = pos.size
     flat = reshape(a, (-1,))
     if b is not None:
-        bb = reshape(broadcast_to(_array(name, b), pos.shape), (-1,))
+        bb = reshape(broadcast_to(_convert.array(name, b), pos.shape), (-1,))
     pos = pos.reshape(-1)
     order = np.argsort(pos, kind="stable")
     ranks = np.empty(m, dtype=np.int64)

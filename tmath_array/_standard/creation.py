@@ -260,6 +260,12 @@ def arange(start, /, stop=None, step=1, dtype=None, *, device=None):
     s = dev._s
     if n == 0:  # (start and step may not fit any MLX integer: leave them out)
         return _core.new(mx.zeros((0,), dtype=dtype._mx, stream=s), dtype, dev)
+    if dtype in _d.INT_RANGE and not all_int:
+        # Note: NumPy's rule for float arguments with an integer dtype: the first two
+        # values are truncated, their difference is the step (arange(-0.99999, 1.56,
+        # dtype=int64) is [0, 0, 0]; arange(3, 5, 0.5, dtype=uint32) is [3, 3, 3, 3]).
+        first = math.trunc(start)
+        start, step, all_int = first, math.trunc(start + step) - first, True
     if dtype in _d.INT_RANGE:
         lo, hi = _d.INT_RANGE[dtype]
         last = start + (n - 1) * step
@@ -274,8 +280,6 @@ def arange(start, /, stop=None, step=1, dtype=None, *, device=None):
         idx = mx.arange(n, dtype=mx.int64, stream=s)
         out = mx.add(mx.multiply(idx, int(step), stream=s), int(start), stream=s)
         return _core.new(out.astype(dtype._mx, stream=s), dtype, dev)
-    # Floats (with an integer dtype too: the values, then truncated toward zero; an
-    # integer step of int(step) gave arange(3, 0.4, -1.07, dtype=uint32) = [3, 2, 1]).
     work = mx.float64 if dev.type == "cpu" else mx.float32
     idx = mx.arange(n, dtype=work, stream=s)
     out = mx.add(mx.multiply(idx, float(step), stream=s), float(start), stream=s)
@@ -326,7 +330,9 @@ def linspace(start, stop, /, num=50, endpoint: bool = True, retstep: bool = Fals
         div = (num - 1) if endpoint else num
         idx = mx.arange(num, dtype=work, stream=s)
         if div == 0:
-            return mx.full((num,), a, dtype=work, stream=s)
+            # Note: NumPy's one value is start + 0 * (stop - start): NaN where stop is not
+            # finite (linspace(0, nan, 1) is [nan], logspace's 10 ** nan).
+            return mx.full((num,), a + 0.0 * (b - a), dtype=work, stream=s)
         step = (b - a) / div
         out = mx.add(mx.multiply(idx, step, stream=s), a, stream=s)
         if endpoint:

@@ -31,6 +31,7 @@ from .._array.devices import CPU, check_dtype_on_device
 from .._array.devices import default_int as _default_int
 from .._interop import convert as _convert
 from .._runtime import compile_cache as _compile
+from .._runtime import memory as _memory
 from . import linalg_kernels as _k
 from .linear_algebra import (
     check_broadcast,
@@ -225,6 +226,10 @@ def svd(x: Array, /, *, full_matrices: bool = True) -> SVDResult:
     if a.size == 0:
         return SVDResult(_eyes(batch, m, m if full else k, dt, dev), _zeros((*batch, k), rdt, dev),
                          _eyes(batch, n if full else k, n, dt, dev))
+    # Note: MLX computes the full U (m, m) and Vh (n, n) whatever full_matrices says: a
+    # (1, 65535) float64 matrix asked for 34 GB and crashed; past the limit, MemoryError.
+    for side in (m, n):
+        _memory.check_shape("svd", (*batch, side, side), a.dtype.size, _d.dtype_name(dt))
     a, ok = _guard(a, dev)
     u, s, vh = mx.linalg.svd(a, stream=_CPU)
     u, s, vh = _compile.run("svd_tail", _k.svd_tail, dev, u, s, vh, ok, static=(full, dt, rdt))
@@ -452,6 +457,10 @@ def pinv(x: Array, /, *, rtol: float | Array | None = None) -> Array:
     tol = _rtol("pinv", rtol, _real(dt), m, n, batch, dev)
     if a.size == 0:
         return _zeros((*batch, n, m), dt, dev)
+    # Note: MLX computes the full U (m, m) and Vh (n, n) whatever full_matrices says: a
+    # (1, 65535) float64 matrix asked for 34 GB and crashed; past the limit, MemoryError.
+    for side in (m, n):
+        _memory.check_shape("svd", (*batch, side, side), a.dtype.size, _d.dtype_name(dt))
     a, ok = _guard(a, dev)
     u, s, vh = mx.linalg.svd(a, stream=_CPU)
     out = _compile.run("pinv_tail", _k.pinv_tail, dev, u, s, vh, ok, tol, static=(dt,))

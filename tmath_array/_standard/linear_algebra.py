@@ -209,6 +209,19 @@ def tensordot(x1: Array, x2: Array, /,
         if a1.shape[i] != a2.shape[j]:
             raise ValueError(f"tensordot: axis {i} of x1 (size {a1.shape[i]}) and axis {j} of "
                              f"x2 (size {a2.shape[j]}) differ in size")
+    free1 = [a1.shape[i] for i in range(a1.ndim) if i not in ax1]
+    free2 = [a2.shape[i] for i in range(a2.ndim) if i not in ax2]
+    out_shape = (*free1, *free2)
+    _memory.check_shape("tensordot", out_shape, dt._mx.size, _d.dtype_name(dt))
+    k = math.prod(a1.shape[i] for i in ax1)
+    if k == 0 or math.prod(out_shape) == 0:
+        # Note: made directly: the product's flattened sides may pass MLX's 32-bit limit
+        # ((10**9, 3, 0) with (0,): MLX's raw OverflowError for 3 * 10**9).
+        return _core.new(mx.zeros(out_shape, dtype=dt._mx, stream=dev._s), dt, dev)
+    for side in (math.prod(free1), k, math.prod(free2)):
+        if side > _memory.MAX_DIM:
+            raise ValueError(f"tensordot: a flattened side of {side} elements exceeds the "
+                             f"largest MLX supports ({_memory.MAX_DIM}, 32-bit)")
     out = _compile.run("tensordot", _tensordot, dev, a1, a2, static=(ax1, ax2, dt))
     return _core.new(out, dt, dev)
 

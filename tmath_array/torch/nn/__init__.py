@@ -2,6 +2,8 @@
 ``functional`` and ``utils``, with PyTorch's names, arguments and default initialisations.
 See docs/torch.md for what is supported."""
 
+from tmath_array.torch import _names  # noqa: E402
+
 from . import functional, init, parallel, utils
 from .layers import (
     CELU,
@@ -57,8 +59,5 @@ from .layers import (
     Unflatten,
 )
 from .module import Module, Parameter
-
-
-from tmath_array.torch import _names  # noqa: E402
 
 __getattr__ = _names.missing_in(__name__, "docs/torch_training.md")

@@ -9,8 +9,6 @@ from collections.abc import Iterable, Mapping
 
 import mlx.core as mx
 
-from .. import _types
-from .._tensor import from_mx
 from . import functional as F  # noqa: N812 - PyTorch's spelling
 from . import init
 from .module import Module, Parameter

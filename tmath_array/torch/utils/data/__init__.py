@@ -434,10 +434,9 @@ class DataLoader:
 
 
 # PyTorch's torch.utils.data.DistributedSampler (it lives in .distributed, as there).
+from tmath_array.torch import _names  # noqa: E402
+
 from . import distributed  # noqa: E402
 from .distributed import DistributedSampler  # noqa: E402
-
-
-from tmath_array.torch import _names  # noqa: E402
 
 __getattr__ = _names.missing_in(__name__, "docs/torch_training.md")

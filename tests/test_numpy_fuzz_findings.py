@@ -1,0 +1,181 @@
+"""Regressions of the NumPy layer's fuzz rounds (the open findings of the merged run,
+seed 20261205, and the 10,000-call rounds from seed 31001; docs/reliability-fuzzing.md),
+each against NumPy where NumPy answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tmath_array as xp
+
+
+@pytest.mark.parametrize("rcond", [1e30, -1.0, 0.0, 1.0, float("nan"), -2.0**70, 0.5, None])
+def test_lstsq_takes_rcond_as_lapacks_gelsd(rcond):
+    """(rcond=1e30 or NaN dropped every singular value: zeros, NumPy 50.8; gelsd replaces
+    an rcond outside (0, 1) with its unit roundoff)"""
+    for a, b in [(np.array([[5]], "uint8"), np.array([254], "uint8")),
+                 (np.array([[5, 1], [1, 2], [1, 1e-9]], "f4"), np.array([254, 3, 1], "f4")),
+                 (np.array([[1, 1], [1, 0], [1, 1]], bool), np.array([1, 0, 1], bool))]:
+        x, _, rank, _ = xp.linalg.lstsq(xp.asarray(a), xp.asarray(b), rcond=rcond)
+        ex, _, erank, _ = np.linalg.lstsq(a, b, rcond=rcond)
+        assert int(rank) == erank
+        np.testing.assert_allclose(np.asarray(x), ex, rtol=1e-4, atol=1e-5 * np.abs(ex).max())
+
+
+def test_lstsq_of_a_zero_matrix_is_zero_with_any_rcond():
+    for rcond in (float("nan"), float("inf"), None):
+        x, _, rank, _ = xp.linalg.lstsq(xp.zeros((2, 2)), xp.ones((2,)), rcond=rcond)
+        assert int(rank) == 0 and np.asarray(x).tolist() == [0.0, 0.0]
+
+
+@pytest.mark.parametrize("f", [xp.setxor1d, xp.union1d, xp.intersect1d, xp.setdiff1d])
+def test_set_operations_take_a_python_scalar_as_an_array(f):
+    """(as NumPy's setxor1d, intersect1d and setdiff1d do; NumPy 2's union1d concatenates
+    it weakly and wraps -1 to 65535 beside uint16)"""
+    a = np.array([256, 65535, 2, 7], "uint16")
+    got = f(xp.asarray(a), -1)
+    want = getattr(np, f.__name__)(a.astype("int32"), np.int32(-1))
+    assert got.dtype == (xp.uint16 if f is xp.setdiff1d else xp.int32)
+    assert np.asarray(got).tolist() == want.tolist()
+
+
+def test_setxor1d_of_int64_and_float16_collides_in_the_promoted_dtype():
+    """int64 with float16 promotes to float16 (docs/dtypes.md; NumPy: float64): values
+    past float16 are inf there, one value with an inf of the other array."""
+    a = np.array([1.0, np.inf], "float16")
+    b = np.array([9223372036854775806], "int64")
+    got = xp.setxor1d(xp.asarray(a), xp.asarray(b))
+    assert got.dtype == xp.float16
+    with np.errstate(over="ignore"):
+        want = np.setxor1d(a, b.astype("float16"))
+    assert np.asarray(got).tolist() == want.tolist() == [1.0]
+
+
+def test_nanmean_with_a_dtype_converts_integers_once():
+    """(int64 reached float64 through float32: 3017634044306474 became 3017634090057728)"""
+    a = np.array([3017634044306474, 5], "int64")
+    assert float(xp.nanmean(xp.asarray(a), dtype=xp.float64)) == np.nanmean(a, dtype=np.float64)
+    assert float(xp.nanvar(xp.asarray(a), dtype=xp.float64)) == np.nanvar(a, dtype=np.float64)
+
+
+def test_nanmean_of_complex_to_a_real_dtype_drops_values_with_a_nan_part():
+    c = np.array([-3.4028234663852886e38, complex(3.4028234663852886e38, np.nan), -2.98 + 0.5j],
+                 "complex64")
+    with np.errstate(all="ignore"), pytest.warns(np.exceptions.ComplexWarning):
+        want = np.nanmean(c, dtype=np.float32)
+    assert float(xp.nanmean(xp.asarray(c), dtype=xp.float32)) == pytest.approx(float(want))
+
+
+@pytest.mark.parametrize("c", [[8 + np.inf * 1j, 1 + 1j], [2.010016562492211e16j],
+                               [1 + 2j, 3 - 1j]])
+def test_nanvar_of_complex_to_a_real_dtype_keeps_the_imaginary_deviations(c):
+    """(the input was cast to the real dtype first: 0 where NumPy's variance is inf)"""
+    c = np.array(c, "complex64")
+    with pytest.warns(np.exceptions.ComplexWarning):
+        want = np.nanvar(c, dtype=np.float64)
+    got = xp.nanvar(xp.asarray(c), dtype=xp.float64)
+    assert got.dtype == xp.float64
+    assert float(got) == pytest.approx(float(want), rel=1e-6)
+
+
+@pytest.mark.parametrize("start, stop", [(0, np.nan), (0, np.inf), (1e308, -1e308), (2, 3)])
+def test_one_value_of_linspace_and_logspace_is_start_plus_zero_steps(start, stop):
+    """(logspace(0, nan, 1) was [1.0], NumPy [nan]: start + 0 * (stop - start))"""
+    with np.errstate(all="ignore"):
+        for f in ("linspace", "logspace"):
+            got = np.asarray(getattr(xp, f)(start, stop, 1, dtype=xp.float64))
+            np.testing.assert_array_equal(got, getattr(np, f)(start, stop, 1))
+
+
+def test_histogram2d_bins_large_integers_in_numpys_precision():
+    """(3330844418 rounded to float32 fell outside its own bins: an empty histogram)"""
+    x, y = np.array([3330844418], "uint64"), np.array([75724], "uint64")
+    w = np.array([44075750261], "uint64")
+    h, ex, ey = xp.histogram2d(xp.asarray(x), xp.asarray(y), weights=xp.asarray(w))
+    want, wx, wy = np.histogram2d(x, y, weights=w)
+    np.testing.assert_allclose(np.asarray(h), want, rtol=1e-6)
+    np.testing.assert_array_equal(np.asarray(ex), wx)
+    np.testing.assert_array_equal(np.asarray(ey), wy)
+
+
+def test_histogram_range_is_checked_before_it_is_iterated():
+    """(a tensor of shape (10**9, 0) as range: std::bad_alloc from 10**9 views)"""
+    torch = pytest.importorskip("torch")
+    with pytest.raises(TypeError, match="range"):
+        xp.histogram_bin_edges(xp.zeros((3, 0)), bins=1, range=torch.zeros((10**9, 0)))
+    with pytest.raises(TypeError, match="range"):
+        xp.histogram(xp.zeros((3,)), range=(0.0, 1.0, 2.0))
+
+
+def test_svd_of_a_wide_float64_matrix_checks_its_full_factors():
+    """(polyfit of one point with deg=65534: MLX's SVD builds the full (65535, 65535) Vh
+    whatever full_matrices says: 32 GiB, a segfault)"""
+    with pytest.raises(MemoryError, match="svd"):
+        xp.linalg.svd(xp.ones((1, 65535), dtype=xp.float64), full_matrices=False)
+    with pytest.raises(MemoryError):
+        xp.polyfit(xp.asarray(np.array([7], "uint16")), xp.asarray(np.array([4], "uint16")),
+                   deg=65534)
+
+
+@pytest.mark.parametrize("shape", [2**70, (2**40, 2**40), (3, 2**62)])
+def test_unravel_index_refuses_shapes_past_int64(shape):
+    """(shape=2**70: MLX's std::bad_cast; NumPy: dimensions are too large)"""
+    with pytest.raises(ValueError, match="too large"):
+        xp.unravel_index(xp.asarray(np.array([3], "uint64")), shape)
+    with pytest.raises(ValueError):
+        np.unravel_index(np.array([3], "uint64"), shape)
+
+
+def test_tensordot_of_an_empty_contraction_with_huge_free_sides():
+    """(free sides flattened to 3 * 10**9: MLX's raw OverflowError)"""
+    r = xp.linalg.tensordot(xp.zeros((10**9, 3, 0), dtype=xp.int8), xp.zeros((0,), dtype=xp.int8),
+                            axes=([2], [0]))
+    assert r.shape == (10**9, 3) and r.dtype == xp.int8
+    small = xp.tensordot(xp.zeros((4, 3, 0)), xp.zeros((0, 2)), axes=1)
+    np.testing.assert_array_equal(np.asarray(small), np.zeros((4, 3, 2)))
+
+
+def test_split_refuses_a_tensor_of_indices_without_iterating_it():
+    """(hsplit with a (2**30, 0) tensor: PyTorch unbinds it whole to iterate, bad_alloc)"""
+    torch = pytest.importorskip("torch")
+    with pytest.raises(TypeError, match="indices_or_sections"):
+        xp.hsplit(xp.ones((2, 4, 1)), torch.zeros((2**30, 0)))
+    got = [a.shape for a in xp.hsplit(xp.ones((2, 4, 1)), np.array([1, 3]))]
+    assert got == [a.shape for a in np.hsplit(np.ones((2, 4, 1)), np.array([1, 3]))]
+
+
+def test_choose_and_piecewise_refuse_a_non_sequence():
+    """(object() as choices or funclist: "'object' object is not iterable")"""
+    with pytest.raises(TypeError, match="choose: choices"):
+        xp.choose(xp.asarray([0, 1]), object())
+    with pytest.raises(TypeError, match="piecewise: funclist"):
+        xp.piecewise(xp.zeros((0,), dtype=xp.bool), xp.asarray([True]), object())
+    np.testing.assert_array_equal(np.asarray(xp.choose(xp.asarray([0, 1]), ([1, 2], [3, 4]))),
+                                  np.choose([0, 1], ([1, 2], [3, 4])))
+
+
+def test_gradient_checks_edge_order_before_comparing_it():
+    """(a tensor as edge_order: PyTorch's ambiguous-truth RuntimeError)"""
+    torch = pytest.importorskip("torch")
+    with pytest.raises(TypeError, match="edge_order"):
+        xp.gradient(xp.asarray([1.0, 2.0, 4.0]), edge_order=torch.ones((3, 4)))
+    with pytest.raises(ValueError, match="edge_order"):
+        xp.gradient(xp.asarray([1.0, 2.0, 4.0]), edge_order=0)
+
+
+@pytest.mark.parametrize("ends", [(np.nan, 2.0), (1.0, np.nan), (-1.0, np.nan), (-2.0, -8.0)])
+def test_geomspace_with_a_nan_end_as_numpy(ends):
+    """(geomspace(nan, 2) ended in an exact 2.0; NumPy: every value NaN)"""
+    with np.errstate(all="ignore"):
+        want = np.geomspace(*ends, num=4)
+    np.testing.assert_allclose(np.asarray(xp.geomspace(*ends, num=4)), want, rtol=1e-6)
+
+
+def test_poly_of_half_precision_roots_multiplies_out_in_float32():
+    """(products rounded to bfloat16 at every step: 2.93e16 where NumPy has 3.04e16)"""
+    z = xp.asarray(np.array([5.713942027226317e16, -7.46875, 8.0], "float32"), dtype=xp.bfloat16)
+    got = xp.poly(z)
+    assert got.dtype == xp.bfloat16
+    want = np.poly(np.asarray(z.astype(xp.float32)))
+    np.testing.assert_allclose(np.asarray(got.astype(xp.float32)), want, rtol=1e-2)
