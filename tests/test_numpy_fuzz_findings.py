@@ -179,3 +179,12 @@ def test_poly_of_half_precision_roots_multiplies_out_in_float32():
     assert got.dtype == xp.bfloat16
     want = np.poly(np.asarray(z.astype(xp.float32)))
     np.testing.assert_allclose(np.asarray(got.astype(xp.float32)), want, rtol=1e-2)
+
+
+def test_unravel_index_past_int32_coordinates_is_int64():
+    # (a coordinate past 2**31 - 1 wrapped in the int32 result: [0] for NumPy's 2**39)
+    got = xp.unravel_index(xp.asarray([2**59 + 3], dtype=xp.int64), (2**40, 2**20))
+    want = np.unravel_index([2**59 + 3], (2**40, 2**20))
+    for g, w in zip(got, want):
+        assert g.dtype == xp.int64
+        np.testing.assert_array_equal(np.asarray(g), w)

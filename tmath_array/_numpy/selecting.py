@@ -402,11 +402,16 @@ def unravel_index(indices, shape, order: str = "C") -> tuple[Array, ...]:
     rem = idx._array.astype(mx.int64, stream=s)
     out: list[mx.array] = [None] * len(dims)  # type: ignore[list-item]
     seq = range(len(dims) - 1, -1, -1) if order == "C" else range(len(dims))
+    # Note: a side past 2**31 - 1 has coordinates past int32: those results are int64
+    # (NumPy's intp), whatever the default index dtype (an int32 coordinate wrapped).
+    wide = builtins.max(dims, default=0) > 2**31 - 1
     for i in seq:
         d = builtins.max(dims[i], 1)
-        out[i] = mx.remainder(rem, d, stream=s).astype(mx.int32, stream=s)
+        out[i] = mx.remainder(rem, d, stream=s)
         rem = mx.floor_divide(rem, d, stream=s)
-    return tuple(_core.new_index(o, dev) for o in out)
+    if wide:
+        return tuple(_core.new(o, _d.int64, dev) for o in out)
+    return tuple(_core.new_index(o.astype(mx.int32, stream=s), dev) for o in out)
 
 
 def ravel_multi_index(multi_index, dims, mode="raise", order: str = "C") -> Array:
