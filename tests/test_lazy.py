@@ -410,6 +410,10 @@ def test_failed_conversion_is_not_counted():
 # array, with the reason. (A tmath Array met there converts through
 # Array.__array__, itself a counted sync point.)
 FOREIGN_INPUT = {
+    ("_array/args.py", "_int_vector"): "1-D NumPy integer arrays given as shapes or axes",
+    ("_numpy/array_methods.py", "fill"): "a NumPy scalar or 0-d NumPy array as the value",
+    ("torch/_creation.py", "arange"): "NumPy scalars as bounds (an Array goes through "
+                                      "float()/int(): counted)",
     ("_array/scalars.py", "scalar_value"): "np.array of a Python int beyond int64",
     ("_interop/convert.py", "scalar_array"): "np.array of a Python int beyond int64",
     ("_interop/convert.py", "to_array"): "NumPy arrays, buffers and __array__ objects",

@@ -188,3 +188,12 @@ def test_unravel_index_past_int32_coordinates_is_int64():
     for g, w in zip(got, want):
         assert g.dtype == xp.int64
         np.testing.assert_array_equal(np.asarray(g), w)
+
+
+def test_isclose_of_integers_compares_in_float64_as_numpy():
+    # (in float32, 2147483654 rounded to 2**31 and rtol 0.9999999999999999 to 1.0)
+    a = [[3, 2380, 255], [1110, 65534, 6], [6, 53, 1]]
+    b = np.array([-3, -6, -262143, -262143, -262143, 341585, -2147483648, 0, -2147483648],
+                 dtype=np.int32).reshape(3, 3)
+    got = xp.isclose(a, xp.asarray(b), rtol=0.9999999999999999)
+    np.testing.assert_array_equal(np.asarray(got), np.isclose(a, b, rtol=0.9999999999999999))

@@ -948,3 +948,30 @@ def test_arange_takes_numpy_scalars_as_numbers():
         assert mod.arange(np.int64(3)).dtype == mod.int64
         assert mod.arange(0, np.int64(4), np.int32(2)).dtype == mod.int64
         assert mod.arange(np.float32(1.5)).dtype == mod.float32
+
+
+def test_fuzz_round_20261220_findings():
+    # pow of float32 by an exponent below float32's range: computed in float64, as
+    # PyTorch keeps a Python exponent in double (-8 ** -2e-100 is NaN, not 1)
+    x = np.array([-7.996, 8.0, -np.inf, np.inf, 0.0, -0.0, np.nan, 1.0, -1.0], np.float32)
+    for e in (-2.0266272202708028e-100, 3e-80):
+        np.testing.assert_array_equal(tm.pow(tm.tensor(x), e).numpy(),
+                                      real.pow(real.tensor(x), e).numpy())
+    # isclose compares by the tolerances only where both values are finite (PyTorch)
+    a = np.array([np.inf, np.inf, -np.inf, 1.0, np.nan, 2.0])
+    b = np.array([2e-225, np.inf, np.inf, 1.0, np.nan, 2.5])
+    for kw in ({"rtol": 2, "atol": np.inf}, {"equal_nan": True, "atol": 1}):
+        np.testing.assert_array_equal(tm.isclose(tm.tensor(a), tm.tensor(b), **kw).numpy(),
+                                      real.isclose(real.tensor(a), real.tensor(b), **kw).numpy())
+    # lerp takes floating tensors of one dtype, as PyTorch
+    with pytest.raises(TypeError, match="'end' must be Tensor"):
+        tm.zeros(2).lerp(1.0, 0.5)
+    with pytest.raises(RuntimeError, match="not implemented"):
+        tm.zeros(2, dtype=tm.bool).lerp(tm.zeros(2, dtype=tm.bool), 0.5)
+    with pytest.raises(RuntimeError, match="expected dtype"):
+        tm.zeros(2).lerp(tm.ones(2, dtype=tm.float64), 0.5)
+    np.testing.assert_allclose(tm.zeros(2).lerp(tm.ones(2), 0.25).numpy(), [0.25, 0.25])
+    # normalize of an empty tensor with a huge side: nothing to compute (the norms of its
+    # empty axis were 6e9 zeros, and MLX crashed allocating them)
+    y = tm.nn.functional.normalize(tm.zeros(2**31 - 1, 1, 3, 0), p=0.5, dim=3)
+    assert tuple(y.shape) == (2**31 - 1, 1, 3, 0)

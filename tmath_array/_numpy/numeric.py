@@ -294,7 +294,7 @@ def isclose(a: Array | complex, b: Array | complex, rtol: float = 1e-05, atol: f
     """Whether ``|a - b| <= atol + rtol * |b|`` elementwise (a bool array, broadcast).
 
     Infinities are close when equal; NaN is close to nothing unless ``equal_nan``.
-    Integers are compared in float32 (NumPy: float64).
+    Integers are compared in float64 on the CPU, as NumPy (float32 on a GPU: no float64).
     """
     rtol = check_real_number("isclose", rtol, "rtol")
     atol = check_real_number("isclose", atol, "atol")
@@ -302,6 +302,10 @@ def isclose(a: Array | complex, b: Array | complex, rtol: float = 1e-05, atol: f
     a, b = _convert.operand("isclose", a), _convert.operand("isclose", b)
     a1, a2, dt, dev = _core.prep_binary("isclose", a, b, _NUMERIC, "numeric")
     fdt = float_dtype(dt)
+    if dt in _d.CATEGORIES["integer or boolean"] and dev.type == "cpu":
+        # (in float32, 2147483654 rounds to 2**31 and rtol 0.9999999999999999 to 1.0:
+        # 6 and -2**31 were close)
+        fdt = _d.float64
     a1 = _core.as_mx(a1, dt).astype(fdt._mx, stream=dev._s)
     a2 = _core.as_mx(a2, dt).astype(fdt._mx, stream=dev._s)
     s = dev._s

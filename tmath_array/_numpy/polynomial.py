@@ -79,12 +79,10 @@ def _deg(name: str, deg) -> int:
 # --- fitting and evaluating ---------------------------------------------------------------
 
 def _vander_desc(x: Array, order: int) -> Array:
-    """Columns ``x**(order-1), ..., x, 1``."""
-    cols = [asarray(np.ones(x.shape, dtype=np.float32), device=x.device)]
-    cols[0] = astype(cols[0], x._dtype)
-    for _ in range(order - 1):
-        cols.append(cols[-1] * x)
-    return stack(cols[::-1], axis=1)
+    """Columns ``x**(order-1), ..., x, 1`` (one cumulative product: vander's)."""
+    from .misc import vander
+
+    return vander(x, order)
 
 
 def polyfit(x, y, deg, rcond=None, full: bool = False, w=None, cov=False):
@@ -114,11 +112,10 @@ def polyfit(x, y, deg, rcond=None, full: bool = False, w=None, cov=False):
                         "least squares here)")
     wdt = _work(out, xa.device)
     n = xa.shape[0]
-    # The Vandermonde matrix, built a column at a time: its size and its columns' objects
-    # count against the memory limit first (deg=74200905 aborted the process).
+    # The Vandermonde matrix and the SVD's right singular vectors (order x order) count
+    # against the memory limit first (deg=74200905 aborted the process).
     _memory.check_shape("polyfit", (n, order), wdt._mx.size, _d.dtype_name(wdt))
-    _memory.check_objects("polyfit", order * _memory.ARRAY_OBJECT_BYTES,
-                          f"the {order} columns of the Vandermonde matrix")
+    _memory.check_shape("polyfit", (order, order), wdt._mx.size, _d.dtype_name(wdt))
     xa, ya = astype(xa, wdt), astype(ya, wdt)
     if rcond is None:
         rcond = n * _EPS[out]

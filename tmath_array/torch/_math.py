@@ -510,6 +510,11 @@ def pow(input, exponent):  # noqa: A001
         return sqrt(input) if exponent > 0 else rsqrt(input)
     if exponent.__class__ is builtins.float and exponent and isinstance(input, Tensor) and \
             _t.category(input._dtype) == 2:
+        if input._dtype is _d.float32 and abs(exponent) < _F32_TINY and \
+                input._device.type == "cpu":
+            # Note: PyTorch keeps a Python exponent in double for float32: computed in
+            # float64 here (-8 ** -2e-100 is NaN, 8 ** -2e-100 is 1, -inf ** -2e-100 is 0).
+            return astype(pow(astype(input, _d.float64), exponent), _d.float32)
         if input._dtype is _d.float32 and abs(exponent) < _F32_TINY:
             # Note: PyTorch keeps a Python exponent in double for float32 (float16 and
             # bfloat16 round it as MLX does); MLX rounds it to float32, where 1e-66 is 0
@@ -737,8 +742,22 @@ def where(condition, input=None, other=None):
 
 
 def lerp(input, end, weight):
-    """``input + weight * (end - input)``."""
-    return add(input, mul(weight, sub(end, input)))
+    """``input + weight * (end - input)``: ``input`` and ``end`` floating tensors of one
+    dtype, ``weight`` a number or a tensor of that dtype (PyTorch's rules)."""
+    x = tensor_arg(input, "input")
+    if not isinstance(end, Array):
+        raise TypeError(f"lerp(): argument 'end' must be Tensor, not {type(end).__name__}")
+    e = to_tensor(end)
+    if _t.category(x._dtype) < 2:
+        raise RuntimeError(f'"lerp_kernel_scalar" not implemented for '
+                           f"'{_t.dtype_str(x._dtype)}'")
+    for what, t in (("end", e), ("weight", weight)):
+        if isinstance(t, Array) and t._dtype is not x._dtype:
+            raise RuntimeError(f"expected dtype {_t.dtype_str(x._dtype)} for `{what}` but got "
+                               f"dtype {_t.dtype_str(t._dtype)}")
+    if not isinstance(weight, Array):
+        weight = number(weight, "weight")
+    return add(x, mul(weight, sub(e, x)))
 
 
 def _common(*xs):
@@ -1724,6 +1743,8 @@ def diag_embed(input, offset: int = 0, dim1: int = -2, dim2: int = -1):
         # Note: MLX's pad takes 32-bit widths; no element (or more than memory holds: the
         # size check raises) needs no padding.
         shape = tuple(x.shape[:-1]) + (m + k, m + k)
+        from .._runtime import memory as _memory
+        _memory.check_shape("diag_embed", shape, x._dtype._mx.size, _d.dtype_name(x._dtype))
         return apply(backward_class("diag_embed"),
                      lambda u: _cr.zeros(shape, dtype=u._dtype, device=u._device), (x,),
                      saves=False)
@@ -2400,7 +2421,16 @@ def unique(input, sorted: bool = True, return_inverse: bool = False,  # noqa: A0
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     a, b = to_tensor(input), to_tensor(other)
     _, (a, b) = promoted(a, b)
-    return of(_nu.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan))
+    close = _nu.isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)
+    # Note: PyTorch compares by the tolerances only where both are finite (NumPy: where
+    # `other` is; isclose(inf, 1, atol=inf) is True there, False here); equal values and
+    # (equal_nan) NaN pairs stay close.
+    if _t.category(a._dtype) >= 2:
+        close = _ew.logical_or(
+            _ew.logical_and(close, _ew.isfinite(a)),
+            _ew.logical_or(_ew.equal(a, b), _ew.logical_and(_ew.isnan(a), _ew.isnan(b))
+                           if equal_nan else _ew.equal(a, b)))
+    return of(close)
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:

@@ -944,7 +944,8 @@ def policy(call: targets.Call, result) -> Policy:
     if name in ("cov", "corrcoef") and _largest_finite_input(call) > 1e18:
         pol.values = False  # (NumPy computes float32 in float64; squares overflow float32)
     if _is_torch(call.target) and name in ("norm", "dist", "vector_norm", "matrix_norm",
-                                           "cdist") and not _inputs_finite(call, 1e30):
+                                           "cdist", "normalize", "pairwise_distance") \
+            and (not _inputs_finite(call, 1e30) or _power_overflows(call, dtype)):
         pol.values = False  # (the namespace's norms scale: PyTorch's overflow to inf)
     if _is_torch(call.target) and name in ("erfinv", "erfinv_"):
         pol.rtol = max(pol.rtol, 2e-6)  # (MLX's erfinv: float32 accuracy in float64)
@@ -995,6 +996,29 @@ def _layer_norm_scale(call: targets.Call) -> float:
         return out if math.isfinite(out) else 1.0
     except (TypeError, ValueError, ZeroDivisionError, OverflowError, IndexError, KeyError):
         return 1.0
+
+
+def _power_overflows(call: targets.Call, dtype) -> bool:
+    """Whether the largest input to the norm's power ``p`` (``ord``) overflows the
+    result's dtype: PyTorch sums ``|x| ** p`` unscaled (its norm is inf, normalize's
+    quotient 0), the namespace's norms scale by the largest value first."""
+    p = None
+    for key in ("p", "ord"):
+        if key in call.kwargs:
+            p = call.kwargs[key].oracle()
+    if p is None:
+        two = call.name in ("pairwise_distance", "dist", "cdist")  # (p after two tensors)
+        p = call.args[1].oracle() if len(call.args) > 1 and not two \
+            else call.args[2].oracle() if len(call.args) > 2 and two else 2
+    try:
+        p = float(p)
+    except (TypeError, ValueError):
+        return False
+    if not math.isfinite(p) or p <= 0:
+        return False
+    big = float(np.finfo(np.float64 if dtype == xp.float64 else np.float32).max)
+    m = _largest_finite_input(call)
+    return m > 0 and p * math.log(m) > math.log(big) - 1
 
 
 def _finite_spacing(call: targets.Call) -> bool:

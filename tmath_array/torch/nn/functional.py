@@ -536,6 +536,8 @@ def normalize(input, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out=None)
 
     def f(a):
         v = a._array
+        if v.size == 0:
+            return _w(mx.array(v), a)  # (nothing to normalise; the norms could be huge)
         ax = d if v.ndim else None
         n = _pnorm(v, p, ax, True)
         return _w(v / mx.maximum(n, eps), a)
@@ -1163,6 +1165,16 @@ def _pnorm(v: mx.array, p: float, axis, keepdims: bool) -> mx.array:
     CPU opmath), general ``p`` scaled by the largest magnitude so the powers cannot
     overflow where the norm itself is finite."""
     dt = v.dtype
+    if v.size == 0:
+        # (an empty input can reduce to a huge result: (2**31 - 1, 3, 0) along its last
+        # axis is 6e9 zeros; checked before MLX allocates it, which crashed)
+        from ..._runtime import memory as _memory
+
+        axes = range(v.ndim) if axis is None else \
+            [axis] if isinstance(axis, int) else list(axis)
+        axes = {ax % v.ndim for ax in axes} if v.ndim else set()
+        shape = tuple(1 if i in axes else n for i, n in enumerate(v.shape))
+        _memory.check_shape("norm", shape, 4, "float32")
     if dt in (mx.float16, mx.bfloat16):
         v = v.astype(mx.float32)
     a = mx.abs(v)
