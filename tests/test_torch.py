@@ -975,3 +975,12 @@ def test_fuzz_round_20261220_findings():
     # empty axis were 6e9 zeros, and MLX crashed allocating them)
     y = tm.nn.functional.normalize(tm.zeros(2**31 - 1, 1, 3, 0), p=0.5, dim=3)
     assert tuple(y.shape) == (2**31 - 1, 1, 3, 0)
+
+
+def test_fuzz_round_20261222_findings():
+    # bool add with alpha=0 still broadcasts with other
+    got = tm.tensor([True]).add(tm.tensor([[False], [True], [True]]), alpha=0)
+    want = real.tensor([True]).add(real.tensor([[False], [True], [True]]), alpha=0)
+    np.testing.assert_array_equal(got.numpy(), want.numpy())
+    with pytest.raises(TypeError, match="'bins' must be int"):
+        tm.histc(tm.tensor([128], dtype=tm.uint8), bins=None)

@@ -196,8 +196,17 @@ def frombuffer(buffer, dtype=float, count: int = -1, offset: int = 0, *, like=No
     if dt is _d.bfloat16:
         raise TypeError("frombuffer: bfloat16 has no NumPy dtype to read bytes with; read "
                         "xp.uint16 and reinterpret them with MLX")
+    read = numpy_dtype(dt)
+    if dt is _d.complex64 and not isinstance(dtype, _d.DType):
+        try:
+            # (complex128 bytes read as complex128, then rounded to complex64: read as
+            # complex64 they were twice as many numbers, and other ones)
+            if np.dtype(dtype) == np.complex128:
+                read = np.dtype(np.complex128)
+        except TypeError:
+            pass
     try:
-        host = np.frombuffer(buffer, dtype=numpy_dtype(dt), count=count, offset=offset)
+        host = np.frombuffer(buffer, dtype=read, count=count, offset=offset)
     except (TypeError, ValueError) as exc:
         raise type(exc)(f"frombuffer: {exc}") from None
     return asarray(host, dtype=dt, copy=True)

@@ -339,6 +339,17 @@ def cov(m: Array, y: Array | None = None, rowvar: bool = True, bias: bool = Fals
 
 def corrcoef(x: Array, y: Array | None = None, rowvar: bool = True, *, dtype=None) -> Array:
     """Pearson correlation coefficients of the variables (see :func:`cov`), clipped to [-1, 1]."""
+    x = _convert.array("corrcoef", x)
+    half = None
+    if dtype is None and x._dtype in (_d.float16, _d.bfloat16) and (
+            y is None or _convert.array("corrcoef", y)._dtype in (_d.float16, _d.bfloat16)):
+        # (half precision computed in float32 and rounded once: the variance of values
+        # near 6e-8 underflowed float16 to 0, and the coefficient was NaN; NumPy: float64)
+        half = x._dtype
+    if half is not None:
+        out = corrcoef(x, y, rowvar, dtype=_d.float32)
+        return _core.new(out._array.astype(half._mx, stream=out._device._s), half,
+                         out._device)
     c = cov(x, y, rowvar, dtype=dtype)
     s = c._device._s
     a = c._array

@@ -397,7 +397,7 @@ def add(input, other, *, alpha=1):
     if alpha != 1 and _bool_pair(input, other):
         # (bools: PyTorch's result stays bool, input or (alpha and other))
         return logical_or(input, other) if number(alpha, "alpha") else \
-            logical_or(input, False)
+            logical_or(input, logical_and(other, False))  # (broadcast with other)
     return binary(_ew.add, _ADD, input, _alpha(other, alpha, input), saves=False)
 
 
@@ -2377,6 +2377,8 @@ def histc(input, bins: int = 100, min=0, max=0):  # noqa: A002
     if isinstance(lo, complex) or isinstance(hi, complex) or _t.category(x._dtype) == 3:
         raise RuntimeError("torch.histc: complex values are not supported")
     lo, hi = builtins.float(lo), builtins.float(hi)
+    if isinstance(bins, builtins.bool) or not isinstance(bins, (builtins.int, np.integer)):
+        raise TypeError(f"histc(): argument 'bins' must be int, not {type(bins).__name__}")
     bins = dims_of(bins)
     if bins <= 0:
         raise RuntimeError("torch.histc: bins must be > 0")

@@ -880,7 +880,7 @@ def policy(call: targets.Call, result) -> Policy:
         pol.values = False  # (PyTorch's one-pass mean of inf and -inf is NaN)
     if name in FINITE_ONLY or _is_torch(call.target) and name.rstrip("_") in FINITE_ONLY:
         pol.finite_only = True
-        pol.off_by_one = "floordiv" in name or name == "floor_divide"
+        pol.off_by_one = "floordiv" in name or name.rstrip("_") == "floor_divide"
         if not _inputs_finite(call) or dtype in (xp.float16, xp.bfloat16):
             pol.values = False  # (floor(x / y) of a rounded half-precision quotient)
     if name in _POW and dtype == xp.complex64:
@@ -943,6 +943,13 @@ def policy(call: targets.Call, result) -> Policy:
         pol.finite_only = True  # (the namespace's norms scale; NumPy's squares overflow)
     if name in ("cov", "corrcoef") and _largest_finite_input(call) > 1e18:
         pol.values = False  # (NumPy computes float32 in float64; squares overflow float32)
+    if _is_torch(call.target) and name.rstrip("_") in ("add", "sub", "subtract") and \
+            "alpha" in call.kwargs and not _inputs_finite(call, 1e37):
+        # PyTorch's CPU kernel fuses a - alpha * b (one rounding: inf - 2 * 3.4e38 is inf);
+        # the face multiplies first (alpha * b overflows: inf - inf is NaN)
+        pol.finite_only = True
+    if _is_torch(call.target) and name == "histc" and not _inputs_finite(call, 1e36):
+        pol.values = False  # (PyTorch's (x - min) * bins overflows float32: a wrong bin)
     if _is_torch(call.target) and name in ("norm", "dist", "vector_norm", "matrix_norm",
                                            "cdist", "normalize", "pairwise_distance") \
             and (not _inputs_finite(call, 1e30) or _power_overflows(call, dtype)):
