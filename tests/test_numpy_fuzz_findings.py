@@ -213,3 +213,11 @@ def test_fuzz_round_20261222_findings():
     raw = np.array([1.5 + 2j, -3j]).tobytes()
     np.testing.assert_array_equal(np.asarray(xp.frombuffer(raw, dtype=np.complex128)),
                                   np.frombuffer(raw, dtype=np.complex128).astype(np.complex64))
+
+
+def test_unwrap_period_must_be_a_number():
+    # (a list period reached `/`: an accidental TypeError)
+    with pytest.raises(TypeError, match="period must be a real number"):
+        xp.unwrap(xp.asarray([1.0, 2.0]), period=[1.0])
+    got = xp.unwrap(xp.asarray([0.0, 7.0]), period=np.float64(6.0))
+    np.testing.assert_allclose(np.asarray(got), np.unwrap([0.0, 7.0], period=6.0))

@@ -984,3 +984,12 @@ def test_fuzz_round_20261222_findings():
     np.testing.assert_array_equal(got.numpy(), want.numpy())
     with pytest.raises(TypeError, match="'bins' must be int"):
         tm.histc(tm.tensor([128], dtype=tm.uint8), bins=None)
+
+
+def test_fuzz_round_20261224_findings():
+    # an odd integer exponent past 2**24 keeps x's sign (float32 rounded it to an even one)
+    x = np.array([-4.2e16, 2.0, -1.0, 1.0000001, -1.0000001, -0.0, -np.inf, 0.5], np.float32)
+    for e in (4601631786060755.0, -4601631786060755.0, 3e7 + 1):
+        np.testing.assert_array_equal((tm.tensor(x) ** e).numpy(), (real.tensor(x) ** e).numpy())
+    with pytest.raises(RuntimeError, match="without overflow"):
+        tm.tensor(3, dtype=tm.uint32).scatter(0, tm.tensor(0), value=2**70)

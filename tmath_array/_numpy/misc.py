@@ -172,6 +172,9 @@ def unwrap(p, discont=None, axis: int = -1, *, period: float = 2 * math.pi) -> A
     """``p`` with jumps larger than ``discont`` (default ``period / 2``) between
     neighbours along ``axis`` replaced by their complement modulo ``period``, as NumPy's
     unwrap (float input; integers give float32)."""
+    if isinstance(period, bool) or not isinstance(period, (int, float, np.integer,
+                                                           np.floating)):
+        raise TypeError(f"unwrap: period must be a real number, got {type(period).__name__}")
     x = _float(_convert.array("unwrap", p))
     if x._dtype in _COMPLEX:
         raise TypeError("unwrap: complex input is not supported")

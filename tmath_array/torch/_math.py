@@ -510,10 +510,19 @@ def pow(input, exponent):  # noqa: A001
         return sqrt(input) if exponent > 0 else rsqrt(input)
     if exponent.__class__ is builtins.float and exponent and isinstance(input, Tensor) and \
             _t.category(input._dtype) == 2:
-        if input._dtype is _d.float32 and abs(exponent) < _F32_TINY and \
-                input._device.type == "cpu":
+        if input._dtype is _d.float32 and abs(exponent) >= 2**24 and \
+                math.isfinite(exponent) and builtins.float(np.float32(exponent)) != exponent:
+            # Note: PyTorch keeps a Python exponent in double; in float32 an odd integer
+            # past 2**24 rounds to an even one (-1 ** 4601631786060755.0 was 1, not -1):
+            # |x| ** e as exp(e log|x|) in float64 (MLX's float64 pow is float32-accurate),
+            # the sign of x kept for an odd e.
+            ax = astype(abs(input), _d.float64)
+            mag = astype(exp(mul(log(ax), exponent)), _d.float32)
+            return copysign(mag, input) if exponent % 2 == 1 else mag
+        if input._dtype is _d.float32 and input._device.type == "cpu" and \
+                abs(exponent) < _F32_TINY:
             # Note: PyTorch keeps a Python exponent in double for float32: computed in
-            # float64 here (-8 ** -2e-100 is NaN, 8 ** -2e-100 is 1, -inf ** -2e-100 is 0).
+            # float64 here where float32 would change it (-8 ** -2e-100 is NaN, not 1).
             return astype(pow(astype(input, _d.float64), exponent), _d.float32)
         if input._dtype is _d.float32 and abs(exponent) < _F32_TINY:
             # Note: PyTorch keeps a Python exponent in double for float32 (float16 and
@@ -1974,6 +1983,11 @@ def scatter(input, dim: int, index, src=None, *, value=None, reduce=None):
         v = builtins.int(v) if v == v and abs(v) != float("inf") else 0
     if isinstance(v, complex) and _t.category(x._dtype) < 3:
         raise TypeError("scatter(): a complex value for a real tensor")
+    if isinstance(v, builtins.int) and not isinstance(v, builtins.bool) and \
+            x._dtype in _d.INT_RANGE and not \
+            _d.INT_RANGE[x._dtype][0] <= v <= _d.INT_RANGE[x._dtype][1]:
+        raise RuntimeError(f"value cannot be converted to type {_t.dtype_str(x._dtype)} "
+                           "without overflow")
     _check_index_shape("scatter", x, idx, d)
     return apply(backward_class("scatter", 1),
                  lambda u: _scatter_impl(u, d, idx, v, reduce), (x,))

@@ -29,7 +29,7 @@ import tmath_array as xp
 from tmath_array._array import core as _core
 from tmath_array._array import dtypes as _d
 
-from . import targets, values
+from . import gen, targets, values
 
 STANDARD = (TypeError, ValueError, IndexError, MemoryError, OverflowError)
 # The PyTorch face raises what PyTorch raises: RuntimeError besides the standard's kinds.
@@ -541,6 +541,8 @@ def oracle(call: targets.Call, result=None):
             if call.name in ("__dlpack__", "__dlpack_device__", "__array_namespace__",
                              "__repr__", "to_device", "__array__"):
                 return _NO_ORACLE
+            if call.name == "view" and "dtype=xp.bfloat16" in call.self_val.src:
+                return _NO_ORACLE  # (the oracle holds bfloat16 as float32: 4 bytes, not 2)
             if call.name == "__iter__":
                 return list(obj)
             kwargs = {k: v.oracle() for k, v in call.kwargs.items()}
@@ -948,6 +950,13 @@ def policy(call: targets.Call, result) -> Policy:
         # PyTorch's CPU kernel fuses a - alpha * b (one rounding: inf - 2 * 3.4e38 is inf);
         # the face multiplies first (alpha * b overflows: inf - inf is NaN)
         pol.finite_only = True
+    if _is_torch(call.target) and name.rstrip("_") in ("fmod", "remainder") and (
+            _largest_finite_input(call) > 1e300 or _smallest_nonzero_input(call) < 1e-290):
+        pol.values = False  # (PyTorch's a - trunc(a / b) * b: a / b overflows to NaN)
+    if "dtype" in call.kwargs and "f" in _input_kinds(call) and \
+            call.kwargs["dtype"].src.startswith("xp.") and \
+            call.kwargs["dtype"].src[3:] in gen.INT_NAMES:
+        pol.values = False  # (floats cast to an integer dtype: out of range is unspecified)
     if _is_torch(call.target) and name == "histc" and not _inputs_finite(call, 1e36):
         pol.values = False  # (PyTorch's (x - min) * bins overflows float32: a wrong bin)
     if _is_torch(call.target) and name in ("norm", "dist", "vector_norm", "matrix_norm",
@@ -1095,6 +1104,19 @@ def _largest_finite_input(call: targets.Call) -> float:
             a = np.abs(a.astype(np.complex128 if a.dtype.kind == "c" else np.float64))
             a = a[np.isfinite(a)]
             out = max(out, float(a.max()) if a.size else 0.0)
+    return out
+
+
+def _smallest_nonzero_input(call: targets.Call) -> float:
+    out = np.inf
+    for v in _array_vals(call) + [v for v in list(call.args) + list(call.kwargs.values())
+                                  if isinstance(v.oracle(), float)]:
+        a = np.abs(np.asarray(v.oracle(), dtype=np.complex128 if np.iscomplexobj(
+            v.oracle()) else np.float64)) if np.asarray(v.oracle()).dtype.kind in "fciu" \
+            else np.zeros(0)
+        a = a[(a > 0) & np.isfinite(a)]
+        if a.size:
+            out = min(out, float(a.min()))
     return out
 
 
