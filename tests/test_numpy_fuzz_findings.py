@@ -221,3 +221,11 @@ def test_unwrap_period_must_be_a_number():
         xp.unwrap(xp.asarray([1.0, 2.0]), period=[1.0])
     got = xp.unwrap(xp.asarray([0.0, 7.0]), period=np.float64(6.0))
     np.testing.assert_allclose(np.asarray(got), np.unwrap([0.0, 7.0], period=6.0))
+
+
+def test_linspace_of_a_python_int_past_int64():
+    # (MLX takes no Python int past int64: std::bad_cast)
+    got = xp.linspace(2**70, 5, 3)
+    np.testing.assert_allclose(np.asarray(got, dtype=np.float64), np.linspace(2.0**70, 5, 3),
+                               rtol=1e-6)
+    assert xp.linspace(2**70, (), np.uint16(7), dtype=xp.int32).shape == (7, 0)

@@ -993,3 +993,9 @@ def test_fuzz_round_20261224_findings():
         np.testing.assert_array_equal((tm.tensor(x) ** e).numpy(), (real.tensor(x) ** e).numpy())
     with pytest.raises(RuntimeError, match="without overflow"):
         tm.tensor(3, dtype=tm.uint32).scatter(0, tm.tensor(0), value=2**70)
+
+
+def test_fuzz_round_20261226_findings():
+    assert tuple(tm.squeeze(tm.zeros(3, 0, 1, 4), ()).shape) == (3, 0, 1, 4)
+    with pytest.raises(ValueError, match="diff"):
+        tm.diff(tm.zeros(0, 2**31 - 1, dtype=tm.bool), 8, append=tm.tensor(True))

@@ -72,4 +72,7 @@ def as_mx(v, dtype):
     """A Python scalar or MLX array as an MLX array of ``dtype``."""
     if isinstance(v, mx.array):
         return v
+    if v.__class__ is int and not -2**63 <= v <= 2**63 - 1 and \
+            dtype._mx in (mx.float16, mx.bfloat16, mx.float32, mx.float64, mx.complex64):
+        v = float(v)  # (MLX takes no Python int past int64: std::bad_cast)
     return mx.array(v, dtype=dtype._mx)

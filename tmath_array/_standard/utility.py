@@ -83,6 +83,11 @@ def diff(x: Array, /, n: int = 1, axis: int = -1, prepend: Array | None = None,
                 raise ValueError(f"diff: {what} must match x's shape except along axis")
             dt = _d.promote_types(dt, extra._dtype, "diff")
         parts.append(extra._array)
+    joined = sum(p.shape[ax] for p in parts)
+    if joined > 2**31 - 1:
+        # (MLX's sides are 32-bit: its concatenate raised a raw OverflowError)
+        raise ValueError(f"diff: x with prepend/append has {joined} elements along axis "
+                         f"{ax}, past the largest side MLX supports (2**31 - 1)")
     a = parts[0] if len(parts) == 1 else mx.concatenate(
         [p.astype(dt._mx, stream=s) for p in parts], axis=ax, stream=s)
     for _ in range(n):

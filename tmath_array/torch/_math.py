@@ -1386,6 +1386,8 @@ def squeeze(input, dim=None):
     """Drop length-1 axes (all, or those of ``dim``); a longer axis in ``dim`` stays, as
     in PyTorch."""
     x = to_tensor(input)
+    if isinstance(dim, (tuple, list)) and not dim:
+        return x  # (no dims given: nothing to drop, as PyTorch)
     if dim is None:
         ax = tuple(i for i, s in enumerate(x.shape) if s == 1)
     else:

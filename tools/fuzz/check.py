@@ -957,6 +957,14 @@ def policy(call: targets.Call, result) -> Policy:
             call.kwargs["dtype"].src.startswith("xp.") and \
             call.kwargs["dtype"].src[3:] in gen.INT_NAMES:
         pol.values = False  # (floats cast to an integer dtype: out of range is unspecified)
+    if _is_torch(call.target) and name.rstrip("_") == "copysign" and \
+            dtype in (xp.float16, xp.bfloat16) and not _inputs_finite(call):
+        pol.values = False  # (the sign of a NaN after PyTorch's half-precision conversion)
+    if _is_torch(call.target) and name == "logspace" and any(
+            isinstance(v.oracle(), (int, float)) and v.oracle() < 0
+            for k, v in list(call.kwargs.items()) + list(zip(("", "", "", "base"), call.args))
+            if k == "base"):
+        pol.values = False  # (a negative base: PyTorch rounds the exponents to float32 first)
     if _is_torch(call.target) and name == "histc" and not _inputs_finite(call, 1e36):
         pol.values = False  # (PyTorch's (x - min) * bins overflows float32: a wrong bin)
     if _is_torch(call.target) and name in ("norm", "dist", "vector_norm", "matrix_norm",
