@@ -999,3 +999,21 @@ def test_fuzz_round_20261226_findings():
     assert tuple(tm.squeeze(tm.zeros(3, 0, 1, 4), ()).shape) == (3, 0, 1, 4)
     with pytest.raises(ValueError, match="diff"):
         tm.diff(tm.zeros(0, 2**31 - 1, dtype=tm.bool), 8, append=tm.tensor(True))
+
+
+def test_fuzz_round_20261228_findings():
+    # float64 erfinv to float64 accuracy (MLX's: float32-accurate, inf past 1 - 6e-8)
+    x = np.array([0.99999, -0.5, 0.0, 1.0, -1.0, 0.3, 0.999999999, 2.0])
+    got, want = tm.erfinv(tm.tensor(x)).numpy(), real.erfinv(real.tensor(x)).numpy()
+    fin = np.isfinite(want)
+    np.testing.assert_allclose(got[fin], want[fin], rtol=1e-7)
+    np.testing.assert_array_equal(got[~fin], want[~fin])
+    # (within 1e-13 of +-1 the float64 erf series leaves 1 - erf few correct digits)
+    tail = tm.erfinv(tm.tensor([-0.9999999999999], dtype=tm.float64)).numpy()
+    np.testing.assert_allclose(tail, real.erfinv(real.tensor([-0.9999999999999],
+                                                             dtype=real.float64)).numpy(),
+                               rtol=1e-3)
+    # softplus of half precision computed in float32 (exp(11.4) overflowed float16)
+    h = np.array([5.70703125, 4.88671875, -6.0625], dtype=np.float16)
+    np.testing.assert_array_equal(tm.nn.Softplus(beta=2.0)(tm.tensor(h)).detach().numpy(),
+                                  real.nn.Softplus(beta=2.0)(real.tensor(h)).detach().numpy())

@@ -252,7 +252,23 @@ def _erf_mx(a):
 _ERF64 = _fast._differentiable(
     _xnn._erf64, lambda x: (2.0 / np.sqrt(np.pi)) * _xnn._exp64(-(x * x)))
 erf = _unary("erf", lambda x: _wrap_mx(_erf_mx, x), floating=True, real_only=True)
-erfinv = _unary("erfinv", lambda x: _wrap_mx(mx.erfinv, x), floating=True, real_only=True)
+def _erfinv_mx(a):
+    # Note: MLX's erfinv has float32 accuracy in float64 (erfinv(0.99999) 7e-5 off):
+    # float64 refines it with Newton steps on the exact float64 erf.
+    y = mx.erfinv(a)
+    if a.dtype != mx.float64:
+        return y
+    # (where float32 rounds |a| to 1, MLX gives +-inf: start from the tail's
+    # sqrt(-log(1 - a^2)), above the root, where Newton on the concave erf descends to it)
+    tail = mx.sign(a) * mx.sqrt(-mx.log1p(-(a * a)))
+    y = mx.where(mx.isinf(y) & (mx.abs(a) < 1), tail, y)
+    for _ in range(6):  # (two from MLX's start; the tail's start takes six)
+        step = (_xnn._erf64(y) - a) / ((2.0 / math.sqrt(math.pi)) * _xnn._exp64(-(y * y)))
+        y = mx.where(mx.isfinite(y) & mx.isfinite(step), y - step, y)
+    return y
+
+
+erfinv = _unary("erfinv", lambda x: _wrap_mx(_erfinv_mx, x), floating=True, real_only=True)
 sinc = _unary("sinc", lambda u: _dt.astype(_nu.sinc(_dt.astype(u, _d.float32)), u._dtype)
                if u._dtype in (_d.float16, _d.bfloat16) else _nu.sinc(u), floating=True)
 # (half precision computed in float32, as PyTorch's CPU kernels do)

@@ -971,8 +971,11 @@ def policy(call: targets.Call, result) -> Policy:
                                            "cdist", "normalize", "pairwise_distance") \
             and (not _inputs_finite(call, 1e30) or _power_overflows(call, dtype)):
         pol.values = False  # (the namespace's norms scale: PyTorch's overflow to inf)
-    if _is_torch(call.target) and name in ("erfinv", "erfinv_"):
-        pol.rtol = max(pol.rtol, 2e-6)  # (MLX's erfinv: float32 accuracy in float64)
+    if _is_torch(call.target) and name in ("erfinv", "erfinv_") and any(
+            np.any((np.abs(np.asarray(v.oracle(), dtype=np.float64)) > 1 - 1e-10) &
+                   (np.abs(np.asarray(v.oracle(), dtype=np.float64)) < 1))
+            for v in _array_vals(call) if np.asarray(v.oracle()).dtype.kind == "f"):
+        pol.rtol = max(pol.rtol, 2e-3)  # (within 1e-10 of +-1: the float64 erf series' tail)
     if call.target.startswith("xp.fft.") and not _inputs_finite(call, 1e30):
         pol.values = False  # (transforms compute in complex64: float64 beyond it overflows)
     half = dtype in (xp.float16, xp.bfloat16)

@@ -196,8 +196,12 @@ def _softplus_xp(a, beta: float = 1.0, threshold: float = 20.0):
     log1p are float32-accurate)."""
     import tmath_array as xp
 
+    half = a.dtype in (xp.float16, xp.bfloat16)
+    if half:  # (computed in float32 and rounded once, as PyTorch: exp(11.4) is past float16)
+        a, dt = xp.astype(a, xp.float32), a.dtype
     z = a * beta
-    return xp.where(z > threshold, a, xp.log1p(xp.exp(z)) / beta)
+    out = xp.where(z > threshold, a, xp.log1p(xp.exp(z)) / beta)
+    return xp.astype(out, dt) if half else out
 
 
 def mish(input, inplace: bool = False):  # noqa: A002
