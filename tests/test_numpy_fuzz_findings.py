@@ -229,3 +229,12 @@ def test_linspace_of_a_python_int_past_int64():
     np.testing.assert_allclose(np.asarray(got, dtype=np.float64), np.linspace(2.0**70, 5, 3),
                                rtol=1e-6)
     assert xp.linspace(2**70, (), np.uint16(7), dtype=xp.int32).shape == (7, 0)
+
+
+def test_trapezoid_of_large_integers_sums_in_float64():
+    # (int32 sums times a float were float32: the sums of large values cancelled to noise)
+    y = np.array([-1673, 127, -4, -7, 2**31 - 1, -(2**31) + 1, 7, 7, 7, 2**31 - 1, 1, 2],
+                 dtype=np.int32).reshape(4, 3)
+    got = xp.trapezoid(xp.asarray(y), dx=0.3853751237141073, axis=0)
+    np.testing.assert_allclose(np.asarray(got, dtype=np.float64),
+                               np.trapezoid(y, dx=0.3853751237141073, axis=0), rtol=1e-6)

@@ -218,6 +218,13 @@ def trapezoid(y, x=None, dx=1.0, axis: int = -1) -> Array:
         pair = astype(logical_or(lo, hi), _d.int32)  # NumPy adds booleans with "or"
     else:
         pair = lo + hi
+    target = None
+    if pair._dtype not in _INEXACT and pair.device.type == "cpu" and not (
+            isinstance(d, _core.Array) and d._dtype in _INEXACT):
+        # (integer sums times a float: computed in float64 as NumPy, then the documented
+        # default float; in float32 the sums of large integers cancelled to noise)
+        target = default_float(pair.device)
+        pair = astype(pair, _d.float64)
     try:
         prod = d * pair
     except ValueError as exc:
@@ -225,7 +232,8 @@ def trapezoid(y, x=None, dx=1.0, axis: int = -1) -> Array:
     if isinstance(prod, _core.Array) and prod._dtype not in _INEXACT:
         prod = astype(prod, default_float(prod.device))
     # NumPy sums the broadcast product along ``axis`` (an N-d x can add dimensions).
-    return _sum(prod / 2.0, axis=_core.check_axis("trapezoid", axis, prod.ndim))
+    out = _sum(prod / 2.0, axis=_core.check_axis("trapezoid", axis, prod.ndim))
+    return astype(out, target) if target is not None and out._dtype is not target else out
 
 
 def _diff(x: Array, ax: int) -> Array:
