@@ -238,3 +238,13 @@ def test_trapezoid_of_large_integers_sums_in_float64():
     got = xp.trapezoid(xp.asarray(y), dx=0.3853751237141073, axis=0)
     np.testing.assert_allclose(np.asarray(got, dtype=np.float64),
                                np.trapezoid(y, dx=0.3853751237141073, axis=0), rtol=1e-6)
+
+
+def test_fuzz_round_20261231_findings():
+    # pad_width as a 0-d NumPy array is its scalar, as NumPy reads it
+    got = xp.pad(np.zeros((3, 0), dtype=np.int16), np.array(2, dtype=np.int16),
+                 constant_values=np.uint16(6))
+    assert got.shape == (7, 4)
+    # indices refuses a huge array as dimensions before iterating it (it made its rows)
+    with pytest.raises(TypeError, match="at most 64 ints"):
+        xp.indices(xp.zeros((2**30, 2, 0), dtype=xp.int16))

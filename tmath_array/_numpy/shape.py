@@ -306,6 +306,11 @@ def indices(dimensions, dtype=None, sparse: bool = False) -> Array | tuple[Array
     if isinstance(dimensions, (str, bytes)) or not hasattr(dimensions, "__iter__"):
         raise TypeError(f"indices: dimensions must be a tuple of ints, got "
                         f"{type(dimensions).__name__}")
+    if isinstance(dimensions, (_core.Array, np.ndarray)) and (
+            dimensions.ndim != 1 or dimensions.shape[0] > 64):
+        # (checked before iterating it: rows of a huge array would be made one by one)
+        raise TypeError(f"indices: dimensions must be a tuple of at most 64 ints, got an "
+                        f"array of shape {tuple(dimensions.shape)}")
     dimensions = tuple(dimensions)  # (NumPy takes any iterable: a generator too)
     dims = _check_shape("indices", dimensions)
     dev = to_device(None, "indices")
@@ -425,8 +430,11 @@ def _pairs(name: str, value, ndim: int, what: str, as_int: bool) -> list[tuple]:
         return v
 
     def is_seq(v):
-        return isinstance(v, (tuple, list, np.ndarray))
+        return isinstance(v, (tuple, list, np.ndarray)) and not (
+            isinstance(v, np.ndarray) and v.ndim == 0)
 
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]  # (a 0-d NumPy array is its scalar, as NumPy reads it)
     if not is_seq(value):
         v = scalar(value)
         return [(v, v)] * ndim
