@@ -526,7 +526,9 @@ def pow(input, exponent):  # noqa: A001
         return sqrt(input) if exponent > 0 else rsqrt(input)
     if exponent.__class__ is builtins.float and exponent and isinstance(input, Tensor) and \
             _t.category(input._dtype) == 2:
-        if input._dtype is _d.float32 and abs(exponent) >= 2**24 and \
+        # (builtins.abs: this module's abs is torch.abs, a tensor and a sync point here)
+        big = builtins.abs(exponent)
+        if input._dtype is _d.float32 and big >= 2**24 and \
                 math.isfinite(exponent) and builtins.float(np.float32(exponent)) != exponent:
             # Note: PyTorch keeps a Python exponent in double; in float32 an odd integer
             # past 2**24 rounds to an even one (-1 ** 4601631786060755.0 was 1, not -1):
@@ -535,16 +537,14 @@ def pow(input, exponent):  # noqa: A001
             ax = astype(abs(input), _d.float64)
             mag = astype(exp(mul(log(ax), exponent)), _d.float32)
             return copysign(mag, input) if exponent % 2 == 1 else mag
-        if input._dtype is _d.float32 and input._device.type == "cpu" and \
-                abs(exponent) < _F32_TINY:
-            # Note: PyTorch keeps a Python exponent in double for float32: computed in
-            # float64 here where float32 would change it (-8 ** -2e-100 is NaN, not 1).
-            return astype(pow(astype(input, _d.float64), exponent), _d.float32)
-        if input._dtype is _d.float32 and abs(exponent) < _F32_TINY:
+        if input._dtype is _d.float32 and big < _F32_TINY:
             # Note: PyTorch keeps a Python exponent in double for float32 (float16 and
-            # bfloat16 round it as MLX does); MLX rounds it to float32, where 1e-66 is 0
-            # (x ** 0 = 1, but -inf ** -1e-66 = 0): float32's smallest exponent of the
-            # same sign gives PyTorch's results.
+            # bfloat16 round it as MLX does); MLX rounds it to float32, where 1e-66 is 0.
+            if input._device.type == "cpu":
+                # computed in float64 (-8 ** -2e-100 is NaN, not 1)
+                return astype(pow(astype(input, _d.float64), exponent), _d.float32)
+            # no float64 on a GPU: float32's smallest exponent of the same sign gives
+            # PyTorch's results but for negative bases (x ** 0 = 1, -inf ** -1e-66 = 0)
             exponent = math.copysign(_F32_TINY, exponent)
     return binary(_ew.pow, _POW, input, exponent)
 
@@ -1998,7 +1998,7 @@ def scatter(input, dim: int, index, src=None, *, value=None, reduce=None):
         raise TypeError("scatter() needs src or value")
     v = number(v, "value")
     if _t.category(x._dtype) < 2 and isinstance(v, float):
-        v = builtins.int(v) if v == v and abs(v) != float("inf") else 0
+        v = builtins.int(v) if v == v and builtins.abs(v) != float("inf") else 0
     if isinstance(v, complex) and _t.category(x._dtype) < 3:
         raise TypeError("scatter(): a complex value for a real tensor")
     if isinstance(v, builtins.int) and not isinstance(v, builtins.bool) and \
@@ -2083,7 +2083,7 @@ def _cast_value(u, value):
     if c == 1:
         if isinstance(value, complex):
             raise TypeError("a complex value for an integer tensor")
-        if value != value or abs(value) == float("inf"):
+        if value != value or builtins.abs(value) == float("inf"):
             raise RuntimeError(f"value cannot be converted to type {_d.NAMES[u._dtype]} "
                                "without overflow")
         return builtins.int(value)
