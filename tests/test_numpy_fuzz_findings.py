@@ -248,3 +248,12 @@ def test_fuzz_round_20261231_findings():
     # indices refuses a huge array as dimensions before iterating it (it made its rows)
     with pytest.raises(TypeError, match="at most 64 ints"):
         xp.indices(xp.zeros((2**30, 2, 0), dtype=xp.int16))
+    # isin keeps a NumPy float64 scalar's dtype (a subnormal is not 0, as in NumPy)
+    b = np.array([False, False]).reshape((2, 1, 1, 1))
+    tiny = np.float64(-2.2250738585e-313)
+    np.testing.assert_array_equal(xp.isin(xp.asarray(b), tiny).numpy(), np.isin(b, tiny))
+    # a quantile whose result is empty: empty, whatever the reduced axes' size
+    got = xp.nanpercentile(xp.zeros((2, 0, 2**31 - 1), dtype=xp.int64), [2, 0], axis=(0, 2))
+    assert got.shape == (2, 0)
+    got = xp.quantile(xp.zeros((0, 3)), 0.5, axis=1, keepdims=True)
+    assert got.shape == np.quantile(np.zeros((0, 3)), 0.5, axis=1, keepdims=True).shape

@@ -1017,3 +1017,14 @@ def test_fuzz_round_20261228_findings():
     h = np.array([5.70703125, 4.88671875, -6.0625], dtype=np.float16)
     np.testing.assert_array_equal(tm.nn.Softplus(beta=2.0)(tm.tensor(h)).detach().numpy(),
                                   real.nn.Softplus(beta=2.0)(real.tensor(h)).detach().numpy())
+
+
+def test_fuzz_round_20261231_findings():
+    # float32 to a Python exponent that rounds to an integer in float32: PyTorch keeps the
+    # double (a fraction: NaN for a negative base), also for an Array as input
+    x = np.array([0.0, -0.0, -0.3276517, 0.3276517, -np.inf, np.inf, np.nan, -1.0],
+                 dtype=np.float32)
+    for e in (-3785598.993673814, 3785598.99, 2.0**22 + 0.25, -(2.0**21) - 0.1, 1e300):
+        want = real.pow(real.tensor(x), e).numpy()
+        for inp in (tm.tensor(x), xp.asarray(x)):
+            np.testing.assert_allclose(tm.pow(inp, e).numpy(), want, rtol=1e-6)

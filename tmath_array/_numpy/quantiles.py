@@ -103,11 +103,14 @@ def _quantile(name: str, a, q, axis, method, keepdims, skip_nan: bool, scale: fl
     n = math.prod(a.shape[i] for i in axes)
     if n == 0:
         raise ValueError(f"{name}: cannot take a quantile of zero elements (axis={axis!r})")
-    x = mx.reshape(mx.transpose(a._array, keep + list(axes), stream=s), (*batch, n), stream=s)
     discrete = method in _DISCRETE
     out_dt = a._dtype if discrete else float_dtype(a._dtype)
     if qdt is not None and not discrete:
         out_dt = _d.promote_types(out_dt, float_dtype(qdt), name)
+    kept = [1 if i in axes else d for i, d in enumerate(a.shape)] if keepdims else batch
+    if 0 in batch:  # an empty result: nothing to sort (its rows may pass int32's range)
+        return _core.new(mx.zeros((*qa.shape, *kept), dtype=out_dt._mx), out_dt, dev)
+    x = mx.reshape(mx.transpose(a._array, keep + list(axes), stream=s), (*batch, n), stream=s)
     work = _d.float32 if out_dt in _HALF else out_dt
     floating = a._dtype in _FLOATING
     srt = mx.sort(x, axis=-1, stream=s)  # NaN sorts last
@@ -154,7 +157,6 @@ def _quantile(name: str, a, q, axis, method, keepdims, skip_nan: bool, scale: fl
     if bad is not None and out_dt in _FLOATING:
         res = mx.where(mx.reshape(bad, (-1,), stream=s), math.nan, res, stream=s)
     res = mx.moveaxis(res.astype(out_dt._mx, stream=s), -1, 0, stream=s)
-    kept = [1 if i in axes else d for i, d in enumerate(a.shape)] if keepdims else batch
     return _core.new(mx.reshape(res, (*qa.shape, *kept), stream=s), out_dt, dev)
 
 

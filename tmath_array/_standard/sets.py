@@ -159,9 +159,10 @@ def isin(x1: Array | int, x2: Array | int, /, assume_unique: bool = False,
     """
     invert = _args.check_bool("isin", invert, "invert")
     _args.check_bool("isin", assume_unique, "assume_unique")  # (a hint NumPy may use)
-    if not isinstance(x1, (_core.Array, bool, int, float)):
+    # (exact Python scalars only: NumPy's float64 is a float, and keeps its dtype)
+    if not isinstance(x1, _core.Array) and x1.__class__ not in (bool, int, float):
         x1 = _convert.array("isin", x1)
-    if not isinstance(x2, (_core.Array, bool, int, float)):
+    if not isinstance(x2, _core.Array) and x2.__class__ not in (bool, int, float):
         x2 = _convert.array("isin", x2)
     a1, a2, dt, dev = _core.prep_binary("isin", x1, x2, _ISIN_ALLOWED, "real-valued or boolean")
     a1 = _core.as_mx(a1, dt)

@@ -516,6 +516,8 @@ def fmod(input, other):
 
 def pow(input, exponent):  # noqa: A001
     """``input ** exponent``; integer tensors to negative integer powers raise, as PyTorch."""
+    if isinstance(input, Array):  # an Array is a tensor here (the branches below need one)
+        input = operand(input)
     if isinstance(exponent, builtins.int) and not isinstance(exponent, builtins.bool) and \
             isinstance(input, Tensor) and _t.category(input._dtype) == 1 and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
@@ -528,14 +530,18 @@ def pow(input, exponent):  # noqa: A001
             _t.category(input._dtype) == 2:
         # (builtins.abs: this module's abs is torch.abs, a tensor and a sync point here)
         big = builtins.abs(exponent)
-        if input._dtype is _d.float32 and big >= 2**24 and \
-                math.isfinite(exponent) and builtins.float(np.float32(exponent)) != exponent:
-            # Note: PyTorch keeps a Python exponent in double; in float32 an odd integer
-            # past 2**24 rounds to an even one (-1 ** 4601631786060755.0 was 1, not -1):
+        if input._dtype is _d.float32 and 2**21 <= big < 2**127 and \
+                builtins.float(np.float32(exponent)) != exponent and \
+                builtins.float(np.float32(exponent)).is_integer():
+            # Note: PyTorch keeps a Python exponent in double; rounded to float32 a large
+            # exponent becomes an integer of another parity (-1 ** 4601631786060755.0 was 1,
+            # not -1) or an integer at all (-0.33 ** -3785598.99 was -inf, not NaN):
             # |x| ** e as exp(e log|x|) in float64 (MLX's float64 pow is float32-accurate),
-            # the sign of x kept for an odd e.
+            # the sign of x kept for an odd e, NaN for a finite negative x and a fraction e.
             ax = astype(abs(input), _d.float64)
             mag = astype(exp(mul(log(ax), exponent)), _d.float32)
+            if not exponent.is_integer():
+                return where(logical_and(lt(input, 0), isfinite(input)), math.nan, mag)
             return copysign(mag, input) if exponent % 2 == 1 else mag
         if input._dtype is _d.float32 and big < _F32_TINY:
             # Note: PyTorch keeps a Python exponent in double for float32 (float16 and
