@@ -1028,3 +1028,58 @@ def test_fuzz_round_20261231_findings():
         want = real.pow(real.tensor(x), e).numpy()
         for inp in (tm.tensor(x), xp.asarray(x)):
             np.testing.assert_allclose(tm.pow(inp, e).numpy(), want, rtol=1e-6)
+
+
+def test_fuzz_round_20261240_findings():
+    x = np.array([np.nan, np.inf, -np.inf, 1.5])
+    # nan_to_num: each replacement tests the input (a NaN made inf is not then posinf)
+    for kw in ({"nan": np.inf, "posinf": 2.0}, {"nan": -np.inf, "neginf": -3.0},
+               {"nan": 1.0, "posinf": np.nan}):
+        want = real.tensor(x).nan_to_num_(**kw).numpy()
+        np.testing.assert_array_equal(tm.tensor(x).nan_to_num_(**kw).numpy(), want)
+    # chunk of an empty dimension into too many pieces: a MemoryError that says why
+    with pytest.raises(MemoryError, match="empty pieces"):
+        tm.chunk(tm.zeros((3, 0, 2)), 2**31 - 1, 1)
+    assert len(tm.chunk(tm.zeros((3, 0, 2)), 5, 1)) == 5
+    # Embedding's sizes checked as torch.empty checks them
+    with pytest.raises(TypeError, match="tuple of ints"):
+        tm.nn.Embedding(1j, 3, padding_idx=-2)
+    # cosine_similarity of float16 sums in float32 (65504 ** 2 is no inf), its eps in float16
+    a = np.array([5.0078125, 5.0078125, -0.0, 5.0078125, 5.0078125, -np.inf, 5.0078125,
+                  5.0078125, 5.0078125], dtype=np.float16).reshape((3, 1, 1, 3))
+    b = np.array([-0.0, -65504.0, 2.728515625], dtype=np.float16).reshape((1, 3))
+    np.testing.assert_array_equal(
+        tm.nn.functional.cosine_similarity(tm.tensor(a), tm.tensor(b), dim=-3).numpy(),
+        real.nn.functional.cosine_similarity(real.tensor(a), real.tensor(b), dim=-3).numpy())
+    # mse_loss's weight: the weighted mean is sum(w l) / sum(w); its size is the input's
+    i, t, w = (np.array(v, dtype=np.float32) for v in ([[0, 1], [3, 4]], [2, 2],
+                                                          [[3, 1], [0.5, 2]]))
+    for red in ("mean", "sum", "none"):
+        np.testing.assert_allclose(
+            tm.nn.functional.mse_loss(tm.tensor(i), tm.tensor(i * 0 + t), weight=tm.tensor(w),
+                                      reduction=red).numpy(),
+            real.nn.functional.mse_loss(real.tensor(i), real.tensor(i * 0 + t),
+                                        weight=real.tensor(w), reduction=red).numpy())
+    with pytest.raises(ValueError, match="same size"):
+        tm.nn.functional.mse_loss(tm.tensor([1.0, 2]), tm.tensor([1.0, 2]), weight=tm.tensor([1.0]))
+
+
+def test_fuzz_round_20261241_findings():
+    # logspace converts start and end to the result's dtype first (PyTorch's kernel)
+    for kw in ({"start": 3, "end": 0.0335, "steps": 2, "base": 0.0, "dtype": "int16"},
+               {"start": 2.7, "end": 3.9, "steps": 3, "base": 2.5, "dtype": "int64"},
+               {"start": -4.66, "end": 3.38e-47, "steps": 3, "base": np.nan},
+               {"start": 0.1, "end": 1.7, "steps": 5, "base": 3.0, "dtype": "bfloat16"},
+               {"start": 0.1, "end": 1.7, "steps": 5, "base": 3.0, "dtype": "float16"}):
+        kw = dict(kw)
+        dt = kw.pop("dtype", None)
+        got = tm.logspace(**kw, dtype=getattr(tm, dt) if dt else None).float().numpy()
+        want = real.logspace(**kw, dtype=getattr(real, dt) if dt else None).float().numpy()
+        np.testing.assert_array_equal(got, want)
+    with pytest.raises(RuntimeError, match="overflow"):
+        tm.logspace(40000, 1, 3, dtype=tm.int16)
+    # a NaN correction divides by 0 (PyTorch's max(0, n - c)), without the warning
+    x = np.array([-2.225073858507e-311, -1.7976931348623157e+308])
+    for f in ("var", "std"):
+        np.testing.assert_array_equal(getattr(tm, f)(tm.tensor(x), correction=np.nan).numpy(),
+                                      getattr(real, f)(real.tensor(x), correction=np.nan).numpy())

@@ -216,10 +216,43 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None,
         if isinstance(number(v, "start/end/base"), builtins.complex):
             raise TypeError("logspace(): complex arguments are not supported")
     from .._standard import elementwise as _ew
+    out = _float_dtype(dtype)
+    # PyTorch's CPU kernel converts start and end to the result's dtype first (truncated
+    # to an integer dtype: 0.03 is 0; rounded to float32: 3e-47 is 0), then steps and
+    # powers in double
+    start, end = (_as_dtype_value(v, out, "logspace") for v in (start, end))
     wide = _d.float32 if _t.gpu_available() else _d.float64
     lin = linspace(start, end, steps, dtype=wide, device=device)
-    a = _dt.astype(_ew.pow(builtins.float(base), lin), _float_dtype(dtype))
+    a = _dt.astype(_ew.pow(builtins.float(base), lin), out)
     return _finish(of(a), requires_grad)
+
+
+def _as_dtype_value(v, dt, name):
+    """A real Python number as the dtype ``dt`` holds it (PyTorch's ``Scalar.to<T>()``)."""
+    from ._ops import number
+    v = number(v, "start/end")
+    cat = _t.category(dt)
+    if cat == 1:
+        info = np.iinfo(dt.name)
+        if isinstance(v, builtins.float) and not math.isfinite(v) or not (
+                info.min <= math.trunc(v) <= info.max):
+            raise RuntimeError(f"{name}: value cannot be converted to type {dt.name} "
+                               f"without overflow")
+        return math.trunc(v)
+    if cat == 2 and dt is not _d.float64:
+        with np.errstate(over="ignore"):
+            if dt is _d.bfloat16:  # (float32's bits rounded to the upper 16, ties to even)
+                b = np.asarray(v, dtype=np.float32).reshape(1).view(np.uint32).astype(np.uint64)
+                if np.isfinite(np.float32(v)):
+                    b = (b + 0x7FFF + ((b >> 16) & 1)) & 0xFFFF0000
+                r = builtins.float(b.astype(np.uint32).view(np.float32)[0])
+            else:
+                r = builtins.float(np.asarray(v, dtype=dt.name))
+        if math.isinf(r) and math.isfinite(v):
+            raise RuntimeError(f"{name}: value cannot be converted to type {dt.name} "
+                               f"without overflow")
+        return r
+    return v
 
 
 def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, layout=None) -> Tensor:

@@ -345,9 +345,10 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     neg = -big if neginf is None else builtins.float(number(neginf, "neginf"))
 
     def f(u):
-        u = _se.where(_ew.isnan(u), nan_v, u)
-        u = _se.where(_ew.equal(u, float("inf")), pos, u)
-        return _se.where(_ew.equal(u, float("-inf")), neg, u)
+        # (each test on the input: a NaN replaced by inf is not then replaced by posinf)
+        out = _se.where(_ew.equal(u, float("inf")), pos, u)
+        out = _se.where(_ew.equal(u, float("-inf")), neg, out)
+        return _se.where(_ew.isnan(u), nan_v, out)
     return apply(backward_class("nan_to_num"), f, (x,))
 
 
@@ -927,7 +928,7 @@ def _dof_warning(name, x, ax, c) -> None:
 
 def _var(u, ax, c, keepdim):
     n = _count(u, ax)
-    if _past_count(c, n):
+    if _past_count(c, n) or _nan_correction(c, n):
         # Note: PyTorch divides by max(0, n - correction): inf (0/0: NaN) where the
         # standard's var gives NaN.
         ssd = _ew.multiply(_st.var(u, axis=ax, correction=0, keepdims=keepdim), float(n))
@@ -957,6 +958,11 @@ def _past_count(c, n: int) -> bool:
         not isinstance(c, builtins.bool) and c >= n
 
 
+def _nan_correction(c, n: int) -> bool:
+    """A NaN ``correction``: PyTorch's ``max(0, n - c)`` is 0 then (without its warning)."""
+    return n > 0 and isinstance(c, builtins.float) and math.isnan(c)
+
+
 def _empty_nan(r, u):
     # (PyTorch: the variance of no elements is NaN, whatever the correction)
     return _ew.add(r, float("nan")) if u._array.size == 0 else r
@@ -968,7 +974,7 @@ def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
     ax, c = _correction(dim, unbiased, correction)
     _dof_warning("std", x, ax, c)
     return apply(backward_class("std"), lambda u: _ew.sqrt(_var(u, ax, c, keepdim))
-                 if _past_count(c, _count(u, ax)) else
+                 if _past_count(c, _count(u, ax)) or _nan_correction(c, _count(u, ax)) else
                  _empty_nan(_st.std(u, axis=ax, correction=c, keepdims=keepdim), u), (x,))
 
 
@@ -1660,6 +1666,9 @@ def chunk(input, chunks: int, dim: int = 0):
     n = x.shape[dim]
     if n == 0:
         # (PyTorch: `chunks` empty pieces of an empty dimension)
+        if chunks > 2**24:
+            raise MemoryError(f"chunk: {chunks} empty pieces of an empty dimension are too "
+                              f"many to make (a Tensor object each)")
         return tuple(narrow(x, dim, 0, 0) for _ in range(chunks))
     return split(x, -(-n // chunks), dim)
 

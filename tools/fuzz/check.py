@@ -975,8 +975,40 @@ def policy(call: targets.Call, result) -> Policy:
                 isinstance(v.oracle(), complex) and abs(v.oracle()) > 1e15
                 for v in list(call.args) + list(call.kwargs.values()))):
         pol.values = False  # (PyTorch's complex128 against the face's complex64 near its range)
-    if _is_torch(call.target) and name == "histc" and not _inputs_finite(call, 1e36):
-        pol.values = False  # (PyTorch's (x - min) * bins overflows float32: a wrong bin)
+    if _is_torch(call.target) and name == "histc" and not _inputs_finite(
+            call, 3e4 if dtype == xp.float16 else 1e36):
+        pol.values = False  # (PyTorch's (x - min) * bins overflows its dtype: a wrong bin)
+    if _is_torch(call.target) and name.rstrip("_") in ("pow", "__pow__", "__ipow__") and \
+            dtype == xp.float32 and any(0 < abs(v.oracle()) < _F32_TINY
+                                        for v in _scalar_vals(call)):
+        # PyTorch's vectorised loop rounds a Python exponent to float32 (-7.5 ** -1e-256
+        # is -7.5 ** -0.0 = 1), its scalar tail keeps the double (NaN): which one an
+        # element gets depends on its position
+        pol.values = False
+    if name in _POW and dtype == xp.bfloat16 and any(
+            float(np.float32(v.oracle())) != float(_to_bf16(v.oracle()))
+            for v in _scalar_vals(call) if abs(v.oracle()) < 3e38):
+        # the exponent takes bfloat16 (-1/3 is -0.334: x ** e off by |log x| 6.5e-4); the
+        # oracle holds bfloat16 values as float32 and keeps the scalar's float32
+        pol.values = False
+    if _is_torch(call.target) and name == "cov" and any(
+            np.asarray(call.kwargs[k].oracle()).dtype.kind in "iu" and
+            np.asarray(call.kwargs[k].oracle()).dtype.itemsize < 4
+            for k in ("fweights", "aweights") if k in call.kwargs):
+        pol.values = False  # (PyTorch multiplies by uint8 weights in uint8: products wrap)
+    if name in ("cumprod", "nancumprod", "cumulative_prod") and half_dtype(dtype):
+        # Half precision accumulates in float32, each result rounded once (PyTorch's
+        # rule); NumPy rounds each step: an intermediate past 65504 is inf there, and
+        # inf * 0 NaN where the float32 product is 0
+        pol.finite_only = True
+    if name in ("polydiv", "poly") and (
+            _largest_finite_input(call) > 1e12 or any(
+                abs(v.oracle()) > 1e12 for v in list(call.args) + list(call.kwargs.values())
+                if "array" not in v.tags and isinstance(v.oracle(), (float, complex)) and
+                math.isfinite(abs(v.oracle())))):
+        # a remainder (polydiv) or a product of eigenvalues (poly) that cancels: rounding
+        # noise of order eps * |input| ** k, in complex64 against NumPy's complex128
+        pol.values = False
     if _is_torch(call.target) and name in ("norm", "dist", "vector_norm", "matrix_norm",
                                            "cdist", "normalize", "pairwise_distance") \
             and (not _inputs_finite(call, 1e30) or _power_overflows(call, dtype)):
@@ -1070,6 +1102,20 @@ def _finite_spacing(call: targets.Call) -> bool:
 def _scalar_vals(call: targets.Call) -> list:
     vals = list(call.args) + list(call.kwargs.values())
     return [v for v in vals if "array" not in v.tags and isinstance(v.oracle(), float)]
+
+
+_F32_TINY = float(np.finfo(np.float32).smallest_subnormal)
+
+
+def half_dtype(dtype) -> bool:
+    return dtype in (xp.float16, xp.bfloat16)
+
+
+def _to_bf16(v: float) -> float:
+    """``v`` rounded to bfloat16 (nearest, ties to even), as a float."""
+    b = np.array([v], dtype=np.float32).view(np.uint32).astype(np.uint64)
+    b = (b + 0x7FFF + ((b >> 16) & 1)) & 0xFFFF0000
+    return float(b.astype(np.uint32).view(np.float32)[0])
 
 
 def _outside_normal(v: float, dtype) -> bool:

@@ -904,7 +904,8 @@ def _reduce(a: mx.array, reduction: str) -> mx.array:
     return a
 
 
-def _pair(name, input, target, fn, reduction, weight=None):  # noqa: A002
+def _pair(name, input, target, fn, reduction, weight=None,  # noqa: A002
+          weighted_mean: bool = False):
     """An elementwise loss of ``input`` and ``target`` (broadcast as PyTorch does, with its
     warning when the sizes differ; the binary cross-entropies require equal sizes)."""
     x, y = _typed(input, name), _typed(target, name, name="target")
@@ -923,11 +924,8 @@ def _pair(name, input, target, fn, reduction, weight=None):  # noqa: A002
     wa = None
     if weight is not None:
         wt = _typed(weight, name, name="weight")
-        full = tuple(mx.broadcast_shapes(tuple(x.shape), tuple(y.shape)))
-        if not _broadcastable(full, wt.shape) or \
-                tuple(mx.broadcast_shapes(full, tuple(wt.shape))) != full:
-            raise RuntimeError(f"{name}: weight of shape {list(wt.shape)} does not broadcast "
-                               f"to the loss's shape {list(full)}")
+        if tuple(wt.shape) != tuple(x.shape):  # (PyTorch's test, and its error)
+            raise ValueError("Weights and input must have the same size.")
         wa = wt._array
 
     def f(a, b):
@@ -936,7 +934,11 @@ def _pair(name, input, target, fn, reduction, weight=None):  # noqa: A002
             tgt = tgt.astype(arr.dtype)
         loss = fn(arr, tgt)
         if wa is not None:
-            loss = loss * wa.astype(loss.dtype)
+            w = wa.astype(loss.dtype)
+            loss = loss * w
+            if weighted_mean and reduction == "mean":
+                # PyTorch's weighted MSE: sum(w l) / sum(w) (Huber's: the plain mean)
+                return _w(mx.sum(loss) / mx.sum(mx.broadcast_to(w, loss.shape)), a)
         return _w(_reduce(loss, reduction), a)
     return _apply(_bw(name), f, [x, y])
 
@@ -955,7 +957,8 @@ def _broadcastable(s1, s2) -> bool:
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean",  # noqa: A002
              weight=None):
     r = _reduction(reduction, size_average, reduce)
-    return _pair("mse_loss", input, target, lambda a, b: (a - b) ** 2, r, weight)
+    return _pair("mse_loss", input, target, lambda a, b: (a - b) ** 2, r, weight,
+                 weighted_mean=True)
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):  # noqa: A002
@@ -1228,12 +1231,18 @@ def cosine_similarity(x1, x2, dim: int = 1, eps: float = 1e-8):
         # differentiated), then the dot product.
         aa = mx.broadcast_to(u._array, shape)
         bb = mx.broadcast_to(v._array, shape)
+        half = aa.dtype in (mx.float16, mx.bfloat16)
+        e = eps
+        if half:  # (PyTorch's CPU kernel sums half precision in float32: 65504 ** 2 is no inf)
+            aa, bb = aa.astype(mx.float32), bb.astype(mx.float32)
+            e = mx.array(eps, dtype=u._array.dtype).astype(mx.float32)  # (its eps: 1e-8 is 0)
         ax = d if nd else None
-        n1 = mx.stop_gradient(mx.maximum(mx.sqrt(mx.sum(aa * aa, axis=ax, keepdims=True)), eps))
-        n2 = mx.stop_gradient(mx.maximum(mx.sqrt(mx.sum(bb * bb, axis=ax, keepdims=True)), eps))
-        n1 = mx.where(n1 > eps, mx.sqrt(mx.sum(aa * aa, axis=ax, keepdims=True)), n1)
-        n2 = mx.where(n2 > eps, mx.sqrt(mx.sum(bb * bb, axis=ax, keepdims=True)), n2)
-        return _w(mx.sum((aa / n1) * (bb / n2), axis=ax), u)
+        n1 = mx.stop_gradient(mx.maximum(mx.sqrt(mx.sum(aa * aa, axis=ax, keepdims=True)), e))
+        n2 = mx.stop_gradient(mx.maximum(mx.sqrt(mx.sum(bb * bb, axis=ax, keepdims=True)), e))
+        n1 = mx.where(n1 > e, mx.sqrt(mx.sum(aa * aa, axis=ax, keepdims=True)), n1)
+        n2 = mx.where(n2 > e, mx.sqrt(mx.sum(bb * bb, axis=ax, keepdims=True)), n2)
+        out = mx.sum((aa / n1) * (bb / n2), axis=ax)
+        return _w(out.astype(u._array.dtype) if half else out, u)
     return _apply(_bw("cosine_similarity"), f, [a, b])
 
 

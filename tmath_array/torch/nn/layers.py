@@ -261,6 +261,8 @@ class Embedding(Module):
                  max_norm=None, norm_type=2.0, scale_grad_by_freq=False, sparse=False,
                  _weight=None, _freeze=False, device=None, dtype=None) -> None:
         super().__init__()
+        from .._ops import sizes
+        sizes((num_embeddings, embedding_dim), "empty")  # (PyTorch's TypeError, before the rest)
         self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
         if padding_idx is not None:
             if not -num_embeddings <= padding_idx < num_embeddings:
