@@ -257,3 +257,13 @@ def test_fuzz_round_20261231_findings():
     assert got.shape == (2, 0)
     got = xp.quantile(xp.zeros((0, 3)), 0.5, axis=1, keepdims=True)
     assert got.shape == np.quantile(np.zeros((0, 3)), 0.5, axis=1, keepdims=True).shape
+
+
+def test_fuzz_round_20261242_findings():
+    # tri with a side past MLX's 32-bit dimensions: ValueError (MLX's raw OverflowError)
+    with pytest.raises(ValueError, match="exceeds the largest"):
+        xp.tri(0, 3238505585)
+    np.testing.assert_array_equal(xp.tri(4, 2, -1, dtype=int).numpy(), np.tri(4, 2, -1, int))
+    # array given a dtype positionally converts the list to it directly (as NumPy)
+    got = xp.array([9.320322534534958e-49], xp.float64, copy=None, ndmin=np.int16(3))
+    np.testing.assert_array_equal(got.numpy(), np.array([9.320322534534958e-49], ndmin=3))

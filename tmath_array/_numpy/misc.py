@@ -22,7 +22,7 @@ from .._array import core as _core
 from .._array import dtypes as _d
 from .._array.devices import default_float, to_device
 from .._interop import convert as _convert
-from .._standard.creation import arange, asarray, tril, zeros
+from .._standard.creation import arange, asarray, ones, tril, zeros
 from .._standard.data_types import astype
 from .._standard.elementwise import (
     atan2,
@@ -149,8 +149,8 @@ def tri(N: int, M: int | None = None, k: int = 0, dtype=None, *,  # noqa: N803
     n = _nonneg("tri", N, "N")
     m = n if M is None else _nonneg("tri", M, "M")
     dt = _numpy_dtype_arg("tri", dtype) or default_float()
-    ones = astype(asarray(np.ones((n, m), dtype=np.int8)), dt)
-    return tril(ones, k=operator.index(k))
+    # (the shape checked as ones checks it: a side past 2**31 is a ValueError)
+    return tril(astype(ones((n, m), dtype=_d.int8), dt), k=operator.index(k))
 
 
 # --- complex numbers and infinities ---------------------------------------------------------

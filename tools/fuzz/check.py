@@ -316,8 +316,7 @@ def execute(call: targets.Call) -> Outcome:
                 return Outcome("bug:alike-refused", f"{exc.exc_text}; the same data as a "
                                f"tmath array or Python int is taken: {twin.src()}")
             return out
-    if call.name in _ASKS_THE_TYPE or call.name in _CONVERTS and any(
-            k == "dtype" and v.oracle() is not None for k, v in call.kwargs.items()):
+    if call.name in _ASKS_THE_TYPE or _converts_to_dtype(call):
         return out
     problem = _twin_problem(call, result, twin_result, "result")
     if problem:
@@ -336,6 +335,16 @@ _NO_TWIN = {"can_cast", "trapezoid"}
 # not through its default dtype first (float32: 0, False).
 _CONVERTS = {"asarray", "array", "asanyarray", "ascontiguousarray", "asfortranarray",
              "asarray_chkfinite", "from_dlpack"}
+
+
+def _converts_to_dtype(call: targets.Call) -> bool:
+    """A conversion given a dtype, by keyword or (NumPy's array/asarray...) second."""
+    if call.name not in _CONVERTS:
+        return False
+    if call.kwargs.get("dtype") is not None and call.kwargs["dtype"].oracle() is not None:
+        return True
+    return call.name != "from_dlpack" and len(call.args) > 1 and \
+        call.args[1].oracle() is not None
 
 
 class _RaisedError(Exception):
@@ -478,7 +487,7 @@ def oracle(call: targets.Call, result=None):
                     return _from_torch(out)
                 args = [a.oracle() for a in call.args]
                 kwargs = {k: v.oracle() for k, v in call.kwargs.items() if k != "device"}
-                if call.name in _CONVERTS and kwargs.get("dtype") is not None:
+                if _converts_to_dtype(call):
                     args = [a.raw() for a in call.args]  # (converted to dtype directly)
                 if call.name in _SIZES_ONLY:
                     # (NumPy computes with a 0-d int16 size in int16: m=32766 wraps)
