@@ -1083,3 +1083,14 @@ def test_fuzz_round_20261241_findings():
     for f in ("var", "std"):
         np.testing.assert_array_equal(getattr(tm, f)(tm.tensor(x), correction=np.nan).numpy(),
                                       getattr(real, f)(real.tensor(x), correction=np.nan).numpy())
+
+
+def test_fuzz_round_20261243_findings():
+    # cosine_similarity's norms scale first (PyTorch's CPU norm sums float32 in double:
+    # 3.4e38 ** 2 does not overflow there)
+    a = np.array([2.6202871799468994, -5.3497633934021], dtype=np.float32).reshape((2, 1, 1))
+    b = np.array([-3.4028234663852886e+38], dtype=np.float32).reshape((1, 1, 1))
+    np.testing.assert_array_equal(
+        tm.nn.functional.cosine_similarity(tm.tensor(a), tm.tensor(b), dim=1, eps=1).numpy(),
+        real.nn.functional.cosine_similarity(real.tensor(a), real.tensor(b), dim=1,
+                                             eps=1).numpy())

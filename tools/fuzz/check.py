@@ -1019,7 +1019,8 @@ def policy(call: targets.Call, result) -> Policy:
         # noise of order eps * |input| ** k, in complex64 against NumPy's complex128
         pol.values = False
     if _is_torch(call.target) and name in ("norm", "dist", "vector_norm", "matrix_norm",
-                                           "cdist", "normalize", "pairwise_distance") \
+                                           "cdist", "normalize", "pairwise_distance",
+                                           "cosine_similarity") \
             and (not _inputs_finite(call, 1e30) or _power_overflows(call, dtype)):
         pol.values = False  # (the namespace's norms scale: PyTorch's overflow to inf)
     if _is_torch(call.target) and name in ("erfinv", "erfinv_") and any(

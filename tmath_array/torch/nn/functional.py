@@ -1217,6 +1217,15 @@ def _pair_broadcast(fn: str, a: Tensor, b: Tensor):
                            f"of tensor b ({list(b.shape)})")
 
 
+def _scaled_norm(a: mx.array, ax) -> mx.array:
+    """The 2-norm over ``ax`` (kept), scaled by the largest magnitude first: PyTorch's CPU
+    norm accumulates float32 in double, where 3.4e38 ** 2 does not overflow."""
+    m = mx.stop_gradient(mx.max(mx.abs(a), axis=ax, keepdims=True))
+    s = mx.where((m > 0) & (m < math.inf), m, 1.0)
+    n = s * mx.sqrt(mx.sum(mx.square(a / s), axis=ax, keepdims=True))
+    return mx.where(m == math.inf, math.inf, n)
+
+
 def cosine_similarity(x1, x2, dim: int = 1, eps: float = 1e-8):
     a, b = _same_float("cosine_similarity", ("x1", x1), ("x2", x2))
     _pair_broadcast("cosine_similarity", a, b)
@@ -1237,10 +1246,9 @@ def cosine_similarity(x1, x2, dim: int = 1, eps: float = 1e-8):
             aa, bb = aa.astype(mx.float32), bb.astype(mx.float32)
             e = mx.array(eps, dtype=u._array.dtype).astype(mx.float32)  # (its eps: 1e-8 is 0)
         ax = d if nd else None
-        n1 = mx.stop_gradient(mx.maximum(mx.sqrt(mx.sum(aa * aa, axis=ax, keepdims=True)), e))
-        n2 = mx.stop_gradient(mx.maximum(mx.sqrt(mx.sum(bb * bb, axis=ax, keepdims=True)), e))
-        n1 = mx.where(n1 > e, mx.sqrt(mx.sum(aa * aa, axis=ax, keepdims=True)), n1)
-        n2 = mx.where(n2 > e, mx.sqrt(mx.sum(bb * bb, axis=ax, keepdims=True)), n2)
+        r1, r2 = _scaled_norm(aa, ax), _scaled_norm(bb, ax)
+        n1 = mx.where(mx.stop_gradient(r1) > e, r1, e)
+        n2 = mx.where(mx.stop_gradient(r2) > e, r2, e)
         out = mx.sum((aa / n1) * (bb / n2), axis=ax)
         return _w(out.astype(u._array.dtype) if half else out, u)
     return _apply(_bw("cosine_similarity"), f, [a, b])
