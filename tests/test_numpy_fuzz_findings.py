@@ -267,3 +267,18 @@ def test_fuzz_round_20261242_findings():
     # array given a dtype positionally converts the list to it directly (as NumPy)
     got = xp.array([9.320322534534958e-49], xp.float64, copy=None, ndmin=np.int16(3))
     np.testing.assert_array_equal(got.numpy(), np.array([9.320322534534958e-49], ndmin=3))
+
+
+def test_fuzz_round_20261244_findings():
+    # a p-norm whose p rounds to 0 in the dtype: the limit (0, the one term, inf or 0),
+    # not x ** 0 = 1 for zeros too
+    cases = {(0.0, 0.0): (0.0, 0.0), (0.0, 1.0): (1.0, 0.0), (3.0, 2.0): (np.inf, 0.0),
+             (3.0,): (3.0, 3.0), (np.inf, 3.0): (np.inf, 3.0), (np.nan, 1.0): (np.nan, np.nan)}
+    for v, (pos, neg) in cases.items():
+        for dt, p in ((xp.float32, 1e-300), (xp.float16, 1e-9)):
+            a = xp.asarray(v, dtype=dt)
+            np.testing.assert_array_equal(xp.linalg.vector_norm(a, ord=p).numpy(), pos)
+            np.testing.assert_array_equal(xp.linalg.vector_norm(a, ord=-p).numpy(), neg)
+    got = xp.linalg.vector_norm(xp.asarray([[0.0, 1, 2], [0, 0, 0]]), axis=1, ord=1e-300,
+                                keepdims=True)
+    np.testing.assert_array_equal(got.numpy(), [[np.inf], [0.0]])

@@ -1094,3 +1094,10 @@ def test_fuzz_round_20261243_findings():
         tm.nn.functional.cosine_similarity(tm.tensor(a), tm.tensor(b), dim=1, eps=1).numpy(),
         real.nn.functional.cosine_similarity(real.tensor(a), real.tensor(b), dim=1,
                                              eps=1).numpy())
+
+
+def test_fuzz_round_20261244_findings():
+    # dist by a p below float32's range: 0 for equal tensors (it was 0 ** 0 = 1)
+    got = tm.dist(tm.tensor(-0.0), tm.tensor(0.0), p=2.2250738585072014e-308)
+    assert got.item() == real.dist(real.tensor(-0.0), real.tensor(0.0),
+                                   p=2.2250738585072014e-308).item() == 0.0

@@ -392,6 +392,28 @@ def matrix_norm_elementwise(a, ord_, keepdims: bool, rdt):
     return out.astype(rdt._mx)
 
 
+# An ord that rounds to 0 in the dtype (x ** ord would be x ** 0 = 1 for every x, zeros too).
+_SMALLEST_SUBNORMAL = {mx.float16: 5.960464477539063e-08, mx.bfloat16: 9.183549615799121e-41,
+                       mx.float32: 1.401298464324817e-45, mx.complex64: 1.401298464324817e-45}
+
+
+def _tiny_ord_norm(ax, axes, keepdims: bool, ord_):
+    """The p-norm's limit for ``0 < |p|`` below the dtype's range: each finite nonzero term
+    ``|x| ** p`` is 1, a zero's 0 (p > 0) or inf (p < 0), an inf's inf or 0; then
+    ``sum ** (1/p)`` is 0, the one term's ``|x|``, or inf/0 for two or more."""
+    finite = mx.isfinite(ax)
+    nz = mx.sum((ax != 0) & finite, axis=axes, keepdims=keepdims)
+    big = mx.max(mx.where(finite, ax, 0), axis=axes, keepdims=keepdims)  # (the one term's)
+    if ord_ > 0:
+        out = mx.where(nz == 0, 0.0, mx.where(nz == 1, big, math.inf))
+        out = mx.where(mx.any(ax == math.inf, axis=axes, keepdims=keepdims), math.inf, out)
+    else:
+        out = mx.where(nz == 0, math.inf, mx.where(nz == 1, big, 0.0))
+        out = mx.where(mx.any(ax == 0, axis=axes, keepdims=keepdims), 0.0, out)
+    out = mx.where(mx.any(mx.isnan(ax), axis=axes, keepdims=keepdims), math.nan, out)
+    return out.astype(ax.dtype)
+
+
 def vector_norm(a, axes, keepdims: bool, ord_, rdt):
     """p-norms (and the standard's non-norms) over ``axes`` of ``a``."""
     ax = mx.abs(a)
@@ -403,11 +425,15 @@ def vector_norm(a, axes, keepdims: bool, ord_, rdt):
         out = mx.sum((ax != 0).astype(ax.dtype), axis=axes, keepdims=keepdims)
     elif ord_ == 1:
         out = mx.sum(ax, axis=axes, keepdims=keepdims)
+    elif abs(ord_) < _SMALLEST_SUBNORMAL.get(a.dtype, 0.0):
+        out = _tiny_ord_norm(ax, axes, keepdims, ord_)
     else:
         # Scaled by the largest magnitude: no overflow for large values (nor
         # underflow for tiny ones) where the norm itself is representable.
-        m = mx.max(ax, axis=axes, keepdims=True)
-        safe = mx.where((m > 0) & ~mx.isinf(m), m, mx.ones((), dtype=m.dtype))
+        # (the largest finite one: an inf term is inf for p > 0 and 0 for p < 0 whatever the
+        # scale, and the finite terms keep theirs: (inf, 3) with p = -1e-9 is 3, not 1)
+        m = mx.max(mx.where(mx.isinf(ax), 0, ax), axis=axes, keepdims=True)
+        safe = mx.where(m > 0, m, mx.ones((), dtype=m.dtype))
         r = ax / safe
         if ord_ == 2:
             p = mx.sum(r * r, axis=axes, keepdims=True)

@@ -532,6 +532,10 @@ def oracle(call: targets.Call, result=None):
                 if call.name in ("nanquantile", "nanpercentile") and np.size(
                         kwargs.get("a", args[0] if args else None)) == 0:
                     return _NO_ORACLE  # (NumPy answers nanmean's shape: q's axes left out)
+                if call.name == "polydiv" and _huge_operand(call, 1e12):
+                    # (a remainder that cancels: its values, and which leading terms NumPy's
+                    # allclose trims, are rounding noise of order eps * |u|)
+                    return _NO_ORACLE
                 if call.name in _SET_OPS:
                     if _assumed_unique(args, kwargs):
                         return _NO_ORACLE  # (NumPy's answer for repeated values is undefined)
@@ -1000,6 +1004,21 @@ def policy(call: targets.Call, result) -> Policy:
         # the exponent takes bfloat16 (-1/3 is -0.334: x ** e off by |log x| 6.5e-4); the
         # oracle holds bfloat16 values as float32 and keeps the scalar's float32
         pol.values = False
+    if name in _NORMS and dtype in (xp.float16, xp.bfloat16, xp.float32, xp.complex64):
+        p = _norm_order(call)
+        if p is not None and 0 < abs(p) < float(xp.finfo(
+                xp.float32 if dtype == xp.complex64 else dtype).smallest_normal):
+            # |x| ** p with p rounded to the dtype: 0 ** 0 is 1 in NumPy and PyTorch (each
+            # its own way); the namespace gives the limit (0, the one term, or inf)
+            pol.values = False
+    if "dtype" in call.kwargs and half_dtype(dtype) and _input_kinds(call) & {"i", "u"} and \
+            _largest_finite_input(call) > 65504:
+        # NumPy converts each integer to float16 first (164817 is inf, -8154072 -inf: a
+        # NaN mean); the namespace accumulates in float32 and rounds the result once
+        pol.values = False
+    if name in ("quantile", "percentile", "nanquantile", "nanpercentile", "median",
+                "nanmedian") and _input_kinds(call) & {"i", "u"} and _int_range_wraps(call):
+        pol.values = False  # (NumPy's lerp subtracts in the integer dtype: 2 - -32767 wraps)
     if _is_torch(call.target) and name == "cov" and any(
             np.asarray(call.kwargs[k].oracle()).dtype.kind in "iu" and
             np.asarray(call.kwargs[k].oracle()).dtype.itemsize < 4
@@ -1010,13 +1029,8 @@ def policy(call: targets.Call, result) -> Policy:
         # rule); NumPy rounds each step: an intermediate past 65504 is inf there, and
         # inf * 0 NaN where the float32 product is 0
         pol.finite_only = True
-    if name in ("polydiv", "poly") and (
-            _largest_finite_input(call) > 1e12 or any(
-                abs(v.oracle()) > 1e12 for v in list(call.args) + list(call.kwargs.values())
-                if "array" not in v.tags and isinstance(v.oracle(), (float, complex)) and
-                math.isfinite(abs(v.oracle())))):
-        # a remainder (polydiv) or a product of eigenvalues (poly) that cancels: rounding
-        # noise of order eps * |input| ** k, in complex64 against NumPy's complex128
+    if name == "poly" and _huge_operand(call, 1e12):
+        # a product of eigenvalues that cancels: rounding noise of order eps * |input| ** k
         pol.values = False
     if _is_torch(call.target) and name in ("norm", "dist", "vector_norm", "matrix_norm",
                                            "cdist", "normalize", "pairwise_distance",
@@ -1077,10 +1091,27 @@ def _layer_norm_scale(call: targets.Call) -> float:
         return 1.0
 
 
-def _power_overflows(call: targets.Call, dtype) -> bool:
-    """Whether the largest input to the norm's power ``p`` (``ord``) overflows the
-    result's dtype: PyTorch sums ``|x| ** p`` unscaled (its norm is inf, normalize's
-    quotient 0), the namespace's norms scale by the largest value first."""
+def _int_range_wraps(call: targets.Call) -> bool:
+    """Whether an integer array's largest minus smallest value leaves its dtype."""
+    for v in _array_vals(call):
+        a = np.asarray(v.oracle())
+        if a.dtype.kind in "iu" and a.size and \
+                int(a.max()) - int(a.min()) > np.iinfo(a.dtype).max:
+            return True
+    return False
+
+
+def _huge_operand(call: targets.Call, bound: float) -> bool:
+    """Whether an array or a scalar argument has a finite magnitude past ``bound``."""
+    if _largest_finite_input(call) > bound:
+        return True
+    return any(abs(v.oracle()) > bound for v in list(call.args) + list(call.kwargs.values())
+               if "array" not in v.tags and isinstance(v.oracle(), (float, complex)) and
+               math.isfinite(abs(v.oracle())))
+
+
+def _norm_order(call: targets.Call) -> float | None:
+    """A norm call's ``p``/``ord`` as a float (2 where not given), or None."""
     p = None
     for key in ("p", "ord"):
         if key in call.kwargs:
@@ -1090,10 +1121,20 @@ def _power_overflows(call: targets.Call, dtype) -> bool:
         p = call.args[1].oracle() if len(call.args) > 1 and not two \
             else call.args[2].oracle() if len(call.args) > 2 and two else 2
     try:
-        p = float(p)
-    except (TypeError, ValueError):
-        return False
-    if not math.isfinite(p) or p <= 0:
+        return float(p)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+_NORMS = ("norm", "dist", "vector_norm", "cdist", "normalize", "pairwise_distance", "pdist")
+
+
+def _power_overflows(call: targets.Call, dtype) -> bool:
+    """Whether the largest input to the norm's power ``p`` (``ord``) overflows the
+    result's dtype: PyTorch sums ``|x| ** p`` unscaled (its norm is inf, normalize's
+    quotient 0), the namespace's norms scale by the largest value first."""
+    p = _norm_order(call)
+    if p is None or not math.isfinite(p) or p <= 0:
         return False
     big = float(np.finfo(np.float64 if dtype == xp.float64 else np.float32).max)
     m = _largest_finite_input(call)
