@@ -282,3 +282,15 @@ def test_fuzz_round_20261244_findings():
     got = xp.linalg.vector_norm(xp.asarray([[0.0, 1, 2], [0, 0, 0]]), axis=1, ord=1e-300,
                                 keepdims=True)
     np.testing.assert_array_equal(got.numpy(), [[np.inf], [0.0]])
+
+
+def test_fuzz_round_20261245_findings():
+    # polyder by more than the degree stops once the polynomial is empty (m = 2**31 built
+    # a graph of 2**31 slices: SIGSEGV)
+    assert xp.polyder(xp.asarray(np.array([71966645, -1, 3], dtype=np.int32)),
+                      np.int64(2**31)).shape == (0,)
+    np.testing.assert_array_equal(xp.polyder(xp.asarray([1.0, 2, 3]), 2).numpy(),
+                                  np.polyder(np.array([1.0, 2, 3]), 2))
+    # fromiter of an Array reads its values as NumPy's (inf cast, not int(inf)'s error)
+    got = xp.fromiter(xp.asarray(np.array([np.inf, 3.0], dtype=np.float32)), xp.uint8)
+    assert got.shape == (2,) and int(got[1]) == 3

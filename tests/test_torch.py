@@ -1101,3 +1101,23 @@ def test_fuzz_round_20261244_findings():
     got = tm.dist(tm.tensor(-0.0), tm.tensor(0.0), p=2.2250738585072014e-308)
     assert got.item() == real.dist(real.tensor(-0.0), real.tensor(0.0),
                                    p=2.2250738585072014e-308).item() == 0.0
+
+
+def test_fuzz_round_20261245_findings():
+    # scalar / tensor is PyTorch's reciprocal(tensor) * scalar (-0.0 / 1e-40 is NaN there)
+    a = np.array([9.99994610111476e-41, 3.0, -0.0, 0.0, -7.0], dtype=np.float32)
+    for num, den in ((-0.0, a), (5, np.array([3, 0]))):
+        np.testing.assert_array_equal((num / tm.tensor(den)).numpy(),
+                                      (num / real.tensor(den)).numpy())
+    # exponential_'s lambd checked as PyTorch checks it
+    with pytest.raises(TypeError):
+        tm.empty(3).exponential_(lambd=())
+    with pytest.raises(RuntimeError, match="lambda > 0.0"):
+        tm.empty(3).exponential_(lambd=0.0)
+    # cosine_similarity over an empty dimension: zeros, not MLX's max error
+    assert tuple(tm.nn.functional.cosine_similarity(tm.zeros((1, 0, 1)), tm.tensor([3.0])).shape) \
+        == (1, 1)
+    # a NumPy integer correction is that number (no degrees of freedom left: inf)
+    x = np.array([1e-05, -1.7286428, 1.0], dtype=np.float32)
+    with pytest.warns(UserWarning, match="degrees of freedom"):
+        assert tm.var(tm.tensor(x), 0, correction=np.int64(3)).item() == np.inf

@@ -180,8 +180,12 @@ def fromiter(iter, dtype, count: int = -1, *, like=None) -> Array:  # noqa: A002
     if like is not None:
         raise TypeError("fromiter: like= is not supported (results are tmath_array arrays)")
     nd, dt = _host_dtype("fromiter", dtype)
+    if isinstance(iter, _core.Array):
+        # (its values as NumPy's: each element's __int__ of inf would raise; NumPy casts)
+        iter = np.asarray(iter)  # noqa: A001
     try:
-        host = np.fromiter(iter, dtype=nd, count=count)
+        with np.errstate(invalid="ignore", over="ignore"):
+            host = np.fromiter(iter, dtype=nd, count=count)
     except (TypeError, ValueError) as exc:
         raise type(exc)(f"fromiter: {exc}") from None
     return asarray(host).astype(dt) if dt is _d.bfloat16 else asarray(host, dtype=dt)

@@ -286,7 +286,7 @@ def polyder(p, m: int = 1):
         raise TypeError("polyder: p must be a sequence of coefficients, got a 0-d array")
     if c._dtype not in _CAT["floating-point"]:
         c = astype(c, _float(c._dtype)) if c._dtype is _d.bool else c
-    for _ in range(m):
+    for _ in range(min(m, c.shape[0])):  # (then it is empty, and stays so)
         # NumPy's: p[:-1] * arange(n, 0, -1) (a constant's derivative is empty).
         n = c.shape[0] - 1
         c = c[:-1] * astype(asarray(np.arange(n, 0, -1, dtype=np.int32), device=c.device),

@@ -907,6 +907,8 @@ def _correction(dim, unbiased, correction):
         dim, unbiased = None, dim
     if correction is None:
         correction = 1 if unbiased is None or unbiased else 0
+    elif isinstance(correction, (np.generic, Array)):
+        correction = number(correction, "correction")  # (np.int64(3) counts as 3)
     return dims_of(dim), correction
 
 

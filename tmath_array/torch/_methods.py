@@ -98,7 +98,8 @@ class _Operators:
     def __rtruediv__(self, other):
         if operand(other) is None:
             return NotImplemented
-        return M.div(other, self)
+        # PyTorch's: self.reciprocal() * other (-0.0 / 1e-40 is NaN: 1 / 1e-40 is inf)
+        return M.mul(M.reciprocal(self), other)
 
     def __floordiv__(self, other):
         return M.floor_divide(self, other) if operand(other) is not None else NotImplemented
@@ -558,6 +559,12 @@ def _bernoulli_(self, p=0.5, *, generator=None):
 
 def _exponential_(self, lambd=1.0, *, generator=None):
     check_inplace(self)
+    from ._ops import number
+    lambd = number(lambd, "lambd")
+    if isinstance(lambd, complex):
+        raise TypeError("exponential_(): argument 'lambd' must be float, not complex")
+    if not lambd > 0:
+        raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd:g}")
     u = C.rand(tuple(self.shape), generator=generator, dtype=self._dtype, device=self.device)
     commit(self, (M.neg(M.log1p(M.neg(u))) / lambd)._array)
     return self

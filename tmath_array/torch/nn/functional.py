@@ -1220,6 +1220,8 @@ def _pair_broadcast(fn: str, a: Tensor, b: Tensor):
 def _scaled_norm(a: mx.array, ax) -> mx.array:
     """The 2-norm over ``ax`` (kept), scaled by the largest magnitude first: PyTorch's CPU
     norm accumulates float32 in double, where 3.4e38 ** 2 does not overflow."""
+    if a.size == 0:  # (the max of an empty axis: MLX refuses; the norm is 0)
+        return mx.sqrt(mx.sum(mx.square(a), axis=ax, keepdims=True))
     m = mx.stop_gradient(mx.max(mx.abs(a), axis=ax, keepdims=True))
     s = mx.where((m > 0) & (m < math.inf), m, 1.0)
     n = s * mx.sqrt(mx.sum(mx.square(a / s), axis=ax, keepdims=True))
