@@ -294,3 +294,17 @@ def test_fuzz_round_20261245_findings():
     # fromiter of an Array reads its values as NumPy's (inf cast, not int(inf)'s error)
     got = xp.fromiter(xp.asarray(np.array([np.inf, 3.0], dtype=np.float32)), xp.uint8)
     assert got.shape == (2,) and int(got[1]) == 3
+
+
+def test_fuzz_round_20261246_findings():
+    # cov/corrcoef of no observations as columns: NaN, not a hang (MLX's mean of a
+    # transposed empty array looped forever)
+    got = xp.corrcoef(xp.asarray(np.zeros((0, 3), dtype=np.int64)), rowvar=False)
+    assert got.shape == (3, 3) and bool(xp.all(xp.isnan(got)))
+    # polyfit's flags and ravel_multi_index's mode are checked before use
+    with pytest.raises(TypeError, match="full must be a bool"):
+        xp.polyfit(xp.asarray([1.0, 2, 3]), xp.asarray([1.0, 2, 3]), 1, full=np.ones(4))
+    with pytest.raises(ValueError, match="unscaled"):
+        xp.polyfit(xp.asarray([1.0, 2, 3]), xp.asarray([1.0, 2, 3]), 1, cov="scaled")
+    with pytest.raises(TypeError, match="clipmode"):
+        xp.ravel_multi_index(([1], [2]), (3, 4), mode=np.inf)

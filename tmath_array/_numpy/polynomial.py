@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import mlx.core as mx
 import numpy as np
 
+from .._array import args as _args
 from .._array import core as _core
 from .._array import dtypes as _d
 from .._array.devices import CPU, default_float
@@ -97,6 +98,12 @@ def polyfit(x, y, deg, rcond=None, full: bool = False, w=None, cov=False):
     value, a sync point: check ``full=True``'s rank instead.
     """
     order = _deg("polyfit", deg) + 1
+    full = _args.check_bool("polyfit", full, "full")
+    if isinstance(cov, str):
+        if cov != "unscaled":
+            raise ValueError(f"polyfit: cov must be a bool or 'unscaled', got {cov!r}")
+    elif cov is not None:
+        cov = _args.check_bool("polyfit", cov, "cov")
     xa, ya = _arr("polyfit", x), _arr("polyfit", y)
     if xa.ndim != 1:
         raise TypeError("polyfit: expected 1D vector for x")

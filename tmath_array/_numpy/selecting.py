@@ -426,9 +426,12 @@ def ravel_multi_index(multi_index, dims, mode="raise", order: str = "C") -> Arra
         raise TypeError("ravel_multi_index: dims must be a tuple of ints, not an array")
     dshape = _dims("ravel_multi_index", dims)
     _order("ravel_multi_index", order)
+    if not isinstance(mode, (str, tuple, list)):
+        raise TypeError(f"ravel_multi_index: clipmode not understood: mode must be 'raise', "
+                        f"'wrap', 'clip' or a sequence of them, got {type(mode).__name__}")
     modes = [mode] * len(dshape) if isinstance(mode, str) else list(mode)
     for m in modes:
-        if m not in ("raise", "wrap", "clip"):
+        if not isinstance(m, str) or m not in ("raise", "wrap", "clip"):
             raise ValueError(f"ravel_multi_index: clipmode must be 'raise', 'wrap' or 'clip', "
                              f"got {m!r}")
     if not dshape:

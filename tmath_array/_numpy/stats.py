@@ -304,6 +304,8 @@ def cov(m: Array, y: Array | None = None, rowvar: bool = True, bias: bool = Fals
             return _core.new(mx.zeros((0, 0), dtype=dt._mx), dt, dev)
     x, dt, work, dev = _variables("cov", m, y, rowvar, dtype)
     s = dev._s
+    if not x.size:  # (no observations: a transposed empty array hangs MLX's mean)
+        x = _core.fresh_empty(x, s)
     nobs = x.shape[1]
     w = None
     for wv, n in ((fweights, "fweights"), (aweights, "aweights")):

@@ -1009,6 +1009,10 @@ def policy(call: targets.Call, result) -> Policy:
         # the exponent takes bfloat16 (-1/3 is -0.334: x ** e off by |log x| 6.5e-4); the
         # oracle holds bfloat16 values as float32 and keeps the scalar's float32
         pol.values = False
+    if "dtype" in call.kwargs and call.kwargs["dtype"].src in ("xp.bfloat16", "xp.float16"):
+        # computed in that dtype, then written to out= of another: its rounding, which the
+        # oracle (bfloat16 held as float32) does not make
+        pol.rtol = max(pol.rtol, 8e-3 if call.kwargs["dtype"].src == "xp.bfloat16" else 1e-3)
     if name in _NORMS and dtype in (xp.float16, xp.bfloat16, xp.float32, xp.complex64):
         p = _norm_order(call)
         if p is not None and 0 < abs(p) < float(xp.finfo(
