@@ -308,3 +308,9 @@ def test_fuzz_round_20261246_findings():
         xp.polyfit(xp.asarray([1.0, 2, 3]), xp.asarray([1.0, 2, 3]), 1, cov="scaled")
     with pytest.raises(TypeError, match="clipmode"):
         xp.ravel_multi_index(([1], [2]), (3, 4), mode=np.inf)
+
+
+def test_fuzz_round_20261247_findings():
+    # fromiter's OverflowError names it (NumPy's own: inf into int8)
+    with pytest.raises(OverflowError, match="fromiter"):
+        xp.fromiter(xp.asarray(np.array([np.inf])), dtype=xp.int8)

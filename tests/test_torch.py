@@ -1121,3 +1121,12 @@ def test_fuzz_round_20261245_findings():
     x = np.array([1e-05, -1.7286428, 1.0], dtype=np.float32)
     with pytest.warns(UserWarning, match="degrees of freedom"):
         assert tm.var(tm.tensor(x), 0, correction=np.int64(3)).item() == np.inf
+
+
+def test_fuzz_round_20261247_findings():
+    # copysign promotes first (uint64 with bfloat16 is bfloat16), then integers to float
+    a, b = real.tensor([6, 7], dtype=real.uint8), real.tensor([-1.0, 2.0], dtype=real.bfloat16)
+    got = tm.copysign(tm.tensor([6, 7], dtype=tm.uint8), tm.tensor([-1.0, 2.0], dtype=tm.bfloat16))
+    want = real.copysign(a, b)
+    assert str(got.dtype) == str(want.dtype)
+    np.testing.assert_array_equal(got.float().numpy(), want.float().numpy())

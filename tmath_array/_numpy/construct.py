@@ -186,7 +186,7 @@ def fromiter(iter, dtype, count: int = -1, *, like=None) -> Array:  # noqa: A002
     try:
         with np.errstate(invalid="ignore", over="ignore"):
             host = np.fromiter(iter, dtype=nd, count=count)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:
         raise type(exc)(f"fromiter: {exc}") from None
     return asarray(host).astype(dt) if dt is _d.bfloat16 else asarray(host, dtype=dt)
 

@@ -653,7 +653,10 @@ def fmin(input, other):
 
 
 def copysign(input, other):
-    return binary(_ew.copysign, backward_class("copysign"), _floating(to_tensor(input)), other)
+    # (PyTorch's promotion first, then integers to the default float: uint64 with bfloat16
+    # is bfloat16, not the float32 that converting the integer input alone gave)
+    x, y = _to_float_operands(to_tensor(input), other)
+    return binary(_ew.copysign, backward_class("copysign"), x, y)
 
 
 def logaddexp(input, other):

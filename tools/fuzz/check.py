@@ -77,7 +77,8 @@ ACCUMULATING = {"fft", "ifft", "fftn", "ifftn", "rfft", "irfft", "rfftn", "irfft
                 "matmul", "__matmul__", "__rmatmul__", "__imatmul__", "tensordot", "vecdot",
                 "trace", "vector_norm", "outer", "linear", "layer_norm", "rms_norm",
                 "softmax", "log_softmax", "scaled_dot_product_attention", "linspace", "gelu",
-                "logaddexp",
+                "logaddexp", "dot", "vdot", "inner", "mm", "mv", "bmm", "addmm", "addmv",
+                "baddbmm", "addbmm", "chain_matmul", "multi_dot",
                 # the PyTorch face's layers (outputs and parameter gradients are sums)
                 "Linear", "Bilinear", "Conv1d", "Conv2d", "LayerNorm", "RMSNorm",
                 "BatchNorm1d", "BatchNorm2d", "MultiheadAttention", "AvgPool2d",
