@@ -314,3 +314,11 @@ def test_fuzz_round_20261247_findings():
     # fromiter's OverflowError names it (NumPy's own: inf into int8)
     with pytest.raises(OverflowError, match="fromiter"):
         xp.fromiter(xp.asarray(np.array([np.inf])), dtype=xp.int8)
+
+
+def test_fuzz_round_20261248_findings():
+    # choose with an empty result reads no index (NumPy accepts [255] there)
+    got = xp.choose([255, 1, 2], xp.zeros((1, 1, 0, 1), dtype=xp.float16))
+    assert got.shape == np.choose([255, 1, 2], np.zeros((1, 1, 0, 1))).shape
+    with pytest.raises(ValueError, match="invalid entry"):
+        xp.choose([255, 1, 2], xp.zeros((1, 3)))

@@ -174,15 +174,15 @@ def choose(a, choices, out=None, mode: str = "raise") -> Array:
     n = len(cs)
     if n == 0:
         raise ValueError("choose: choices must not be empty")
-    if host and mode == "raise":
-        h = _host_data(a)
-        if h.size and (h.min() < 0 or h.max() >= n):
-            raise ValueError("choose: invalid entry in choice array")
     dt = result_type(*cs)
     try:
         parts = broadcast_arrays(idx, *[astype(c, dt) for c in cs])
     except ValueError as exc:
         raise ValueError(f"choose: {exc}") from None
+    if host and mode == "raise" and parts[0].size:  # (an empty result reads no index: NumPy)
+        h = _host_data(a)
+        if h.size and (h.min() < 0 or h.max() >= n):
+            raise ValueError("choose: invalid entry in choice array")
     dev = parts[0]._device
     s = dev._s
     i = parts[0]._array.astype(mx.int64, stream=s)
