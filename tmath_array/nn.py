@@ -405,6 +405,8 @@ def layer_norm(input: Array, normalized_shape: int | Sequence[int],  # noqa: A00
     if a.dtype == mx.float64:
         with mx.stream(x._device._mx):
             out = _layer_norm64(flat, w, b, float(eps))
+    elif _fast.serves(flat, ext_only=True):  # the compiled kernels (_runtime/kernels)
+        out = _fast.layer_norm(flat, w, b, float(eps))
     else:
         out = mx.fast.layer_norm(flat, w, b, float(eps), stream=x._device._s)
     return _result(x, out.reshape(a.shape) if len(ns) > 1 else out)
@@ -435,6 +437,8 @@ def rms_norm(input: Array, normalized_shape: int | Sequence[int],  # noqa: A002
     if a.dtype == mx.float64:
         with mx.stream(x._device._mx):
             out = _rms_norm64(flat, w, float(eps))
+    elif _fast.serves(flat, ext_only=True):  # the compiled kernels (_runtime/kernels)
+        out = _fast.rms_norm(flat, w, float(eps))
     else:
         out = mx.fast.rms_norm(flat, w, float(eps), stream=x._device._s)
     return _result(x, out.reshape(a.shape) if len(ns) > 1 else out)
