@@ -324,7 +324,7 @@ def test_sin_cos_within_4_ulp_on_the_grid(name):
     want = ref(g.astype(np.float64))
     err = ulp_errors(got, want)
     worst = int(np.argmax(err))
-    assert err[worst] <= 1.0, (name, g[worst], got[worst], want[worst], err[worst])
+    assert err[worst] <= 2.0, (name, g[worst], got[worst], want[worst], err[worst])
 
 
 @needs_ext

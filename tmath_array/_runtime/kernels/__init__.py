@@ -22,6 +22,7 @@ float32 (callers round back once). This floor knows no Array.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import platform
 import sys
@@ -50,11 +51,14 @@ def _load():
     if GPU_AVAILABLE:
         reason = "not used: MLX has a GPU here"
         return
+    if importlib.util.find_spec(f"{__name__}._ext") is None:
+        reason = ("not built (the install-time build failed or was skipped: "
+                  "`pip install -v` shows why)")
+        return
     try:
         from . import _ext as mod
     except ImportError as exc:
-        reason = f"not available ({exc.__class__.__name__}: {exc}); the install-time build " \
-                 "failed or was skipped (reinstall to see why)"
+        reason = f"not loadable ({exc.__class__.__name__}: {exc})"
         return
     if mod.MLX_VERSION != mx.__version__.split("+")[0].split(".dev")[0]:
         reason = (f"not used: built for MLX {mod.MLX_VERSION}, MLX {mx.__version__} is "

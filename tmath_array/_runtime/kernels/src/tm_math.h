@@ -4,8 +4,8 @@
 // loop over them vectorises; the loops and the instruction sets they are built for are in
 // tm_ext.cpp. The range reductions and polynomials are those of
 // tmath_array/_standard/fast_math.py (measured there and in tests/test_fast_math.py);
-// sin and cos reduce in double (musl's __rem_pio2f, medium range) and use musl's
-// __sindf/__cosdf polynomials. Arguments beyond that range (|x| >= 2^28 pi/2), and inf
+// sin and cos reduce in double (musl's __rem_pio2f, medium range), then evaluate Cephes'
+// float32 polynomials. Arguments beyond that range (|x| >= 2^28 pi/2), and inf
 // and NaN, are left to the caller's fix-up pass (see sincos_ok).
 #pragma once
 
@@ -256,26 +256,24 @@ TM_INLINE float log1p_f(float x) {
 }
 
 // --- sin and cos -------------------------------------------------------------------------
-// |x| < 2^28 pi/2: x = n pi/2 + y in double (25 + 53 bits of pi/2: exact enough), then
-// musl's polynomials on |y| <= pi/4.
+// |x| < 2^28 pi/2: x = n pi/2 + y in double (25 + 53 bits of pi/2: exact enough), y rounded
+// to float32, then float32 polynomials on |y| <= pi/4.
 constexpr float SINCOS_LIMIT = 421657428.0f;  // just below 2^28 pi/2 (0x4dc90fdb)
 
 TM_INLINE bool sincos_ok(float x) {
   return fabs_(x) < SINCOS_LIMIT;  // false for inf and NaN
 }
 
-TM_INLINE double sin_poly(double x) {
-  const double S1 = -0.166666666416265235595, S2 = 0.0083333293858894631756,
-               S3 = -0.000198393348360966317347, S4 = 0.0000027183114939898219064;
-  double z = x * x, w = z * z, r = S3 + z * S4, s = z * x;
-  return (x + s * (S1 + z * S2)) + s * w * r;
+// sin and cos on |y| <= pi/4 in float32 (Cephes' sinf/cosf coefficients, ~1 ulp)
+TM_INLINE float sin_poly(float y) {
+  float z = y * y;
+  return y + (y * z) * ((z * -1.9515295891e-4f + 8.3321608736e-3f) * z - 1.6666654611e-1f);
 }
 
-TM_INLINE double cos_poly(double x) {
-  const double C0 = -0.499999997251031003120, C1 = 0.0416666233237390631894,
-               C2 = -0.00138867637746099294692, C3 = 0.0000243904487962774090654;
-  double z = x * x, w = z * z, r = C2 + z * C3;
-  return ((1.0 + z * C0) + w * C1) + (w * z) * r;
+TM_INLINE float cos_poly(float y) {
+  float z = y * y;
+  return (1.0f - 0.5f * z) +
+      (z * z) * ((z * 2.443315711809948e-5f - 1.388731625493765e-3f) * z + 4.166664568298827e-2f);
 }
 
 // shift = 0: sin, 1: cos. Valid where sincos_ok(x); else a placeholder (fixed up).
@@ -287,14 +285,13 @@ TM_INLINE float sincos_f(float x, int32_t shift) {
   double xd = (double)xm;
   double fn = (xd * INVPIO2 + TOINT) - TOINT;
   int32_t n = (int32_t)fn + shift;
-  double y = (xd - fn * PIO2_1) - fn * PIO2_1T;
-  double p = (n & 1) ? cos_poly(y) : sin_poly(y);
+  float y = (float)((xd - fn * PIO2_1) - fn * PIO2_1T);
+  float p = (n & 1) ? cos_poly(y) : sin_poly(y);
   p = (n & 2) ? -p : p;
-  float v = (float)p;
   // |x| < 2^-12: sin x = x (keeps -0.0 and the subnormals), cos x = 1
   bool tiny = fabs_(x) < 2.44140625e-4f;
   float tv = shift ? 1.0f : x;
-  return tiny ? tv : v;
+  return tiny ? tv : p;
 }
 
 TM_INLINE float sin_f(float x) {
