@@ -61,16 +61,24 @@ class BuildKernels(build_ext):
         if not built:
             raise RuntimeError(f"no _ext*.so in {tmp}")
         os.makedirs(os.path.dirname(target), exist_ok=True)
-        shutil.copyfile(built[0], target)
+        # (a new file moved into place: a process that has the old one loaded keeps it)
+        shutil.copyfile(built[0], target + ".tmp")
+        os.replace(target + ".tmp", target)
 
     def copy_extensions_to_source(self):
         # (editable installs: only what was built)
+        build_py = self.get_finalized_command("build_py")
         for ext in self.extensions:
-            built = os.path.join(self.build_lib,
-                                 self.get_ext_filename(self.get_ext_fullname(ext.name)))
-            if os.path.exists(built):
-                super().copy_extensions_to_source()
-                return
+            fullname = self.get_ext_fullname(ext.name)
+            filename = self.get_ext_filename(fullname)
+            if not os.path.exists(os.path.join(self.build_lib, filename)):
+                continue
+            package_dir = build_py.get_package_dir(".".join(fullname.split(".")[:-1]))
+            inplace = os.path.join(package_dir, os.path.basename(filename))
+            if os.path.exists(inplace):
+                os.remove(inplace)  # (a process that has the old file loaded keeps it)
+            super().copy_extensions_to_source()
+            return
 
     def get_outputs(self):
         return [p for p in super().get_outputs() if os.path.exists(p)]

@@ -61,7 +61,7 @@ const char* const OP_NAMES[N_OPS] = {"exp", "expm1", "tanh", "sigmoid", "silu",
 
 // sin/cos: the vectorised loop over blocks, then (rarely) std::sin/cos in double on the
 // elements beyond the reduction's range; the block's input is kept first (y may be x).
-#define TM_SINCOS(ATTR)                                                          \
+#define TM_SINCOS(ATTR, FMA)                                                     \
   ATTR void sincos_loop(const float* x, float* y, size_t n, int shift) {        \
     constexpr size_t B = 1024;                                                   \
     float keep[B];                                                               \
@@ -69,6 +69,18 @@ const char* const OP_NAMES[N_OPS] = {"exp", "expm1", "tanh", "sigmoid", "silu",
       size_t m = std::min(B, n - b);                                             \
       const float* xb = x + b;                                                   \
       float* yb = y + b;                                                         \
+      if (FMA) {                                                                 \
+        int big = 0;                                                             \
+        for (size_t i = 0; i < m; i++) {                                         \
+          big |= tmk::fabs_(xb[i]) < tmk::SINCOS_F32_LIMIT ? 0 : 1;              \
+        }                                                                        \
+        if (!big) {                                                              \
+          for (size_t i = 0; i < m; i++) {                                       \
+            yb[i] = tmk::sincos_fma_f(xb[i], shift);                             \
+          }                                                                      \
+          continue;                                                              \
+        }                                                                        \
+      }                                                                          \
       int bad = 0;                                                               \
       for (size_t i = 0; i < m; i++) {                                           \
         bad |= tmk::sincos_ok(xb[i]) ? 0 : 1;                                     \
@@ -134,9 +146,9 @@ const char* const OP_NAMES[N_OPS] = {"exp", "expm1", "tanh", "sigmoid", "silu",
     }                                                                               \
   }
 
-#define TM_LOOPS(NS, ATTR)                                                   \
+#define TM_LOOPS(NS, ATTR, FMA)                                              \
   namespace NS {                                                             \
-  TM_SINCOS(ATTR)                                                            \
+  TM_SINCOS(ATTR, FMA)                                                       \
   TM_NORM(ATTR)                                                              \
   ATTR void unary(int op, const float* x, float* y, size_t n) {              \
     switch (op) {                                                            \
@@ -163,9 +175,9 @@ const char* const OP_NAMES[N_OPS] = {"exp", "expm1", "tanh", "sigmoid", "silu",
   }
 
 TM_LOOPS(isa_avx512,
-         __attribute__((target("avx512f,avx512dq,avx2,fma,prefer-vector-width=512"))))
-TM_LOOPS(isa_avx2, __attribute__((target("avx2,fma"))))
-TM_LOOPS(isa_base, )
+         __attribute__((target("avx512f,avx512dq,avx2,fma,prefer-vector-width=512"))), true)
+TM_LOOPS(isa_avx2, __attribute__((target("avx2,fma"))), true)
+TM_LOOPS(isa_base, , false)
 
 // --- instruction set and threads -------------------------------------------------------
 

@@ -294,6 +294,30 @@ TM_INLINE float sincos_f(float x, int32_t shift) {
   return tiny ? tv : p;
 }
 
+// The same for |x| < SINCOS_F32_LIMIT, reduced in float32 with fused multiply-adds (only in
+// the loops built for FMA): x - n pi/2 with pi/2 in three float32 parts, each product
+// exact inside the fma (n < 2^13: 13 + 24 bits), so the reduced argument keeps its
+// relative accuracy near the multiples of pi/2 (checked over every float32 below the limit).
+constexpr float SINCOS_F32_LIMIT = 8192.0f;
+
+TM_INLINE float sincos_fma_f(float x, int32_t shift) {
+  const float INVPIO2 = 0.636619772367581343f;
+  const float P1 = 1.57079637050628662109375f;               // float32(pi/2)
+  const float P2 = -4.371138828673793e-8f;                   // float32(pi/2 - P1)
+  const float P3 = -1.7151245100058819e-15f;                 // float32(pi/2 - P1 - P2)
+  float t = x * INVPIO2 + ROUND;
+  float fn = t - ROUND;
+  int32_t n = (int32_t)(as_bits(t) - as_bits(ROUND)) + shift;
+  float y = __builtin_fmaf(-fn, P1, x);
+  y = __builtin_fmaf(-fn, P2, y);
+  y = __builtin_fmaf(-fn, P3, y);
+  float p = (n & 1) ? cos_poly(y) : sin_poly(y);
+  p = (n & 2) ? -p : p;
+  bool tiny = fabs_(x) < 2.44140625e-4f;
+  float tv = shift ? 1.0f : x;
+  return tiny ? tv : p;
+}
+
 TM_INLINE float sin_f(float x) {
   return sincos_f(x, 0);
 }
