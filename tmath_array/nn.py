@@ -381,7 +381,8 @@ def layer_norm(input: Array, normalized_shape: int | Sequence[int],  # noqa: A00
     """Normalise over the trailing ``normalized_shape`` axes to mean 0, variance 1.
 
     ``(x - mean) / sqrt(var + eps) * weight + bias`` with the biased variance,
-    through MLX's fused ``mx.fast.layer_norm``.
+    through MLX's fused ``mx.fast.layer_norm`` (on MLX's CPU-only build, the compiled
+    extension's threaded row kernel, with ``mx.fast.layer_norm``'s derivatives).
 
     Args:
         normalized_shape: the trailing shape of ``input`` to normalise over.
@@ -416,7 +417,8 @@ def rms_norm(input: Array, normalized_shape: int | Sequence[int],  # noqa: A002
              weight: Array | None = None, eps: float | None = None) -> Array:
     """Root-mean-square normalisation over the trailing ``normalized_shape`` axes.
 
-    ``x / sqrt(mean(x**2) + eps) * weight`` through MLX's fused ``mx.fast.rms_norm``.
+    ``x / sqrt(mean(x**2) + eps) * weight`` through MLX's fused ``mx.fast.rms_norm`` (on
+    MLX's CPU-only build, the compiled extension's row kernel).
 
     Args:
         eps: added to the mean square; ``None`` means the machine epsilon of the
