@@ -544,3 +544,26 @@ def test_extension_switch_and_fallback_in_a_fresh_process():
     if EXT:
         assert "not used: built for MLX" in mismatch
         assert _run(code).startswith("False True True")
+
+
+@needs_ext
+def test_primitives_vmap_on_their_own():
+    # (the custom functions bring their own vmap; the primitives' serve MLX's transforms
+    # that visit them directly)
+    rng = np.random.default_rng(8)
+    x = mx.array(rng.standard_normal((7, 5, 24)).astype(np.float32))
+    w, b = (mx.array(rng.standard_normal(24).astype(np.float32)) for _ in range(2))
+    exp = kernels.OPS["exp"]
+    got = mx.vmap(lambda v: kernels.ext.unary(v, exp), in_axes=1, out_axes=1)(x)
+    np.testing.assert_array_equal(np.asarray(got), np.asarray(kernels.ext.unary(x, exp)))
+    for ax in (0, 1):
+        got = mx.vmap(lambda v: kernels.ext.layer_norm(v, w, b, 1e-5), in_axes=ax)(x)
+        want = np.moveaxis(np.asarray(kernels.ext.layer_norm(x, w, b, 1e-5)), ax, 0)
+        np.testing.assert_allclose(np.asarray(got), want, rtol=1e-6, atol=1e-6)
+        got = mx.vmap(lambda v: kernels.ext.rms_norm(v, w, 1e-5), in_axes=ax)(x)
+        want = np.moveaxis(np.asarray(kernels.ext.rms_norm(x, w, 1e-5)), ax, 0)
+        np.testing.assert_allclose(np.asarray(got), want, rtol=1e-6, atol=1e-6)
+    ws = mx.stack([w, w * 2])  # a batched weight: MLX's own norm
+    got = mx.vmap(lambda v, u: kernels.ext.rms_norm(v, u, 1e-5))(x[:2], ws)
+    want = mx.stack([mx.fast.rms_norm(x[i], ws[i], 1e-5) for i in range(2)])
+    np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-5, atol=1e-6)

@@ -255,6 +255,11 @@ void parallel(size_t n, size_t grain, size_t align, F f) {
 
 // --- primitives --------------------------------------------------------------------------
 
+// The ops below (float32, contiguous inputs, as the primitives need them).
+mx::array unary(const mx::array& x, int op);
+mx::array norm(const mx::array& x, const std::optional<mx::array>& w,
+               const std::optional<mx::array>& b, float eps, bool rms);
+
 class TmUnary : public mx::Primitive {
  public:
   TmUnary(mx::Stream s, int op) : mx::Primitive(s), op_(op) {}
@@ -285,9 +290,7 @@ class TmUnary : public mx::Primitive {
 
   std::pair<std::vector<mx::array>, std::vector<int>> vmap(
       const std::vector<mx::array>& inputs, const std::vector<int>& axes) override {
-    return {{mx::array(inputs[0].shape(), mx::float32,
-                       std::make_shared<TmUnary>(stream(), op_), {inputs[0]})},
-            {axes[0]}};
+    return {{unary(inputs[0], op_)}, {axes[0]}};
   }
 
   // The derivative in MLX's own ops (tmath_array wraps each kernel in an mx.custom_function
@@ -420,11 +423,14 @@ class TmNorm : public mx::Primitive {
     }
     if (shared) {
       auto x = axes[0] < 0 ? inputs[0] : mx::moveaxis(inputs[0], axes[0], 0, s);
-      std::vector<mx::array> ins = {x};
-      ins.insert(ins.end(), inputs.begin() + 1, inputs.end());
-      return {{mx::array(x.shape(), mx::float32,
-                         std::make_shared<TmNorm>(s, rms_, eps_, has_w_, has_b_), ins)},
-              {axes[0] < 0 ? -1 : 0}};
+      std::optional<mx::array> w, b;
+      if (has_w_) {
+        w = inputs[1];
+      }
+      if (has_b_) {
+        b = inputs[has_w_ ? 2 : 1];
+      }
+      return {{norm(x, w, b, eps_, rms_)}, {axes[0] < 0 ? -1 : 0}};
     }
     auto fn = [this, s](const std::vector<mx::array>& in) {
       return std::vector<mx::array>{reference(in, s)};
