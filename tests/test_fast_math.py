@@ -361,7 +361,10 @@ def threads():
 @needs_ext
 def test_threaded_results_equal_single_threaded(threads):
     rng = np.random.default_rng(3)
-    a = mx.array((rng.standard_normal(3 * 2**18 + 17) * 30).astype(np.float32))
+    v = (rng.standard_normal(3 * 2**18 + 17) * 30).astype(np.float32)
+    v[::1001] *= 1e4  # (sin/cos: both reductions)
+    v[::5003] = 1e30  # (and the fix-up pass)
+    a = mx.array(v)
     rows = mx.array(rng.standard_normal((1029, 515)).astype(np.float32))
     w = mx.array(rng.standard_normal(515).astype(np.float32))
     ops = sorted(kernels.OPS)
@@ -567,3 +570,16 @@ def test_primitives_vmap_on_their_own():
     got = mx.vmap(lambda v, u: kernels.ext.rms_norm(v, u, 1e-5))(x[:2], ws)
     want = mx.stack([mx.fast.rms_norm(x[i], ws[i], 1e-5) for i in range(2)])
     np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-5, atol=1e-6)
+
+
+@needs_ext
+@pytest.mark.parametrize("name", ["sin", "cos"])
+def test_sin_cos_of_an_element_does_not_depend_on_its_neighbours(name):
+    x = np.linspace(-100, 100, 300001, dtype=np.float32)
+    mixed = x.copy()
+    mixed[::7] = 1e5  # beyond the float32 reduction's range
+    mixed[::11] = 1e30  # beyond the double one's
+    alone = np.asarray(kernels.unary(name, mx.array(x)))
+    together = np.asarray(kernels.unary(name, mx.array(mixed)))
+    keep = mixed == x
+    np.testing.assert_array_equal(together[keep], alone[keep])

@@ -8,9 +8,9 @@
 //
 // Instruction sets: every loop is compiled three times (AVX-512, AVX2+FMA, baseline x86-64)
 // and one set is chosen at load time from what the CPU reports (__builtin_cpu_supports):
-// the built file runs on any x86-64 machine. Large arrays are split into contiguous ranges
-// over std::threads (the usable cores); every element's result does not depend on the
-// split, so results are identical whatever the thread count.
+// the built file runs on any x86-64 machine. Large arrays are split into contiguous chunks
+// that std::threads (the usable cores) take in turn; every element's result does not
+// depend on the split, so results are identical whatever the thread count.
 
 #include <sched.h>
 
@@ -61,6 +61,10 @@ const char* const OP_NAMES[N_OPS] = {"exp", "expm1", "tanh", "sigmoid", "silu",
 
 // sin/cos: the vectorised loop over blocks, then (rarely) std::sin/cos in double on the
 // elements beyond the reduction's range; the block's input is kept first (y may be x).
+// sin/cos over blocks: the float32 reduction with fma (FMA loops, abs(x) < 8192) or the
+// double one; each element's path depends on its own value only (a block with larger
+// arguments computes both and selects). Then (rarely) std::sin/cos in double for the
+// elements beyond the reduction's range; the block's input is kept first (y may be x).
 #define TM_SINCOS(ATTR, FMA)                                                     \
   ATTR void sincos_loop(const float* x, float* y, size_t n, int shift) {        \
     constexpr size_t B = 1024;                                                   \
@@ -69,32 +73,34 @@ const char* const OP_NAMES[N_OPS] = {"exp", "expm1", "tanh", "sigmoid", "silu",
       size_t m = std::min(B, n - b);                                             \
       const float* xb = x + b;                                                   \
       float* yb = y + b;                                                         \
-      if (FMA) {                                                                 \
-        int big = 0;                                                             \
-        for (size_t i = 0; i < m; i++) {                                         \
-          big |= tmk::fabs_(xb[i]) < tmk::SINCOS_F32_LIMIT ? 0 : 1;              \
-        }                                                                        \
-        if (!big) {                                                              \
-          for (size_t i = 0; i < m; i++) {                                       \
-            yb[i] = tmk::sincos_fma_f(xb[i], shift);                             \
-          }                                                                      \
-          continue;                                                              \
-        }                                                                        \
-      }                                                                          \
-      int bad = 0;                                                               \
+      int big = 0, bad = 0;                                                      \
       for (size_t i = 0; i < m; i++) {                                           \
-        bad |= tmk::sincos_ok(xb[i]) ? 0 : 1;                                     \
+        float a = tmk::fabs_(xb[i]);                                             \
+        big |= a < tmk::SINCOS_F32_LIMIT ? 0 : 1;                                \
+        bad |= a < tmk::SINCOS_LIMIT ? 0 : 1;                                    \
       }                                                                          \
       if (bad) {                                                                 \
         std::memcpy(keep, xb, m * sizeof(float));                                \
         xb = keep;                                                               \
       }                                                                          \
-      for (size_t i = 0; i < m; i++) {                                           \
-        yb[i] = tmk::sincos_f(xb[i], shift);                                      \
+      if (FMA && !big) {                                                         \
+        for (size_t i = 0; i < m; i++) {                                         \
+          yb[i] = tmk::sincos_fma_f(xb[i], shift);                               \
+        }                                                                        \
+      } else if (FMA) {                                                          \
+        for (size_t i = 0; i < m; i++) {                                         \
+          float v = xb[i];                                                       \
+          yb[i] = tmk::fabs_(v) < tmk::SINCOS_F32_LIMIT                          \
+              ? tmk::sincos_fma_f(v, shift) : tmk::sincos_f(v, shift);           \
+        }                                                                        \
+      } else {                                                                   \
+        for (size_t i = 0; i < m; i++) {                                         \
+          yb[i] = tmk::sincos_f(xb[i], shift);                                   \
+        }                                                                        \
       }                                                                          \
       if (bad) {                                                                 \
         for (size_t i = 0; i < m; i++) {                                         \
-          if (!tmk::sincos_ok(keep[i])) {                                         \
+          if (!tmk::sincos_ok(keep[i])) {                                        \
             double v = (double)keep[i];                                          \
             yb[i] = (float)(shift ? std::cos(v) : std::sin(v));                  \
           }                                                                      \
@@ -233,21 +239,34 @@ std::atomic<int> g_threads{std::min(usable_cores(), 16)};
 // Below this many elements per thread a thread costs more than it saves.
 constexpr size_t MIN_PER_THREAD = 1 << 15;
 
+// f(begin, end) over [0, n) in chunks of `chunk` (a multiple of any block size the loops
+// use, so every element is computed exactly as on one thread), taken in turn by the
+// calling thread and the helpers: a helper that the OS does not schedule soon leaves its
+// share to the others instead of holding up the result.
 template <class F>
-void parallel(size_t n, size_t grain, size_t align, F f) {
-  size_t t = std::min<size_t>((size_t)std::max(g_threads.load(), 1), std::max<size_t>(n / grain, 1));
+void parallel(size_t n, size_t grain, size_t chunk, F f) {
+  size_t t = std::min<size_t>((size_t)std::max(g_threads.load(), 1),
+                              std::max<size_t>(n / grain, 1));
   if (t <= 1) {
     f(0, n);
     return;
   }
-  size_t chunk = (n + t - 1) / t;
-  chunk = (chunk + align - 1) / align * align;
+  std::atomic<size_t> next{0};
+  auto work = [&]() {
+    for (;;) {
+      size_t b = next.fetch_add(chunk);
+      if (b >= n) {
+        return;
+      }
+      f(b, std::min(n, b + chunk));
+    }
+  };
   std::vector<std::thread> pool;
-  pool.reserve(t);
-  for (size_t b = chunk; b < n; b += chunk) {
-    pool.emplace_back(f, b, std::min(n, b + chunk));
+  pool.reserve(t - 1);
+  for (size_t i = 1; i < t; i++) {
+    pool.emplace_back(work);
   }
-  f(0, std::min(n, chunk));
+  work();
   for (auto& th : pool) {
     th.join();
   }
@@ -279,7 +298,7 @@ class TmUnary : public mx::Primitive {
     enc.set_output_array(out);
     enc.dispatch([x = in.data<float>(), y = out.data<float>(), n = in.data_size(),
                   op = op_, fn = ISAS[g_isa].unary]() {
-      parallel(n, MIN_PER_THREAD, 16,
+      parallel(n, MIN_PER_THREAD, 1 << 14,
                [=](size_t b, size_t e) { fn(op, x + b, y + b, e - b); });
     });
   }
@@ -403,7 +422,7 @@ class TmNorm : public mx::Primitive {
     enc.dispatch([xp = x.data<float>(), yp = out.data<float>(), w, b, rows, d, eps = eps_,
                   rms = (int)rms_, fn = ISAS[g_isa].norm_rows]() {
       size_t grain = std::max<size_t>(1, MIN_PER_THREAD / std::max<size_t>(d, 1));
-      parallel(rows, grain, 1,
+      parallel(rows, grain, std::max<size_t>(1, grain / 2),
                [=](size_t r0, size_t r1) { fn(xp, yp, w, b, r0, r1, d, eps, rms); });
     });
   }
@@ -488,6 +507,9 @@ class TmNorm : public mx::Primitive {
 };
 
 mx::array as_f32_contiguous(const mx::array& a, mx::Stream s) {
+  if (a.dtype() == mx::float32 && a.is_available() && a.flags().row_contiguous) {
+    return a;  // (already evaluated and contiguous: no node to schedule)
+  }
   return mx::contiguous(a.dtype() == mx::float32 ? a : mx::astype(a, mx::float32, s), false, s);
 }
 
