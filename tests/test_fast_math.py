@@ -1,4 +1,6 @@
-"""The fast CPU kernels (``_standard/fast_math.py``) and their compiler lever (``native.py``).
+"""The fast CPU kernels (``_standard/fast_math.py``): the compiled extension
+(``_runtime/kernels``) where it loads, the fused MLX-op kernels and their compiler lever
+(``native.py``) otherwise. The accuracy tests run on both paths (the ``path`` fixture).
 
 Accuracy is measured in ulps of the correctly rounded float32 result (NumPy's/SciPy's
 float64 result, rounded), on a grid of every 4096th float32 bit pattern (all exponents,
@@ -20,11 +22,25 @@ import scipy.special as sps  # (a test dependency: the erf oracle)
 
 import tmath_array as xp
 import tmath_array.nn as F  # noqa: N812 - torch's name
-from tmath_array._runtime import native
+from tmath_array._runtime import kernels, native
 from tmath_array._standard import fast_math as fm
 
 pytestmark = pytest.mark.skipif(not native.state.fast,
                                 reason=f"fast kernels off here: {native.state.reason}")
+
+EXT = fm.uses_ext()
+# The fused MLX-op kernels need MLX's compiler (and g++) at run time.
+FUSED = native.state.compiler is not None
+needs_ext = pytest.mark.skipif(not EXT, reason=f"extension: {kernels.reason}")
+
+
+@pytest.fixture(params=[p for p, ok in (("ext", EXT), ("fused", FUSED)) if ok])
+def path(request, monkeypatch):
+    """Runs a test on the extension's kernels and on the fused MLX-op kernels."""
+    if request.param == "fused":
+        monkeypatch.setattr(native.state, "ext", False)
+    assert fm.uses_ext() == (request.param == "ext")
+    return request.param
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -65,7 +81,7 @@ def ulp_errors(got: np.ndarray, ref64: np.ndarray) -> np.ndarray:
 
 
 @pytest.mark.parametrize("name", sorted(FUNCS))
-def test_float32_within_4_ulp_on_the_grid(name):
+def test_float32_within_4_ulp_on_the_grid(name, path):
     kernel, ref = FUNCS[name]
     got = np.asarray(kernel(mx.array(GRID)))
     with np.errstate(all="ignore"):
@@ -88,7 +104,7 @@ SPECIAL = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 88.72283, 88.72284, -87.
 
 
 @pytest.mark.parametrize("name", sorted(FUNCS))
-def test_special_values_bit_for_bit_where_exact(name):
+def test_special_values_bit_for_bit_where_exact(name, path):
     kernel, ref = FUNCS[name]
     got = np.asarray(kernel(mx.array(SPECIAL)))
     with np.errstate(all="ignore"):
@@ -102,7 +118,7 @@ def test_special_values_bit_for_bit_where_exact(name):
     assert ulp_errors(got, want64).max() <= 4.0
 
 
-def test_overflow_and_underflow_thresholds():
+def test_overflow_and_underflow_thresholds(path):
     big = np.float32(88.72283)  # largest float32 with a finite exp
     above = np.nextafter(big, np.float32(100))
     assert np.isfinite(np.asarray(fm.exp(mx.array(np.array([big]))))[0])
@@ -114,7 +130,7 @@ def test_overflow_and_underflow_thresholds():
 
 @pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
 @pytest.mark.parametrize("name", sorted(FUNCS))
-def test_half_precision_is_the_float32_result_rounded_once(name, dtype):
+def test_half_precision_is_the_float32_result_rounded_once(name, dtype, path):
     kernel, _ = FUNCS[name]
     x = mx.array(np.linspace(-12, 12, 4097, dtype=np.float32)).astype(getattr(mx, dtype))
     got = kernel(x)
@@ -140,7 +156,7 @@ def test_namespace_functions_use_the_kernels():
 
 
 @pytest.mark.parametrize("approximate", ["none", "tanh"])
-def test_gelu_against_float64(approximate):
+def test_gelu_against_float64(approximate, path):
     x = np.linspace(-12, 12, 200001, dtype=np.float32)
     x64 = x.astype(np.float64)
     if approximate == "none":
@@ -155,7 +171,7 @@ def test_gelu_against_float64(approximate):
     assert rel.max() < 3e-5
 
 
-def test_silu_and_sigmoid_against_float64():
+def test_silu_and_sigmoid_against_float64(path):
     x = np.linspace(-80, 80, 200001, dtype=np.float32)
     x64 = x.astype(np.float64)
     np.testing.assert_allclose(np.asarray(F.sigmoid(xp.asarray(x))), sps.expit(x64), rtol=3e-7)
@@ -192,8 +208,13 @@ def test_opt_out_switches_and_missing_compiler():
     assert off.startswith("False False True") and "MLX's own" in off
     baseline = _run(code, TMATH_ARRAY_NATIVE_KERNELS="0")
     assert baseline.startswith("True False True") and "baseline x86-64" in baseline
-    nocxx = _run(code, PATH=os.path.dirname(sys.executable))
+    nocxx = _run(code, PATH=os.path.dirname(sys.executable), TMATH_ARRAY_NATIVE_EXT="0")
     assert nocxx.startswith("False False True") and "no C++ compiler" in nocxx
+    assert "extension:   off (TMATH_ARRAY_NATIVE_EXT=0)" in nocxx
+    if EXT:  # the extension needs no compiler at run time
+        ext_only = _run(code, PATH=os.path.dirname(sys.executable))
+        assert ext_only.startswith("True False True") and "the extension only" in ext_only
+        assert "extension:   used" in ext_only
 
 
 @pytest.mark.skipif(not native.state.native, reason="the -march=native wrapper is off")
@@ -229,7 +250,7 @@ def test_any_shape(shape):
         np.testing.assert_allclose(got, g(a), rtol=3e-7)
 
 
-def test_strided_and_broadcast_inputs():
+def test_strided_and_broadcast_inputs(path):
     a = np.random.default_rng(1).standard_normal((64, 33)).astype(np.float32)
     x = xp.asarray(a)
     np.testing.assert_allclose(np.asarray(xp.exp(x.T)), np.exp(a.T), rtol=3e-7)
@@ -250,7 +271,7 @@ _MLX_REFS = {
 
 
 @pytest.mark.parametrize("name", sorted(_MLX_REFS))
-def test_gradients_vmap_and_compiled_gradients(name):
+def test_gradients_vmap_and_compiled_gradients(name, path):
     # (the kernels' bit cast has no VJP in MLX: each is a custom_function with its derivative)
     f, ref = getattr(fm, name), _MLX_REFS[name]
     x = mx.array(np.linspace(-3, 3, 25, dtype=np.float32))
@@ -279,3 +300,286 @@ def test_inside_a_compiled_user_function():
             + np.log(np.abs(a) + 1))
     for _ in range(2):  # traced, then a cache hit
         np.testing.assert_allclose(np.asarray(f(xp.asarray(a))), want, rtol=1e-6, atol=1e-6)
+
+
+# --- the compiled extension (_runtime/kernels) ---------------------------------------------
+
+EXT_FUNCS = {
+    **FUNCS,
+    "sin": (fm.sin, np.sin),
+    "cos": (fm.cos, np.cos),
+}
+# sin/cos: huge arguments (the fix-up pass), near multiples of pi/2, subnormals
+TRIG_EXTRA = np.array([1e30, -1e30, 3.4e38, 421657428.0, -421657440.0, 1e8, 2.0**24 + 1,
+                       1.5707964, 3.1415927, 6.2831855, 13176795.0, 2.0**-149, -2.0**-149,
+                       1e-30, 2.4e-4, 2.5e-4], dtype=np.float32)
+
+
+@needs_ext
+@pytest.mark.parametrize("name", ["sin", "cos"])
+def test_sin_cos_within_4_ulp_on_the_grid(name):
+    kernel, ref = EXT_FUNCS[name]
+    g = np.concatenate([GRID, TRIG_EXTRA, np.linspace(-1e5, 1e5, 200001, dtype=np.float32)])
+    got = np.asarray(kernel(mx.array(g)))
+    want = ref(g.astype(np.float64))
+    err = ulp_errors(got, want)
+    worst = int(np.argmax(err))
+    assert err[worst] <= 2.0, (name, g[worst], got[worst], want[worst], err[worst])
+
+
+@needs_ext
+@pytest.mark.parametrize("name", ["sin", "cos"])
+def test_sin_cos_special_values(name):
+    kernel, ref = EXT_FUNCS[name]
+    x = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 2.0**-149, -2.0**-149], np.float32)
+    got = np.asarray(kernel(mx.array(x)))
+    with np.errstate(invalid="ignore"):
+        want = ref(x.astype(np.float64)).astype(np.float32)
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(np.signbit(got), np.signbit(want))
+
+
+@needs_ext
+def test_namespace_sin_cos_and_activations_use_the_extension():
+    a = np.linspace(-20, 20, 4001, dtype=np.float32)
+    for f, name in [(xp.sin, "sin"), (xp.cos, "cos"), (xp.exp, "exp"), (xp.tanh, "tanh")]:
+        np.testing.assert_array_equal(np.asarray(f(xp.asarray(a))),
+                                      np.asarray(kernels.unary(name, mx.array(a))))
+    np.testing.assert_array_equal(np.asarray(F.gelu(xp.asarray(a))),
+                                  np.asarray(kernels.unary("gelu_erf", mx.array(a))))
+    np.testing.assert_array_equal(np.asarray(F.silu(xp.asarray(a))),
+                                  np.asarray(kernels.unary("silu", mx.array(a))))
+
+
+@pytest.fixture
+def threads():
+    n = kernels.ext.num_threads()
+    yield kernels.ext
+    kernels.ext.set_num_threads(n)
+
+
+@needs_ext
+def test_threaded_results_equal_single_threaded(threads):
+    rng = np.random.default_rng(3)
+    v = (rng.standard_normal(3 * 2**18 + 17) * 30).astype(np.float32)
+    v[::1001] *= 1e4  # (sin/cos: both reductions)
+    v[::5003] = 1e30  # (and the fix-up pass)
+    a = mx.array(v)
+    rows = mx.array(rng.standard_normal((1029, 515)).astype(np.float32))
+    w = mx.array(rng.standard_normal(515).astype(np.float32))
+    ops = sorted(kernels.OPS)
+
+    def run():
+        outs = [kernels.unary(n, mx.abs(a) if n.startswith("log") else a) for n in ops]
+        outs += [kernels.ext.layer_norm(rows, w, w, 1e-5), kernels.ext.rms_norm(rows, w, 1e-6)]
+        mx.eval(outs)
+        return [np.asarray(o) for o in outs]
+
+    threads.set_num_threads(4)
+    many = run()
+    threads.set_num_threads(1)
+    one = run()
+    for name, m, o in zip(ops + ["layer_norm", "rms_norm"], many, one):
+        np.testing.assert_array_equal(m, o, err_msg=name)
+
+
+@needs_ext
+def test_every_instruction_set_of_this_cpu_is_accurate():
+    best = kernels.ext.isa()
+    g = np.concatenate([GRID[::7], SPECIAL, TRIG_EXTRA])
+    try:
+        for isa in ("avx512", "avx2", "baseline"):
+            if not kernels.ext.set_isa(isa):
+                continue
+            for name, (kernel, ref) in EXT_FUNCS.items():
+                got = np.asarray(kernel(mx.array(g)))
+                with np.errstate(all="ignore"):
+                    want = ref(g.astype(np.float64))
+                assert ulp_errors(got, want).max() <= 4.0, (isa, name)
+    finally:
+        assert kernels.ext.set_isa(best)
+    assert kernels.info()["isa"] == best
+
+
+@needs_ext
+@pytest.mark.parametrize("name", ["exp", "sin", "gelu_erf", "log1p"])
+def test_extension_inputs_of_any_layout(name):
+    a = np.abs(np.random.default_rng(2).standard_normal((64, 33)).astype(np.float32)) + 0.1
+    x = mx.array(a)
+
+    def k(v):
+        return np.asarray(kernels.unary(name, v))
+
+    full = k(x)
+    np.testing.assert_array_equal(k(x.T), full.T)
+    np.testing.assert_array_equal(k(x[::2, 1::3]), full[::2, 1::3])
+    np.testing.assert_array_equal(k(mx.broadcast_to(x[0], (5, 33))),
+                                  np.broadcast_to(full[0], (5, 33)))
+    assert k(x[3, 4]).shape == () and k(x[3, 4]) == full[3, 4]
+    assert k(mx.zeros((0, 3))).shape == (0, 3)
+    half = k(x.astype(mx.float16))  # widened to float32 inside
+    np.testing.assert_array_equal(half, k(x.astype(mx.float16).astype(mx.float32)))
+
+
+def _layer_norm64(a, w, b, eps):
+    a = a.astype(np.float64)
+    c = a - a.mean(-1, keepdims=True)
+    out = c / np.sqrt((c * c).mean(-1, keepdims=True) + eps)
+    return out * (1 if w is None else w) + (0 if b is None else b)
+
+
+def _rms_norm64(a, w, eps):
+    a = a.astype(np.float64)
+    out = a / np.sqrt((a * a).mean(-1, keepdims=True) + eps)
+    return out * (1 if w is None else w)
+
+
+@needs_ext
+@pytest.mark.parametrize("shape", [(3, 1), (5, 17), (64, 1024), (2, 3, 100)])
+@pytest.mark.parametrize("affine", ["none", "weight", "both"])
+def test_layer_norm_and_rms_norm_against_float64(shape, affine):
+    rng = np.random.default_rng(5)
+    a = (rng.standard_normal(shape) * 3 + 1).astype(np.float32)
+    d = shape[-1]
+    w = rng.standard_normal(d).astype(np.float32) if affine != "none" else None
+    b = rng.standard_normal(d).astype(np.float32) if affine == "both" else None
+    got = np.asarray(F.layer_norm(xp.asarray(a), (d,), None if w is None else xp.asarray(w),
+                                  None if b is None else xp.asarray(b), eps=1e-5))
+    np.testing.assert_allclose(got, _layer_norm64(a, w, b, 1e-5), rtol=2e-5, atol=2e-5)
+    got = np.asarray(F.rms_norm(xp.asarray(a), (d,), None if w is None else xp.asarray(w),
+                                eps=1e-6))
+    np.testing.assert_allclose(got, _rms_norm64(a, w, 1e-6), rtol=2e-5, atol=2e-5)
+
+
+@needs_ext
+def test_norms_route_to_the_extension_and_keep_dtypes():
+    rng = np.random.default_rng(6)
+    a = rng.standard_normal((8, 40)).astype(np.float32)
+    w, b = (rng.standard_normal(40).astype(np.float32) for _ in range(2))
+    got = np.asarray(F.layer_norm(xp.asarray(a), 40, xp.asarray(w), xp.asarray(b)))
+    np.testing.assert_array_equal(
+        got, np.asarray(kernels.ext.layer_norm(mx.array(a), mx.array(w), mx.array(b), 1e-5)))
+    half = F.layer_norm(xp.asarray(a).astype(xp.bfloat16), 40)
+    assert half.dtype == xp.bfloat16
+    two = F.layer_norm(xp.asarray(a.reshape(8, 4, 10)), (4, 10))  # trailing axes merged
+    np.testing.assert_allclose(np.asarray(two), _layer_norm64(a, None, None, 1e-5).reshape(
+        8, 4, 10), rtol=2e-5, atol=2e-5)
+    import tmath_array.torch as torch
+
+    ln = torch.nn.LayerNorm(40)
+    out = ln(torch.tensor(a))
+    np.testing.assert_allclose(out.detach().numpy(), _layer_norm64(a, None, None, 1e-5),
+                               rtol=2e-5, atol=2e-5)
+
+
+@needs_ext
+@pytest.mark.parametrize("kind", ["layer", "rms"])
+def test_norm_gradients_vmap_and_compile(kind):
+    rng = np.random.default_rng(7)
+    x = mx.array(rng.standard_normal((6, 24)).astype(np.float32))
+    w = mx.array(rng.standard_normal(24).astype(np.float32))
+    b = mx.array(rng.standard_normal(24).astype(np.float32))
+    if kind == "layer":
+        ours, ref = (lambda x, w, b: fm.layer_norm(x, w, b, 1e-5),
+                     lambda x, w, b: mx.fast.layer_norm(x, w, b, 1e-5))
+    else:
+        ours, ref = (lambda x, w, b: fm.rms_norm(x, w, 1e-5) + b,
+                     lambda x, w, b: mx.fast.rms_norm(x, w, 1e-5) + b)
+    ct = mx.array(rng.standard_normal((6, 24)).astype(np.float32))
+
+    def loss(f):
+        return lambda x, w, b: (f(x, w, b) * ct).sum()
+
+    g1 = mx.grad(loss(ours), argnums=(0, 1, 2))(x, w, b)
+    g2 = mx.grad(loss(ref), argnums=(0, 1, 2))(x, w, b)
+    for p, q in zip(g1, g2):
+        np.testing.assert_allclose(np.asarray(p), np.asarray(q), rtol=1e-4, atol=1e-5)
+    gc = mx.compile(mx.grad(loss(ours), argnums=(0, 1, 2)))(x, w, b)
+    for p, q in zip(gc, g2):
+        np.testing.assert_allclose(np.asarray(p), np.asarray(q), rtol=1e-4, atol=1e-5)
+    _, jv = mx.jvp(lambda x: ours(x, w, b), [x], [ct])
+    _, jr = mx.jvp(lambda x: ref(x, w, b), [x], [ct])
+    np.testing.assert_allclose(np.asarray(jv[0]), np.asarray(jr[0]), rtol=1e-4, atol=1e-5)
+    xs = mx.stack([x, x * 2])
+    np.testing.assert_allclose(np.asarray(mx.vmap(lambda v: ours(v, w, b))(xs)),
+                               np.asarray(mx.vmap(lambda v: ref(v, w, b))(xs)),
+                               rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(np.asarray(mx.vmap(lambda v: ours(v, w, b), in_axes=1,
+                                                  out_axes=1)(xs.transpose(1, 0, 2))),
+                               np.asarray(mx.vmap(lambda v: ref(v, w, b))(xs)).transpose(
+                                   1, 0, 2), rtol=1e-5, atol=1e-5)
+
+
+@needs_ext
+@pytest.mark.parametrize("name", ["sin", "cos"])
+def test_sin_cos_gradients_vmap_and_compile(name):
+    f, ref = getattr(fm, name), getattr(mx, name)
+    x = mx.array(np.linspace(-3, 3, 25, dtype=np.float32))
+    g = mx.grad(lambda a: f(a).sum())
+    np.testing.assert_allclose(np.asarray(g(x)), np.asarray(mx.grad(lambda a: ref(a).sum())(x)),
+                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(np.asarray(mx.compile(g)(x)), np.asarray(g(x)), rtol=1e-6)
+    batched = mx.vmap(f)(mx.stack([x, x * 0.5]))
+    np.testing.assert_array_equal(np.asarray(batched), np.asarray(mx.stack([f(x), f(x * 0.5)])))
+    np.testing.assert_array_equal(np.asarray(mx.compile(f)(x)), np.asarray(f(x)))
+
+
+def test_extension_switch_and_fallback_in_a_fresh_process():
+    code = """
+        import mlx.core as mx
+        import numpy as np
+        import tmath_array as xp
+        from tmath_array._runtime import kernels, native
+        a = np.linspace(-5, 5, 101, dtype=np.float32)
+        got = np.asarray(xp.sin(xp.asarray(a))), np.asarray(xp.exp(xp.asarray(a)))
+        ok = (np.abs(got[0] - np.sin(a)).max() < 1e-6
+              and np.allclose(got[1], np.exp(a), rtol=1e-6))
+        print(kernels.ext is None, native.state.ext, ok)
+        xp.show_config()
+    """
+    off = _run(code, TMATH_ARRAY_NATIVE_EXT="0")
+    assert off.startswith("True False True") and "extension:   off" in off
+    fast_off = _run(code, TMATH_ARRAY_FAST_MATH="0")
+    assert fast_off.startswith("True False True")
+    # built for another MLX: compared before any call, and not used
+    mismatch = _run("import mlx.core as mx\nmx.__version__ = '0.0.1'\n" + textwrap.dedent(code))
+    assert mismatch.startswith("True False True")
+    if EXT:
+        assert "not used: built for MLX" in mismatch
+        assert _run(code).startswith("False True True")
+
+
+@needs_ext
+def test_primitives_vmap_on_their_own():
+    # (the custom functions bring their own vmap; the primitives' serve MLX's transforms
+    # that visit them directly)
+    rng = np.random.default_rng(8)
+    x = mx.array(rng.standard_normal((7, 5, 24)).astype(np.float32))
+    w, b = (mx.array(rng.standard_normal(24).astype(np.float32)) for _ in range(2))
+    exp = kernels.OPS["exp"]
+    got = mx.vmap(lambda v: kernels.ext.unary(v, exp), in_axes=1, out_axes=1)(x)
+    np.testing.assert_array_equal(np.asarray(got), np.asarray(kernels.ext.unary(x, exp)))
+    for ax in (0, 1):
+        got = mx.vmap(lambda v: kernels.ext.layer_norm(v, w, b, 1e-5), in_axes=ax)(x)
+        want = np.moveaxis(np.asarray(kernels.ext.layer_norm(x, w, b, 1e-5)), ax, 0)
+        np.testing.assert_allclose(np.asarray(got), want, rtol=1e-6, atol=1e-6)
+        got = mx.vmap(lambda v: kernels.ext.rms_norm(v, w, 1e-5), in_axes=ax)(x)
+        want = np.moveaxis(np.asarray(kernels.ext.rms_norm(x, w, 1e-5)), ax, 0)
+        np.testing.assert_allclose(np.asarray(got), want, rtol=1e-6, atol=1e-6)
+    ws = mx.stack([w, w * 2])  # a batched weight: MLX's own norm
+    got = mx.vmap(lambda v, u: kernels.ext.rms_norm(v, u, 1e-5))(x[:2], ws)
+    want = mx.stack([mx.fast.rms_norm(x[i], ws[i], 1e-5) for i in range(2)])
+    np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-5, atol=1e-6)
+
+
+@needs_ext
+@pytest.mark.parametrize("name", ["sin", "cos"])
+def test_sin_cos_of_an_element_does_not_depend_on_its_neighbours(name):
+    x = np.linspace(-100, 100, 300001, dtype=np.float32)
+    mixed = x.copy()
+    mixed[::7] = 1e5  # beyond the float32 reduction's range
+    mixed[::11] = 1e30  # beyond the double one's
+    alone = np.asarray(kernels.unary(name, mx.array(x)))
+    together = np.asarray(kernels.unary(name, mx.array(mixed)))
+    keep = mixed == x
+    np.testing.assert_array_equal(together[keep], alone[keep])

@@ -381,7 +381,8 @@ def layer_norm(input: Array, normalized_shape: int | Sequence[int],  # noqa: A00
     """Normalise over the trailing ``normalized_shape`` axes to mean 0, variance 1.
 
     ``(x - mean) / sqrt(var + eps) * weight + bias`` with the biased variance,
-    through MLX's fused ``mx.fast.layer_norm``.
+    through MLX's fused ``mx.fast.layer_norm`` (on MLX's CPU-only build, the compiled
+    extension's threaded row kernel, with ``mx.fast.layer_norm``'s derivatives).
 
     Args:
         normalized_shape: the trailing shape of ``input`` to normalise over.
@@ -405,6 +406,8 @@ def layer_norm(input: Array, normalized_shape: int | Sequence[int],  # noqa: A00
     if a.dtype == mx.float64:
         with mx.stream(x._device._mx):
             out = _layer_norm64(flat, w, b, float(eps))
+    elif _fast.serves(flat, ext_only=True):  # the compiled kernels (_runtime/kernels)
+        out = _fast.layer_norm(flat, w, b, float(eps))
     else:
         out = mx.fast.layer_norm(flat, w, b, float(eps), stream=x._device._s)
     return _result(x, out.reshape(a.shape) if len(ns) > 1 else out)
@@ -414,7 +417,8 @@ def rms_norm(input: Array, normalized_shape: int | Sequence[int],  # noqa: A002
              weight: Array | None = None, eps: float | None = None) -> Array:
     """Root-mean-square normalisation over the trailing ``normalized_shape`` axes.
 
-    ``x / sqrt(mean(x**2) + eps) * weight`` through MLX's fused ``mx.fast.rms_norm``.
+    ``x / sqrt(mean(x**2) + eps) * weight`` through MLX's fused ``mx.fast.rms_norm`` (on
+    MLX's CPU-only build, the compiled extension's row kernel).
 
     Args:
         eps: added to the mean square; ``None`` means the machine epsilon of the
@@ -435,6 +439,8 @@ def rms_norm(input: Array, normalized_shape: int | Sequence[int],  # noqa: A002
     if a.dtype == mx.float64:
         with mx.stream(x._device._mx):
             out = _rms_norm64(flat, w, float(eps))
+    elif _fast.serves(flat, ext_only=True):  # the compiled kernels (_runtime/kernels)
+        out = _fast.rms_norm(flat, w, float(eps))
     else:
         out = mx.fast.rms_norm(flat, w, float(eps), stream=x._device._s)
     return _result(x, out.reshape(a.shape) if len(ns) > 1 else out)

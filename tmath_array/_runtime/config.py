@@ -100,10 +100,19 @@ def _defaults_summary(dd: dict) -> str:
 
 
 def _fast_math_summary(fm: dict) -> str:
+    ext = fm["extension"]
+    if ext["used"]:
+        ext_line = (f"\n  extension:   used ({ext['detail']}; {ext['isa']} loops, "
+                    f"{ext['threads']} threads): exp/expm1/log/log1p/tanh/sigmoid/erf/sin/cos, "
+                    "GELU/SiLU, layer/RMS norm")
+    else:
+        ext_line = f"\n  extension:   {ext['detail']}"
     if not fm["enabled"]:
-        return f"MLX's own exp/tanh/erf kernels: {fm['detail']}"
+        return f"MLX's own exp/tanh/erf kernels: {fm['detail']}{ext_line}"
     where = f"; compiler wrapper {fm['wrapper']} on PATH" if fm["wrapper"] else ""
-    return f"exp/expm1/log/log1p/tanh/sigmoid/erf kernels on the CPU, {fm['detail']}{where}"
+    fused = "fallback " if ext["used"] else ""
+    return (f"{fused}exp/expm1/log/log1p/tanh/sigmoid/erf fused kernels on the CPU, "
+            f"{fm['detail']}{where}{ext_line}")
 
 
 def _blas_summary(blas: dict) -> str:

@@ -11,6 +11,13 @@ where the ``fma`` of its polynomials is a libm call. The fast-math kernels
   would be slower than MLX's own;
 - ``TMATH_ARRAY_FAST_MATH=0`` turns them off (MLX's own ops everywhere).
 
+**The extension.** Where tmath_array's compiled kernels load (``kernels/``: one vectorised,
+threaded pass per function, built at install time; ``TMATH_ARRAY_NATIVE_EXT=0`` turns them
+off), the fast-math functions run them instead of the fused MLX ops, and ``sin``/``cos``
+and the layer/RMS norms use them too. They need neither compilation nor ``g++`` at run
+time; the fused path below stays the fallback (extension not built, built for another
+MLX, or switched off).
+
 **The compiler lever.** With ``TMATH_ARRAY_NATIVE_KERNELS`` unset (or ``1``), the package
 puts a small wrapper named ``g++`` first on ``PATH`` (a private directory made for this
 process, removed at exit). MLX runs ``g++`` through the shell for each new fused kernel;
@@ -41,6 +48,7 @@ import zlib
 import mlx.core as mx
 
 from . import compile_cache as _compile
+from . import kernels as _kernels
 from .hardware import GPU_AVAILABLE
 
 ENV_FAST = "TMATH_ARRAY_FAST_MATH"
@@ -107,6 +115,7 @@ exec {real} "$@"
 
 class _State:
     fast: bool = False          # fast-math kernels used on the CPU device
+    ext: bool = False           # ... from the compiled extension (kernels/)
     native: bool = False        # their kernels built with -march=native
     marker: int = 0             # the int32 constant every fast kernel carries
     reason: str = ""            # why fast or native is off
@@ -124,12 +133,17 @@ def _setup() -> None:
     if not _env_on(ENV_FAST):
         state.reason = f"off ({ENV_FAST}=0)"
         return
+    state.ext = _kernels.ext is not None
     if not _compile.enabled:
-        state.reason = "off (compilation disabled: TMATH_ARRAY_NO_COMPILE)"
+        state.fast = state.ext
+        state.reason = "compilation disabled (TMATH_ARRAY_NO_COMPILE): " + (
+            "the extension only" if state.ext else "off")
         return
     real = shutil.which(COMPILER)
     if real is None:
-        state.reason = f"off (no C++ compiler: {COMPILER} not on PATH, MLX cannot fuse)"
+        state.fast = state.ext
+        state.reason = (f"no C++ compiler ({COMPILER} not on PATH, MLX cannot fuse): "
+                        + ("the extension only" if state.ext else "off"))
         return
     state.fast = True
     state.compiler = real
@@ -179,6 +193,7 @@ def info() -> dict:
     """What ``show_config`` prints under ``fast math``."""
     return {
         "enabled": state.fast,
+        "extension": {**_kernels.info(), "used": state.fast and state.ext},
         "native": state.native,
         "detail": state.reason,
         "compiler": state.compiler,

@@ -153,11 +153,14 @@ log10 = _unary("log10", "floating-point", mx.log10)
 # --- unary: trigonometric and hyperbolic --------------------------------------------
 # Note: MLX's float64 sin and cos are float32-grade (NaN past ~3.4e38) and its sin
 # loses the sign of -0.0: float64 goes through tan (exact), the rest keeps -0.0.
-sin = _unary_composite("sin", "floating-point", lambda a, dt, dev: (
+# With tmath_array's compiled kernels (MLX's CPU-only build), float32/float16/bfloat16 sin
+# and cos run the extension's vectorised loops (_standard/fast_math.py, _runtime/kernels).
+sin = _unary_composite("sin", "floating-point", _fast.routed("sin", _fast.sin, lambda a, dt, dev: (
     _compile.run("sin_f64", _sp.sin_f64, dev, a) if dt is _d.float64
     else _compile.run("sin", _sp.sin_signed_zero, dev, a) if dt in _REAL_NOT_F64
-    else mx.sin(a, stream=dev._s)))
-cos = _unary_composite("cos", "floating-point", _fused_for(_F64, "cos_f64", _sp.cos_f64, mx.cos))
+    else mx.sin(a, stream=dev._s)), ext_only=True))
+cos = _unary_composite("cos", "floating-point", _fast.routed(
+    "cos", _fast.cos, _fused_for(_F64, "cos_f64", _sp.cos_f64, mx.cos), ext_only=True))
 tan = _unary("tan", "floating-point", mx.tan)
 asin = _unary("asin", "floating-point", mx.arcsin)
 acos = _unary("acos", "floating-point", mx.arccos)

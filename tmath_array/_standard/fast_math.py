@@ -25,6 +25,11 @@ public function is an ``mx.custom_function`` with its derivative (the view has n
 Measured error (``tests/test_fast_math.py``, and ``benchmarks/fast_math_accuracy.py`` over
 every float32): see ``docs/fast_math.md``.
 
+Where tmath_array's compiled extension loads (``_runtime/kernels``), each function's forward
+computation is instead one call of its C++ kernel (the same reductions and polynomials, one
+vectorised pass, threaded for large arrays), and ``sin``/``cos`` are served too; the
+derivatives below are the same for both paths.
+
 Every kernel carries ``marker`` (``_runtime.native``): a no-op clamp, or a select on a
 constant condition, with a constant that names the kernel for this CPU and tells the
 compiler wrapper to build it with ``-march=native``.
@@ -37,6 +42,7 @@ import math
 import mlx.core as mx
 
 from .._runtime import compile_cache as _compile
+from .._runtime import kernels as _kern
 from .._runtime import native as _native
 
 _F32 = mx.float32
@@ -410,16 +416,23 @@ def _gelu_erf(a):
 _DTYPES = (mx.float32, mx.float16, mx.bfloat16)
 
 
-def serves(a) -> bool:
+def serves(a, ext_only: bool = False) -> bool:
     """Whether the fast kernels compute on ``a`` (an MLX array): a float32/float16/bfloat16
-    array, on MLX's CPU-only build, with the kernels on (``_runtime.native``)."""
-    return _native.state.fast and not _native.GPU_AVAILABLE and a.dtype in _DTYPES
+    array, on MLX's CPU-only build, with the kernels on (``_runtime.native``); with
+    ``ext_only``, only where the compiled extension serves (sin, cos, the norms)."""
+    return (_native.state.fast and not _native.GPU_AVAILABLE and a.dtype in _DTYPES
+            and (not ext_only or uses_ext()))
 
 
-def routed(name: str, fast_fn, impl):
+def uses_ext() -> bool:
+    """Whether the compiled extension computes (else the fused MLX-op kernels)."""
+    return _native.state.ext and _kern.ext is not None
+
+
+def routed(name: str, fast_fn, impl, ext_only: bool = False):
     """A unary impl ``(a, dtype, device)`` that runs ``fast_fn`` where :func:`serves`."""
     def fn(a, dt, dev):
-        if serves(a):
+        if serves(a, ext_only):
             return fast_fn(a)
         return impl(a, dt, dev)
 
@@ -520,6 +533,19 @@ def _one(a):
     return a[0] if isinstance(a, (tuple, list)) else a
 
 
+def _ext_or(name, fused):
+    """The forward computation: the extension's kernel ``name``, else ``fused``."""
+    def fn(a):
+        if uses_ext():
+            return _back(_kern.unary(name, a), a)
+        if fused is None:
+            raise RuntimeError(f"no fused kernel for {name}: the extension serves it only")
+        return fused(a)
+
+    fn.__name__ = f"_{name}"
+    return fn
+
+
 def _differentiable(fn, d_x, d_out=None):
     """``fn`` with ``dy/dx = d_out(x, y)`` (VJP) or ``d_x(x)``, for vjp, jvp and vmap."""
     f = mx.custom_function(fn)
@@ -557,14 +583,90 @@ def _d_gelu_tanh(x):
     return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * c * (1.0 + 3 * 0.044715 * x * x)
 
 
-exp = _differentiable(_exp, mx.exp, lambda x, y: y)
-expm1 = _differentiable(_expm1, mx.exp, lambda x, y: y + 1.0)
-log = _differentiable(_log, mx.reciprocal)
-log1p = _differentiable(_log1p, lambda x: mx.reciprocal(x + 1.0))
-tanh = _differentiable(_tanh, lambda x: 1.0 - mx.square(mx.tanh(x)), lambda x, y: 1.0 - y * y)
-sigmoid = _differentiable(_sigmoid, lambda x: mx.sigmoid(x) * (1.0 - mx.sigmoid(x)),
+exp = _differentiable(_ext_or("exp", _exp), mx.exp, lambda x, y: y)
+expm1 = _differentiable(_ext_or("expm1", _expm1), mx.exp, lambda x, y: y + 1.0)
+log = _differentiable(_ext_or("log", _log), mx.reciprocal)
+log1p = _differentiable(_ext_or("log1p", _log1p), lambda x: mx.reciprocal(x + 1.0))
+tanh = _differentiable(_ext_or("tanh", _tanh), lambda x: 1.0 - mx.square(mx.tanh(x)),
+                       lambda x, y: 1.0 - y * y)
+sigmoid = _differentiable(_ext_or("sigmoid", _sigmoid),
+                          lambda x: mx.sigmoid(x) * (1.0 - mx.sigmoid(x)),
                           lambda x, y: y * (1.0 - y))
-silu = _differentiable(_silu, _d_silu)
-erf = _differentiable(_erf, lambda x: (2.0 / math.sqrt(math.pi)) * mx.exp(-(x * x)))
-gelu_erf = _differentiable(_gelu_erf, _d_gelu_erf)
-gelu_tanh = _differentiable(_gelu_tanh, _d_gelu_tanh)
+silu = _differentiable(_ext_or("silu", _silu), _d_silu)
+erf = _differentiable(_ext_or("erf", _erf),
+                      lambda x: (2.0 / math.sqrt(math.pi)) * mx.exp(-(x * x)))
+gelu_erf = _differentiable(_ext_or("gelu_erf", _gelu_erf), _d_gelu_erf)
+gelu_tanh = _differentiable(_ext_or("gelu_tanh", _gelu_tanh), _d_gelu_tanh)
+# The extension only (serves(a, ext_only=True)): MLX's own sin and cos otherwise.
+sin = _differentiable(_ext_or("sin", None), mx.cos)
+cos = _differentiable(_ext_or("cos", None), lambda x: -mx.sin(x))
+
+
+# --- layer norm and RMS norm (the extension only) ---------------------------------------------
+# Forward: one threaded pass of the extension over the rows; derivatives: MLX's own
+# mx.fast.layer_norm / rms_norm (differentiable with MLX ops, higher orders included).
+
+def _norm_fn(kind: str, has_w: bool, has_b: bool, eps: float):
+    def ref(x, *wb):
+        w = wb[0] if has_w else None
+        b = wb[-1] if has_b else None
+        if kind == "rms":
+            return mx.fast.rms_norm(x, w, eps)
+        return mx.fast.layer_norm(x, w, b, eps)
+
+    def fwd(x, *wb):
+        w = wb[0] if has_w else None
+        b = wb[-1] if has_b else None
+        y = (_kern.ext.rms_norm(x, w, eps) if kind == "rms"
+             else _kern.ext.layer_norm(x, w, b, eps))
+        return y if x.dtype == _F32 else y.astype(x.dtype)
+
+    f = mx.custom_function(fwd)
+
+    @f.vjp
+    def _vjp(primals, cotangents, outputs):
+        primals = primals if isinstance(primals, (tuple, list)) else (primals,)
+        _, grads = mx.vjp(ref, list(primals), [_one(cotangents)])
+        return tuple(grads)
+
+    @f.jvp
+    def _jvp(primals, tangents):
+        primals = primals if isinstance(primals, (tuple, list)) else (primals,)
+        tangents = tangents if isinstance(tangents, (tuple, list)) else (tangents,)
+        # (MLX passes None for an input without a tangent)
+        tangents = [mx.zeros_like(p) if t is None else t for p, t in zip(primals, tangents)]
+        return tuple(mx.jvp(ref, list(primals), tangents)[1])
+
+    @f.vmap
+    def _vmap(inputs, axes):
+        # rows are independent: move the batch axis of x to the front; weight and bias are
+        # shared (a batched weight or bias goes through MLX's own ops)
+        inputs = inputs if isinstance(inputs, (tuple, list)) else (inputs,)
+        axes = axes if isinstance(axes, (tuple, list)) else (axes,)
+        if any(ax is not None for ax in axes[1:]):
+            return mx.vmap(ref, in_axes=tuple(axes))(*inputs), 0
+        x = inputs[0] if axes[0] is None else mx.moveaxis(inputs[0], axes[0], 0)
+        return fwd(x, *inputs[1:]), 0 if axes[0] is not None else None
+
+    return f
+
+
+_NORMS: dict = {}
+
+
+def _norm(kind, x, w, b, eps):
+    key = (kind, w is not None, b is not None, float(eps))
+    f = _NORMS.get(key)
+    if f is None:
+        f = _NORMS[key] = _norm_fn(kind, *key[1:])
+    return f(x, *[a for a in (w, b) if a is not None])
+
+
+def layer_norm(x, w, b, eps: float):
+    """``mx.fast.layer_norm(x, w, b, eps)`` by the extension (see :func:`serves`)."""
+    return _norm("layer", x, w, b, eps)
+
+
+def rms_norm(x, w, eps: float):
+    """``mx.fast.rms_norm(x, w, eps)`` by the extension (see :func:`serves`)."""
+    return _norm("rms", x, w, None, eps)
