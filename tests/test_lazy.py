@@ -410,6 +410,7 @@ def test_failed_conversion_is_not_counted():
 # array, with the reason. (A tmath Array met there converts through
 # Array.__array__, itself a counted sync point.)
 FOREIGN_INPUT = {
+    ("torch/_creation.py", "_as_dtype_value"): "a Python number rounded to a dtype on the host",
     ("_array/args.py", "_int_vector"): "1-D NumPy integer arrays given as shapes or axes",
     ("_numpy/array_methods.py", "fill"): "a NumPy scalar or 0-d NumPy array as the value",
     ("torch/_creation.py", "arange"): "NumPy scalars as bounds (an Array goes through "

@@ -182,7 +182,8 @@ def fromiter(iter, dtype, count: int = -1, *, like=None) -> Array:  # noqa: A002
     nd, dt = _host_dtype("fromiter", dtype)
     if isinstance(iter, _core.Array):
         # (its values as NumPy's: each element's __int__ of inf would raise; NumPy casts)
-        iter = np.asarray(iter)  # noqa: A001
+        _lazy.materialize(_lazy.CONVERSION, iter._array)
+        iter = np.asarray(iter._array)  # noqa: A001
     try:
         with np.errstate(invalid="ignore", over="ignore"):
             host = np.fromiter(iter, dtype=nd, count=count)
