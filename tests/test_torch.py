@@ -7,6 +7,8 @@ end, marked xfail until views land.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 import torch as real
@@ -1130,3 +1132,26 @@ def test_fuzz_round_20261247_findings():
     want = real.copysign(a, b)
     assert str(got.dtype) == str(want.dtype)
     np.testing.assert_array_equal(got.float().numpy(), want.float().numpy())
+
+
+def test_fuzz_round_20261249_findings():
+    # linalg.pinv and matrix_rank take atol, rtol and hermitian as PyTorch does (atol was
+    # ignored: a silent wrong answer); a tolerance tensor broadcasts with the batch
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((4, 3)).astype(np.float32)
+    a[:, 2] = a[:, 0] * 1e-3
+    b = rng.standard_normal((2, 3, 3)).astype(np.float32)
+    h = b + b.transpose(0, 2, 1)
+    for m, kw in ((a, {"atol": 0.01}), (a, {"rtol": 0.1}), (a, {"atol": [0.01, 10.0]}),
+                  (a, {"atol": 0.01, "rtol": 0.5}), (h, {"hermitian": True}),
+                  (h, {"hermitian": True, "atol": 1.0}), (h, {"atol": [[0.1], [5.0]]})):
+        mine = {k: tm.tensor(v) if isinstance(v, list) else v for k, v in kw.items()}
+        theirs = {k: real.tensor(v) if isinstance(v, list) else v for k, v in kw.items()}
+        want = real.linalg.pinv(real.tensor(m), **theirs).numpy()
+        got = tm.linalg.pinv(tm.tensor(m), **mine).numpy()
+        assert got.shape == want.shape
+        np.testing.assert_allclose(got, want, rtol=1e-3, atol=1e-4 * np.abs(want).max())
+        with warnings.catch_warnings():  # (PyTorch's own resize warning for a batched atol)
+            warnings.simplefilter("ignore")
+            rank = real.linalg.matrix_rank(real.tensor(m), **theirs).numpy()
+        np.testing.assert_array_equal(tm.linalg.matrix_rank(tm.tensor(m), **mine).numpy(), rank)

@@ -168,7 +168,53 @@ def inv_ex(A, *, check_errors=False):
 
 
 def pinv(A, *, atol=None, rtol=None, hermitian=False):
-    return _one("pinv", lambda u: _xl.pinv(u, rtol=rtol), A)
+    """PyTorch's pseudo-inverse: singular values at most ``max(atol, rtol * largest)`` are
+    dropped (``atol``/``rtol`` tensors broadcast with the batch dimensions); ``hermitian``
+    takes them from ``eigh``."""
+    x = _floating(to_tensor(A))
+    if atol is None and rtol is None and not hermitian:
+        return _one("pinv", _xl.pinv, A)
+    if hermitian:
+        w, u = eigh(x)
+        sv = M.abs(w)
+        tol = _cutoff(x, sv, M.amax(sv, -1, keepdim=True), atol, rtol)
+        inv = M.where(M.gt(sv, tol), M.reciprocal(w), 0.0)
+        return M.matmul(M.mul(u, M.unsqueeze(inv, -2)), M.transpose(M.conj(u), -2, -1))
+    u, sv, vh = svd(x, full_matrices=False)
+    tol = _cutoff(x, sv, M.narrow(sv, -1, 0, 1), atol, rtol)
+    inv = M.where(M.gt(sv, tol), M.reciprocal(sv), 0.0)
+    return M.matmul(M.mul(M.transpose(M.conj(vh), -2, -1), M.unsqueeze(inv, -2)),
+                    M.transpose(M.conj(u), -2, -1))
+
+
+def _tolerance(v, name, dt):
+    from ._creation import as_tensor
+    from ._ops import number
+    if isinstance(v, M.Tensor):
+        if v.is_complex():
+            raise RuntimeError(f"linalg: {name} tensor of complex type is not supported")
+        return M.unsqueeze(v.to(dt), -1)
+    v = number(v, name)
+    if isinstance(v, complex):
+        raise RuntimeError(f"linalg: {name} of complex type is not supported")
+    return as_tensor(float(v), dtype=dt)
+
+
+def _cutoff(x, sv, largest, atol, rtol):
+    """PyTorch's ``max(atol, rtol * largest)``; without ``rtol``, eps * max(m, n), or 0
+    where ``atol`` is positive."""
+    import numpy as np
+
+    dt = sv.dtype
+    a = _tolerance(0.0 if atol is None else atol, "atol", dt)
+    if rtol is None:
+        eps = float(np.finfo(np.float64 if str(dt) == "torch.float64" else np.float32).eps)
+        default = eps * max(x.shape[-1], x.shape[-2])
+        r = _tolerance(default, "rtol", dt) if atol is None else \
+            M.where(M.gt(a, 0), 0.0, default)
+    else:
+        r = _tolerance(rtol, "rtol", dt)
+    return M.maximum(a, M.mul(r, largest))
 
 
 def solve(A, B, *, left=True):
@@ -249,10 +295,16 @@ def svdvals(A, *, driver=None):
 
 
 def matrix_rank(A, *, atol=None, rtol=None, hermitian=False):
+    """The number of singular values (``hermitian``: absolute eigenvalues) above PyTorch's
+    ``max(atol, rtol * largest)``, as int64."""
     x = _floating(to_tensor(A))
     from .._standard import data_types as _dt
     from . import _types as _t
-    return of(_dt.astype(_xl.matrix_rank(x, rtol=rtol), _t.int64))
+    if atol is None and rtol is None and not hermitian:
+        return of(_dt.astype(_xl.matrix_rank(x), _t.int64))
+    sv = M.abs(eigvalsh(x)) if hermitian else svdvals(x)
+    tol = _cutoff(x, sv, M.amax(sv, -1, keepdim=True), atol, rtol)
+    return M.sum(M.gt(sv, tol), -1).to(_t.int64)
 
 
 def matrix_power(A, n):
