@@ -74,6 +74,7 @@ SHAPE_ONLY = {"eig", "eigvals", "eigh", "qr", "svd", "inv", "solve", "pinv", "de
 # Targets whose rounding errors grow with their inputs: tolerance scaled by sum |input|.
 ACCUMULATING = {"fft", "ifft", "fftn", "ifftn", "rfft", "irfft", "rfftn", "irfftn", "hfft",
                 "ihfft", "sum", "mean", "std", "var", "prod", "cumulative_sum", "cumulative_prod",
+                "cumsum", "nancumsum",
                 "matmul", "__matmul__", "__rmatmul__", "__imatmul__", "tensordot", "vecdot",
                 "trace", "vector_norm", "outer", "linear", "layer_norm", "rms_norm",
                 "softmax", "log_softmax", "scaled_dot_product_attention", "linspace", "gelu",
