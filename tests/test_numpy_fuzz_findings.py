@@ -322,3 +322,14 @@ def test_fuzz_round_20261248_findings():
     assert got.shape == np.choose([255, 1, 2], np.zeros((1, 1, 0, 1))).shape
     with pytest.raises(ValueError, match="invalid entry"):
         xp.choose([255, 1, 2], xp.zeros((1, 3)))
+
+
+def test_fuzz_round_20261251_findings():
+    # polydiv's remainder trimming allows float32's rounding noise (1 / 1.5 in float32)
+    q, r = xp.polydiv([3, 127, 18384, 256], v=1.5)
+    nq, nr = np.polydiv([3, 127, 18384, 256], 1.5)
+    np.testing.assert_allclose(q.numpy(), nq, rtol=1e-6)
+    assert r.shape == nr.shape == (1,)
+    np.testing.assert_allclose(xp.polydiv(xp.asarray([1e-3, 3e-3, 5e-6]),
+                                          xp.asarray([1.0, 1]))[1].numpy(),
+                               np.polydiv([1e-3, 3e-3, 5e-6], [1.0, 1])[1], rtol=1e-5)

@@ -364,8 +364,13 @@ def polydiv(u, v):
             r[k + j] = r[k + j] - d * va[j]
     qa = stack(q) if q else astype(zeros((1,), device=ua.device), dt)
     ra = stack(r)
-    # Note: NumPy drops leading remainder coefficients close to zero: that needs values.
-    near = mx.abs(ra._array) <= 1e-8
+    # Note: NumPy drops leading remainder coefficients close to zero (|r| <= 1e-8, in
+    # float64): that needs values. In float32 the cancellation leaves eps32 * |u| of
+    # rounding noise (127 - (127 / 1.5) * 1.5 is 4e-6), which counts as zero too.
+    tol = 1e-8
+    if dt is not _d.float64 or vdt is not _d.float64:  # (1 / v[0] in v's own precision)
+        tol = mx.maximum(1e-8, 8 * float(np.finfo(np.float32).eps) * mx.max(mx.abs(ua._array)))
+    near = mx.abs(ra._array) <= tol
     _lazy.materialize(_lazy.DATA_DEPENDENT, near)
     drop = 0
     flags = np.asarray(near)

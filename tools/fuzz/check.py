@@ -74,7 +74,7 @@ SHAPE_ONLY = {"eig", "eigvals", "eigh", "qr", "svd", "inv", "solve", "pinv", "de
 # Targets whose rounding errors grow with their inputs: tolerance scaled by sum |input|.
 ACCUMULATING = {"fft", "ifft", "fftn", "ifftn", "rfft", "irfft", "rfftn", "irfftn", "hfft",
                 "ihfft", "sum", "mean", "std", "var", "prod", "cumulative_sum", "cumulative_prod",
-                "cumsum", "nancumsum",
+                "cumsum", "nancumsum", "nansum", "nanmean",
                 "matmul", "__matmul__", "__rmatmul__", "__imatmul__", "tensordot", "vecdot",
                 "trace", "vector_norm", "outer", "linear", "layer_norm", "rms_norm",
                 "softmax", "log_softmax", "scaled_dot_product_attention", "linspace", "gelu",
@@ -1123,6 +1123,13 @@ def _huge_operand(call: targets.Call, bound: float) -> bool:
     """Whether an array or a scalar argument has a finite magnitude past ``bound``."""
     if _largest_finite_input(call) > bound:
         return True
+    for v in list(call.args) + list(call.kwargs.values()):  # (tensors and NumPy data too)
+        try:
+            a = np.abs(np.asarray(v.oracle(), dtype=np.complex128))
+        except (TypeError, ValueError):
+            continue
+        if a.size and float(np.max(np.where(np.isfinite(a), a, 0))) > bound:
+            return True
     return any(abs(v.oracle()) > bound for v in list(call.args) + list(call.kwargs.values())
                if "array" not in v.tags and isinstance(v.oracle(), (float, complex)) and
                math.isfinite(abs(v.oracle())))
