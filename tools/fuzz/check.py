@@ -331,8 +331,9 @@ def execute(call: targets.Call) -> Outcome:
 _ASKS_THE_TYPE = {"isscalar"}
 # No twin verdict: NumPy reads a list given to can_cast or dtype as a dtype spec ([] is an empty
 # structured dtype), not as data; trapezoid's dx is an operand, where a NumPy integer is
-# typed (np.int64 dx widens a uint8 sum that a Python int lets wrap, in NumPy too).
-_NO_TWIN = {"can_cast", "trapezoid", "dtype"}
+# typed (np.int64 dx widens a uint8 sum that a Python int lets wrap, in NumPy too), and
+# so is select's default (np.int8(5) keeps bool choices int8; 5 makes them int64 in NumPy).
+_NO_TWIN = {"can_cast", "trapezoid", "dtype", "select"}
 # Conversions given a dtype: a list is converted to it directly (1e-309 is True as bool),
 # not through its default dtype first (float32: 0, False).
 _CONVERTS = {"asarray", "array", "asanyarray", "ascontiguousarray", "asfortranarray",
@@ -1232,7 +1233,9 @@ def _array_vals(call: targets.Call) -> list:
     vals = list(call.args) + list(call.kwargs.values())
     if call.self_val is not None:
         vals.append(call.self_val)
-    return [v for v in vals if "array" in v.tags]
+    # (a PyTorch tensor given to the NumPy face is an array too)
+    return [v for v in vals if "array" in v.tags or
+            ("foreign" in v.tags and isinstance(v.oracle(), np.ndarray))]
 
 
 def _input_kinds(call: targets.Call) -> set:
