@@ -1155,3 +1155,15 @@ def test_fuzz_round_20261249_findings():
             warnings.simplefilter("ignore")
             rank = real.linalg.matrix_rank(real.tensor(m), **theirs).numpy()
         np.testing.assert_array_equal(tm.linalg.matrix_rank(tm.tensor(m), **mine).numpy(), rank)
+
+
+def test_fuzz_round_20261254_findings():
+    # round(decimals=) of half precision scales in float32 (-104 * 1000 overflowed float16)
+    for dt in ("float16", "bfloat16"):
+        x = [-104.0, 1.23456, 60000.0]
+        got = tm.tensor(x, dtype=getattr(tm, dt)).round(decimals=3).float().numpy()
+        want = real.tensor(x, dtype=getattr(real, dt)).round(decimals=3).float().numpy()
+        np.testing.assert_array_equal(got, want)
+    # normal_ refuses a complex mean (the tensor's data became complex64)
+    with pytest.raises(TypeError, match="complex"):
+        tm.empty(3, dtype=tm.float16).normal_(1j, 1)

@@ -306,6 +306,10 @@ def round(input, *, decimals: int = 0):  # noqa: A001
     x = to_tensor(input)
     if decimals == 0:
         return apply(backward_class("round"), _ew.round, (x,))
+    if x._dtype in (_d.float16, _d.bfloat16):
+        # (PyTorch scales half precision in float32: -104 * 1000 is no inf there)
+        return apply(backward_class("round", 1), lambda u: _dt.astype(
+            _al.around(_dt.astype(u, _d.float32), decimals), u._dtype), (x,))
     return apply(backward_class("round", 1), lambda u: _al.around(u, decimals), (x,))
 
 

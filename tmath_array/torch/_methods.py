@@ -536,6 +536,8 @@ def _normal_(self, mean=0.0, std=1.0, *, generator=None):
     check_inplace(self)
     from ._ops import number
     mean, std = number(mean, "mean"), number(std, "std")
+    if isinstance(mean, complex) or isinstance(std, complex):
+        raise TypeError("normal_(): argument 'mean' and 'std' must be float, not complex")
     z = C.randn(tuple(self.shape), generator=generator, dtype=self._dtype, device=self.device)
     commit(self, (z * std + mean)._array)
     return self
