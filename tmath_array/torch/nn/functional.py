@@ -1217,17 +1217,6 @@ def _pair_broadcast(fn: str, a: Tensor, b: Tensor):
                            f"of tensor b ({list(b.shape)})")
 
 
-def _scaled_norm(a: mx.array, ax) -> mx.array:
-    """The 2-norm over ``ax`` (kept), scaled by the largest magnitude first: PyTorch's CPU
-    norm accumulates float32 in double, where 3.4e38 ** 2 does not overflow."""
-    if a.size == 0:  # (the max of an empty axis: MLX refuses; the norm is 0)
-        return mx.sqrt(mx.sum(mx.square(a), axis=ax, keepdims=True))
-    m = mx.stop_gradient(mx.max(mx.abs(a), axis=ax, keepdims=True))
-    s = mx.where((m > 0) & (m < math.inf), m, 1.0)
-    n = s * mx.sqrt(mx.sum(mx.square(a / s), axis=ax, keepdims=True))
-    return mx.where(m == math.inf, math.inf, n)
-
-
 def cosine_similarity(x1, x2, dim: int = 1, eps: float = 1e-8):
     a, b = _same_float("cosine_similarity", ("x1", x1), ("x2", x2))
     _pair_broadcast("cosine_similarity", a, b)
@@ -1248,7 +1237,8 @@ def cosine_similarity(x1, x2, dim: int = 1, eps: float = 1e-8):
             aa, bb = aa.astype(mx.float32), bb.astype(mx.float32)
             e = mx.array(eps, dtype=u._array.dtype).astype(mx.float32)  # (its eps: 1e-8 is 0)
         ax = d if nd else None
-        r1, r2 = _scaled_norm(aa, ax), _scaled_norm(bb, ax)
+        # (scaled by the largest magnitude: PyTorch's CPU norm sums float32 in double)
+        r1, r2 = _pnorm(aa, 2.0, ax, True), _pnorm(bb, 2.0, ax, True)
         n1 = mx.where(mx.stop_gradient(r1) > e, r1, e)
         n2 = mx.where(mx.stop_gradient(r2) > e, r2, e)
         out = mx.sum((aa / n1) * (bb / n2), axis=ax)
