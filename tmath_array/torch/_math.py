@@ -937,7 +937,7 @@ def _dof_warning(name, x, ax, c) -> None:
 
 def _var(u, ax, c, keepdim):
     n = _count(u, ax)
-    if _past_count(c, n) or _nan_correction(c, n):
+    if _no_dof(c, n):
         # Note: PyTorch divides by max(0, n - correction): inf (0/0: NaN) where the
         # standard's var gives NaN.
         ssd = _ew.multiply(_st.var(u, axis=ax, correction=0, keepdims=keepdim), float(n))
@@ -967,9 +967,10 @@ def _past_count(c, n: int) -> bool:
         not isinstance(c, builtins.bool) and c >= n
 
 
-def _nan_correction(c, n: int) -> bool:
-    """A NaN ``correction``: PyTorch's ``max(0, n - c)`` is 0 then (without its warning)."""
-    return n > 0 and isinstance(c, builtins.float) and math.isnan(c)
+def _no_dof(c, n: int) -> bool:
+    """Whether PyTorch's divisor ``max(0, n - c)`` is 0: ``c`` past the count (with its
+    warning, :func:`_dof_warning`) or NaN (without)."""
+    return _past_count(c, n) or (n > 0 and isinstance(c, builtins.float) and math.isnan(c))
 
 
 def _empty_nan(r, u):
@@ -983,7 +984,7 @@ def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
     ax, c = _correction(dim, unbiased, correction)
     _dof_warning("std", x, ax, c)
     return apply(backward_class("std"), lambda u: _ew.sqrt(_var(u, ax, c, keepdim))
-                 if _past_count(c, _count(u, ax)) or _nan_correction(c, _count(u, ax)) else
+                 if _no_dof(c, _count(u, ax)) else
                  _empty_nan(_st.std(u, axis=ax, correction=c, keepdims=keepdim), u), (x,))
 
 
