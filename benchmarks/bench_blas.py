@@ -85,46 +85,93 @@ def _case_name(op: str, n: int) -> tuple[str, str]:
     return f"{op} float32", f"{n}x{n}"
 
 
-def _thread_label(n: int, default: int | None) -> str:
-    label = f"tmath_array ({n} BLAS thread{'s' if n > 1 else ''})"
-    return label + (" [default]" if n == default else "")
+def _variants():
+    """(label, setter) for each way tmath_array can run a product, the default marked.
 
-
-def _local_rows(quick: bool, progress) -> list[dict]:
-    """tmath_array at its default BLAS thread count and at 1 and all cores, and NumPy.
-
-    The thread count is switched before each call, so the variants are
-    interleaved in one process like every other backend.
+    With the compiled kernels, the default splits a large product into bands over the
+    cores, each band one single-threaded call of the library (``blas.split_products``);
+    the others are one call on one thread and one call on the library's own threads.
     """
     from tmath_array._runtime import blas as _blas
+    from tmath_array._runtime import kernels as _kernels
 
     provider = _blas.status.provider
-    default = provider.threads() if provider is not None else None
-    counts = sorted({default, 1, len(os.sched_getaffinity(0))}) if default else []
+    if provider is None or provider.set_threads is None:
+        return [("tmath_array", None)]
+    cores = len(os.sched_getaffinity(0))
+    default = provider.threads()
+    split = _blas.status.split_threads
+    ext = _kernels.ext if split else None
+
+    def setter(lib_threads, bands):
+        def apply():
+            provider.set_threads(lib_threads)
+            if ext is not None:
+                ext.set_gemm_threads(bands)
+        return apply
+
+    out = []
+    if split:
+        out.append((f"tmath_array (bands over {split} threads) [default]", setter(default, split)))
+    for t in sorted({1, default, cores}):
+        label = f"tmath_array ({t} BLAS thread{'s' if t > 1 else ''})"
+        out.append((label + (" [default]" if t == default and not split else ""),
+                    setter(t, 1)))
+    out.append(("restore", setter(default, split or 1)))
+    return out
+
+
+def _local_rows(quick: bool, progress, plan=None, suffix: str = "") -> list[dict]:
+    """tmath_array in each of its ways (``_variants``) and NumPy, in one process.
+
+    Each backend's calls run back to back after their own warm-up, and a pause of
+    ``SETTLE_S`` comes before each backend: NumPy's OpenBLAS threads spin for ~0.1 s after
+    each call, and interleaved (or right after NumPy), they hold the second core through the
+    next backend's calls (see ``harness.measure``). The busy-core
+    rows (``_loaded_rows``) measure what a core taken by someone else costs, on purpose.
+    """
+    variants = _variants()
+    restore = dict(variants).pop("restore", None)
     rows = []
 
     def load():
         return {"load_avg": round(os.getloadavg()[0], 2)}
 
-    def at(threads, fn):
+    def at(apply, fn):
         def call():
-            provider.set_threads(threads)
+            apply()
             return fn()
         return call
 
-    for op, n, repeat in _plan(quick, reference=False):
+    for op, n, repeat in plan or _plan(quick, reference=False):
         group, case = _case_name(op, n)
         a, b = _inputs(op, n)
         tm = _tmath_fn(op, a, b)
-        cases = [Case(group, case, _thread_label(t, default), at(t, tm), mlx_sync, extra=load())
-                 for t in counts]
-        if not counts:
-            cases.append(Case(group, case, "tmath_array", tm, mlx_sync, extra=load()))
-        cases.append(Case(group, case, "numpy", _numpy_fn(op, a, b), extra=load()))
-        rows += measure(cases, warmup=1 if n >= 1024 else 2, repeat=repeat, progress=progress)
-        if default:
-            provider.set_threads(default)
+        cases = [Case(group, case, label + suffix, at(apply, tm) if apply else tm, mlx_sync,
+                      extra=load())
+                 for label, apply in variants if label != "restore"]
+        cases.append(Case(group, case, "numpy" + suffix, _numpy_fn(op, a, b), extra=load()))
+        rows += measure(cases, warmup=1 if n >= 1024 else 2, repeat=repeat, progress=progress,
+                        interleave=False, settle=SETTLE_S)
+        if restore:
+            restore()
     return rows
+
+
+LOADED = " [1 core busy]"
+# Long enough for NumPy's OpenBLAS threads to stop spinning (2**28 cycles: ~0.1 s).
+SETTLE_S = 0.3
+
+
+def _loaded_rows(quick: bool, progress) -> list[dict]:
+    """The matmuls again while another process keeps one core busy (a shared machine)."""
+    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        plan = [("matmul", n, 5 if quick else 7) for n in (1024, 2048)]
+        return _local_rows(quick, progress, plan=plan, suffix=LOADED)
+    finally:
+        busy.kill()
+        busy.wait()
 
 
 def _subprocess_rows(quick: bool, label: str, env: dict) -> list[dict]:
@@ -154,14 +201,20 @@ def _worker(quick: bool, label: str) -> list[dict]:
     return rows
 
 
-def run(quick: bool = False, progress=None, spin_study: bool = False) -> list[dict]:
+def run(quick: bool = False, progress=None, spin_study: bool = False,
+        load_study: bool | None = None) -> list[dict]:
     """Measure every case; rows as ``benchmarks.harness`` makes them, with ratios.
+
+    ``load_study`` (default: unless ``quick``) adds the 1024 and 2048 matmuls measured again
+    while a busy-looping process holds one core (backends suffixed ``[1 core busy]``).
 
     ``spin_study`` adds rows from two processes running tmath_array alone (no
     NumPy calls in between) with a BLAS thread per core: one with tmath_array's
     short spin-wait, one with OpenBLAS's default (``OPENBLAS_THREAD_TIMEOUT=28``).
     """
     rows = _local_rows(quick, progress)
+    if load_study if load_study is not None else not quick:
+        rows += _loaded_rows(quick, progress)
     rows += _subprocess_rows(quick, REFERENCE_BACKEND, {"TMATH_ARRAY_BLAS": "reference"})
     if spin_study:
         cores = str(len(os.sched_getaffinity(0)))
@@ -174,9 +227,12 @@ def run(quick: bool = False, progress=None, spin_study: bool = False) -> list[di
 
 def vs_numpy(rows: list[dict]) -> dict[tuple[str, str, str], float]:
     """(group, case, backend) -> median over NumPy's median for the same case."""
-    numpy = {(r["group"], r["case"]): r["median_s"] for r in rows if r["backend"] == "numpy"}
-    return {(r["group"], r["case"], r["backend"]): r["median_s"] / numpy[(r["group"], r["case"])]
-            for r in rows if (r["group"], r["case"]) in numpy}
+    def key(r):
+        return r["group"], r["case"], LOADED if r["backend"].endswith(LOADED) else ""
+
+    numpy = {key(r): r["median_s"] for r in rows if r["backend"].startswith("numpy")}
+    return {(r["group"], r["case"], r["backend"]): r["median_s"] / numpy[key(r)]
+            for r in rows if key(r) in numpy}
 
 
 def table(rows: list[dict]) -> str:
@@ -199,6 +255,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--json", metavar="PATH", help="also write the rows as JSON")
     parser.add_argument("--spin-study", action="store_true",
                         help="also measure OpenBLAS with its default spin-wait (subprocess)")
+    parser.add_argument("--no-load-study", action="store_true",
+                        help="skip the matmuls measured with one core kept busy")
     parser.add_argument("--worker", metavar="LABEL", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -210,7 +268,7 @@ def main(argv: list[str] | None = None) -> None:
     print()
     print(f"load average before: {os.getloadavg()[0]:.2f}")
     rows = run(args.quick, progress=lambda: print(".", end="", flush=True),
-               spin_study=args.spin_study)
+               spin_study=args.spin_study, load_study=not args.no_load_study)
     print()
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     print(table(rows))

@@ -157,7 +157,8 @@ def run(quick: bool = False, progress=None, bar_only: bool = False) -> list[dict
         repeat = 5 if quick else (7 if case == "matmul 2048" else 15)
         # matmul: BLAS thread pools on both sides, timed back to back (see harness.measure)
         got = measure(cases, warmup=2, repeat=repeat, progress=progress,
-                      interleave=case != "matmul 2048")
+                      interleave=case != "matmul 2048",
+                      settle=0.3 if case == "matmul 2048" else 0.0)
         load = _load()
         for r in got:
             r["load"] = load

@@ -81,7 +81,7 @@ def time_inner(fn: Callable[[], object], sync: Callable[[object], None], number:
 
 def measure(cases: Iterable[Case], *, warmup: int = 2, repeat: int = 9,
             number: int = 1, progress: Callable[[], None] | None = None,
-            interleave: bool = True) -> list[dict]:
+            interleave: bool = True, settle: float = 0.0) -> list[dict]:
     """Time ``cases`` side by side (round-robin) and return one row per case.
 
     ``number`` > 1 times that many synchronised calls per sample (for ops
@@ -92,12 +92,16 @@ def measure(cases: Iterable[Case], *, warmup: int = 2, repeat: int = 9,
     own warm-up. Use it when backends run their own thread pools (NumPy's and
     MLX's BLAS, PyTorch's OpenMP): a pool that still spins after its call takes
     the cores the next backend's threads wait for, and on 2 cores that costs the
-    next call a scheduler time slice (~10 ms), whatever its real speed.
+    next call a scheduler time slice (~10 ms), whatever its real speed. ``settle``
+    seconds of sleep before each case then let the previous pool stop spinning (NumPy's
+    OpenBLAS spins ~0.1 s after a call).
     """
     cases = list(cases)
     if not interleave:
         rows = []
         for i, c in enumerate(cases):
+            if settle:
+                time.sleep(settle)
             rows += measure([c], warmup=warmup, repeat=repeat, number=number)
             # The same number of progress steps as the round-robin: one per round.
             steps = repeat * (i + 1) // len(cases) - repeat * i // len(cases)

@@ -25,6 +25,8 @@ import numpy as np
 from benchmarks.harness import Case, measure, mlx_sync, no_sync, torch_sync_for
 
 GROUP_MATMUL = "matmul (float32)"
+# Pause before each backend's calls: NumPy's OpenBLAS threads spin ~0.1 s after a call.
+SETTLE_S = 0.3
 GROUP_OPS = "core ops (float32)"
 
 
@@ -277,10 +279,10 @@ def run(quick: bool = False, progress=None, config: Config | None = None,
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
         for c in cases:
             c.extra.update(load1=load, warmup=warmup)
-        # Back to back per backend: NumPy, PyTorch and MLX each run a BLAS/OpenMP
-        # thread pool, and interleaving them lets one's spinning threads slow the next.
+        # Back to back per backend, after a pause: NumPy, PyTorch and MLX each run a
+        # BLAS/OpenMP thread pool, and one's spinning threads slow the next.
         rows += measure(cases, warmup=warmup, repeat=repeat, progress=progress,
-                        interleave=False)
+                        interleave=False, settle=SETTLE_S)
         rows += errors
         if not cases and progress is not None:
             for _ in range(repeat):

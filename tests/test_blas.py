@@ -313,3 +313,139 @@ def test_slot_relocations_of_libmlx():
     slots = _rebind.slot_relocations(libmlx[0].path, _blas._BLAS_NAME.fullmatch)
     assert {"cblas_sgemm", "sgesdd_", "ssyevd_", "spotrf_", "sgeqrf_"} <= set(slots)
     assert all(len(offsets) >= 1 for offsets in slots.values())
+
+
+# --- large products split into bands over the cores (split_products) -----------------------
+
+from tmath_array._runtime import kernels as _kernels  # noqa: E402
+
+_SPLIT_ON = _blas.status.split_threads > 1
+needs_split = pytest.mark.skipif(
+    not _SPLIT_ON, reason=f"products are not split here: {_blas.status.split or _kernels.reason}")
+
+
+@pytest.fixture
+def split_ext():
+    ext = _kernels.ext
+    threads = ext.gemm_threads()
+    yield ext
+    ext.set_gemm_threads(threads)
+    ext.set_gemm_split(256.0 ** 3, 2)
+
+
+def _product(ext, threads, a, b):
+    ext.set_gemm_threads(threads)
+    before = ext.gemm_split_calls()
+    out = a @ b
+    mx.eval(out)
+    return np.array(out), ext.gemm_split_calls() - before
+
+
+@linux_only
+@needs_split
+@pytest.mark.parametrize(("shape_a", "shape_b", "transpose", "dtype"), [
+    ((512, 384), (384, 300), "", np.float32),       # bands of rows (M >= N)
+    ((300, 384), (384, 700), "", np.float32),       # bands of columns (N > M)
+    ((517, 263), (263, 401), "", np.float32),       # edges off the 16-row blocking
+    ((384, 512), (300, 384), "ab", np.float32),     # both operands transposed views
+    ((384, 512), (384, 300), "a", np.float32),
+    ((512, 384), (300, 384), "b", np.float32),
+    ((3, 300, 260), (3, 260, 280), "", np.float32),  # batched: one call per matrix
+    ((400, 300), (300, 350), "", np.float64),        # cblas_dgemm
+])
+def test_split_products_equal_one_call(split_ext, shape_a, shape_b, transpose, dtype):
+    """Bands give the same bits as one call of the library, and the right numbers."""
+    rng = np.random.default_rng(7)
+    na = rng.standard_normal(shape_a).astype(dtype)
+    nb = rng.standard_normal(shape_b).astype(dtype)
+    a, b = mx.array(na, dtype=mx.float64 if dtype == np.float64 else None), \
+        mx.array(nb, dtype=mx.float64 if dtype == np.float64 else None)
+    if "a" in transpose:
+        a, na = a.T, na.T
+    if "b" in transpose:
+        b, nb = b.T, nb.T
+    one, n_one = _product(split_ext, 1, a, b)
+    split, n_split = _product(split_ext, 2, a, b)
+    assert n_one == 0 and n_split >= 1
+    np.testing.assert_array_equal(split, one)
+    want = na.astype(np.float64) @ nb.astype(np.float64)
+    tol = 1e-4 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(split, want, rtol=tol, atol=tol * np.abs(want).max())
+
+
+@linux_only
+@needs_split
+@pytest.mark.parametrize(("shape", "split"), [
+    ((64, 64, 64), False), ((255, 256, 256), False),  # under 256^3 multiply-adds
+    ((200, 5000, 200), False),                         # too few rows and columns for 2 bands
+    ((2000, 8, 2000), True), ((1, 4096, 4096), True), ((4096, 4096, 1), True)])
+def test_which_products_are_split(split_ext, shape, split):
+    m, k, n = shape
+    rng = np.random.default_rng(1)
+    a = mx.array(rng.standard_normal((m, k)).astype(np.float32))
+    b = mx.array(rng.standard_normal((k, n)).astype(np.float32))
+    got, splits = _product(split_ext, 2, a, b)
+    assert splits == int(split)
+    np.testing.assert_allclose(got, np.array(a) @ np.array(b), rtol=1e-4, atol=1e-3)
+
+
+@linux_only
+@needs_split
+def test_split_products_from_two_streams_at_once(split_ext):
+    """Two CPU streams multiplying at once: one uses the pool, the other its own thread."""
+    import threading
+
+    rng = np.random.default_rng(3)
+    mats = [rng.standard_normal((600, 600)).astype(np.float32) for _ in range(4)]
+    want = [m @ m for m in mats]
+    got = [None] * 4
+
+    def work(i):
+        s = mx.new_stream(mx.cpu)
+        with mx.stream(s):
+            out = mx.array(mats[i]) @ mx.array(mats[i])
+            for _ in range(3):
+                out = out * 1.0
+            mx.eval(out)
+        got[i] = np.array(out)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-4, atol=1e-2)
+
+
+@linux_only
+@needs_split
+def test_split_is_reported():
+    info = xp.config_info()["blas"]
+    assert info["split_threads"] == len(os.sched_getaffinity(0))
+    assert info["split"].startswith("large products in bands over")
+    # MLX's slot holds the wrapper; the report names the library each band calls
+    assert info["served_by"]["cblas_sgemm"] == info["library"]
+
+
+@linux_only
+@needs_split
+@pytest.mark.parametrize(("env", "why"), [
+    ({_blas.ENV_THREADS: "2"}, f"the library's own 2 threads: {_blas.ENV_THREADS}=2"),
+    ({"OPENBLAS_NUM_THREADS": "1"}, "OPENBLAS_NUM_THREADS=1"),
+    ({"TMATH_ARRAY_NATIVE_EXT": "0"}, None),
+])
+def test_a_chosen_thread_count_turns_the_split_off(tmp_path, env, why):
+    report, res = _run(tmp_path, "nosplit", env)
+    assert report["split_threads"] is None
+    if why is None:
+        assert report["split"] is None  # no extension: nothing to split with
+    else:
+        assert report["split"].startswith("no (") and why in report["split"]
+    assert report["served_by"]["cblas_sgemm"] == report["library"]
+    np.testing.assert_allclose(res["matmul"], _run_default_matmul(tmp_path), rtol=2e-4,
+                               atol=1e-3)
+
+
+def _run_default_matmul(tmp_path):
+    return _run(tmp_path, "split", {})[1]["matmul"]

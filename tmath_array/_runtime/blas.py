@@ -85,6 +85,11 @@ class Status:
     mlx_imported_first: bool = False
     threads_source: str = ""
     rebound: list[str] = field(default_factory=list)
+    # MLX's matrix products split into bands over threads (split_products), or why not.
+    split: str = ""
+    split_threads: int = 0
+    # wrapper address -> the library function it calls (what served_by reports)
+    split_wrappers: dict[int, int] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     # The MLX objects that import BLAS symbols, with their GOT slots.
@@ -283,6 +288,56 @@ def _configure_threads(p: Provider) -> str:
     return "tmath_array default (the cores this process may use, less one)"
 
 
+_SPLIT = ("cblas_sgemm", "cblas_dgemm")
+
+
+def split_products(ext) -> None:
+    """Point MLX's ``cblas_sgemm``/``cblas_dgemm`` at ``ext``'s band-splitting wrappers.
+
+    ``ext`` is tmath_array's compiled kernel module. A large product is cut into bands of
+    rows (or columns) of the result, each one single-threaded call of the library's own
+    routine, taken in turn by the usable cores (``src/tm_ext.cpp``, ``gemm_split``). The
+    library's own threads wait for each other at every step, so one that loses its core
+    stalls the whole call; bands taken in turn lose nothing to a busy core, and small
+    products (below 256^3 multiply-adds) stay one call on one thread. Done only when the
+    library runs one thread by tmath_array's default: a thread count the user chose
+    (``TMATH_ARRAY_BLAS_THREADS``, ``OPENBLAS_NUM_THREADS``...) is the library's to use.
+    """
+    st, p = status, status.provider
+    cores = len(os.sched_getaffinity(0))
+    if p is None or st.mode != "optimised":
+        st.split = "no (MLX runs its reference BLAS)"
+        return
+    if not st.threads_source.startswith("tmath_array default"):
+        st.split = f"no (the library's own {p.threads()} threads: {st.threads_source})"
+        return
+    if cores < 2:
+        st.split = "no (one usable core)"
+        return
+    targets = {n: p.symbol(n) for n in _SPLIT}
+    if not all(targets.values()):
+        st.split = f"no ({p.path} lacks {', '.join(n for n, a in targets.items() if not a)})"
+        return
+    ext.set_gemm_targets(targets["cblas_sgemm"], targets["cblas_dgemm"])
+    ext.set_gemm_threads(cores)
+    wrappers = dict(zip(_SPLIT, ext.gemm_wrappers()))
+    st.split_wrappers = {wrappers[n]: targets[n] for n in _SPLIT}
+    done = 0
+    for obj, slots in st.imports:
+        for name in _SPLIT:
+            for offset in slots.get(name, ()):
+                slot = obj.base + offset
+                if _rebind.read_slot(slot) in (targets[name], wrappers[name]):
+                    _rebind.write_slot(slot, wrappers[name])
+                    done += 1
+    if not done:
+        st.split = "no (MLX's matmul slots do not hold the library's functions)"
+        return
+    st.split_threads = cores
+    st.split = (f"large products in bands over {cores} threads (tmath_array's kernels), "
+                "each band one single-threaded call of the library")
+
+
 def info() -> dict:
     """The BLAS/LAPACK in use, as a plain dict (what ``xp.config_info()["blas"]`` holds)."""
     st = status
@@ -298,6 +353,8 @@ def info() -> dict:
         "served_by": served_by(),
         "threads": p.threads() if p else None,
         "threads_source": st.threads_source or None,
+        "split": st.split or None,
+        "split_threads": st.split_threads or None,
         "mlx_imported_first": st.mlx_imported_first,
         "notes": list(st.notes),
     }
@@ -307,7 +364,9 @@ def served_by(names: tuple[str, ...] = _PROBES) -> dict[str, str | None]:
     """For each routine name, the library MLX's call goes to right now.
 
     Read from MLX's own import slot; a slot not bound yet (lazy binding, no
-    call so far) reports the library the dynamic linker will bind it to.
+    call so far) reports the library the dynamic linker will bind it to, and a
+    slot holding tmath_array's band-splitting wrapper (:func:`split_products`)
+    the library whose routine each band calls.
     """
     out: dict[str, str | None] = {}
     for name in names:
@@ -315,7 +374,11 @@ def served_by(names: tuple[str, ...] = _PROBES) -> dict[str, str | None]:
         for obj, slots in status.imports:
             if name not in slots:
                 continue
-            path = _rebind.bound_to(obj, name, slots)
+            held = _rebind.read_slot(obj.base + slots[name][0])
+            if held in status.split_wrappers:
+                path, _, _ = _rebind.dladdr(status.split_wrappers[held])
+            else:
+                path = _rebind.bound_to(obj, name, slots)
             if path is None:
                 lib = ctypes.CDLL(obj.path, mode=os.RTLD_NOLOAD)
                 path, _, _ = _rebind.dladdr(_rebind.symbol_address(lib, name) or 0)

@@ -73,6 +73,8 @@ def show_config() -> None:
         lines += [f"  library:     {blas['library']}",
                   f"  chosen by:   {blas['chosen_by']}",
                   f"  rebound:     {blas['rebound_symbols']} BLAS/LAPACK imports of MLX"]
+    if blas["split"]:
+        lines.append(f"  matmul:      {blas['split']}")
     for name, path in blas["served_by"].items():
         lines.append(f"  {name + ':':<12} {path or 'not imported by MLX'}")
     for name, why in blas["skipped_symbols"].items():

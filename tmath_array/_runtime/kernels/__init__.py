@@ -29,6 +29,7 @@ import sys
 
 import mlx.core as mx
 
+from .. import blas as _blas
 from ..hardware import GPU_AVAILABLE
 
 ENV = "TMATH_ARRAY_NATIVE_EXT"
@@ -76,6 +77,10 @@ def _load():
         return
     ext, OPS = mod, ops
     reason = f"built for MLX {mod.MLX_VERSION}"
+    try:
+        _blas.split_products(mod)
+    except Exception as exc:  # noqa: BLE001 - a speed-up never fails the import
+        _blas.status.split = f"no (setting it up failed: {exc!r})"
 
 
 _load()
