@@ -371,7 +371,8 @@ def test_threaded_results_equal_single_threaded(threads):
 
     def run():
         outs = [kernels.unary(n, mx.abs(a) if n.startswith("log") else a) for n in ops]
-        outs += [kernels.ext.layer_norm(rows, w, w, 1e-5), kernels.ext.rms_norm(rows, w, 1e-6)]
+        outs += [kernels.ext.layer_norm(rows, w, w, 1e-5), kernels.ext.rms_norm(rows, w, 1e-6),
+                 kernels.ext.softmax(rows), kernels.ext.softmax(rows, True)]
         mx.eval(outs)
         return [np.asarray(o) for o in outs]
 
@@ -379,7 +380,8 @@ def test_threaded_results_equal_single_threaded(threads):
     many = run()
     threads.set_num_threads(1)
     one = run()
-    for name, m, o in zip(ops + ["layer_norm", "rms_norm"], many, one):
+    for name, m, o in zip(ops + ["layer_norm", "rms_norm", "softmax", "log_softmax"], many,
+                          one):
         np.testing.assert_array_equal(m, o, err_msg=name)
 
 
@@ -508,6 +510,108 @@ def test_norm_gradients_vmap_and_compile(kind):
                                                   out_axes=1)(xs.transpose(1, 0, 2))),
                                np.asarray(mx.vmap(lambda v: ref(v, w, b))(xs)).transpose(
                                    1, 0, 2), rtol=1e-5, atol=1e-5)
+
+
+def _softmax64(a, log=False):
+    a = a.astype(np.float64)
+    with np.errstate(invalid="ignore"):
+        s = a - a.max(-1, keepdims=True)
+        return s - np.log(np.exp(s).sum(-1, keepdims=True)) if log else \
+            np.exp(s) / np.exp(s).sum(-1, keepdims=True)
+
+
+@needs_ext
+@pytest.mark.parametrize("shape", [(3, 1), (5, 17), (64, 1024), (2, 3, 100), (1, 40000)])
+def test_softmax_and_log_softmax_against_float64(shape):
+    rng = np.random.default_rng(8)
+    a = (rng.standard_normal(shape) * 8).astype(np.float32)
+    got = np.asarray(F.softmax(xp.asarray(a), -1))
+    want = _softmax64(a)
+    # relative to each value (the sum's rounding, then exp's <= 4 ulp)
+    np.testing.assert_allclose(got, want, rtol=2e-5 * max(1, np.log2(shape[-1])), atol=0)
+    got = np.asarray(F.log_softmax(xp.asarray(a), -1))
+    np.testing.assert_allclose(got, _softmax64(a, log=True), rtol=1e-6, atol=2e-6)
+
+
+@needs_ext
+def test_softmax_special_rows_match_the_fused_path():
+    inf, nan = np.inf, np.nan
+    a = np.array([[inf, 1, 2], [nan, 1, 2], [-inf, -inf, -inf], [1, 2, -inf], [0, 0, 0],
+                  [88, -88, 0], [3e38, -3e38, 1], [1e-45, 0, -0.0]], np.float32)
+    import torch as real
+
+    for log, ours in ((False, F.softmax), (True, F.log_softmax)):
+        got = np.asarray(ours(xp.asarray(a), 1))
+        # PyTorch as the oracle: float32 arithmetic (3e38 - -3e38 is -inf there too)
+        want = (real.log_softmax if log else real.softmax)(real.tensor(a), 1).numpy()
+        np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
+        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)
+        # the rows' kernel is what served (and the fused MLX path agrees, NaN for NaN)
+        np.testing.assert_array_equal(got, np.asarray(kernels.ext.softmax(mx.array(a), log)))
+
+
+@needs_ext
+def test_softmax_routes_dtypes_axes_and_torch():
+    rng = np.random.default_rng(9)
+    a = rng.standard_normal((6, 4, 33)).astype(np.float32)
+    x = xp.asarray(a)
+    for dt in (xp.float16, xp.bfloat16):
+        y = F.softmax(x.astype(dt), -1)
+        assert y.dtype == dt
+        np.testing.assert_allclose(np.asarray(y.astype(xp.float32)),
+                                   _softmax64(np.asarray(x.astype(dt).astype(xp.float32))),
+                                   rtol=1e-2)
+    # other axes keep the fused path, and agree
+    np.testing.assert_allclose(np.asarray(F.softmax(x, 1)),
+                               np.moveaxis(_softmax64(np.moveaxis(a, 1, -1)), -1, 1), rtol=2e-6)
+    import torch as real
+
+    import tmath_array.torch as torch
+
+    t = torch.tensor(a, requires_grad=True)
+    r = real.tensor(a, requires_grad=True)
+    ct = rng.standard_normal(a.shape).astype(np.float32)
+    for f, g in ((torch.nn.functional.softmax, real.nn.functional.softmax),
+                 (torch.nn.functional.log_softmax, real.nn.functional.log_softmax)):
+        (f(t, dim=-1) * torch.tensor(ct)).sum().backward()
+        (g(r, dim=-1) * real.tensor(ct)).sum().backward()
+        np.testing.assert_allclose(t.grad.numpy(), r.grad.numpy(), rtol=1e-4, atol=1e-5)
+        t.grad = None
+        r.grad = None
+
+
+@needs_ext
+@pytest.mark.parametrize("log", [False, True])
+def test_softmax_gradients_vmap_and_compile(log):
+    rng = np.random.default_rng(10)
+    x = mx.array(rng.standard_normal((6, 24)).astype(np.float32))
+    ct = mx.array(rng.standard_normal((6, 24)).astype(np.float32))
+    ours = fm.log_softmax_last if log else fm.softmax_last
+    if log:
+        def ref(v):
+            return v - mx.logsumexp(v, axis=-1, keepdims=True)
+    else:
+        def ref(v):
+            return mx.softmax(v, axis=-1, precise=True)
+    g1 = mx.grad(lambda v: (ours(v) * ct).sum())(x)
+    g2 = mx.grad(lambda v: (ref(v) * ct).sum())(x)
+    np.testing.assert_allclose(np.asarray(g1), np.asarray(g2), rtol=1e-4, atol=1e-6)
+    gc = mx.compile(mx.grad(lambda v: (ours(v) * ct).sum()))(x)
+    np.testing.assert_allclose(np.asarray(gc), np.asarray(g2), rtol=1e-4, atol=1e-6)
+    _, (jv,) = mx.jvp(ours, [x], [ct])
+    _, (jr,) = mx.jvp(ref, [x], [ct])
+    np.testing.assert_allclose(np.asarray(jv), np.asarray(jr), rtol=1e-4, atol=1e-6)
+    # the primitive's own jvp (MLX visits it inside the custom function's graph)
+    _, (jp,) = mx.jvp(lambda v: kernels.ext.softmax(v, log), [x], [ct])
+    np.testing.assert_allclose(np.asarray(jp), np.asarray(jr), rtol=1e-4, atol=1e-6)
+    xs = mx.stack([x, x * 2])
+    want = np.asarray(mx.vmap(ref)(xs))
+    np.testing.assert_allclose(np.asarray(mx.vmap(ours)(xs)), want, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(np.asarray(mx.vmap(ours, in_axes=2, out_axes=2)(
+        xs.transpose(1, 2, 0))), want.transpose(1, 2, 0), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        np.asarray(mx.vmap(lambda v: kernels.ext.softmax(v, log), in_axes=2, out_axes=0)(
+            xs.transpose(1, 2, 0))), want, rtol=1e-5, atol=1e-6)
 
 
 @needs_ext

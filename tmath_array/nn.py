@@ -20,7 +20,10 @@ MLX graphs, using MLX's fused kernels (``mx.fast.layer_norm``, ``rms_norm``,
 Composites with a reduction (log_softmax, the float64 paths, unfused attention)
 run op by op: MLX's CPU ``compile`` JIT-builds a C++ kernel for each new length
 of the reduced axis (2-5 s each on the 2-core Linux machine), which costs far more
-than fusing saves; MLX's own softmax/logsumexp are single fused ops anyway.
+than fusing saves; MLX's own softmax/logsumexp are single fused ops anyway. On
+MLX's CPU-only Linux build, the compiled kernels (``_runtime/kernels``) serve the
+activations, layer/RMS norm and softmax/log_softmax over the last axis, one
+threaded pass each (``docs/fast_math.md``).
 
 Randomness (``dropout`` and attention dropout) is explicit: pass
 ``rng_key=`` an int seed or a key made by :func:`key` / :func:`split` (MLX's
@@ -317,6 +320,8 @@ def softmax(input: Array, dim: int | None = None, *, dtype=None) -> Array:  # no
     if a.dtype == mx.float64:
         with mx.stream(x._device._mx):
             return _result(x, _softmax64(a, axis))
+    if axis == a.ndim - 1 and _fast.serves(a, ext_only=True):  # one pass per row (kernels/)
+        return _result(x, _fast.softmax_last(a))
     if _fast.serves(a):  # MLX's CPU build: exp from the fast kernels (_standard/fast_math.py)
         b = _upcast(a)
         e = _fast.exp(b - mx.max(b, axis=axis, keepdims=True))
@@ -340,6 +345,8 @@ def log_softmax(input: Array, dim: int | None = None, *, dtype=None) -> Array:  
         return _result(x, mx.subtract(a, a, stream=x._device._s))
     if a.size == 0:
         return _result(x, mx.array(a))  # (MLX's max refuses an empty axis)
+    if axis == a.ndim - 1 and _fast.serves(a, ext_only=True):  # one pass per row (kernels/)
+        return _result(x, _fast.log_softmax_last(a))
     with mx.stream(x._device._mx):
         return _result(x, _log_softmax(a, axis))
 

@@ -106,7 +106,7 @@ def _fast_math_summary(fm: dict) -> str:
     if ext["used"]:
         ext_line = (f"\n  extension:   used ({ext['detail']}; {ext['isa']} loops, "
                     f"{ext['threads']} threads): exp/expm1/log/log1p/tanh/sigmoid/erf/sin/cos, "
-                    "GELU/SiLU, layer/RMS norm")
+                    "GELU/SiLU, layer/RMS norm, softmax/log-softmax")
     else:
         ext_line = f"\n  extension:   {ext['detail']}"
     if not fm["enabled"]:

@@ -670,3 +670,51 @@ def layer_norm(x, w, b, eps: float):
 def rms_norm(x, w, eps: float):
     """``mx.fast.rms_norm(x, w, eps)`` by the extension (see :func:`serves`)."""
     return _norm("rms", x, w, None, eps)
+
+
+# --- softmax and log-softmax over the last axis (the extension only) --------------------------
+# Forward: one threaded kernel over the rows (max, exp and sum, divide: the fused path's
+# operations in one pass per row); derivatives: MLX's own softmax / logsumexp.
+
+def _softmax_fn(log: bool):
+    def ref(x):
+        if log:
+            return x - mx.logsumexp(x, axis=-1, keepdims=True)
+        return mx.softmax(x, axis=-1, precise=True)
+
+    def fwd(x):
+        y = _kern.ext.softmax(x, log)
+        return y if x.dtype == _F32 else y.astype(x.dtype)
+
+    f = mx.custom_function(fwd)
+
+    @f.vjp
+    def _vjp(primals, cotangents, outputs):
+        _, (grad,) = mx.vjp(ref, [_one(primals)], [_one(cotangents)])
+        return (grad,)
+
+    @f.jvp
+    def _jvp(primals, tangents):
+        return (mx.jvp(ref, [_one(primals)], [_one(tangents)])[1][0],)
+
+    @f.vmap
+    def _vmap(inputs, axes):
+        # rows are independent: the batch axis goes to the front (the rows' axis stays last)
+        x, ax = _one(inputs), _one(axes)
+        return fwd(x if ax is None else mx.moveaxis(x, ax, 0)), None if ax is None else 0
+
+    return f
+
+
+_softmax_last = _softmax_fn(False)
+_log_softmax_last = _softmax_fn(True)
+
+
+def softmax_last(x):
+    """``mx.softmax(x, axis=-1, precise=True)`` by the extension (see :func:`serves`)."""
+    return _softmax_last(x)
+
+
+def log_softmax_last(x):
+    """``x - logsumexp(x, axis=-1)`` (the max subtracted first) by the extension."""
+    return _log_softmax_last(x)

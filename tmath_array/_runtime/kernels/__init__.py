@@ -15,7 +15,9 @@ Otherwise the fast-math functions keep their fused MLX-op path (``_standard/fast
 
 The kernels: float32 ``exp``, ``expm1``, ``tanh``, ``sigmoid``, ``silu``, ``gelu_erf``,
 ``gelu_tanh``, ``erf``, ``log``, ``log1p``, ``sin``, ``cos`` (one pass, vectorised, threaded
-over the usable cores for large arrays) and row-wise ``layer_norm``/``rms_norm``. Inputs
+over the usable cores for large arrays), row-wise ``layer_norm``/``rms_norm`` and
+``softmax`` (or log-softmax) over the last axis. Once loaded, it also splits MLX's large
+matrix products over the cores (``blas.split_products``). Inputs
 of another float dtype are widened to float32 inside the primitive's graph; results are
 float32 (callers round back once). This floor knows no Array.
 """
