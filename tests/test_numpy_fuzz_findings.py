@@ -333,3 +333,24 @@ def test_fuzz_round_20261251_findings():
     np.testing.assert_allclose(xp.polydiv(xp.asarray([1e-3, 3e-3, 5e-6]),
                                           xp.asarray([1.0, 1]))[1].numpy(),
                                np.polydiv([1e-3, 3e-3, 5e-6], [1.0, 1])[1], rtol=1e-5)
+
+
+def test_fuzz_round_20261255_findings():
+    # max/min with a narrower integer out=: the input is cast to it first, as NumPy's loop
+    a = np.array([2147483647, 1], dtype=np.int32)
+    for f, nf in ((xp.max, np.max), (xp.min, np.min)):
+        got = f(xp.asarray(a), out=xp.asarray(np.array(25, dtype=np.int8)))
+        assert got.dtype == xp.int8 and int(got) == int(nf(a, out=np.array(25, np.int8)))
+    wide = xp.max(xp.asarray(a), out=xp.asarray(np.array(0, dtype=np.int64)))
+    assert int(wide) == 2147483647
+    with pytest.raises(TypeError, match="same_kind"):
+        xp.max(xp.asarray([1.5]), out=xp.asarray(np.array(1, np.int32)))
+    # lstsq of a subnormal matrix: +-inf where the solution overflows, not inf - inf = NaN
+    m = np.array([[1e-40, 1e-40], [0, 1e-40]], dtype=np.float32)
+    b = np.array([0.0, -8.0], dtype=np.float32)
+    got = xp.linalg.lstsq(xp.asarray(m), xp.asarray(b)).x.numpy()
+    with np.errstate(over="ignore"):
+        want = np.linalg.lstsq(m, b)[0]
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(xp.linalg.lstsq(xp.zeros((2, 2)), xp.asarray(b)).x.numpy(),
+                                  [0.0, 0.0])

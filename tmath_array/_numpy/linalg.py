@@ -137,9 +137,14 @@ def lstsq(a: Array, b: Array, rcond: float | None = None) -> LstsqResult:
     if k:
         # (a NaN rcond drops nothing, as in gelsd; a zero singular value is always dropped)
         keep = mx.logical_and(mx.logical_not(sv <= rcond * sv[0]), sv > 0, stream=s_)
-        sinv = mx.where(keep, 1 / mx.where(keep, sv, 1), 0, stream=s_).astype(dt._mx)
+        # V diag(s0/s) U^H b / s0: the kept ratios s0/s are at most 1/rcond, so only the
+        # last division can overflow (a subnormal matrix: 1/s is inf, and inf - inf
+        # in V's product would be NaN where NumPy's scaled gelsd gives +-inf)
+        top = mx.where(sv[0] > 0, sv[0], 1, stream=s_)
+        ratio = mx.where(keep, top / mx.where(keep, sv, 1), 0, stream=s_).astype(dt._mx)
         uhb = mx.matmul(mx.conj(mx.transpose(u)), b2, stream=s_)
-        x = mx.matmul(mx.conj(mx.transpose(vh)), sinv[:, None] * uhb, stream=s_)
+        x = mx.matmul(mx.conj(mx.transpose(vh)), ratio[:, None] * uhb, stream=s_) / \
+            top.astype(dt._mx)
         rank = mx.sum(keep, stream=s_).astype(mx.int32)
     else:
         x = mx.zeros((n, b2.shape[1]), dtype=dt._mx, stream=s_)

@@ -137,6 +137,23 @@ def _extremum(name: str, mxfn, x, axis, keepdims) -> Array:
                      x._dtype, x._device)
 
 
+def _extremum_out(name: str, mxfn, x, axis, out, keepdims) -> Array:
+    r = _extremum(name, mxfn, x, axis, keepdims)
+    if out is None:
+        return r
+    if isinstance(out, _core.Array) and out._dtype is not r._dtype and \
+            _d.kind_rank(out._dtype) >= _d.kind_rank(r._dtype):
+        # As NumPy, the reduction runs in out='s dtype, on the input cast to it: int32
+        # 2147483647 is -1 in int8, so the int8 maximum of [2147483647, 1] is 1 (not the
+        # int32 maximum wrapped). (Casting is monotone across kinds and to narrower
+        # floats, so only a narrower integer changes the result.)
+        xa = _convert.array(name, x)
+        xa = _core.new(xa._array.astype(out._dtype._mx, stream=xa._device._s), out._dtype,
+                       xa._device)
+        r = _extremum(name, mxfn, xa, axis, keepdims)
+    return _core.write_out(name, out, r)
+
+
 def max(x: Array, /, axis: int | tuple[int, ...] | None = None, out: Array | None = None,
         keepdims: bool = False) -> Array:  # noqa: A001
     """The maximum of ``x`` over ``axis``; NaN propagates.
@@ -144,8 +161,7 @@ def max(x: Array, /, axis: int | tuple[int, ...] | None = None, out: Array | Non
     Raises:
         ValueError: when a reduction runs over zero elements.
     """
-    r = _extremum("max", mx.max, x, axis, keepdims)
-    return r if out is None else _core.write_out("max", out, r)
+    return _extremum_out("max", mx.max, x, axis, out, keepdims)
 
 
 def min(x: Array, /, axis: int | tuple[int, ...] | None = None, out: Array | None = None,
@@ -155,8 +171,7 @@ def min(x: Array, /, axis: int | tuple[int, ...] | None = None, out: Array | Non
     Raises:
         ValueError: when a reduction runs over zero elements.
     """
-    r = _extremum("min", mx.min, x, axis, keepdims)
-    return r if out is None else _core.write_out("min", out, r)
+    return _extremum_out("min", mx.min, x, axis, out, keepdims)
 
 
 def _float_input(name: str, x, category: str):
