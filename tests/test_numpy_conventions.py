@@ -420,6 +420,16 @@ def test_setitem_takes_array_likes_through_the_way_in():
         x[:] = np.array([1.0, 2.0, 3.0])
     with pytest.raises(TypeError):
         x[0] = "a"
+    # A NumPy float64 / complex128 scalar is a Python float / complex (its subclass): it is
+    # assigned as one (scikit-learn's metrics write `result[mask] = np.float64(0.0)` into
+    # float32 results)
+    x[x < 2] = np.float64(0.0)
+    assert x.tolist() == [5.0, 0.0, 2.5] and x.dtype == xp.float32
+    c = xp.asarray([1j, 2j])
+    c[1] = np.complex128(3 + 1j)
+    assert c.tolist() == [1j, 3 + 1j] and c.dtype == xp.complex64
+    with pytest.raises(TypeError, match="Python float"):
+        y[()] = np.float64(2.5)  # (as a Python float into an integer array)
 
 
 def test_lexsort_and_average_take_numpy_arrays_and_scalars():

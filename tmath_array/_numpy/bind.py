@@ -147,9 +147,14 @@ def _dtype_call(self, value=0, /):
 def _setitem_of(array_setitem):
     """Array's ``__setitem__`` taking array-likes as values: a list, a NumPy array or a
     NumPy scalar is converted by the one way in first (docs/dtypes.md: a list of floats
-    is float32, a NumPy float64 array stays float64), then assigned as an Array."""
+    is float32, a NumPy float64 array stays float64), then assigned as an Array. A NumPy
+    float64 or complex128 scalar is a Python float or complex (its subclass) and is assigned
+    as one: ``x[mask] = np.float64(0.0)`` into float32 works, as in NumPy (scikit-learn's
+    metrics write their ``zero_division`` value that way)."""
     def setitem(self, key, value):
-        if isinstance(value, (list, tuple, np.ndarray, np.generic)):
+        if isinstance(value, np.generic) and isinstance(value, (float, complex)):
+            value = value.item()
+        elif isinstance(value, (list, tuple, np.ndarray, np.generic)):
             value = asarray(value)
         array_setitem(self, key, value)
 

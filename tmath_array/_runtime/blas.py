@@ -309,7 +309,9 @@ def split_products(ext) -> None:
         st.split = "no (MLX runs its reference BLAS)"
         return
     if not st.threads_source.startswith("tmath_array default"):
-        st.split = f"no (the library's own {p.threads()} threads: {st.threads_source})"
+        n = p.threads()
+        st.split = (f"no (the library's own {n} thread{'' if n == 1 else 's'}: "
+                    f"{st.threads_source})")
         return
     if cores < 2:
         st.split = "no (one usable core)"
