@@ -354,3 +354,21 @@ def test_fuzz_round_20261255_findings():
     np.testing.assert_array_equal(got, want)
     np.testing.assert_array_equal(xp.linalg.lstsq(xp.zeros((2, 2)), xp.asarray(b)).x.numpy(),
                                   [0.0, 0.0])
+
+
+def test_fuzz_round_20261256_findings():
+    # mean/var/std of integers into a float64 out=: computed in float64, as NumPy (the
+    # default float32 rounding first lost 9e10 of -3.07e18)
+    a = np.array([2, -9223372036854775808, 1], dtype=np.int64)
+    for f, nf in ((xp.mean, np.mean), (xp.var, np.var), (xp.std, np.std)):
+        got = f(xp.asarray(a), out=xp.asarray(np.array(0.0)))
+        assert got.dtype == xp.float64 and float(got) == float(nf(a))
+    assert xp.mean(xp.asarray(a)).dtype == xp.float32  # (without out=: the default float)
+    # polyint of a 2-d array: a ValueError (NumPy's concatenation fails too), not a Python
+    # list of 2**31 - 1 divisors
+    with pytest.raises(ValueError, match="1-d"):
+        xp.polyint(xp.zeros((2147483647, 0)), 5, k=np.int32(-1))
+    with pytest.raises(ValueError):
+        np.polyint(np.zeros((3, 3)))
+    np.testing.assert_allclose(xp.polyint([1.0, 2, 3], 2, k=[1, 2]).numpy(),
+                               np.polyint([1.0, 2, 3], 2, k=[1, 2]), rtol=1e-6)

@@ -1167,3 +1167,13 @@ def test_fuzz_round_20261254_findings():
     # normal_ refuses a complex mean (the tensor's data became complex64)
     with pytest.raises(TypeError, match="complex"):
         tm.empty(3, dtype=tm.float16).normal_(1j, 1)
+
+
+def test_fuzz_round_20261256_findings():
+    # celu with an alpha that rounds to 0 in float32: x >= 0 is x (was 0 / 0 = NaN)
+    x = [5.3e16, -1.0, 0.0, -0.0, 7.7, float("nan"), float("-inf")]
+    for alpha in (1.0, 1e-30, 2.225073858507e-311):
+        got = tm.nn.functional.celu(tm.tensor(x), alpha).numpy()
+        want = real.nn.functional.celu(real.tensor(x), alpha).numpy()
+        np.testing.assert_array_equal(got, want)
+        np.testing.assert_array_equal(np.signbit(got), np.signbit(want))

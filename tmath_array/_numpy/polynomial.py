@@ -308,8 +308,12 @@ def polyint(p, m: int = 1, k=None):
     if m > 2**31 - 1:
         raise MemoryError(f"polyint: m={m} integrations would give more coefficients than an "
                           "MLX array holds")
-    if _arr("polyint", p).ndim == 0:
+    nd = _arr("polyint", p).ndim
+    if nd == 0:
         raise TypeError("polyint: p must be a sequence of coefficients, got a 0-d array")
+    if nd != 1:
+        # (NumPy's concatenation of the integrated rows with [k] fails for these too)
+        raise ValueError(f"polyint: p must be a 1-d sequence of coefficients, got {nd}-d")
     ks = [0.0] * m if k is None else (list(np.atleast_1d(k)) if not isinstance(k, _core.Array)
                                       else [k[i] for i in range(k.shape[0])] if k.ndim else [k])
     if len(ks) == 1 and m > 1:

@@ -206,10 +206,21 @@ def mean(x: Array, /, axis: int | tuple[int, ...] | None = None, dtype: DType | 
     dtype) and ``out`` are accepted.
     """
     x = _convert.array("mean", x)
+    dtype = _out_precision(x, dtype, out)
     if dtype is not None:
         x = _with_dtype("mean", x, dtype)
     r = _mean(x, axis, keepdims)
     return r if out is None else _core.write_out("mean", out, r)
+
+
+def _out_precision(x, dtype, out):
+    """The working dtype of mean/var/std: ``dtype``, else float64 for integer or bool input
+    written into a float64 ``out=`` (NumPy averages integers in float64; rounding to the
+    default float32 first would lose what the out= array holds)."""
+    if dtype is None and isinstance(out, _core.Array) and out._dtype is _d.float64 and \
+            isinstance(x, _core.Array) and (x._dtype is _d.bool or x._dtype in _CAT["integer"]):
+        return _d.float64
+    return dtype
 
 
 def _with_dtype(name: str, x: Array, dtype) -> Array:
@@ -300,6 +311,7 @@ def var(x: Array, /, axis: int | tuple[int, ...] | None = None, dtype: DType | N
     ``N - correction <= 0``. Integer input gives the default real floating dtype.
     """
     x = _convert.array("var", x)
+    dtype = _out_precision(x, dtype, out)
     if dtype is not None:
         x = _with_dtype("var", x, dtype)
     c = _correction("var", ddof, correction)
@@ -312,6 +324,7 @@ def std(x: Array, /, axis: int | tuple[int, ...] | None = None, dtype: DType | N
         correction: int | float | None = None) -> Array:
     """The standard deviation of ``x`` over ``axis`` (the square root of :func:`var`)."""
     x = _convert.array("std", x)
+    dtype = _out_precision(x, dtype, out)
     if dtype is not None:
         x = _with_dtype("std", x, dtype)
     c = _correction("std", ddof, correction)

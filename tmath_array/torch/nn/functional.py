@@ -172,8 +172,10 @@ def celu(input, alpha: float = 1.0, inplace: bool = False):  # noqa: A002
     al = _num(alpha, "alpha", "celu")
     if al == 0:
         raise RuntimeError("ZeroDivisionError: celu with alpha=0")
-    out = _unary("celu", lambda a: mx.maximum(a, 0) + mx.minimum(
-        0, al * mx.expm1(mx.minimum(a, 0) / al)), input)
+    # (x >= 0 selected, celu(x) = x there for every alpha: an alpha that rounds to 0 in
+    # the dtype makes the formula 0 / 0; PyTorch gives 5.3e16 and 0 there too)
+    out = _unary("celu", lambda a: mx.where(a >= 0, a, mx.minimum(
+        0, al * mx.expm1(mx.minimum(a, 0) / al))), input)
     return _maybe_inplace(input, out, inplace, "celu")
 
 
