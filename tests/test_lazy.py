@@ -413,6 +413,7 @@ FOREIGN_INPUT = {
     ("torch/_creation.py", "_as_dtype_value"): "a Python number rounded to a dtype on the host",
     ("_array/args.py", "_int_vector"): "1-D NumPy integer arrays given as shapes or axes",
     ("_numpy/array_methods.py", "fill"): "a NumPy scalar or 0-d NumPy array as the value",
+    ("_numpy/bind.py", "setitem"): "a NumPy float64/complex128 scalar as the value",
     ("torch/_creation.py", "arange"): "NumPy scalars as bounds (an Array goes through "
                                       "float()/int(): counted)",
     ("_array/scalars.py", "scalar_value"): "np.array of a Python int beyond int64",
