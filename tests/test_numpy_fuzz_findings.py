@@ -372,3 +372,19 @@ def test_fuzz_round_20261256_findings():
         np.polyint(np.zeros((3, 3)))
     np.testing.assert_allclose(xp.polyint([1.0, 2, 3], 2, k=[1, 2]).numpy(),
                                np.polyint([1.0, 2, 3], 2, k=[1, 2]), rtol=1e-6)
+
+
+def test_fuzz_round_20261257_findings():
+    # a list q is an array by the way in (the default float): it promotes a half-precision
+    # a as an Array q does (NumPy: its float64 array gives float64); a lone number is weak
+    a = xp.asarray([1.0, 2, 3, 4], dtype=xp.bfloat16)
+    assert xp.nanpercentile(a, [[3.0]]).dtype == xp.nanpercentile(a, xp.asarray([[3.0]])).dtype \
+        == xp.float32
+    assert xp.percentile(a, 3.0).dtype == xp.bfloat16
+    assert np.asarray(np.nanpercentile(np.ones(4, np.float16), [3.0])).dtype == np.float64
+    # piecewise counts its conditions before converting them (10**9 of them: no loop)
+    with pytest.raises(ValueError, match="1000000000 condition"):
+        xp.piecewise(xp.asarray([1.0]), xp.zeros((1000000000, 3, 3, 0), dtype=xp.bool), [1, 2])
+    with pytest.raises(TypeError, match="funclist"):
+        xp.piecewise(xp.asarray([1.0]), xp.zeros((1000000000, 3, 0), dtype=xp.float16),
+                     xp.zeros((3, 0)))

@@ -45,7 +45,8 @@ _MEDIAN = object()  # the method of median and nanmedian (not a NumPy method nam
 def _q_values(name: str, q, scale: float, dev):
     """``q`` (a number, nested sequence, NumPy array or Array) as MLX fractions in [0, 1].
 
-    Returns ``(fractions, q's dtype if q is an array, mask of the bad entries of an array q)``.
+    Returns ``(fractions, q's dtype if q is an array or a sequence, mask of the bad entries
+    of an array q)``.
     """
     idt = mx.float64 if dev.type == "cpu" else mx.float32
     if isinstance(q, (np.ndarray, np.generic)):
@@ -76,7 +77,11 @@ def _q_values(name: str, q, scale: float, dev):
         qa = mx.array(q, dtype=idt)
     except ValueError:
         raise ValueError(f"{name}: q must be rectangular, got {q!r}") from None
-    return (qa / scale if scale != 1 else qa), None, None
+    # A sequence is an array by the way in (a list of numbers: the default float dtype,
+    # float32 or under "numpy" float64, as NumPy's float64 array): it promotes a
+    # half-precision a as an Array q would; a lone number is a Python scalar (weak).
+    seq_dt = _convert.default_float(dev) if isinstance(q, Sequence) else None
+    return (qa / scale if scale != 1 else qa), seq_dt, None
 
 
 def _lerp(a, b, t):

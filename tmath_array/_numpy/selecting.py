@@ -115,16 +115,20 @@ def piecewise(x, condlist, funclist, *args, **kw) -> Array:
             or (isinstance(condlist, (_core.Array, np.ndarray)) and condlist.ndim == xa.ndim
                 and xa.ndim != 0):
         condlist = [condlist]
+    # (the counts first: an array of 10**9 conditions is refused before it is iterated)
+    if not isinstance(funclist, (list, tuple)):
+        raise TypeError(f"piecewise: funclist must be a list of functions or values, got "
+                        f"{type(funclist).__name__}")
+    funcs = list(funclist)
+    n = len(condlist)
+    if len(funcs) not in (n, n + 1):
+        raise ValueError(f"piecewise: with {n} condition(s), either {n} or {n + 1} functions "
+                         f"are needed")
     conds = [_convert.array("piecewise", c) for c in condlist]
     for i, c in enumerate(conds):
         if c._dtype is not _d.bool:
             raise TypeError(f"piecewise: condition {i} must be boolean, got "
                             f"{_core.dtype_name(c._dtype)}")
-    if not isinstance(funclist, (list, tuple)):
-        raise TypeError(f"piecewise: funclist must be a list of functions or values, got "
-                        f"{type(funclist).__name__}")
-    funcs = list(funclist)
-    n = len(conds)
     if len(funcs) == n + 1:
         otherwise = funcs.pop()
         anyc = conds[0]
@@ -132,9 +136,6 @@ def piecewise(x, condlist, funclist, *args, **kw) -> Array:
             anyc = anyc | c
         conds.append(~anyc)
         funcs.append(otherwise)
-    elif len(funcs) != n:
-        raise ValueError(f"piecewise: with {n} condition(s), either {n} or {n + 1} functions "
-                         f"are needed")
     out = astype(asarray(0, device=xa.device), xa._dtype)
     out = broadcast_to(out, xa.shape)
     for c, f in zip(conds, funcs):
