@@ -1177,3 +1177,28 @@ def test_fuzz_round_20261256_findings():
         want = real.nn.functional.celu(real.tensor(x), alpha).numpy()
         np.testing.assert_array_equal(got, want)
         np.testing.assert_array_equal(np.signbit(got), np.signbit(want))
+
+
+def test_fuzz_round_20261258_findings():
+    # cross without dim: PyTorch's default, the first dimension of size 3 (not the last)
+    import warnings
+
+    a = np.array([[12661, -1, 274], [2059, 352, -16888], [-1, 2663, 127]], dtype=np.int16)
+    b = np.array([[-386, 2748, -323], [-14763, -7631, -27911], [7, -32768, 32767]],
+                 dtype=np.int16)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # (PyTorch's deprecation of the default)
+        want = real.from_numpy(a).cross(real.from_numpy(b)).numpy()
+    np.testing.assert_array_equal(tm.as_tensor(a).cross(tm.as_tensor(b)).numpy(), want)
+    np.testing.assert_array_equal(tm.cross(tm.as_tensor(a), tm.as_tensor(b)).numpy(), want)
+    for dim in (0, 1, -1, -2):  # (a non-negative dim was refused by the standard's cross)
+        np.testing.assert_array_equal(
+            tm.as_tensor(a).cross(tm.as_tensor(b), dim=dim).numpy(),
+            real.from_numpy(a).cross(real.from_numpy(b), dim=dim).numpy())
+        np.testing.assert_array_equal(
+            tm.linalg.cross(tm.as_tensor(a), tm.as_tensor(b), dim=dim).numpy(),
+            real.linalg.cross(real.from_numpy(a), real.from_numpy(b), dim=dim).numpy())
+    with pytest.raises(RuntimeError, match="no dimension of size 3"):
+        tm.cross(tm.zeros(2, 2), tm.zeros(2, 2))
+    with pytest.raises(IndexError, match="Dimension out of range"):
+        tm.cross(tm.zeros(3, 3), tm.zeros(3, 3), dim=2)

@@ -2351,8 +2351,17 @@ def einsum(equation, *operands):
 
 
 def cross(input, other, dim=None):
+    """``torch.cross``: without ``dim``, PyTorch's (deprecated) default, the first
+    dimension of ``input`` of size 3, not ``linalg.cross``'s last one."""
     x, y = _mm_operands("cross", input, other)
-    d = -1 if dim is None else dim
+    if dim is None:
+        d = next((i for i, n in enumerate(x.shape) if n == 3), None)
+        if d is None:
+            raise RuntimeError(f"no dimension of size 3 in input (shape {tuple(x.shape)})")
+    else:
+        d = dim
+    nd = builtins.max(x.ndim, y.ndim)
+    d = dim_index(d, nd) - nd  # (the standard's cross counts axes from the end)
     return apply(backward_class("linalg_cross"),
                  lambda u, v: _xlinalg.cross(u, v, axis=d), (x, y))
 
