@@ -484,16 +484,39 @@ __attribute__((visibility("default"))) void tmath_cblas_dgemm(
 
 namespace {
 
+// f(r0, r1) over the rows [0, rows) of a row-wise kernel (rows of d elements): whole rows,
+// about MIN_PER_THREAD elements a thread, chunks of half that.
+template <class F>
+void parallel_rows(size_t rows, size_t d, F f) {
+  size_t grain = std::max<size_t>(1, MIN_PER_THREAD / std::max<size_t>(d, 1));
+  parallel(rows, grain, std::max<size_t>(1, grain / 2), f);
+}
+
 // --- primitives --------------------------------------------------------------------------
+
+// What the three primitives share: only eval_cpu computes, and the result has the first
+// input's shape.
+class CpuPrimitive : public mx::Primitive {
+ public:
+  using mx::Primitive::Primitive;
+
+  void eval_gpu(const std::vector<mx::array>&, std::vector<mx::array>&) override {
+    throw std::runtime_error("[tmath_array kernels] CPU only");
+  }
+
+  std::vector<mx::Shape> output_shapes(const std::vector<mx::array>& inputs) override {
+    return {inputs[0].shape()};
+  }
+};
 
 // The ops below (float32, contiguous inputs, as the primitives need them).
 mx::array unary(const mx::array& x, int op);
 mx::array norm(const mx::array& x, const std::optional<mx::array>& w,
                const std::optional<mx::array>& b, float eps, bool rms);
 
-class TmUnary : public mx::Primitive {
+class TmUnary : public CpuPrimitive {
  public:
-  TmUnary(mx::Stream s, int op) : mx::Primitive(s), op_(op) {}
+  TmUnary(mx::Stream s, int op) : CpuPrimitive(s), op_(op) {}
 
   void eval_cpu(const std::vector<mx::array>& inputs, std::vector<mx::array>& outputs)
       override {
@@ -513,10 +536,6 @@ class TmUnary : public mx::Primitive {
       parallel(n, MIN_PER_THREAD, 1 << 14,
                [=](size_t b, size_t e) { fn(op, x + b, y + b, e - b); });
     });
-  }
-
-  void eval_gpu(const std::vector<mx::array>&, std::vector<mx::array>&) override {
-    throw std::runtime_error("[tmath_array kernels] CPU only");
   }
 
   std::pair<std::vector<mx::array>, std::vector<int>> vmap(
@@ -595,10 +614,6 @@ class TmUnary : public mx::Primitive {
     return {mx::multiply(t, d, s)};
   }
 
-  std::vector<mx::Shape> output_shapes(const std::vector<mx::array>& inputs) override {
-    return {inputs[0].shape()};
-  }
-
   const char* name() const override {
     return "TmathUnary";
   }
@@ -612,10 +627,10 @@ class TmUnary : public mx::Primitive {
   int op_;
 };
 
-class TmNorm : public mx::Primitive {
+class TmNorm : public CpuPrimitive {
  public:
   TmNorm(mx::Stream s, bool rms, float eps, bool has_w, bool has_b)
-      : mx::Primitive(s), rms_(rms), eps_(eps), has_w_(has_w), has_b_(has_b) {}
+      : CpuPrimitive(s), rms_(rms), eps_(eps), has_w_(has_w), has_b_(has_b) {}
 
   void eval_cpu(const std::vector<mx::array>& inputs, std::vector<mx::array>& outputs)
       override {
@@ -633,14 +648,9 @@ class TmNorm : public mx::Primitive {
     enc.set_output_array(out);
     enc.dispatch([xp = x.data<float>(), yp = out.data<float>(), w, b, rows, d, eps = eps_,
                   rms = (int)rms_, fn = ISAS[g_isa].norm_rows]() {
-      size_t grain = std::max<size_t>(1, MIN_PER_THREAD / std::max<size_t>(d, 1));
-      parallel(rows, grain, std::max<size_t>(1, grain / 2),
-               [=](size_t r0, size_t r1) { fn(xp, yp, w, b, r0, r1, d, eps, rms); });
+      parallel_rows(rows, d,
+                    [=](size_t r0, size_t r1) { fn(xp, yp, w, b, r0, r1, d, eps, rms); });
     });
-  }
-
-  void eval_gpu(const std::vector<mx::array>&, std::vector<mx::array>&) override {
-    throw std::runtime_error("[tmath_array kernels] CPU only");
   }
 
   // Rows are independent: a batched x gets its batch axis in front. A batched weight or bias
@@ -698,10 +708,6 @@ class TmNorm : public mx::Primitive {
     return mx::jvp(fn, primals, all).second;
   }
 
-  std::vector<mx::Shape> output_shapes(const std::vector<mx::array>& inputs) override {
-    return {inputs[0].shape()};
-  }
-
   const char* name() const override {
     return rms_ ? "TmathRMSNorm" : "TmathLayerNorm";
   }
@@ -721,9 +727,9 @@ class TmNorm : public mx::Primitive {
 mx::array row_softmax(const mx::array& x, bool log);
 
 // Row-wise softmax / log-softmax over the last axis.
-class TmSoftmax : public mx::Primitive {
+class TmSoftmax : public CpuPrimitive {
  public:
-  TmSoftmax(mx::Stream s, bool log) : mx::Primitive(s), log_(log) {}
+  TmSoftmax(mx::Stream s, bool log) : CpuPrimitive(s), log_(log) {}
 
   void eval_cpu(const std::vector<mx::array>& inputs, std::vector<mx::array>& outputs)
       override {
@@ -741,14 +747,8 @@ class TmSoftmax : public mx::Primitive {
     enc.set_output_array(out);
     enc.dispatch([xp = x.data<float>(), yp = out.data<float>(), rows, d, log = (int)log_,
                   fn = ISAS[g_isa].softmax_rows]() {
-      size_t grain = std::max<size_t>(1, MIN_PER_THREAD / std::max<size_t>(d, 1));
-      parallel(rows, grain, std::max<size_t>(1, grain / 2),
-               [=](size_t r0, size_t r1) { fn(xp, yp, r0, r1, d, log); });
+      parallel_rows(rows, d, [=](size_t r0, size_t r1) { fn(xp, yp, r0, r1, d, log); });
     });
-  }
-
-  void eval_gpu(const std::vector<mx::array>&, std::vector<mx::array>&) override {
-    throw std::runtime_error("[tmath_array kernels] CPU only");
   }
 
   std::pair<std::vector<mx::array>, std::vector<int>> vmap(
@@ -769,10 +769,6 @@ class TmSoftmax : public mx::Primitive {
       return {mx::subtract(t, ty, s)};
     }
     return {mx::multiply(sm, mx::subtract(t, ty, s), s)};
-  }
-
-  std::vector<mx::Shape> output_shapes(const std::vector<mx::array>& inputs) override {
-    return {inputs[0].shape()};
   }
 
   const char* name() const override {
