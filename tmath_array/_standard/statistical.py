@@ -123,7 +123,7 @@ def prod(x: Array, /, axis: int | tuple[int, ...] | None = None, dtype: DType | 
     return r if out is None else _core.write_out("prod", out, r)
 
 
-def _extremum(name: str, mxfn, x, axis, keepdims) -> Array:
+def _extremum(name: str, mxfn, x, axis, out, keepdims) -> Array:
     x = _core.check_category(name, _convert.array(name, x), "real-valued")
     keepdims = _check_keepdims(name, keepdims)
     axes = _axes(name, x, axis)
@@ -133,25 +133,16 @@ def _extremum(name: str, mxfn, x, axis, keepdims) -> Array:
         raise ValueError(f"{name}: cannot reduce over zero elements (axis={axis!r}): "
                          "the maximum/minimum of nothing is undefined")
     s = x._device._s
-    return _core.new(mxfn(x._array, axis=axes, keepdims=keepdims, stream=s),
-                     x._dtype, x._device)
-
-
-def _extremum_out(name: str, mxfn, x, axis, out, keepdims) -> Array:
-    r = _extremum(name, mxfn, x, axis, keepdims)
-    if out is None:
-        return r
-    if isinstance(out, _core.Array) and out._dtype is not r._dtype and \
-            _d.kind_rank(out._dtype) >= _d.kind_rank(r._dtype):
+    a, dt = x._array, x._dtype
+    if isinstance(out, _core.Array) and out._dtype is not dt and \
+            _d.kind_rank(out._dtype) >= _d.kind_rank(dt):
         # As NumPy, the reduction runs in out='s dtype, on the input cast to it: int32
         # 2147483647 is -1 in int8, so the int8 maximum of [2147483647, 1] is 1 (not the
         # int32 maximum wrapped). (Casting is monotone across kinds and to narrower
         # floats, so only a narrower integer changes the result.)
-        xa = _convert.array(name, x)
-        xa = _core.new(xa._array.astype(out._dtype._mx, stream=xa._device._s), out._dtype,
-                       xa._device)
-        r = _extremum(name, mxfn, xa, axis, keepdims)
-    return _core.write_out(name, out, r)
+        a, dt = a.astype(out._dtype._mx, stream=s), out._dtype
+    r = _core.new(mxfn(a, axis=axes, keepdims=keepdims, stream=s), dt, x._device)
+    return r if out is None else _core.write_out(name, out, r)
 
 
 def max(x: Array, /, axis: int | tuple[int, ...] | None = None, out: Array | None = None,
@@ -161,7 +152,7 @@ def max(x: Array, /, axis: int | tuple[int, ...] | None = None, out: Array | Non
     Raises:
         ValueError: when a reduction runs over zero elements.
     """
-    return _extremum_out("max", mx.max, x, axis, out, keepdims)
+    return _extremum("max", mx.max, x, axis, out, keepdims)
 
 
 def min(x: Array, /, axis: int | tuple[int, ...] | None = None, out: Array | None = None,
@@ -171,7 +162,7 @@ def min(x: Array, /, axis: int | tuple[int, ...] | None = None, out: Array | Non
     Raises:
         ValueError: when a reduction runs over zero elements.
     """
-    return _extremum_out("min", mx.min, x, axis, out, keepdims)
+    return _extremum("min", mx.min, x, axis, out, keepdims)
 
 
 def _float_input(name: str, x, category: str):
@@ -206,9 +197,7 @@ def mean(x: Array, /, axis: int | tuple[int, ...] | None = None, dtype: DType | 
     dtype) and ``out`` are accepted.
     """
     x = _convert.array("mean", x)
-    dtype = _out_precision(x, dtype, out)
-    if dtype is not None:
-        x = _with_dtype("mean", x, dtype)
+    x = _with_dtype("mean", x, _out_precision(x, dtype, out))
     r = _mean(x, axis, keepdims)
     return r if out is None else _core.write_out("mean", out, r)
 
@@ -311,9 +300,7 @@ def var(x: Array, /, axis: int | tuple[int, ...] | None = None, dtype: DType | N
     ``N - correction <= 0``. Integer input gives the default real floating dtype.
     """
     x = _convert.array("var", x)
-    dtype = _out_precision(x, dtype, out)
-    if dtype is not None:
-        x = _with_dtype("var", x, dtype)
+    x = _with_dtype("var", x, _out_precision(x, dtype, out))
     c = _correction("var", ddof, correction)
     r = _var_std("var", x, axis, c, keepdims, False)
     return r if out is None else _core.write_out("var", out, r)
@@ -324,9 +311,7 @@ def std(x: Array, /, axis: int | tuple[int, ...] | None = None, dtype: DType | N
         correction: int | float | None = None) -> Array:
     """The standard deviation of ``x`` over ``axis`` (the square root of :func:`var`)."""
     x = _convert.array("std", x)
-    dtype = _out_precision(x, dtype, out)
-    if dtype is not None:
-        x = _with_dtype("std", x, dtype)
+    x = _with_dtype("std", x, _out_precision(x, dtype, out))
     c = _correction("std", ddof, correction)
     r = _var_std("std", x, axis, c, keepdims, True)
     return r if out is None else _core.write_out("std", out, r)
