@@ -86,7 +86,8 @@ def _case_name(op: str, n: int) -> tuple[str, str]:
 
 
 def _variants():
-    """(label, setter) for each way tmath_array can run a product, the default marked.
+    """``([(label, setter)], restore)``: each way tmath_array can run a product (the default
+    marked), and the setter of the default (None when there is nothing to switch).
 
     With the compiled kernels, the default splits a large product into bands over the
     cores, each band one single-threaded call of the library (``blas.split_products``);
@@ -97,7 +98,7 @@ def _variants():
 
     provider = _blas.status.provider
     if provider is None or provider.set_threads is None:
-        return [("tmath_array", None)]
+        return [("tmath_array", None)], None
     cores = len(os.sched_getaffinity(0))
     default = provider.threads()
     split = _blas.status.split_threads
@@ -117,8 +118,7 @@ def _variants():
         label = f"tmath_array ({t} BLAS thread{'s' if t > 1 else ''})"
         out.append((label + (" [default]" if t == default and not split else ""),
                     setter(t, 1)))
-    out.append(("restore", setter(default, split or 1)))
-    return out
+    return out, setter(default, split or 1)
 
 
 def _local_rows(quick: bool, progress, plan=None, suffix: str = "") -> list[dict]:
@@ -127,11 +127,10 @@ def _local_rows(quick: bool, progress, plan=None, suffix: str = "") -> list[dict
     Each backend's calls run back to back after their own warm-up, and a pause of
     ``SETTLE_S`` comes before each backend: NumPy's OpenBLAS threads spin for ~0.1 s after
     each call, and interleaved (or right after NumPy), they hold the second core through the
-    next backend's calls (see ``harness.measure``). The busy-core
-    rows (``_loaded_rows``) measure what a core taken by someone else costs, on purpose.
+    next backend's calls (see ``harness.measure``). The busy-core rows (``_loaded_rows``)
+    measure what a core taken by someone else costs, on purpose.
     """
-    variants = _variants()
-    restore = dict(variants).pop("restore", None)
+    variants, restore = _variants()
     rows = []
 
     def load():
@@ -149,7 +148,7 @@ def _local_rows(quick: bool, progress, plan=None, suffix: str = "") -> list[dict
         tm = _tmath_fn(op, a, b)
         cases = [Case(group, case, label + suffix, at(apply, tm) if apply else tm, mlx_sync,
                       extra=load())
-                 for label, apply in variants if label != "restore"]
+                 for label, apply in variants]
         cases.append(Case(group, case, "numpy" + suffix, _numpy_fn(op, a, b), extra=load()))
         rows += measure(cases, warmup=1 if n >= 1024 else 2, repeat=repeat, progress=progress,
                         interleave=False, settle=SETTLE_S)
