@@ -621,6 +621,13 @@ def _norm_fn(kind: str, has_w: bool, has_b: bool, eps: float):
              else _kern.ext.layer_norm(x, w, b, eps))
         return y if x.dtype == _F32 else y.astype(x.dtype)
 
+    return _rowwise(fwd, ref)
+
+
+def _rowwise(fwd, ref):
+    """``fwd`` (the extension's row kernel on ``x`` and any shared row parameters) as an
+    ``mx.custom_function`` whose derivatives are ``ref``'s (MLX's own op, higher orders
+    included) and whose vmap moves ``x``'s batch axis in front of the rows."""
     f = mx.custom_function(fwd)
 
     @f.vjp
@@ -639,8 +646,9 @@ def _norm_fn(kind: str, has_w: bool, has_b: bool, eps: float):
 
     @f.vmap
     def _vmap(inputs, axes):
-        # rows are independent: move the batch axis of x to the front; weight and bias are
-        # shared (a batched weight or bias goes through MLX's own ops)
+        # rows are independent: move the batch axis of x to the front (the rows' axis stays
+        # last); weight and bias are shared (a batched weight or bias goes through MLX's
+        # own ops)
         inputs = inputs if isinstance(inputs, (tuple, list)) else (inputs,)
         axes = axes if isinstance(axes, (tuple, list)) else (axes,)
         if any(ax is not None for ax in axes[1:]):
@@ -686,24 +694,7 @@ def _softmax_fn(log: bool):
         y = _kern.ext.softmax(x, log)
         return y if x.dtype == _F32 else y.astype(x.dtype)
 
-    f = mx.custom_function(fwd)
-
-    @f.vjp
-    def _vjp(primals, cotangents, outputs):
-        _, (grad,) = mx.vjp(ref, [_one(primals)], [_one(cotangents)])
-        return (grad,)
-
-    @f.jvp
-    def _jvp(primals, tangents):
-        return (mx.jvp(ref, [_one(primals)], [_one(tangents)])[1][0],)
-
-    @f.vmap
-    def _vmap(inputs, axes):
-        # rows are independent: the batch axis goes to the front (the rows' axis stays last)
-        x, ax = _one(inputs), _one(axes)
-        return fwd(x if ax is None else mx.moveaxis(x, ax, 0)), None if ax is None else 0
-
-    return f
+    return _rowwise(fwd, ref)
 
 
 _softmax_last = _softmax_fn(False)
