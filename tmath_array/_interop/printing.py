@@ -50,8 +50,9 @@ def _bfloat16_digits(v: np.ndarray) -> np.ndarray:
     return out
 
 
-def _bfloat16_bits(c: np.ndarray) -> np.ndarray:
-    """The float32 bit patterns of ``c`` (float64) rounded to bfloat16, to nearest even."""
+def bfloat16_bits(c: np.ndarray) -> np.ndarray:
+    """The float32 bit patterns (uint64) of ``c`` rounded to bfloat16, to nearest even (also
+    the torch face's conversion of a Python number to bfloat16)."""
     bits = c.astype(np.float32).view(np.uint32).astype(np.uint64)
     return ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16) << 16
 
@@ -64,7 +65,7 @@ def _shortest_bfloat16(v: np.ndarray) -> np.ndarray:
     for digits in (1, 2, 3, 4):  # 4 significant digits always identify a bfloat16
         # Python's formatting and parsing round correctly (a scaled np.round does not).
         cand = np.fromiter((float(f"{c:.{digits - 1}e}") for c in w), np.float64, w.size)
-        ok = ~found & (_bfloat16_bits(cand) == want)
+        ok = ~found & (bfloat16_bits(cand) == want)
         w[ok] = cand[ok]
         found |= ok
     v[todo] = w

@@ -17,6 +17,7 @@ import numpy as np
 from .._array import dtypes as _d
 from .._array import prng as _prng
 from .._array.array import Array
+from .._interop.printing import bfloat16_bits
 from .._numpy.random_generator import Generator as _NpGenerator
 from .._standard import creation as _cr
 from .._standard import data_types as _dt
@@ -242,9 +243,7 @@ def _as_dtype_value(v, dt, name):
     if cat == 2 and dt is not _d.float64:
         with np.errstate(over="ignore"):
             if dt is _d.bfloat16:  # (float32's bits rounded to the upper 16, ties to even)
-                b = np.asarray(v, dtype=np.float32).reshape(1).view(np.uint32).astype(np.uint64)
-                if np.isfinite(np.float32(v)):
-                    b = (b + 0x7FFF + ((b >> 16) & 1)) & 0xFFFF0000
+                b = bfloat16_bits(np.asarray([v], dtype=np.float64))
                 r = builtins.float(b.astype(np.uint32).view(np.float32)[0])
             else:
                 r = builtins.float(np.asarray(v, dtype=dt.name))
