@@ -1236,10 +1236,8 @@ def half_dtype(dtype) -> bool:
 
 
 def _to_bf16(v: float) -> float:
-    """``v`` rounded to bfloat16 (nearest, ties to even), as a float."""
-    b = np.array([v], dtype=np.float32).view(np.uint32).astype(np.uint64)
-    b = (b + 0x7FFF + ((b >> 16) & 1)) & 0xFFFF0000
-    return float(b.astype(np.uint32).view(np.float32)[0])
+    """``v`` rounded to bfloat16 (nearest, ties to even, through PyTorch), as a float."""
+    return float(_set_cast(xp.bfloat16, v))
 
 
 def _outside_normal(v: float, dtype) -> bool:
