@@ -152,10 +152,9 @@ def _setitem_of(array_setitem):
     as one: ``x[mask] = np.float64(0.0)`` into float32 works, as in NumPy (scikit-learn's
     metrics write their ``zero_division`` value that way)."""
     def setitem(self, key, value):
-        if isinstance(value, np.generic) and isinstance(value, (float, complex)):
-            value = value.item()
-        elif isinstance(value, (list, tuple, np.ndarray, np.generic)):
-            value = asarray(value)
+        if isinstance(value, (list, tuple, np.ndarray, np.generic)):
+            # (one test for a plain Python value, the common case)
+            value = value.item() if isinstance(value, (float, complex)) else asarray(value)
         array_setitem(self, key, value)
 
     setitem.__name__ = setitem.__qualname__ = "__setitem__"
